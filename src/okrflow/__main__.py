@@ -1,0 +1,3 @@
+from okrflow.cli.main import main
+
+main()

@@ -1,0 +1,1 @@
+"""The command line: thin click commands that call one library function each."""

@@ -1,0 +1,97 @@
+"""Entry point and the one error boundary of the command line.
+
+Subcommands are loaded lazily (``okrflow --help`` must not import python-gitlab),
+each from its own module under ``okrflow.cli``. Every :class:`OkrflowError` is
+printed as one line and exits with its code; Ctrl-C exits 130; anything else is a
+bug: one line pointing at the log, never a traceback on the terminal.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import sys
+import tempfile
+import traceback
+from typing import Any
+
+import click
+
+from okrflow import __version__
+from okrflow.errors import OkrflowError
+
+# command name -> (module under okrflow.cli, attribute, one-line help)
+COMMANDS: dict[str, tuple[str, str, str]] = {}
+
+
+def register(name: str, module: str, attr: str, help_text: str) -> None:
+    COMMANDS[name] = (module, attr, help_text)
+
+
+class LazyGroup(click.Group):
+    """A group whose commands are imported only when they run."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in COMMANDS:
+            return None
+        module, attr, _ = COMMANDS[cmd_name]
+        mod = importlib.import_module(f"okrflow.cli.{module}")
+        command = getattr(mod, attr)
+        assert isinstance(command, click.Command)
+        return command
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        # Short help from the registry, so --help imports no command module.
+        rows = [(name, COMMANDS[name][2]) for name in self.list_commands(ctx)]
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="okrflow")
+def cli() -> None:
+    """okrflow keeps objectives and key results in GitLab.
+
+    Connection: --gitlab-url / GITLAB_URL (CI_SERVER_URL in pipelines), the token
+    in GITLAB_TOKEN, the OKR project with --project / OKRFLOW_PROJECT. Every
+    command that writes has --dry-run. Exit codes: 0 ok, 1 failed, 2 bad usage
+    or input, 3 lint or plan found something.
+    """
+
+
+def _log_crash() -> str:
+    fd, path = tempfile.mkstemp(prefix="okrflow-crash-", suffix=".log")
+    with os.fdopen(fd, "w") as fh:
+        fh.write(traceback.format_exc())
+    return path
+
+
+def main(argv: list[str] | None = None) -> Any:
+    try:
+        return cli.main(args=argv, prog_name="okrflow", standalone_mode=False)
+    except OkrflowError as exc:
+        click.echo(f"okrflow: {exc.message}", err=True)
+        sys.exit(exc.exit_code)
+    except click.exceptions.Abort:
+        click.echo("okrflow: interrupted", err=True)
+        sys.exit(130)
+    except KeyboardInterrupt:
+        click.echo("okrflow: interrupted", err=True)
+        sys.exit(130)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except Exception as exc:  # a bug: never a traceback on the terminal
+        path = _log_crash()
+        click.echo(
+            f"okrflow: unexpected error ({type(exc).__name__}); details in {path}. "
+            "Please report it.",
+            err=True,
+        )
+        sys.exit(1)

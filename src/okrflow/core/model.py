@@ -1,0 +1,178 @@
+"""The OKR model: objectives, key results, metrics, check-ins and initiatives.
+
+Plain typed dataclasses. Every OKR has a stable ``key`` (re-runs find the same
+issue through it) and, once it lives in GitLab, an ``iid``. Parents are named by
+key; the adapter maps GitLab references to keys before the core sees them.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import enum
+
+
+class State(str, enum.Enum):
+    """Lifecycle state: In Draft -> Under Review -> Active -> Closed."""
+
+    DRAFT = "draft"
+    REVIEW = "review"
+    ACTIVE = "active"
+    CLOSED = "closed"
+
+    @property
+    def title(self) -> str:
+        return {
+            State.DRAFT: "In Draft",
+            State.REVIEW: "Under Review",
+            State.ACTIVE: "Active",
+            State.CLOSED: "Closed",
+        }[self]
+
+
+class Health(str, enum.Enum):
+    ON_TRACK = "on track"
+    NEEDS_ATTENTION = "needs attention"
+    AT_RISK = "at risk"
+
+
+class Kind(str, enum.Enum):
+    """Committed OKRs are expected to be met; aspirational ones succeed at 0.7."""
+
+    COMMITTED = "committed"
+    ASPIRATIONAL = "aspirational"
+
+
+class MetricKind(str, enum.Enum):
+    LINEAR = "linear"  # "<Verb> <measure> from <x> to <y>"
+    COUNT = "count"  # "Land 5 large enterprise logos": from 0 to 5
+    THRESHOLD = "threshold"  # "Keep P1 incidents from exceeding 3": held or not
+    MILESTONE = "milestone"  # "Achieve SOC2 Type 1": done (1) or not (0)
+
+
+class Direction(str, enum.Enum):
+    """Which way is better. For a threshold: INCREASE = at least, DECREASE = at most."""
+
+    INCREASE = "increase"
+    DECREASE = "decrease"
+
+
+class Outcome(str, enum.Enum):
+    ACHIEVED = "achieved"
+    MISSED = "missed"
+    NOT_A_PRIORITY = "not a priority"
+    CARRIED_OVER = "carried over"
+
+
+class SourceKind(str, enum.Enum):
+    MANUAL = "manual"  # check-ins (comments or `okrflow checkin`)
+    INITIATIVES = "initiatives"  # closed / all issues linked to the KR
+    QUERY = "query"  # a GitLab issue query over a rolling window
+    COMMAND = "command"  # a command that prints a number
+
+
+@dataclasses.dataclass(frozen=True)
+class Metric:
+    """What a key result measures.
+
+    ``start`` and ``target`` are in ``unit`` (``""``, ``"%"``, ``"$"``, ``"h"`` ...).
+    A milestone is 0 -> 1. A threshold holds when the value stays at or below
+    (DECREASE) or at or above (INCREASE) ``target``; its ``start`` equals ``target``.
+    """
+
+    kind: MetricKind
+    start: float
+    target: float
+    unit: str = ""
+    direction: Direction = Direction.INCREASE
+
+
+@dataclasses.dataclass(frozen=True)
+class MetricSource:
+    """Where a KR's current value comes from (default: manual check-ins)."""
+
+    kind: SourceKind = SourceKind.MANUAL
+    # QUERY: labels, state, window_days, measure ("count" | "share" | "median_days_to_close")
+    # COMMAND: command; INITIATIVES: nothing.
+    options: dict[str, str | int | float | list[str]] = dataclasses.field(default_factory=dict)
+
+
+@dataclasses.dataclass(frozen=True)
+class CheckIn:
+    at: dt.datetime
+    value: float
+    confidence: float | None = None  # 0..1
+    author: str | None = None
+    note: str = ""
+    source: str = "manual"  # manual | comment | initiatives | query | command
+
+
+@dataclasses.dataclass(frozen=True)
+class Initiative:
+    """Any GitLab issue linked to a key result."""
+
+    ref: str  # "group/project#12"
+    title: str
+    closed: bool
+
+
+@dataclasses.dataclass
+class KeyResult:
+    key: str
+    title: str  # the statement as written
+    metric: Metric | None = None  # None: statement unreadable and no explicit fields
+    owner: str | None = None
+    weight: float = 1.0
+    checkins: list[CheckIn] = dataclasses.field(default_factory=list)
+    source: MetricSource = dataclasses.field(default_factory=MetricSource)
+    initiatives: list[Initiative] = dataclasses.field(default_factory=list)
+    objective: str | None = None  # key of the objective it belongs to
+    state: State | None = State.DRAFT  # None: no (or several) lifecycle labels
+    states: tuple[State, ...] = ()  # every lifecycle label found, for lint
+    quarter: str | None = None
+    team: str | None = None
+    iid: int | None = None
+    statement_problem: str | None = None  # why the statement could not be read
+
+    @property
+    def latest(self) -> CheckIn | None:
+        return max(self.checkins, key=lambda c: c.at) if self.checkins else None
+
+    @property
+    def current(self) -> float | None:
+        """The latest checked-in value; None when there is none yet."""
+        latest = self.latest
+        return latest.value if latest else None
+
+    @property
+    def confidence(self) -> float | None:
+        latest = self.latest
+        return latest.confidence if latest else None
+
+
+@dataclasses.dataclass
+class Objective:
+    key: str
+    title: str
+    purpose: str = ""
+    owner: str | None = None
+    team: str | None = None
+    quarter: str | None = None
+    level: str = "team"  # company | department | team
+    parents: list[str] = dataclasses.field(default_factory=list)  # keys
+    kind: Kind = Kind.COMMITTED
+    state: State | None = State.DRAFT
+    states: tuple[State, ...] = ()
+    key_results: list[KeyResult] = dataclasses.field(default_factory=list)
+    weight: float = 1.0
+    iid: int | None = None
+    outcome: Outcome | None = None
+    score: float | None = None  # set when closed, 0.0-1.0
+
+
+@dataclasses.dataclass(frozen=True)
+class Problem:
+    """Something found on the way that did not stop the run."""
+
+    where: str  # "#12", "#12 note 345", "okrs.yml:14"
+    message: str
