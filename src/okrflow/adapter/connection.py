@@ -1,0 +1,103 @@
+"""Where okrflow connects: flags, environment, config file, or a python-gitlab section.
+
+Precedence, first found wins:
+
+- URL: ``--gitlab-url``, ``GITLAB_URL``, the config's ``gitlab.url``, ``CI_SERVER_URL``.
+- Token: the variable named by ``gitlab.token_env`` (default ``GITLAB_TOKEN``), then
+  ``CI_JOB_TOKEN`` (read-only: GitLab refuses it for issue, label and board writes,
+  and okrflow says so before trying).
+- Project: ``--project``, ``OKRFLOW_PROJECT``, the config's ``project``, ``CI_PROJECT_PATH``.
+- A python-gitlab config section (``gitlab.python_gitlab_config``) supplies URL and
+  token instead.
+
+This module does not import python-gitlab.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+
+from okrflow.errors import UsageError
+from okrflow.redaction import register_secret
+
+
+@dataclasses.dataclass(frozen=True)
+class ConnectionSettings:
+    url: str | None
+    token: str | None = dataclasses.field(default=None, repr=False)
+    token_kind: str = "private"  # private | job | none
+    project: str | None = None
+    python_gitlab_section: str | None = None
+    python_gitlab_files: tuple[str, ...] = ()
+    timeout: float = 30.0
+    retries: int = 8
+    ssl_verify: bool = True
+
+    @property
+    def read_only(self) -> bool:
+        return self.token_kind != "private"
+
+
+def resolve_connection(
+    *,
+    url: str | None = None,
+    project: str | None = None,
+    config_url: str | None = None,
+    config_project: str | None = None,
+    token_env: str = "GITLAB_TOKEN",
+    python_gitlab_section: str | None = None,
+    python_gitlab_file: str | None = None,
+    timeout: float = 30.0,
+    retries: int = 8,
+    ssl_verify: bool = True,
+    environ: Mapping[str, str],
+) -> ConnectionSettings:
+    resolved_project = (
+        project
+        or environ.get("OKRFLOW_PROJECT")
+        or config_project
+        or environ.get("CI_PROJECT_PATH")
+    )
+    common = {
+        "project": resolved_project,
+        "timeout": timeout,
+        "retries": retries,
+        "ssl_verify": ssl_verify,
+    }
+    if python_gitlab_section and not (url or environ.get("GITLAB_URL")):
+        files = (python_gitlab_file,) if python_gitlab_file else ()
+        return ConnectionSettings(
+            url=None,
+            python_gitlab_section=python_gitlab_section,
+            python_gitlab_files=files,
+            **common,  # type: ignore[arg-type]
+        )
+    resolved_url = url or environ.get("GITLAB_URL") or config_url or environ.get("CI_SERVER_URL")
+    if not resolved_url:
+        raise UsageError(
+            "no GitLab URL: pass --gitlab-url, set GITLAB_URL, or set gitlab.url in the config "
+            "(try 'okrflow sandbox' for a local GitLab emulator)"
+        )
+    token = environ.get(token_env)
+    kind = "private"
+    if not token and environ.get("CI_JOB_TOKEN"):
+        token, kind = environ["CI_JOB_TOKEN"], "job"
+    if not token:
+        kind = "none"
+    register_secret(token)
+    return ConnectionSettings(
+        url=resolved_url.rstrip("/"),
+        token=token,
+        token_kind=kind,
+        **common,  # type: ignore[arg-type]
+    )
+
+
+def require_project(settings: ConnectionSettings) -> str:
+    if not settings.project:
+        raise UsageError(
+            "no OKR project: pass --project group/project, set OKRFLOW_PROJECT, "
+            "or set project: in the config"
+        )
+    return settings.project
