@@ -1,0 +1,462 @@
+"""Scoring: progress, health, scores and grades for a set of OKRs.
+
+The rules, as the README quotes them:
+
+**Key-result progress** (:func:`kr_progress`, always in 0..1):
+
+- *Linear* ("from x to y") and *count* ("land 5 logos", from 0 to 5) key results:
+  ``clamp((current - start) / (target - start), 0, 1)``. Before the first check-in
+  the current value is the start, so progress is 0. The better direction is from
+  ``start`` toward ``target``; when ``target == start`` progress is 1 once the current
+  value reaches the target in the metric's direction (at least for increase, at most
+  for decrease) and 0 otherwise.
+- *Threshold* key results ("keep P1 incidents from exceeding 3") are 1 while held and
+  0 otherwise: held means ``current <= target`` for decrease, ``current >= target``
+  for increase. No value yet counts as not held (0).
+- *Milestone* key results ("achieve SOC2") are 1 once the value reaches the target
+  (in the metric's direction) and 0 before; no value yet is 0.
+- A key result whose statement could not be read (no metric) has progress 0.
+
+**Objective progress** is the weighted mean of its *direct* children: its key results
+and the objectives aligned under it (whose ``parents`` name it), at any depth. An
+objective aligned under several parents counts in each. Weights default to 1; a
+weight of 0 leaves the child out of the mean; negative or non-finite weights are a
+rule error and are treated as 0 here (with a problem reported). An objective without
+children has progress 0; one whose children all weigh 0 has progress 0 and a problem
+is reported. Parent cycles and parents that are not in the set are reported as
+problems, never followed: links between members of a cycle are ignored (each member
+still counts its key results and any children outside the cycle).
+
+**Health** (:func:`kr_health`) compares progress with the share of the quarter that
+has elapsed, then lets the owner's latest confidence lower it (never raise it). See
+:class:`ScoringPolicy` for the numbers.
+
+**Score, grade and success** are given to closed objectives only: the score is the
+progress rounded to one decimal, halves up (0.65 -> 0.7, 0.25 -> 0.3); the grade is
+green from 0.7, yellow from 0.4, red below; a committed objective succeeds at a score
+of 1.0, an aspirational one at 0.7.
+"""
+
+from __future__ import annotations
+
+import collections
+import dataclasses
+import decimal
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Literal
+
+from okrflow.core.checkins import latest_checkin
+from okrflow.core.evaluation import Evaluation, Grade, KeyResultResult, ObjectiveResult
+from okrflow.core.model import (
+    Direction,
+    Health,
+    KeyResult,
+    Kind,
+    Metric,
+    MetricKind,
+    Objective,
+    Problem,
+    State,
+)
+
+__all__ = [
+    "DEFAULT_POLICY",
+    "ScoringPolicy",
+    "clamp",
+    "evaluate",
+    "grade_for",
+    "kr_health",
+    "kr_progress",
+    "objective_health",
+    "score_for",
+    "success_for",
+    "weighted_mean",
+    "worst_health",
+]
+
+_SEVERITY: Mapping[Health, int] = {
+    Health.ON_TRACK: 0,
+    Health.NEEDS_ATTENTION: 1,
+    Health.AT_RISK: 2,
+}
+
+
+@dataclasses.dataclass(frozen=True)
+class ScoringPolicy:
+    """Every number the scoring rules use, with the defaults okrflow ships.
+
+    Health from pace (``elapsed`` is the share of the quarter gone, 0..1):
+
+    - ``grace_elapsed`` (0.1): until this share of the quarter has passed (about the
+      first nine days) every key result is on track by pace;
+    - *on track* when ``progress >= elapsed * on_track_pace`` (0.8);
+    - *needs attention* when ``progress >= elapsed * needs_attention_pace`` (0.5);
+    - *at risk* below that.
+
+    Then the latest confidence (0..1), when there is one, can only make it worse:
+    below ``attention_confidence`` (0.5) it is at least *needs attention*, below
+    ``risk_confidence`` (0.3) it is *at risk*.
+
+    ``objective_health``: ``"pace"`` (default) judges an objective by its own progress
+    against time with the same thresholds; ``"weakest"`` gives it the worst health
+    among its direct children that count (weight > 0), or the pace rule when it has
+    none.
+
+    Grades on the 0.0-1.0 score: green from ``green_from`` (0.7), yellow from
+    ``yellow_from`` (0.4), red below. Success: a committed objective needs a score of
+    at least ``committed_success`` (1.0), an aspirational one ``aspirational_success``
+    (0.7).
+    """
+
+    grace_elapsed: float = 0.1
+    on_track_pace: float = 0.8
+    needs_attention_pace: float = 0.5
+    attention_confidence: float = 0.5
+    risk_confidence: float = 0.3
+    objective_health: Literal["pace", "weakest"] = "pace"
+    green_from: float = 0.7
+    yellow_from: float = 0.4
+    aspirational_success: float = 0.7
+    committed_success: float = 1.0
+
+    def __post_init__(self) -> None:
+        if self.objective_health not in ("pace", "weakest"):
+            raise ValueError(
+                f"objective_health must be 'pace' or 'weakest', not {self.objective_health!r}"
+            )
+        if not self.needs_attention_pace <= self.on_track_pace:
+            raise ValueError("needs_attention_pace must not exceed on_track_pace")
+        if not self.risk_confidence <= self.attention_confidence:
+            raise ValueError("risk_confidence must not exceed attention_confidence")
+        if not self.yellow_from <= self.green_from:
+            raise ValueError("yellow_from must not exceed green_from")
+
+
+DEFAULT_POLICY = ScoringPolicy()
+
+
+def clamp(value: float, low: float = 0.0, high: float = 1.0) -> float:
+    """``value`` limited to ``low..high``; NaN becomes ``low``."""
+    if math.isnan(value):
+        return low
+    return max(low, min(high, value))
+
+
+def _reached(value: float, target: float, direction: Direction) -> bool:
+    if direction is Direction.DECREASE:
+        return value <= target
+    return value >= target
+
+
+def kr_progress(metric: Metric | None, current: float | None) -> float:
+    """Progress of one key result, 0..1 (see the module docstring for the rules)."""
+    if metric is None:
+        return 0.0
+    if metric.kind in (MetricKind.THRESHOLD, MetricKind.MILESTONE):
+        if current is None or math.isnan(current):
+            return 0.0
+        return 1.0 if _reached(current, metric.target, metric.direction) else 0.0
+    value = metric.start if current is None or math.isnan(current) else current
+    span = metric.target - metric.start
+    if span == 0:
+        return 1.0 if _reached(value, metric.target, metric.direction) else 0.0
+    return clamp((value - metric.start) / span)
+
+
+def weighted_mean(items: Iterable[tuple[float, float]]) -> float | None:
+    """Weighted mean of ``(value, weight)`` pairs; None when no weight is positive.
+
+    Pairs whose weight is 0 (or negative, or not finite) do not count. The result
+    lies between the smallest and largest counted value, rounding included.
+    """
+    counted = [(value, weight) for value, weight in items if math.isfinite(weight) and weight > 0]
+    if not counted:
+        return None
+    largest = max(weight for _, weight in counted)
+    # Scale the weights to at most 1 so that huge weights cannot overflow the sum.
+    total = sum(value * (weight / largest) for value, weight in counted)
+    weights = sum(weight / largest for _, weight in counted)
+    values = [value for value, _ in counted]
+    return clamp(total / weights, min(values), max(values))
+
+
+def worst_health(healths: Iterable[Health]) -> Health | None:
+    """The worst of ``healths`` (at risk > needs attention > on track); None if empty."""
+    return max(healths, key=_SEVERITY.__getitem__, default=None)
+
+
+def kr_health(
+    progress: float,
+    elapsed: float,
+    confidence: float | None = None,
+    policy: ScoringPolicy = DEFAULT_POLICY,
+) -> Health:
+    """Health from progress against elapsed time, lowered by a low confidence."""
+    elapsed = clamp(elapsed)
+    if elapsed <= policy.grace_elapsed or progress >= elapsed * policy.on_track_pace:
+        health = Health.ON_TRACK
+    elif progress >= elapsed * policy.needs_attention_pace:
+        health = Health.NEEDS_ATTENTION
+    else:
+        health = Health.AT_RISK
+    if confidence is not None:
+        if confidence < policy.risk_confidence:
+            health = Health.AT_RISK
+        elif confidence < policy.attention_confidence and health is Health.ON_TRACK:
+            health = Health.NEEDS_ATTENTION
+    return health
+
+
+def objective_health(
+    progress: float,
+    elapsed: float,
+    children: Iterable[Health] = (),
+    policy: ScoringPolicy = DEFAULT_POLICY,
+) -> Health:
+    """An objective's health per ``policy.objective_health`` (see :class:`ScoringPolicy`)."""
+    if policy.objective_health == "weakest":
+        weakest = worst_health(children)
+        if weakest is not None:
+            return weakest
+    return kr_health(progress, elapsed, None, policy)
+
+
+def score_for(progress: float) -> float:
+    """The 0.0-1.0 score: progress rounded to one decimal, halves up (0.25 -> 0.3)."""
+    exact = decimal.Decimal(repr(clamp(progress)))
+    return float(exact.quantize(decimal.Decimal("0.1"), rounding=decimal.ROUND_HALF_UP))
+
+
+def grade_for(score: float, policy: ScoringPolicy = DEFAULT_POLICY) -> Grade:
+    """Green from ``policy.green_from`` (0.7), yellow from ``yellow_from`` (0.4), else red."""
+    if score >= policy.green_from:
+        return Grade.GREEN
+    if score >= policy.yellow_from:
+        return Grade.YELLOW
+    return Grade.RED
+
+
+def success_for(score: float, kind: Kind, policy: ScoringPolicy = DEFAULT_POLICY) -> bool:
+    """Whether a closed objective met its bar: 1.0 if committed, 0.7 if aspirational."""
+    if kind is Kind.ASPIRATIONAL:
+        return score >= policy.aspirational_success
+    return score >= policy.committed_success
+
+
+def _where(iid: int | None, key: str) -> str:
+    return f"#{iid}" if iid is not None else key
+
+
+def _usable_weight(weight: float) -> float:
+    return weight if math.isfinite(weight) and weight > 0 else 0.0
+
+
+def _cyclic_components(nodes: Sequence[str], edges: Mapping[str, Sequence[str]]) -> list[list[str]]:
+    """Strongly connected components that contain a cycle (Tarjan, iterative).
+
+    Each component lists its members in the order of ``nodes``; components come in
+    the order of their first member.
+    """
+    order = {node: i for i, node in enumerate(nodes)}
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    on_stack: set[str] = set()
+    stack: list[str] = []
+    found: list[list[str]] = []
+    counter = 0
+    for root in nodes:
+        if root in index:
+            continue
+        work: list[tuple[str, int]] = [(root, 0)]
+        while work:
+            node, pos = work.pop()
+            if pos == 0:
+                index[node] = low[node] = counter
+                counter += 1
+                stack.append(node)
+                on_stack.add(node)
+            succ = edges.get(node, ())
+            if pos < len(succ):
+                work.append((node, pos + 1))
+                nxt = succ[pos]
+                if nxt not in index:
+                    work.append((nxt, 0))
+                elif nxt in on_stack:
+                    low[node] = min(low[node], index[nxt])
+                continue
+            if work:
+                parent = work[-1][0]
+                low[parent] = min(low[parent], low[node])
+            if low[node] == index[node]:
+                members: list[str] = []
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    members.append(member)
+                    if member == node:
+                        break
+                if len(members) > 1 or node in edges.get(node, ()):
+                    found.append(sorted(members, key=order.__getitem__))
+    found.sort(key=lambda members: order[members[0]])
+    return found
+
+
+def evaluate(
+    objectives: Sequence[Objective],
+    *,
+    elapsed: float,
+    policy: ScoringPolicy = DEFAULT_POLICY,
+) -> Evaluation:
+    """Progress, health and (once closed) score for every objective and key result.
+
+    ``elapsed`` is the share of the quarter gone, 0..1 (clamped). Problems that do
+    not stop the evaluation are listed in ``Evaluation.problems``: a repeated
+    objective or key-result key (the later one is skipped), a parent that is not in
+    ``objectives``, a parent cycle, a negative or non-finite weight, and an objective
+    whose children all weigh 0.
+    """
+    if math.isnan(elapsed):
+        raise ValueError("elapsed must be a number between 0 and 1")
+    elapsed = clamp(elapsed)
+    problems: list[Problem] = []
+
+    # Key results: unique keys across the set.
+    kr_results: dict[str, KeyResultResult] = {}
+    own_krs: dict[int, list[KeyResult]] = {}
+    for position, objective in enumerate(objectives):
+        counted: list[KeyResult] = []
+        for kr in objective.key_results:
+            where = _where(kr.iid, kr.key)
+            if kr.key in kr_results:
+                problems.append(
+                    Problem(where, f"key result key {kr.key!r} is used twice: this one is skipped")
+                )
+                continue
+            latest = latest_checkin(kr.checkins)
+            current = latest.value if latest else None
+            confidence = latest.confidence if latest else None
+            progress = kr_progress(kr.metric, current)
+            kr_results[kr.key] = KeyResultResult(
+                progress=progress,
+                health=kr_health(progress, elapsed, confidence, policy),
+                current=current,
+                confidence=confidence,
+            )
+            counted.append(kr)
+        own_krs[position] = counted
+
+    # Objectives: unique keys, then the alignment graph child -> parents.
+    by_key: dict[str, Objective] = {}
+    position_of: dict[str, int] = {}
+    for position, objective in enumerate(objectives):
+        if objective.key in by_key:
+            problems.append(
+                Problem(
+                    _where(objective.iid, objective.key),
+                    f"objective key {objective.key!r} is used twice: this one is skipped",
+                )
+            )
+            continue
+        by_key[objective.key] = objective
+        position_of[objective.key] = position
+    keys = list(by_key)
+
+    parents_of: dict[str, list[str]] = {}
+    for key in keys:
+        objective = by_key[key]
+        seen: list[str] = []
+        for parent in objective.parents:
+            if parent in seen:
+                continue
+            if parent not in by_key:
+                problems.append(
+                    Problem(
+                        _where(objective.iid, key),
+                        f"aligned under {parent!r}, which is not among the objectives read: "
+                        "fix or remove the parent reference",
+                    )
+                )
+                continue
+            seen.append(parent)
+        parents_of[key] = seen
+
+    cycle_of: dict[str, int] = {}
+    for number, members in enumerate(_cyclic_components(keys, parents_of)):
+        for member in members:
+            cycle_of[member] = number
+        names = ", ".join(_where(by_key[m].iid, m) for m in members)
+        problems.append(
+            Problem(
+                _where(by_key[members[0]].iid, members[0]),
+                f"parent cycle among {names}: links inside the cycle are ignored; "
+                "remove one of the parent references",
+            )
+        )
+
+    children_of: dict[str, list[str]] = {key: [] for key in keys}
+    for key in keys:
+        for parent in parents_of[key]:
+            same_cycle = key in cycle_of and cycle_of.get(parent) == cycle_of[key]
+            if not same_cycle:
+                children_of[parent].append(key)
+
+    for key in keys:
+        objective = by_key[key]
+        for item_key, iid, weight in [(key, objective.iid, objective.weight)] + [
+            (kr.key, kr.iid, kr.weight) for kr in own_krs[position_of[key]]
+        ]:
+            if not (math.isfinite(weight) and weight >= 0):
+                problems.append(
+                    Problem(
+                        _where(iid, item_key),
+                        f"weight {weight} is not allowed: use a number of 0 or more "
+                        "(0 leaves it out of the rollup); it counts as 0",
+                    )
+                )
+
+    # Children before parents (Kahn's algorithm on the graph without cycle links).
+    pending = {key: len(children_of[key]) for key in keys}
+    ready = collections.deque(key for key in keys if pending[key] == 0)
+    results: dict[str, ObjectiveResult] = {}
+    while ready:
+        key = ready.popleft()
+        objective = by_key[key]
+        entries: list[tuple[float, float, Health]] = []
+        for kr in own_krs[position_of[key]]:
+            result = kr_results[kr.key]
+            entries.append((result.progress, _usable_weight(kr.weight), result.health))
+        for child in children_of[key]:
+            child_result = results[child]
+            entries.append(
+                (child_result.progress, _usable_weight(by_key[child].weight), child_result.health)
+            )
+        mean = weighted_mean((value, weight) for value, weight, _ in entries)
+        if mean is None and entries:
+            problems.append(
+                Problem(
+                    _where(objective.iid, key),
+                    "every key result and aligned objective under it has weight 0, "
+                    "so its progress is 0: give at least one a positive weight",
+                )
+            )
+        progress = 0.0 if mean is None else mean
+        health = objective_health(
+            progress, elapsed, (h for _, weight, h in entries if weight > 0), policy
+        )
+        score = grade = success = None
+        if objective.state is State.CLOSED:
+            score = score_for(progress)
+            grade = grade_for(score, policy)
+            success = success_for(score, objective.kind, policy)
+        results[key] = ObjectiveResult(
+            progress=progress, health=health, score=score, grade=grade, success=success
+        )
+        for parent in parents_of[key]:
+            if key in children_of[parent]:
+                pending[parent] -= 1
+                if pending[parent] == 0:
+                    ready.append(parent)
+
+    ordered = {key: results[key] for key in keys}
+    return Evaluation(objectives=ordered, key_results=kr_results, problems=problems)
