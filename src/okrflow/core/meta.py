@@ -1,0 +1,267 @@
+"""A typed view of okrflow's metadata block (see :mod:`okrflow.core.description`).
+
+The block holds a JSON object. :meth:`Meta.from_dict` reads the keys okrflow
+knows, with a problem for every value of the wrong shape (that value is left
+out, the rest is kept); unknown keys land in ``extra`` and :meth:`Meta.to_dict`
+writes them back, so data from a newer okrflow survives. Version 1 keys::
+
+    schema           int, 1
+    okrflow          version of okrflow that wrote the block
+    type             "objective" | "kr"
+    key              the stable key (``okrflow apply`` matches on it)
+    iid              the issue the block was written for (a copied block is detected)
+    objective        KR: key of its objective;  objective_iid: its iid
+    parents          objective: [{"key": ..., "iid": ...}, ...]
+    metric           KR: {"kind", "start", "target", "unit", "direction"}
+    weight, owner, kind ("committed" | "aspirational"), level
+    source           KR: {"kind": "manual" | "initiatives" | "query" | "command", "options": {}}
+    checkin          KR: the last recorded check-in
+                     {"at": ISO 8601, "value", "confidence", "note_id", "author", "source"}
+    outcome, score   set when closed
+    last_comment_id  the newest comment already read;  lint_comment_id  okrflow's lint comment
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import enum
+from collections.abc import Callable, Mapping
+from typing import Any, Literal, TypeVar, cast
+
+from okrflow.core.model import (
+    Direction,
+    Kind,
+    Metric,
+    MetricKind,
+    MetricSource,
+    Outcome,
+    SourceKind,
+)
+
+SCHEMA_VERSION = 1
+OkrType = Literal["objective", "kr"]
+
+_E = TypeVar("_E", bound=enum.Enum)
+
+
+@dataclasses.dataclass(frozen=True)
+class ParentRef:
+    key: str
+    iid: int | None = None
+
+
+@dataclasses.dataclass(frozen=True)
+class RecordedCheckIn:
+    """The last check-in okrflow recorded on a key result."""
+
+    at: dt.datetime
+    value: float
+    confidence: float | None = None  # 0..1
+    note_id: int | None = None  # the comment it came from or was written as
+    author: str | None = None
+    source: str = "manual"
+
+
+class _Invalid(Exception):
+    pass
+
+
+def _int(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise _Invalid("an integer")
+    return value
+
+
+def _float(value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise _Invalid("a number")
+    return float(value)
+
+
+def _str(value: Any) -> str:
+    if not isinstance(value, str):
+        raise _Invalid("a string")
+    return value
+
+
+def _mapping(value: Any) -> Mapping[str, Any]:
+    if not isinstance(value, Mapping):
+        raise _Invalid("an object")
+    return value
+
+
+def _enum(cls: type[_E]) -> Callable[[Any], _E]:
+    def convert(value: Any) -> _E:
+        try:
+            return cls(value)
+        except ValueError:
+            allowed = ", ".join(repr(m.value) for m in cls)
+            raise _Invalid(f"one of {allowed}") from None
+
+    return convert
+
+
+def _type(value: Any) -> OkrType:
+    if value not in ("objective", "kr"):
+        raise _Invalid("'objective' or 'kr'")
+    return cast(OkrType, value)
+
+
+def _time(value: Any) -> dt.datetime:
+    try:
+        parsed = dt.datetime.fromisoformat(_str(value).replace("Z", "+00:00"))
+    except ValueError:
+        raise _Invalid("an ISO 8601 time") from None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.timezone.utc)
+
+
+def _metric(value: Any) -> Metric:
+    data = _mapping(value)
+    return Metric(
+        kind=_enum(MetricKind)(data.get("kind", "linear")),
+        start=_float(data.get("start")),
+        target=_float(data.get("target")),
+        unit=_str(data.get("unit", "")),
+        direction=_enum(Direction)(data.get("direction", "increase")),
+    )
+
+
+def _source(value: Any) -> MetricSource:
+    data = _mapping(value)
+    options = data.get("options", {})
+    return MetricSource(_enum(SourceKind)(data.get("kind", "manual")), dict(_mapping(options)))
+
+
+def _checkin(value: Any) -> RecordedCheckIn:
+    data = _mapping(value)
+    optional = {k: data.get(k) for k in ("confidence", "note_id", "author")}
+    return RecordedCheckIn(
+        at=_time(data.get("at")),
+        value=_float(data.get("value")),
+        confidence=None if optional["confidence"] is None else _float(optional["confidence"]),
+        note_id=None if optional["note_id"] is None else _int(optional["note_id"]),
+        author=None if optional["author"] is None else _str(optional["author"]),
+        source=_str(data.get("source", "manual")),
+    )
+
+
+def _parents(value: Any) -> tuple[ParentRef, ...]:
+    if not isinstance(value, list):
+        raise _Invalid("a list")
+    out = []
+    for item in value:
+        if isinstance(item, str):
+            out.append(ParentRef(item))
+            continue
+        data = _mapping(item)
+        iid = data.get("iid")
+        out.append(ParentRef(_str(data.get("key")), None if iid is None else _int(iid)))
+    return tuple(out)
+
+
+_FIELDS: dict[str, Callable[[Any], Any]] = {
+    "schema": _int,
+    "okrflow": _str,
+    "type": _type,
+    "key": _str,
+    "iid": _int,
+    "objective": _str,
+    "objective_iid": _int,
+    "parents": _parents,
+    "metric": _metric,
+    "weight": _float,
+    "owner": _str,
+    "kind": _enum(Kind),
+    "level": _str,
+    "source": _source,
+    "checkin": _checkin,
+    "outcome": _enum(Outcome),
+    "score": _float,
+    "last_comment_id": _int,
+    "lint_comment_id": _int,
+}
+
+
+@dataclasses.dataclass(frozen=True)
+class Meta:
+    """okrflow's metadata about one OKR issue. Every field is optional."""
+
+    schema: int = SCHEMA_VERSION
+    okrflow: str | None = None
+    type: OkrType | None = None
+    key: str | None = None
+    iid: int | None = None
+    objective: str | None = None
+    objective_iid: int | None = None
+    parents: tuple[ParentRef, ...] = ()
+    metric: Metric | None = None
+    weight: float | None = None
+    owner: str | None = None
+    kind: Kind | None = None
+    level: str | None = None
+    source: MetricSource | None = None
+    checkin: RecordedCheckIn | None = None
+    outcome: Outcome | None = None
+    score: float | None = None
+    last_comment_id: int | None = None
+    lint_comment_id: int | None = None
+    extra: Mapping[str, Any] = dataclasses.field(default_factory=dict)  # unknown keys
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> tuple[Meta, list[str]]:
+        """Read what can be read; a problem names each key that could not be."""
+        values: dict[str, Any] = {}
+        problems: list[str] = []
+        for name, convert in _FIELDS.items():
+            if data.get(name) is None:
+                continue
+            try:
+                values[name] = convert(data[name])
+            except (_Invalid, TypeError, ValueError) as exc:
+                expected = exc.args[0] if isinstance(exc, _Invalid) else "valid"
+                problems.append(f"metadata key {name!r} should be {expected}; ignored")
+        schema = values.get("schema", SCHEMA_VERSION)
+        if schema > SCHEMA_VERSION:
+            problems.append(
+                f"metadata schema {schema} is newer than this okrflow's ({SCHEMA_VERSION}); "
+                "upgrade okrflow"
+            )
+        extra = {k: v for k, v in data.items() if k not in _FIELDS}
+        return cls(**values, extra=extra), problems
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON object to store: unknown keys kept, empty fields left out."""
+        out: dict[str, Any] = dict(self.extra)
+        for field in dataclasses.fields(self):
+            if field.name == "extra":
+                continue
+            value = _plain(getattr(self, field.name))
+            if value is None or value == []:
+                out.pop(field.name, None)
+            else:
+                out[field.name] = value
+        return out
+
+    def replace(self, **changes: Any) -> Meta:
+        return dataclasses.replace(self, **changes)
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, dt.datetime):
+        return value.isoformat()
+    if isinstance(value, ParentRef):
+        return {"key": value.key} if value.iid is None else {"key": value.key, "iid": value.iid}
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {
+            f.name: _plain(getattr(value, f.name))
+            for f in dataclasses.fields(value)
+            if getattr(value, f.name) is not None
+        }
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v) for k, v in value.items()}
+    return value
