@@ -133,6 +133,8 @@ class KeyResult:
     team: str | None = None
     iid: int | None = None
     statement_problem: str | None = None  # why the statement could not be read
+    # Template sections a person left empty (read from the issue; for lint).
+    missing_sections: tuple[str, ...] = ()
 
     @property
     def latest(self) -> CheckIn | None:
@@ -168,6 +170,10 @@ class Objective:
     iid: int | None = None
     outcome: Outcome | None = None
     score: float | None = None  # set when closed, 0.0-1.0
+    # Template sections a person left empty (read from the issue; for lint).
+    missing_sections: tuple[str, ...] = ()
+    # Key-result statements listed in the objective's description, not yet issues.
+    proposed_key_results: tuple[str, ...] = ()
 
 
 @dataclasses.dataclass(frozen=True)
