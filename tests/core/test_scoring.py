@@ -304,6 +304,12 @@ def test_zero_weight_children_are_left_out() -> None:
     assert evaluate([objective], elapsed=0.5).objectives["o"].progress == 0.5
 
 
+def test_a_missing_weight_counts_as_1() -> None:
+    plain = KeyResult("a", "A", metric=linear(0, 2), checkins=[CheckIn(T0, 1)])
+    objective = Objective("o", "O", key_results=[plain, done("b", weight=1)])
+    assert evaluate([objective], elapsed=0.5).objectives["o"].progress == 0.75
+
+
 def test_all_zero_weights_give_progress_0_and_a_problem() -> None:
     objective = Objective("o", "O", iid=7, key_results=[done("a", 0), done("b", 0)])
     result = evaluate([objective], elapsed=0.5)
