@@ -65,6 +65,7 @@ def test_registry_lists_every_rule_in_kebab_case() -> None:
         "active-has-krs",
         "weight-positive",
         "statement-placeholder",
+        "template-sections",
     ]
     for rule_id, rule in RULES.items():
         assert rule.id == rule_id
@@ -135,6 +136,12 @@ def test_registry_lists_every_rule_in_kebab_case() -> None:
             "objective title still has the placeholder '<Outcome>'",
         ),
         (
+            good_objective(missing_sections=("Purpose", "Alignment")),
+            "template-sections",
+            Severity.WARNING,
+            "objective leaves the template sections 'Purpose', 'Alignment' empty: fill them in",
+        ),
+        (
             good_objective(purpose="TBD"),
             "statement-placeholder",
             Severity.WARNING,
@@ -159,6 +166,17 @@ def test_objective_under_review_or_active_needs_key_results(state: State) -> Non
     findings = lint([good_objective(state=state, states=(state,), key_results=[])])
     assert rules_of(findings) == ["kr-count", "active-has-krs"]
     assert "has no key results" in findings[1].message
+
+
+def test_kr_count_points_at_key_results_proposed_in_the_description() -> None:
+    proposed = good_objective(
+        key_results=[good_kr("a")], proposed_key_results=("Grow x from 1 to 2", "Land 3 logos")
+    )
+    findings = lint([proposed])
+    assert rules_of(findings) == ["kr-count"]
+    assert findings[0].message.endswith(
+        "add 2 more (its description proposes 2: open them with okrflow new kr)"
+    )
 
 
 def test_draft_objective_may_lack_key_results_for_now() -> None:
@@ -219,6 +237,12 @@ def with_kr(**changes: object) -> Objective:
             "statement-placeholder",
             Severity.WARNING,
             "still has the placeholder '[_N<sub>3</sub>_]'",
+        ),
+        (
+            with_kr(missing_sections=("Metric source",)),
+            "template-sections",
+            Severity.WARNING,
+            "key result leaves the template section 'Metric source' empty: fill it in",
         ),
         (
             with_kr(title="<Verb> <measure> from <x> to <y>"),

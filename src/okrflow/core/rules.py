@@ -18,6 +18,7 @@ id                          severity  rule
 ``active-has-krs``          error     an objective under review or active has key results
 ``weight-positive``         error     weights are above 0 (0 is a warning: left out)
 ``statement-placeholder``   warning   no template placeholder is left in the text
+``template-sections``       warning   no section of the issue template is left empty
 ==========================  ========  ==================================================
 
 :class:`RuleSettings` turns rules off or changes their severity; an unknown rule id
@@ -96,6 +97,7 @@ RULES: Mapping[str, Rule] = {
             "weights are above 0 (a weight of 0 is a warning: left out of the rollup)",
         ),
         Rule("statement-placeholder", _W, "no template placeholder is left in titles"),
+        Rule("template-sections", _W, "no section of the issue template is left empty"),
     )
 }
 
@@ -192,13 +194,28 @@ def _weight_check(thing: str, weight: float) -> tuple[str, Severity] | None:
     return f"{thing} has weight {weight}: use a number above 0", Severity.ERROR
 
 
+def _sections_check(thing: str, missing: tuple[str, ...]) -> _Raw | None:
+    if not missing:
+        return None
+    names = ", ".join(repr(name) for name in missing)
+    noun, pronoun = ("section", "it") if len(missing) == 1 else ("sections", "them")
+    message = f"{thing} leaves the template {noun} {names} empty: fill {pronoun} in"
+    return "template-sections", message, None
+
+
 def _objective_findings(objective: Objective) -> Iterator[_Raw]:
     count = len(objective.key_results)
     if count < KR_MIN:
+        proposed = len(objective.proposed_key_results)
+        hint = (
+            f" (its description proposes {proposed}: open them with okrflow new kr)"
+            if proposed
+            else ""
+        )
         yield (
             "kr-count",
             f"objective has {_plural(count, 'key result')}; an objective needs {KR_MIN} to "
-            f"{KR_MAX}: add {KR_MIN - count} more",
+            f"{KR_MAX}: add {KR_MIN - count} more{hint}",
             None,
         )
     elif count > KR_MAX:
@@ -241,6 +258,9 @@ def _objective_findings(objective: Objective) -> Iterator[_Raw]:
                 "the real text",
                 None,
             )
+    sections = _sections_check("objective", objective.missing_sections)
+    if sections:
+        yield sections
 
 
 def _key_result_findings(kr: KeyResult, objective: Objective | None) -> Iterator[_Raw]:
@@ -287,6 +307,9 @@ def _key_result_findings(kr: KeyResult, objective: Objective | None) -> Iterator
             "the real number or words",
             None,
         )
+    sections = _sections_check("key result", kr.missing_sections)
+    if sections:
+        yield sections
 
 
 def lint(
