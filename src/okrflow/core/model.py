@@ -138,7 +138,12 @@ class KeyResult:
 
     @property
     def latest(self) -> CheckIn | None:
-        return max(self.checkins, key=lambda c: c.at) if self.checkins else None
+        # Newest by time; on a tie the later one in the list (as core.checkins does).
+        latest: CheckIn | None = None
+        for checkin in self.checkins:
+            if latest is None or checkin.at >= latest.at:
+                latest = checkin
+        return latest
 
     @property
     def current(self) -> float | None:
