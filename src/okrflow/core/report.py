@@ -92,9 +92,13 @@ def _mean(xs: Sequence[float]) -> float | None:
 def _document_order(objectives: Sequence[Objective]) -> list[Objective]:
     """Depth first along the alignment, roots and siblings in the order given.
 
-    An objective aligned under several parents appears once, under the first one.
+    An objective aligned under several parents appears once, under the first one; of
+    two objectives with the same key only the first is kept (as scoring does).
     """
-    by_key = {o.key: o for o in objectives}
+    by_key: dict[str, Objective] = {}
+    for o in objectives:
+        by_key.setdefault(o.key, o)
+    objectives = list(by_key.values())
     children: dict[str, list[Objective]] = {}
     roots: list[Objective] = []
     for o in objectives:
@@ -161,10 +165,17 @@ def _aware(moment: dt.datetime) -> dt.datetime:
 
 
 def _objective(
-    o: Objective, result: ObjectiveResult, evaluation: Evaluation, iids: dict[str, int | None]
+    o: Objective,
+    result: ObjectiveResult,
+    evaluation: Evaluation,
+    iids: dict[str, int | None],
+    seen_krs: set[str],
 ) -> dict[str, Any]:
     krs = []
     for kr in o.key_results:
+        if kr.key in seen_krs:  # a repeated key: scoring skipped it and said so
+            continue
+        seen_krs.add(kr.key)
         kr_result = evaluation.key_results.get(kr.key)
         if kr_result is None:
             raise ValueError(f"the evaluation has no result for key result {kr.key!r}")
@@ -372,13 +383,16 @@ def build_report(
         raise ValueError(f"report kind must be one of {', '.join(REPORT_KINDS)}, not {kind!r}")
     if today is None:
         today = _aware(generated_at).astimezone(dt.timezone.utc).date()
-    iids = {o.key: o.iid for o in objectives}
+    iids: dict[str, int | None] = {}
+    for o in objectives:
+        iids.setdefault(o.key, o.iid)
+    seen_krs: set[str] = set()
     docs = []
     for o in _document_order(objectives):
         result = evaluation.objectives.get(o.key)
         if result is None:
             raise ValueError(f"the evaluation has no result for objective {o.key!r}")
-        docs.append(_objective(o, result, evaluation, iids))
+        docs.append(_objective(o, result, evaluation, iids, seen_krs))
     teams = _teams(docs)
     return {
         "format_version": FORMAT_VERSION,
