@@ -52,8 +52,12 @@ __all__ = [
     "ParentRef",
     "Parsed",
     "RecordedCheckIn",
+    "escape_blocks",
+    "neutralize_mentions",
     "render_meta_block",
+    "restore_mentions",
     "split",
+    "unescape_blocks",
     "with_managed_section",
     "with_meta",
 ]
@@ -68,6 +72,47 @@ _START_RE = re.compile(r"<!--[ \t]*okrflow:progress:start[ \t]*-->")
 _END_RE = re.compile(r"<!--[ \t]*okrflow:progress:end[ \t]*-->")
 _BLANK_LINE_AT_END = re.compile(r"(?:\A|\n)[ \t]*\r?\n\Z")
 _DECODER = json.JSONDecoder()
+
+WORD_JOINER = "\u2060"
+# "@" itself, and the HTML references GitLab turns back into "@" before it looks for
+# mentions (&#64; &#x40; &commat;).
+_AT = re.compile(r"@(?!\u2060)|&(?:#0*64|#[xX]0*40|commat);?")
+
+
+def neutralize_mentions(text: str) -> str:
+    """Put a word joiner (U+2060) after every ``@`` so ``@all``, ``@alice`` or
+    ``@group/team`` ping no one when okrflow writes them into GitLab Markdown.
+
+    The text looks the same; idempotent; :func:`restore_mentions` undoes it.
+    """
+    return _AT.sub("@" + WORD_JOINER, text)
+
+
+def restore_mentions(text: str) -> str:
+    """Undo :func:`neutralize_mentions` on text read back from an issue."""
+    return text.replace("@" + WORD_JOINER, "@")
+
+
+# Line starts that would turn a value into structure: a quick action GitLab runs
+# ("/close"), a heading (a fake "## Owner" section), a code fence (hiding the
+# sections after it).
+_BLOCK_START = re.compile(r"^( {0,3})(/|#{1,6}(?=[ \t]|$)|`{3}|~{3})", re.MULTILINE)
+_ESCAPED_START = re.compile(r"^( {0,3})\\(/|#{1,6}(?=[ \t]|$)|`{3}|~{3})", re.MULTILINE)
+
+
+def escape_blocks(text: str) -> str:
+    """A value okrflow writes into a description as inert Markdown: mentions
+    neutralised, no comment opened, and no line that GitLab would run as a quick
+    action or read as a heading or code fence (a backslash goes first; it does not
+    show). :func:`unescape_blocks` reverses it."""
+    text = neutralize_mentions(text).replace("<!--", "&lt;!--")
+    return _BLOCK_START.sub(r"\1\\\2", text)
+
+
+def unescape_blocks(text: str) -> str:
+    """Undo :func:`escape_blocks` on text read back from an issue."""
+    text = _ESCAPED_START.sub(r"\1\2", text).replace("&lt;!--", "<!--")
+    return restore_mentions(text)
 
 
 @dataclasses.dataclass(frozen=True)
