@@ -1,0 +1,416 @@
+"""The emulator: one pure dispatch ``handle()`` over the state, plus log, faults and clock.
+
+``handle(method, url, headers, body) -> (status, headers, body)`` is all the
+transports call: :meth:`Emulator.mock` (``responses``, no sockets) and
+:meth:`Emulator.serve` (HTTP on loopback). A dropped connection is signalled by
+raising :class:`~okrflow.sandbox.faults.ConnectionDropped`.
+"""
+
+from __future__ import annotations
+
+import collections
+import contextlib
+import dataclasses
+import json
+import logging
+import os
+import tempfile
+import threading
+import time
+from collections.abc import Iterator, Mapping
+from datetime import datetime, timedelta
+from email.utils import formatdate
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qsl, urlencode, urlsplit
+
+from okrflow.sandbox import (
+    routes_boards,
+    routes_core,
+    routes_issues,
+    routes_labels,
+    routes_links,
+    routes_notes,
+    routes_repo,
+)
+from okrflow.sandbox.auth import READ_METHODS, UNAUTHORIZED, authenticate
+from okrflow.sandbox.context import Ctx
+from okrflow.sandbox.faults import ConnectionDropped, FaultRule, Faults
+from okrflow.sandbox.request import ApiError, Params, Request, Response, parse_body, parse_form
+from okrflow.sandbox.router import RouteTable
+from okrflow.sandbox.seeding import SeedingMixin, seed_sandbox
+from okrflow.sandbox.state import Clock, State
+
+if TYPE_CHECKING:
+    import responses
+
+    from okrflow.sandbox.server import EmulatorServer
+
+log = logging.getLogger(__name__)
+
+API_PREFIX = "/api/v4"
+DEFAULT_BASE_URL = "http://gitlab.example"
+SECRET_PARAMS = ("private_token", "job_token", "access_token")
+
+ROUTES = RouteTable(
+    [
+        routes_core.routes,
+        routes_issues.routes,
+        routes_notes.routes,
+        routes_links.routes,
+        routes_labels.routes,
+        routes_boards.routes,
+        routes_repo.routes,
+    ]
+)
+
+STATUS_TEXT = {
+    429: "Too Many Requests",
+    500: "Internal Server Error",
+    502: "Bad Gateway",
+    503: "Service Unavailable",
+    504: "Gateway Timeout",
+}
+
+
+@dataclasses.dataclass(frozen=True)
+class RequestRecord:
+    """One request as the log keeps it (query secrets masked, no headers)."""
+
+    method: str
+    route: str | None  # template like /projects/:id/issues, None for unknown routes
+    path: str  # the raw path, e.g. /api/v4/projects/acme%2Fokrs/issues
+    query: str
+    status: int  # 0 when the connection was dropped
+    fault: str | None = None
+    username: str | None = None
+
+
+@dataclasses.dataclass(frozen=True)
+class ApiAnswer:
+    status: int
+    headers: dict[str, str]
+    body: bytes
+
+    def json(self) -> Any:
+        return json.loads(self.body) if self.body else None
+
+
+def _masked_query(query: str) -> str:
+    pairs = [(k, "[MASKED]" if k in SECRET_PARAMS else v) for k, v in parse_qsl(query, True)]
+    return urlencode(pairs)
+
+
+class Emulator(SeedingMixin):
+    """A stateful in-memory GitLab (REST API v4, Free tier)."""
+
+    def __init__(
+        self,
+        *,
+        now: datetime | None = None,
+        seed: int | None = 0,
+        base_url: str = DEFAULT_BASE_URL,
+        state: State | None = None,
+    ) -> None:
+        self.state = state or State()
+        self.clock = Clock(now)
+        self.faults = Faults(seed)
+        self.base_url = base_url.rstrip("/")
+        self.default_token: str | None = None
+        self.default_project: str | None = None
+        self.rate_limit = 2000  # per minute and caller, as on gitlab.com
+        self.enforce_rate_limit = False
+        self._lock = threading.RLock()
+        self._log: list[RequestRecord] = []
+        self._log_lock = threading.Lock()
+        self._window: tuple[int, dict[str, int]] = (0, {})
+
+    @classmethod
+    def sandbox(cls, **kwargs: Any) -> Emulator:
+        """Seeded like ``okrflow sandbox``: see :func:`okrflow.sandbox.seeding.seed_sandbox`."""
+        emu = cls(**kwargs)
+        seed_sandbox(emu)
+        return emu
+
+    # clock -------------------------------------------------------------------
+    def set_now(self, now: datetime | None) -> None:
+        """Freeze the clock at ``now``; ``None`` returns to real UTC time."""
+        self.clock.set(now)
+
+    def advance(self, delta: timedelta) -> datetime:
+        return self.clock.advance(delta)
+
+    # faults (shortcuts) -------------------------------------------------------------
+    def add_fault(self, rule: FaultRule) -> FaultRule:
+        return self.faults.add(rule)
+
+    def remove_fault(self, rule: FaultRule) -> None:
+        self.faults.remove(rule)
+
+    def clear_faults(self) -> None:
+        self.faults.clear()
+
+    # request log ------------------------------------------------------------------
+    @property
+    def log(self) -> list[RequestRecord]:
+        with self._log_lock:
+            return list(self._log)
+
+    def counts(self) -> collections.Counter[str]:
+        """Requests by HTTP method."""
+        return collections.Counter(record.method for record in self.log)
+
+    def counts_by_route(self) -> collections.Counter[str]:
+        """Requests by ``"METHOD /route/template"``."""
+        return collections.Counter(f"{r.method} {r.route or r.path}" for r in self.log)
+
+    def reset_log(self) -> None:
+        with self._log_lock:
+            self._log.clear()
+
+    def _record(self, record: RequestRecord) -> None:
+        with self._log_lock:
+            self._log.append(record)
+
+    # dispatch -------------------------------------------------------------------
+    def handle(
+        self, method: str, url: str, headers: Mapping[str, str], body: bytes | None
+    ) -> tuple[int, dict[str, str], bytes]:
+        """Answer one HTTP request; raises ConnectionDropped for a dropped-connection fault."""
+        method = method.upper()
+        parts = urlsplit(url)
+        raw_path = parts.path or "/"
+        template = None
+        if raw_path.startswith(API_PREFIX + "/"):
+            template = ROUTES.template_for(raw_path[len(API_PREFIX) :])
+        query = _masked_query(parts.query)
+        decision = self.faults.decide(method, raw_path)
+        if decision.delay > 0:
+            time.sleep(decision.delay)
+        rule = decision.rule
+        if rule is not None and rule.kind == "drop":
+            self._record(RequestRecord(method, template, raw_path, query, 0, "drop"))
+            raise ConnectionDropped(f"{method} {raw_path}")
+        if rule is not None:
+            status, out_headers, data = self._fault_answer(rule)
+            self._record(RequestRecord(method, template, raw_path, query, status, rule.kind))
+            return status, out_headers, b"" if method == "HEAD" else data
+        lowered = {k.lower(): v for k, v in headers.items()}
+        base = f"{parts.scheme or 'http'}://{parts.netloc or 'localhost'}"
+        with self._lock:
+            status, out_headers, data, username = self._dispatch(
+                method, raw_path, parts.query, base, lowered, body or b""
+            )
+        self._record(RequestRecord(method, template, raw_path, query, status, None, username))
+        return status, out_headers, b"" if method == "HEAD" else data
+
+    def _dispatch(
+        self,
+        method: str,
+        raw_path: str,
+        query: str,
+        base: str,
+        headers: dict[str, str],
+        body: bytes,
+    ) -> tuple[int, dict[str, str], bytes, str | None]:
+        username = None
+        caller_key = "anonymous"
+        try:
+            if raw_path in ("/-/health", "/-/readiness", "/-/liveness"):
+                return 200, {"Content-Type": "text/plain; charset=utf-8"}, b"GitLab OK", None
+            if not raw_path.startswith(API_PREFIX + "/"):
+                raise ApiError(404, {"error": "404 Not Found"})
+            api_path = raw_path[len(API_PREFIX) :]
+            params = {**parse_form(query), **parse_body(headers, body)}
+            found = ROUTES.match(method, api_path)
+            if found is None:
+                raise ApiError(404, {"error": "404 Not Found"})
+            route, path_params = found
+            caller = authenticate(
+                self.state,
+                headers=headers,
+                query=dict(parse_qsl(query, keep_blank_values=True)),
+                method=method,
+                job_token_ok=route.job_token_ok,
+                scope_extra=route.scope_extra,
+                today=self.clock.now().date(),
+            )
+            if caller.user is None and (route.auth_required or method not in READ_METHODS):
+                raise UNAUTHORIZED
+            username = caller.username
+            caller_key = f"user:{username}" if username else "anonymous"
+            self._throttle(caller_key)
+            req = Request(
+                method=method,
+                path=api_path,
+                query=query,
+                base=base,
+                headers=headers,
+                params=Params(params),
+                path_params=path_params,
+                route=route.template,
+            )
+            response = route.handler(Ctx(self.state, self.clock, req, caller))
+        except ApiError as exc:
+            response = Response(exc.status, exc.body, exc.headers)
+        except Exception:  # a bug in the emulator: answer as GitLab would, keep serving
+            log.exception("emulator error on %s %s", method, raw_path)
+            response = Response(500, {"message": "500 Internal Server Error"})
+        out = {**self._limit_headers(caller_key), **response.headers}
+        out["Content-Type"] = response.content_type
+        if response.raw is not None:
+            data = response.raw
+        elif response.status == 204:
+            data = b""
+        else:
+            data = json.dumps(response.data, ensure_ascii=False).encode("utf-8")
+        return response.status, out, data, username
+
+    # rate limits ---------------------------------------------------------------
+    def _window_counts(self) -> tuple[int, dict[str, int]]:
+        minute = int(time.time()) // 60
+        if self._window[0] != minute:
+            self._window = (minute, {})
+        return self._window
+
+    def _throttle(self, caller_key: str) -> None:
+        minute, counts = self._window_counts()
+        counts[caller_key] = counts.get(caller_key, 0) + 1
+        if self.enforce_rate_limit and counts[caller_key] > self.rate_limit:
+            reset = (minute + 1) * 60
+            raise ApiError(
+                429,
+                {
+                    "message": {
+                        "error": "This endpoint has been requested too many times. Try again later."
+                    }
+                },
+                self._throttled_headers(max(1, reset - int(time.time())), counts[caller_key]),
+            )
+
+    def _limit_headers(self, caller_key: str) -> dict[str, str]:
+        minute, counts = self._window_counts()
+        used = counts.get(caller_key, 0)
+        return {
+            "RateLimit-Name": "throttle_authenticated_api",
+            "RateLimit-Limit": str(self.rate_limit),
+            "RateLimit-Observed": str(used),
+            "RateLimit-Remaining": str(max(0, self.rate_limit - used)),
+            "RateLimit-Reset": str((minute + 1) * 60),
+        }
+
+    def _throttled_headers(self, retry_after: int, observed: int) -> dict[str, str]:
+        reset = int(time.time()) + retry_after
+        return {
+            "Retry-After": str(retry_after),
+            "RateLimit-Name": "throttle_authenticated_api",
+            "RateLimit-Limit": str(self.rate_limit),
+            "RateLimit-Observed": str(observed),
+            "RateLimit-Remaining": "0",
+            "RateLimit-Reset": str(reset),
+            "RateLimit-ResetTime": formatdate(reset, usegmt=True),
+        }
+
+    def _fault_answer(self, rule: FaultRule) -> tuple[int, dict[str, str], bytes]:
+        if rule.kind == "rate_limit":
+            headers = self._throttled_headers(rule.retry_after, self.rate_limit + 1)
+            if rule.plain_text:
+                return 429, {**headers, "Content-Type": "text/plain"}, b"Retry later\n"
+            message = {
+                "message": {
+                    "error": "This endpoint has been requested too many times. Try again later."
+                }
+            }
+            headers["Content-Type"] = "application/json"
+            return 429, headers, json.dumps(message).encode()
+        reason = STATUS_TEXT.get(rule.status, "Error")
+        body = json.dumps({"message": f"{rule.status} {reason}"}).encode()
+        return rule.status, {"Content-Type": "application/json"}, body
+
+    # convenience ------------------------------------------------------------------
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        token: str | None = None,
+        params: Mapping[str, Any] | None = None,
+        json_body: Any = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> ApiAnswer:
+        """Call ``handle()`` for an API path (``/projects/1/issues``) without HTTP."""
+        url = f"{self.base_url}{API_PREFIX}{path}"
+        if params:
+            url += "?" + urlencode(params, doseq=True)
+        sent = dict(headers or {})
+        if token is not None:
+            sent["PRIVATE-TOKEN"] = token
+        body = b""
+        if json_body is not None:
+            body = json.dumps(json_body).encode()
+            sent["Content-Type"] = "application/json"
+        status, out, data = self.handle(method, url, sent, body)
+        return ApiAnswer(status, out, data)
+
+    # persistence ----------------------------------------------------------------
+    def to_dict(self) -> dict[str, Any]:
+        with self._lock:
+            data = self.state.to_dict()
+        data["default_token"] = self.default_token
+        data["default_project"] = self.default_project
+        return data
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any], **kwargs: Any) -> Emulator:
+        emu = cls(state=State.from_dict(dict(data)), **kwargs)
+        emu.default_token = data.get("default_token")
+        emu.default_project = data.get("default_project")
+        return emu
+
+    def save(self, path: str | os.PathLike[str]) -> None:
+        """Write the state as JSON (atomically: a temporary file, then a rename)."""
+        target = Path(path)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        handle, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            json.dump(self.to_dict(), out, indent=1, sort_keys=True)
+        os.replace(tmp, target)
+
+    @classmethod
+    def load(cls, path: str | os.PathLike[str], **kwargs: Any) -> Emulator:
+        with open(path, encoding="utf-8") as src:
+            return cls.from_dict(json.load(src), **kwargs)
+
+    # transports -------------------------------------------------------------------
+    def mock(
+        self, base_url: str | None = None
+    ) -> contextlib.AbstractContextManager[responses.RequestsMock]:
+        """Answer every ``requests`` call to ``base_url`` through ``responses`` (no sockets)."""
+        from okrflow.sandbox.responses_backend import mock
+
+        return mock(self, base_url or self.base_url)
+
+    def register(self, rsps: responses.RequestsMock, base_url: str | None = None) -> None:
+        """Add the emulator's callbacks to an already active ``responses`` mock."""
+        from okrflow.sandbox.responses_backend import register
+
+        register(self, rsps, base_url or self.base_url)
+
+    @contextlib.contextmanager
+    def serve(self, host: str = "127.0.0.1", port: int = 0) -> Iterator[str]:
+        """Serve over HTTP/1.1 on ``host:port`` (0 = a free port); yields the base URL."""
+        server = self.server(host, port)
+        server.start()
+        try:
+            yield server.url
+        finally:
+            server.stop()
+
+    def server(self, host: str = "127.0.0.1", port: int = 0) -> EmulatorServer:
+        """An unstarted :class:`EmulatorServer` (``start()``/``stop()``) for this emulator."""
+        from okrflow.sandbox.server import EmulatorServer
+
+        return EmulatorServer(self, host, port)
+
+
+__all__ = ["ApiAnswer", "ConnectionDropped", "Emulator", "RequestRecord"]
