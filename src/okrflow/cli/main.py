@@ -21,7 +21,9 @@ from okrflow import __version__
 from okrflow.errors import OkrflowError
 
 # command name -> (module under okrflow.cli, attribute, one-line help)
-COMMANDS: dict[str, tuple[str, str, str]] = {}
+COMMANDS: dict[str, tuple[str, str, str]] = {
+    "sandbox": ("sandbox", "sandbox_command", "Serve a GitLab emulator to try commands against"),
+}
 
 
 def register(name: str, module: str, attr: str, help_text: str) -> None:

@@ -73,7 +73,8 @@ def run_sandbox(
             try:
                 emu.save(state_path)
             except (OSError, TypeError, ValueError) as exc:
-                raise OkrflowError(f"{state_path}: could not save the sandbox state ({exc})") from exc
+                message = f"{state_path}: could not save the sandbox state ({exc})"
+                raise OkrflowError(message) from exc
     return emu
 
 
