@@ -26,16 +26,6 @@ REPORT_KINDS: tuple[ReportKind, ...] = ("closing", "progress")
 FORMAT_VERSION = 1
 HEALTHS: tuple[str, ...] = tuple(h.value for h in Health)
 
-__all__ = [
-    "FORMAT_VERSION",
-    "REPORT_KINDS",
-    "ReportKind",
-    "build_report",
-    "iso_utc",
-    "progress_percent",
-    "score_tenths",
-]
-
 
 # -- display rounding, shared by the summary and every renderer ---------------------
 
@@ -69,9 +59,7 @@ def score_tenths(score: float) -> int:
 
 def iso_utc(moment: dt.datetime) -> str:
     """ISO 8601 in UTC to the second, ``Z`` suffix; a naive datetime is taken as UTC."""
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=dt.timezone.utc)
-    utc = moment.astimezone(dt.timezone.utc).replace(microsecond=0, tzinfo=None)
+    utc = _aware(moment).astimezone(dt.timezone.utc).replace(microsecond=0, tzinfo=None)
     return utc.isoformat() + "Z"
 
 
