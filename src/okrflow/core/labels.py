@@ -1,0 +1,70 @@
+"""The GitLab label names okrflow uses: DESIGN.md's defaults, every name configurable.
+
+Pass a :class:`LabelNames` wherever labels are read or written; the config builds
+one, :data:`DEFAULT_LABEL_NAMES` holds the defaults.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+
+from okrflow.core.model import Health, State
+
+__all__ = ["DEFAULT_LABEL_NAMES", "LabelNames"]
+
+
+@dataclasses.dataclass(frozen=True)
+class LabelNames:
+    """The GitLab label names okrflow uses (DESIGN.md defaults; all configurable)."""
+
+    objective: str = "okr::objective"
+    key_result: str = "okr::key result"
+    draft: str = "okr-status::draft"
+    review: str = "okr-status::review"
+    active: str = "okr-status::active"
+    closed: str = "okr-status::closed"
+    on_track: str = "okr-health::on track"
+    needs_attention: str = "okr-health::needs attention"
+    at_risk: str = "okr-health::at risk"
+    report: str = "okr::report"
+    retrospective: str = "okr::retrospective"
+    teams: tuple[str, ...] = ()  # team labels, e.g. ("CSM", "Support")
+    quarter_pattern: str = r"FY\d\d-?Q[1-4]"
+
+    def state_label(self, state: State) -> str:
+        return {
+            State.DRAFT: self.draft,
+            State.REVIEW: self.review,
+            State.ACTIVE: self.active,
+            State.CLOSED: self.closed,
+        }[state]
+
+    def health_label(self, health: Health) -> str:
+        return {
+            Health.ON_TRACK: self.on_track,
+            Health.NEEDS_ATTENTION: self.needs_attention,
+            Health.AT_RISK: self.at_risk,
+        }[health]
+
+    def state_of(self, label: str) -> State | None:
+        return next((s for s in State if self.state_label(s) == label), None)
+
+    def quarter_of(self, label: str) -> str | None:
+        """The quarter a label names, as ``FY24-Q1``; None when it names none."""
+        if not re.fullmatch(self.quarter_pattern, label.strip(), re.IGNORECASE):
+            return None
+        plain = re.fullmatch(r"FY(\d\d)-?Q(\d)", label.strip(), re.IGNORECASE)
+        return f"FY{plain.group(1)}-Q{plain.group(2)}" if plain else label.strip()
+
+    def quarter_in(self, text: str) -> str | None:
+        """The first quarter named anywhere in ``text`` (a section), as ``FY24-Q1``."""
+        match = re.search(rf"(?<![\w-])(?:{self.quarter_pattern})(?![\w-])", text, re.IGNORECASE)
+        return self.quarter_of(match.group(0)) if match else None
+
+    def team_of(self, name: str) -> str | None:
+        """The configured spelling of a team label (case-insensitive match)."""
+        return next((t for t in self.teams if t.casefold() == name.strip().casefold()), None)
+
+
+DEFAULT_LABEL_NAMES = LabelNames()
