@@ -1,0 +1,441 @@
+"""Reading an OKR from a GitLab issue: title, labels, description sections, metadata.
+
+:func:`read_issue` reads three kinds of issue the same way:
+
+1. written by okrflow: the metadata block (:mod:`okrflow.core.description`) gives
+   the key, parents with their iids, the metric, weight, source, last check-in ...;
+2. filed by a person from the issue templates (``issue_templates/``), full or half
+   filled: the ``## Purpose / why it matters``, ``## Owner`` ... sections and the
+   labels the template's quick actions applied; required information that is
+   nowhere to be found is named in ``missing_sections`` for lint;
+3. with a broken metadata block: read from the visible text as in 2 (keeping the
+   key if it can still be found in the broken block) and reported.
+
+What a person can see and edit wins over the metadata: labels for type, state,
+quarter and team; the Owner, Purpose, Parent objective, Weight and Committed or
+aspirational sections. The metadata fills in what the text does not say.
+Keys of issues okrflow has not written are ``iid-<n>`` (:func:`key_for_iid`).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Sequence
+from typing import TypedDict
+
+from okrflow.core.description import split, unescape_blocks
+from okrflow.core.labels import DEFAULT_LABEL_NAMES, LabelNames
+from okrflow.core.meta import Meta
+from okrflow.core.model import CheckIn, KeyResult, Kind, MetricSource, Objective, Problem, State
+
+__all__ = [
+    "DEFAULT_LABEL_NAMES",
+    "LabelNames",
+    "iid_of_key",
+    "key_for_iid",
+    "parse_sections",
+    "read_issue",
+    "reference_iid",
+]
+
+
+# Canonical section names, as lint reports them when missing.
+PURPOSE, OWNER, TEAM, QUARTER = "Purpose", "Owner", "Team", "Quarter"
+KEY_RESULTS, PARENT, KIND = "Key results", "Parent objective", "Committed or aspirational"
+OBJECTIVE, KEY_RESULT, WEIGHT, MEASURE = "Objective", "Key result", "Weight", "How it is measured"
+
+_ALIASES = {
+    "objective": OBJECTIVE,
+    "purpose": PURPOSE,
+    "why it matters": PURPOSE,
+    "why": PURPOSE,
+    "owner": OWNER,
+    "dri": OWNER,
+    "team": TEAM,
+    "quarter": QUARTER,
+    "key results": KEY_RESULTS,
+    "key result": KEY_RESULT,
+    "parent objective": PARENT,
+    "parent objectives": PARENT,
+    "parent": PARENT,
+    "aligned with": PARENT,
+    "committed or aspirational": KIND,
+    "kind": KIND,
+    "weight": WEIGHT,
+    "how it is measured": MEASURE,
+}
+
+_HEADING = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$")
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+_COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.DOTALL)
+_QUICK_ACTION = re.compile(r"^/[a-z_]+(?:[ \t].*)?$", re.MULTILINE)
+_USERNAME = r"[A-Za-z0-9_][A-Za-z0-9_.\-]*"
+_MENTION = re.compile(rf"(?<![\w@])@\u2060?({_USERNAME})")
+_LIST_ITEM = re.compile(r"^[ \t]*(?:[-*+]|\d{1,3}[.)])[ \t]+(?:\[[ xX]\][ \t]+)?")
+_CHECKED = re.compile(r"^[ \t]*(?:[-*+]|\d{1,3}[.)])[ \t]+\[[xX]\]")
+_UNCHECKED = re.compile(r"^[ \t]*(?:[-*+]|\d{1,3}[.)])[ \t]+\[ \]")
+_REF = re.compile(
+    r"https?://[^\s/]+/(?P<upath>[^\s#]+?)/-/(?:issues|work_items)/(?P<uiid>\d+)"
+    r"|(?<![\w/&])(?P<path>[A-Za-z0-9_.\-]+(?:/[A-Za-z0-9_.\-]+)+)?#(?P<iid>\d+)\b"
+)
+_PROJECT_OF_URL = re.compile(r"https?://[^\s/]+/(?P<path>.+?)/-/(?:issues|work_items)/\d+")
+_JSON_STRING = r'"{}"\s*:\s*"((?:[^"\\]|\\.)*)"'
+
+
+def key_for_iid(iid: int) -> str:
+    """The key of an issue okrflow has no metadata for: ``iid-12``."""
+    return f"iid-{iid}"
+
+
+def iid_of_key(key: str) -> int | None:
+    """12 for ``iid-12``; None for any other key."""
+    match = re.fullmatch(r"iid-(\d+)", key)
+    return int(match.group(1)) if match else None
+
+
+def reference_iid(text: str, project: str | None = None) -> int | None:
+    """The iid in ``12``, ``#12``, ``group/project#12`` or an issue URL.
+
+    With ``project`` (``group/project``), a reference into another project is None.
+    """
+    text = text.strip()
+    if text.isdigit():
+        return int(text)
+    refs = _refs(text, project)[0]
+    return refs[0] if refs else None
+
+
+def _refs(text: str, project: str | None) -> tuple[list[int], list[str]]:
+    """(iids in ``project``, references to other projects)."""
+    iids: list[int] = []
+    foreign: list[str] = []
+    for match in _REF.finditer(text):
+        path = match.group("upath") or match.group("path")
+        iid = int(match.group("uiid") or match.group("iid"))
+        if path and project and path.strip("/").casefold() != project.casefold():
+            foreign.append(match.group(0))
+        elif iid not in iids:
+            iids.append(iid)
+    return iids, foreign
+
+
+def _heading_name(raw: str) -> str | None:
+    name = re.sub(r"[*_`:]+", "", raw).strip().casefold()
+    name = re.sub(r"\s+", " ", name)
+    if name in _ALIASES:
+        return _ALIASES[name]
+    if name.startswith("purpose") or "why it matters" in name:
+        return PURPOSE
+    if name.startswith(("committed", "aspirational")):
+        return KIND
+    if name.startswith("owner"):
+        return OWNER
+    return None
+
+
+def parse_sections(text: str) -> dict[str, str]:
+    """The content of each known ``#``-heading section, by canonical name.
+
+    A section runs to the next heading of the same or a higher level; headings in
+    fenced code do not count; the first of two same-named sections wins. Content
+    is raw (comments and quick actions still in).
+    """
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    found: dict[str, str] = {}
+    current: tuple[str | None, int] | None = None
+    body: list[str] = []
+    fence: str | None = None
+
+    def close() -> None:
+        if current is not None and current[0] is not None and current[0] not in found:
+            found[current[0]] = "\n".join(body)
+
+    for line in lines:
+        opener = _FENCE.match(line)
+        if fence is not None:
+            if opener and opener.group(1)[0] == fence[0] and len(opener.group(1)) >= len(fence):
+                fence = None
+        elif opener:
+            fence = opener.group(1)
+        else:
+            heading = _HEADING.match(line)
+            if heading and (current is None or len(heading.group(1)) <= current[1]):
+                close()
+                current, body = (_heading_name(heading.group(2)), len(heading.group(1))), []
+                continue
+        body.append(line)
+    close()
+    return found
+
+
+def _clean(raw: str | None) -> str:
+    """Section content without hint comments and quick actions, mentions restored."""
+    if raw is None:
+        return ""
+    text = _QUICK_ACTION.sub("", _COMMENT.sub("", raw))
+    return unescape_blocks(text).strip()
+
+
+def _items(content: str) -> list[str]:
+    """List items (or plain lines) of a section, markers and checkboxes removed."""
+    out = []
+    for line in content.splitlines():
+        item = _LIST_ITEM.sub("", line, count=1).strip()
+        if item:
+            out.append(item)
+    return out
+
+
+@dataclasses.dataclass
+class _Reader:
+    iid: int
+    project: str | None
+    sections: dict[str, str]
+    problems: list[Problem]
+
+    def note(self, message: str) -> None:
+        self.problems.append(Problem(f"#{self.iid}", message))
+
+    def text(self, name: str) -> str:
+        return _clean(self.sections.get(name))
+
+    def owner(self) -> str | None:
+        content = self.text(OWNER)
+        names = _MENTION.findall(content)
+        if not names and re.fullmatch(_USERNAME, content):
+            names = [content]
+        names = [n.rstrip(".") for n in names]
+        if len(names) > 1:
+            self.note(f"the Owner section names {len(names)} people; @{names[0]} is taken")
+        elif content and not names:
+            self.note("the Owner section does not name a GitLab user: write @username")
+        return names[0] if names else None
+
+    def parents(self, name: str) -> list[int]:
+        content = self.text(name)
+        if content.isdigit():
+            return [int(content)]
+        iids, foreign = _refs(content, self.project)
+        for ref in foreign:
+            self.note(f"the {name} section refers to another project ({ref}); not followed")
+        return iids
+
+    def kind(self) -> Kind | None:
+        lines = self.text(KIND).splitlines()
+        checked = [line for line in lines if _CHECKED.match(line)]
+        chosen = checked or [line for line in lines if not _UNCHECKED.match(line)]
+        words = " ".join(chosen).casefold()
+        kinds = [k for k in Kind if k.value in words]
+        if len(kinds) > 1:
+            self.note("the Committed or aspirational section chooses both; committed is taken")
+        return kinds[0] if kinds else None
+
+    def weight(self) -> float | None:
+        content = self.text(WEIGHT)
+        if not content:
+            return None
+        try:
+            return float(content.split()[0].replace(",", "."))
+        except ValueError:
+            self.note(f"the Weight section is not a number ({content[:40]!r}); ignored")
+            return None
+
+
+def _label_facts(
+    reader: _Reader, labels: Sequence[str], names: LabelNames
+) -> tuple[tuple[State, ...], list[str], list[str], bool, bool]:
+    states = tuple(s for s in State if names.state_label(s) in labels)
+    quarters = [q for q in (names.quarter_of(label) for label in labels) if q]
+    teams = [t for t in (names.team_of(label) for label in labels) if t]
+    for what, found in (("quarter", quarters), ("team", teams)):
+        if len(found) > 1:
+            reader.note(f"several {what} labels ({', '.join(found)}); {found[0]} is taken")
+    return states, quarters, teams, names.objective in labels, names.key_result in labels
+
+
+def _read_meta(reader: _Reader, description: str) -> Meta | None:
+    parsed = split(description)
+    meta: Meta | None = None
+    copied = False
+    if parsed.meta is not None:
+        meta, meta_problems = Meta.from_dict(parsed.meta)
+        for message in meta_problems:
+            reader.note(message)
+        if meta.iid is not None and meta.iid != reader.iid:
+            reader.note(
+                f"the okrflow metadata belongs to #{meta.iid} (copied from it?); ignored: "
+                "read from the visible text"
+            )
+            meta, copied = None, True
+    if parsed.meta_problem:
+        tail = "" if meta is not None else "; read from the title, labels and sections"
+        reader.note(parsed.meta_problem + tail)
+    if meta is None and parsed.meta_problem and not copied:
+        meta = _salvage(description)
+    if parsed.section_problem:
+        reader.note(parsed.section_problem)
+    return meta
+
+
+def _salvage(description: str) -> Meta | None:
+    """What can still be read from a broken block: key, type and objective key."""
+    start = description.find("okrflow:meta")
+    found: dict[str, str] = {}
+    for name in ("key", "type", "objective"):
+        match = re.search(_JSON_STRING.format(name), description[start:])
+        if match:
+            found[name] = match.group(1)
+    return Meta.from_dict(found)[0] if found else None
+
+
+def read_issue(
+    *,
+    iid: int,
+    title: str,
+    description: str | None,
+    labels: Sequence[str],
+    assignees: Sequence[str] = (),
+    author: str | None = None,
+    web_url: str = "",
+    state: str = "opened",
+    label_names: LabelNames = DEFAULT_LABEL_NAMES,
+) -> tuple[Objective | KeyResult, list[Problem]]:
+    """Read one OKR issue. Never raises on content: whatever is odd becomes a problem.
+
+    ``author`` is not the owner; it is accepted for callers' convenience only.
+    """
+    del author
+    url = _PROJECT_OF_URL.match(web_url)
+    text = description or ""
+    reader = _Reader(iid, url.group("path") if url else None, {}, [])
+    meta = _read_meta(reader, text)
+    reader.sections = parse_sections(split(text).human)
+    states, quarters, teams, is_objective, is_kr = _label_facts(reader, labels, label_names)
+
+    if is_objective == is_kr:
+        guess = meta.type if meta and meta.type else None
+        if guess is None:
+            guess = "kr" if KEY_RESULT in reader.sections else "objective"
+        what = "both type labels" if is_objective else "no type label"
+        reader.note(
+            f"the issue has {what} ({label_names.objective} / {label_names.key_result}); "
+            f"read as {'a key result' if guess == 'kr' else 'an objective'}"
+        )
+        is_kr = guess == "kr"
+    if state == "closed" and State.CLOSED not in states:
+        reader.note(f"the issue is closed but not labelled {label_names.closed}")
+    if state != "closed" and State.CLOSED in states:
+        reader.note(f"the issue is labelled {label_names.closed} but still open")
+
+    written_quarter = label_names.quarter_in(reader.text(QUARTER))
+    quarter = quarters[0] if quarters else written_quarter
+    if written_quarter not in (None, quarter):
+        reader.note(
+            f"the Quarter section says {written_quarter} but the label {quarter}; "
+            "the label is taken"
+        )
+    team = teams[0] if teams else _team_from_text(reader.text(TEAM), label_names)
+    owner = reader.owner() or (assignees[0] if assignees else None)
+    if owner is None and meta is not None:
+        owner = meta.owner
+    common: _Common = {
+        "key": meta.key if meta and meta.key else key_for_iid(iid),
+        "title": title.strip(),
+        "owner": owner,
+        "quarter": quarter,
+        "team": team,
+        "iid": iid,
+        "state": states[0] if len(states) == 1 else None,
+        "states": states,
+    }
+    missing = [OWNER] if owner is None else []
+    if is_kr:
+        return _key_result(reader, meta, common, missing), reader.problems
+    return _objective(reader, meta, common, missing), reader.problems
+
+
+def _team_from_text(text: str, names: LabelNames) -> str | None:
+    first = text.splitlines()[0].strip() if text else ""
+    first = re.sub(r'^~"?|"$', "", first).strip()
+    return names.team_of(first) or first or None
+
+
+def _first(*values: float | None) -> float:
+    return next(v for v in values if v is not None)
+
+
+def _keys(iids: list[int], known: dict[int, str]) -> list[str]:
+    return [known.get(i, key_for_iid(i)) for i in iids]
+
+
+class _Common(TypedDict):
+    key: str
+    title: str
+    owner: str | None
+    quarter: str | None
+    team: str | None
+    iid: int
+    state: State | None
+    states: tuple[State, ...]
+
+
+def _objective(
+    reader: _Reader, meta: Meta | None, common: _Common, missing: list[str]
+) -> Objective:
+    purpose = reader.text(PURPOSE)
+    if PARENT in reader.sections:
+        known = {p.iid: p.key for p in (meta.parents if meta else ()) if p.iid is not None}
+        parents = _keys(reader.parents(PARENT), known)
+    else:
+        parents = [p.key for p in meta.parents] if meta else []
+    proposed = tuple(i for i in _items(reader.text(KEY_RESULTS)) if not _REF.fullmatch(i))
+    for name, value in ((PURPOSE, purpose), (TEAM, common["team"]), (QUARTER, common["quarter"])):
+        if not value:
+            missing.append(name)
+    if not proposed and meta is None:
+        missing.append(KEY_RESULTS)
+    return Objective(
+        **common,
+        purpose=purpose,
+        level=meta.level if meta and meta.level else "team",
+        parents=parents,
+        kind=reader.kind() or (meta.kind if meta and meta.kind else Kind.COMMITTED),
+        weight=_first(meta.weight if meta else None, 1.0),
+        outcome=meta.outcome if meta else None,
+        score=meta.score if meta else None,
+        missing_sections=tuple(sorted(missing, key=_ORDER.index)),
+        proposed_key_results=proposed,
+    )
+
+
+def _key_result(
+    reader: _Reader, meta: Meta | None, common: _Common, missing: list[str]
+) -> KeyResult:
+    name = OBJECTIVE if OBJECTIVE in reader.sections else PARENT
+    objective = meta.objective if meta else None
+    if name in reader.sections:
+        known = {meta.objective_iid: meta.objective} if meta and meta.objective_iid else {}
+        keys = _keys(reader.parents(name), {k: v for k, v in known.items() if v})
+        if len(keys) > 1:
+            reader.note(f"the {name} section names {len(keys)} objectives; {keys[0]} is taken")
+        objective = keys[0] if keys else None
+    if objective is None:
+        missing.append(OBJECTIVE)
+    weight = reader.weight()
+    checkins = []
+    if meta and meta.checkin:
+        c = meta.checkin
+        checkins.append(CheckIn(c.at, c.value, c.confidence, c.author, source=c.source))
+    return KeyResult(
+        **common,
+        metric=meta.metric if meta else None,
+        weight=_first(weight, meta.weight if meta else None, 1.0),
+        checkins=checkins,
+        source=meta.source if meta and meta.source else MetricSource(),
+        objective=objective,
+        missing_sections=tuple(sorted(missing, key=_ORDER.index)),
+    )
+
+
+_ORDER = [OBJECTIVE, KEY_RESULT, PURPOSE, OWNER, TEAM, QUARTER, KEY_RESULTS, PARENT, KIND, WEIGHT]
