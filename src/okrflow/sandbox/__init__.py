@@ -24,7 +24,7 @@ from okrflow.sandbox.seeding import (
     SANDBOX_URL,
     SANDBOX_USER,
 )
-from okrflow.sandbox.server import EmulatorServer
+from okrflow.sandbox.server import EmulatorServer, ServedEmulator
 from okrflow.sandbox.state import (
     DEVELOPER,
     GUEST,
@@ -59,4 +59,5 @@ __all__ = [
     "FaultRule",
     "Faults",
     "RequestRecord",
+    "ServedEmulator",
 ]

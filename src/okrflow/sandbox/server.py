@@ -8,6 +8,7 @@ also closes idle keep-alive connections so no handler thread lingers.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import logging
 import socket
 import threading
@@ -180,3 +181,13 @@ class EmulatorServer:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+
+@dataclasses.dataclass(frozen=True)
+class ServedEmulator:
+    """What the ``served_emulator`` fixture yields: where it listens and how to log in."""
+
+    url: str
+    token: str = dataclasses.field(repr=False)
+    project: str
+    emu: Emulator
