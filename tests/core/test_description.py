@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from typing import Any
 
 import pytest
@@ -13,11 +14,16 @@ from hypothesis import strategies as st
 from okrflow.core.description import (
     SECTION_END,
     SECTION_START,
+    WORD_JOINER,
     Meta,
     ParentRef,
     RecordedCheckIn,
+    escape_blocks,
+    neutralize_mentions,
     render_meta_block,
+    restore_mentions,
     split,
+    unescape_blocks,
     with_managed_section,
     with_meta,
 )
@@ -367,3 +373,29 @@ def test_a_newer_schema_is_reported_and_its_unknown_keys_kept() -> None:
     meta, problems = Meta.from_dict({"schema": 9, "key": "k", "new": {"x": 1}})
     assert any("newer" in p for p in problems)
     assert meta.to_dict() == {"schema": 9, "key": "k", "new": {"x": 1}}
+
+
+# --- values okrflow writes into a description --------------------------------------------
+
+
+VALUE_FRAGMENTS = ["/close", "/label ~x", "## Owner", "#12", "```", "~~~", "   /x", "@all", "<!--"]
+values = st.lists(
+    st.one_of(st.text(), st.sampled_from([*VALUE_FRAGMENTS, "\n", "\r\n", "\r"])), max_size=8
+).map("".join)
+
+
+@given(value=values)
+def test_escaped_values_have_no_structure_and_read_back_unchanged(value: str) -> None:
+    assume("\\" not in value and "&lt;" not in value and WORD_JOINER not in value)
+    escaped = escape_blocks(value)
+    assert unescape_blocks(escaped) == value
+    assert escape_blocks(escaped) == escaped
+    assert "<!--" not in escaped
+    for line in re.split(r"\r\n|\r|\n", escaped):
+        assert not re.match(r" {0,3}(/|#{1,6}([ \t]|$)|```|~~~)", line), line
+        assert not re.search(r"@[A-Za-z0-9_]", line)
+
+
+def test_mentions_are_neutralised_and_restored() -> None:
+    assert neutralize_mentions("@all and &#64;here") == "@\u2060all and @\u2060here"
+    assert restore_mentions(neutralize_mentions("ask @bob")) == "ask @bob"

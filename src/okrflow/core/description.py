@@ -96,8 +96,10 @@ def restore_mentions(text: str) -> str:
 # Line starts that would turn a value into structure: a quick action GitLab runs
 # ("/close"), a heading (a fake "## Owner" section), a code fence (hiding the
 # sections after it).
-_BLOCK_START = re.compile(r"^( {0,3})(/|#{1,6}(?=[ \t]|$)|`{3}|~{3})", re.MULTILINE)
-_ESCAPED_START = re.compile(r"^( {0,3})\\(/|#{1,6}(?=[ \t]|$)|`{3}|~{3})", re.MULTILINE)
+_LINE_START = r"(?:^|(?<=\r))( {0,3})"
+_STRUCTURE = r"(/|#{1,6}(?=[ \t\r]|$)|`{3}|~{3})"
+_BLOCK_START = re.compile(_LINE_START + _STRUCTURE, re.MULTILINE)
+_ESCAPED_START = re.compile(_LINE_START + r"\\" + _STRUCTURE, re.MULTILINE)
 
 
 def escape_blocks(text: str) -> str:
