@@ -46,6 +46,7 @@ __all__ = [
     "mention",
     "neutralize_mentions",
     "package_templates_dir",
+    "render",
     "render_issue_template",
     "ui_template_text",
 ]
