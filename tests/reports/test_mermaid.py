@@ -19,6 +19,7 @@ from report_samples import sample_doc
 
 from okrflow.reports import markdown_mermaid_blocks, render
 from okrflow.reports.mermaid import (
+    XY_THEME,
     alignment_chart,
     distribution_chart,
     progress_chart,
@@ -77,7 +78,7 @@ def test_blocks_are_extracted_in_order_and_other_fences_ignored() -> None:
 def test_the_closing_report_has_every_chart() -> None:
     doc = sample_doc()
     blocks = markdown_mermaid_blocks(render(doc, "md"))
-    kinds = [b.splitlines()[0] for b in blocks]
+    kinds = [b.removeprefix(XY_THEME + "\n").splitlines()[0] for b in blocks]
     with_trend = sum(
         1 for o in doc["objectives"] for kr in o["key_results"] if len(kr["checkins"]) >= 2
     )

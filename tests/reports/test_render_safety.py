@@ -106,7 +106,8 @@ def test_markdown_tables_keep_their_shape(doc: dict[str, Any]) -> None:
 
 
 MERMAID_LINE = re.compile(
-    r"""^(?:xychart-beta(?:\ horizontal)?|flowchart\ TD
+    r"""^(?:xychart-beta(?:\ horizontal)?|flowchart\ TD|%%\{init:\ \{"themeVariables":\ \{"xyChart":
+        \ \{"plotColorPalette":\ "\#0969da,\ \#6e7781"\}\}\}\}%%
     |\ \ title\ "[^"\n]*"
     |\ \ x-axis\ \[(?:"[^"\n]+"(?:,\ )?)+\]
     |\ \ y-axis\ "[^"\n]*"\ -?\d+(?:\.\d+)?\ -->\ -?\d+(?:\.\d+)?

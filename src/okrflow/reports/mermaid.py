@@ -30,7 +30,14 @@ def markdown_mermaid_blocks(md: str) -> list[str]:
     return [m.group(2) for m in _FENCE.finditer(md)]
 
 
+# Our own fixed directive (issue text can never form one: braces and "%%" are cleaned):
+# the default xychart palette is too pale to read. Values blue, targets grey.
+XY_THEME = '%%{init: {"themeVariables": {"xyChart": {"plotColorPalette": "#0969da, #6e7781"}}}}%%'
+
+
 def _fence(lines: Sequence[str]) -> str:
+    if lines[0].startswith("xychart"):
+        lines = [XY_THEME, *lines]
     return "```mermaid\n" + "\n".join(lines) + "\n```"
 
 
