@@ -110,7 +110,7 @@ def mention(username: Any) -> str:
 def label_ref(name: Any) -> str:
     """A label in a quick action: ``~"okr::key result"``."""
     text = _text(name)
-    if '"' in text or "\n" in text or not text.strip():
+    if '"' in text or "\n" in text or "\r" in text or not text.strip():
         raise ValueError(f"label {text!r} cannot be used in a quick action")
     return Markup(f'~"{text}"')  # trusted: label names come from okrflow's config
 
