@@ -21,7 +21,7 @@ class State(str, enum.Enum):
     CLOSED = "closed"
 
     @property
-    def title(self) -> str:
+    def display(self) -> str:
         return {
             State.DRAFT: "In Draft",
             State.REVIEW: "Under Review",

@@ -169,7 +169,7 @@ def _placeholder(text: str) -> str | None:
 def _state_check(thing: str, state: State | None, states: tuple[State, ...]) -> str | None:
     """Exactly one lifecycle state: ``state`` set, and at most that one label found."""
     if len(states) > 1:
-        titles = " and ".join(s.title for s in states)
+        titles = " and ".join(s.display for s in states)
         return (
             f"{thing} has several lifecycle states ({titles}): keep exactly one "
             "(okrflow move sets it)"
@@ -242,7 +242,7 @@ def _objective_findings(objective: Objective) -> Iterator[_Raw]:
     if objective.state in (State.REVIEW, State.ACTIVE) and not objective.key_results:
         yield (
             "active-has-krs",
-            f"objective is {objective.state.title.lower()} but has no key results: add "
+            f"objective is {objective.state.display.lower()} but has no key results: add "
             f"{KR_MIN} to {KR_MAX}, or move it back to In Draft",
             None,
         )
