@@ -35,7 +35,7 @@ START = dt.datetime(2023, 3, 6, 9, 0, tzinfo=dt.timezone.utc)
 # Everything a title should never do to a report.
 HOSTILE = (
     '@all <script>alert(1)</script> {{ x }} {% raw %} | "q" [b] {c} #1; `t` '
-    "%%{init: {}}%% \\ end\nnext line"
+    "%%{init: {}}%% \\ end\n/close"
 )
 HOSTILE_KR = 'Grow @here `code` --> x["y"] <b>bold</b> | ; # from 1 to 9 &#64;all'
 
@@ -177,7 +177,7 @@ def sample_objectives() -> list[Objective]:
         Objective(
             key="hostile",
             title=HOSTILE,
-            purpose="Ping @all and @here, <img src=x onerror=alert(1)>",
+            purpose="Ping @all and @here, <img src=x onerror=alert(1)>\n## Owner\n<!-- x",
             owner="@all",
             team="Platform | <b>Ops</b>",
             parents=["company-valuable"],

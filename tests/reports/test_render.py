@@ -178,6 +178,19 @@ def test_an_override_that_forgets_the_filters_still_pings_no_one(tmp_path: Path)
     assert HOSTILE.split("\n")[0].replace("@", "@\u2060") in md
 
 
+def test_an_override_cannot_turn_issue_text_into_quick_actions_or_structure(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "report.md.j2").write_text(
+        "{% for o in doc.objectives %}{{ o.title }}\n{{ o.purpose }}\n{% endfor %}"
+    )
+    md = render(sample_doc(), "md", templates_dir=tmp_path)
+    assert "\n/close" not in md
+    assert "\n\\/close" in md  # shown as "/close", run as nothing
+    assert "\n## Owner" not in md
+    assert "<!--" not in md
+
+
 def test_an_html_override_is_autoescaped_whatever_it_is_called(tmp_path: Path) -> None:
     (tmp_path / "report.html.j2").write_text("{% include 'mine.txt' %}")
     (tmp_path / "mine.txt").write_text("{% for o in doc.objectives %}{{ o.title }}{% endfor %}")

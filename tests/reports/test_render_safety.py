@@ -98,6 +98,16 @@ def test_markdown_shows_html_and_template_syntax_literally(doc: dict[str, Any]) 
     assert "{{ x }}" in md and "{% raw %}" in md  # not evaluated, not removed
 
 
+def test_markdown_has_no_quick_action_heading_or_comment_from_issue_text(
+    doc: dict[str, Any],
+) -> None:
+    md = render(doc, "md")
+    assert "/close" in HOSTILE
+    assert re.findall(r"^ {0,3}/", md, re.M) == []
+    assert re.findall(r"^ {0,3}#+ Owner", md, re.M) == []
+    assert "<!--" not in md
+
+
 def test_markdown_tables_keep_their_shape(doc: dict[str, Any]) -> None:
     md = render(doc, "md")
     for table in re.findall(r"(?:^\|.*\n)+", md, re.M):

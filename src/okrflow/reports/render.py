@@ -5,9 +5,10 @@ any of them, partials included, from a directory searched first. They run in Jin
 immutable sandbox with ``StrictUndefined``. Issue text only ever reaches them as data:
 
 - HTML is autoescaped, whatever a template is called;
-- in Markdown every ``{{ ... }}`` output passes :func:`neutralize_mentions` (Jinja's
-  ``finalize``), so even an override template that forgets the ``md``/``cell``
-  filters cannot make ``@all`` ping anyone.
+- in Markdown every ``{{ ... }}`` output passes
+  :func:`okrflow.core.description.escape_blocks` (Jinja's ``finalize``), so even an
+  override template that forgets the ``md``/``cell`` filters cannot make ``@all``
+  ping anyone, nor a title run ``/close`` as a quick action when the report is posted.
 """
 
 from __future__ import annotations
@@ -18,8 +19,10 @@ from typing import Any, Literal
 
 import jinja2
 from jinja2.sandbox import ImmutableSandboxedEnvironment
+from markupsafe import Markup
 
 from okrflow import __version__
+from okrflow.core.description import escape_blocks
 from okrflow.errors import ConfigError
 from okrflow.reports import display, mermaid, svg
 from okrflow.reports.text import md_cell, md_inline, neutralize_mentions
@@ -30,7 +33,21 @@ TEMPLATES = {"md": "report.md.j2", "html": "report.html.j2"}
 
 
 def _finalize_markdown(value: Any) -> Any:
-    return neutralize_mentions(value) if isinstance(value, str) else value
+    """Every printed value made inert: no mention, quick action, heading, fence or comment.
+
+    Charts okrflow built and cleaned itself come as Markup and are left alone.
+    """
+    if isinstance(value, str) and not isinstance(value, Markup):
+        return escape_blocks(value)
+    return value
+
+
+def _trusted(charts: dict[str, Any]) -> dict[str, Any]:
+    """Mermaid blocks made here from cleaned labels: printed as they are."""
+    return {
+        name: _trusted(chart) if isinstance(chart, dict) else chart and Markup(chart)
+        for name, chart in charts.items()
+    }
 
 
 def _spark(checkins: list[dict[str, Any]]) -> str:
@@ -94,7 +111,7 @@ def _context(doc: dict[str, Any], fmt: Format) -> dict[str, Any]:
         }
         for team, stats in zip(doc["teams"], doc["summary"]["by_team"], strict=True)
     ]
-    charts = mermaid.charts(doc) if fmt == "md" else svg.charts(doc)
+    charts = _trusted(mermaid.charts(doc)) if fmt == "md" else svg.charts(doc)
     return {"doc": doc, "teams": teams, "charts": charts, "generator": f"okrflow {__version__}"}
 
 

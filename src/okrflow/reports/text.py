@@ -2,7 +2,9 @@
 
 Text from issues (titles, owners, problems) is data. In Markdown it must not ping
 anyone (``@all``), break a table or turn into HTML; in a Mermaid chart it must not
-end a label or the chart. HTML escaping is Jinja's autoescape.
+end a label or the chart. HTML escaping is Jinja's autoescape. Mentions are
+neutralised as everywhere okrflow writes Markdown
+(:func:`okrflow.core.description.neutralize_mentions`).
 """
 
 from __future__ import annotations
@@ -10,21 +12,19 @@ from __future__ import annotations
 import re
 import unicodedata
 
-WORD_JOINER = "\u2060"
+from okrflow.core.description import WORD_JOINER, neutralize_mentions
 
-# "@" itself, and HTML references that GitLab would turn back into "@" before it
-# looks for mentions: &#64; &#x40; &commat;
-_AT = re.compile(r"@(?!\u2060)|&(?:#0*64|#[xX]0*40|commat);?")
+__all__ = [
+    "WORD_JOINER",
+    "md_cell",
+    "md_inline",
+    "mermaid_text",
+    "neutralize_mentions",
+    "one_line",
+]
+
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]~|])")
 _SPACE = re.compile(r"\s+")
-
-
-def neutralize_mentions(text: str) -> str:
-    """Put a word joiner after every ``@`` so ``@all`` or ``@alice`` pings no one.
-
-    It looks the same and copies as the same word; idempotent.
-    """
-    return _AT.sub("@" + WORD_JOINER, text)
 
 
 def one_line(text: str) -> str:
