@@ -1,0 +1,242 @@
+"""The fiscal calendar: quarters, their dates and labels, and the OKR schedule.
+
+Rules:
+
+- A fiscal year starts on the first day of ``first_month`` (1 = January) and has four
+  quarters of three calendar months each; the quarters tile the year with no gaps.
+- ``naming="end"`` (the default) names a fiscal year after the calendar year it ends in,
+  ``naming="start"`` after the year it starts in. With ``first_month=2`` and ``"end"``,
+  FY22 runs from 2021-02-01 to 2022-01-31, so FY22-Q2 is 2021-05-01..2021-07-31 and
+  FY22-Q4 is 2021-11-01..2022-01-31. With ``first_month=1`` FY24 is calendar 2024 either way.
+- Labels are written with ``label_format`` (default ``FY{yy}-Q{q}``, e.g. ``FY24-Q1``;
+  placeholders ``{yyyy}``, ``{yy}`` and ``{q}``). Reading accepts that format and the
+  common spellings ``FY24-Q1``, ``FY24Q1``, ``fy24 q1``, ``FY2024-Q1``, ``Q1 FY24``, in
+  any case; a two-digit year is in the 2000s.
+- ``end`` is the last day of a quarter (inclusive); ``elapsed`` is the fraction of the
+  quarter's days before ``today``: 0.0 on its first day, 1.0 from the day after its end.
+- The OKR schedule (:data:`DEFAULT_SCHEDULE`) counts back from the start of the quarter
+  being planned: drafting 4 weeks out, review 2 weeks out, the closing ceremony of the
+  ending quarter 1 week out, activation on day 0. Check-ins are weekly on ``weekday``
+  (0 = Monday) within the quarter.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import re
+import string
+from collections.abc import Sequence
+from typing import Final, Literal
+
+__all__ = [
+    "DEFAULT_SCHEDULE",
+    "FiscalCalendar",
+    "Quarter",
+    "ScheduleStep",
+]
+
+_FIELDS: Final = {"yyyy", "yy", "q"}
+
+
+@dataclasses.dataclass(frozen=True, order=True)
+class Quarter:
+    """One fiscal quarter: ``Quarter(2024, 1)`` is FY24-Q1. Ordered by time."""
+
+    fiscal_year: int
+    number: int
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.number <= 4:
+            raise ValueError(f"a quarter is numbered 1 to 4, not {self.number}")
+        if not 1 <= self.fiscal_year <= 9999:
+            raise ValueError(f"fiscal year out of range: {self.fiscal_year}")
+
+    def next(self) -> Quarter:
+        if self.number == 4:
+            return Quarter(self.fiscal_year + 1, 1)
+        return Quarter(self.fiscal_year, self.number + 1)
+
+    def previous(self) -> Quarter:
+        if self.number == 1:
+            return Quarter(self.fiscal_year - 1, 4)
+        return Quarter(self.fiscal_year, self.number - 1)
+
+
+@dataclasses.dataclass(frozen=True)
+class ScheduleStep:
+    """A step of the OKR schedule, ``weeks_before`` the start of the quarter it plans."""
+
+    name: str
+    weeks_before: int
+    description: str = ""
+
+
+#: The schedule of the CSM OKR page: 4, 2, 1 and 0 weeks before the quarter starts.
+DEFAULT_SCHEDULE: Final[tuple[ScheduleStep, ...]] = (
+    ScheduleStep(
+        "drafting",
+        4,
+        "Leadership shares top goals, drafts next quarter's OKRs and agrees DRIs; "
+        "current OKR status is reviewed",
+    ),
+    ScheduleStep(
+        "review",
+        2,
+        "Draft review meeting; OKRs are put into GitLab and polished with the teams",
+    ),
+    ScheduleStep("closing", 1, "Closing ceremony and playback of the ending quarter's OKRs"),
+    ScheduleStep("activate", 0, "Approved OKRs become active"),
+)
+
+_COMMON: Final = (
+    re.compile(r"FY\s*[-_ ]?\s*(?P<year>\d{4}|\d{2})\s*[-_ /.]?\s*Q\s*(?P<q>\d)", re.I),
+    re.compile(r"Q\s*(?P<q>\d)\s*[-_ /.]?\s*FY\s*[-_ ]?\s*(?P<year>\d{4}|\d{2})", re.I),
+)
+
+
+@dataclasses.dataclass(frozen=True)
+class FiscalCalendar:
+    """Quarters of a fiscal year starting in ``first_month``; see the module rules."""
+
+    first_month: int = 1
+    naming: Literal["end", "start"] = "end"
+    label_format: str = "FY{yy}-Q{q}"
+
+    def __post_init__(self) -> None:
+        if (
+            not isinstance(self.first_month, int)
+            or isinstance(self.first_month, bool)
+            or not 1 <= self.first_month <= 12
+        ):
+            raise ValueError(
+                f"first_month must be a month number from 1 (January) to 12, "
+                f"not {self.first_month!r}"
+            )
+        if self.naming not in ("end", "start"):
+            raise ValueError(f"naming must be 'end' or 'start', not {self.naming!r}")
+        try:
+            fields = {f for _, f, _, _ in string.Formatter().parse(self.label_format) if f}
+        except ValueError as error:
+            raise ValueError(f"label_format {self.label_format!r}: {error}") from None
+        unknown = fields - _FIELDS
+        if unknown or "q" not in fields or not fields & {"yy", "yyyy"}:
+            raise ValueError(
+                f"label_format {self.label_format!r} must contain {{q}} and {{yy}} or "
+                f"{{yyyy}}, and no other placeholder"
+            )
+
+    # -- labels -------------------------------------------------------------------------
+
+    def label(self, quarter: Quarter) -> str:
+        """``quarter`` written in ``label_format``: ``FY24-Q1`` by default."""
+        year = quarter.fiscal_year
+        return self.label_format.format(
+            yyyy=f"{year:04d}", yy=f"{year % 100:02d}", q=quarter.number
+        )
+
+    def _format_pattern(self) -> re.Pattern[str]:
+        pattern = ""
+        for literal, field, _, _ in string.Formatter().parse(self.label_format):
+            for part in re.split(r"(\s+)", literal):
+                pattern += r"\s*" if part.isspace() else re.escape(part)
+            if field == "q":
+                pattern += r"(?P<q>\d)"
+            elif field:
+                pattern += rf"(?P<{field}>\d{{{4 if field == 'yyyy' else 2}}})"
+        return re.compile(pattern, re.IGNORECASE)
+
+    def parse(self, label: str) -> Quarter:
+        """The quarter ``label`` names; raises ValueError saying what is wrong."""
+        text = label.strip()
+        match = self._format_pattern().fullmatch(text)
+        if match:
+            year_text = match.groupdict().get("yyyy") or match.group("yy")
+        else:
+            match = next((m for p in _COMMON if (m := p.fullmatch(text))), None)
+            if match is None:
+                example = self.label(Quarter(2024, 1))
+                raise ValueError(f"not a quarter: {label!r} (write it like {example})")
+            year_text = match.group("year")
+        number = int(match.group("q"))
+        if not 1 <= number <= 4:
+            raise ValueError(f"not a quarter: {label!r} (quarters are Q1 to Q4)")
+        year = int(year_text) + (2000 if len(year_text) == 2 else 0)
+        if year == 0:
+            raise ValueError(f"not a quarter: {label!r} (fiscal year 0)")
+        return Quarter(year, number)
+
+    # -- dates --------------------------------------------------------------------------
+
+    def _first_calendar_year(self, fiscal_year: int) -> int:
+        """The calendar year in which ``fiscal_year`` starts."""
+        shift = 1 if self.naming == "end" and self.first_month > 1 else 0
+        return fiscal_year - shift
+
+    def start(self, quarter: Quarter) -> dt.date:
+        """The first day of ``quarter``."""
+        months = self.first_month - 1 + 3 * (quarter.number - 1)
+        year = self._first_calendar_year(quarter.fiscal_year) + months // 12
+        return dt.date(year, months % 12 + 1, 1)
+
+    def end(self, quarter: Quarter) -> dt.date:
+        """The last day of ``quarter`` (inclusive)."""
+        months = self.first_month - 1 + 3 * quarter.number
+        year = self._first_calendar_year(quarter.fiscal_year) + months // 12
+        return dt.date(year, months % 12 + 1, 1) - dt.timedelta(days=1)
+
+    def quarter_of(self, day: dt.date) -> Quarter:
+        """The quarter ``day`` falls in."""
+        months = (day.month - self.first_month) % 12
+        first_year = day.year if day.month >= self.first_month else day.year - 1
+        shift = 1 if self.naming == "end" and self.first_month > 1 else 0
+        return Quarter(first_year + shift, months // 3 + 1)
+
+    def elapsed(self, quarter: Quarter, today: dt.date) -> float:
+        """The fraction of ``quarter`` gone by ``today``: 0.0 on its first day, 1.0 after it."""
+        first, last = self.start(quarter), self.end(quarter)
+        days = (last - first).days + 1
+        return min(max((today - first).days / days, 0.0), 1.0)
+
+    # -- schedule -----------------------------------------------------------------------
+
+    def schedule_dates(
+        self, quarter: Quarter, steps: Sequence[ScheduleStep] = DEFAULT_SCHEDULE
+    ) -> list[tuple[ScheduleStep, dt.date]]:
+        """Each step with its date: the start of ``quarter`` minus ``weeks_before`` weeks."""
+        first = self.start(quarter)
+        return [(step, first - dt.timedelta(weeks=step.weeks_before)) for step in steps]
+
+    def steps_on(
+        self,
+        day: dt.date,
+        steps: Sequence[ScheduleStep] = DEFAULT_SCHEDULE,
+        *,
+        window_days: int = 1,
+    ) -> list[tuple[Quarter, ScheduleStep, dt.date]]:
+        """The steps due in the ``window_days`` days ending with ``day``, with the quarter
+        each one plans and its date. ``window_days=7`` suits a weekly pipeline."""
+        if window_days < 1:
+            raise ValueError(f"window_days must be at least 1, not {window_days}")
+        due = []
+        for step in steps:
+            for back in range(window_days):
+                date = day - dt.timedelta(days=back)
+                quarter = self.quarter_of(date + dt.timedelta(weeks=step.weeks_before))
+                if self.start(quarter) - dt.timedelta(weeks=step.weeks_before) == date:
+                    due.append((quarter, step, date))
+        return sorted(due, key=lambda item: (item[2], item[0]))
+
+    def checkin_weeks(self, quarter: Quarter, weekday: int = 0) -> list[dt.date]:
+        """Every ``weekday`` (0 = Monday ... 6 = Sunday) from the start to the end of
+        ``quarter``: the weekly check-in dates."""
+        if not 0 <= weekday <= 6:
+            raise ValueError(f"weekday must be 0 (Monday) to 6 (Sunday), not {weekday}")
+        first = self.start(quarter)
+        day = first + dt.timedelta(days=(weekday - first.weekday()) % 7)
+        last = self.end(quarter)
+        weeks = []
+        while day <= last:
+            weeks.append(day)
+            day += dt.timedelta(weeks=1)
+        return weeks
