@@ -28,7 +28,20 @@ if TYPE_CHECKING:
     from okrflow.adapter.client import GitLab
 
 
+NOW_ENVVAR = "OKRFLOW_NOW"
+
+
 def _utcnow() -> dt.datetime:
+    """Now, in UTC; ``OKRFLOW_NOW`` (ISO 8601) pretends it is another time (demos, tests)."""
+    pretend = os.environ.get(NOW_ENVVAR)
+    if pretend:
+        try:
+            moment = dt.datetime.fromisoformat(pretend.replace("Z", "+00:00"))
+        except ValueError:
+            raise UsageError(
+                f"{NOW_ENVVAR}={pretend!r} is not an ISO 8601 date or time (e.g. 2024-03-01)"
+            ) from None
+        return moment if moment.tzinfo else moment.replace(tzinfo=dt.timezone.utc)
     return dt.datetime.now(dt.timezone.utc)
 
 

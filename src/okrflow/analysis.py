@@ -1,0 +1,63 @@
+"""The numbers for a loaded quarter: one evaluation feeding status, rollup and reports.
+
+Every output that shows progress, health or a score gets it from
+:func:`evaluate_snapshot`, so the terminal, GitLab and the reports always agree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from okrflow.core.evaluation import Evaluation
+from okrflow.core.report import ReportKind, build_report
+from okrflow.core.rules import Finding, lint
+from okrflow.core.scoring import evaluate
+from okrflow.store import Snapshot
+from okrflow.workspace import Workspace
+
+
+def evaluate_snapshot(ws: Workspace, snapshot: Snapshot) -> Evaluation:
+    quarter = ws.quarter(snapshot.quarter)
+    return evaluate(snapshot.objectives, elapsed=ws.elapsed(quarter), policy=ws.policy)
+
+
+def lint_snapshot(ws: Workspace, snapshot: Snapshot) -> list[Finding]:
+    return lint(snapshot.objectives, snapshot.orphans, ws.rule_settings)
+
+
+def finding_json(finding: Finding) -> dict[str, Any]:
+    return {
+        "rule": finding.rule,
+        "severity": finding.severity.value,
+        "where": finding.where,
+        "iid": finding.iid,
+        "key": finding.key,
+        "message": finding.message,
+    }
+
+
+def report_document(
+    ws: Workspace,
+    snapshot: Snapshot,
+    *,
+    kind: ReportKind = "progress",
+    evaluation: Evaluation | None = None,
+    findings: Sequence[Finding] | None = None,
+) -> dict[str, Any]:
+    """The JSON report document of DESIGN.md for a loaded quarter."""
+    if evaluation is None:
+        evaluation = evaluate_snapshot(ws, snapshot)
+    project = ws.connection.project if ws.connection else None
+    return build_report(
+        quarter=snapshot.quarter or ws.quarter_label(None),
+        objectives=snapshot.objectives,
+        evaluation=evaluation,
+        generated_at=ws.now(),
+        problems=snapshot.problems,
+        kind=kind,
+        project=project,
+        findings=[finding_json(f) for f in findings] if findings is not None else None,
+        stale_days=ws.config.report.stale_checkin_days,
+        today=ws.today(),
+    )
