@@ -210,9 +210,9 @@ def test_non_member_and_unknown_project_get_404(
 ) -> None:
     with pytest.raises(gitlab.GitlabGetError) as unknown:
         gl.projects.get("acme/nope")
-    with gitlab.Gitlab(served_emulator.url, private_token=SANDBOX_OUTSIDER_TOKEN, timeout=10) as o:
-        with pytest.raises(gitlab.GitlabGetError) as hidden:
-            o.projects.get("acme/okrs")
+    outsider = gitlab.Gitlab(served_emulator.url, private_token=SANDBOX_OUTSIDER_TOKEN, timeout=10)
+    with outsider, pytest.raises(gitlab.GitlabGetError) as hidden:
+        outsider.projects.get("acme/okrs")
 
     assert unknown.value.response_code == 404
     assert hidden.value.response_code == 404

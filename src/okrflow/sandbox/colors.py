@@ -77,8 +77,5 @@ def text_color(color: str) -> str:
     except ValueError:
         return LIGHT_TEXT
 
-    def channel(value: float) -> float:
-        return value / 12.92 if value <= 0.03928 else ((value + 0.055) / 1.055) ** 2.4
-
-    luminance = 0.2126 * channel(red) + 0.7152 * channel(green) + 0.0722 * channel(blue)
-    return DARK_TEXT if luminance > 0.179 else LIGHT_TEXT
+    luminosity = 0.2126 * red + 0.7152 * green + 0.0722 * blue  # Gitlab::Color#luminosity
+    return DARK_TEXT if luminosity > 0.5 else LIGHT_TEXT
