@@ -6,7 +6,8 @@ as, or why it is rejected. Judgement calls, stated:
 - ``[_N<sub>k</sub>_][nk]`` is a number still to be filled in: the line is rejected with
   ``placeholder=True`` and ``kind`` saying what it will be once the number is there
   ("Land [N3] large enterprise customers" is a COUNT). Growth without a start
-  ("... grows [N7]") has no kind yet: it will need ``from <x> to <y>``.
+  ("... grows [N7]") and "Approval from [N2] to proceed ..." (from what to what?) have no
+  kind yet: they will need ``from <x> to <y>`` or a clearer form.
 - Several measures in one line ("2 engineering deep dives; 5 ...") are rejected: split.
   So is "Maintain 100% ... within 8 days while only requiring help ... on 15%": two
   levels, 100% and 15%.
@@ -82,7 +83,7 @@ SEED_001: list[tuple[str, Expected]] = [
     ),
     ("$[_N<sub>1</sub>_][n1] IARR", placeholder(K.COUNT)),
     ("3x qualified pipeline coverage for Q3+Q4", at_least(3, "x")),
-    ("Approval from [_N<sub>2</sub>_][n2] to proceed with 10k+-user POC", placeholder(K.COUNT)),
+    ("Approval from [_N<sub>2</sub>_][n2] to proceed with 10k+-user POC", placeholder(None)),
     ("Land [_N<sub>3</sub>_][n3] large enterprise customers", placeholder(K.COUNT)),
     (
         "2 engineering deep dives; 5 feature/product use-case highlights; 4 cofounder posts; "
@@ -152,7 +153,7 @@ SEED_001: list[tuple[str, Expected]] = [
         "team in Q3",
         rejected("no-number"),
     ),
-    ("Approval from [_N<sub>2</sub>_][n2] to proceed with 10k+ user POC", placeholder(K.COUNT)),
+    ("Approval from [_N<sub>2</sub>_][n2] to proceed with 10k+ user POC", placeholder(None)),
     ("Land [_N<sub>3</sub>_][n3] Large Enterprise Logos", placeholder(K.COUNT)),
     (
         "Add [_N<sub>5</sub>_][n5] Large Enterprise Qualified Opportunities into Pipeline",
@@ -190,7 +191,7 @@ SEED_001: list[tuple[str, Expected]] = [
     ("$[_N<sub>1</sub>_][n1] IARR", placeholder(K.COUNT)),
     ("100% logo retention on Q2 renewals", at_least(100, "%")),
     ("Land [_N<sub>3</sub>_][n3] large enterprise logos", placeholder(K.COUNT)),
-    ("Approval from [_N<sub>2</sub>_][n2] to proceed with 10k+ user POC", placeholder(K.COUNT)),
+    ("Approval from [_N<sub>2</sub>_][n2] to proceed with 10k+ user POC", placeholder(None)),
     ("Week-1 retention of public code users grows [_N<sub>7</sub>_][n7]", placeholder(None)),
     (
         "[_N<sub>8</sub>_][n8] users with at least 1 private repository on sourcegraph.com",

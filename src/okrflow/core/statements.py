@@ -13,7 +13,8 @@
    ``in the first 30 days``): see :mod:`okrflow.core.values` for the exact rules.
 4. Numbers are read as :mod:`okrflow.core.values` says: ``1,200``, ``1.5k``, ``35%``,
    ``$2M``, ``4h``, ``2 days``.
-5. ``from <x> to <y>`` is a LINEAR metric, its direction given by the numbers. A number
+5. ``from <x> to <y>`` is a LINEAR metric, its direction given by the numbers (up to
+   three words may follow ``x``: ``from $120k/month to $90k/month``). A number
    without a unit takes the other's unit; times are converted to the smaller unit. Equal
    numbers are rejected, and so is a verb that contradicts the numbers ("Reduce ... from
    25 to 35"). ``3-5``, ``from 3-5``, ``3 to 5`` (without ``from``) and ``between 3 and
@@ -72,7 +73,7 @@ class StatementError(ValueError):
 
     ``code`` names the problem for tools: ``empty``, ``activity``, ``no-number``,
     ``placeholder``, ``several-measures``, ``range``, ``relative``, ``no-start``,
-    ``no-change``, ``direction``, ``units``, ``ambiguous``, ``out-of-range``.
+    ``no-target``, ``no-change``, ``direction``, ``units``, ``ambiguous``, ``out-of-range``.
     ``placeholder`` is true when the number is still to be filled in; ``kind`` is then
     what the statement would be.
     """
@@ -153,6 +154,7 @@ _RATE_AFTER: Final = re.compile(
     r"(?:week|day|month|quarter|year|hour)s?\b",
     re.IGNORECASE,
 )
+_TO: Final = re.compile(r"(?:\s*[^\s\d,;]+){0,3}?\s*(?:to|→|->)\s*", re.IGNORECASE)
 _JOINED: Final = re.compile(r";|,|&|\b(?:and|while|plus|but|also)\b", re.IGNORECASE)
 _PLACEHOLDER_MD: Final = re.compile(
     r"\[\s*_*\s*(?P<name>[A-Z](?:\s*<sub>\s*\d+\s*</sub>|\d*)|TBD|TBC|\?+)\s*_*\s*\]"
@@ -203,10 +205,11 @@ def _slots(s: str, found: list[Found]) -> list[_Slot]:
             raise _range(f"between {a.quantity.text} and ...")
         b = measures[0] if measures else None
         between = s[a.end : b.start] if b else ""
-        if b and re.fullmatch(r"\s*(?:to|→|->|-|–|—)\s*", between, re.IGNORECASE):
-            if not re.search(r"\bfrom\s*$", s[: a.start], re.IGNORECASE) or "-" in between:
-                raise _range(s[a.start : b.end])
-            slots.append((a, measures.pop(0)))
+        after_from = re.search(r"\bfrom\s*$", s[: a.start], re.IGNORECASE)
+        if b and after_from and _TO.fullmatch(between):
+            slots.append((a, measures.pop(0)))  # "from $120k/month to $90k/month" too
+        elif b and re.fullmatch(r"\s*(?:to|→|->|-|–|—)\s*", between, re.IGNORECASE):
+            raise _range(s[a.start : b.end])
         else:
             slots.append((a,))
     return slots
@@ -235,6 +238,10 @@ def _comparator(before: str, after: str, quantity: Quantity) -> Direction | None
 def _single(s: str, found: Found) -> tuple[MetricKind, Direction]:
     """What one number alone states (rule 7); raises when it states too little."""
     before, after, q = s[: found.start], s[found.end :], found.quantity
+    if re.search(r"\bfrom\s*$", before, re.IGNORECASE):
+        raise StatementError(
+            f"from {q.text} to what? write 'from {q.text} to <target>'", code="no-target"
+        )
     if re.search(r"\bby\s*$", before, re.IGNORECASE):
         raise StatementError(
             f"a change by {q.text} needs a start: write 'from <x> to <y>'", code="relative"
