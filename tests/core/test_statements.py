@@ -230,6 +230,8 @@ def test_placeholder_says_what_the_statement_will_be() -> None:
         ("90min", "hours", 1.5),
         ("30m", "min", 30),
         ("2m", "", 2_000_000),
+        ("2m", "$", 2_000_000),
+        ("$2m", "", 2_000_000),
         ("3x", "x", 3),
         ("12 pts", "pts", 12),
         ("  1,200  ", "", 1200),

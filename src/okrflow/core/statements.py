@@ -28,19 +28,20 @@
    ``N+``, ``N or more``) or at most (``at most``, ``no more than``, ``at or below``,
    ``less than``, ``fewer than``, ``below``, ``under``, ``within``, ``<``, ``<=``,
    ``from exceeding``, ``not exceed``, ``N or less``). Without one: after ``keep``,
-   ``maintain``, ``hold``, ``sustain`` it is at least; after ``reduce``, ``cut``,
-   ``lower`` ... it is at most; after ``increase``, ``grow``, ``raise`` ... it is rejected
-   (where does it start?); after ``by`` it is rejected (a change needs a start); a
-   percentage or a multiple (``95%``, ``3x``), a rate (``50 PQLs/week``) or a level
-   (``an NPS of 40``, ``uptime at 99.9``) is at least; a
-   bare time is rejected (a ceiling or a change?); anything else is a COUNT from 0
-   (``Land 5 logos``, ``6 recruiters hired``, ``$2M in pipeline``).
+   ``maintain``, ``sustain`` it is at least; after ``reduce``, ``cut``, ``lower`` ... it
+   is at most; a percentage or a multiple (``95%``, ``3x``), a rate (``50 PQLs/week``)
+   or a level (``an NPS of 40``, ``uptime at 99.9``) is at least; anything else is a
+   COUNT from 0 (``Land 5 logos``, ``6 recruiters hired``, ``$2M in pipeline``), which
+   must be above 0. Rejected: after ``increase``, ``grow``, ``raise`` ... (where does it
+   start?), after ``by`` (a change needs a start), after ``from`` with no ``to``, and a
+   bare time (a ceiling or a change?).
 8. Without a number, the statement is a MILESTONE (0 -> 1) when it starts with a verb of
    completion (``Achieve``, ``Launch``, ``Complete``, ``Deploy``, ``Ship``, ``Build`` ...)
    or says something is done (``... is adopted``, ``... complete``, ``deployed``,
    ``in place``, ``We've rolled out ...``); otherwise it is rejected: no number to measure.
 9. When the measure is a placeholder the statement is rejected with ``placeholder`` set
-   and ``kind`` telling what it would read as once the number is filled in.
+   and ``kind`` telling what it would read as once the number is filled in (None when
+   it would still be rejected, e.g. "grows [N7]").
 
 :func:`render_statement` writes the canonical sentence for a metric, checked to read back
 to the same metric.

@@ -11,7 +11,9 @@ Rules:
   ``seconds``; ``min``/``minutes``; ``h``/``hr``/``hours``; ``d``/``days``; ``w``/``wk``/
   ``weeks``. Time words may stand after a space (``2 days``), the short forms may not.
 - A lone ``m`` (``30m``) is minutes when the key result is measured in time, millions with
-  money or when the key result has no unit, and otherwise ambiguous.
+  money or when the key result has no unit, and otherwise ambiguous. In a statement it
+  takes its meaning from the other number (``from 1h to 30m``, ``from $1.5M to $2m``) and
+  is ambiguous alone.
 - Values are stored in the unit: ``35%`` is 35 with unit ``%``, ``4h`` is 4 with unit
   ``h``. A time is converted into the key result's time unit: ``2 days`` on a key result
   in ``h`` is 48, ``90min`` is 1.5.
@@ -274,7 +276,7 @@ def parse_value(text: str, unit: str = "") -> float:
         raise ValueError(f"not a number: {text.strip()!r} (write e.g. 1,200, 1.5k, 35%, $2M, 4h)")
     quantity = quantity_from_match(match)
     if quantity.unit == "m":
-        if target and target not in TIME_UNITS:
+        if target and target not in TIME_UNITS and target not in CURRENCIES:
             raise ValueError(
                 f"{text.strip()!r} is ambiguous: write 'min' for minutes or 'M' for millions"
             )
