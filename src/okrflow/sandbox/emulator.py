@@ -19,7 +19,6 @@ import threading
 import time
 from collections.abc import Iterator, Mapping
 from datetime import datetime, timedelta
-from email.utils import formatdate
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlencode, urlsplit
@@ -36,6 +35,7 @@ from okrflow.sandbox import (
 from okrflow.sandbox.auth import READ_METHODS, UNAUTHORIZED, authenticate
 from okrflow.sandbox.context import Ctx
 from okrflow.sandbox.faults import ConnectionDropped, FaultRule, Faults
+from okrflow.sandbox.limits import RateLimiter, fault_answer
 from okrflow.sandbox.request import ApiError, Params, Request, Response, parse_body, parse_form
 from okrflow.sandbox.router import RouteTable
 from okrflow.sandbox.seeding import SeedingMixin, seed_sandbox
@@ -63,14 +63,6 @@ ROUTES = RouteTable(
         routes_repo.routes,
     ]
 )
-
-STATUS_TEXT = {
-    429: "Too Many Requests",
-    500: "Internal Server Error",
-    502: "Bad Gateway",
-    503: "Service Unavailable",
-    504: "Gateway Timeout",
-}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -123,7 +115,7 @@ class Emulator(SeedingMixin):
         self._lock = threading.RLock()
         self._log: list[RequestRecord] = []
         self._log_lock = threading.Lock()
-        self._window: tuple[int, dict[str, int]] = (0, {})
+        self._limiter = RateLimiter()
 
     @classmethod
     def sandbox(cls, **kwargs: Any) -> Emulator:
@@ -192,7 +184,7 @@ class Emulator(SeedingMixin):
             self._record(RequestRecord(method, template, raw_path, query, 0, "drop"))
             raise ConnectionDropped(f"{method} {raw_path}")
         if rule is not None:
-            status, out_headers, data = self._fault_answer(rule)
+            status, out_headers, data = fault_answer(rule, self.rate_limit)
             self._record(RequestRecord(method, template, raw_path, query, status, rule.kind))
             return status, out_headers, b"" if method == "HEAD" else data
         lowered = {k.lower(): v for k, v in headers.items()}
@@ -239,7 +231,7 @@ class Emulator(SeedingMixin):
                 raise UNAUTHORIZED
             username = caller.username
             caller_key = f"user:{username}" if username else "anonymous"
-            self._throttle(caller_key)
+            self._limiter.hit(caller_key, limit=self.rate_limit, enforce=self.enforce_rate_limit)
             req = Request(
                 method=method,
                 path=api_path,
@@ -256,7 +248,7 @@ class Emulator(SeedingMixin):
         except Exception:  # a bug in the emulator: answer as GitLab would, keep serving
             log.exception("emulator error on %s %s", method, raw_path)
             response = Response(500, {"message": "500 Internal Server Error"})
-        out = {**self._limit_headers(caller_key), **response.headers}
+        out = {**self._limiter.headers(caller_key, limit=self.rate_limit), **response.headers}
         out["Content-Type"] = response.content_type
         if response.raw is not None:
             data = response.raw
@@ -265,67 +257,6 @@ class Emulator(SeedingMixin):
         else:
             data = json.dumps(response.data, ensure_ascii=False).encode("utf-8")
         return response.status, out, data, username
-
-    # rate limits ---------------------------------------------------------------
-    def _window_counts(self) -> tuple[int, dict[str, int]]:
-        minute = int(time.time()) // 60
-        if self._window[0] != minute:
-            self._window = (minute, {})
-        return self._window
-
-    def _throttle(self, caller_key: str) -> None:
-        minute, counts = self._window_counts()
-        counts[caller_key] = counts.get(caller_key, 0) + 1
-        if self.enforce_rate_limit and counts[caller_key] > self.rate_limit:
-            reset = (minute + 1) * 60
-            raise ApiError(
-                429,
-                {
-                    "message": {
-                        "error": "This endpoint has been requested too many times. Try again later."
-                    }
-                },
-                self._throttled_headers(max(1, reset - int(time.time())), counts[caller_key]),
-            )
-
-    def _limit_headers(self, caller_key: str) -> dict[str, str]:
-        minute, counts = self._window_counts()
-        used = counts.get(caller_key, 0)
-        return {
-            "RateLimit-Name": "throttle_authenticated_api",
-            "RateLimit-Limit": str(self.rate_limit),
-            "RateLimit-Observed": str(used),
-            "RateLimit-Remaining": str(max(0, self.rate_limit - used)),
-            "RateLimit-Reset": str((minute + 1) * 60),
-        }
-
-    def _throttled_headers(self, retry_after: int, observed: int) -> dict[str, str]:
-        reset = int(time.time()) + retry_after
-        return {
-            "Retry-After": str(retry_after),
-            "RateLimit-Name": "throttle_authenticated_api",
-            "RateLimit-Limit": str(self.rate_limit),
-            "RateLimit-Observed": str(observed),
-            "RateLimit-Remaining": "0",
-            "RateLimit-Reset": str(reset),
-            "RateLimit-ResetTime": formatdate(reset, usegmt=True),
-        }
-
-    def _fault_answer(self, rule: FaultRule) -> tuple[int, dict[str, str], bytes]:
-        if rule.kind == "rate_limit":
-            headers = self._throttled_headers(rule.retry_after, self.rate_limit + 1)
-            if rule.plain_text:
-                return 429, {**headers, "Content-Type": "text/plain"}, b"Retry later\n"
-            message = {
-                "message": {
-                    "error": "This endpoint has been requested too many times. Try again later."
-                }
-            }
-            headers["Content-Type"] = "application/json"
-            return 429, headers, json.dumps(message).encode()
-        reason = STATUS_TEXT.get(rule.status, "Error")
-        body = json.dumps({"message": f"{rule.status} {reason}"}).encode()
-        return rule.status, {"Content-Type": "application/json"}, body
 
     # convenience ------------------------------------------------------------------
     def request(
