@@ -11,9 +11,10 @@ JSON save/load come with it. Runtime needs only the standard library and request
 (``responses`` only for :meth:`Emulator.mock`).
 """
 
+from okrflow.sandbox.clock import Clock
 from okrflow.sandbox.emulator import ApiAnswer, Emulator, RequestRecord
 from okrflow.sandbox.faults import ConnectionDropped, FaultRule, Faults
-from okrflow.sandbox.seeding import (
+from okrflow.sandbox.seed import (
     SANDBOX_ALICE_TOKEN,
     SANDBOX_GROUP,
     SANDBOX_JOB_TOKEN,
@@ -32,7 +33,6 @@ from okrflow.sandbox.state import (
     OWNER,
     PLANNER,
     REPORTER,
-    Clock,
 )
 
 __all__ = [

@@ -10,8 +10,9 @@ import dataclasses
 from urllib.parse import unquote
 
 from okrflow.sandbox import auth
+from okrflow.sandbox.clock import Clock
 from okrflow.sandbox.request import Params, Request, forbidden, not_found
-from okrflow.sandbox.state import Clock, Group, Issue, Project, State, User
+from okrflow.sandbox.state import Group, Issue, Project, State, User
 
 
 @dataclasses.dataclass

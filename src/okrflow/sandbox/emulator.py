@@ -33,13 +33,15 @@ from okrflow.sandbox import (
     routes_repo,
 )
 from okrflow.sandbox.auth import READ_METHODS, UNAUTHORIZED, authenticate
+from okrflow.sandbox.clock import Clock
 from okrflow.sandbox.context import Ctx
 from okrflow.sandbox.faults import ConnectionDropped, FaultRule, Faults
 from okrflow.sandbox.limits import RateLimiter, fault_answer
 from okrflow.sandbox.request import ApiError, Params, Request, Response, parse_body, parse_form
 from okrflow.sandbox.router import RouteTable
-from okrflow.sandbox.seeding import SeedingMixin, seed_sandbox
-from okrflow.sandbox.state import Clock, State
+from okrflow.sandbox.seed import seed_sandbox
+from okrflow.sandbox.seeding import SeedingMixin
+from okrflow.sandbox.state import State
 
 if TYPE_CHECKING:
     import responses
@@ -119,7 +121,7 @@ class Emulator(SeedingMixin):
 
     @classmethod
     def sandbox(cls, **kwargs: Any) -> Emulator:
-        """Seeded like ``okrflow sandbox``: see :func:`okrflow.sandbox.seeding.seed_sandbox`."""
+        """Seeded like ``okrflow sandbox``: see :func:`okrflow.sandbox.seed.seed_sandbox`."""
         emu = cls(**kwargs)
         seed_sandbox(emu)
         return emu

@@ -7,9 +7,10 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
+from okrflow.sandbox.clock import parse_time
 from okrflow.sandbox.context import Ctx
 from okrflow.sandbox.request import Params, bad_value
-from okrflow.sandbox.state import Issue, parse_time
+from okrflow.sandbox.state import Issue
 
 ORDER_BY = (
     "created_at",

@@ -14,7 +14,7 @@ from datetime import date, datetime
 from typing import Any
 from urllib.parse import parse_qsl
 
-from okrflow.sandbox.state import parse_time
+from okrflow.sandbox.clock import parse_time
 
 
 class ApiError(Exception):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from okrflow.sandbox import auth, quick_actions
+from okrflow.sandbox.clock import format_time
 from okrflow.sandbox.context import Ctx
 from okrflow.sandbox.issue_query import select
 from okrflow.sandbox.labelling import resolve_labels
@@ -21,7 +22,6 @@ from okrflow.sandbox.state import (
     Project,
     State,
     User,
-    format_time,
 )
 
 routes = RouteTable()

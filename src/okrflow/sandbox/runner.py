@@ -14,7 +14,7 @@ from pathlib import Path
 
 from okrflow.errors import OkrflowError, UsageError
 from okrflow.sandbox.emulator import Emulator
-from okrflow.sandbox.seeding import SANDBOX_PROJECT, SANDBOX_TOKEN
+from okrflow.sandbox.seed import SANDBOX_PROJECT, SANDBOX_TOKEN
 
 
 @dataclasses.dataclass(frozen=True)

@@ -7,16 +7,18 @@ the ``okrflow sandbox`` seed. Projects and groups are named by full path.
 from __future__ import annotations
 
 import base64
+import functools
 import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
+from typing import Any, TypeVar, cast
 
+from okrflow.sandbox.clock import Clock, format_time
 from okrflow.sandbox.colors import DEFAULT_COLOR, normalize_color
 from okrflow.sandbox.labelling import resolve_labels
 from okrflow.sandbox.routes_repo import blob_id, ensure_branch, new_commit
 from okrflow.sandbox.state import (
     ACCESS_LEVELS,
-    Clock,
     Group,
     Issue,
     Label,
@@ -26,10 +28,21 @@ from okrflow.sandbox.state import (
     State,
     Token,
     User,
-    format_time,
 )
 
 Members = Mapping[str, int | str] | Iterable[str] | None
+Method = TypeVar("Method", bound=Callable[..., Any])
+
+
+def _locked(method: Method) -> Method:
+    """Run an inspection helper under the emulator's state lock."""
+
+    @functools.wraps(method)
+    def wrapper(self: SeedingMixin, *args: Any, **kwargs: Any) -> Any:
+        with self._lock:
+            return method(self, *args, **kwargs)
+
+    return cast(Method, wrapper)
 
 
 def _level(value: int | str) -> int:
@@ -56,12 +69,14 @@ class SeedingMixin:
     _lock: threading.RLock
 
     # look-ups -------------------------------------------------------------------
+    @_locked
     def user(self, username: str) -> User:
         found = self.state.user_by_name(username)
         if found is None:
             raise KeyError(f"no user {username!r}")
         return found
 
+    @_locked
     def project(self, ref: str | int) -> Project:
         found = (
             self.state.projects.get(ref)
@@ -72,6 +87,7 @@ class SeedingMixin:
             raise KeyError(f"no project {ref!r}")
         return found
 
+    @_locked
     def group(self, ref: str | int) -> Group:
         found = (
             self.state.groups.get(ref) if isinstance(ref, int) else self.state.group_by_path(ref)
@@ -80,6 +96,7 @@ class SeedingMixin:
             raise KeyError(f"no group {ref!r}")
         return found
 
+    @_locked
     def issues(self, project: str | int) -> list[Issue]:
         """The project's issues, by iid."""
         pid = self.project(project).id
@@ -87,16 +104,19 @@ class SeedingMixin:
             (i for i in self.state.issues.values() if i.project_id == pid), key=lambda i: i.iid
         )
 
+    @_locked
     def issue(self, project: str | int, iid: int) -> Issue:
         found = self.state.issue_by_iid(self.project(project).id, iid)
         if found is None:
             raise KeyError(f"no issue #{iid} in {project!r}")
         return found
 
+    @_locked
     def issue_labels(self, project: str | int, iid: int) -> list[str]:
         labels = self.state.labels
         return sorted(labels[i].name for i in self.issue(project, iid).label_ids if i in labels)
 
+    @_locked
     def labels(self, project: str | int) -> list[Label]:
         pid = self.project(project).id
         return sorted(
@@ -104,6 +124,7 @@ class SeedingMixin:
             key=lambda lab: lab.name,
         )
 
+    @_locked
     def notes(self, project: str | int, iid: int, *, system: bool = False) -> list[Note]:
         """The issue's notes, oldest first; system notes only if asked for."""
         issue_id = self.issue(project, iid).id
@@ -114,6 +135,7 @@ class SeedingMixin:
         ]
         return sorted(found, key=lambda n: (n.created_at, n.id))
 
+    @_locked
     def file_text(self, project: str | int, path: str, branch: str | None = None) -> str | None:
         proj = self.project(project)
         found = self.state.file(proj.id, branch or proj.default_branch, path)
@@ -340,37 +362,3 @@ class SeedingMixin:
             )
             self.state.files[row.id] = row
             return row
-
-
-SANDBOX_URL = "http://gitlab.example"
-SANDBOX_USER = "okr-lead"
-SANDBOX_GROUP = "acme"
-SANDBOX_PROJECT = "acme/okrs"
-SANDBOX_TOKEN = "glpat-okrflow-sandbox-lead01"  # api scope, okr-lead (group owner)
-SANDBOX_READ_TOKEN = "glpat-okrflow-sandbox-read01"  # read_api scope, okr-lead
-SANDBOX_ALICE_TOKEN = "glpat-okrflow-sandbox-alice1"  # api scope, alice (developer)
-SANDBOX_OUTSIDER_TOKEN = "glpat-okrflow-sandbox-outsdr"  # api scope, not a member
-SANDBOX_JOB_TOKEN = "glcbt-okrflow-sandbox-job001"  # CI job token of okr-lead
-
-
-def seed_sandbox(emu: SeedingMixin) -> None:
-    """Users ``okr-lead`` (owner of ``acme``), ``alice``, ``bob`` (developers) and
-    ``outsider`` (no membership); private group ``acme`` with the empty private
-    project ``acme/okrs`` (default branch ``main``); the tokens above."""
-    emu.add_user(SANDBOX_USER, name="Olivia Lead")
-    emu.add_user("alice", name="Alice Archer")
-    emu.add_user("bob", name="Bob Baker")
-    emu.add_user("outsider", name="Oscar Outsider")
-    emu.add_group(
-        SANDBOX_GROUP,
-        name="Acme",
-        members={SANDBOX_USER: "owner", "alice": "developer", "bob": "developer"},
-    )
-    emu.add_project(SANDBOX_PROJECT, name="OKRs", description="Objectives and key results")
-    emu.add_token(SANDBOX_TOKEN, SANDBOX_USER, scopes=("api",))
-    emu.add_token(SANDBOX_READ_TOKEN, SANDBOX_USER, scopes=("read_api",))
-    emu.add_token(SANDBOX_ALICE_TOKEN, "alice", scopes=("api",))
-    emu.add_token(SANDBOX_OUTSIDER_TOKEN, "outsider", scopes=("api",))
-    emu.add_token(SANDBOX_JOB_TOKEN, SANDBOX_USER, scopes=("api",), kind="job")
-    emu.default_token = SANDBOX_TOKEN
-    emu.default_project = SANDBOX_PROJECT
