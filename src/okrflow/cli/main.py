@@ -22,6 +22,7 @@ from okrflow.errors import OkrflowError
 
 # command name -> (module under okrflow.cli, attribute, one-line help)
 COMMANDS: dict[str, tuple[str, str, str]] = {
+    "config": ("config_cmd", "config_group", "Check the okrflow config file"),
     "sandbox": ("sandbox", "sandbox_command", "Serve a GitLab emulator to try commands against"),
 }
 
