@@ -40,6 +40,7 @@ import re
 from collections.abc import Iterable
 
 from okrflow.core.model import CheckIn
+from okrflow.core.values import format_value, parse_value
 from okrflow.errors import UsageError
 
 __all__ = [
@@ -47,7 +48,6 @@ __all__ = [
     "ParsedCheckin",
     "checkin_from_comment",
     "format_checkin_comment",
-    "format_number",
     "latest_checkin",
     "parse_checkin_comment",
 ]
@@ -79,88 +79,14 @@ _CONFIDENCE_AFTER = re.compile(r"\s*[:=]?\s*(?P<number>[^\s,;|()%]+)\s*(?P<perce
 _CONFIDENCE_BEFORE = re.compile(r"(?P<number>[^\s,;|()%]+)\s*(?P<percent>%?)\s*$")
 _SEPARATORS = " \t,;|()-"
 _PLAIN_NUMBER = re.compile(r"(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
-_GROUPED_NUMBER = re.compile(r"\d{1,3}(?:[,_]\d{3})+(?:\.\d*)?")
-_SIGNS = {"+": 1.0, "-": -1.0, "\u2212": -1.0}
-_CURRENCIES = "$€£"
-_MULTIPLIERS = {"k": 1e3, "K": 1e3, "m": 1e6, "M": 1e6, "b": 1e9, "B": 1e9, "bn": 1e9}
-_TIME_UNITS = {
-    "min": 1 / 60,
-    "mins": 1 / 60,
-    "minute": 1 / 60,
-    "minutes": 1 / 60,
-    "h": 1.0,
-    "hr": 1.0,
-    "hrs": 1.0,
-    "hour": 1.0,
-    "hours": 1.0,
-    "d": 24.0,
-    "day": 24.0,
-    "days": 24.0,
-    "w": 168.0,
-    "wk": 168.0,
-    "week": 168.0,
-    "weeks": 168.0,
-}
 
 
-def _strip_unit(text: str, unit: str) -> str:
-    """``text`` without the key result's ``unit`` as a prefix or suffix (any case)."""
-    if not unit:
-        return text
-    low, u = text.lower(), unit.lower()
-    if low.endswith(u) and len(text) > len(unit):
-        return text[: -len(unit)].rstrip()
-    if low.startswith(u) and len(text) > len(unit):
-        return text[len(unit) :].lstrip()
-    return text
-
-
-def _parse_number(text: str, unit: str = "") -> float:
-    """A number as people write it: ``1,200``, ``35%``, ``$2M``, ``4h``, ``1.5k``.
-
-    Raises ValueError when ``text`` is not one. Time units are converted into
-    ``unit`` when it is a time unit as well; otherwise they are dropped.
-    """
-    rest = text.strip()
-    rest = _strip_unit(rest, unit.strip())
-    sign = 1.0
-    if rest[:1] in _SIGNS:
-        sign = _SIGNS[rest[0]]
-        rest = rest[1:].lstrip()
-    if rest[:1] and rest[0] in _CURRENCIES:
-        rest = rest[1:].lstrip()
-        if rest[:1] in _SIGNS:
-            sign *= _SIGNS[rest[0]]
-            rest = rest[1:].lstrip()
-    elif rest[-1:] and rest[-1] in _CURRENCIES:
-        rest = rest[:-1].rstrip()
-    if rest.endswith("%"):
-        rest = rest[:-1].rstrip()
-    factor = 1.0
-    match = re.fullmatch(r"(?P<number>[\d.,_eE+-]+?)\s*(?P<suffix>[A-Za-z]+)?", rest)
-    if match is None:
-        raise ValueError(f"{text.strip()!r} is not a number")
-    number, suffix = match["number"], match["suffix"]
-    if suffix:
-        if suffix in _MULTIPLIERS:
-            factor = _MULTIPLIERS[suffix]
-        elif suffix.lower() in _TIME_UNITS:
-            target = _TIME_UNITS.get(unit.strip().lower())
-            if target is not None:
-                factor = _TIME_UNITS[suffix.lower()] / target
-        else:
-            raise ValueError(f"{text.strip()!r} is not a number")
-    if _GROUPED_NUMBER.fullmatch(number):
-        number = number.replace(",", "").replace("_", "")
-    elif not _PLAIN_NUMBER.fullmatch(number):
-        raise ValueError(f"{text.strip()!r} is not a number")
-    value = float(number)
-    if factor != 1.0:
-        value *= factor
-    value *= sign
-    if not math.isfinite(value):
-        raise ValueError(f"{text.strip()!r} is too large")
-    return value
+def _currency_first(text: str) -> str:
+    """``2€`` as ``€2``: a currency written after the number, as many Europeans do."""
+    stripped = text.strip()
+    if stripped[-1:] in "$€£" and len(stripped) > 1:
+        return stripped[-1] + stripped[:-1].rstrip()
+    return stripped
 
 
 def _parse_confidence(number: str, percent: bool) -> float:
@@ -223,22 +149,12 @@ def parse_checkin_comment(body: str, *, unit: str = "") -> ParsedCheckin | None:
     if not value_text:
         raise CheckinError("missing value: write 'Check-in: <value>', e.g. 'Check-in: 30'")
     try:
-        value = _parse_number(value_text, unit)
+        value = parse_value(_currency_first(value_text), unit)
     except ValueError:
         raise CheckinError(
             f"value {value_text!r} is not a number: write it like 1,200 or 35% or $2M"
         ) from None
     return ParsedCheckin(value=value, confidence=confidence, note="\n".join(note_lines).strip())
-
-
-def format_number(value: float) -> str:
-    """``value`` as written in a check-in: ``1,200``, ``0.35``; exact when read back."""
-    value = float(value)
-    if not math.isfinite(value):
-        raise ValueError(f"cannot write {value} as a check-in value")
-    if value.is_integer() and abs(value) < 1e15:
-        return f"{int(value):,}"
-    return format(value, ",")
 
 
 def _format_confidence(confidence: float) -> str:
@@ -261,16 +177,9 @@ def format_checkin_comment(
     units go before the number (``$2,000,000``), other units after (``35%``, ``4h``,
     ``30 logos``).
     """
-    number = format_number(value)
-    unit = unit.strip()
-    if unit and unit in _CURRENCIES:
-        shown = f"-{unit}{number[1:]}" if number.startswith("-") else f"{unit}{number}"
-    elif unit == "%" or (unit.lower() in _TIME_UNITS and len(unit) <= 3):
-        shown = f"{number}{unit}"
-    elif unit:
-        shown = f"{number} {unit}"
-    else:
-        shown = number
+    if not math.isfinite(float(value)):
+        raise ValueError(f"cannot write {value} as a check-in value")
+    shown = format_value(float(value), unit.strip())
     line = f"Check-in: {shown}"
     if confidence is not None:
         line += f" (confidence {_format_confidence(confidence)})"
