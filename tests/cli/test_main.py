@@ -1,0 +1,52 @@
+"""The command line's front door: help, version, errors, and lazy imports."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from okrflow import __version__
+from okrflow.cli.main import COMMANDS
+
+
+def run(*code: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-c", "\n".join(code)], capture_output=True, text=True, timeout=60
+    )
+
+
+def test_help_lists_every_registered_command_without_importing_them():
+    result = run(
+        "import sys",
+        "from okrflow.cli.main import main",
+        "try:",
+        "    main(['--help'])",
+        "except SystemExit:",
+        "    pass",
+        "heavy = sorted(m for m in sys.modules if m == 'gitlab' or m.startswith('okrflow.cli.')"
+        " and m not in ('okrflow.cli.main',))",
+        "print('IMPORTED', heavy)",
+    )
+    assert result.returncode == 0, result.stderr
+    for name in COMMANDS:
+        assert f"  {name} " in result.stdout
+    assert "IMPORTED []" in result.stdout
+
+
+def test_version_prints_the_package_version():
+    result = run("from okrflow.cli.main import main", "main(['--version'])")
+    assert result.stdout.strip() == f"okrflow, version {__version__}"
+
+
+def test_unknown_command_is_a_usage_error_without_traceback():
+    result = run("from okrflow.cli.main import main", "main(['no-such-command'])")
+    assert result.returncode == 2
+    assert "No such command" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_every_command_has_help():
+    for name in COMMANDS:
+        result = run("from okrflow.cli.main import main", f"main([{name!r}, '--help'])")
+        assert result.returncode == 0, (name, result.stderr)
+        assert "Usage: okrflow" in result.stdout, name
