@@ -177,6 +177,10 @@ def test_board_lists_positions_move_and_delete(emu: Emulator) -> None:
         return [lst["label"]["name"] for lst in send(emu, "GET", base)[1]]
 
     assert [lst["position"] for lst in lists] == [0, 1, 2]
+    assert send(emu, "POST", base, {"label_id": ids[0]}) == (
+        400,
+        {"message": {"label_id": ["has already been taken"]}},
+    )
     assert send(emu, "PUT", f"{base}/{lists[2]['id']}", {"position": 0})[1]["position"] == 0
     assert order() == ["active", "draft", "review"]
     assert send(emu, "PUT", f"{base}/{lists[0]['id']}", {"position": 7}) == (

@@ -6,7 +6,7 @@ from okrflow.sandbox.context import Ctx
 from okrflow.sandbox.labelling import available_labels
 from okrflow.sandbox.pagination import paginate
 from okrflow.sandbox.render import board_json, list_json
-from okrflow.sandbox.request import ApiError, Response, exactly_one, missing, not_found
+from okrflow.sandbox.request import ApiError, Response, exactly_one, missing, not_found, validation
 from okrflow.sandbox.router import RouteTable
 from okrflow.sandbox.state import PLANNER, Board, BoardList, Project
 
@@ -131,7 +131,7 @@ def create_list(ctx: Ctx) -> Response:
         raise ApiError(400, {"message": {"error": "Label not found!"}})
     existing = _lists(ctx, board)
     if any(lst.label_id == label.id for lst in existing):
-        raise ApiError(400, {"message": {"error": "Label has already been taken"}})
+        raise validation({"label_id": ["has already been taken"]})  # render_validation_error!
     position = max((lst.position for lst in existing), default=-1) + 1
     created = BoardList(
         id=ctx.state.next_id("lists"), board_id=board.id, label_id=label.id, position=position

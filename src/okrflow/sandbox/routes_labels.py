@@ -18,6 +18,7 @@ routes = RouteTable()
 
 EXISTS = ApiError(409, {"message": "Label already exists"})
 UPDATE_KEYS = ("new_name", "color", "description", "priority", "archived")
+GROUP_UPDATE_KEYS = ("new_name", "color", "description", "archived")
 
 
 class Scope:
@@ -133,8 +134,9 @@ def _create(ctx: Ctx, scope: Scope) -> Response:
 def _update(ctx: Ctx, scope: Scope, ref: str) -> Response:
     params = ctx.params
     label = scope.find(ref, own_only=True)
-    if not any(params.has(key) for key in UPDATE_KEYS):
-        raise at_least_one(UPDATE_KEYS)
+    keys = UPDATE_KEYS if scope.project is not None else GROUP_UPDATE_KEYS
+    if not any(params.has(key) for key in keys):
+        raise at_least_one(keys)
     scope.require_admin()
     new_name = params.string("new_name")
     name = _clean_title(new_name) if new_name is not None else label.name
