@@ -68,7 +68,7 @@ def test_default_config_is_valid_and_is_what_an_empty_mapping_gives() -> None:
     assert Config.model_validate({}) == default
     assert default.gitlab.token_env == "GITLAB_TOKEN"
     assert default.gitlab.timeout == 30
-    assert default.gitlab.retries == 5
+    assert default.gitlab.retries == 8
     assert default.fiscal_year.label_format == "FY{yy}-Q{q}"
     assert default.labels.type.key_result.name == "okr::key result"
     assert default.labels.lifecycle.review.name == "okr-status::review"

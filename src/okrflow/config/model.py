@@ -111,7 +111,7 @@ class GitLabSettings(_Section):
     )
     timeout: float = Field(30.0, gt=0, le=600, description="seconds to wait for one request")
     retries: int = Field(
-        5,
+        8,
         ge=0,
         le=20,
         description="retries of a request answered 429 or 5xx, with backoff (Retry-After honoured)",
