@@ -245,3 +245,50 @@ def test_files_text_base64_raw_and_errors(emu: Emulator) -> None:
     assert template == {"name": "Key result", "content": "kr\n"}
     traversal = send(emu, "GET", f"{P}/repository/files/a%2F..%2Fb", ref="main")
     assert traversal[0] == 400
+
+
+def test_boards_update_and_delete(emu: Emulator) -> None:
+    _, board = send(emu, "POST", f"{P}/boards", {"name": "OKRs"})
+    path = f"{P}/boards/{board['id']}"
+
+    renamed = send(emu, "PUT", path, {"name": "OKR board", "hide_closed_list": True})
+    deleted = send(emu, "DELETE", path)
+
+    assert (renamed[1]["name"], renamed[1]["hide_closed_list"]) == ("OKR board", True)
+    assert deleted == (204, None)
+    assert send(emu, "GET", path) == (404, {"message": "404 Board Not Found"})
+    assert send(emu, "GET", f"{P}/boards") == (200, [])
+
+
+def test_default_branch_exists_and_branches_can_be_created(emu: Emulator) -> None:
+    branches = send(emu, "GET", f"{P}/repository/branches")[1]
+    created = send(emu, "POST", f"{P}/repository/branches", {"branch": "okrs", "ref": "main"})
+    again = send(emu, "POST", f"{P}/repository/branches", {"branch": "okrs", "ref": "main"})
+
+    assert [(b["name"], b["default"]) for b in branches] == [("main", True)]
+    assert created[0] == 201 and created[1]["name"] == "okrs"
+    assert again == (400, {"message": "Branch already exists"})
+
+
+def test_quick_actions_in_an_updated_description_run_too(emu: Emulator) -> None:
+    send(emu, "POST", f"{P}/issues", {"title": "t", "labels": ["a", "b"]})
+
+    updated = send(emu, "PUT", f"{P}/issues/1", {"description": "text\n/unlabel ~a\n/assign @bob"})
+
+    assert updated[1]["description"] == "text"
+    assert updated[1]["labels"] == ["b"]
+    assert updated[1]["assignee"]["username"] == "bob"
+
+
+def test_group_labels_crud_and_project_label_priority(emu: Emulator) -> None:
+    created = send(emu, "POST", "/groups/acme/labels", {"name": "team::csm", "color": "#00ff00"})
+    updated = send(emu, "PUT", "/groups/acme/labels/team%3A%3Acsm", {"description": "CSM"})
+    nothing = send(emu, "PUT", "/groups/acme/labels/team%3A%3Acsm", {"priority": 1})
+    prioritized = send(emu, "POST", f"{P}/labels", {"name": "p", "color": "#000", "priority": 2})
+
+    assert created[0] == 201 and "is_project_label" not in created[1]
+    assert updated[1]["description"] == "CSM"
+    assert nothing[0] == 400 and "priority" not in nothing[1]["error"]
+    assert prioritized[1]["priority"] == 2
+    assert send(emu, "DELETE", "/groups/acme/labels/team%3A%3Acsm")[0] == 204
+    assert send(emu, "GET", "/groups/acme/labels") == (200, [])
