@@ -182,6 +182,15 @@ class Emulator(SeedingMixin):
         if decision.delay > 0:
             time.sleep(decision.delay)
         rule = decision.rule
+        if rule is not None and rule.kind == "drop" and rule.after:
+            lowered = {k.lower(): v for k, v in headers.items()}
+            base = f"{parts.scheme or 'http'}://{parts.netloc or 'localhost'}"
+            with self._lock:
+                status, _, _, username = self._dispatch(
+                    method, raw_path, parts.query, base, lowered, body or b""
+                )
+            self._record(RequestRecord(method, template, raw_path, query, status, "drop", username))
+            raise ConnectionDropped(f"{method} {raw_path} (after processing)")
         if rule is not None and rule.kind == "drop":
             self._record(RequestRecord(method, template, raw_path, query, 0, "drop"))
             raise ConnectionDropped(f"{method} {raw_path}")

@@ -33,6 +33,7 @@ class FaultRule:
     nth: int | None = None
     times: int | None = None
     plain_text: bool = False
+    after: bool = False  # drop: hang up after the request was processed (the answer is lost)
     matched: int = 0
     fired: int = 0
 
@@ -158,10 +159,18 @@ class Faults:
         probability: float = 1.0,
         nth: int | None = None,
         times: int | None = None,
+        after: bool = False,
     ) -> FaultRule:
-        """Hang up on matching requests without an answer."""
+        """Hang up on matching requests without an answer.
+
+        With ``after=True`` the request is carried out first and only the answer is
+        lost, as when a connection breaks while GitLab responds: a client that
+        simply sends a create again makes a duplicate.
+        """
         return self.add(
-            FaultRule("drop", method, path, probability=probability, nth=nth, times=times)
+            FaultRule(
+                "drop", method, path, probability=probability, nth=nth, times=times, after=after
+            )
         )
 
     # evaluation -----------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""The emulator's in-memory tables: flat typed rows keyed by id, plus the clock.
+"""The emulator's in-memory tables: flat typed rows keyed by id, and the role levels.
 
 Every row is a plain dataclass of JSON-friendly fields so the whole state can be
 saved to and loaded from one JSON document. Timestamps are stored already in
@@ -9,7 +9,7 @@ one format sort in time order.
 from __future__ import annotations
 
 import dataclasses
-from typing import Any, TypeVar
+from typing import Any
 
 GUEST = 10
 PLANNER = 15
@@ -183,8 +183,6 @@ class Token:
     def __repr__(self) -> str:  # never show the secret
         return f"Token(id={self.id}, user_id={self.user_id}, kind={self.kind!r})"
 
-
-Row = TypeVar("Row")
 
 TABLES: dict[str, type[Any]] = {
     "users": User,
