@@ -361,20 +361,22 @@ class GitLab:
         )
         return [LabelRecord.from_json(_as_dict(item)) for item in items]
 
-    def create_label(self, name: str, color: str, description: str) -> None:
+    def create_label(self, name: str, color: str, description: str) -> LabelRecord | None:
+        """The created label; None with dry_run or when it already existed (409)."""
         if self.dry_run:
             self.planned.append(PlannedWrite("create label", repr(name), color))
-            return
+            return None
         path = f"/projects/{_enc(self.project_path)}/labels"
         data = {"name": name, "color": color, "description": description}
         try:
-            self._gl.http_post(path, post_data=data)
+            created = self._gl.http_post(path, post_data=data)
         except gitlab.exceptions.GitlabHttpError as exc:
             if exc.response_code == 409:  # created by an earlier, interrupted run
-                return
+                return None
             raise self._mapped(exc, f"create label {name!r}") from None
         except gitlab.exceptions.GitlabError as exc:
             raise self._mapped(exc, f"create label {name!r}") from None
+        return LabelRecord.from_json(_as_dict(created))
 
     def update_label(self, name: str, *, color: str, description: str) -> None:
         if self.dry_run:
@@ -400,19 +402,34 @@ class GitLab:
             self._call(lambda: self._gl.http_post(path, post_data={"name": name}), "create board")
         )
 
-    def create_board_list(self, board_id: int, label_id: int, label_name: str) -> None:
+    def create_board_list(
+        self, board_id: int, label_id: int, label_name: str
+    ) -> dict[str, Any] | None:
+        """The new list (id, label, position); None with dry_run or when it existed."""
         if self.dry_run:
             self.planned.append(PlannedWrite("add board list", repr(label_name)))
-            return
+            return None
         path = f"/projects/{_enc(self.project_path)}/boards/{board_id}/lists"
         try:
-            self._gl.http_post(path, post_data={"label_id": label_id})
+            return _as_dict(self._gl.http_post(path, post_data={"label_id": label_id}))
         except gitlab.exceptions.GitlabHttpError as exc:
-            if exc.response_code in (400, 409) and "exist" in _message(exc).lower():
-                return
+            message = _message(exc).lower()
+            if exc.response_code in (400, 409) and ("exist" in message or "taken" in message):
+                return None
             raise self._mapped(exc, f"add board list {label_name!r}") from None
         except gitlab.exceptions.GitlabError as exc:
             raise self._mapped(exc, f"add board list {label_name!r}") from None
+
+    def move_board_list(self, board_id: int, list_id: int, position: int, label_name: str) -> None:
+        """Put a board list at ``position`` (0 = first label list)."""
+        if self.dry_run:
+            self.planned.append(PlannedWrite("move board list", repr(label_name), f"to {position}"))
+            return
+        path = f"/projects/{_enc(self.project_path)}/boards/{board_id}/lists/{list_id}"
+        self._call(
+            lambda: self._gl.http_put(path, post_data={"position": position}),
+            f"move board list {label_name!r}",
+        )
 
     # -- repository files ------------------------------------------------------------------
 

@@ -117,6 +117,7 @@ class LabelRecord:
     name: str
     color: str
     description: str
+    is_project_label: bool = True  # False: inherited from a group, not changeable here
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> LabelRecord:
@@ -125,4 +126,5 @@ class LabelRecord:
             name=str(data["name"]),
             color=str(data.get("color") or ""),
             description=str(data.get("description") or ""),
+            is_project_label=data.get("is_project_label") is not False,
         )

@@ -1,0 +1,233 @@
+"""``okrflow init``: the labels, the lifecycle board and the issue templates of an OKR project.
+
+Converges: what already matches is left alone, so a second run writes nothing.
+Reads one label listing, one board listing and each template file once.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from okrflow.adapter.records import LabelRecord
+from okrflow.templating import ISSUE_TEMPLATES, ui_template_text
+from okrflow.workspace import Workspace
+
+__all__ = [
+    "TEMPLATE_DIR",
+    "Change",
+    "InitResult",
+    "LabelSpec",
+    "desired_labels",
+    "init",
+]
+
+TEMPLATE_DIR = ".gitlab/issue_templates"
+TEMPLATE_NAMES = ("objective", "kr", "retrospective")
+
+
+@dataclasses.dataclass(frozen=True)
+class LabelSpec:
+    name: str
+    color: str
+    description: str
+
+
+@dataclasses.dataclass(frozen=True)
+class Change:
+    """One thing init created or updated (or, in a dry run, would)."""
+
+    action: str  # "created" | "updated"
+    kind: str  # "label" | "board" | "board list" | "template"
+    name: str
+    detail: str = ""
+
+    def line(self, dry_run: bool = False) -> str:
+        verb = f"would {self.action.removesuffix('d')}" if dry_run else self.action
+        if self.kind == "board list" and self.action == "created":
+            verb = "would add" if dry_run else "added"
+        text = f"{verb} {self.kind} {self.name}"
+        return f"{text} ({self.detail})" if self.detail else text
+
+
+@dataclasses.dataclass
+class InitResult:
+    changes: list[Change] = dataclasses.field(default_factory=list)
+    unchanged: list[str] = dataclasses.field(default_factory=list)  # "label okr::objective"
+    notes: list[str] = dataclasses.field(default_factory=list)  # things left to people
+    dry_run: bool = False
+
+    @property
+    def created(self) -> int:
+        return sum(1 for c in self.changes if c.action == "created")
+
+    @property
+    def updated(self) -> int:
+        return sum(1 for c in self.changes if c.action == "updated")
+
+    def summary(self) -> str:
+        head = "init (dry run)" if self.dry_run else "init"
+        return (
+            f"{head}: {self.created} created, {self.updated} updated, "
+            f"{len(self.unchanged)} unchanged"
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "dry_run": self.dry_run,
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": len(self.unchanged),
+            "changes": [dataclasses.asdict(c) for c in self.changes],
+            "notes": list(self.notes),
+        }
+
+
+def desired_labels(ws: Workspace) -> list[LabelSpec]:
+    """Every label okrflow manages: type, lifecycle, health, the current and next
+    quarter, and the configured teams; in that order, each name once."""
+    config = ws.config
+    specs = [LabelSpec(lab.name, lab.color, lab.description) for lab in config.labels.managed()]
+    current = ws.calendar.quarter_of(ws.today())
+    style = config.labels.quarter
+    for quarter in (current, current.next()):
+        specs.append(LabelSpec(ws.calendar.label(quarter), style.color, style.description))
+    for team in config.teams:
+        description = team.description or config.labels.team.description
+        specs.append(LabelSpec(team.name, config.team_color(team), description))
+    seen: set[str] = set()
+    unique = []
+    for spec in specs:
+        if spec.name not in seen:
+            seen.add(spec.name)
+            unique.append(spec)
+    return unique
+
+
+def same_colour(a: str, b: str) -> bool:
+    return _hex(a) == _hex(b)
+
+
+def _hex(colour: str) -> str:
+    text = colour.strip().lower()
+    if re.fullmatch(r"#[0-9a-f]{3}", text):
+        text = "#" + "".join(c * 2 for c in text[1:])
+    return text
+
+
+def init(ws: Workspace) -> InitResult:
+    """Create or update labels, the lifecycle board and its lists, and the issue templates."""
+    gl = ws.gl
+    gl.ensure_can_write()
+    result = InitResult(dry_run=ws.dry_run)
+    labels = _labels(ws, result)
+    _board(ws, result, labels)
+    _templates(ws, result)
+    return result
+
+
+def _labels(ws: Workspace, result: InitResult) -> dict[str, LabelRecord]:
+    """Make the labels match the config; returns the labels known by name afterwards."""
+    gl = ws.gl
+    existing = {label.name: label for label in gl.list_labels()}
+    for spec in desired_labels(ws):
+        have = existing.get(spec.name)
+        if have is None:
+            created = gl.create_label(spec.name, spec.color, spec.description)
+            if created is not None:
+                existing[spec.name] = created
+            result.changes.append(Change("created", "label", spec.name))
+            continue
+        differs = []
+        if not same_colour(have.color, spec.color):
+            differs.append(f"colour {have.color} -> {spec.color}")
+        if have.description.strip() != spec.description.strip():
+            differs.append("description")
+        if not differs:
+            result.unchanged.append(f"label {spec.name}")
+        elif not have.is_project_label:
+            result.unchanged.append(f"label {spec.name}")
+            result.notes.append(
+                f"label {spec.name} is a group label whose {' and '.join(differs)} differ from "
+                "the config; change it in the group, okrflow leaves group labels alone"
+            )
+        else:
+            ref = str(have.id) if spec.name.isdigit() else spec.name
+            gl.update_label(ref, color=spec.color, description=spec.description)
+            result.changes.append(Change("updated", "label", spec.name, ", ".join(differs)))
+    return existing
+
+
+def _board(ws: Workspace, result: InitResult, labels: dict[str, LabelRecord]) -> None:
+    gl = ws.gl
+    name = ws.config.lifecycle.board
+    board = next((b for b in gl.list_boards() if b.get("name") == name), None)
+    if board is None:
+        board = gl.create_board(name)
+        result.changes.append(Change("created", "board", name))
+    else:
+        result.unchanged.append(f"board {name}")
+    board_id = int(board.get("id") or -1)
+    lists = sorted(
+        (item for item in board.get("lists") or [] if isinstance(item.get("label"), dict)),
+        key=lambda item: int(item.get("position") or 0),
+    )
+    order = [(int(item["id"]), str(item["label"].get("name"))) for item in lists]
+    wanted = [ws.labels.draft, ws.labels.review, ws.labels.active, ws.labels.closed]
+    for label_name in wanted:
+        if any(n == label_name for _, n in order):
+            result.unchanged.append(f"board list {label_name}")
+            continue
+        label = labels.get(label_name)
+        if label is None and not gl.dry_run:  # created by a concurrent run: look again
+            label = next((lab for lab in gl.list_labels() if lab.name == label_name), None)
+        created = gl.create_board_list(board_id, label.id if label else -1, label_name)
+        result.changes.append(Change("created", "board list", label_name))
+        if created is not None:
+            order.append((int(created["id"]), label_name))
+    if board_id > 0 and not gl.dry_run and _order_lists(ws, board_id, order, wanted):
+        result.changes.append(Change("updated", "board", name, "list order"))
+
+
+def _order_lists(
+    ws: Workspace, board_id: int, order: list[tuple[int, str]], wanted: Sequence[str]
+) -> bool:
+    """Put the lifecycle lists in lifecycle order, in the slots they hold; other lists
+    stay where they are. ``order``: (list id, label name) by position. True if moved."""
+    slots = [i for i, (_, n) in enumerate(order) if n in wanted]
+    present = [n for n in wanted if any(n == name for _, name in order)]
+    moved = False
+    for slot, label_name in zip(slots, present, strict=True):
+        at = next(i for i, (_, n) in enumerate(order) if n == label_name)
+        if at == slot:
+            continue
+        entry = order.pop(at)
+        order.insert(slot, entry)
+        ws.gl.move_board_list(board_id, entry[0], slot, label_name)
+        moved = True
+    return moved
+
+
+def _templates(ws: Workspace, result: InitResult) -> None:
+    gl = ws.gl
+    branch = gl.default_branch
+    for short in TEMPLATE_NAMES:
+        file_name = ISSUE_TEMPLATES[short]
+        path = f"{TEMPLATE_DIR}/{file_name}"
+        content = ui_template_text(short, label_names=ws.labels)
+        current = gl.read_file(path, ref=branch)
+        if current == content:
+            result.unchanged.append(f"template {file_name}")
+            continue
+        exists = current is not None
+        verb = "update" if exists else "add"
+        gl.write_file(
+            path,
+            content,
+            branch=branch,
+            message=f"okrflow init: {verb} issue template {file_name}",
+            exists=exists,
+        )
+        result.changes.append(Change("updated" if exists else "created", "template", file_name))
