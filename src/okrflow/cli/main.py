@@ -23,6 +23,7 @@ from okrflow.errors import OkrflowError
 # command name -> (module under okrflow.cli, attribute, one-line help)
 COMMANDS: dict[str, tuple[str, str, str]] = {
     "config": ("config_cmd", "config_group", "Check the okrflow config file"),
+    "init": ("init_cmd", "init_command", "Create or update labels, the OKR board, issue templates"),
     "sandbox": ("sandbox", "sandbox_command", "Serve a GitLab emulator to try commands against"),
 }
 
