@@ -1,0 +1,130 @@
+"""The GitLab adapter against the emulator: retries, idempotent creates, errors without tokens."""
+
+from __future__ import annotations
+
+import pytest
+
+from okrflow.adapter.client import GitLab
+from okrflow.adapter.connection import resolve_connection
+from okrflow.errors import GitLabError
+from okrflow.sandbox import SANDBOX_JOB_TOKEN, SANDBOX_READ_TOKEN, Emulator
+
+
+def connect(emu: Emulator, token: str | None = None, **kw: object) -> GitLab:
+    env = {"GITLAB_URL": emu.base_url, "OKRFLOW_PROJECT": emu.default_project}
+    if token is None:
+        env["GITLAB_TOKEN"] = emu.default_token
+    elif token == SANDBOX_JOB_TOKEN:
+        env["CI_JOB_TOKEN"] = token
+    else:
+        env["GITLAB_TOKEN"] = token
+    return GitLab(resolve_connection(environ=env), **kw)  # type: ignore[arg-type]
+
+
+def find_by_title(gl: GitLab, title: str):
+    return lambda: next((i for i in gl.list_issues(search=title) if i.title == title), None)
+
+
+def test_a_create_whose_answer_was_lost_is_found_not_sent_again(emulator: Emulator):
+    gl = connect(emulator)
+    emulator.faults.drop(method="POST", path=r"/issues$", nth=1, after=True)
+    record = gl.create_issue(
+        title="Grow WAU",
+        description="",
+        labels=["okr::objective"],
+        find_existing=find_by_title(gl, "Grow WAU"),
+    )
+    titles = [i.title for i in emulator.issues(emulator.default_project)]
+    assert titles == ["Grow WAU"]
+    assert record.iid == 1
+
+
+def test_a_create_refused_with_5xx_before_processing_is_sent_again(emulator: Emulator):
+    gl = connect(emulator)
+    emulator.faults.error(status=502, method="POST", path=r"/issues$", times=2)
+    gl.create_issue(
+        title="Once", description="", labels=[], find_existing=find_by_title(gl, "Once")
+    )
+    assert [i.title for i in emulator.issues(emulator.default_project)] == ["Once"]
+
+
+def test_a_comment_whose_answer_was_lost_is_found_by_its_marker(emulator: Emulator):
+    gl = connect(emulator)
+    issue = gl.create_issue(title="KR", description="", labels=[])
+    emulator.faults.drop(method="POST", path=r"/notes$", nth=1, after=True)
+    gl.create_note(issue.iid, "Check-in: 3\n<!-- okrflow:checkin abc -->", marker="checkin abc")
+    bodies = [n.body for n in emulator.notes(emulator.default_project, issue.iid)]
+    assert len(bodies) == 1 and "Check-in: 3" in bodies[0]
+
+
+def test_reads_wait_out_429_and_retry_transient_5xx(emulator: Emulator):
+    gl = connect(emulator)
+    gl.create_issue(title="A", description="", labels=["x"])
+    emulator.faults.rate_limit(retry_after=0, method="GET", times=1)
+    emulator.faults.error(status=503, method="GET", times=2)
+    assert [i.title for i in gl.list_issues(labels=["x"])] == ["A"]
+
+
+def test_gitlab_that_keeps_failing_is_one_clear_error(emulator: Emulator):
+    gl = connect(emulator)
+    gl.settings = gl.settings.__class__(**{**gl.settings.__dict__, "retries": 1})
+    gl._gl.okrflow_max_retries = 1
+    emulator.faults.error(status=500, method="GET")
+    with pytest.raises(GitLabError, match=r"500") as err:
+        list(gl.list_issues())
+    assert "run again later" in str(err.value)
+
+
+def test_unknown_token_is_reported_without_the_token(emulator: Emulator):
+    gl = connect(emulator, token="glpat-not-a-real-token-123")
+    with pytest.raises(GitLabError) as err:
+        list(gl.list_issues())
+    assert err.value.status == 401
+    assert "glpat-not-a-real-token-123" not in str(err.value)
+    assert "GITLAB_TOKEN" in str(err.value)
+
+
+def test_read_only_token_is_told_to_use_the_api_scope(emulator: Emulator):
+    gl = connect(emulator, token=SANDBOX_READ_TOKEN)
+    with pytest.raises(GitLabError, match="'api' scope"):
+        gl.create_label("okr::objective", "#1f75cb", "")
+
+
+def test_job_token_is_refused_before_any_write_with_what_to_do(emulator: Emulator):
+    gl = connect(emulator, token=SANDBOX_JOB_TOKEN)
+    with pytest.raises(GitLabError, match=r"CI_JOB_TOKEN.*GITLAB_TOKEN"):
+        gl.ensure_can_write()
+
+
+def test_unknown_project_says_404_and_how_to_check(emulator: Emulator):
+    env = {"GITLAB_URL": emulator.base_url, "GITLAB_TOKEN": emulator.default_token}
+    gl = GitLab(resolve_connection(environ=env, project="acme/nope"))
+    with pytest.raises(GitLabError, match=r"404.*acme/nope.*member"):
+        list(gl.list_issues())
+
+
+def test_dry_run_records_writes_and_sends_only_reads(emulator: Emulator):
+    gl = connect(emulator, dry_run=True)
+    emulator.reset_log()
+    gl.create_issue(title="T", description="", labels=["a"])
+    gl.create_label("a", "#ffffff", "")
+    gl.update_issue(1, title="x")
+    gl.create_note(1, "hello")
+    assert set(emulator.counts()) <= {"GET"}
+    assert [p.action for p in gl.planned] == [
+        "create issue",
+        "create label",
+        "update issue",
+        "comment on",
+    ]
+
+
+def test_duplicate_label_and_link_are_not_errors(emulator: Emulator):
+    gl = connect(emulator)
+    gl.create_label("okr::objective", "#1f75cb", "")
+    gl.create_label("okr::objective", "#1f75cb", "")
+    a = gl.create_issue(title="A", description="", labels=[])
+    b = gl.create_issue(title="B", description="", labels=[])
+    assert gl.create_link(a.iid, b.iid) is True
+    assert gl.create_link(a.iid, b.iid) is False
+    assert [link.iid for link in gl.list_links(a.iid)] == [b.iid]
