@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import click
@@ -24,3 +25,24 @@ def check_command(config_path: str | None) -> None:
         click.echo(f"config OK: {path}")
     else:
         click.echo(f"config OK: {path} (not found; the defaults apply)")
+
+
+def reference_markdown() -> str:
+    """Every config key with its type, default and meaning, as a Markdown table."""
+    from okrflow.config import iter_config_reference
+
+    rows = ["| key | type | default | what it does |", "| --- | --- | --- | --- |"]
+    for entry in iter_config_reference():
+        if entry.type == "mapping":
+            continue  # sections are spelled out key by key
+        default = entry.default
+        shown = "(required)" if repr(default) == "(required)" else json.dumps(default)
+        cells = [f"`{entry.key}`", entry.type, f"`{shown}`", entry.description]
+        rows.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
+    return "\n".join(rows) + "\n"
+
+
+@config_group.command("reference")
+def reference_command() -> None:
+    """Print every config key with its default as a Markdown table."""
+    click.echo(reference_markdown(), nl=False)
