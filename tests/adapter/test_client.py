@@ -128,3 +128,14 @@ def test_duplicate_label_and_link_are_not_errors(emulator: Emulator):
     assert gl.create_link(a.iid, b.iid) is True
     assert gl.create_link(a.iid, b.iid) is False
     assert [link.iid for link in gl.list_links(a.iid)] == [b.iid]
+
+
+def test_a_board_list_that_exists_already_is_not_an_error(emulator: Emulator):
+    gl = connect(emulator)
+    gl.create_label("okr-status::draft", "#bfbfbf", "")
+    label_id = next(label.id for label in gl.list_labels() if label.name == "okr-status::draft")
+    board = gl.create_board("OKRs")
+    gl.create_board_list(board["id"], label_id, "okr-status::draft")
+    gl.create_board_list(board["id"], label_id, "okr-status::draft")
+    lists = [b for b in gl.list_boards() if b["name"] == "OKRs"][0]["lists"]
+    assert [entry["label"]["name"] for entry in lists] == ["okr-status::draft"]
