@@ -1,0 +1,176 @@
+"""``okrflow new objective`` / ``okrflow new kr``: open OKR issues from the templates."""
+
+from __future__ import annotations
+
+import click
+
+from okrflow.cli.common import make_workspace, print_json
+from okrflow.cli.options import (
+    config_option,
+    connection_options,
+    dry_run_option,
+    json_option,
+    verbosity_options,
+)
+from okrflow.commands.new import NewResult, new_kr, new_objective
+from okrflow.workspace import Workspace
+
+
+@click.group("new")
+def new_group() -> None:
+    """Open an objective or a key result issue from okrflow's issue templates.
+
+    Each prints the new issue's reference and URL. An OKR with the same key in the
+    quarter (default key: a slug of the title) is found instead of duplicated.
+    """
+
+
+def _show(ws: Workspace, result: NewResult, json_output: bool) -> None:
+    if json_output:
+        print_json(
+            {
+                "created": result.created,
+                "dry_run": result.dry_run,
+                "type": result.type,
+                "iid": result.iid,
+                "reference": result.reference,
+                "web_url": result.web_url,
+                "key": result.key,
+                "title": result.title,
+                "quarter": result.quarter,
+                "labels": result.labels,
+                "owner": result.owner,
+                "parents": result.parents,
+                "notes": result.notes,
+            }
+        )
+        return
+    for line in result.lines():
+        ws.out.info(line)
+    for note in result.notes:
+        ws.out.warn(note)
+
+
+def _shared(func: click.decorators.FC) -> click.decorators.FC:
+    for option in (verbosity_options, json_option, dry_run_option, connection_options):
+        func = option(func)
+    return config_option(func)
+
+
+@new_group.command("objective")
+@click.option("--title", required=True, help="The objective: one inspiring sentence.")
+@click.option("--quarter", required=True, metavar="Q", help="Quarter, e.g. FY24-Q1.")
+@click.option("--team", required=True, help="Team (a configured team's label).")
+@click.option("--owner", required=True, metavar="USER", help="GitLab username of the DRI.")
+@click.option("--purpose", required=True, metavar="TEXT", help="Why it matters.")
+@click.option(
+    "--parent",
+    "parents",
+    multiple=True,
+    metavar="REF",
+    help="Objective this one serves (12, #12, group/project#12, URL); repeatable.",
+)
+@click.option(
+    "--kind",
+    type=click.Choice(["committed", "aspirational"]),
+    default="committed",
+    show_default=True,
+)
+@click.option("--key", default=None, help="Stable key (default: a slug of the title).")
+@click.option("--weight", type=float, default=None, help="Weight in the parent (default 1).")
+@_shared
+def objective_command(
+    title: str,
+    quarter: str,
+    team: str,
+    owner: str,
+    purpose: str,
+    parents: tuple[str, ...],
+    kind: str,
+    key: str | None,
+    weight: float | None,
+    config_path: str | None,
+    gitlab_url: str | None,
+    project: str | None,
+    dry_run: bool,
+    json_output: bool,
+    verbosity: int,
+) -> None:
+    """Open an objective issue, labelled, assigned and linked to its parents."""
+    ws = make_workspace(
+        config_path=config_path,
+        gitlab_url=gitlab_url,
+        project=project,
+        dry_run=dry_run,
+        verbosity=verbosity,
+        json_output=json_output,
+    )
+    result = new_objective(
+        ws,
+        title=title,
+        quarter=quarter,
+        team=team,
+        owner=owner,
+        purpose=purpose,
+        parents=parents,
+        kind=kind,
+        key=key,
+        weight=weight,
+    )
+    _show(ws, result, json_output)
+
+
+@new_group.command("kr")
+@click.option("--objective", required=True, metavar="REF", help="The objective it moves.")
+@click.option("--title", required=True, metavar="STATEMENT", help="e.g. 'Grow X from 10 to 15'.")
+@click.option("--owner", default=None, metavar="USER", help="DRI (default: the objective's).")
+@click.option("--weight", type=float, default=None, help="Weight in the objective (default 1).")
+@click.option("--start", default=None, metavar="X", help="Start value (overrides the statement).")
+@click.option("--target", default=None, metavar="Y", help="Target value (with --start).")
+@click.option("--unit", default=None, metavar="U", help="Unit of start and target, e.g. %.")
+@click.option("--direction", type=click.Choice(["increase", "decrease"]), default=None)
+@click.option("--key", default=None, help="Stable key (default: a slug of the title).")
+@_shared
+def kr_command(
+    objective: str,
+    title: str,
+    owner: str | None,
+    weight: float | None,
+    start: str | None,
+    target: str | None,
+    unit: str | None,
+    direction: str | None,
+    key: str | None,
+    config_path: str | None,
+    gitlab_url: str | None,
+    project: str | None,
+    dry_run: bool,
+    json_output: bool,
+    verbosity: int,
+) -> None:
+    """Open a key-result issue under an objective (its quarter and team).
+
+    The statement is read for start, target and unit; give --start and --target
+    when it says them differently.
+    """
+    ws = make_workspace(
+        config_path=config_path,
+        gitlab_url=gitlab_url,
+        project=project,
+        dry_run=dry_run,
+        verbosity=verbosity,
+        json_output=json_output,
+    )
+    result = new_kr(
+        ws,
+        objective=objective,
+        title=title,
+        owner=owner,
+        weight=weight,
+        start=start,
+        target=target,
+        unit=unit,
+        direction=direction,
+        key=key,
+    )
+    _show(ws, result, json_output)
