@@ -25,6 +25,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "config": ("config_cmd", "config_group", "Check the okrflow config file"),
     "init": ("init_cmd", "init_command", "Create or update labels, the OKR board, issue templates"),
     "new": ("new_cmd", "new_group", "Open an objective or key result issue from the templates"),
+    "report": ("report_cmd", "report_command", "Write the quarter's closing or progress report"),
     "sandbox": ("sandbox", "sandbox_command", "Serve a GitLab emulator to try commands against"),
 }
 

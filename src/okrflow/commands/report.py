@@ -1,0 +1,393 @@
+"""``okrflow report``: the closing-ceremony report (or a mid-quarter progress report).
+
+One quarter is loaded, evaluated and linted once (:mod:`okrflow.analysis`); the JSON
+report document is rendered in every format asked for (Markdown, HTML, JSON) and
+written to files, and optionally posted as one issue.
+
+Rules:
+
+- **Kind.** ``closing`` from the closing-ceremony date of the schedule (the
+  ``closing`` step, 1 week before the next quarter starts) on, ``progress`` before it,
+  unless ``--kind`` says otherwise. The closing report scores the objectives still
+  active as if they closed today (the score they would get; ``okrflow schedule``
+  closes them with that score on day 0); progress, health and every other number are
+  the evaluation's own, as in ``okrflow status``.
+- **Check-in trend.** Key results carry the check-ins okrflow recorded (rollup's
+  metadata). For the closing report, a key result with only its latest check-in
+  recorded gets the rest of the quarter's history from its comments (one request
+  per such key result), up to that latest check-in: the report never shows a value
+  rollup has not recorded yet. Run ``okrflow rollup`` first (the CI component does).
+- **Files.** ``--output`` is a directory (created when missing; the files are
+  ``okrflow-report-<quarter>.md|html|json``) or, with a single format, a file path
+  ending in ``.md``, ``.html`` or ``.json``. Default: ``report.output_dir``.
+- **Posting.** One issue per quarter and kind, labelled with the report label
+  (``okr::report``) and the quarter, found again by those labels and the marker
+  comment at the top of its description. Its description is the Markdown report
+  followed by a GLQL block, a live table of the quarter's OKRs. A post whose content
+  has not changed since the last one (only the generation time would differ) writes
+  nothing.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+import re
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, Literal
+
+from okrflow.adapter.records import IssueRecord
+from okrflow.analysis import evaluate_snapshot, lint_snapshot, report_document
+from okrflow.core.calendar import Quarter
+from okrflow.core.checkins import CheckinError, checkin_from_comment
+from okrflow.core.evaluation import Evaluation
+from okrflow.core.model import CheckIn, Problem, SourceKind, State
+from okrflow.core.report import REPORT_KINDS, ReportKind
+from okrflow.core.scoring import evaluate
+from okrflow.errors import UsageError
+from okrflow.reports import FORMATS, Format, environment, render
+from okrflow.store import Snapshot, load_snapshot
+from okrflow.workspace import Workspace
+
+__all__ = [
+    "MAX_DESCRIPTION",
+    "PostResult",
+    "ReportResult",
+    "attach_checkin_history",
+    "build_quarter_report",
+    "closing_evaluation",
+    "default_kind",
+    "find_report_issue",
+    "glql_string",
+    "issue_description",
+    "output_paths",
+    "post_report",
+    "report",
+    "report_marker",
+]
+
+MAX_DESCRIPTION = 1_000_000  # GitLab allows 1,048,576 characters; keep a margin
+MARKER_RE = re.compile(r"<!-- okrflow:report (\{[^\n]*?\}) -->")
+_SUFFIXES = {".md": "md", ".markdown": "md", ".html": "html", ".htm": "html", ".json": "json"}
+
+
+@dataclasses.dataclass(frozen=True)
+class PostResult:
+    """The report issue: created, updated, or left as it was."""
+
+    iid: int | None  # None in a dry run that would create it
+    web_url: str
+    action: Literal["created", "updated", "unchanged"]
+    dry_run: bool = False
+
+    def line(self) -> str:
+        where = f"#{self.iid} {self.web_url}".strip() if self.iid is not None else "a new issue"
+        if self.action == "unchanged":
+            return f"report issue {where} is up to date"
+        verb = {"created": "create", "updated": "update"}[self.action]
+        return f"{'would ' + verb if self.dry_run else self.action} report issue {where}"
+
+
+@dataclasses.dataclass
+class ReportResult:
+    quarter: str
+    kind: ReportKind
+    document: dict[str, Any]
+    files: dict[Format, Path]  # format -> path (written, or to write in a dry run)
+    post: PostResult | None = None
+    dry_run: bool = False
+
+    def lines(self) -> list[str]:
+        verb = "would write" if self.dry_run else "wrote"
+        out = [f"{verb} {path}" for path in self.files.values()]
+        if self.post is not None:
+            out.append(self.post.line())
+        return out
+
+
+# -- the document ---------------------------------------------------------------------
+
+
+def default_kind(ws: Workspace, quarter: Quarter) -> ReportKind:
+    """``closing`` from the schedule's closing-ceremony date of ``quarter`` on."""
+    weeks = ws.config.schedule.closing.weeks_before
+    ceremony = ws.calendar.start(quarter.next()) - dt.timedelta(weeks=weeks)
+    return "closing" if ws.today() >= ceremony else "progress"
+
+
+def _aware(moment: dt.datetime) -> dt.datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.timezone.utc)
+
+
+def attach_checkin_history(ws: Workspace, snap: Snapshot) -> None:
+    """Give each manual key result with only its latest check-in recorded the quarter's
+    earlier check-ins, read from its comments (never one newer than the recorded one)."""
+    for kr in snap.key_results():
+        latest = kr.latest
+        if kr.iid is None or latest is None or len(kr.checkins) > 1:
+            continue
+        if kr.source.kind is not SourceKind.MANUAL or kr.iid not in snap.issues:
+            continue
+        unit = kr.metric.unit if kr.metric else ""
+        history: list[CheckIn] = []
+        for note in ws.gl.list_notes(kr.iid):
+            if note.system or note.created_at is None:
+                continue
+            try:
+                found = checkin_from_comment(
+                    note.body, at=note.created_at, author=note.author, unit=unit
+                )
+            except CheckinError as exc:
+                if _aware(note.created_at) <= _aware(latest.at):
+                    snap.problems.append(Problem(f"#{kr.iid} note {note.id}", exc.message))
+                continue
+            if found is not None and _aware(found.at) <= _aware(latest.at):
+                history.append(found)
+        if not any(_aware(c.at) == _aware(latest.at) and c.value == latest.value for c in history):
+            history.append(latest)  # recorded from a metric source or a lost comment
+        history.sort(key=lambda c: _aware(c.at))
+        kr.checkins = history
+
+
+def closing_evaluation(ws: Workspace, snap: Snapshot) -> Evaluation:
+    """The quarter's evaluation, with the objectives still active scored as if they
+    closed now. Progress and health are unchanged."""
+    base = evaluate_snapshot(ws, snap)
+    if not any(o.state is State.ACTIVE for o in snap.objectives):
+        return base
+    as_closed = [
+        dataclasses.replace(o, state=State.CLOSED) if o.state is State.ACTIVE else o
+        for o in snap.objectives
+    ]
+    closed = evaluate(as_closed, elapsed=ws.elapsed(ws.quarter(snap.quarter)), policy=ws.policy)
+    objectives = dict(base.objectives)
+    for o in snap.objectives:
+        result, scored = objectives.get(o.key), closed.objectives.get(o.key)
+        if o.state is State.ACTIVE and result is not None and scored is not None:
+            objectives[o.key] = dataclasses.replace(
+                result, score=scored.score, grade=scored.grade, success=scored.success
+            )
+    return Evaluation(objectives, base.key_results, base.problems)
+
+
+def build_quarter_report(
+    ws: Workspace, *, quarter: str | None = None, kind: ReportKind | None = None
+) -> tuple[dict[str, Any], Snapshot]:
+    """The report document of ``quarter`` (default: the current one) and its snapshot."""
+    q = ws.quarter(quarter)
+    label = ws.calendar.label(q)
+    chosen: ReportKind = kind if kind is not None else default_kind(ws, q)
+    if chosen not in REPORT_KINDS:
+        raise UsageError(f"--kind must be one of {', '.join(REPORT_KINDS)}, not {chosen!r}")
+    snap = load_snapshot(ws.gl, ws.labels, quarter=label)
+    if chosen == "closing":
+        attach_checkin_history(ws, snap)
+        evaluation = closing_evaluation(ws, snap)
+    else:
+        evaluation = evaluate_snapshot(ws, snap)
+    doc = report_document(
+        ws, snap, kind=chosen, evaluation=evaluation, findings=lint_snapshot(ws, snap)
+    )
+    return doc, snap
+
+
+# -- files ------------------------------------------------------------------------------
+
+
+def _file_stem(quarter: str) -> str:
+    return "okrflow-report-" + re.sub(r"[^A-Za-z0-9._-]+", "-", quarter).strip("-")
+
+
+def output_paths(output: Path, formats: Sequence[Format], quarter: str) -> dict[Format, Path]:
+    """Where each format goes: ``output`` as a directory, or as the file of one format."""
+    if not formats:
+        raise UsageError("no report format: give --format md, html or json")
+    suffix = _SUFFIXES.get(output.suffix.lower())
+    if suffix is not None and not output.is_dir():
+        if len(formats) != 1:
+            raise UsageError(
+                f"--output {output} is a file name but {len(formats)} formats were asked for: "
+                "give a directory, or a single --format"
+            )
+        return {formats[0]: output}
+    if output.exists() and not output.is_dir():
+        raise UsageError(f"--output {output} is a file: give a directory or a .md/.html/.json path")
+    return {fmt: output / f"{_file_stem(quarter)}.{fmt}" for fmt in formats}
+
+
+def _write(path: Path, text: str) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(f"cannot write the report to {path}: {exc.strerror or exc}") from None
+
+
+# -- the posted issue ---------------------------------------------------------------------
+
+
+def _inert_json(data: dict[str, Any]) -> str:
+    """JSON that cannot end the HTML comment it sits in."""
+    text = json.dumps(data, sort_keys=True, ensure_ascii=True)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def report_marker(quarter: str, kind: str, generated_at: str) -> str:
+    """The first line of a report issue's description: how okrflow finds it again."""
+    data = {"quarter": quarter, "kind": kind, "generated_at": generated_at}
+    return f"<!-- okrflow:report {_inert_json(data)} -->"
+
+
+def read_marker(description: str) -> dict[str, Any] | None:
+    match = MARKER_RE.search(description or "")
+    if match is None:
+        return None
+    try:
+        data = json.loads(match.group(1))
+    except ValueError:
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def glql_string(text: str) -> str:
+    """A GLQL string literal: double quotes, backslash and quote escaped, one line."""
+    flat = " ".join(str(text).split())
+    return '"' + flat.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _scope_prefix(names: Sequence[str]) -> str | None:
+    """``okr-status::`` when every label of the group shares that scope."""
+    scopes = {name.rpartition("::")[0] for name in names}
+    if len(scopes) == 1 and "" not in scopes:
+        return scopes.pop() + "::"
+    return None
+
+
+def _glql_fields(ws: Workspace) -> str:
+    names = ws.labels
+    fields = ["title"]
+    for group in (
+        (names.draft, names.review, names.active, names.closed),
+        (names.on_track, names.needs_attention, names.at_risk),
+    ):
+        prefix = _scope_prefix(group)
+        if prefix is not None:
+            fields.append(f"labels({glql_string(prefix + '*')})")
+    if len(fields) == 1:
+        fields.append("labels")
+    fields += ["assignee", "updated"]
+    return ", ".join(fields)
+
+
+def glql_block(ws: Workspace, doc: dict[str, Any]) -> str:
+    """The "Live view" section: a GLQL table of the quarter's objectives and key results."""
+    env = environment("md", ws.config.report.templates_dir)
+    project = ws.gl.project_path
+    template = env.get_template("glql.md.j2")
+    return template.render(
+        doc=doc,
+        fields=_glql_fields(ws),
+        project=glql_string(project),
+        quarter=glql_string(doc["quarter"]),
+        types=", ".join(glql_string(t) for t in (ws.labels.objective, ws.labels.key_result)),
+    )
+
+
+def issue_title(doc: dict[str, Any]) -> str:
+    what = "OKR closing ceremony" if doc["kind"] == "closing" else "OKR progress report"
+    return f"{what}: {doc['quarter']}"
+
+
+def issue_description(ws: Workspace, doc: dict[str, Any]) -> str:
+    """Marker, the Markdown report, then the live GLQL view."""
+    templates_dir = ws.config.report.templates_dir
+    body = render(doc, "md", templates_dir=templates_dir).rstrip("\n")
+    live = glql_block(ws, doc).strip("\n")
+    marker = report_marker(doc["quarter"], doc["kind"], doc["generated_at"])
+    room = MAX_DESCRIPTION - len(marker) - len(live) - 200
+    if len(body) > room:
+        body = (
+            body[:room].rsplit("\n", 1)[0]
+            + "\n\n_The report is longer than a GitLab description allows; the full "
+            "report is in the pipeline's artifacts._"
+        )
+    return f"{marker}\n\n{body}\n\n{live}\n"
+
+
+def _same(a: str, b: str) -> bool:
+    def norm(text: str) -> str:
+        return "\n".join(line.rstrip() for line in text.replace("\r\n", "\n").split("\n")).strip()
+
+    return norm(a) == norm(b)
+
+
+def find_report_issue(ws: Workspace, quarter: str, kind: str) -> IssueRecord | None:
+    """The report issue of ``quarter`` and ``kind``: by labels, then by its marker."""
+    for record in ws.gl.list_issues(labels=[ws.labels.report, quarter]):
+        found = read_marker(record.description)
+        if found and found.get("quarter") == quarter and found.get("kind") == kind:
+            return record
+    return None
+
+
+def post_report(ws: Workspace, doc: dict[str, Any]) -> PostResult:
+    """Create or update the one report issue of the document's quarter and kind."""
+    quarter, kind = doc["quarter"], doc["kind"]
+    title = issue_title(doc)
+    existing = find_report_issue(ws, quarter, kind)
+    if existing is not None:
+        previous = read_marker(existing.description) or {}
+        stamp = previous.get("generated_at")
+        if isinstance(stamp, str) and existing.title == title:
+            as_before = issue_description(ws, dict(doc, generated_at=stamp))
+            if _same(as_before, existing.description):
+                return PostResult(existing.iid, existing.web_url, "unchanged", ws.dry_run)
+        ws.gl.ensure_can_write()
+        fields: dict[str, Any] = {"description": issue_description(ws, doc)}
+        if existing.title != title:
+            fields["title"] = title
+        ws.gl.update_issue(existing.iid, **fields)
+        return PostResult(existing.iid, existing.web_url, "updated", ws.dry_run)
+    ws.gl.ensure_can_write()
+    record = ws.gl.create_issue(
+        title=title,
+        description=issue_description(ws, doc),
+        labels=[ws.labels.report, quarter],
+        find_existing=lambda: find_report_issue(ws, quarter, kind),
+    )
+    iid = record.iid if record.iid > 0 else None
+    return PostResult(iid, record.web_url, "created", ws.dry_run)
+
+
+# -- the command ------------------------------------------------------------------------
+
+
+def report(
+    ws: Workspace,
+    *,
+    quarter: str | None = None,
+    kind: ReportKind | None = None,
+    formats: Sequence[Format] = (),
+    output: Path | str | None = None,
+    post: bool | None = None,
+) -> ReportResult:
+    """Build the report of ``quarter``, write it in ``formats`` (default:
+    ``report.formats``) to ``output`` (default: ``report.output_dir``), and post it
+    when ``post`` (default: ``report.post``). A dry run writes no file and no issue."""
+    settings = ws.config.report
+    chosen = tuple(dict.fromkeys(formats or settings.formats))
+    for fmt in chosen:
+        if fmt not in FORMATS:
+            raise UsageError(f"--format must be one of {', '.join(FORMATS)}, not {fmt!r}")
+    doc, _ = build_quarter_report(ws, quarter=quarter, kind=kind)
+    paths = output_paths(Path(output or settings.output_dir), chosen, doc["quarter"])
+    texts = {fmt: render(doc, fmt, templates_dir=settings.templates_dir) for fmt in chosen}
+    if not ws.dry_run:
+        for name, path in paths.items():
+            _write(path, texts[name])
+    result = ReportResult(doc["quarter"], doc["kind"], doc, paths, dry_run=ws.dry_run)
+    if settings.post if post is None else post:
+        result.post = post_report(ws, doc)
+    return result
