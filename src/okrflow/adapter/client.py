@@ -398,9 +398,14 @@ class GitLab:
             self.planned.append(PlannedWrite("create board", repr(name)))
             return {"id": -1, "name": name, "lists": []}
         path = f"/projects/{_enc(self.project_path)}/boards"
-        return _as_dict(
-            self._call(lambda: self._gl.http_post(path, post_data={"name": name}), "create board")
+        created = self._create_once(
+            lambda: self._gl.http_post(
+                path, post_data={"name": name}, retry_transient_errors=False
+            ),
+            lambda: next((b for b in self.list_boards() if b.get("name") == name), None),
+            f"create board {name!r}",
         )
+        return _as_dict(created)
 
     def create_board_list(
         self, board_id: int, label_id: int, label_name: str
@@ -454,14 +459,24 @@ class GitLab:
             return
         url = f"/projects/{_enc(self.project_path)}/repository/files/{_enc(path)}"
         data = {"branch": branch, "content": content, "commit_message": message}
+
+        def put() -> None:
+            try:
+                self._gl.http_put(url, post_data=data)
+            except gitlab.exceptions.GitlabHttpError as exc:
+                # "You must change the file content": an attempt whose answer was lost wrote it
+                if exc.response_code == 400 and "must change" in _message(exc).lower():
+                    return
+                raise
+
         if exists:
-            self._call(lambda: self._gl.http_put(url, post_data=data), f"update {path}")
+            self._call(put, f"update {path}")
             return
         try:
             self._gl.http_post(url, post_data=data)
         except gitlab.exceptions.GitlabHttpError as exc:
             if exc.response_code == 400 and "exist" in _message(exc).lower():
-                self._call(lambda: self._gl.http_put(url, post_data=data), f"update {path}")
+                self._call(put, f"update {path}")
                 return
             raise self._mapped(exc, f"create {path}") from None
         except gitlab.exceptions.GitlabError as exc:
