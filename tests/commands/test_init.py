@@ -249,3 +249,26 @@ def test_a_job_token_is_refused_before_anything_is_written(emulator: Emulator) -
     with pytest.raises(GitLabError, match="CI_JOB_TOKEN"):
         init(workspace(emulator, token=SANDBOX_JOB_TOKEN))
     assert writes(emulator) == 0
+
+
+@pytest.mark.parametrize(
+    "route",
+    [
+        r"/labels$",
+        r"/boards$",
+        r"/boards/\d+/lists$",
+        r"/repository/files/",
+    ],
+)
+def test_a_create_whose_answer_is_lost_is_not_made_twice(emulator: Emulator, route: str) -> None:
+    emulator.faults.drop(method="POST", path=route, times=1, after=True)
+    settings = ConnectionSettings(
+        url=emulator.base_url, token=emulator.default_token, project=PROJECT, retries=2
+    )
+    init(Workspace(config=Config.default(), connection=settings, now=lambda: TODAY))
+    assert len(emulator.state.boards) == 1
+    assert board(emulator) == ("OKRs", LIFECYCLE)
+    assert len(emulator.labels(PROJECT)) == 13
+    emulator.reset_log()
+    init(workspace(emulator))
+    assert writes(emulator) == 0

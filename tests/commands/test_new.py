@@ -423,3 +423,18 @@ def test_slugify_makes_short_stable_keys(title: str, key: str) -> None:
 def test_slugify_keeps_keys_short_and_never_empty() -> None:
     assert len(slugify("word " * 40)) <= 48
     assert slugify("目標").startswith("okr-") and slugify("目標") == slugify("目標")
+
+
+@pytest.mark.parametrize("route", [r"/issues$", r"/links$"])
+def test_a_create_whose_answer_is_lost_is_not_made_twice(emu: Emulator, route: str) -> None:
+    objective(emu, "Parent", key="parent")
+    emu.faults.drop(method="POST", path=route, times=1, after=True)
+    settings = ConnectionSettings(
+        url=emu.base_url, token=emu.default_token, project=PROJECT, retries=2
+    )
+    ws = Workspace(config=Config.default(), connection=settings, now=lambda: TODAY)
+
+    result = new_kr(ws, objective="1", title="Achieve SOC2 Type 1")
+
+    assert result.iid == 2 and len(emu.issues(PROJECT)) == 2
+    assert linked(emu, 2) == {1} and len(emu.state.links) == 1
