@@ -24,6 +24,7 @@ from okrflow.errors import OkrflowError
 COMMANDS: dict[str, tuple[str, str, str]] = {
     "config": ("config_cmd", "config_group", "Check the okrflow config file"),
     "init": ("init_cmd", "init_command", "Create or update labels, the OKR board, issue templates"),
+    "move": ("move_cmd", "move_command", "Move OKRs along the lifecycle (draft, review, ...)"),
     "new": ("new_cmd", "new_group", "Open an objective or key result issue from the templates"),
     "report": ("report_cmd", "report_command", "Write the quarter's closing or progress report"),
     "sandbox": ("sandbox", "sandbox_command", "Serve a GitLab emulator to try commands against"),

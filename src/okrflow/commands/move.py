@@ -1,0 +1,520 @@
+"""``okrflow move``: lifecycle transitions, In Draft -> Under Review -> Active -> Closed.
+
+Allowed moves (:data:`ALLOWED`): draft -> review, review -> active, review -> draft,
+active -> closed. Anything else is a :class:`~okrflow.errors.UsageError` (exit 2)
+that lists them. Moving to the state an issue is already in does nothing.
+
+**Checks.** Moving to Under Review or Active is refused (:class:`FindingsError`,
+exit 3, naming the rule ids) while the objective, or one of its key results,
+breaks an error-level lint rule, and also while ``kr-count`` finds fewer than 3 or
+more than 5 key results, even though ``kr-count`` is only a warning for lint
+(:data:`ALSO_BLOCKING`; "an objective with 2 key results cannot go to review").
+``one-state`` never blocks: the move itself leaves exactly one lifecycle label.
+A rule turned off in the config does not block.
+
+**Cascade.** Moving an objective moves its key results the same way, whatever
+state they are in (their lifecycle follows their objective); ones already there
+are skipped, and a closed key result is left closed unless the objective closes.
+
+**Writes.** One PUT per issue (labels swapped with ``add_labels`` /
+``remove_labels``, so an issue that had two lifecycle labels ends with one; on
+Closed also the outcome and score in okrflow's metadata and ``state_event=close``),
+and one comment "okrflow: moved from In Draft to Under Review by @user". The
+comment is written first; a run interrupted between comment and PUT finds it on
+the next run (the issue's newest okrflow move comment already announces this
+very move) and does not write it twice.
+
+**Closing.** The score is the objective's progress at closing on the 0.0-1.0
+scale (:func:`okrflow.analysis.evaluate_snapshot`); the outcome is ``achieved``
+when the score reaches the objective's success bar (1.0 committed, 0.7
+aspirational) and ``missed`` otherwise, unless ``outcome`` says otherwise. Key
+results closed with it get their own score and outcome (achieved once their
+target is reached), or ``not a priority`` when the objective is closed as such.
+
+**Bulk.** ``move_bulk`` moves every objective of a quarter in one state (and the
+key results without an objective in that state). Objectives that fail the checks
+are left where they are and listed in :attr:`MoveResult.blocked`; the others move.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Iterable, Sequence
+
+from okrflow import refs
+from okrflow.adapter.records import IssueRecord, NoteRecord
+from okrflow.analysis import evaluate_snapshot, lint_snapshot
+from okrflow.core.meta import Meta
+from okrflow.core.model import KeyResult, Objective, Outcome, State
+from okrflow.core.rules import Finding, Severity
+from okrflow.core.scoring import score_for
+from okrflow.errors import FindingsError, UsageError
+from okrflow.store import LoadedIssue, Snapshot, assemble, is_okr, load_snapshot, save_issue
+from okrflow.templating import mention
+from okrflow.workspace import Workspace
+
+__all__ = [
+    "ALLOWED",
+    "ALSO_BLOCKING",
+    "MOVE_MARKER",
+    "Blocked",
+    "MoveResult",
+    "Moved",
+    "allowed_moves_text",
+    "blocking_for_move",
+    "move",
+    "move_bulk",
+    "parse_outcome",
+    "parse_state",
+]
+
+ALLOWED: dict[State, tuple[State, ...]] = {
+    State.DRAFT: (State.REVIEW,),
+    State.REVIEW: (State.ACTIVE, State.DRAFT),
+    State.ACTIVE: (State.CLOSED,),
+    State.CLOSED: (),
+}
+CHECKED = (State.REVIEW, State.ACTIVE)  # moves into these are checked by lint
+ALSO_BLOCKING = frozenset({"kr-count"})  # warnings for lint, but they refuse a move
+NEVER_BLOCKING = frozenset({"one-state"})  # the move itself fixes it
+MOVE_MARKER = "<!-- okrflow:move"
+_MARKER_RE = re.compile(r"<!-- okrflow:move (\S+)->(\S+) -->")
+
+
+def allowed_moves_text() -> str:
+    moves = [f"{a.display} -> {b.display}" for a, targets in ALLOWED.items() for b in targets]
+    return ", ".join(moves)
+
+
+def parse_state(text: str) -> State:
+    """``review``, ``Under Review``, ``under-review`` ... -> :class:`State`."""
+    wanted = re.sub(r"[\s_-]+", " ", text.strip()).casefold()
+    for state in State:
+        if wanted in (state.value, state.display.casefold()):
+            return state
+    names = ", ".join(s.value for s in State)
+    raise UsageError(f"unknown lifecycle state {text!r}: use one of {names}")
+
+
+def parse_outcome(text: str) -> Outcome:
+    """``achieved``, ``missed``, ``not-a-priority`` (or ``not a priority``)."""
+    wanted = re.sub(r"[\s_-]+", " ", text.strip()).casefold()
+    for outcome in Outcome:
+        if wanted == outcome.value:
+            return outcome
+    names = ", ".join(o.value.replace(" ", "-") for o in Outcome)
+    raise UsageError(f"unknown outcome {text!r}: use one of {names}")
+
+
+def blocking_for_move(findings: Iterable[Finding]) -> list[Finding]:
+    """The findings that refuse a move into Under Review or Active: every error, plus
+    :data:`ALSO_BLOCKING` (``kr-count``) whatever its severity; never ``one-state``."""
+    return [
+        f
+        for f in findings
+        if f.rule not in NEVER_BLOCKING
+        and (f.severity is Severity.ERROR or f.rule in ALSO_BLOCKING)
+    ]
+
+
+def _states_text(states: Sequence[State]) -> str:
+    return " and ".join(s.display for s in states) if states else "no state"
+
+
+def _states_code(states: Sequence[State]) -> str:
+    return "+".join(s.value for s in states) if states else "none"
+
+
+def transition_allowed(states: Sequence[State], target: State) -> bool:
+    """Whether an issue with lifecycle labels ``states`` may move to ``target``.
+
+    No label counts as In Draft; with several labels, any of them may be the start
+    (the move leaves one). Moving to a state the issue has is always allowed.
+    """
+    if target in states:
+        return True
+    starts = states or (State.DRAFT,)
+    return any(target in ALLOWED[s] for s in starts)
+
+
+@dataclasses.dataclass(frozen=True)
+class Moved:
+    """One issue moved (or, in a dry run, that would be)."""
+
+    iid: int
+    title: str
+    objective: bool
+    from_states: tuple[State, ...]
+    to: State
+    outcome: Outcome | None = None
+    score: float | None = None
+    cascaded: bool = False  # moved with its objective
+
+    def line(self, dry_run: bool = False) -> str:
+        verb = "would move" if dry_run else "moved"
+        what = "objective" if self.objective else "key result"
+        text = (
+            f"{verb} {what} #{self.iid} from {_states_text(self.from_states)} "
+            f"to {self.to.display}: {self.title}"
+        )
+        if self.to is State.CLOSED and self.outcome is not None:
+            score = "" if self.score is None else f", score {self.score:.1f}"
+            text += f" (outcome {self.outcome.value}{score})"
+        return text
+
+
+@dataclasses.dataclass(frozen=True)
+class Blocked:
+    """An objective (or key result) the checks kept where it is."""
+
+    iid: int
+    title: str
+    to: State
+    findings: tuple[Finding, ...]
+
+    @property
+    def rules(self) -> list[str]:
+        return list(dict.fromkeys(f.rule for f in self.findings))
+
+    def message(self) -> str:
+        reasons = "; ".join(f"{f.where} {f.rule}: {f.message}" for f in self.findings)
+        return (
+            f"#{self.iid} cannot move to {self.to.display}, it breaks {', '.join(self.rules)}: "
+            f"{reasons}. Fix that (okrflow lint lists every finding) and move it again"
+        )
+
+
+@dataclasses.dataclass
+class MoveResult:
+    to: State
+    moved: list[Moved] = dataclasses.field(default_factory=list)
+    unchanged: list[int] = dataclasses.field(default_factory=list)  # already there
+    skipped: list[tuple[int, str]] = dataclasses.field(default_factory=list)  # (iid, why)
+    blocked: list[Blocked] = dataclasses.field(default_factory=list)
+    dry_run: bool = False
+
+    def summary(self) -> str:
+        head = "move (dry run)" if self.dry_run else "move"
+        parts = [
+            f"{len(self.moved)} {'would move' if self.dry_run else 'moved'}",
+            f"{len(self.unchanged)} already {self.to.display}",
+        ]
+        if self.skipped:
+            parts.append(f"{len(self.skipped)} skipped")
+        if self.blocked:
+            parts.append(f"{len(self.blocked)} refused")
+        return f"{head} to {self.to.display}: " + ", ".join(parts)
+
+    def raise_for_blocked(self) -> None:
+        """A :class:`FindingsError` (exit 3) naming the refused moves and their rules."""
+        if not self.blocked:
+            return
+        if len(self.blocked) == 1:
+            raise FindingsError(self.blocked[0].message())
+        names = ", ".join(f"#{b.iid} ({', '.join(b.rules)})" for b in self.blocked)
+        raise FindingsError(
+            f"{len(self.blocked)} objectives cannot move to {self.to.display} while they "
+            f"break rules: {names}. Fix them (okrflow lint shows the findings) and move again"
+        )
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "to": self.to.value,
+            "dry_run": self.dry_run,
+            "moved": [
+                {
+                    "iid": m.iid,
+                    "title": m.title,
+                    "type": "objective" if m.objective else "key result",
+                    "from": [s.value for s in m.from_states],
+                    "to": m.to.value,
+                    "outcome": m.outcome.value if m.outcome else None,
+                    "score": m.score,
+                }
+                for m in self.moved
+            ],
+            "unchanged": self.unchanged,
+            "skipped": [{"iid": iid, "reason": why} for iid, why in self.skipped],
+            "blocked": [
+                {"iid": b.iid, "rules": b.rules, "message": b.message()} for b in self.blocked
+            ],
+        }
+
+
+# -- planning -------------------------------------------------------------------------
+
+
+@dataclasses.dataclass
+class _Step:
+    item: LoadedIssue
+    cascaded: bool
+    outcome: Outcome | None = None
+    score: float | None = None
+
+
+def _done(item: LoadedIssue, target: State) -> bool:
+    states = item.okr.states
+    if states != (target,):
+        return False
+    is_closed = item.record.state == "closed"
+    return is_closed if target is State.CLOSED else not is_closed
+
+
+def _key_results(snap: Snapshot, objective: Objective) -> list[LoadedIssue]:
+    return [snap.item(kr) for kr in objective.key_results if kr.iid in snap.issues]
+
+
+def _findings_of(findings: Sequence[Finding], iids: set[int]) -> list[Finding]:
+    return [f for f in findings if f.iid in iids]
+
+
+def _check(
+    item: LoadedIssue, krs: Sequence[LoadedIssue], target: State, findings: Sequence[Finding]
+) -> Blocked | None:
+    if target not in CHECKED:
+        return None
+    iids = {item.iid, *(kr.iid for kr in krs)}
+    blockers = blocking_for_move(_findings_of(findings, iids))
+    if not blockers:
+        return None
+    return Blocked(item.iid, item.okr.title, target, tuple(blockers))
+
+
+def _plan(
+    item: LoadedIssue, krs: Sequence[LoadedIssue], target: State, result: MoveResult
+) -> list[_Step]:
+    steps: list[_Step] = []
+    for candidate, cascaded in [(item, False), *((kr, True) for kr in krs)]:
+        if _done(candidate, target):
+            result.unchanged.append(candidate.iid)
+        elif cascaded and target is not State.CLOSED and candidate.record.state == "closed":
+            result.skipped.append((candidate.iid, "closed key results stay closed"))
+        else:
+            steps.append(_Step(candidate, cascaded))
+    return steps
+
+
+def _score_closing(
+    ws: Workspace, snap: Snapshot, steps: Sequence[_Step], outcome: Outcome | None
+) -> None:
+    """Outcome and score of everything about to close, from one evaluation."""
+    for step in steps:
+        step.item.okr.state = State.CLOSED
+    evaluation = evaluate_snapshot(ws, snap)
+    for step in steps:
+        okr = step.item.okr
+        if isinstance(okr, Objective):
+            result = evaluation.objectives.get(okr.key)
+            progress = result.progress if result else 0.0
+            step.score = result.score if result and result.score is not None else None
+            if step.score is None:
+                step.score = score_for(progress)
+            success = bool(result and result.success)
+            computed = Outcome.ACHIEVED if success else Outcome.MISSED
+            step.outcome = outcome if outcome is not None and not step.cascaded else computed
+        else:
+            kr_result = evaluation.key_results.get(okr.key)
+            progress = kr_result.progress if kr_result else 0.0
+            step.score = score_for(progress)
+            computed = Outcome.ACHIEVED if progress >= 1.0 else Outcome.MISSED
+            if outcome is not None and (not step.cascaded or outcome is Outcome.NOT_A_PRIORITY):
+                step.outcome = outcome
+            else:
+                step.outcome = computed
+
+
+# -- writing --------------------------------------------------------------------------
+
+
+class _Writer:
+    def __init__(self, ws: Workspace) -> None:
+        self.ws = ws
+        self._user: str | None = None
+        self._user_read = False
+
+    @property
+    def user(self) -> str | None:
+        if not self._user_read:
+            self._user = self.ws.gl.current_username()
+            self._user_read = True
+        return self._user
+
+    def comment(self, step: _Step, objective_iid: int | None, target: State) -> None:
+        item = step.item
+        states = item.okr.states
+        marker = f"{MOVE_MARKER} {_states_code(states)}->{target.value} -->"
+        notes = self.ws.gl.list_notes(item.iid)
+        if _last_move_marker(notes) == marker:
+            return  # written by an interrupted run: the move was announced, not done
+        who = f" by {mention(self.user)}" if self.user else " by okrflow"
+        body = f"okrflow: moved from {_states_text(states)} to {target.display}{who}"
+        if step.cascaded and objective_iid is not None:
+            body += f" (with its objective #{objective_iid})"
+        if target is State.CLOSED and step.outcome is not None:
+            score = "" if step.score is None else f", score {step.score:.1f}"
+            body += f"; outcome: {step.outcome.value}{score}"
+        self.ws.gl.create_note(item.iid, f"{body}\n\n{marker}", marker=marker)
+
+    def save(self, step: _Step, target: State) -> None:
+        item = step.item
+        names = self.ws.labels
+        others = [names.state_label(s) for s in State if s is not target]
+        meta: Meta | None = None
+        if target is State.CLOSED:
+            # A block copied from another issue is not this one's: start afresh.
+            base = item.meta if item.meta.iid in (None, item.iid) else Meta()
+            meta = base.replace(outcome=step.outcome, score=step.score)
+            if meta.iid is None:
+                meta = meta.replace(iid=item.iid)
+            if meta.type is None:
+                meta = meta.replace(type="objective" if item.is_objective else "kr")
+        save_issue(
+            self.ws.gl,
+            item,
+            meta=meta,
+            add_labels=[names.state_label(target)],
+            remove_labels=others,
+            state_event="close" if target is State.CLOSED else "reopen",
+        )
+
+
+def _last_move_marker(notes: Sequence[NoteRecord]) -> str | None:
+    for note in reversed(notes):
+        found = _MARKER_RE.search(note.body)
+        if found:
+            return found.group(0)
+    return None
+
+
+def _execute(
+    ws: Workspace,
+    snap: Snapshot,
+    groups: Sequence[tuple[LoadedIssue, list[_Step]]],
+    target: State,
+    outcome: Outcome | None,
+    result: MoveResult,
+) -> None:
+    steps = [step for _, group in groups for step in group]
+    if not steps:
+        return
+    if target is State.CLOSED:
+        _score_closing(ws, snap, steps, outcome)
+    ws.gl.ensure_can_write()
+    writer = _Writer(ws)
+    for head, group in groups:
+        objective_iid = head.iid if head.is_objective else None
+        for step in group:
+            from_states = step.item.okr.states
+            writer.comment(step, objective_iid, target)
+            writer.save(step, target)
+            result.moved.append(
+                Moved(
+                    iid=step.item.iid,
+                    title=step.item.okr.title,
+                    objective=step.item.is_objective,
+                    from_states=from_states,
+                    to=target,
+                    outcome=step.outcome,
+                    score=step.score,
+                    cascaded=step.cascaded,
+                )
+            )
+
+
+# -- the commands ---------------------------------------------------------------------
+
+
+def _load_around(ws: Workspace, record: IssueRecord) -> Snapshot:
+    """The snapshot an issue is judged in: its quarter (with unscheduled OKRs), or all."""
+    names = ws.labels
+    quarter = next((q for q in (names.quarter_of(lab) for lab in record.labels) if q), None)
+    snap = load_snapshot(ws.gl, names, quarter=quarter, unscheduled=True)
+    if record.iid not in snap.issues:  # e.g. a closed issue without a quarter label
+        records = [i.record for i in snap.issues.values()] + [record]
+        snap = assemble(records, names, quarter)
+    return snap
+
+
+def move(
+    ws: Workspace,
+    ref: str,
+    *,
+    to: State | str,
+    outcome: Outcome | str | None = None,
+) -> MoveResult:
+    """Move one objective (with its key results) or one key result to ``to``.
+
+    Raises :class:`UsageError` (exit 2) for a reference that is not an OKR issue or a
+    move the lifecycle does not allow, and :class:`FindingsError` (exit 3) when the
+    checks refuse it; nothing is written then.
+    """
+    target = to if isinstance(to, State) else parse_state(to)
+    wanted = outcome if outcome is None or isinstance(outcome, Outcome) else parse_outcome(outcome)
+    if wanted is not None and target is not State.CLOSED:
+        raise UsageError("--outcome is only for a move to closed")
+    iid = refs.local_iid(ref, ws.gl.project_path, base_url=ws.gl.settings.url)
+    record = ws.gl.get_issue(iid)
+    if not is_okr(record, ws.labels):
+        raise UsageError(
+            f"#{iid} is not an OKR issue (no {ws.labels.objective} or {ws.labels.key_result} "
+            "label): okrflow moves objectives and key results only"
+        )
+    snap = _load_around(ws, record)
+    item = snap.issues[iid]
+    if not transition_allowed(item.okr.states, target):
+        raise UsageError(
+            f"#{iid} cannot move from {_states_text(item.okr.states)} to {target.display}: "
+            f"the lifecycle allows {allowed_moves_text()}"
+        )
+    krs = _key_results(snap, item.okr) if isinstance(item.okr, Objective) else []
+    result = MoveResult(to=target, dry_run=ws.dry_run)
+    steps = _plan(item, krs, target, result)
+    if steps and target in CHECKED:  # already there: nothing to check, nothing to do
+        blocked = _check(item, krs, target, lint_snapshot(ws, snap))
+        if blocked is not None:
+            raise FindingsError(blocked.message())
+    _execute(ws, snap, [(item, steps)], target, wanted, result)
+    return result
+
+
+def move_bulk(
+    ws: Workspace,
+    *,
+    quarter: str | None,
+    from_state: State | str,
+    to: State | str,
+) -> MoveResult:
+    """Move every objective of ``quarter`` in ``from_state`` to ``to`` (with their key
+    results), and the key results without an objective that are in ``from_state``.
+
+    Objectives the checks refuse stay put and are listed in ``blocked``
+    (:meth:`MoveResult.raise_for_blocked` turns them into exit 3).
+    """
+    source = from_state if isinstance(from_state, State) else parse_state(from_state)
+    target = to if isinstance(to, State) else parse_state(to)
+    if source is not target and target not in ALLOWED[source]:
+        raise UsageError(
+            f"cannot move from {source.display} to {target.display}: the lifecycle allows "
+            f"{allowed_moves_text()}"
+        )
+    label = ws.quarter_label(quarter)
+    snap = load_snapshot(ws.gl, ws.labels, quarter=label, unscheduled=False)
+    result = MoveResult(to=target, dry_run=ws.dry_run)
+    findings = lint_snapshot(ws, snap) if target in CHECKED else []
+    groups: list[tuple[LoadedIssue, list[_Step]]] = []
+    heads: list[tuple[Objective | KeyResult, list[LoadedIssue]]] = [
+        (o, _key_results(snap, o)) for o in snap.objectives
+    ]
+    heads += [(kr, []) for kr in snap.orphans]
+    for okr, krs in heads:
+        if okr.iid is None or source not in okr.states or source is target:
+            continue
+        item = snap.item(okr)
+        blocked = _check(item, krs, target, findings)
+        if blocked is not None:
+            result.blocked.append(blocked)
+            continue
+        groups.append((item, _plan(item, krs, target, result)))
+    _execute(ws, snap, groups, target, None, result)
+    return result
