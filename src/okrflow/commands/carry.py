@@ -1,0 +1,429 @@
+"""``okrflow carry``: carry an unfinished objective over into another quarter.
+
+What a carry does, for an objective of quarter P carried to quarter Q:
+
+1. A new objective issue in Q, In Draft, with the same title, purpose, owner, team,
+   kind and weight, opening with "Carried over from #12 (P)." and linked to the old
+   issue (a ``relates_to`` issue link). Its key is ``<old key>@<Q>`` (an old
+   ``@<quarter>`` suffix is replaced), which is how a second run finds it.
+2. A new key-result issue under it for every *unfinished* key result of the old one
+   (progress below 100%, and not closed as achieved or not a priority), with the same
+   statement, metric, owner, weight and metric source; key ``<old key>@<Q>``.
+3. The old objective closed with outcome ``carried over`` and its score (its
+   progress on the 0.0-1.0 scale), lifecycle label Closed; its key results closed with
+   it: the carried ones as ``carried over``, the others ``achieved`` or ``missed``.
+
+Parents are kept only when they were carried to Q too (an alignment across quarters
+would not be scored); the others are named in the result so someone re-aligns it.
+Every step checks first, so running the command again changes nothing, and a run
+broken off anywhere is completed by the next one.
+
+**Marked for carry-over** (what ``okrflow schedule`` carries on day 0): an objective
+labelled :data:`CARRY_LABEL` (``okr::carry``), or whose okrflow metadata has
+``"carry": true``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+
+from okrflow import __version__
+from okrflow.adapter.records import IssueRecord
+from okrflow.analysis import evaluate_snapshot
+from okrflow.commands.new import parse_ref
+from okrflow.core.description import with_meta
+from okrflow.core.evaluation import Evaluation
+from okrflow.core.meta import Meta, ParentRef
+from okrflow.core.model import KeyResult, Objective, Outcome, State
+from okrflow.core.scoring import score_for
+from okrflow.errors import UsageError
+from okrflow.store import LoadedIssue, Snapshot, load_snapshot, read_record, save_issue
+from okrflow.templating import issue_labels, render_issue_template
+from okrflow.workspace import Workspace
+
+__all__ = [
+    "CARRY_LABEL",
+    "CarriedItem",
+    "CarryResult",
+    "carried_key",
+    "carry",
+    "carry_marked",
+    "carry_objective",
+    "is_marked",
+]
+
+CARRY_LABEL = "okr::carry"
+CARRY_META_KEY = "carry"
+_DONE_OUTCOMES = (Outcome.ACHIEVED, Outcome.NOT_A_PRIORITY)
+
+
+@dataclasses.dataclass(frozen=True)
+class CarriedItem:
+    old_iid: int
+    new_iid: int | None  # None in a dry run that would create it
+    title: str
+    created: bool
+
+
+@dataclasses.dataclass
+class CarryResult:
+    """What a carry did (or, in a dry run, would do)."""
+
+    source_iid: int
+    title: str
+    from_quarter: str | None
+    to_quarter: str
+    key: str
+    objective: CarriedItem | None = None
+    key_results: list[CarriedItem] = dataclasses.field(default_factory=list)
+    linked: bool = False  # the back-link was added by this run
+    closed: list[int] = dataclasses.field(default_factory=list)  # old issues closed now
+    notes: list[str] = dataclasses.field(default_factory=list)
+    dry_run: bool = False
+
+    @property
+    def changed(self) -> bool:
+        created = [i for i in (self.objective, *self.key_results) if i is not None and i.created]
+        return bool(created or self.linked or self.closed)
+
+    def lines(self) -> list[str]:
+        would = "would " if self.dry_run else ""
+        obj = self.objective
+        out: list[str] = []
+        if obj is not None:
+            where = f"#{obj.new_iid}" if obj.new_iid is not None else "a new issue"
+            if obj.created:
+                out.append(
+                    f"{would}carry #{self.source_iid} over to {self.to_quarter} as {where} "
+                    f"(In Draft): {self.title}"
+                )
+            else:
+                out.append(f"#{self.source_iid} is carried over to {self.to_quarter} as {where}")
+        for kr in self.key_results:
+            if kr.created:
+                new = f"#{kr.new_iid}" if kr.new_iid is not None else "a new issue"
+                out.append(f"  {would}carry key result #{kr.old_iid} as {new}: {kr.title}")
+        if self.linked:
+            out.append(f"  {would}link it back to #{self.source_iid}")
+        if self.closed:
+            closed = ", ".join(f"#{iid}" for iid in self.closed)
+            out.append(f"  {would}close {closed} (outcome: carried over)")
+        out.extend(f"  note: {note}" for note in self.notes)
+        if not self.changed:
+            out.append("  nothing to change")
+        return out
+
+
+def carried_key(key: str, quarter: str) -> str:
+    """``company-valuable@FY24-Q2``: the key of ``key`` carried to ``quarter``."""
+    base = key.rsplit("@", 1)[0] if "@" in key else key
+    return f"{base}@{quarter}"
+
+
+def is_marked(item: LoadedIssue) -> bool:
+    """Whether an objective is marked for carry-over (label or metadata flag)."""
+    flag = item.meta.extra.get(CARRY_META_KEY)
+    return CARRY_LABEL in item.record.labels or flag is True or isinstance(flag, str)
+
+
+# -- helpers ------------------------------------------------------------------------------
+
+
+def _carried_from(item: LoadedIssue, quarter: str | None) -> dict[str, object]:
+    return {"iid": item.iid, "key": item.key, "quarter": quarter}
+
+
+def _header(item: LoadedIssue, quarter: str | None) -> str:
+    when = f" ({quarter})" if quarter else ""
+    return f"_Carried over from #{item.iid}{when}._\n\n"
+
+
+def _finder(ws: Workspace, quarter: str, key: str) -> IssueRecord | None:
+    """After an ambiguous create: the issue the first attempt may have made."""
+    for record in ws.gl.list_issues(labels=[quarter]):
+        if read_record(record, ws.labels).key == key:
+            return record
+    return None
+
+
+def _unfinished(snap: Snapshot, objective: Objective, evaluation: Evaluation) -> list[KeyResult]:
+    out = []
+    for kr in objective.key_results:
+        result = evaluation.key_results.get(kr.key)
+        progress = result.progress if result else 0.0
+        outcome = snap.item(kr).meta.outcome if kr.iid in snap.issues else None
+        if progress < 1.0 and outcome not in _DONE_OUTCOMES:
+            out.append(kr)
+    return out
+
+
+def _own_meta(item: LoadedIssue) -> Meta:
+    """The issue's metadata, or a fresh one when the block was copied from another."""
+    base = item.meta if item.meta.iid in (None, item.iid) else Meta()
+    if base.iid is None:
+        base = base.replace(iid=item.iid)
+    if base.type is None:
+        base = base.replace(type="objective" if item.is_objective else "kr")
+    return base
+
+
+def _close(ws: Workspace, item: LoadedIssue, outcome: Outcome, score: float) -> bool:
+    names = ws.labels
+    others = [names.state_label(s) for s in State if s is not State.CLOSED]
+    meta = _own_meta(item).replace(outcome=outcome, score=score)
+    return save_issue(
+        ws.gl,
+        item,
+        meta=meta,
+        add_labels=[names.closed],
+        remove_labels=others,
+        state_event="close",
+    )
+
+
+# -- creating the new issues ---------------------------------------------------------------
+
+
+def _new_objective(
+    ws: Workspace,
+    item: LoadedIssue,
+    objective: Objective,
+    *,
+    key: str,
+    source_quarter: str | None,
+    to: str,
+    parents: Sequence[LoadedIssue],
+) -> IssueRecord:
+    body = render_issue_template(
+        "objective",
+        label_names=ws.labels,
+        title=objective.title,
+        purpose=objective.purpose,
+        owner=objective.owner,
+        team=objective.team,
+        quarter=to,
+        parents=[f"#{p.iid}" for p in parents],
+        kind=objective.kind.value,
+        key_results=[],
+    )
+    meta = Meta(
+        okrflow=__version__,
+        type="objective",
+        key=key,
+        parents=tuple(ParentRef(p.key, p.iid) for p in parents),
+        weight=objective.weight if objective.weight != 1.0 else None,
+        owner=objective.owner,
+        kind=objective.kind,
+        level=objective.level,
+        extra={"carried_from": _carried_from(item, source_quarter)},
+    )
+    return ws.gl.create_issue(
+        title=objective.title,
+        description=with_meta(_header(item, source_quarter) + body, meta.to_dict()),
+        labels=issue_labels("objective", quarter=to, team=objective.team, label_names=ws.labels),
+        assignee=objective.owner,
+        find_existing=lambda: _finder(ws, to, key),
+    )
+
+
+def _new_key_result(
+    ws: Workspace,
+    old: LoadedIssue,
+    kr: KeyResult,
+    *,
+    key: str,
+    objective_key: str,
+    objective_iid: int,
+    team: str | None,
+    source_quarter: str | None,
+    to: str,
+) -> IssueRecord:
+    body = render_issue_template(
+        "kr",
+        label_names=ws.labels,
+        statement=kr.title,
+        objective=f"#{objective_iid}",
+        owner=kr.owner,
+        weight=kr.weight if kr.weight != 1.0 else None,
+        labels=issue_labels("kr", quarter=to, team=team, label_names=ws.labels),
+    )
+    meta = Meta(
+        okrflow=__version__,
+        type="kr",
+        key=key,
+        objective=objective_key,
+        objective_iid=objective_iid,
+        metric=kr.metric,
+        weight=kr.weight if kr.weight != 1.0 else None,
+        owner=kr.owner,
+        source=kr.source,
+        extra={"carried_from": _carried_from(old, source_quarter)},
+    )
+    return ws.gl.create_issue(
+        title=kr.title,
+        description=with_meta(_header(old, source_quarter) + body, meta.to_dict()),
+        labels=issue_labels("kr", quarter=to, team=team, label_names=ws.labels),
+        assignee=kr.owner,
+        find_existing=lambda: _finder(ws, to, key),
+    )
+
+
+def _link(ws: Workspace, iid: int, target: int, *, known: bool) -> bool:
+    """Link ``iid`` to ``target`` unless it is; ``known``: the issue existed (look first)."""
+    if iid <= 0:
+        ws.gl.create_link(iid, target)  # dry run: shown as planned
+        return True
+    if known and any(link.iid == target for link in ws.gl.list_links(iid)):
+        return False
+    return ws.gl.create_link(iid, target)
+
+
+# -- the commands ----------------------------------------------------------------------------
+
+
+def carry_objective(
+    ws: Workspace,
+    snap: Snapshot,
+    item: LoadedIssue,
+    *,
+    to: str,
+    target: Snapshot | None = None,
+    evaluation: Evaluation | None = None,
+) -> CarryResult:
+    """Carry the objective ``item`` of ``snap`` (its quarter) over to quarter ``to``."""
+    objective = item.okr
+    if not isinstance(objective, Objective):
+        raise UsageError(
+            f"#{item.iid} is a key result: carry its objective over (okrflow carry <objective>)"
+        )
+    source_quarter = snap.quarter or objective.quarter
+    if source_quarter == to:
+        raise UsageError(f"#{item.iid} is already in {to}: give another quarter with --to")
+    if item.record.state == "closed" and item.meta.outcome is not Outcome.CARRIED_OVER:
+        shown = item.meta.outcome.value if item.meta.outcome else "closed"
+        raise UsageError(
+            f"#{item.iid} is closed ({shown}); only objectives that are not closed can be "
+            "carried over"
+        )
+    evaluation = evaluation or evaluate_snapshot(ws, snap)
+    target = target if target is not None else load_snapshot(ws.gl, ws.labels, quarter=to)
+    key = carried_key(objective.key, to)
+    result = CarryResult(item.iid, objective.title, source_quarter, to, key, dry_run=ws.dry_run)
+    ws.gl.ensure_can_write()
+
+    parents: list[LoadedIssue] = []
+    for parent in objective.parents:
+        found = target.by_key(carried_key(parent, to))
+        if found is not None and found.is_objective:
+            parents.append(found)
+        else:
+            result.notes.append(
+                f"parent {parent} is not carried to {to}: align the new objective in {to}"
+            )
+
+    existing = target.by_key(key)
+    if existing is not None and not existing.is_objective:
+        raise UsageError(f"the key {key!r} in {to} belongs to key result #{existing.iid}")
+    if existing is None:
+        record = _new_objective(
+            ws, item, objective, key=key, source_quarter=source_quarter, to=to, parents=parents
+        )
+        new_iid, created = record.iid, True
+        if record.iid > 0:  # later carries in the same run see it (a carried parent)
+            target.issues[record.iid] = read_record(record, ws.labels)
+    else:
+        new_iid, created = existing.iid, False
+    result.objective = CarriedItem(
+        item.iid, new_iid if new_iid > 0 else None, objective.title, created
+    )
+    result.linked = _link(ws, new_iid, item.iid, known=not created)
+    if created:
+        for parent_item in parents:
+            ws.gl.create_link(new_iid, parent_item.iid)
+
+    carried = _unfinished(snap, objective, evaluation)
+    for kr in carried:
+        kr_key = carried_key(kr.key, to)
+        found = target.by_key(kr_key)
+        old = snap.item(kr)
+        if found is None:
+            new_kr = _new_key_result(
+                ws,
+                old,
+                kr,
+                key=kr_key,
+                objective_key=key,
+                objective_iid=new_iid,
+                team=objective.team,
+                source_quarter=source_quarter,
+                to=to,
+            )
+            ws.gl.create_link(new_kr.iid, new_iid)
+            done = CarriedItem(kr.iid or 0, new_kr.iid if new_kr.iid > 0 else None, kr.title, True)
+        else:
+            done = CarriedItem(kr.iid or 0, found.iid, kr.title, False)
+        result.key_results.append(done)
+
+    carried_keys = {kr.key for kr in carried}
+    obj_result = evaluation.objectives.get(objective.key)
+    if _close(
+        ws, item, Outcome.CARRIED_OVER, score_for(obj_result.progress if obj_result else 0.0)
+    ):
+        result.closed.append(item.iid)
+    for kr in objective.key_results:
+        if kr.iid is None or kr.iid not in snap.issues:
+            continue
+        kr_result = evaluation.key_results.get(kr.key)
+        progress = kr_result.progress if kr_result else 0.0
+        old_item = snap.item(kr)
+        if kr.key in carried_keys:
+            outcome = Outcome.CARRIED_OVER
+        elif old_item.meta.outcome is not None:
+            outcome = old_item.meta.outcome
+        else:
+            outcome = Outcome.ACHIEVED if progress >= 1.0 else Outcome.MISSED
+        if _close(ws, old_item, outcome, score_for(progress)):
+            result.closed.append(kr.iid)
+    return result
+
+
+def carry(ws: Workspace, ref: str, *, to: str) -> CarryResult:
+    """Carry the objective ``ref`` (``12``, ``#12``, a URL) over to quarter ``to``."""
+    to_label = ws.quarter_label(to)
+    iid = parse_ref(ref, ws.gl.project_path, ws.gl.settings.url)
+    record = ws.gl.get_issue(iid)
+    first = read_record(record, ws.labels)
+    quarter = first.okr.quarter
+    if quarter and ws.quarter(quarter) >= ws.quarter(to_label):
+        if quarter == to_label:
+            raise UsageError(f"#{iid} is already in {to_label}: give a later quarter with --to")
+        raise UsageError(f"#{iid} is in {quarter}: OKRs are carried forward, to a later quarter")
+    snap = load_snapshot(ws.gl, ws.labels, quarter=quarter, unscheduled=quarter is None)
+    item = snap.issues.get(iid)
+    if item is None:
+        raise UsageError(
+            f"#{iid} is not an OKR objective (no {ws.labels.objective} label): "
+            "okrflow carries objectives over"
+        )
+    return carry_objective(ws, snap, item, to=to_label)
+
+
+def carry_marked(ws: Workspace, *, quarter: str, to: str) -> list[CarryResult]:
+    """Carry every objective of ``quarter`` marked for carry-over to ``to``."""
+    snap = load_snapshot(ws.gl, ws.labels, quarter=quarter)
+    marked = [
+        snap.item(o)
+        for o in snap.objectives
+        if o.iid is not None
+        and is_marked(snap.item(o))
+        and (o.state is not State.CLOSED or snap.item(o).meta.outcome is Outcome.CARRIED_OVER)
+    ]
+    if not marked:
+        return []
+    evaluation = evaluate_snapshot(ws, snap)
+    target = load_snapshot(ws.gl, ws.labels, quarter=to)
+    return [
+        carry_objective(ws, snap, item, to=to, target=target, evaluation=evaluation)
+        for item in marked
+    ]
