@@ -22,7 +22,7 @@ from okrflow.errors import OkrflowError
 
 # command name -> (module under okrflow.cli, attribute, one-line help)
 COMMANDS: dict[str, tuple[str, str, str]] = {
-    "carry": ("carry_cmd", "carry_command", "Carry an unfinished objective over to a later quarter"),
+    "carry": ("carry_cmd", "carry_command", "Carry an objective over to a later quarter"),
     "config": ("config_cmd", "config_group", "Check the okrflow config file"),
     "init": ("init_cmd", "init_command", "Create or update labels, the OKR board, issue templates"),
     "move": ("move_cmd", "move_command", "Move OKRs along the lifecycle (draft, review, ...)"),
