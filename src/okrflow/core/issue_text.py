@@ -423,10 +423,12 @@ def _key_result(
     if objective is None:
         missing.append(OBJECTIVE)
     weight = reader.weight()
-    checkins = []
-    if meta and meta.checkin:
-        c = meta.checkin
-        checkins.append(CheckIn(c.at, c.value, c.confidence, c.author, source=c.source))
+    checkins: list[CheckIn] = []
+    recorded = [*meta.checkins, *([meta.checkin] if meta.checkin else [])] if meta else []
+    for c in recorded:  # the history, then the latest (once)
+        entry = CheckIn(c.at, c.value, c.confidence, c.author, source=c.source)
+        if entry not in checkins:
+            checkins.append(entry)
     return KeyResult(
         **common,
         metric=meta.metric if meta else None,

@@ -17,6 +17,10 @@ writes them back, so data from a newer okrflow survives. Version 1 keys::
     source           KR: {"kind": "manual" | "initiatives" | "query" | "command", "options": {}}
     checkin          KR: the last recorded check-in
                      {"at": ISO 8601, "value", "confidence", "note_id", "author", "source"}
+    checkins         KR: a short history of recorded check-ins, oldest first (same shape,
+                     without note_id), for the trend in reports
+    notes_count      KR: the issue's user_notes_count when okrflow last read (or wrote) its
+                     comments; rollup reads comments again only when the count differs
     outcome, score   set when closed
     last_comment_id  the newest comment already read;  lint_comment_id  okrflow's lint comment
 """
@@ -146,6 +150,12 @@ def _checkin(value: Any) -> RecordedCheckIn:
     )
 
 
+def _checkins(value: Any) -> tuple[RecordedCheckIn, ...]:
+    if not isinstance(value, list):
+        raise _Invalid("a list")
+    return tuple(_checkin(item) for item in value)
+
+
 def _parents(value: Any) -> tuple[ParentRef, ...]:
     if not isinstance(value, list):
         raise _Invalid("a list")
@@ -176,6 +186,8 @@ _FIELDS: dict[str, Callable[[Any], Any]] = {
     "level": _str,
     "source": _source,
     "checkin": _checkin,
+    "checkins": _checkins,
+    "notes_count": _int,
     "outcome": _enum(Outcome),
     "score": _float,
     "last_comment_id": _int,
@@ -202,6 +214,8 @@ class Meta:
     level: str | None = None
     source: MetricSource | None = None
     checkin: RecordedCheckIn | None = None
+    checkins: tuple[RecordedCheckIn, ...] = ()  # short history, oldest first
+    notes_count: int | None = None
     outcome: Outcome | None = None
     score: float | None = None
     last_comment_id: int | None = None
