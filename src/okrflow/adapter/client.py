@@ -224,6 +224,40 @@ class GitLab:
                 return
             yield IssueRecord.from_json(item)
 
+    def query_issues(
+        self,
+        *,
+        project: str | None = None,
+        group: str | None = None,
+        labels: Sequence[str] = (),
+        state: str | None = None,
+        created_after: dt.datetime | None = None,
+        updated_after: dt.datetime | None = None,
+    ) -> Iterator[IssueRecord]:
+        """Issues of any project (default: the OKR project) or of a whole group with its
+        subgroups, for metric sources; one listing page per 100 issues."""
+        params: dict[str, Any] = {"per_page": PER_PAGE, "order_by": "created_at", "sort": "asc"}
+        if labels:
+            params["labels"] = ",".join(labels)
+        if state:
+            params["state"] = state
+        if created_after:
+            params["created_after"] = created_after.isoformat()
+        if updated_after:
+            params["updated_after"] = updated_after.isoformat()
+        if group:
+            path, what = f"/groups/{_enc(group)}/issues", f"list issues of group {group}"
+        else:
+            target = project or self.project_path
+            path, what = f"/projects/{_enc(target)}/issues", f"list issues of {target}"
+        pages = self._call(lambda: self._gl.http_list(path, query_data=params, iterator=True), what)
+        iterator = iter(pages)
+        while True:
+            item = self._call(lambda: next(iterator, None), what)
+            if item is None:
+                return
+            yield IssueRecord.from_json(_as_dict(item))
+
     def get_issue(self, iid: int, project: str | None = None) -> IssueRecord:
         path = f"/projects/{_enc(project or self.project_path)}/issues/{iid}"
         data = self._call(lambda: self._gl.http_get(path), f"read issue #{iid}")
@@ -288,6 +322,33 @@ class GitLab:
             f"read comments of #{iid}",
         )
         return [NoteRecord.from_json(_as_dict(n)) for n in items]
+
+    def list_notes_after(self, iid: int, after_id: int | None = None) -> list[NoteRecord]:
+        """The issue's comments with an id above ``after_id`` (all when None), newest first.
+
+        Reads newest first and stops at the first comment already seen, so a few new
+        comments cost one request however long the discussion is.
+        """
+        path = f"/projects/{_enc(self.project_path)}/issues/{iid}/notes"
+        what = f"read comments of #{iid}"
+        pages = self._call(
+            lambda: self._gl.http_list(
+                path,
+                query_data={"per_page": PER_PAGE, "sort": "desc", "order_by": "created_at"},
+                iterator=True,
+            ),
+            what,
+        )
+        iterator = iter(pages)
+        found: list[NoteRecord] = []
+        while True:
+            item = self._call(lambda: next(iterator, None), what)
+            if item is None:
+                return found
+            note = NoteRecord.from_json(_as_dict(item))
+            if after_id is not None and note.id <= after_id:
+                return found
+            found.append(note)
 
     def create_note(self, iid: int, body: str, *, marker: str | None = None) -> NoteRecord | None:
         """Comment on an issue once. ``marker`` (a string unique to this comment, kept in

@@ -96,6 +96,7 @@ class LinkRecord:
     state: str
     reference: str
     link_type: str
+    labels: tuple[str, ...] = ()  # the linked issue's labels
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> LinkRecord:
@@ -108,6 +109,10 @@ class LinkRecord:
             state=str(data.get("state") or "opened"),
             reference=str(refs.get("full") or f"#{data['iid']}"),
             link_type=str(data.get("link_type") or "relates_to"),
+            labels=tuple(
+                label["name"] if isinstance(label, dict) else str(label)
+                for label in data.get("labels") or ()
+            ),
         )
 
 
