@@ -115,7 +115,8 @@ def add_objective(
     )
     text = with_meta(above + stored(body), meta.to_dict()) + below
     labels = [NAMES.objective, *_states(state), *([quarter] if quarter else []), team]
-    emu.add_issue(PROJECT, title, description=text, labels=labels, assignee=owner)
+    assignee = owner if owner and emu.state.user_by_name(owner) else None
+    emu.add_issue(PROJECT, title, description=text, labels=labels, assignee=assignee)
     return iid
 
 
@@ -204,3 +205,16 @@ def description(emu: Emulator, iid: int) -> str:
 
 def note_bodies(emu: Emulator, iid: int) -> list[str]:
     return [note.body for note in emu.notes(PROJECT, iid)]
+
+
+def fill_template(text: str, sections: dict[str, str], *, tick: str | None = None) -> str:
+    """A UI template filled in as a person does: text under each named heading's hint
+    (``{"Purpose": "..."}`` matches ``## Purpose / why it matters``), a box ticked."""
+    for heading, content in sections.items():
+        start = re.search(rf"(?m)^## {re.escape(heading)}.*$", text)
+        assert start is not None, heading
+        hint_end = text.index("-->", start.end()) + len("-->")
+        text = f"{text[:hint_end]}\n{content}{text[hint_end:]}"
+    if tick:
+        text = text.replace(f"- [ ] {tick}", f"- [x] {tick}")
+    return text

@@ -25,6 +25,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "carry": ("carry_cmd", "carry_command", "Carry an objective over to a later quarter"),
     "config": ("config_cmd", "config_group", "Check the okrflow config file"),
     "init": ("init_cmd", "init_command", "Create or update labels, the OKR board, issue templates"),
+    "lint": ("lint_cmd", "lint_command", "Check OKRs against the rules; --comment tells owners"),
     "move": ("move_cmd", "move_command", "Move OKRs along the lifecycle (draft, review, ...)"),
     "new": ("new_cmd", "new_group", "Open an objective or key result issue from the templates"),
     "report": ("report_cmd", "report_command", "Write the quarter's closing or progress report"),

@@ -1,0 +1,239 @@
+"""``okrflow lint``: check a quarter's OKRs against the rules, and tell their authors once.
+
+Reads the quarter's OKR issues and the open ones not scheduled yet (no quarter
+label), runs :func:`okrflow.analysis.lint_snapshot`, and adds what could not be read
+(snapshot problems) and what scoring found odd (a parent that is not there, a
+cycle). Any finding, warning or error, or any problem makes the command exit 3;
+a clean quarter exits 0.
+
+With ``comment=True`` each open issue with findings gets ONE okrflow lint comment
+(marked :data:`LINT_MARKER`) that mentions only its owner. The comment's id is
+kept in okrflow's metadata (``lint_comment_id``) when the issue has a metadata
+block; issues without one (filed from the UI) are not given one just for this,
+and their comment is found by its marker. Later runs edit that comment when the
+findings change, replace it with "all fixed" once they are gone, and write
+nothing when nothing changed. Text quoted from issues is made inert (no
+mentions, no quick actions).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from okrflow.adapter.records import NoteRecord
+from okrflow.analysis import evaluate_snapshot, finding_json, lint_snapshot
+from okrflow.core.description import escape_blocks, split
+from okrflow.core.model import Objective, Problem
+from okrflow.core.rules import Finding, Severity
+from okrflow.store import LoadedIssue, Snapshot, load_snapshot, save_issue
+from okrflow.templating import mention
+from okrflow.workspace import Workspace
+
+__all__ = [
+    "FIXED_TEXT",
+    "LINT_MARKER",
+    "CommentChange",
+    "LintResult",
+    "comment_body",
+    "lint",
+]
+
+LINT_MARKER = "<!-- okrflow:lint -->"
+FIXED_TEXT = "okrflow lint: all fixed ✓"
+_SPACE = re.compile(r"\s+")
+
+
+@dataclasses.dataclass(frozen=True)
+class CommentChange:
+    """A lint comment written (or, in a dry run, that would be)."""
+
+    iid: int
+    action: str  # "created" | "updated" | "fixed"
+    note_id: int | None = None
+
+    def line(self, dry_run: bool = False) -> str:
+        verbs = {"created": "comment on", "updated": "update the comment on", "fixed": "mark"}
+        if dry_run:
+            text = f"would {verbs[self.action]} #{self.iid}"
+        else:
+            text = {
+                "created": f"commented on #{self.iid}",
+                "updated": f"updated the comment on #{self.iid}",
+                "fixed": f"marked #{self.iid}",
+            }[self.action]
+        return text + (" as all fixed" if self.action == "fixed" else "")
+
+
+@dataclasses.dataclass
+class LintResult:
+    quarter: str
+    checked: int  # OKR issues read
+    findings: list[Finding]
+    problems: list[Problem]
+    titles: dict[int, str] = dataclasses.field(default_factory=dict)
+    comments: list[CommentChange] = dataclasses.field(default_factory=list)
+    dry_run: bool = False
+
+    @property
+    def clean(self) -> bool:
+        return not self.findings and not self.problems
+
+    def by_issue(self) -> list[tuple[str, list[Finding]]]:
+        """Findings grouped per issue (``#12``), in lint's order."""
+        groups: dict[str, list[Finding]] = {}
+        for finding in self.findings:
+            groups.setdefault(finding.where, []).append(finding)
+        return list(groups.items())
+
+    def lines(self) -> list[str]:
+        """``#12 error purpose: ...`` per finding, grouped per issue; then the problems."""
+        out: list[str] = []
+        for where, findings in self.by_issue():
+            iid = findings[0].iid
+            title = self.titles.get(iid) if iid is not None else None
+            out.append(f"{where} {title}" if title else where)
+            out.extend(f"{where} {f.severity.value} {f.rule}: {f.message}" for f in findings)
+        for problem in self.problems:
+            out.append(f"{problem.where} problem: {problem.message}")
+        return out
+
+    def summary(self) -> str:
+        errors = sum(1 for f in self.findings if f.severity is Severity.ERROR)
+        warnings = len(self.findings) - errors
+        issues = len(self.by_issue())
+        head = f"lint {self.quarter}: {self.checked} OKR issue(s) checked"
+        if self.clean:
+            return f"{head}, no findings"
+        parts = []
+        if self.findings:
+            parts.append(f"{errors} error(s) and {warnings} warning(s) in {issues} issue(s)")
+        if self.problems:
+            parts.append(f"{len(self.problems)} problem(s)")
+        return f"{head}: " + ", ".join(parts)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "findings": [finding_json(f) for f in self.findings],
+            "problems": [{"where": p.where, "message": p.message} for p in self.problems],
+        }
+
+
+def _inert(text: str) -> str:
+    """Issue text quoted in a comment: one line, no mention, no quick action, no comment."""
+    return escape_blocks(_SPACE.sub(" ", text).strip())
+
+
+def comment_body(
+    item: LoadedIssue, findings: Sequence[Finding], problems: Sequence[Problem] = ()
+) -> str:
+    """The lint comment for one issue: its owner mentioned, one line per finding."""
+    what = "objective" if isinstance(item.okr, Objective) else "key result"
+    count = len(findings) + len(problems)
+    things = "1 thing" if count == 1 else f"{count} things"
+    owner = item.okr.owner
+    greeting = f"{mention(owner)}, okrflow" if owner else "okrflow"
+    lines = [f"{greeting} lint found {things} to fix in this {what}:", ""]
+    for f in findings:
+        lines.append(f"- **{f.severity.value}** `{f.rule}`: {_inert(f.message)}")
+    for p in problems:
+        lines.append(f"- **problem**: {_inert(p.message)}")
+    lines += [
+        "",
+        "Edit the issue to fix them; okrflow updates this comment when it checks again.",
+        "",
+        LINT_MARKER,
+    ]
+    return "\n".join(lines)
+
+
+def fixed_body() -> str:
+    return f"{FIXED_TEXT} Nothing is left to fix in this issue.\n\n{LINT_MARKER}"
+
+
+def _existing(notes: Sequence[NoteRecord], note_id: int | None) -> NoteRecord | None:
+    if note_id is not None:
+        for note in notes:
+            if note.id == note_id and LINT_MARKER in note.body:
+                return note
+    return next((n for n in reversed(notes) if LINT_MARKER in n.body), None)
+
+
+def _issue_problems(problems: Sequence[Problem], iid: int) -> list[Problem]:
+    return [p for p in problems if p.where.split(" ", 1)[0] == f"#{iid}"]
+
+
+def _comment(
+    ws: Workspace,
+    item: LoadedIssue,
+    findings: Sequence[Finding],
+    problems: Sequence[Problem],
+) -> CommentChange | None:
+    """Create, update, mark fixed or leave the one lint comment of ``item``."""
+    meta = item.meta if item.meta.iid in (None, item.iid) else None
+    known_id = meta.lint_comment_id if meta is not None else None
+    has_block = split(item.record.description).meta is not None
+    # Nothing to say and no comment known: only an issue without a metadata block
+    # that has comments may hold one (found by its marker).
+    unknown = has_block or item.record.user_notes_count == 0
+    if not findings and not problems and known_id is None and unknown:
+        return None
+    notes = ws.gl.list_notes(item.iid)
+    existing = _existing(notes, known_id)
+    if findings or problems:
+        body, action = comment_body(item, findings, problems), "updated"
+    elif existing is not None and FIXED_TEXT not in existing.body:
+        body, action = fixed_body(), "fixed"
+    else:
+        return None
+    change: CommentChange | None = None
+    if existing is None:
+        note = ws.gl.create_note(item.iid, body, marker=LINT_MARKER)
+        note_id = note.id if note is not None else None
+        change = CommentChange(item.iid, "created", note_id)
+    else:
+        note_id = existing.id
+        if existing.body.strip() != body.strip():
+            ws.gl.update_note(item.iid, existing.id, body)
+            change = CommentChange(item.iid, action, note_id)
+    if has_block and meta is not None and note_id is not None and note_id != known_id:
+        save_issue(ws.gl, item, meta=meta.replace(lint_comment_id=note_id))
+    return change
+
+
+def _load(ws: Workspace, quarter: str | None) -> tuple[str, Snapshot]:
+    label = ws.quarter_label(quarter)
+    return label, load_snapshot(ws.gl, ws.labels, quarter=label, unscheduled=True)
+
+
+def lint(ws: Workspace, *, quarter: str | None = None, comment: bool = False) -> LintResult:
+    """Lint the OKRs of ``quarter`` (default: the current one) and, with ``comment``,
+    tell each open issue's owner on the issue. Never raises for findings: the
+    caller decides (the CLI exits 3 unless :attr:`LintResult.clean`)."""
+    label, snap = _load(ws, quarter)
+    findings = lint_snapshot(ws, snap)
+    problems = list(snap.problems)
+    for problem in evaluate_snapshot(ws, snap).problems:
+        if problem not in problems:
+            problems.append(problem)
+    result = LintResult(
+        quarter=label,
+        checked=len(snap.issues),
+        findings=findings,
+        problems=problems,
+        titles={iid: item.okr.title for iid, item in snap.issues.items()},
+        dry_run=ws.dry_run,
+    )
+    if not comment:
+        return result
+    targets = [item for item in snap.issues.values() if item.record.state != "closed"]
+    if targets:
+        ws.gl.ensure_can_write()
+    for item in targets:
+        mine = [f for f in findings if f.iid == item.iid]
+        change = _comment(ws, item, mine, _issue_problems(problems, item.iid))
+        if change is not None:
+            result.comments.append(change)
+    return result
