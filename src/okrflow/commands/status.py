@@ -1,0 +1,158 @@
+"""``okrflow status``: the quarter's OKR tree with progress and health, for a terminal.
+
+Everything shown comes from the JSON report document
+(:func:`okrflow.analysis.report_document`, a progress report), the same document
+``status --json`` prints, so the text and the JSON always agree. Objectives aligned
+under others are indented under their parent; one with several parents appears
+under each, marked "also under #n". Key results show current / target, a progress
+bar and confidence. Problems come last.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from typing import Any
+
+from okrflow.analysis import evaluate_snapshot, report_document
+from okrflow.core.model import KeyResult
+from okrflow.core.report import progress_percent
+from okrflow.reports import display
+from okrflow.store import load_snapshot
+from okrflow.workspace import Workspace
+
+__all__ = ["BAR_WIDTH", "StatusResult", "bar", "format_status", "status"]
+
+BAR_WIDTH = 10
+Style = Callable[[str, str], str]
+_HEALTH_COLOUR = {"on track": "green", "needs attention": "yellow", "at risk": "red"}
+
+
+@dataclasses.dataclass
+class StatusResult:
+    quarter: str
+    elapsed: float  # share of the quarter gone, 0..1
+    document: dict[str, Any]  # the JSON report document
+    orphans: list[KeyResult]  # key results whose objective is not in the quarter
+
+
+def status(ws: Workspace, *, quarter: str | None = None) -> StatusResult:
+    """Load the quarter (default: the current one, with unscheduled open OKRs) and
+    build its report document."""
+    label = ws.quarter_label(quarter)
+    snap = load_snapshot(ws.gl, ws.labels, quarter=label, unscheduled=True)
+    evaluation = evaluate_snapshot(ws, snap)
+    document = report_document(ws, snap, kind="progress", evaluation=evaluation)
+    return StatusResult(
+        quarter=label,
+        elapsed=ws.elapsed(ws.quarter(label)),
+        document=document,
+        orphans=list(snap.orphans),
+    )
+
+
+def bar(progress: float, width: int = BAR_WIDTH) -> str:
+    """``███████░░░ 70%``: whole cells only once reached (99% shows 9 cells)."""
+    pct = progress_percent(progress)
+    filled = pct * width // 100
+    return f"{'█' * filled}{'░' * (width - filled)} {pct:>3}%"
+
+
+def _plain(text: str, colour: str) -> str:
+    return text
+
+
+def _one_line(text: Any) -> str:
+    return " ".join(str(text or "").split())
+
+
+def _health(health: str | None, style: Style) -> str:
+    text = f"{display.health_symbol(health)} {display.health_label(health).lower()}"
+    return style(text, _HEALTH_COLOUR.get(health or "", ""))
+
+
+def _objective_line(o: dict[str, Any], indent: str, style: Style, also: list[int]) -> str:
+    details = [
+        bar(o["progress"]),
+        _health(o["health"], style),
+        display.state_label(o["state"]),
+    ]
+    if o.get("owner"):
+        details.append(f"@{_one_line(o['owner'])}")
+    if o.get("score") is not None:
+        details.append(f"score {display.score(o['score'])}")
+    if also:
+        details.append(style("(also under " + ", ".join(f"#{i}" for i in also) + ")", "dim"))
+    head = f"{style('#' + str(o['iid']), 'bold')} {_one_line(o['title'])}"
+    return indent + "  ".join([head, *details])
+
+
+def _kr_line(kr: dict[str, Any], indent: str, style: Style) -> str:
+    unit = kr.get("unit") or ""
+    if kr.get("target") is None:
+        numbers = "not measurable"
+    else:
+        numbers = f"{display.value(kr['current'], unit)} / {display.value(kr['target'], unit)}"
+    details = [numbers, bar(kr["progress"]), _health(kr["health"], style)]
+    if kr.get("confidence") is not None:
+        details.append(f"confidence {display.confidence(kr['confidence'])}")
+    if kr.get("owner"):
+        details.append(f"@{_one_line(kr['owner'])}")
+    head = f"KR #{kr['iid']} {_one_line(kr['title'])}"
+    return indent + "  ".join([head, *details])
+
+
+def format_status(result: StatusResult, style: Style = _plain) -> list[str]:
+    """The tree as text lines; ``style(text, colour)`` colours (``Output.style``)."""
+    doc = result.document
+    objectives: list[dict[str, Any]] = doc["objectives"]
+    by_iid = {o["iid"]: o for o in objectives if o.get("iid") is not None}
+    children: dict[int, list[dict[str, Any]]] = {}
+    roots: list[dict[str, Any]] = []
+    for o in objectives:
+        parents = [p for p in o["parent_iids"] if p in by_iid and p != o["iid"]]
+        for parent in parents:
+            children.setdefault(parent, []).append(o)
+        if not parents:
+            roots.append(o)
+
+    count = len(objectives)
+    lines = [
+        style(
+            f"{result.quarter}: {count} objective{'s' if count != 1 else ''}, "
+            f"{progress_percent(result.elapsed)}% of the quarter gone",
+            "bold",
+        ),
+        "",
+    ]
+    shown: set[int] = set()
+
+    def visit(o: dict[str, Any], depth: int, via: int | None, path: tuple[int, ...]) -> None:
+        iid = o["iid"]
+        shown.add(iid)
+        indent = "    " * depth
+        also = [p for p in o["parent_iids"] if p in by_iid and p not in (via, iid)]
+        lines.append(_objective_line(o, indent, style, also))
+        for kr in o["key_results"]:
+            lines.append(_kr_line(kr, indent + "    ", style))
+        for child in children.get(iid, ()):
+            if child["iid"] not in path:  # a parent cycle is shown once, not forever
+                visit(child, depth + 1, iid, (*path, child["iid"]))
+
+    for o in roots:
+        visit(o, 0, None, (o["iid"],))
+    for o in objectives:  # objectives only reachable through a parent cycle
+        if o["iid"] not in shown:
+            visit(o, 0, None, (o["iid"],))
+    if not objectives:
+        lines.append("no objectives in this quarter")
+
+    if result.orphans:
+        lines += ["", "key results without an objective:"]
+        for kr in result.orphans:
+            lines.append(f"    KR #{kr.iid} {_one_line(kr.title)}")
+    problems = doc.get("problems") or []
+    if problems:
+        lines += ["", style(f"problems ({len(problems)}):", "yellow")]
+        lines += [f"    {p['where']}: {_one_line(p['message'])}" for p in problems]
+    return lines
