@@ -30,6 +30,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "new": ("new_cmd", "new_group", "Open an objective or key result issue from the templates"),
     "report": ("report_cmd", "report_command", "Write the quarter's closing or progress report"),
     "sandbox": ("sandbox", "sandbox_command", "Serve a GitLab emulator to try commands against"),
+    "schedule": ("schedule_cmd", "schedule_command", "Do what the OKR schedule says is due today"),
     "status": ("status_cmd", "status_command", "Show the OKR tree with progress and health"),
 }
 
