@@ -40,14 +40,26 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
 from okrflow import refs
 from okrflow.adapter.records import IssueRecord, NoteRecord
 from okrflow.analysis import evaluate_snapshot, lint_snapshot
+from okrflow.commands.lifecycle import (
+    ALLOWED,
+    ALSO_BLOCKING,
+    CHECKED,
+    allowed_moves_text,
+    blocking_for_move,
+    parse_outcome,
+    parse_state,
+    states_code,
+    states_text,
+    transition_allowed,
+)
 from okrflow.core.meta import Meta
 from okrflow.core.model import KeyResult, Objective, Outcome, State
-from okrflow.core.rules import Finding, Severity
+from okrflow.core.rules import Finding
 from okrflow.core.scoring import score_for
 from okrflow.errors import FindingsError, UsageError
 from okrflow.store import LoadedIssue, Snapshot, assemble, is_okr, load_snapshot, save_issue
@@ -67,75 +79,11 @@ __all__ = [
     "move_bulk",
     "parse_outcome",
     "parse_state",
+    "transition_allowed",
 ]
 
-ALLOWED: dict[State, tuple[State, ...]] = {
-    State.DRAFT: (State.REVIEW,),
-    State.REVIEW: (State.ACTIVE, State.DRAFT),
-    State.ACTIVE: (State.CLOSED,),
-    State.CLOSED: (),
-}
-CHECKED = (State.REVIEW, State.ACTIVE)  # moves into these are checked by lint
-ALSO_BLOCKING = frozenset({"kr-count"})  # warnings for lint, but they refuse a move
-NEVER_BLOCKING = frozenset({"one-state"})  # the move itself fixes it
 MOVE_MARKER = "<!-- okrflow:move"
 _MARKER_RE = re.compile(r"<!-- okrflow:move (\S+)->(\S+) -->")
-
-
-def allowed_moves_text() -> str:
-    moves = [f"{a.display} -> {b.display}" for a, targets in ALLOWED.items() for b in targets]
-    return ", ".join(moves)
-
-
-def parse_state(text: str) -> State:
-    """``review``, ``Under Review``, ``under-review`` ... -> :class:`State`."""
-    wanted = re.sub(r"[\s_-]+", " ", text.strip()).casefold()
-    for state in State:
-        if wanted in (state.value, state.display.casefold()):
-            return state
-    names = ", ".join(s.value for s in State)
-    raise UsageError(f"unknown lifecycle state {text!r}: use one of {names}")
-
-
-def parse_outcome(text: str) -> Outcome:
-    """``achieved``, ``missed``, ``not-a-priority`` (or ``not a priority``)."""
-    wanted = re.sub(r"[\s_-]+", " ", text.strip()).casefold()
-    for outcome in Outcome:
-        if wanted == outcome.value:
-            return outcome
-    names = ", ".join(o.value.replace(" ", "-") for o in Outcome)
-    raise UsageError(f"unknown outcome {text!r}: use one of {names}")
-
-
-def blocking_for_move(findings: Iterable[Finding]) -> list[Finding]:
-    """The findings that refuse a move into Under Review or Active: every error, plus
-    :data:`ALSO_BLOCKING` (``kr-count``) whatever its severity; never ``one-state``."""
-    return [
-        f
-        for f in findings
-        if f.rule not in NEVER_BLOCKING
-        and (f.severity is Severity.ERROR or f.rule in ALSO_BLOCKING)
-    ]
-
-
-def _states_text(states: Sequence[State]) -> str:
-    return " and ".join(s.display for s in states) if states else "no state"
-
-
-def _states_code(states: Sequence[State]) -> str:
-    return "+".join(s.value for s in states) if states else "none"
-
-
-def transition_allowed(states: Sequence[State], target: State) -> bool:
-    """Whether an issue with lifecycle labels ``states`` may move to ``target``.
-
-    No label counts as In Draft; with several labels, any of them may be the start
-    (the move leaves one). Moving to a state the issue has is always allowed.
-    """
-    if target in states:
-        return True
-    starts = states or (State.DRAFT,)
-    return any(target in ALLOWED[s] for s in starts)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -155,7 +103,7 @@ class Moved:
         verb = "would move" if dry_run else "moved"
         what = "objective" if self.objective else "key result"
         text = (
-            f"{verb} {what} #{self.iid} from {_states_text(self.from_states)} "
+            f"{verb} {what} #{self.iid} from {states_text(self.from_states)} "
             f"to {self.to.display}: {self.title}"
         )
         if self.to is State.CLOSED and self.outcome is not None:
@@ -343,12 +291,12 @@ class _Writer:
     def comment(self, step: _Step, objective_iid: int | None, target: State) -> None:
         item = step.item
         states = item.okr.states
-        marker = f"{MOVE_MARKER} {_states_code(states)}->{target.value} -->"
+        marker = f"{MOVE_MARKER} {states_code(states)}->{target.value} -->"
         notes = self.ws.gl.list_notes(item.iid)
         if _last_move_marker(notes) == marker:
             return  # written by an interrupted run: the move was announced, not done
         who = f" by {mention(self.user)}" if self.user else " by okrflow"
-        body = f"okrflow: moved from {_states_text(states)} to {target.display}{who}"
+        body = f"okrflow: moved from {states_text(states)} to {target.display}{who}"
         if step.cascaded and objective_iid is not None:
             body += f" (with its objective #{objective_iid})"
         if target is State.CLOSED and step.outcome is not None:
@@ -464,7 +412,7 @@ def move(
     item = snap.issues[iid]
     if not transition_allowed(item.okr.states, target):
         raise UsageError(
-            f"#{iid} cannot move from {_states_text(item.okr.states)} to {target.display}: "
+            f"#{iid} cannot move from {states_text(item.okr.states)} to {target.display}: "
             f"the lifecycle allows {allowed_moves_text()}"
         )
     krs = _key_results(snap, item.okr) if isinstance(item.okr, Objective) else []
