@@ -23,11 +23,13 @@ from okrflow.errors import OkrflowError
 # command name -> (module under okrflow.cli, attribute, one-line help)
 COMMANDS: dict[str, tuple[str, str, str]] = {
     "carry": ("carry_cmd", "carry_command", "Carry an objective over to a later quarter"),
+    "checkin": ("checkin_cmd", "checkin_command", "Record a check-in on a key result"),
     "config": ("config_cmd", "config_group", "Check the okrflow config file"),
     "init": ("init_cmd", "init_command", "Create or update labels, the OKR board, issue templates"),
     "lint": ("lint_cmd", "lint_command", "Check OKRs against the rules; --comment tells owners"),
     "move": ("move_cmd", "move_command", "Move OKRs along the lifecycle (draft, review, ...)"),
     "new": ("new_cmd", "new_group", "Open an objective or key result issue from the templates"),
+    "rollup": ("rollup_cmd", "rollup_command", "Roll check-ins up into progress and health"),
     "report": ("report_cmd", "report_command", "Write the quarter's closing or progress report"),
     "sandbox": ("sandbox", "sandbox_command", "Serve a GitLab emulator to try commands against"),
     "schedule": ("schedule_cmd", "schedule_command", "Do what the OKR schedule says is due today"),

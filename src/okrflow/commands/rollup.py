@@ -1,0 +1,399 @@
+"""``okrflow rollup``: bring check-ins up to date, compute progress and health, write them back.
+
+The requests it makes grow with what changed, not with what exists:
+
+1. one listing page per 100 issues of the quarter (:func:`okrflow.store.load_snapshot`);
+   the hierarchy comes from okrflow's metadata, never from per-issue link requests;
+2. the comments of a key result only when its ``user_notes_count`` differs from the
+   count recorded in its metadata (okrflow's own description updates do not change
+   that count, while its ``updated_at`` would), newest first, stopping at the newest
+   comment already read; key results with another metric source ask that source
+   (:mod:`okrflow.metrics`);
+3. one PUT per issue where something a person would see changed: the managed progress
+   section (:mod:`okrflow.progress`, nothing in it varies with time alone), the health
+   label, or the metadata recording a new check-in. A second rollup writes nothing.
+
+Reads and writes for different issues run in a small pool of threads, each with its own
+GitLab connection (``requests.Session`` is not documented as thread-safe: psf/requests
+#2766). Closed issues are left as they were when they closed. Key results whose
+objective is not in the quarter are not scored (``okrflow lint`` reports them).
+
+One issue that cannot be read or written is a problem in the result, not a failed run.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import dataclasses
+import datetime as dt
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any, TypeVar
+
+from okrflow.adapter.client import GitLab
+from okrflow.adapter.records import NoteRecord
+from okrflow.analysis import evaluate_snapshot, report_document
+from okrflow.commands.checkin import MARKER_PREFIX, record_checkin
+from okrflow.core.checkins import CheckinError, checkin_from_comment
+from okrflow.core.evaluation import Evaluation
+from okrflow.core.meta import Meta, RecordedCheckIn
+from okrflow.core.model import CheckIn, KeyResult, Objective, Problem, SourceKind
+from okrflow.errors import OkrflowError
+from okrflow.metrics import Measurement, measure
+from okrflow.progress import sections
+from okrflow.reports import display
+from okrflow.store import (
+    LoadedIssue,
+    Snapshot,
+    label_changes,
+    load_snapshot,
+    new_description,
+    save_issue,
+)
+from okrflow.workspace import Workspace
+
+__all__ = [
+    "MAX_WORKERS",
+    "RollupResult",
+    "apply_comments",
+    "apply_measurement",
+    "checkins_of",
+    "needs_comments",
+    "rollup",
+]
+
+MAX_WORKERS = 4
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+@dataclasses.dataclass
+class RollupResult:
+    quarter: str
+    key_results: int  # scored key results
+    new_checkins: int  # check-ins recorded by this run (comments and metric sources)
+    changed: list[int]  # iids written (or, in a dry run, that would be)
+    problems: list[Problem]
+    document: dict[str, Any]  # the JSON report document after the rollup
+    dry_run: bool = False
+
+    def summary(self) -> str:
+        head = f"rollup {self.quarter}" + (" (dry run)" if self.dry_run else "")
+        verb = "would be updated" if self.dry_run else "updated"
+        return (
+            f"{head}: {self.key_results} KRs, {self.new_checkins} new check-ins, "
+            f"{len(self.changed)} issues {verb}"
+            + (f", {len(self.problems)} problems" if self.problems else "")
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "quarter": self.quarter,
+            "dry_run": self.dry_run,
+            "key_results": self.key_results,
+            "new_checkins": self.new_checkins,
+            "changed": self.changed,
+            "problems": [{"where": p.where, "message": p.message} for p in self.problems],
+            "objectives": self.document.get("objectives", []),
+        }
+
+
+# -- check-ins from comments and metric sources (pure) ---------------------------------------
+
+
+def _own_meta(item: LoadedIssue) -> Meta:
+    """The issue's metadata, or a fresh one when the block was copied from another issue."""
+    meta = item.meta
+    if meta.iid not in (None, item.iid):
+        return Meta(type="objective" if item.is_objective else "kr", key=item.key, iid=item.iid)
+    return meta
+
+
+def needs_comments(item: LoadedIssue) -> bool:
+    """Whether comments were added or removed since okrflow last read them."""
+    return item.record.user_notes_count != (_own_meta(item).notes_count or 0)
+
+
+def checkins_of(meta: Meta) -> list[CheckIn]:
+    """The check-ins recorded in ``meta``: the history, then the latest (once)."""
+    out: list[CheckIn] = []
+    for c in [*meta.checkins, *([meta.checkin] if meta.checkin else [])]:
+        entry = CheckIn(c.at, c.value, c.confidence, c.author, source=c.source)
+        if entry not in out:
+            out.append(entry)
+    return out
+
+
+def apply_comments(
+    item: LoadedIssue, notes: Sequence[NoteRecord], *, now: dt.datetime
+) -> tuple[Meta, bool, list[Problem]]:
+    """(new metadata, whether its latest check-in is new, problems) after reading
+    ``notes`` (the comments newer than the last one read): every readable check-in joins
+    the history, the newest becomes the latest when it is newer than the one recorded;
+    malformed ones are problems naming issue and comment."""
+    kr = item.okr
+    assert isinstance(kr, KeyResult)
+    meta = _own_meta(item)
+    unit = kr.metric.unit if kr.metric else ""
+    problems: list[Problem] = []
+    found: list[RecordedCheckIn] = []
+    for note in sorted(notes, key=lambda n: n.id):
+        if note.system:
+            continue
+        try:
+            read = checkin_from_comment(
+                note.body, at=note.created_at or now, author=note.author, unit=unit
+            )
+        except CheckinError as exc:
+            problems.append(Problem(f"#{item.iid} note {note.id}", f"check-in {exc.reason}"))
+            continue
+        if read is None or (meta.checkin is not None and meta.checkin.note_id == note.id):
+            continue
+        found.append(
+            RecordedCheckIn(
+                at=read.at,
+                value=read.value,
+                confidence=read.confidence,
+                note_id=note.id,
+                author=read.author,
+                source="manual" if MARKER_PREFIX in note.body else "comment",
+            )
+        )
+    newest_id = max((n.id for n in notes), default=0)
+    meta = meta.replace(
+        last_comment_id=max(newest_id, meta.last_comment_id or 0) or None,
+        notes_count=item.record.user_notes_count,
+    )
+    updated = record_checkin(meta, *found)
+    return updated, updated.checkin != meta.checkin, problems
+
+
+def apply_measurement(
+    item: LoadedIssue, measured: Measurement, *, source: SourceKind, now: dt.datetime
+) -> tuple[Meta, bool, list[Problem]]:
+    """(new metadata, whether it holds a new check-in, problems) for a measured value.
+    A value equal to the one recorded from the same source is not new: it keeps its time."""
+    meta = _own_meta(item)
+    problems = [Problem(f"#{item.iid}", measured.problem)] if measured.problem else []
+    if measured.value is None:
+        return meta, False, problems
+    current = meta.checkin
+    if current is not None and current.source == source.value and current.value == measured.value:
+        return meta, False, problems
+    recorded = RecordedCheckIn(at=now, value=measured.value, source=source.value)
+    return record_checkin(meta, recorded), True, problems
+
+
+# -- a small pool with one GitLab connection per thread ----------------------------------------
+
+
+class _Workers:
+    def __init__(self, ws: Workspace) -> None:
+        self.ws = ws
+        # A dry run sends no writes and collects them in ws.gl.planned: keep it on one thread.
+        self.parallel = not ws.dry_run and ws.connection is not None
+        self._local = threading.local()
+
+    def gl(self) -> GitLab:
+        if not self.parallel:
+            return self.ws.gl
+        gl: GitLab | None = getattr(self._local, "gl", None)
+        if gl is None:
+            assert self.ws.connection is not None
+            gl = GitLab(self.ws.connection, dry_run=self.ws.dry_run)
+            self._local.gl = gl
+        return gl
+
+    def run(
+        self, fn: Callable[[GitLab, T], R], items: Sequence[T], *, label: str
+    ) -> Iterator[tuple[T, R | OkrflowError]]:
+        """``fn(gl, item)`` for each item, in any order; an OkrflowError is yielded, not raised."""
+
+        def call(item: T) -> tuple[T, R | OkrflowError]:
+            try:
+                return item, fn(self.gl(), item)
+            except OkrflowError as exc:
+                return item, exc
+
+        if not items:
+            return
+        if not self.parallel or len(items) == 1:
+            yield from self.ws.out.progress((call(i) for i in items), label=label, total=len(items))
+            return
+        with concurrent.futures.ThreadPoolExecutor(max_workers=MAX_WORKERS) as pool:
+            futures = [pool.submit(call, item) for item in items]
+            done = concurrent.futures.as_completed(futures)
+            for future in self.ws.out.progress(done, label=label, total=len(futures)):
+                yield future.result()
+
+
+# -- the rollup ------------------------------------------------------------------------------
+
+
+def _scored_key_results(snap: Snapshot) -> list[KeyResult]:
+    return [kr for objective in snap.objectives for kr in objective.key_results]
+
+
+def _refresh(
+    ws: Workspace, workers: _Workers, snap: Snapshot, problems: list[Problem]
+) -> tuple[dict[int, Meta], int]:
+    """Read what changed (comments, metric sources); the new metadata by iid, new check-ins."""
+    now = ws.now()
+    wanted: list[LoadedIssue] = []
+    for kr in _scored_key_results(snap):
+        item = snap.item(kr)
+        if item.record.state == "closed":
+            continue
+        if kr.source.kind is not SourceKind.MANUAL or needs_comments(item):
+            wanted.append(item)
+    names = ws.labels
+    hide = (ws.config.gitlab.token_env,)
+
+    def read(gl: GitLab, item: LoadedIssue) -> list[NoteRecord] | Measurement:
+        kr = item.okr
+        assert isinstance(kr, KeyResult)
+        if kr.source.kind is SourceKind.MANUAL:
+            return gl.list_notes_after(item.iid, _own_meta(item).last_comment_id)
+        return measure(
+            kr.source,
+            kr,
+            gl=gl,
+            now=now,
+            allow_commands=ws.config.metrics.allow_commands,
+            okr_labels=(names.objective, names.key_result),
+            hide_env=hide,
+        )
+
+    metas: dict[int, Meta] = {}
+    new = 0
+    for item, answer in workers.run(read, wanted, label="rollup: reading check-ins"):
+        okr = item.okr
+        assert isinstance(okr, KeyResult)
+        if isinstance(answer, OkrflowError):
+            problems.append(Problem(f"#{item.iid}", f"check-ins not read: {answer.message}"))
+            continue
+        if isinstance(answer, Measurement):
+            if answer.initiatives is not None:
+                okr.initiatives = list(answer.initiatives)
+            if answer.detail:
+                ws.out.detail(f"#{item.iid} {okr.source.kind.value}: {answer.detail}")
+            meta, fresh, found = apply_measurement(item, answer, source=okr.source.kind, now=now)
+        else:
+            meta, fresh, found = apply_comments(item, answer, now=now)
+        problems.extend(found)
+        new += fresh
+        if meta != item.meta:
+            metas[item.iid] = meta
+            okr.checkins = checkins_of(meta)
+    return metas, new
+
+
+@dataclasses.dataclass(frozen=True)
+class _Write:
+    item: LoadedIssue
+    section: str
+    add: tuple[str, ...]
+    remove: tuple[str, ...]
+    meta: Meta | None
+
+
+def _plan(
+    ws: Workspace, snap: Snapshot, evaluation: Evaluation, metas: dict[int, Meta]
+) -> list[_Write]:
+    """The issues where something changed, with what to write."""
+    texts = sections(snap.objectives, evaluation)
+    names = ws.labels
+    every_health = [names.on_track, names.needs_attention, names.at_risk]
+    writes: list[_Write] = []
+    items: list[tuple[Objective | KeyResult, str | None, Any]] = []
+    for objective in snap.objectives:
+        items.append((objective, texts.objectives.get(objective.key), evaluation.objectives))
+        for kr in objective.key_results:
+            items.append((kr, texts.key_results.get(kr.key), evaluation.key_results))
+    seen: set[int] = set()
+    for okr, section, results in items:
+        if okr.iid is None or okr.iid in seen or section is None:
+            continue
+        seen.add(okr.iid)
+        item = snap.item(okr)
+        if item.record.state == "closed":
+            continue
+        health = names.health_label(results[okr.key].health)
+        meta = metas.get(okr.iid)
+        text = new_description(item.record.description, meta=meta, section=section)
+        add, remove = label_changes(
+            item.record.labels, add=[health], remove=[h for h in every_health if h != health]
+        )
+        if text != item.record.description or add or remove:
+            writes.append(_Write(item, section, tuple(add), tuple(remove), meta))
+    return writes
+
+
+def _save(gl: GitLab, write: _Write) -> bool:
+    return save_issue(
+        gl,
+        write.item,
+        meta=write.meta,
+        section=write.section,
+        add_labels=write.add,
+        remove_labels=write.remove,
+    )
+
+
+def _problems(*groups: Sequence[Problem]) -> list[Problem]:
+    out: list[Problem] = []
+    for group in groups:
+        out.extend(p for p in group if p not in out)
+    return out
+
+
+def _log(ws: Workspace, snap: Snapshot, evaluation: Evaluation) -> None:
+    for objective in snap.objectives:
+        result = evaluation.objectives.get(objective.key)
+        if result is None:
+            continue
+        parts = []
+        for kr in objective.key_results:
+            kr_result = evaluation.key_results.get(kr.key)
+            if kr_result is not None:
+                parts.append(f"{display.ref(kr.iid, kr.key)} {display.percent(kr_result.progress)}")
+        ws.out.detail(
+            f"{display.ref(objective.iid, objective.key)} {objective.title}: "
+            f"{display.percent(result.progress)} {result.health.value}"
+            + (f" (KRs {', '.join(parts)})" if parts else "")
+        )
+
+
+def rollup(ws: Workspace, *, quarter: str | None = None) -> RollupResult:
+    """Roll the quarter's check-ins up into progress and health, and write them to GitLab."""
+    label = ws.quarter_label(quarter)
+    gl = ws.gl
+    gl.ensure_can_write()
+    snap = load_snapshot(gl, ws.labels, quarter=label)
+    workers = _Workers(ws)
+    problems: list[Problem] = []
+    metas, new_checkins = _refresh(ws, workers, snap, problems)
+    evaluation = evaluate_snapshot(ws, snap)
+    writes = _plan(ws, snap, evaluation, metas)
+    changed: list[int] = []
+    for write, answer in workers.run(_save, writes, label="rollup: writing"):
+        if isinstance(answer, OkrflowError):
+            problems.append(Problem(f"#{write.item.iid}", f"not updated: {answer.message}"))
+        elif answer:
+            changed.append(write.item.iid)
+    changed.sort()
+    _log(ws, snap, evaluation)
+    document = report_document(ws, snap, evaluation=evaluation)
+    result = RollupResult(
+        quarter=label,
+        key_results=len(evaluation.key_results),
+        new_checkins=new_checkins,
+        changed=changed,
+        problems=_problems(snap.problems, evaluation.problems, problems),
+        document=document,
+        dry_run=ws.dry_run,
+    )
+    for problem in problems:
+        ws.out.warn(f"{problem.where}: {problem.message}")
+    ws.out.info(result.summary())
+    return result

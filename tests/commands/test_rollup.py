@@ -1,0 +1,438 @@
+"""``okrflow rollup``: check-ins in, progress and health out, and only where something changed."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+
+import pytest
+from click.testing import CliRunner
+from rollup_world import (
+    NOW,
+    PROJECT,
+    QUARTER,
+    RecordedCheckIn,
+    add_kr,
+    add_objective,
+    comment,
+    health_labels,
+    meta_of,
+    query_source,
+    section_of,
+    workspace,
+    writes,
+)
+
+from okrflow.cli.main import cli
+from okrflow.commands.rollup import rollup
+from okrflow.config import Config
+from okrflow.core.description import split, with_meta
+from okrflow.core.labels import DEFAULT_LABEL_NAMES as NAMES
+from okrflow.core.meta import Meta
+from okrflow.core.model import Metric, MetricKind, MetricSource, SourceKind
+from okrflow.sandbox import SANDBOX_ALICE_TOKEN, SANDBOX_TOKEN, SANDBOX_URL, Emulator
+
+DAY = dt.timedelta(days=1)
+
+
+def typed(emu: Emulator, iid: int, body: str) -> int:
+    """A comment alice types in the GitLab UI (a POST through the API, as alice)."""
+    answer = emu.request(
+        "POST",
+        f"/projects/acme%2Fokrs/issues/{iid}/notes",
+        token=SANDBOX_ALICE_TOKEN,
+        json_body={"body": body},
+    )
+    assert answer.status == 201, answer.body
+    return int(answer.json()["id"])
+
+
+@pytest.fixture
+def okrs(emulator: Emulator) -> Emulator:
+    """Two objectives, one aligned under the other, with check-ins worked out by hand.
+
+    #1 Make the product valuable                  (0.6 + 0.5 + 0 + 2*0.3 + 0.5) / 6 = 0.3667
+       #2 WAU 10,000 -> 15,000, recorded 13,000, 80%      0.6   on track
+       #3 NPS 25 -> 35, typed "Check-in: 30 confidence 60%"  0.5   on track
+       #4 SOC2 (milestone), nothing yet                    0     at risk
+       #5 10 logos (weight 2), typed "check-in: 3"         0.3   needs attention
+       #6 Win the enterprise market (aligned under #1)     0.5   on track
+          #7 pipeline $1M -> $2M, typed "Check-in: $1.5M"   0.5
+          #8 churn 5% -> 3%, typed "CHECK-IN: 4% (confidence 0.7)"  0.5
+    On 2024-02-15 45/91 of FY24-Q1 has gone: on track from 0.396, needs attention from 0.247.
+    """
+    emu = emulator
+    emu.set_now(NOW - 10 * DAY)
+    o1 = add_objective(emu, "Make the product valuable", key="company")
+    add_kr(
+        emu,
+        "Grow weekly active users from 10,000 to 15,000",
+        ("company", o1),
+        recorded=RecordedCheckIn(NOW - 5 * DAY, 13_000, 0.8, author="bob"),
+    )
+    add_kr(emu, "Improve developer NPS from 25 to 35", ("company", o1))
+    add_kr(emu, "Achieve SOC2 Type 1", ("company", o1))
+    add_kr(emu, "Land 10 large enterprise logos", ("company", o1), weight=2)
+    o6 = add_objective(emu, "Win the enterprise market", key="sales", parents=[("company", o1)])
+    add_kr(emu, "Increase pipeline from $1M to $2M", ("sales", o6))
+    add_kr(emu, "Reduce churn from 5% to 3%", ("sales", o6))
+    emu.set_now(NOW - DAY)
+    typed(emu, 3, "Check-in: 30 confidence 60%\nTwo teams adopted it.")
+    typed(emu, 5, "check-in: 3")
+    typed(emu, 7, "Check-in: $1.5M")
+    typed(emu, 8, "CHECK-IN: 4% (confidence 0.7)")
+    emu.set_now(NOW)
+    emu.reset_log()
+    return emu
+
+
+def env(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GITLAB_URL", SANDBOX_URL)
+    monkeypatch.setenv("GITLAB_TOKEN", SANDBOX_TOKEN)
+    monkeypatch.setenv("OKRFLOW_PROJECT", PROJECT)
+    monkeypatch.setenv("OKRFLOW_NOW", NOW.isoformat())
+
+
+def test_progress_computed_by_hand_is_the_same_in_gitlab_status_json_and_the_log(
+    okrs: Emulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ws = workspace(okrs)
+    result = rollup(ws, quarter=QUARTER)
+    company = 2.2 / 6
+
+    # GitLab: the managed sections and the health labels.
+    assert section_of(okrs, 1).splitlines()[0] == (
+        "**Progress** `███░░░░░░░` 37% · 🟡 Needs attention"
+    )
+    rows = section_of(okrs, 1).splitlines()
+    assert "| #3 Improve developer NPS from 25 to 35 | `█████░░░░░` 50% | 30 | 60% " in "\n".join(
+        rows
+    )
+    assert any(
+        r.startswith("| aligned: #6 Win the enterprise market | `█████░░░░░` 50%") for r in rows
+    )
+    assert "| 1.5M | $1,000,000 → $2,000,000 |" not in section_of(okrs, 7)
+    assert "| $1,500,000 | $1,000,000 → $2,000,000 | — | 2024-02-14 |" in section_of(okrs, 7)
+    expected_health = {
+        1: NAMES.needs_attention,
+        2: NAMES.on_track,
+        3: NAMES.on_track,
+        4: NAMES.at_risk,
+        5: NAMES.needs_attention,
+        6: NAMES.on_track,
+        7: NAMES.on_track,
+        8: NAMES.on_track,
+    }
+    assert {iid: health_labels(okrs, iid) for iid in expected_health} == {
+        iid: [label] for iid, label in expected_health.items()
+    }
+
+    # status --json: the report document, read back from GitLab by another command.
+    env(monkeypatch)
+    shown = CliRunner().invoke(cli, ["status", "--json", "--quarter", QUARTER])
+    assert shown.exit_code == 0, shown.output
+    document = json.loads(shown.stdout)
+    objectives = {o["iid"]: o for o in document["objectives"]}
+    assert objectives[1]["progress"] == pytest.approx(company)
+    assert objectives[6]["progress"] == pytest.approx(0.5)
+    assert objectives[6]["parent_iids"] == [1]
+    krs = {kr["iid"]: kr for o in document["objectives"] for kr in o["key_results"]}
+    assert {iid: kr["progress"] for iid, kr in krs.items()} == pytest.approx(
+        {2: 0.6, 3: 0.5, 4: 0.0, 5: 0.3, 7: 0.5, 8: 0.5}
+    )
+    assert (krs[3]["current"], krs[3]["confidence"]) == (30, 0.6)
+    assert (krs[8]["current"], krs[8]["confidence"]) == (4, 0.7)
+    assert {iid: kr["health"] for iid, kr in krs.items()}[5] == "needs attention"
+    # ... and the rollup's own result agrees.
+    assert result.to_dict()["objectives"] == document["objectives"]
+
+    # The log.
+    assert (
+        "#1 Make the product valuable: 37% needs attention (KRs #2 60%, #3 50%, #4 0%, #5 30%)"
+        in (ws.out.lines)
+    )
+    assert "#6 Win the enterprise market: 50% on track (KRs #7 50%, #8 50%)" in ws.out.lines
+    assert "rollup FY24-Q1: 6 KRs, 4 new check-ins, 8 issues updated" in ws.out.lines
+
+
+def test_a_second_rollup_in_a_row_makes_zero_writes(okrs: Emulator) -> None:
+    first = rollup(workspace(okrs), quarter=QUARTER)
+    assert first.changed == [1, 2, 3, 4, 5, 6, 7, 8]
+    okrs.reset_log()
+    second = rollup(workspace(okrs), quarter=QUARTER)
+    assert second.changed == [] and second.new_checkins == 0
+    assert okrs.counts() == {"GET": 1}  # one listing page, no comments read
+    assert second.document["objectives"] == first.document["objectives"]
+
+
+def test_a_comment_typed_in_gitlab_is_picked_up_by_the_next_rollup(okrs: Emulator) -> None:
+    rollup(workspace(okrs), quarter=QUARTER)
+    okrs.set_now(NOW + DAY)
+    note = typed(okrs, 4, "**Check-in:** 1\nAuditor signed off.")
+    okrs.reset_log()
+    result = rollup(workspace(okrs, now=NOW + DAY), quarter=QUARTER)
+    assert result.new_checkins == 1
+    assert okrs.counts_by_route()["GET /projects/:id/issues/:issue_iid/notes"] == 1
+    meta = meta_of(okrs, 4)
+    assert meta.checkin is not None
+    assert (meta.checkin.value, meta.checkin.note_id, meta.checkin.author) == (1, note, "alice")
+    assert "| done | done | — | 2024-02-16 |" in section_of(okrs, 4)
+    assert health_labels(okrs, 4) == [NAMES.on_track]
+    # #4 itself, and #1 whose row and progress changed ((0.6+0.5+1+0.6+0.5)/6).
+    assert result.changed == [1, 4]
+    assert section_of(okrs, 1).startswith("**Progress** `█████░░░░░` 53%")
+
+
+def test_a_malformed_check_in_is_a_problem_naming_issue_and_comment_and_the_rest_rolls_up(
+    okrs: Emulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bad = typed(okrs, 4, "Check-in: lots")
+    env(monkeypatch)
+    shown = CliRunner().invoke(cli, ["rollup", "--quarter", QUARTER, "--json"])
+    assert shown.exit_code == 0, shown.output
+    document = json.loads(shown.stdout)
+    assert set(document) >= {"quarter", "changed", "problems", "objectives"}
+    assert document["quarter"] == QUARTER
+    assert {
+        "where": f"#4 note {bad}",
+        "message": "check-in value 'lots' is not a number: write it like 1,200 or 35% or $2M",
+    } in document["problems"]
+    assert document["changed"] == [1, 2, 3, 4, 5, 6, 7, 8]
+    assert health_labels(okrs, 3) == [NAMES.on_track]  # the others were rolled up
+
+
+def test_an_issue_that_cannot_be_written_is_a_problem_and_the_run_succeeds(
+    okrs: Emulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    okrs.faults.error(403, method="PUT", path=r"/issues/5$")
+    env(monkeypatch)
+    shown = CliRunner().invoke(cli, ["rollup", "--quarter", QUARTER, "--json"])
+    assert shown.exit_code == 0, shown.output
+    document = json.loads(shown.stdout)
+    assert document["changed"] == [1, 2, 3, 4, 6, 7, 8]
+    problem = next(p for p in document["problems"] if p["where"] == "#5")
+    assert problem["message"].startswith("not updated: GitLab refused to update issue #5 (403")
+
+
+def test_the_health_label_is_replaced_and_a_persons_text_is_kept(okrs: Emulator) -> None:
+    issue = okrs.issue(PROJECT, 2)
+    issue.description = "Context a person wrote.\n\n" + (issue.description or "")
+    okrs.request(
+        "PUT",
+        "/projects/acme%2Fokrs/issues/2",
+        token=SANDBOX_TOKEN,
+        json_body={"add_labels": f"{NAMES.at_risk},{NAMES.needs_attention}"},
+    )
+    rollup(workspace(okrs), quarter=QUARTER)
+    assert health_labels(okrs, 2) == [NAMES.on_track]
+    assert okrs.issue(PROJECT, 2).description.startswith("Context a person wrote.\n\n## Key result")
+
+
+def test_dry_run_reads_and_plans_but_writes_nothing(okrs: Emulator) -> None:
+    ws = workspace(okrs, dry_run=True)
+    result = rollup(ws, quarter=QUARTER)
+    assert result.dry_run and result.changed == [1, 2, 3, 4, 5, 6, 7, 8]
+    assert writes(okrs) == 0
+    assert len(ws.gl.planned) == 8
+    assert "rollup FY24-Q1 (dry run): 6 KRs, 4 new check-ins, 8 issues would be updated" in (
+        ws.out.lines
+    )
+
+
+def test_a_plain_comment_is_read_once_then_no_more(okrs: Emulator) -> None:
+    rollup(workspace(okrs), quarter=QUARTER)
+    typed(okrs, 2, "Great progress, thanks all!")
+    okrs.reset_log()
+    first = rollup(workspace(okrs), quarter=QUARTER)
+    assert first.new_checkins == 0 and first.changed == [2]  # the comment count recorded
+    assert okrs.counts_by_route()["GET /projects/:id/issues/:issue_iid/notes"] == 1
+    okrs.reset_log()
+    assert rollup(workspace(okrs), quarter=QUARTER).changed == []
+    assert okrs.counts() == {"GET": 1}
+
+
+def test_closed_issues_are_left_as_they_closed(okrs: Emulator) -> None:
+    okrs.request(
+        "PUT",
+        "/projects/acme%2Fokrs/issues/8",
+        token=SANDBOX_TOKEN,
+        json_body={"state_event": "close", "add_labels": NAMES.closed},
+    )
+    okrs.reset_log()
+    result = rollup(workspace(okrs), quarter=QUARTER)
+    assert 8 not in result.changed
+    assert "okrflow:progress" not in (okrs.issue(PROJECT, 8).description or "")
+    assert "/issues/8/notes" not in " ".join(r.path for r in okrs.log)
+
+
+# -- request economy at 1,000 issues ----------------------------------------------------------
+
+
+def seed(emu: Emulator, objectives: int) -> list[int]:
+    """``objectives`` objectives with 4 key results each, written straight into the state;
+    returns the key results' iids."""
+    krs: list[int] = []
+    for n in range(objectives):
+        iid = emu.project(PROJECT).next_iid
+        meta = Meta(type="objective", key=f"o{n}", iid=iid)
+        emu.add_issue(
+            PROJECT,
+            f"Objective {n}",
+            description=with_meta(f"## Purpose\n\nWhy {n}.\n", meta.to_dict()),
+            labels=[NAMES.objective, NAMES.active, QUARTER],
+        )
+        for k in range(4):
+            kr_iid = iid + 1 + k
+            kr_meta = Meta(
+                type="kr",
+                key=f"o{n}-k{k}",
+                iid=kr_iid,
+                objective=f"o{n}",
+                objective_iid=iid,
+                metric=Metric(MetricKind.LINEAR, 0, 100),
+            )
+            emu.add_issue(
+                PROJECT,
+                f"Raise score {n}.{k} from 0 to 100",
+                description=with_meta(f"## Objective\n\n#{iid}\n", kr_meta.to_dict()),
+                labels=[NAMES.key_result, NAMES.active, QUARTER],
+            )
+            krs.append(kr_iid)
+    return krs
+
+
+def test_request_economy_at_1000_issues(emulator: Emulator) -> None:
+    emu = emulator
+    emu.set_now(NOW - 2 * DAY)
+    krs = seed(emu, 200)
+    n = 1000
+    pages = math.ceil(n / 100)
+    rollup(workspace(emu), quarter=QUARTER)  # sections and health labels in place
+
+    # Warm: nothing changed since.
+    emu.reset_log()
+    warm = rollup(workspace(emu), quarter=QUARTER)
+    assert warm.changed == []
+    assert emu.counts()["GET"] <= pages + 2
+    assert writes(emu) == 0
+
+    # Cold: every key result has a new check-in comment.
+    emu.set_now(NOW - DAY)
+    for number, iid in enumerate(krs):
+        comment(emu, iid, f"Check-in: {number % 100}")
+    emu.reset_log()
+    cold = rollup(workspace(emu), quarter=QUARTER)
+    assert cold.new_checkins == len(krs)
+    changed_values = len(cold.changed)
+    assert sum(emu.counts().values()) <= pages + len(krs) + changed_values + 5
+    assert emu.counts_by_route()["GET /projects/:id/issues/:issue_iid/notes"] == len(krs)
+
+    emu.reset_log()
+    assert rollup(workspace(emu), quarter=QUARTER).changed == []
+    assert writes(emu) == 0
+
+
+# -- metric sources in a rollup --------------------------------------------------------------
+
+
+def test_a_key_result_measured_by_a_gitlab_query_gets_the_right_value(emulator: Emulator) -> None:
+    emu = emulator
+    emu.set_now(NOW - 60 * DAY)
+    obj = add_objective(emu, "Keep the lights on", key="klo")
+    kr = add_kr(
+        emu,
+        "Close 20 support issues a month",
+        ("klo", obj),
+        metric=Metric(MetricKind.COUNT, 0, 20),
+        source=query_source(labels=["support"], state="closed", window_days=30),
+    )
+    for n, (opened, closed) in enumerate(
+        [(50, 40), (45, 31), (40, 29), (20, 10), (8, 1), (3, None)]
+    ):
+        emu.set_now(NOW - opened * DAY)
+        ticket = emu.add_issue(PROJECT, f"Ticket {n}", labels=["support"]).iid
+        if closed is not None:
+            emu.set_now(NOW - closed * DAY)
+            emu.request(
+                "PUT",
+                f"/projects/acme%2Fokrs/issues/{ticket}",
+                token=SANDBOX_TOKEN,
+                json_body={"state_event": "close"},
+            )
+    emu.set_now(NOW)
+    result = rollup(workspace(emu), quarter=QUARTER)
+    recorded = meta_of(emu, kr).checkin
+    assert recorded is not None
+    assert (recorded.value, recorded.source, recorded.at) == (3, "query", NOW)  # 29, 10, 1 days ago
+    assert "| 3 | 0 → 20 | — | 2024-02-15 (query) |" in section_of(emu, kr)
+    kr_doc = result.document["objectives"][0]["key_results"][0]
+    assert kr_doc["progress"] == pytest.approx(0.15)
+    # Next day, same count: the value keeps its time, nothing is written.
+    emu.reset_log()
+    again = rollup(workspace(emu, now=NOW + DAY), quarter=QUARTER)
+    assert again.changed == [] and writes(emu) == 0
+
+
+def test_a_key_result_measured_by_its_initiatives(emulator: Emulator) -> None:
+    emu = emulator
+    emu.set_now(NOW - 10 * DAY)
+    obj = add_objective(emu, "Ship the roadmap", key="roadmap")
+    kr = add_kr(
+        emu,
+        "Deliver 100% of the roadmap epics",
+        ("roadmap", obj),
+        metric=Metric(MetricKind.LINEAR, 0, 100, "%"),
+        source=MetricSource(SourceKind.INITIATIVES),
+    )
+    emu.add_project("acme/app")
+    for n, state in enumerate(["closed", "opened", "closed", "opened"], start=1):
+        emu.add_issue("acme/app", f"Epic {n}", state=state)
+        emu.request(
+            "POST",
+            f"/projects/acme%2Fokrs/issues/{kr}/links",
+            token=SANDBOX_TOKEN,
+            json_body={"target_project_id": "acme/app", "target_issue_iid": n},
+        )
+    emu.request(  # the hierarchy link to the objective is not an initiative
+        "POST",
+        f"/projects/acme%2Fokrs/issues/{kr}/links",
+        token=SANDBOX_TOKEN,
+        json_body={"target_project_id": PROJECT, "target_issue_iid": obj},
+    )
+    result = rollup(workspace(emu), quarter=QUARTER)
+    kr_doc = result.document["objectives"][0]["key_results"][0]
+    assert kr_doc["current"] == 50.0
+    assert [i["ref"] for i in kr_doc["initiatives"]] == [f"acme/app#{n}" for n in range(1, 5)]
+
+
+def test_command_sources_only_run_when_the_config_allows(emulator: Emulator) -> None:
+    emu = emulator
+    obj = add_objective(emu, "Delight developers", key="dx")
+    kr = add_kr(
+        emu,
+        "Improve developer NPS from 25 to 35",
+        ("dx", obj),
+        source=MetricSource(SourceKind.COMMAND, {"command": "python3 -c 'print(31)'"}),
+    )
+    refused = rollup(workspace(emu), quarter=QUARTER)
+    assert refused.problems[0].where == f"#{kr}"
+    assert refused.problems[0].message == (
+        "command metric sources are disabled: set metrics.allow_commands"
+    )
+    allowed = Config.model_validate({"metrics": {"allow_commands": True}})
+    result = rollup(workspace(emu, config=allowed), quarter=QUARTER)
+    assert result.problems == []
+    assert result.document["objectives"][0]["key_results"][0]["current"] == 31
+
+
+def test_metadata_copied_from_another_issue_is_not_taken_over(okrs: Emulator) -> None:
+    """A person copied #2's description into #5: #5's own comments still count."""
+    issue5 = okrs.issue(PROJECT, 5)
+    copied = split(okrs.issue(PROJECT, 2).description).meta
+    assert copied is not None
+    issue5.description = with_meta(issue5.description, copied)
+    rollup(workspace(okrs), quarter=QUARTER)
+    meta = meta_of(okrs, 5)
+    assert meta.iid == 5 and meta.key != copied["key"]
+    assert meta.checkin is not None and meta.checkin.value == 3
