@@ -300,8 +300,8 @@ def test_an_unknown_owner_is_a_usage_error_and_nothing_is_written(emu: Emulator)
     [
         ("twelve", "not an issue reference"),
         ("#0", "not an issue reference"),
-        ("other/project#1", "in another project"),
-        ("https://gitlab.example/other/project/-/issues/1", "in another project"),
+        ("other/project#1", "in other/project, not in the OKR project"),
+        ("https://gitlab.example/other/project/-/issues/1", "not in the OKR project"),
         ("#99", "there is no issue #99"),
         ("#2", "#2 is not an OKR objective"),  # a key result
         ("#3", "#3 is not an OKR objective"),  # a plain issue

@@ -16,7 +16,6 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from typing import Literal
-from urllib.parse import urlparse
 
 from okrflow import __version__
 from okrflow.adapter.records import IssueRecord
@@ -27,6 +26,7 @@ from okrflow.core.model import Direction, KeyResult, Kind, Metric, MetricKind, O
 from okrflow.core.statements import StatementError, parse_statement
 from okrflow.core.values import parse_value
 from okrflow.errors import GitLabError, UsageError
+from okrflow.refs import local_iid
 from okrflow.store import LoadedIssue, is_okr, read_record
 from okrflow.templating import issue_labels, render_issue_template
 from okrflow.workspace import Workspace
@@ -35,11 +35,6 @@ __all__ = ["NewResult", "new_kr", "new_objective", "parse_ref", "slugify"]
 
 OkrType = Literal["objective", "kr"]
 _KEY = re.compile(r"[A-Za-z0-9][A-Za-z0-9._\-]{0,99}")
-_SHORT_REF = re.compile(r"#?(?P<iid>\d+)")
-_PATH_REF = re.compile(r"(?P<path>[A-Za-z0-9_.\-]+(?:/[A-Za-z0-9_.\-]+)+)#(?P<iid>\d+)")
-_URL_REF = re.compile(
-    r"https?://[^/\s]+/(?P<path>\S+?)/-/(?:issues|work_items)/(?P<iid>\d+)(?:[/?#]\S*)?"
-)
 MAX_TITLE = 255
 
 
@@ -86,32 +81,9 @@ class NewResult:
 # -- references and keys -------------------------------------------------------------------
 
 
-def parse_ref(text: str, project: str | None = None, base_url: str | None = None) -> int:
-    """The iid in ``12``, ``#12``, ``group/project#12`` or an issue URL of ``project``.
-
-    Anything else, or a reference into another project, is a :class:`UsageError`.
-    """
-    raw = text.strip()
-    match = _SHORT_REF.fullmatch(raw) or _PATH_REF.fullmatch(raw)
-    url = None if match else _URL_REF.fullmatch(raw)
-    found = match or url
-    iid = int(found.group("iid")) if found else 0
-    if found is None or iid < 1:
-        raise UsageError(
-            f"{text!r} is not an issue reference: write 12, #12, group/project#12 "
-            "or the issue's URL"
-        )
-    path = found.groupdict().get("path")
-    if path and project and not project.isdigit():
-        prefix = urlparse(base_url or "").path.strip("/")
-        if url and prefix:  # GitLab served under a path: https://host/gitlab/group/project
-            path = path.removeprefix(prefix + "/")
-        if path.strip("/").casefold() != project.casefold():
-            raise UsageError(
-                f"{text!r} is in another project: OKRs link only within {project}; "
-                f"use #{iid} if you meant the issue there"
-            )
-    return iid
+def parse_ref(text: str, project: str, base_url: str | None = None) -> int:
+    """The iid of a reference into ``project`` (see :func:`okrflow.refs.local_iid`)."""
+    return local_iid(text, project, base_url=base_url)
 
 
 def slugify(title: str, max_length: int = 48) -> str:
