@@ -205,9 +205,12 @@ def workspace(
     project: str = PROJECT,
     config: Config | None = None,
     dry_run: bool = False,
+    retries: int = 8,
 ) -> Workspace:
     """A workspace on the emulator whose clock stands at ``now`` (change ``ws.now`` to move it)."""
-    connection = resolve_connection(url=url, project=project, environ={"GITLAB_TOKEN": token})
+    connection = resolve_connection(
+        url=url, project=project, environ={"GITLAB_TOKEN": token}, retries=retries
+    )
     return Workspace(
         config=config or Config.default(),
         connection=connection,
