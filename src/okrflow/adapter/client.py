@@ -299,7 +299,10 @@ class GitLab:
 
     def update_issue(self, iid: int, **fields: Any) -> IssueRecord | None:
         """PUT the given fields (labels, add_labels, remove_labels, state_event, ...)."""
-        data = {k: (",".join(v) if isinstance(v, list | tuple) else v) for k, v in fields.items()}
+        data = {
+            k: (",".join(str(x) for x in v) if isinstance(v, list | tuple) else v)
+            for k, v in fields.items()
+        }
         if self.dry_run:
             self.planned.append(PlannedWrite("update issue", f"#{iid}", ", ".join(sorted(data))))
             return None
