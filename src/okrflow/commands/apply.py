@@ -1,0 +1,482 @@
+"""``okrflow apply FILE`` / ``okrflow plan FILE``: make GitLab match an OKR file.
+
+Matching. The quarter's OKR issues are loaded once (:func:`okrflow.store.load_snapshot`)
+and matched to the file by the key in okrflow's metadata: an objective by its key, a key
+result by ``<objective key>/<key>``. A new title under the same key is an update, never
+a new issue. OKR issues of the quarter that the file does not mention are reported
+(``! not in file``) and never changed or deleted. A parent key that is not in the file
+must name an objective already in GitLab (this quarter first, then any quarter), else
+the run stops with exit 2 before anything is written.
+
+What is compared, and written in one PUT per issue that differs: the title; the type,
+quarter and team labels (a team label the file no longer names is removed; the
+lifecycle label is set to draft on create only: apply never moves the lifecycle); the
+assignee (the owner); okrflow's metadata (key, type, parents with their iids, objective,
+metric, weight, kind, level, source, owner, and the file's purpose and team). A missing
+link (a key result to its objective, an objective to each parent, ``relates_to``) is
+created before that PUT; the metadata records a parent's or objective's iid only once
+the link exists. Links are never removed.
+
+The description. okrflow writes it from the issue template on create and keeps a
+fingerprint of that text in its metadata (``text_sha256``). While the text outside
+okrflow's block (and the progress section) still matches the fingerprint, nobody has
+edited it: it is okrflow's own text, and when the issue changes it is rendered again
+from the file (purpose, owner, parents ... stay in step). Once a person has edited it,
+it is theirs: apply changes only the metadata block, byte for byte leaving the rest,
+and reports each place where that text now says something other than the file
+(a warning; a person resolves it, in the issue or in the file).
+
+Idempotent: a second run writes nothing (zero POST and PUT). Creates go through
+``create_issue(find_existing=...)``, which looks for the key before re-sending after an
+ambiguous failure; a run interrupted after a create and before its links or final
+metadata finds the issue by key next time, links it (an existing link is a 409, fine)
+and completes the metadata. ``plan`` and ``apply --dry-run`` send only GET requests.
+
+:attr:`ApplyResult.differences` counts the OKRs apply would create or update: what makes
+``plan`` exit 3. OKRs not in the file and warnings do not count (apply changes nothing
+about them). A GitLab error on one OKR is recorded (:attr:`ApplyResult.failed`) and the
+run goes on with the others, skipping what hangs under it; a rejected token or a lost
+connection stops the run.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, Literal
+
+from okrflow.adapter.client import GitLab
+from okrflow.adapter.records import IssueRecord
+from okrflow.commands.apply_diff import (
+    TEXT_KEY,
+    fingerprint,
+    meta_details,
+    quote,
+    render_text,
+    stamped,
+    text_conflicts,
+    unlinked,
+)
+from okrflow.core import description as desc
+from okrflow.core.issue_text import iid_of_key
+from okrflow.core.meta import SCHEMA_VERSION, Meta, ParentRef
+from okrflow.core.model import KeyResult, Objective
+from okrflow.errors import GitLabError
+from okrflow.okrfile import OkrFile, load_okr_file
+from okrflow.store import LoadedIssue, Snapshot, label_changes, load_snapshot, read_record
+from okrflow.templating import issue_labels
+from okrflow.workspace import Workspace
+
+__all__ = ["ApplyResult", "Change", "Stray", "apply", "plan", "run"]
+
+_STOP_STATUSES = (None, 401, 403)  # no point going on with the next issue
+
+What = Literal["objective", "kr"]
+
+
+@dataclasses.dataclass(frozen=True)
+class Change:
+    """One OKR of the file: created, updated or unchanged (or, in a plan, to be)."""
+
+    action: Literal["create", "update", "unchanged"]
+    what: What
+    key: str
+    title: str
+    iid: int | None = None
+    details: tuple[str, ...] = ()
+
+    def line(self) -> str:
+        ref = f" (#{self.iid})" if self.iid is not None else ""
+        if self.action == "create":
+            return f'+ create {self.what} {self.key} "{self.title}"'
+        if self.action == "update":
+            return f"~ update {self.what} {self.key}{ref}: {', '.join(self.details)}"
+        return f"= unchanged {self.what} {self.key}{ref}"
+
+
+@dataclasses.dataclass(frozen=True)
+class Stray:
+    """An OKR issue of the quarter that the file does not mention (left alone)."""
+
+    iid: int
+    title: str
+
+    def line(self) -> str:
+        return f'! not in file: #{self.iid} "{self.title}"'
+
+
+@dataclasses.dataclass
+class ApplyResult:
+    path: str
+    quarter: str
+    applied: bool  # False: a plan (or a dry run), nothing written
+    changes: list[Change] = dataclasses.field(default_factory=list)
+    not_in_file: list[Stray] = dataclasses.field(default_factory=list)
+    warnings: list[str] = dataclasses.field(default_factory=list)
+    failed: list[str] = dataclasses.field(default_factory=list)  # "key: message"
+
+    def count(self, action: str) -> int:
+        return sum(1 for change in self.changes if change.action == action)
+
+    @property
+    def differences(self) -> int:
+        """OKRs apply creates or updates (what makes ``plan`` exit 3)."""
+        return self.count("create") + self.count("update")
+
+    def summary(self) -> str:
+        created, updated = self.count("create"), self.count("update")
+        tail = f"{self.count('unchanged')} unchanged, {len(self.not_in_file)} not in file"
+        if self.applied:
+            failed = f", {len(self.failed)} failed" if self.failed else ""
+            return f"apply: {created} created, {updated} updated, {tail}{failed}"
+        return f"plan: {created} to create, {updated} to update, {tail}"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "file": self.path,
+            "quarter": self.quarter,
+            "applied": self.applied,
+            "changes": [dataclasses.asdict(c) | {"details": list(c.details)} for c in self.changes],
+            "not_in_file": [dataclasses.asdict(s) for s in self.not_in_file],
+            "warnings": list(self.warnings),
+            "failed": list(self.failed),
+            "summary": self.summary(),
+        }
+
+
+def plan(ws: Workspace, path: str | Path) -> ApplyResult:
+    """What apply would do: only GET requests."""
+    return run(ws, _load(ws, path), execute=False)
+
+
+def apply(ws: Workspace, path: str | Path, *, dry_run: bool = False) -> ApplyResult:
+    """Make GitLab match the file; with ``dry_run`` the plan only (GET requests only)."""
+    return run(ws, _load(ws, path), execute=not (dry_run or ws.dry_run))
+
+
+def _load(ws: Workspace, path: str | Path) -> OkrFile:
+    return load_okr_file(path, calendar=ws.calendar, label_names=ws.labels)
+
+
+def run(ws: Workspace, okr_file: OkrFile, *, execute: bool) -> ApplyResult:
+    """Compare ``okr_file`` with GitLab; with ``execute`` write the differences."""
+    return _Engine(ws, okr_file, execute).run()
+
+
+@dataclasses.dataclass
+class _Desired:
+    what: What
+    okr: Objective | KeyResult
+    title: str
+    labels: list[str]  # kept in step (type, quarter, team)
+    create_labels: list[str]  # on create: plus draft
+    old_team: str | None  # a team label to remove
+    owner: str | None
+    meta: Meta  # with iid and the link targets' iids
+    text: str  # the description text okrflow renders (no metadata block)
+    links: list[tuple[str, int | None]]  # (key, iid) of the issues to link to
+
+
+class _Engine:
+    def __init__(self, ws: Workspace, okr_file: OkrFile, execute: bool) -> None:
+        self.ws = ws
+        self.gl: GitLab = ws.gl
+        self.names = ws.labels
+        self.file = okr_file
+        self.execute = execute
+        self.result = ApplyResult(str(okr_file.path), okr_file.quarter, applied=execute)
+        self.snapshot: Snapshot | None = None
+        self.existing: dict[str, LoadedIssue] = {}
+        self.iids: dict[str, int | None] = {}  # objective key -> iid (None: not created yet)
+        self.broken: set[str] = set()  # keys whose write failed: their children are skipped
+        self.users: dict[str, bool] = {}
+        self.duplicates: list[LoadedIssue] = []
+
+    # -- the run ------------------------------------------------------------------------
+
+    def run(self) -> ApplyResult:
+        self.result.warnings.extend(self.file.notes)
+        self.snapshot = load_snapshot(self.gl, self.names, quarter=self.file.quarter)
+        self._index()
+        self._external_parents()
+        if self.execute:
+            self.gl.ensure_can_write()
+        for objective in self.file.in_order():
+            self._guarded(objective, "objective", objective.parents)
+            for kr in objective.key_results:
+                self._guarded(kr, "kr", [objective.key])
+        wanted = {o.key for o in self.file.objectives} | {k.key for k in self.file.key_results()}
+        wanted |= set(self.file.external_parents)
+        strays = [i for i in self.snapshot.issues.values() if i.key not in wanted]
+        strays += [i for i in self.duplicates if i not in strays]
+        for item in sorted(strays, key=lambda i: i.iid):
+            self.result.not_in_file.append(Stray(item.iid, item.record.title))
+        return self.result
+
+    def _index(self) -> None:
+        """The quarter's OKR issues by key; a key used twice: the oldest issue wins."""
+        assert self.snapshot is not None
+        for item in sorted(self.snapshot.issues.values(), key=lambda i: i.iid):
+            first = self.existing.get(item.key)
+            if first is None:
+                self.existing[item.key] = item
+                continue
+            self.duplicates.append(item)
+            self.result.warnings.append(
+                f"#{item.iid} has the same okrflow key as #{first.iid} ({item.key!r}); "
+                f"#{first.iid} is the one kept in step with the file"
+            )
+        for objective in self.file.objectives:
+            self._same_type(objective.key, objective=True)
+            for kr in objective.key_results:
+                self._same_type(kr.key, objective=False)
+
+    def _same_type(self, key: str, *, objective: bool) -> None:
+        item = self.existing.get(key)
+        if item is not None and item.is_objective != objective:
+            what = "an objective" if item.is_objective else "a key result"
+            raise self.file.error(
+                self.file.places[key],
+                f"{key!r} is the key of #{item.iid}, {what} in GitLab: give this OKR another key",
+            )
+
+    def _external_parents(self) -> None:
+        """Parent keys the file names but does not define: objectives already in GitLab."""
+        for key, place in self.file.external_parents.items():
+            item = self.existing.get(key)
+            if item is not None and item.is_objective:
+                self.iids[key] = item.iid
+                continue
+            found = self._find_objective_anywhere(key)
+            if not found:
+                raise self.file.error(
+                    place,
+                    f"parent {key!r} is neither an objective in this file nor one in GitLab: "
+                    "fix the key, or add that objective to the file",
+                )
+            if len(found) > 1:
+                refs = ", ".join(f"#{r.iid}" for r in found)
+                raise self.file.error(
+                    place, f"parent {key!r} is the key of several objectives in GitLab ({refs})"
+                )
+            self.iids[key] = found[0].iid
+
+    def _find_objective_anywhere(self, key: str) -> list[IssueRecord]:
+        iid = iid_of_key(key)
+        if iid is not None:
+            try:
+                record = self.gl.get_issue(iid)
+            except GitLabError as exc:
+                if exc.status == 404:
+                    return []
+                raise
+            return [record] if read_record(record, self.names).is_objective else []
+        found = []
+        for record in self.gl.list_issues(labels=[self.names.objective], search=key):
+            if read_record(record, self.names).key == key:
+                found.append(record)
+        return found
+
+    def _guarded(self, okr: Objective | KeyResult, what: What, parents: Sequence[str]) -> None:
+        """One OKR; a GitLab error on it is recorded and the others go on."""
+        if any(p in self.broken for p in parents):
+            self.broken.add(okr.key)
+            self.result.failed.append(f"{okr.key}: skipped, its parent could not be written")
+            return
+        try:
+            self._sync(okr, what, parents)
+        except GitLabError as exc:
+            if exc.status in _STOP_STATUSES or not self.execute:
+                raise
+            self.broken.add(okr.key)
+            self.result.failed.append(f"{okr.key}: {exc}")
+
+    # -- one OKR --------------------------------------------------------------------------
+
+    def _sync(self, okr: Objective | KeyResult, what: What, parents: Sequence[str]) -> None:
+        item = self.existing.get(okr.key)
+        links = [(key, self.iids.get(key)) for key in parents]
+        wanted = self._desired(okr, what, item, links)
+        if item is None:
+            self.result.changes.append(Change("create", what, okr.key, wanted.title))
+            iid = self._create(wanted) if self.execute else None
+        else:
+            self._update(item, wanted)
+            iid = item.iid
+        if isinstance(okr, Objective):
+            self.iids[okr.key] = iid
+
+    def _desired(
+        self,
+        okr: Objective | KeyResult,
+        what: What,
+        item: LoadedIssue | None,
+        links: list[tuple[str, int | None]],
+    ) -> _Desired:
+        template = "objective" if what == "objective" else "kr"
+        labels = issue_labels(
+            template, quarter=self.file.quarter, team=okr.team, label_names=self.names
+        )
+        base = item.meta if item is not None else Meta()
+        extra = {k: v for k, v in base.extra.items() if k not in ("team", "purpose")}
+        if okr.team:
+            extra["team"] = okr.team
+        fields: dict[str, Any] = {
+            "schema": SCHEMA_VERSION,
+            "type": what,
+            "key": okr.key,
+            "iid": item.iid if item is not None else None,
+            "owner": okr.owner,
+            "weight": okr.weight,
+        }
+        if isinstance(okr, Objective):
+            if okr.purpose:
+                extra["purpose"] = okr.purpose
+            fields.update(
+                parents=tuple(ParentRef(key, iid) for key, iid in links),
+                kind=okr.kind,
+                level=okr.level,
+            )
+        else:
+            objective_key, objective_iid = links[0] if links else (okr.objective, None)
+            fields.update(
+                objective=objective_key,
+                objective_iid=objective_iid,
+                metric=okr.metric,
+                source=okr.source,
+            )
+        old_team = base.extra.get("team") if item is not None else None
+        if item is not None and old_team is None and isinstance(item.okr, Objective):
+            old_team = item.okr.team
+        return _Desired(
+            what=what,
+            okr=okr,
+            title=okr.title,
+            labels=[label for label in labels if label != self.names.draft],
+            create_labels=labels,
+            old_team=old_team if isinstance(old_team, str) and old_team != okr.team else None,
+            owner=okr.owner if okr.owner and self._user_exists(okr.owner) else None,
+            meta=base.replace(extra=extra, **fields),
+            text=render_text(
+                okr, self.names, self.file.quarter, [iid for _, iid in links if iid is not None]
+            ),
+            links=links,
+        )
+
+    def _user_exists(self, username: str) -> bool:
+        if username not in self.users:
+            self.users[username] = self.gl.user_id(username) is not None
+            if not self.users[username]:
+                self.result.warnings.append(
+                    f"owner @{username} is not a GitLab user: their OKRs are not assigned"
+                )
+        return self.users[username]
+
+    def _create(self, wanted: _Desired) -> int:
+        pending = unlinked(wanted.meta).replace(
+            iid=None, extra={**wanted.meta.extra, TEXT_KEY: fingerprint(wanted.text)}
+        )
+        type_label = self.names.objective if wanted.what == "objective" else self.names.key_result
+        record = self.gl.create_issue(
+            title=wanted.title,
+            description=desc.with_meta(wanted.text, stamped(pending).to_dict()),
+            labels=wanted.create_labels,
+            assignee=wanted.owner,
+            find_existing=lambda: self._find_in_quarter(wanted.okr.key, type_label),
+        )
+        for _, target in wanted.links:
+            if target is not None:
+                self.gl.create_link(record.iid, target)
+        final = wanted.meta.replace(iid=record.iid, extra=pending.extra)
+        description = desc.with_meta(record.description, stamped(final).to_dict())
+        if description != record.description:
+            self.gl.update_issue(record.iid, description=description)
+        return record.iid
+
+    def _find_in_quarter(self, key: str, type_label: str) -> IssueRecord | None:
+        for record in self.gl.list_issues(labels=[self.file.quarter, type_label]):
+            if read_record(record, self.names).key == key:
+                return record
+        return None
+
+    def _update(self, item: LoadedIssue, wanted: _Desired) -> None:
+        record = item.record
+        details: list[str] = []
+        fields: dict[str, Any] = {}
+        if wanted.title != record.title:
+            fields["title"] = wanted.title
+            details.append(f"title {quote(record.title)} -> {quote(wanted.title)}")
+        remove = [wanted.old_team] if wanted.old_team else []
+        add, drop = label_changes(record.labels, add=wanted.labels, remove=remove)
+        if add:
+            fields["add_labels"] = add
+        if drop:
+            fields["remove_labels"] = drop
+        if add or drop:
+            details.append(
+                "labels " + " ".join([*(f"+{x}" for x in add), *(f"-{x}" for x in drop)])
+            )
+        if wanted.owner and wanted.owner not in record.assignees:
+            user_id = self.gl.user_id(wanted.owner)
+            fields["assignee_ids"] = [user_id]
+            shown = ", ".join(f"@{a}" for a in record.assignees) or "nobody"
+            details.append(f"assignee {shown} -> @{wanted.owner}")
+        links = self._missing_links(item.meta, wanted)
+        details.extend(meta_details(item.meta, wanted.meta, links))
+        parsed = desc.split(record.description)
+        untouched = item.meta.extra.get(TEXT_KEY) == fingerprint(parsed.human)
+        if not details:
+            self.result.changes.append(
+                Change("unchanged", wanted.what, wanted.okr.key, record.title, item.iid)
+            )
+            if not untouched:
+                self._conflicts(item, wanted, record)
+            return
+        meta = wanted.meta
+        text = record.description
+        if untouched:
+            meta = meta.replace(extra={**meta.extra, TEXT_KEY: fingerprint(wanted.text)})
+            text = wanted.text
+            if parsed.section is not None:
+                text = desc.with_managed_section(text, parsed.section)
+        new_description = desc.with_meta(text, stamped(meta).to_dict())
+        if new_description != record.description:
+            fields["description"] = new_description
+        self.result.changes.append(
+            Change("update", wanted.what, wanted.okr.key, wanted.title, item.iid, tuple(details))
+        )
+        simulated = dataclasses.replace(
+            record,
+            title=wanted.title,
+            description=new_description,
+            labels=tuple(x for x in (*record.labels, *add) if x not in drop),
+            assignees=(wanted.owner,) if wanted.owner else record.assignees,
+        )
+        if not untouched:
+            self._conflicts(item, wanted, simulated)
+        if not self.execute:
+            return
+        for target in links:
+            self.gl.create_link(item.iid, target)
+        if fields:
+            updated = self.gl.update_issue(item.iid, **fields)
+            if updated is not None:
+                item.record = updated
+
+    def _missing_links(self, meta: Meta, wanted: _Desired) -> list[int]:
+        """Targets whose iid the metadata does not record yet: the link may be missing."""
+        if wanted.what == "objective":
+            have = {(p.key, p.iid) for p in meta.parents}
+            return [iid for key, iid in wanted.links if iid is not None and (key, iid) not in have]
+        key, iid = wanted.links[0] if wanted.links else (None, None)
+        if iid is not None and (meta.objective, meta.objective_iid) != (key, iid):
+            return [iid]
+        return []
+
+    def _conflicts(self, item: LoadedIssue, wanted: _Desired, record: IssueRecord) -> None:
+        """Where a person's description text says something else than the file."""
+        read = read_record(record, self.names).okr
+        keys = {i: x.key for i, x in (self.snapshot.issues.items() if self.snapshot else ())}
+        for conflict in text_conflicts(read, wanted.okr, wanted.owner, keys):
+            self.result.warnings.append(f"#{item.iid} {wanted.okr.key}: {conflict}")
