@@ -22,6 +22,7 @@ from okrflow.errors import OkrflowError
 
 # command name -> (module under okrflow.cli, attribute, one-line help)
 COMMANDS: dict[str, tuple[str, str, str]] = {
+    "apply": ("apply_cmd", "apply_command", "Make GitLab match an OKR file (OKRs as code)"),
     "carry": ("carry_cmd", "carry_command", "Carry an objective over to a later quarter"),
     "checkin": ("checkin_cmd", "checkin_command", "Record a check-in on a key result"),
     "config": ("config_cmd", "config_group", "Check the okrflow config file"),
@@ -29,6 +30,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "lint": ("lint_cmd", "lint_command", "Check OKRs against the rules; --comment tells owners"),
     "move": ("move_cmd", "move_command", "Move OKRs along the lifecycle (draft, review, ...)"),
     "new": ("new_cmd", "new_group", "Open an objective or key result issue from the templates"),
+    "plan": ("apply_cmd", "plan_command", "Show what apply would change; exit 3 if anything"),
     "rollup": ("rollup_cmd", "rollup_command", "Roll check-ins up into progress and health"),
     "report": ("report_cmd", "report_command", "Write the quarter's closing or progress report"),
     "sandbox": ("sandbox", "sandbox_command", "Serve a GitLab emulator to try commands against"),
