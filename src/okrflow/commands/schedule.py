@@ -527,8 +527,8 @@ def _reminders(run: _Run, quarter: Quarter) -> Action | None:
         shown = ", ".join(f"#{kr.iid}" for kr, _ in groups[name])
         verb = "would remind" if ws.dry_run else "reminded"
         action.lines.append(f"{verb} {md_inline(name)} on {_ref(record)}: {shown}")
-    recent = dict(sorted(recorded.items())[-8:])  # a quarter's worth of weeks is plenty
-    run.store(label, _REMIND_RE, _remind_block(label, recent), record, lambda: ("", ""))
+    # one issue per quarter: its record holds at most the quarter's 14 weeks
+    run.store(label, _REMIND_RE, _remind_block(label, recorded), record, lambda: ("", ""))
     return action
 
 
