@@ -152,7 +152,7 @@ def text_conflicts(
     if owner and read.owner != owner:
         found.append(("owner", f"@{read.owner}", f"@{owner}", "Owner"))
     if isinstance(read, Objective) and isinstance(want, Objective):
-        if " ".join(read.purpose.split()) != " ".join(want.purpose.split()):
+        if want.purpose and " ".join(read.purpose.split()) != " ".join(want.purpose.split()):
             found.append(("purpose", quote(read.purpose), quote(want.purpose), "Purpose"))
         have = sorted(filter(None, (key_of(k) for k in read.parents)))
         if have != sorted(want.parents):
