@@ -33,6 +33,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "plan": ("apply_cmd", "plan_command", "Show what apply would change; exit 3 if anything"),
     "rollup": ("rollup_cmd", "rollup_command", "Roll check-ins up into progress and health"),
     "report": ("report_cmd", "report_command", "Write the quarter's closing or progress report"),
+    "demo": ("demo_cmd", "demo_command", "Play a whole OKR quarter on a built-in GitLab emulator"),
     "sandbox": ("sandbox", "sandbox_command", "Serve a GitLab emulator to try commands against"),
     "schedule": ("schedule_cmd", "schedule_command", "Do what the OKR schedule says is due today"),
     "status": ("status_cmd", "status_command", "Show the OKR tree with progress and health"),

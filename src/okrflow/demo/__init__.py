@@ -1,0 +1,1 @@
+"""The data `okrflow demo` plays: a realistic quarter and its config."""
