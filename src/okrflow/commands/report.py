@@ -381,6 +381,9 @@ def report(
     for fmt in chosen:
         if fmt not in FORMATS:
             raise UsageError(f"--format must be one of {', '.join(FORMATS)}, not {fmt!r}")
+    posting = settings.post if post is None else post
+    if posting:
+        ws.gl.ensure_can_write()  # before reading anything: a job token cannot post
     doc, _ = build_quarter_report(ws, quarter=quarter, kind=kind)
     paths = output_paths(Path(output or settings.output_dir), chosen, doc["quarter"])
     texts = {fmt: render(doc, fmt, templates_dir=settings.templates_dir) for fmt in chosen}
@@ -388,6 +391,6 @@ def report(
         for name, path in paths.items():
             _write(path, texts[name])
     result = ReportResult(doc["quarter"], doc["kind"], doc, paths, dry_run=ws.dry_run)
-    if settings.post if post is None else post:
+    if posting:
         result.post = post_report(ws, doc)
     return result

@@ -547,6 +547,7 @@ def schedule(ws: Workspace) -> ScheduleResult:
         dry_run=ws.dry_run,
     )
     run = _Run(ws, day)
+    run.write()  # fail at once, not half way, when only a job token is available
     plans: dict[Quarter, _Plan] = {}
     for step in due_steps(ws, day):
         plan = plans.get(step.quarter) or plans.setdefault(step.quarter, _Plan(run, step.quarter))
