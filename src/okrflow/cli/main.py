@@ -40,10 +40,6 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
 }
 
 
-def register(name: str, module: str, attr: str, help_text: str) -> None:
-    COMMANDS[name] = (module, attr, help_text)
-
-
 class LazyGroup(click.Group):
     """A group whose commands are imported only when they run."""
 
