@@ -123,8 +123,7 @@ def carried_key(key: str, quarter: str) -> str:
 
 def is_marked(item: LoadedIssue) -> bool:
     """Whether an objective is marked for carry-over (label or metadata flag)."""
-    flag = item.meta.extra.get(CARRY_META_KEY)
-    return CARRY_LABEL in item.record.labels or flag is True or isinstance(flag, str)
+    return CARRY_LABEL in item.record.labels or item.meta.extra.get(CARRY_META_KEY) is True
 
 
 # -- helpers ------------------------------------------------------------------------------
