@@ -10,7 +10,7 @@ from okr_seed import PROJECT, at, sample_objectives, seed, workspace, writes
 
 from okrflow.cli.main import cli
 from okrflow.commands.carry import CARRY_LABEL, carried_key, carry, carry_marked
-from okrflow.core.description import split
+from okrflow.core.description import split, with_meta
 from okrflow.errors import GitLabError, UsageError
 from okrflow.sandbox import Emulator, FaultRule
 from okrflow.store import load_snapshot
@@ -129,6 +129,15 @@ def test_only_marked_objectives_are_carried_by_carry_marked(emulator: Emulator) 
         False
     ]
     assert writes(emulator) == 0
+    issue = emulator.issue(PROJECT, pipeline.iid)  # the metadata flag marks it too
+    issue.description = with_meta(
+        issue.description or "", {**meta(emulator, pipeline.iid), "carry": True}
+    )
+    results = carry_marked(ws_at(emulator), quarter="FY24-Q1", to="FY24-Q2")
+    assert [(r.source_iid, r.changed) for r in results] == [
+        (adoption.iid, False),
+        (pipeline.iid, True),
+    ]
 
 
 def test_refuses_key_results_and_backward_or_finished_carries(emulator: Emulator) -> None:
