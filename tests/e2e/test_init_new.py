@@ -152,7 +152,7 @@ def test_new_dry_run_makes_only_get_requests(okrflow_cli: Any) -> None:
     ("args", "message"),
     [
         (("--owner", "ghost"), "okrflow: no GitLab user @ghost"),
-        (("--parent", "other/project#1"), "in another project"),
+        (("--parent", "other/project#1"), "not in the OKR project"),
         (("--parent", "#42"), "there is no issue #42"),
         (("--quarter", "someday"), "not a quarter"),
     ],
