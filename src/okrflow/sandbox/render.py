@@ -259,13 +259,17 @@ def issue_json(
     single: bool = False,
     relative_to: Project | Group | None = None,
     labels_details: bool = False,
+    notes: list[Note] | None = None,
 ) -> dict[str, Any]:
+    """``notes``: the issue's notes when the caller has them (a listing groups them once
+    per page instead of scanning every note of the instance for every issue)."""
     state = ctx.state
     project = state.projects[issue.project_id]
     base = ctx.web_base()
     api = f"{ctx.req.api_base}/projects/{project.id}"
     assignees = [user_by_id(ctx, uid) for uid in issue.assignee_ids if uid in state.users]
-    notes = [n for n in state.notes.values() if n.issue_id == issue.id]
+    if notes is None:
+        notes = [n for n in state.notes.values() if n.issue_id == issue.id]
     labels = label_names(ctx, issue)
     tasks = _TASK.findall(issue.description or "")
     done = sum(1 for mark in tasks if mark in "xX")

@@ -73,7 +73,14 @@ def _list(ctx: Ctx, issues: list[Issue], scope: str, relative: Project | Group |
         ctx.req, chosen.issues, keyset_key=keyset, descending=chosen.descending
     )
     details = bool(ctx.params.flag("with_labels_details"))
-    body = [issue_json(ctx, i, relative_to=relative, labels_details=details) for i in page]
+    notes: dict[int, list[Note]] = {i.id: [] for i in page}
+    for note in ctx.state.notes.values():  # once per page, not once per issue
+        if note.issue_id in notes:
+            notes[note.issue_id].append(note)
+    body = [
+        issue_json(ctx, i, relative_to=relative, labels_details=details, notes=notes[i.id])
+        for i in page
+    ]
     return Response(200, body, headers)
 
 
