@@ -2,8 +2,9 @@
 
 The requests it makes grow with what changed, not with what exists:
 
-1. one listing page per 100 issues of the quarter (:func:`okrflow.store.load_snapshot`);
-   the hierarchy comes from okrflow's metadata, never from per-issue link requests;
+1. one listing page per 100 issues of the quarter (as :func:`okrflow.store.load_snapshot`,
+   each page read while the next is on its way); the hierarchy comes from okrflow's
+   metadata, never from per-issue link requests;
 2. the comments of a key result only when its ``user_notes_count`` differs from the
    count recorded in its metadata (okrflow's own description updates do not change
    that count, while its ``updated_at`` would), newest first, stopping at the newest
@@ -26,6 +27,7 @@ from __future__ import annotations
 import concurrent.futures
 import dataclasses
 import datetime as dt
+import queue
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, TypeVar
@@ -45,8 +47,8 @@ from okrflow.reports import display
 from okrflow.store import (
     LoadedIssue,
     Snapshot,
+    assemble,
     label_changes,
-    load_snapshot,
     new_description,
     save_issue,
 )
@@ -364,12 +366,43 @@ def _log(ws: Workspace, snap: Snapshot, evaluation: Evaluation) -> None:
         )
 
 
+def _prefetched(items: Iterator[T]) -> Iterator[T]:
+    """``items`` produced by a background thread, so that reading one page of issues
+    overlaps waiting for the next (the listing stays one request per 100 issues)."""
+    done = object()
+    found: queue.SimpleQueue[Any] = queue.SimpleQueue()
+    failed: list[BaseException] = []
+
+    def produce() -> None:
+        try:
+            for item in items:
+                found.put(item)
+        except BaseException as exc:  # handed over to the consumer below
+            failed.append(exc)
+        finally:
+            found.put(done)
+
+    thread = threading.Thread(target=produce, name="okrflow-listing", daemon=True)
+    thread.start()
+    while (item := found.get()) is not done:
+        yield item
+    thread.join()
+    if failed:
+        raise failed[0]
+
+
+def load_quarter(ws: Workspace, label: str) -> Snapshot:
+    """:func:`okrflow.store.load_snapshot` for one quarter, reading each page of issues
+    while the next one is on its way."""
+    return assemble(_prefetched(ws.gl.list_issues(labels=[label])), ws.labels, label)
+
+
 def rollup(ws: Workspace, *, quarter: str | None = None) -> RollupResult:
     """Roll the quarter's check-ins up into progress and health, and write them to GitLab."""
     label = ws.quarter_label(quarter)
     gl = ws.gl
     gl.ensure_can_write()
-    snap = load_snapshot(gl, ws.labels, quarter=label)
+    snap = load_quarter(ws, label)
     workers = _Workers(ws)
     problems: list[Problem] = []
     metas, new_checkins = _refresh(ws, workers, snap, problems)
