@@ -70,7 +70,7 @@ def test_checkin_typed_comment_and_rollup_then_a_second_rollup_writes_nothing(
     emu.reset_log()
     first = okrflow_cli("rollup", "--quarter", QUARTER, extra_env=ENV)
     assert first.returncode == 0, first.stderr
-    assert "rollup FY24-Q1: 2 KRs, 1 new check-ins, 3 issues updated, 1 problems" in first.stdout
+    assert "rollup FY24-Q1: 2 KRs, 1 new check-in, 3 issues updated, 1 problem" in first.stdout
     assert f"#3 note {bad.id}: check-in value 'soon' is not a number" in first.stderr
     section = split(emu.issue(PROJECT, 1).description).section or ""
     # (85-80)/(90-80) = 0.5 and (8-5)/(8-2) = 0.5

@@ -80,13 +80,17 @@ class RollupResult:
     dry_run: bool = False
 
     def summary(self) -> str:
+        """``rollup FY24-Q1: 40 KRs, 3 new check-ins, 5 issues updated``."""
         head = f"rollup {self.quarter}" + (" (dry run)" if self.dry_run else "")
         verb = "would be updated" if self.dry_run else "updated"
-        return (
-            f"{head}: {self.key_results} KRs, {self.new_checkins} new check-ins, "
-            f"{len(self.changed)} issues {verb}"
-            + (f", {len(self.problems)} problems" if self.problems else "")
-        )
+        parts = [
+            _count(self.key_results, "KR"),
+            _count(self.new_checkins, "new check-in"),
+            f"{_count(len(self.changed), 'issue')} {verb}",
+        ]
+        if self.problems:
+            parts.append(_count(len(self.problems), "problem"))
+        return f"{head}: {', '.join(parts)}"
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -98,6 +102,10 @@ class RollupResult:
             "problems": [{"where": p.where, "message": p.message} for p in self.problems],
             "objectives": self.document.get("objectives", []),
         }
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" + ("" if number == 1 else "s")
 
 
 # -- check-ins from comments and metric sources (pure) ---------------------------------------
