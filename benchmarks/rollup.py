@@ -1,0 +1,237 @@
+"""Benchmark: what ``okrflow rollup`` costs against a GitLab with N OKR issues.
+
+Usage::
+
+    .venv/bin/python benchmarks/rollup.py --sizes 1000,5000,10000 --latency-ms 20
+
+For each size N the GitLab emulator is seeded through its Python API (no HTTP) with
+N/5 objectives of 4 key results each, written as okrflow writes them (template
+sections plus okrflow's metadata block), then served on 127.0.0.1 with N ms of added
+latency on every request. Two rollups are measured, each as a SUBPROCESS running the
+installed ``okrflow rollup`` console script exactly as a scheduled pipeline would
+(Python start-up and imports included):
+
+- COLD: every key result has a new check-in comment (typed by alice) and no issue
+  has a progress section yet: everything is read and written;
+- WARM: right after, nothing changed: the rollup should read one listing page per
+  100 issues and write nothing.
+
+Reported per run: GET / POST / PUT counts from the emulator's request log, wall
+seconds of the subprocess, and its peak memory (``ru_maxrss`` of that child, from
+``os.wait4``), as a Markdown table with the machine (CPU count, Python version).
+Loopback only; each rollup is killed after ``--timeout`` seconds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import math
+import os
+import platform
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from okrflow.core.description import with_meta
+from okrflow.core.meta import Meta
+from okrflow.core.model import Metric, MetricKind
+from okrflow.sandbox import Emulator
+
+PROJECT = "acme/okrs"
+QUARTER = "FY24-Q1"
+NOW = dt.datetime(2024, 2, 15, 12, 0, tzinfo=dt.timezone.utc)
+LABELS_OBJECTIVE = ["okr::objective", "okr-status::active", QUARTER, "CSM"]
+LABELS_KR = ["okr::key result", "okr-status::active", QUARTER]
+
+
+def okrflow_script() -> str:
+    here = Path(sys.executable).with_name("okrflow")
+    found = str(here) if here.exists() else shutil.which("okrflow")
+    if not found:
+        raise SystemExit("benchmark: the okrflow console script is not installed")
+    return found
+
+
+def objective_text(n: int, iid: int) -> str:
+    body = (
+        f"## Objective\n\nObjective number {n}\n\n"
+        "## Purpose / why it matters\n\nCustomers who succeed stay and grow with us.\n\n"
+        "## Owner\n\n@alice\n\n## Team\n\nCSM\n\n## Quarter\n\nFY24-Q1\n\n"
+        "## Committed or aspirational\n\ncommitted\n"
+    )
+    meta = Meta(type="objective", key=f"obj-{n}", iid=iid, owner="alice")
+    return with_meta(body, meta.to_dict())
+
+
+def kr_text(n: int, k: int, iid: int, objective_iid: int) -> str:
+    body = (
+        f"## Key result\n\nGrow weekly active users of area {n}.{k} from 10,000 to 15,000\n\n"
+        f"## Objective\n\n#{objective_iid}\n\n## Owner\n\n@bob\n\n## Weight\n\n\n\n"
+        "## How it is measured\n\nCheck-ins: a comment whose first line is "
+        '"Check-in: 30", once a week.\n'
+    )
+    meta = Meta(
+        type="kr",
+        key=f"kr-{n}-{k}",
+        iid=iid,
+        objective=f"obj-{n}",
+        objective_iid=objective_iid,
+        owner="bob",
+        metric=Metric(MetricKind.LINEAR, 10_000, 15_000),
+    )
+    return with_meta(body, meta.to_dict())
+
+
+def seed(emu: Emulator, size: int) -> list[int]:
+    """size/5 objectives with 4 key results each; returns the key results' iids."""
+    emu.set_now(NOW - dt.timedelta(days=20))
+    krs: list[int] = []
+    for n in range(size // 5):
+        iid = emu.project(PROJECT).next_iid
+        emu.add_issue(
+            PROJECT,
+            f"Objective number {n}",
+            description=objective_text(n, iid),
+            labels=LABELS_OBJECTIVE,
+            assignee="alice",
+        )
+        for k in range(4):
+            kr_iid = iid + 1 + k
+            emu.add_issue(
+                PROJECT,
+                f"Grow weekly active users of area {n}.{k} from 10,000 to 15,000",
+                description=kr_text(n, k, kr_iid, iid),
+                labels=LABELS_KR,
+                assignee="bob",
+            )
+            krs.append(kr_iid)
+    return krs
+
+
+def run_rollup(url: str, token: str, timeout: float) -> tuple[int, float, int, str]:
+    """(exit code, wall seconds, peak RSS in bytes, stderr tail) of one ``okrflow rollup``."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("GITLAB_", "OKRFLOW_", "CI_"))}
+    env.update(
+        GITLAB_URL=url,
+        GITLAB_TOKEN=token,
+        OKRFLOW_PROJECT=PROJECT,
+        OKRFLOW_NOW=NOW.isoformat(),
+        NO_COLOR="1",
+    )
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        start = time.perf_counter()
+        child = subprocess.Popen(
+            [okrflow_script(), "rollup", "--quarter", QUARTER],
+            stdout=out,
+            stderr=err,
+            env=env,
+            cwd=tempfile.gettempdir(),
+        )
+        timer = threading.Timer(timeout, child.kill)
+        timer.start()
+        try:
+            _, status, usage = os.wait4(child.pid, 0)
+        finally:
+            timer.cancel()
+        wall = time.perf_counter() - start
+        child.returncode = os.waitstatus_to_exitcode(status)
+        err.seek(0)
+        tail = err.read()[-400:]
+    # ru_maxrss is in kilobytes on Linux, bytes on macOS.
+    scale = 1 if sys.platform == "darwin" else 1024
+    return child.returncode, wall, usage.ru_maxrss * scale, tail
+
+
+def measure(size: int, latency_ms: float, timeout: float) -> list[dict[str, object]]:
+    emu = Emulator.sandbox()
+    started = time.perf_counter()
+    krs = seed(emu, size)
+    emu.set_now(NOW - dt.timedelta(days=1))
+    for number, iid in enumerate(krs):
+        emu.add_note(PROJECT, iid, f"Check-in: {10_000 + number % 5_000:,}", author="alice")
+    emu.set_now(NOW)
+    seeded = time.perf_counter() - started
+    print(f"seeded {size} issues and {len(krs)} comments in {seeded:.1f}s", file=sys.stderr)
+    if latency_ms > 0:
+        emu.faults.latency(latency_ms / 1000)
+    rows: list[dict[str, object]] = []
+    with emu.serve(host="127.0.0.1", port=0) as url:
+        assert emu.default_token is not None
+        for run in ("cold", "warm"):
+            emu.reset_log()
+            code, wall, peak, tail = run_rollup(url, emu.default_token, timeout)
+            counts = emu.counts()
+            rows.append(
+                {
+                    "size": size,
+                    "run": run,
+                    "exit": code,
+                    "GET": counts["GET"],
+                    "POST": counts["POST"],
+                    "PUT": counts["PUT"],
+                    "wall": wall,
+                    "peak": peak,
+                    "pages": math.ceil(size / 100),
+                    "krs": len(krs),
+                }
+            )
+            print(f"N={size} {run}: exit {code}, {wall:.1f}s", file=sys.stderr)
+            if code != 0:
+                print(tail, file=sys.stderr)
+    return rows
+
+
+def table(rows: Sequence[dict[str, object]], latency_ms: float) -> str:
+    lines = [
+        f"rollup benchmark: `okrflow rollup` as a subprocess against the emulator on 127.0.0.1, "
+        f"+{latency_ms:g} ms per request",
+        "",
+        f"machine: {os.cpu_count()} CPUs, Python {platform.python_version()} "
+        f"({platform.python_implementation()}), {platform.system()} {platform.machine()}",
+        "",
+        "| issues | run | exit | GET | POST | PUT | budget | wall s | peak MB |",
+        "| ---: | --- | ---: | ---: | ---: | ---: | --- | ---: | ---: |",
+    ]
+    for row in rows:
+        pages, krs, size = int(str(row["pages"])), int(str(row["krs"])), int(str(row["size"]))
+        if row["run"] == "warm":
+            budget = f"GET ≤ {pages + 2}, writes 0"
+        else:
+            budget = f"all ≤ {pages + krs + size + 5}"
+        lines.append(
+            f"| {size:,} | {row['run']} | {row['exit']} | {row['GET']} | {row['POST']} "
+            f"| {row['PUT']} | {budget} | {float(str(row['wall'])):.2f} "
+            f"| {int(str(row['peak'])) / 2**20:.0f} |"
+        )
+    return "\n".join(lines)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="1000,5000,10000", help="issue counts, comma-separated")
+    parser.add_argument("--latency-ms", type=float, default=20.0, help="added per request")
+    parser.add_argument("--timeout", type=float, default=900.0, help="seconds per rollup")
+    args = parser.parse_args(argv)
+    sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+    if any(size < 5 or size % 5 for size in sizes):
+        parser.error("sizes must be multiples of 5 (objectives with 4 key results each)")
+    rows: list[dict[str, object]] = []
+    for size in sizes:
+        rows.extend(measure(size, args.latency_ms, args.timeout))
+    print(table(rows, args.latency_ms))
+    print(
+        f"\nbenchmark process peak: "
+        f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB (emulator included)"
+    )
+    return 0 if all(row["exit"] == 0 for row in rows) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
