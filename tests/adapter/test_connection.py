@@ -76,3 +76,24 @@ def test_tokens_in_urls_and_headers_are_masked(text):
 def test_registered_secret_is_masked_anywhere():
     register_secret("glpat-registered-xyz")
     assert redact("error: glpat-registered-xyz was refused") == f"error: {MASK} was refused"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://oauth2:glpat-in-url-123@gitlab.example",
+        "https://gitlab.example/?private_token=glpat-in-url-123",
+        "https://gitlab.example?PRIVATE_TOKEN=glpat-in-url-123&x=1",
+    ],
+)
+def test_a_url_holding_credentials_is_refused_without_echoing_them(url):
+    with pytest.raises(UsageError, match="must not contain a user name or token") as caught:
+        resolve_connection(url=url, environ={})
+    assert "glpat-in-url-123" not in str(caught.value)
+
+
+@pytest.mark.parametrize("url", ["banana", "ftp://gitlab.example", "https://", "http://h:port/"])
+def test_a_url_that_is_not_http_is_a_usage_error_naming_where_it_came_from(url):
+    with pytest.raises(UsageError, match="GitLab URL") as caught:
+        resolve_connection(environ={"CI_SERVER_URL": url})
+    assert "CI_SERVER_URL" in str(caught.value)

@@ -156,8 +156,10 @@ class GitLab:
             raise self._mapped(exc, what) from None
         except (requests.ConnectionError, requests.Timeout) as exc:
             raise GitLabError(
-                f"could not reach GitLab at {self.settings.url or 'the configured URL'} "
-                f"while trying to {what}, after retries ({type(exc).__name__})"
+                redact(
+                    f"could not reach GitLab at {self.settings.url or 'the configured URL'} "
+                    f"while trying to {what}, after retries ({type(exc).__name__})"
+                )
             ) from None
 
     def _mapped(self, exc: gitlab.exceptions.GitlabError, what: str) -> GitLabError:

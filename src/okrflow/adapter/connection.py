@@ -16,10 +16,11 @@ This module does not import python-gitlab.
 from __future__ import annotations
 
 import dataclasses
+import urllib.parse
 from collections.abc import Mapping
 
 from okrflow.errors import UsageError
-from okrflow.redaction import register_secret
+from okrflow.redaction import redact, register_secret
 
 
 @dataclasses.dataclass(frozen=True)
@@ -79,6 +80,14 @@ def resolve_connection(
             "no GitLab URL: pass --gitlab-url, set GITLAB_URL, or set gitlab.url in the config "
             "(try 'okrflow sandbox' for a local GitLab emulator)"
         )
+    _check_url(
+        resolved_url,
+        "--gitlab-url / GITLAB_URL"
+        if url or environ.get("GITLAB_URL")
+        else "gitlab.url in the config"
+        if config_url
+        else "CI_SERVER_URL",
+    )
     token = environ.get(token_env)
     kind = "private"
     if not token and environ.get("CI_JOB_TOKEN"):
@@ -92,6 +101,34 @@ def resolve_connection(
         token_kind=kind,
         **common,  # type: ignore[arg-type]
     )
+
+
+_SECRET_PARAMS = ("private_token", "job_token", "access_token", "token")
+
+
+def _check_url(url: str, source: str) -> None:
+    """A GitLab URL is http(s)://host[/path]; credentials in it are refused without
+    echoing it (the token belongs in GITLAB_TOKEN)."""
+    try:
+        parts = urllib.parse.urlsplit(url.strip())
+        params = {name.lower() for name, _ in urllib.parse.parse_qsl(parts.query, True)}
+        has_credentials = bool(parts.username or parts.password or params & set(_SECRET_PARAMS))
+        host, _ = parts.hostname, parts.port
+    except ValueError:  # e.g. a port that is not a number
+        raise UsageError(
+            f"the GitLab URL ({source}) is not a valid URL: write it like "
+            "https://gitlab.example.com"
+        ) from None
+    if has_credentials:
+        raise UsageError(
+            f"the GitLab URL ({source}) must not contain a user name or token: give the plain URL "
+            "(https://gitlab.example.com) and put the token in GITLAB_TOKEN"
+        )
+    if parts.scheme not in ("http", "https") or not host:
+        raise UsageError(
+            f"the GitLab URL {redact(url)!r} ({source}) is not an http(s) URL: write it like "
+            "https://gitlab.example.com"
+        )
 
 
 def require_project(settings: ConnectionSettings) -> str:
