@@ -5,6 +5,8 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
+
 from okrflow import __version__
 from okrflow.cli.main import COMMANDS
 
@@ -50,3 +52,22 @@ def test_every_command_has_help():
         result = run("from okrflow.cli.main import main", f"main([{name!r}, '--help'])")
         assert result.returncode == 0, (name, result.stderr)
         assert "Usage: okrflow" in result.stdout, name
+
+
+def test_an_error_message_is_printed_with_every_token_masked(monkeypatch, capsys):
+    from okrflow.cli import main as main_module
+    from okrflow.errors import GitLabError
+    from okrflow.redaction import register_secret
+
+    register_secret("glpat-boundary-secret")
+
+    def fail(**kwargs):
+        raise GitLabError("refused glpat-boundary-secret at https://u:glpat-other@h/x")
+
+    monkeypatch.setattr(main_module.cli, "main", fail)
+    with pytest.raises(SystemExit) as caught:
+        main_module.main([])
+    assert caught.value.code == 1
+    err = capsys.readouterr().err
+    assert "glpat-boundary-secret" not in err and "glpat-other" not in err
+    assert err.startswith("okrflow: refused [MASKED] at https://u:[MASKED]@h/x")

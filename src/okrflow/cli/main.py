@@ -19,6 +19,7 @@ import click
 
 from okrflow import __version__
 from okrflow.errors import OkrflowError
+from okrflow.redaction import redact
 
 # command name -> (module under okrflow.cli, attribute, one-line help)
 COMMANDS: dict[str, tuple[str, str, str]] = {
@@ -78,7 +79,7 @@ def cli() -> None:
 def _log_crash() -> str:
     fd, path = tempfile.mkstemp(prefix="okrflow-crash-", suffix=".log")
     with os.fdopen(fd, "w") as fh:
-        fh.write(traceback.format_exc())
+        fh.write(redact(traceback.format_exc()))
     return path
 
 
@@ -86,7 +87,7 @@ def main(argv: list[str] | None = None) -> Any:
     try:
         return cli.main(args=argv, prog_name="okrflow", standalone_mode=False)
     except OkrflowError as exc:
-        click.echo(f"okrflow: {exc.message}", err=True)
+        click.echo(f"okrflow: {redact(exc.message)}", err=True)
         sys.exit(exc.exit_code)
     except click.exceptions.Abort:
         click.echo("okrflow: interrupted", err=True)
