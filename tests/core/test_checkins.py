@@ -91,6 +91,12 @@ def test_parse_checkin_comment_rejects_a_malformed_checkin_with_its_reason(
     assert isinstance(caught.value, UsageError)
 
 
+def test_a_value_in_another_unit_than_the_key_results_says_so() -> None:
+    with pytest.raises(CheckinError) as caught:
+        parse_checkin_comment("Check-in: 5h", unit="%")
+    assert caught.value.reason == "value '5h' is in h, but the key result is measured in %"
+
+
 @pytest.mark.parametrize(
     "body",
     [

@@ -150,10 +150,11 @@ def parse_checkin_comment(body: str, *, unit: str = "") -> ParsedCheckin | None:
         raise CheckinError("missing value: write 'Check-in: <value>', e.g. 'Check-in: 30'")
     try:
         value = parse_value(_currency_first(value_text), unit)
-    except ValueError:
-        raise CheckinError(
-            f"value {value_text!r} is not a number: write it like 1,200 or 35% or $2M"
-        ) from None
+    except ValueError as exc:
+        reason = str(exc)
+        if reason.startswith("not a number"):
+            reason = f"{value_text!r} is not a number: write it like 1,200 or 35% or $2M"
+        raise CheckinError(f"value {reason}") from None
     return ParsedCheckin(value=value, confidence=confidence, note="\n".join(note_lines).strip())
 
 
