@@ -339,6 +339,11 @@ def test_an_issue_that_is_no_okr_or_in_another_project_is_refused(emu: Emulator)
         move(ws, "other/project#1", to="review")
 
 
+def test_a_reference_to_no_issue_is_a_usage_error(emu: Emulator) -> None:
+    with pytest.raises(UsageError, match=r"^#999: there is no issue #999 in acme/okrs$"):
+        move(workspace(emu), "#999", to="review")
+
+
 def test_dry_run_only_reads_and_says_what_would_move(emu: Emulator) -> None:
     obj, krs = objective_with_krs(emu, state="active", values=[40, 40, 40])
     ws = workspace(emu, dry_run=True)
