@@ -30,7 +30,7 @@ from okrflow.config import Config
 from okrflow.core.description import split, with_meta
 from okrflow.core.labels import DEFAULT_LABEL_NAMES as NAMES
 from okrflow.core.meta import Meta
-from okrflow.core.model import Metric, MetricKind, MetricSource, SourceKind
+from okrflow.core.model import Metric, MetricKind, MetricSource, Problem, SourceKind
 from okrflow.sandbox import SANDBOX_ALICE_TOKEN, SANDBOX_TOKEN, SANDBOX_URL, Emulator
 
 DAY = dt.timedelta(days=1)
@@ -436,3 +436,17 @@ def test_metadata_copied_from_another_issue_is_not_taken_over(okrs: Emulator) ->
     meta = meta_of(okrs, 5)
     assert meta.iid == 5 and meta.key != copied["key"]
     assert meta.checkin is not None and meta.checkin.value == 3
+
+
+def test_comments_that_cannot_be_read_are_a_problem_and_are_read_next_time(okrs: Emulator) -> None:
+    okrs.faults.error(404, method="GET", path=r"/issues/5/notes")
+    first = rollup(workspace(okrs), quarter=QUARTER)
+    assert Problem("#5", "check-ins not read") in [
+        Problem(p.where, p.message.split(":")[0]) for p in first.problems
+    ]
+    assert first.new_checkins == 3 and 5 in first.changed  # its section, without the check-in
+    assert meta_of(okrs, 5).notes_count is None  # so the next rollup tries again
+    okrs.clear_faults()
+    second = rollup(workspace(okrs), quarter=QUARTER)
+    assert second.new_checkins == 1 and second.problems == []
+    assert section_of(okrs, 1).startswith("**Progress** `███░░░░░░░` 37%")
