@@ -20,6 +20,7 @@ from okrflow.core.labels import LabelNames
 from okrflow.core.meta import Meta
 from okrflow.core.model import KeyResult, Objective, Problem
 from okrflow.core.statements import StatementError, parse_statement
+from okrflow.errors import OkrflowError
 
 
 @dataclasses.dataclass
@@ -170,6 +171,10 @@ def new_description(current: str, *, meta: Meta | None = None, section: str | No
     return text
 
 
+#: GitLab's limit on an issue description, in characters
+DESCRIPTION_MAX = 1_048_576
+
+
 def save_issue(
     gl: GitLab,
     item: LoadedIssue,
@@ -182,13 +187,22 @@ def save_issue(
     state_event: str | None = None,
     assignee: str | None = None,
 ) -> bool:
-    """Write what changed on one issue in a single PUT; nothing when nothing changed."""
+    """Write what changed on one issue in a single PUT; nothing when nothing changed.
+
+    Raises :class:`OkrflowError` (nothing written) when okrflow's parts would take the
+    description over GitLab's limit, instead of a write GitLab refuses.
+    """
     record = item.record
     fields: dict[str, Any] = {}
     if title is not None and title != record.title:
         fields["title"] = title
     text = new_description(record.description, meta=meta, section=section)
     if text != record.description:
+        if len(text) > DESCRIPTION_MAX:
+            raise OkrflowError(
+                f"the description of #{record.iid} would be {len(text):,} characters, over "
+                f"GitLab's limit of {DESCRIPTION_MAX:,}: shorten the text in the issue"
+            )
         fields["description"] = text
     to_add, to_remove = label_changes(record.labels, add=add_labels, remove=remove_labels)
     if to_add:

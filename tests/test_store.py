@@ -1,0 +1,38 @@
+"""okrflow.store: writing an issue back (one PUT with only what changed)."""
+
+from __future__ import annotations
+
+import pytest
+
+from okrflow.adapter.client import GitLab
+from okrflow.adapter.connection import ConnectionSettings
+from okrflow.core.description import split, with_meta
+from okrflow.core.labels import DEFAULT_LABEL_NAMES
+from okrflow.core.meta import Meta
+from okrflow.errors import OkrflowError
+from okrflow.sandbox import SANDBOX_PROJECT, Emulator
+from okrflow.store import DESCRIPTION_MAX, read_record, save_issue
+
+
+def test_a_write_that_would_take_the_description_over_gitlabs_limit_is_refused_unsent(
+    emulator: Emulator,
+) -> None:
+    text = "x" * (DESCRIPTION_MAX - 300) + "\n"
+    meta = Meta(type="objective", key="big", iid=1)
+    emulator.add_issue(SANDBOX_PROJECT, "Big", description=with_meta(text, meta.to_dict()))
+    gl = GitLab(
+        ConnectionSettings(
+            url=emulator.base_url, token=emulator.default_token, project=SANDBOX_PROJECT
+        )
+    )
+    item = read_record(gl.get_issue(1), DEFAULT_LABEL_NAMES)
+    emulator.reset_log()
+    with pytest.raises(
+        OkrflowError,
+        match=r"^the description of #1 would be 1,04\d,\d{3} characters, over GitLab's "
+        r"limit of 1,048,576: shorten the text in the issue",
+    ):
+        save_issue(gl, item, section="| progress |\n" * 40)
+    assert set(emulator.counts()) == set()
+    assert save_issue(gl, item, section="| progress |")
+    assert split(emulator.issue(SANDBOX_PROJECT, 1).description).section == "| progress |"
