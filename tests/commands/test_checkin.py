@@ -102,6 +102,11 @@ def test_bad_values_exit_2_with_the_reason_and_write_nothing(
     assert writes(okrs) == 0
 
 
+def test_a_reference_to_no_issue_is_bad_input(okrs: Emulator) -> None:
+    with pytest.raises(UsageError, match="#999: there is no issue #999 in acme/okrs"):
+        checkin(workspace(okrs), "#999", value="3")
+
+
 def test_objectives_and_other_projects_are_refused(okrs: Emulator) -> None:
     with pytest.raises(UsageError, match="#1 is an objective, not a key result"):
         checkin(workspace(okrs), "#1", value="3")

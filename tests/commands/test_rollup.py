@@ -450,3 +450,14 @@ def test_comments_that_cannot_be_read_are_a_problem_and_are_read_next_time(okrs:
     second = rollup(workspace(okrs), quarter=QUARTER)
     assert second.new_checkins == 1 and second.problems == []
     assert section_of(okrs, 1).startswith("**Progress** `███░░░░░░░` 37%")
+
+
+def test_every_problem_is_named_in_the_log_also_those_of_the_issues_read(okrs: Emulator) -> None:
+    issue = okrs.issue(PROJECT, 5)
+    issue.description = (issue.description or "").replace('"type": "kr"', '"type": "kr",,')
+    ws = workspace(okrs)
+    result = rollup(ws, quarter=QUARTER)
+    assert result.problems
+    warned = [line for line in ws.out.lines if line.startswith("warning: ")]
+    assert warned == [f"warning: {p.where}: {p.message}" for p in result.problems]
+    assert any(line.startswith("warning: #5: ") for line in warned)

@@ -22,7 +22,7 @@ from okrflow.core.description import escape_blocks
 from okrflow.core.meta import Meta, RecordedCheckIn
 from okrflow.core.model import KeyResult, SourceKind
 from okrflow.core.values import format_value, parse_value
-from okrflow.errors import UsageError
+from okrflow.errors import GitLabError, UsageError
 from okrflow.refs import local_iid
 from okrflow.store import read_record, save_issue
 from okrflow.workspace import Workspace
@@ -130,7 +130,12 @@ def checkin(
     gl = ws.gl
     iid = local_iid(ref, gl.project_path, base_url=gl.url)
     gl.ensure_can_write()
-    record = gl.get_issue(iid)
+    try:
+        record = gl.get_issue(iid)
+    except GitLabError as exc:
+        if exc.status != 404 or "project not found" in exc.message.lower():
+            raise
+        raise UsageError(f"{ref}: there is no issue #{iid} in {gl.project_path}") from None
     item = read_record(record, ws.labels)
     kr = item.okr
     if not isinstance(kr, KeyResult):

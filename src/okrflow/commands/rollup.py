@@ -434,7 +434,7 @@ def rollup(ws: Workspace, *, quarter: str | None = None) -> RollupResult:
         document=document,
         dry_run=ws.dry_run,
     )
-    for problem in problems:
+    for problem in result.problems:
         ws.out.warn(f"{problem.where}: {problem.message}")
     ws.out.info(result.summary())
     return result
