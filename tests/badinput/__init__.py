@@ -1,0 +1,1 @@
+"""The bad-input corpus: malformed, hostile and hand-edited input through the installed okrflow."""

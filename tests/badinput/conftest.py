@@ -1,0 +1,89 @@
+"""Fixtures of the bad-input corpus.
+
+``okrflow_cli`` is the e2e fixture (the installed okrflow against the served emulator);
+``offline_cli`` runs it with no emulator at all: ``GITLAB_URL`` is a closed port and
+``GITLAB_TOKEN`` a fake token, so a case that should fail before GitLab fails fast, and
+one that wrongly connects fails loudly. ``transcript`` keeps every output of every case
+for the final token scan.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import socket
+import subprocess
+from collections.abc import Mapping
+from pathlib import Path
+
+import pytest
+
+from e2e.conftest import OKRFLOW, OkrflowCli, okrflow_cli
+
+from .case import FAKE_TOKEN
+
+__all__ = ["okrflow_cli"]
+
+
+def closed_port() -> int:
+    """A loopback port nobody listens on (bound, then released)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+    return port
+
+
+@dataclasses.dataclass
+class OfflineCli:
+    cwd: Path
+    url: str
+    timeout: float = 60.0
+
+    @property
+    def env(self) -> dict[str, str]:
+        env = {
+            k: v for k, v in os.environ.items() if not k.startswith(("GITLAB_", "OKRFLOW_", "CI_"))
+        }
+        env.update(
+            GITLAB_URL=self.url, GITLAB_TOKEN=FAKE_TOKEN, OKRFLOW_PROJECT="acme/okrs", NO_COLOR="1"
+        )
+        return env
+
+    def __call__(
+        self,
+        *args: str,
+        extra_env: Mapping[str, str | None] | None = None,
+        input: str | None = None,
+    ) -> subprocess.CompletedProcess[str]:
+        env = self.env
+        for key, value in (extra_env or {}).items():
+            if value is None:
+                env.pop(key, None)
+            else:
+                env[key] = value
+        return subprocess.run(
+            [str(OKRFLOW), *args],
+            cwd=self.cwd,
+            env=env,
+            input=input,
+            capture_output=True,
+            text=True,
+            timeout=self.timeout,
+            check=False,
+        )
+
+
+@pytest.fixture
+def offline_cli(tmp_path: Path) -> OfflineCli:
+    if not OKRFLOW.exists():
+        pytest.fail(f"the okrflow console script is not installed next to {OKRFLOW.parent}")
+    return OfflineCli(cwd=tmp_path, url=f"http://127.0.0.1:{closed_port()}")
+
+
+@pytest.fixture(scope="session")
+def transcript() -> list[str]:
+    """Every stdout, stderr and file a case produced, in run order."""
+    return []
+
+
+__all__ += ["OkrflowCli", "offline_cli", "transcript"]
