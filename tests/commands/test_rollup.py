@@ -461,3 +461,14 @@ def test_every_problem_is_named_in_the_log_also_those_of_the_issues_read(okrs: E
     warned = [line for line in ws.out.lines if line.startswith("warning: ")]
     assert warned == [f"warning: {p.where}: {p.message}" for p in result.problems]
     assert any(line.startswith("warning: #5: ") for line in warned)
+
+
+def test_a_broken_metadata_block_is_replaced_keeping_the_key_it_still_shows(okrs: Emulator) -> None:
+    issue = okrs.issue(PROJECT, 5)
+    issue.description = (issue.description or "").replace('"type": "kr"', '"type": "kr",,')
+    rollup(workspace(okrs), quarter=QUARTER)
+    meta = meta_of(okrs, 5)
+    assert (meta.key, meta.type, meta.iid, meta.objective) == ("kr-5", "kr", 5, "company")
+    assert meta.checkin is not None and meta.checkin.value == 3
+    okrs.reset_log()
+    assert rollup(workspace(okrs), quarter=QUARTER).changed == []

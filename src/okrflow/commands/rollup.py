@@ -38,6 +38,7 @@ from okrflow.analysis import evaluate_snapshot, report_document
 from okrflow.commands.checkin import MARKER_PREFIX, record_checkin
 from okrflow.core.checkins import CheckinError, checkin_from_comment
 from okrflow.core.evaluation import Evaluation
+from okrflow.core.issue_text import iid_of_key
 from okrflow.core.meta import Meta, RecordedCheckIn
 from okrflow.core.model import CheckIn, KeyResult, Objective, Problem, SourceKind
 from okrflow.errors import OkrflowError
@@ -112,11 +113,18 @@ def _count(number: int, noun: str) -> str:
 
 
 def _own_meta(item: LoadedIssue) -> Meta:
-    """The issue's metadata, or a fresh one when the block was copied from another issue."""
+    """The issue's metadata to build on: a fresh block when it was copied from another
+    issue; what could be read of a broken one (its key, type and objective) kept."""
     meta = item.meta
     if meta.iid not in (None, item.iid):
-        return Meta(type="objective" if item.is_objective else "kr", key=item.key, iid=item.iid)
-    return meta
+        meta = Meta()
+    okr = item.okr
+    return meta.replace(
+        type=meta.type or ("objective" if item.is_objective else "kr"),
+        key=meta.key or (None if iid_of_key(okr.key) == item.iid else okr.key),
+        iid=item.iid,
+        objective=meta.objective or (okr.objective if isinstance(okr, KeyResult) else None),
+    )
 
 
 def needs_comments(item: LoadedIssue) -> bool:
