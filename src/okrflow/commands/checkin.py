@@ -13,18 +13,18 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import math
-import re
 import uuid
 from typing import Any
 
 from okrflow.core.checkins import format_checkin_comment
 from okrflow.core.description import escape_blocks
+from okrflow.core.issue_text import iid_of_key
 from okrflow.core.meta import Meta, RecordedCheckIn
 from okrflow.core.model import KeyResult, SourceKind
 from okrflow.core.values import format_value, parse_value
 from okrflow.errors import GitLabError, UsageError
 from okrflow.refs import local_iid
-from okrflow.store import read_record, save_issue
+from okrflow.store import LoadedIssue, read_record, save_issue
 from okrflow.workspace import Workspace
 
 __all__ = [
@@ -32,14 +32,13 @@ __all__ = [
     "MARKER_PREFIX",
     "CheckinResult",
     "checkin",
+    "own_meta",
     "parse_confidence",
     "record_checkin",
-    "strip_marker",
 ]
 
 MARKER_PREFIX = "<!-- okrflow:checkin "
 HISTORY_LENGTH = 16  # check-ins kept in the metadata for the trend (a quarter of weeklies)
-_MARKER = re.compile(r"\s*<!-- okrflow:checkin [0-9a-f]+ -->\s*")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -89,11 +88,6 @@ def parse_confidence(text: str) -> float:
     return value
 
 
-def strip_marker(text: str) -> str:
-    """A check-in note without okrflow's invisible marker."""
-    return _MARKER.sub("\n", text).strip()
-
-
 def _moment(at: dt.datetime) -> dt.datetime:
     return at if at.tzinfo else at.replace(tzinfo=dt.timezone.utc)
 
@@ -115,6 +109,21 @@ def record_checkin(meta: Meta, *found: RecordedCheckIn) -> Meta:
         if latest is None or _moment(recorded.at) >= _moment(latest.at):
             latest = recorded
     return meta.replace(checkin=latest, checkins=tuple(history[-HISTORY_LENGTH:]))
+
+
+def own_meta(item: LoadedIssue) -> Meta:
+    """The issue's metadata to build on: a fresh block when it was copied from another
+    issue; what could be read of a broken one (its key, type and objective) kept."""
+    meta = item.meta
+    if meta.iid not in (None, item.iid):
+        meta = Meta()
+    okr = item.okr
+    return meta.replace(
+        type=meta.type or ("objective" if item.is_objective else "kr"),
+        key=meta.key or (None if iid_of_key(okr.key) == item.iid else okr.key),
+        iid=item.iid,
+        objective=meta.objective or (okr.objective if isinstance(okr, KeyResult) else None),
+    )
 
 
 def checkin(
@@ -169,9 +178,8 @@ def checkin(
         author=author,
         source="manual",
     )
-    # Metadata copied from another issue is not this one's: start afresh (as reading did).
-    base = item.meta if item.meta.iid in (None, iid) else Meta(type="kr", key=kr.key)
-    meta = record_checkin(base, recorded).replace(iid=iid)
+    base = own_meta(item)
+    meta = record_checkin(base, recorded)
     # When okrflow had read every comment before this one, it has read this one too;
     # otherwise the counts stay apart and the next rollup reads the comments it missed.
     if created is not None and (base.notes_count or 0) == record.user_notes_count:

@@ -35,10 +35,9 @@ from typing import Any, TypeVar
 from okrflow.adapter.client import GitLab
 from okrflow.adapter.records import NoteRecord
 from okrflow.analysis import evaluate_snapshot, report_document
-from okrflow.commands.checkin import MARKER_PREFIX, record_checkin
+from okrflow.commands.checkin import MARKER_PREFIX, own_meta, record_checkin
 from okrflow.core.checkins import CheckinError, checkin_from_comment
 from okrflow.core.evaluation import Evaluation
-from okrflow.core.issue_text import iid_of_key
 from okrflow.core.meta import Meta, RecordedCheckIn
 from okrflow.core.model import CheckIn, KeyResult, Objective, Problem, SourceKind
 from okrflow.errors import OkrflowError
@@ -112,24 +111,9 @@ def _count(number: int, noun: str) -> str:
 # -- check-ins from comments and metric sources (pure) ---------------------------------------
 
 
-def _own_meta(item: LoadedIssue) -> Meta:
-    """The issue's metadata to build on: a fresh block when it was copied from another
-    issue; what could be read of a broken one (its key, type and objective) kept."""
-    meta = item.meta
-    if meta.iid not in (None, item.iid):
-        meta = Meta()
-    okr = item.okr
-    return meta.replace(
-        type=meta.type or ("objective" if item.is_objective else "kr"),
-        key=meta.key or (None if iid_of_key(okr.key) == item.iid else okr.key),
-        iid=item.iid,
-        objective=meta.objective or (okr.objective if isinstance(okr, KeyResult) else None),
-    )
-
-
 def needs_comments(item: LoadedIssue) -> bool:
     """Whether comments were added or removed since okrflow last read them."""
-    return item.record.user_notes_count != (_own_meta(item).notes_count or 0)
+    return item.record.user_notes_count != (own_meta(item).notes_count or 0)
 
 
 def checkins_of(meta: Meta) -> list[CheckIn]:
@@ -151,7 +135,7 @@ def apply_comments(
     malformed ones are problems naming issue and comment."""
     kr = item.okr
     assert isinstance(kr, KeyResult)
-    meta = _own_meta(item)
+    meta = own_meta(item)
     unit = kr.metric.unit if kr.metric else ""
     problems: list[Problem] = []
     found: list[RecordedCheckIn] = []
@@ -191,7 +175,7 @@ def apply_measurement(
 ) -> tuple[Meta, bool, list[Problem]]:
     """(new metadata, whether it holds a new check-in, problems) for a measured value.
     A value equal to the one recorded from the same source is not new: it keeps its time."""
-    meta = _own_meta(item)
+    meta = own_meta(item)
     problems = [Problem(f"#{item.iid}", measured.problem)] if measured.problem else []
     if measured.value is None:
         return meta, False, problems
@@ -271,7 +255,7 @@ def _refresh(
         kr = item.okr
         assert isinstance(kr, KeyResult)
         if kr.source.kind is SourceKind.MANUAL:
-            return gl.list_notes_after(item.iid, _own_meta(item).last_comment_id)
+            return gl.list_notes_after(item.iid, own_meta(item).last_comment_id)
         return measure(
             kr.source,
             kr,
