@@ -399,3 +399,16 @@ def test_escaped_values_have_no_structure_and_read_back_unchanged(value: str) ->
 def test_mentions_are_neutralised_and_restored() -> None:
     assert neutralize_mentions("@all and &#64;here") == "@\u2060all and @\u2060here"
     assert restore_mentions(neutralize_mentions("ask @bob")) == "ask @bob"
+
+
+@pytest.mark.parametrize("number", ["NaN", "Infinity", "-Infinity", "1e999"])
+def test_a_metadata_block_holding_a_number_json_cannot_write_is_broken_and_rewritten(
+    number: str,
+) -> None:
+    text = f'Mine.\n\n<!-- okrflow:meta\n{{"type": "kr", "weight": {number}}}\n-->\n'
+    parsed = split(text)
+    assert parsed.meta is None
+    assert parsed.meta_problem is not None and "its JSON is not valid" in parsed.meta_problem
+    rewritten = with_meta(text, {"type": "kr"})
+    assert split(rewritten).meta == {"type": "kr"}
+    assert rewritten.startswith("Mine.\n\n<!-- okrflow:meta")

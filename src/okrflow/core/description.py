@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import math
 import re
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -71,7 +72,22 @@ _META_RE = re.compile(r"<!--[ \t]*okrflow:meta\b")
 _START_RE = re.compile(r"<!--[ \t]*okrflow:progress:start[ \t]*-->")
 _END_RE = re.compile(r"<!--[ \t]*okrflow:progress:end[ \t]*-->")
 _BLANK_LINE_AT_END = re.compile(r"(?:\A|\n)[ \t]*\r?\n\Z")
-_DECODER = json.JSONDecoder()
+
+
+def _no_constant(name: str) -> Any:
+    """NaN and Infinity are not JSON (Python reads them): a hand-edited block holding one
+    is broken, not a number okrflow could never write back."""
+    raise ValueError(f"{name} is not a JSON number")
+
+
+def _finite(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError(f"{text[:24]} is too large a number")
+    return value
+
+
+_DECODER = json.JSONDecoder(parse_constant=_no_constant, parse_float=_finite)
 
 WORD_JOINER = "\u2060"
 # "@" itself, and the HTML references GitLab turns back into "@" before it looks for
@@ -187,7 +203,7 @@ def _inside(pos: int, spans: list[_Span]) -> bool:
 
 def _decode_object(body: str) -> tuple[dict[str, Any] | None, str | None]:
     try:
-        value = json.loads(body)
+        value = _DECODER.decode(body.strip())
     except ValueError as exc:
         return None, f"its JSON is not valid ({exc})"
     if not isinstance(value, dict):
