@@ -37,6 +37,11 @@ def duplicated(text: str) -> str:
     return f"{text}\n\n{PERSON}\n{block.group(0)}\n"
 
 
+def nan_weight(text: str) -> str:
+    """A number JSON has no word for (Python's json reads it; okrflow cannot write it)."""
+    return _META_JSON.sub(lambda m: m.group(0)[:-1] + ', "weight": NaN}', text, count=1) + PERSON
+
+
 def no_sections(text: str) -> str:
     block = _BLOCK.search(text)
     assert block is not None
@@ -73,6 +78,13 @@ def person_text_kept(ran: Ran) -> None:
             assert PERSON in ran.description(iid)
 
 
+def _kept_and_block_rewritten(ran: Ran) -> None:
+    """The person's text is kept and the broken block was replaced by a readable one."""
+    person_text_kept(ran)
+    parsed = split(ran.description(2))
+    assert parsed.meta is not None and parsed.meta_problem is None, parsed.meta_problem
+
+
 def rolled_up_and_kept(ran: Ran) -> None:
     person_text_kept(ran)
     assert ran.emu is not None
@@ -85,6 +97,7 @@ EDITS: dict[str, tuple[int, Callable[[str], str], str]] = {
     "meta-without-end": (2, no_end, r"#2.*metadata block has no end marker '-->'"),
     "duplicated-meta": (1, duplicated, r"#1 problem: the okrflow metadata block appears 2 times"),
     "missing-sections": (1, no_sections, r"#1.*(template-sections|purpose)"),
+    "meta-nan-weight": (2, nan_weight, r"#2.*its JSON is not valid \(NaN is not a JSON number\)"),
 }
 
 
@@ -169,6 +182,16 @@ CASES = [
         expect=r"#1: the okrflow metadata block: its JSON is not valid",
         setup=hand_edited(1, broken_json),
         env=ENV,
+    ),
+    Case(
+        id="issue-meta-nan-weight-move-closed",
+        argv=("move", "1", "--to", "closed"),
+        exit=0,
+        expect=r"^move to Closed: 4 moved",
+        stream="stdout",
+        setup=hand_edited(2, nan_weight),
+        env=ENV,
+        check=_kept_and_block_rewritten,
     ),
     apply_case("duplicated-meta"),
     apply_case("meta-without-end"),
