@@ -9,7 +9,7 @@ import pytest
 
 from okrflow.adapter.connection import ConnectionSettings
 from okrflow.commands.init import init
-from okrflow.commands.new import NewResult, new_kr, new_objective, parse_ref, slugify
+from okrflow.commands.new import NewResult, new_kr, new_objective, slugify
 from okrflow.config import Config
 from okrflow.core.description import split
 from okrflow.core.model import Direction, Kind, MetricKind
@@ -338,6 +338,9 @@ def test_a_team_that_is_not_configured_is_a_usage_error(emulator: Emulator) -> N
         ({"key": "iid-3"}, "reserved"),
         ({"key": "has space"}, "a key is letters"),
         ({"weight": 0.0}, "more than 0"),
+        ({"weight": float("inf")}, "at most 1000, not inf"),
+        ({"weight": float("nan")}, "more than 0 and at most 1000, not nan"),
+        ({"team": "CSM,Sales"}, "a GitLab label has no comma"),
         ({"title": "   "}, "--title is empty"),
         ({"purpose": ""}, "--purpose is empty"),
     ],
@@ -374,34 +377,6 @@ def test_dry_run_makes_only_get_requests_and_says_what_it_would_create(emu: Emul
 
 
 # -- references and keys -----------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    "ref",
-    [
-        "12",
-        "#12",
-        " #12 ",
-        "acme/okrs#12",
-        "ACME/okrs#12",
-        "https://gitlab.example/acme/okrs/-/issues/12",
-        "https://gitlab.example/acme/okrs/-/issues/12#note_3",
-        "https://gitlab.example/acme/okrs/-/work_items/12",
-    ],
-)
-def test_parse_ref_reads_every_documented_form(ref: str) -> None:
-    assert parse_ref(ref, "acme/okrs", "https://gitlab.example") == 12
-
-
-def test_parse_ref_understands_gitlab_under_a_path() -> None:
-    url = "https://example.com/gitlab/acme/okrs/-/issues/7"
-    assert parse_ref(url, "acme/okrs", "https://example.com/gitlab") == 7
-
-
-@pytest.mark.parametrize("ref", ["", "#", "12a", "#12 #13", "acme#12x", "http://x/acme/okrs/12"])
-def test_parse_ref_refuses_what_is_not_one_reference(ref: str) -> None:
-    with pytest.raises(UsageError, match="not an issue reference"):
-        parse_ref(ref, "acme/okrs")
 
 
 @pytest.mark.parametrize(

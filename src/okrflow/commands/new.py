@@ -31,7 +31,7 @@ from okrflow.store import LoadedIssue, is_okr, read_record
 from okrflow.templating import issue_labels, render_issue_template
 from okrflow.workspace import Workspace
 
-__all__ = ["NewResult", "new_kr", "new_objective", "parse_ref", "slugify"]
+__all__ = ["NewResult", "new_kr", "new_objective", "slugify"]
 
 OkrType = Literal["objective", "kr"]
 _KEY = re.compile(r"[A-Za-z0-9][A-Za-z0-9._\-]{0,99}")
@@ -81,11 +81,6 @@ class NewResult:
 # -- references and keys -------------------------------------------------------------------
 
 
-def parse_ref(text: str, project: str, base_url: str | None = None) -> int:
-    """The iid of a reference into ``project`` (see :func:`okrflow.refs.local_iid`)."""
-    return local_iid(text, project, base_url=base_url)
-
-
 def slugify(title: str, max_length: int = 48) -> str:
     """A key from a title: ``grow-weekly-active-users-from-10-000-to-15-000``."""
     ascii_text = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
@@ -127,9 +122,14 @@ def _check_title(title: str, what: str) -> str:
     return text
 
 
+MAX_WEIGHT = 1000  # as in the OKR file
+
+
 def _check_weight(weight: float | None) -> float | None:
-    if weight is not None and not weight > 0:
-        raise UsageError(f"--weight must be more than 0, not {weight:g}")
+    if weight is not None and not 0 < weight <= MAX_WEIGHT:
+        raise UsageError(
+            f"--weight must be a number more than 0 and at most {MAX_WEIGHT}, not {weight:g}"
+        )
     return weight
 
 
@@ -145,7 +145,7 @@ def _owner(ws: Workspace, owner: str) -> str:
 
 def _load_objective(ws: Workspace, ref: str, option: str) -> LoadedIssue:
     gl = ws.gl
-    iid = parse_ref(ref, gl.project_path, gl.url)
+    iid = local_iid(ref, gl.project_path, base_url=gl.url)
     try:
         record = gl.get_issue(iid)
     except GitLabError as exc:
@@ -331,6 +331,11 @@ def new_objective(
         team_label = configured
     if not team_label:
         raise UsageError("--team is empty")
+    if "," in team_label or "\n" in team_label or len(team_label) > MAX_TITLE:
+        raise UsageError(
+            f"--team {team_label[:60]!r}: a GitLab label has no comma or line break and at "
+            f"most {MAX_TITLE} characters"
+        )
     weight = _check_weight(weight)
     key = _check_key(key) if key else None
     owner_name = _owner(ws, owner)
