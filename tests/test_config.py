@@ -130,7 +130,7 @@ def test_default_fiscal_year_and_schedule_agree_with_core_calendar() -> None:
 
 def test_managed_labels_are_every_fixed_label_once() -> None:
     names = [label.name for label in Config.default().labels.managed()]
-    assert len(names) == len(set(names)) == 11
+    assert len(names) == len(set(names)) == 12
     assert "okr-health::at risk" in names
 
 

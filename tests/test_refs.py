@@ -84,3 +84,31 @@ def test_local_iid_refuses_another_project_naming_both() -> None:
     with pytest.raises(UsageError) as err:
         local_iid("other/project#4", "acme/okrs")
     assert "other/project" in err.value.message and "acme/okrs" in err.value.message
+
+
+@pytest.mark.parametrize(
+    "ref",
+    [
+        "12",
+        "#12",
+        " #12 ",
+        "acme/okrs#12",
+        "ACME/okrs#12",
+        "https://gitlab.example/acme/okrs/-/issues/12",
+        "https://gitlab.example/acme/okrs/-/issues/12#note_3",
+        "https://gitlab.example/acme/okrs/-/work_items/12",
+    ],
+)
+def test_local_iid_reads_every_documented_form(ref: str) -> None:
+    assert local_iid(ref, "acme/okrs", base_url="https://gitlab.example") == 12
+
+
+def test_local_iid_understands_gitlab_under_a_path() -> None:
+    url = "https://example.com/gitlab/acme/okrs/-/issues/7"
+    assert local_iid(url, "acme/okrs", base_url="https://example.com/gitlab") == 7
+
+
+@pytest.mark.parametrize("ref", ["", "#", "12a", "#12 #13", "acme#12x", "http://x/acme/okrs/12"])
+def test_local_iid_refuses_what_is_not_one_reference(ref: str) -> None:
+    with pytest.raises(UsageError, match="not an issue reference"):
+        local_iid(ref, "acme/okrs")

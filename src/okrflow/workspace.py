@@ -60,6 +60,7 @@ def label_names(config: Config) -> LabelNames:
         key_result=labels.type.key_result.name,
         report=labels.type.report.name,
         retrospective=labels.type.retrospective.name,
+        carry=labels.type.carry.name,
         draft=labels.lifecycle.draft.name,
         review=labels.lifecycle.review.name,
         active=labels.lifecycle.active.name,

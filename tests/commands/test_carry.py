@@ -9,8 +9,9 @@ from click.testing import CliRunner
 from okr_seed import PROJECT, at, sample_objectives, seed, workspace, writes
 
 from okrflow.cli.main import cli
-from okrflow.commands.carry import CARRY_LABEL, carried_key, carry, carry_marked
+from okrflow.commands.carry import carried_key, carry, carry_marked
 from okrflow.core.description import split, with_meta
+from okrflow.core.labels import DEFAULT_LABEL_NAMES
 from okrflow.errors import GitLabError, UsageError
 from okrflow.sandbox import Emulator, FaultRule
 from okrflow.store import load_snapshot
@@ -118,7 +119,7 @@ def test_a_carry_broken_off_is_completed_by_the_next_run(emulator: Emulator) -> 
 def test_only_marked_objectives_are_carried_by_carry_marked(emulator: Emulator) -> None:
     adoption, pipeline = seed(emulator, sample_objectives())
     emulator.issue(PROJECT, adoption.iid).label_ids.append(
-        emulator.add_label(PROJECT, CARRY_LABEL).id
+        emulator.add_label(PROJECT, DEFAULT_LABEL_NAMES.carry).id
     )
     results = carry_marked(ws_at(emulator), quarter="FY24-Q1", to="FY24-Q2")
     assert [r.source_iid for r in results] == [adoption.iid]

@@ -21,9 +21,9 @@ from okr_seed import (
 )
 
 from okrflow.cli.main import cli
-from okrflow.commands.carry import CARRY_LABEL
 from okrflow.commands.schedule import ScheduleResult, due_steps, schedule
 from okrflow.config import Config
+from okrflow.core.labels import DEFAULT_LABEL_NAMES
 from okrflow.core.model import State
 from okrflow.sandbox import Emulator
 from okrflow.workspace import Workspace
@@ -74,7 +74,7 @@ def world(emulator: Emulator) -> dict[str, Any]:
     emulator.add_user("carol")
     q1 = seed(emulator, sample_objectives(), "FY24-Q1")
     adoption = emulator.issue(PROJECT, q1[0].iid)
-    adoption.label_ids.append(emulator.add_label(PROJECT, CARRY_LABEL).id)
+    adoption.label_ids.append(emulator.add_label(PROJECT, DEFAULT_LABEL_NAMES.carry).id)
     q2 = seed(emulator, q2_objectives(), "FY24-Q2")
     return {"emu": emulator, "q1": q1, "q2": q2}
 

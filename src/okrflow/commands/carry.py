@@ -19,8 +19,8 @@ Every step checks first, so running the command again changes nothing, and a run
 broken off anywhere is completed by the next one.
 
 **Marked for carry-over** (what ``okrflow schedule`` carries on day 0): an objective
-labelled :data:`CARRY_LABEL` (``okr::carry``), or whose okrflow metadata has
-``"carry": true``.
+labelled with the carry label (``labels.type.carry``, default ``okr::carry``), or whose
+okrflow metadata has ``"carry": true``.
 """
 
 from __future__ import annotations
@@ -31,19 +31,19 @@ from collections.abc import Sequence
 from okrflow import __version__
 from okrflow.adapter.records import IssueRecord
 from okrflow.analysis import evaluate_snapshot
-from okrflow.commands.new import parse_ref
 from okrflow.core.description import with_meta
 from okrflow.core.evaluation import Evaluation
+from okrflow.core.labels import LabelNames
 from okrflow.core.meta import Meta, ParentRef
 from okrflow.core.model import KeyResult, Objective, Outcome, State
 from okrflow.core.scoring import score_for
 from okrflow.errors import UsageError
+from okrflow.refs import local_iid
 from okrflow.store import LoadedIssue, Snapshot, load_snapshot, read_record, save_issue
 from okrflow.templating import issue_labels, render_issue_template
 from okrflow.workspace import Workspace
 
 __all__ = [
-    "CARRY_LABEL",
     "CarriedItem",
     "CarryResult",
     "carried_key",
@@ -53,7 +53,6 @@ __all__ = [
     "is_marked",
 ]
 
-CARRY_LABEL = "okr::carry"
 CARRY_META_KEY = "carry"
 _DONE_OUTCOMES = (Outcome.ACHIEVED, Outcome.NOT_A_PRIORITY)
 
@@ -121,9 +120,9 @@ def carried_key(key: str, quarter: str) -> str:
     return f"{base}@{quarter}"
 
 
-def is_marked(item: LoadedIssue) -> bool:
+def is_marked(item: LoadedIssue, names: LabelNames) -> bool:
     """Whether an objective is marked for carry-over (label or metadata flag)."""
-    return CARRY_LABEL in item.record.labels or item.meta.extra.get(CARRY_META_KEY) is True
+    return names.carry in item.record.labels or item.meta.extra.get(CARRY_META_KEY) is True
 
 
 # -- helpers ------------------------------------------------------------------------------
@@ -390,7 +389,7 @@ def carry_objective(
 def carry(ws: Workspace, ref: str, *, to: str) -> CarryResult:
     """Carry the objective ``ref`` (``12``, ``#12``, a URL) over to quarter ``to``."""
     to_label = ws.quarter_label(to)
-    iid = parse_ref(ref, ws.gl.project_path, ws.gl.settings.url)
+    iid = local_iid(ref, ws.gl.project_path, base_url=ws.gl.settings.url)
     record = ws.gl.get_issue(iid)
     first = read_record(record, ws.labels)
     quarter = first.okr.quarter
@@ -415,7 +414,7 @@ def carry_marked(ws: Workspace, *, quarter: str, to: str) -> list[CarryResult]:
         snap.item(o)
         for o in snap.objectives
         if o.iid is not None
-        and is_marked(snap.item(o))
+        and is_marked(snap.item(o), ws.labels)
         and (o.state is not State.CLOSED or snap.item(o).meta.outcome is Outcome.CARRIED_OVER)
     ]
     if not marked:

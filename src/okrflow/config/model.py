@@ -160,6 +160,9 @@ class TypeLabels(_Section):
     key_result: Label = _label("okr::key result", "#6699cc", "OKR: a key result")
     report: Label = _label("okr::report", "#5843ad", "OKR report written by okrflow")
     retrospective: Label = _label("okr::retrospective", "#8fbc8f", "OKR retrospective notes")
+    carry: Label = _label(
+        "okr::carry", "#fc9403", "OKR: carry over into the next quarter on its first day"
+    )
 
 
 class LifecycleLabels(_Section):

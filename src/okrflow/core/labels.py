@@ -29,6 +29,7 @@ class LabelNames:
     at_risk: str = "okr-health::at risk"
     report: str = "okr::report"
     retrospective: str = "okr::retrospective"
+    carry: str = "okr::carry"
     teams: tuple[str, ...] = ()  # team labels, e.g. ("CSM", "Support")
     quarter_pattern: str = r"FY\d\d-?Q[1-4]"
 
