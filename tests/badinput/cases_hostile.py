@@ -85,6 +85,39 @@ REFERENCES = [
         "no issue is bad input: UsageError, exit 2, as move and new --objective do",
     ),
     Case(
+        id="new-kr-weight-infinite",
+        argv=(
+            "new",
+            "kr",
+            "--objective",
+            "1",
+            "--title",
+            "Grow users from 1 to 2",
+            "--weight",
+            "inf",
+        ),
+        exit=2,
+        expect=r"^okrflow: --weight must be a number more than 0 and at most 1000, not inf",
+        setup=okrs,
+        env=ENV,
+        check=_no_writes,
+    ),
+    Case(
+        id="new-objective-team-with-a-comma",
+        argv=(
+            *NEW_OBJECTIVE[:5],
+            "CSM,Sales",
+            *NEW_OBJECTIVE[6:],
+            "--title",
+            "T",
+            "--purpose",
+            "P",
+        ),
+        exit=2,
+        expect=r"^okrflow: --team 'CSM,Sales': a GitLab label has no comma",
+        check=_no_writes,
+    ),
+    Case(
         id="title-300-characters",
         argv=(*NEW_OBJECTIVE, "--title", "x" * 300, "--purpose", "P"),
         exit=2,
@@ -449,8 +482,6 @@ TEXT = [
 
 # -- tokens in URLs and errors ----------------------------------------------------------------
 
-FAST_FAIL = "gitlab:\n  retries: 0\n  timeout: 5\n"
-
 TOKENS_IN_ERRORS = [
     Case(
         id="token-in-gitlab-url-flag",
@@ -477,9 +508,8 @@ TOKENS_IN_ERRORS = [
         server=False,
     ),
     Case(
-        id="gitlab-unreachable",
-        files={"okrflow.yml": FAST_FAIL},
-        argv=("status", "--config", "okrflow.yml"),
+        id="gitlab-unreachable",  # offline: the fixture's config has no retries
+        argv=("status",),
         exit=1,
         expect=r"^okrflow: could not reach GitLab at http://127\.0\.0\.1:\d+ while trying to",
         server=False,

@@ -2,9 +2,9 @@
 
 ``okrflow_cli`` is the e2e fixture (the installed okrflow against the served emulator);
 ``offline_cli`` runs it with no emulator at all: ``GITLAB_URL`` is a closed port and
-``GITLAB_TOKEN`` a fake token, so a case that should fail before GitLab fails fast, and
-one that wrongly connects fails loudly. ``transcript`` keeps every output of every case
-for the final token scan.
+``GITLAB_TOKEN`` a fake token and ``OKRFLOW_CONFIG`` a config without retries, so a case
+that should fail before GitLab fails fast, and one that wrongly connects fails at once.
+``transcript`` keeps every output of every case for the final token scan.
 """
 
 from __future__ import annotations
@@ -37,6 +37,7 @@ def closed_port() -> int:
 class OfflineCli:
     cwd: Path
     url: str
+    config: Path
     timeout: float = 60.0
 
     @property
@@ -45,7 +46,11 @@ class OfflineCli:
             k: v for k, v in os.environ.items() if not k.startswith(("GITLAB_", "OKRFLOW_", "CI_"))
         }
         env.update(
-            GITLAB_URL=self.url, GITLAB_TOKEN=FAKE_TOKEN, OKRFLOW_PROJECT="acme/okrs", NO_COLOR="1"
+            GITLAB_URL=self.url,
+            GITLAB_TOKEN=FAKE_TOKEN,
+            OKRFLOW_PROJECT="acme/okrs",
+            OKRFLOW_CONFIG=str(self.config),
+            NO_COLOR="1",
         )
         return env
 
@@ -73,11 +78,17 @@ class OfflineCli:
         )
 
 
+#: offline, a command that should not connect and does fails at once instead of retrying
+OFFLINE_CONFIG = "gitlab:\n  retries: 0\n  timeout: 5\n"
+
+
 @pytest.fixture
 def offline_cli(tmp_path: Path) -> OfflineCli:
     if not OKRFLOW.exists():
         pytest.fail(f"the okrflow console script is not installed next to {OKRFLOW.parent}")
-    return OfflineCli(cwd=tmp_path, url=f"http://127.0.0.1:{closed_port()}")
+    config = tmp_path.parent / f"{tmp_path.name}-offline.yml"
+    config.write_text(OFFLINE_CONFIG, encoding="utf-8")
+    return OfflineCli(cwd=tmp_path, url=f"http://127.0.0.1:{closed_port()}", config=config)
 
 
 @pytest.fixture(scope="session")
