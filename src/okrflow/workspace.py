@@ -105,17 +105,18 @@ class Workspace:
     def today(self) -> dt.date:
         return self.now().date()
 
-    def quarter(self, label: str | None) -> Quarter:
-        """The quarter named by ``label``, or the one today falls in."""
+    def quarter(self, label: str | None, *, option: str = "--quarter") -> Quarter:
+        """The quarter named by ``label``, or the one today falls in; a label that is no
+        quarter is a :class:`UsageError` naming ``option``, where it came from."""
         if not label:
             return self.calendar.quarter_of(self.today())
         try:
             return self.calendar.parse(label)
         except ValueError as exc:
-            raise UsageError(f"--quarter {label!r}: {exc}") from None
+            raise UsageError(f"{option} {label!r}: {exc}") from None
 
-    def quarter_label(self, label: str | None) -> str:
-        return self.calendar.label(self.quarter(label))
+    def quarter_label(self, label: str | None, *, option: str = "--quarter") -> str:
+        return self.calendar.label(self.quarter(label, option=option))
 
     def elapsed(self, quarter: Quarter) -> float:
         return self.calendar.elapsed(quarter, self.today())
