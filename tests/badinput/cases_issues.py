@@ -8,6 +8,7 @@ parts, and the note a person typed into the description is still there.
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import re
 from collections.abc import Callable
@@ -172,6 +173,15 @@ def apply_case(name: str) -> Case:
 
 CASES = [
     *(lint_case(name) for name in EDITS),
+    *(
+        dataclasses.replace(
+            lint_case(name),
+            id=f"issue-{name}-lint-comment",
+            argv=("lint", "--quarter", QUARTER, "--comment"),
+            expect=r"commented on #1",
+        )
+        for name in ("duplicated-meta", "missing-sections")
+    ),
     status_case("broken-meta-json"),
     status_case("meta-without-end"),
     *(rollup_case(name) for name in EDITS),
