@@ -30,6 +30,12 @@ from okrflow.redaction import redact
 
 T = TypeVar("T")
 PER_PAGE = 100
+# what python-gitlab re-raises once its retries after a lost connection run out
+NETWORK_ERRORS = (
+    requests.ConnectionError,
+    requests.Timeout,
+    requests.exceptions.ChunkedEncodingError,
+)
 
 
 class _Gitlab(gitlab.Gitlab):
@@ -154,13 +160,17 @@ class GitLab:
             ) from None
         except gitlab.exceptions.GitlabError as exc:
             raise self._mapped(exc, what) from None
-        except (requests.ConnectionError, requests.Timeout) as exc:
-            raise GitLabError(
-                redact(
-                    f"could not reach GitLab at {self.settings.url or 'the configured URL'} "
-                    f"while trying to {what}, after retries ({type(exc).__name__})"
-                )
-            ) from None
+        except NETWORK_ERRORS as exc:
+            raise self._unreachable(exc, what) from None
+
+    def _unreachable(self, exc: Exception, what: str) -> GitLabError:
+        """A lost connection or a timeout that outlasted the retries."""
+        return GitLabError(
+            redact(
+                f"could not reach GitLab at {self.settings.url or 'the configured URL'} "
+                f"while trying to {what}, after retries ({type(exc).__name__})"
+            )
+        )
 
     def _mapped(self, exc: gitlab.exceptions.GitlabError, what: str) -> GitLabError:
         code = exc.response_code
@@ -411,8 +421,8 @@ class GitLab:
             raise self._mapped(exc, f"link #{iid} to #{target_iid}") from None
         except gitlab.exceptions.GitlabError as exc:
             raise self._mapped(exc, f"link #{iid} to #{target_iid}") from None
-        except (requests.ConnectionError, requests.Timeout):
-            raise GitLabError(f"could not reach GitLab to link #{iid} to #{target_iid}") from None
+        except NETWORK_ERRORS as exc:
+            raise self._unreachable(exc, f"link #{iid} to #{target_iid}") from None
         return True
 
     # -- labels --------------------------------------------------------------------------
@@ -442,6 +452,8 @@ class GitLab:
             raise self._mapped(exc, f"create label {name!r}") from None
         except gitlab.exceptions.GitlabError as exc:
             raise self._mapped(exc, f"create label {name!r}") from None
+        except NETWORK_ERRORS as exc:
+            raise self._unreachable(exc, f"create label {name!r}") from None
         return LabelRecord.from_json(_as_dict(created))
 
     def update_label(self, name: str, *, color: str, description: str) -> None:
@@ -490,6 +502,8 @@ class GitLab:
             raise self._mapped(exc, f"add board list {label_name!r}") from None
         except gitlab.exceptions.GitlabError as exc:
             raise self._mapped(exc, f"add board list {label_name!r}") from None
+        except NETWORK_ERRORS as exc:
+            raise self._unreachable(exc, f"add board list {label_name!r}") from None
 
     def move_board_list(self, board_id: int, list_id: int, position: int, label_name: str) -> None:
         """Put a board list at ``position`` (0 = first label list)."""
@@ -514,6 +528,8 @@ class GitLab:
             raise self._mapped(exc, f"read {path}") from None
         except gitlab.exceptions.GitlabError as exc:
             raise self._mapped(exc, f"read {path}") from None
+        except NETWORK_ERRORS as exc:
+            raise self._unreachable(exc, f"read {path}") from None
         content = response.content if hasattr(response, "content") else response
         return content.decode("utf-8") if isinstance(content, bytes) else str(content)
 
@@ -547,6 +563,8 @@ class GitLab:
             raise self._mapped(exc, f"create {path}") from None
         except gitlab.exceptions.GitlabError as exc:
             raise self._mapped(exc, f"create {path}") from None
+        except NETWORK_ERRORS as exc:
+            raise self._unreachable(exc, f"create {path}") from None
 
     # -- users ---------------------------------------------------------------------------
 
@@ -587,9 +605,9 @@ class GitLab:
                 code = exc.response_code or 0
                 if code < 500 or attempt == attempts - 1:
                     raise self._mapped(exc, what) from None
-            except (requests.ConnectionError, requests.Timeout):
+            except NETWORK_ERRORS as exc:
                 if attempt == attempts - 1:
-                    raise GitLabError(f"could not reach GitLab to {what}, after retries") from None
+                    raise self._unreachable(exc, what) from None
             except gitlab.exceptions.GitlabError as exc:
                 raise self._mapped(exc, what) from None
             time.sleep(min(0.1 * 2**attempt, 5.0))
