@@ -70,10 +70,7 @@ def apply_command(
     else:
         _show(ws, result, verbosity)
     if result.failed:
-        raise OkrflowError(
-            f"apply: {len(result.failed)} OKR(s) could not be written; run apply again to "
-            "finish (it resumes safely)"
-        )
+        raise OkrflowError(result.failure())
 
 
 @click.command("plan")

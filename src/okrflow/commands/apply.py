@@ -36,7 +36,8 @@ and completes the metadata. ``plan`` and ``apply --dry-run`` send only GET reque
 ``plan`` exit 3. OKRs not in the file and warnings do not count (apply changes nothing
 about them). A GitLab error on one OKR is recorded (:attr:`ApplyResult.failed`) and the
 run goes on with the others, skipping what hangs under it; a rejected token or a lost
-connection stops the run.
+connection stops the run. Either way only what was written counts as created or updated,
+and :meth:`ApplyResult.failure` (or the stopping error) says how much of the file is done.
 """
 
 from __future__ import annotations
@@ -115,6 +116,8 @@ class ApplyResult:
     not_in_file: list[Stray] = dataclasses.field(default_factory=list)
     warnings: list[str] = dataclasses.field(default_factory=list)
     failed: list[str] = dataclasses.field(default_factory=list)  # "key: message"
+    total: int = 0  # OKRs in the file
+    statuses: list[int | None] = dataclasses.field(default_factory=list)  # of real failures
 
     def count(self, action: str) -> int:
         return sum(1 for change in self.changes if change.action == action)
@@ -132,6 +135,23 @@ class ApplyResult:
             return f"apply: {created} created, {updated} updated, {tail}{failed}"
         return f"plan: {created} to create, {updated} to update, {tail}"
 
+    def progress(self) -> str:
+        """What was done of the file, for the line an unfinished apply ends with."""
+        created, updated, unchanged = (self.count(a) for a in ("create", "update", "unchanged"))
+        return (
+            f"{created + updated + unchanged} of {self.total} OKRs done ({created} created, "
+            f"{updated} updated, {unchanged} unchanged)"
+        )
+
+    def failure(self) -> str:
+        """One line: why OKRs failed, what was and was not done, what to do."""
+        skipped = len(self.failed) - len(self.statuses)
+        under = f", {skipped} skipped under them" if skipped else ""
+        return (
+            f"apply: {_cause(self.statuses)} on {len(self.statuses)} OKR(s){under}; "
+            f"{self.progress()}; run apply again to finish (it resumes safely)"
+        )
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "file": self.path,
@@ -143,6 +163,20 @@ class ApplyResult:
             "failed": list(self.failed),
             "summary": self.summary(),
         }
+
+
+def _cause(statuses: Sequence[int | None]) -> str:
+    """The cause for a failure line: GitLab kept failing (500, 503), GitLab refused (422) ..."""
+    failing = sorted({s for s in statuses if s is not None and (s >= 500 or s == 429)})
+    refused = sorted({s for s in statuses if s is not None and s < 500 and s != 429})
+    parts = []
+    if failing:
+        parts.append(f"GitLab kept failing ({', '.join(map(str, failing))})")
+    if refused:
+        parts.append(f"GitLab refused ({', '.join(map(str, refused))})")
+    if None in statuses:
+        parts.append("GitLab could not be reached")
+    return " and ".join(parts) or "GitLab failed"
 
 
 def plan(ws: Workspace, path: str | Path) -> ApplyResult:
@@ -202,10 +236,20 @@ class _Engine:
         self._external_parents()
         if self.execute:
             self.gl.ensure_can_write()
-        for objective in self.file.in_order():
-            self._guarded(objective, "objective", objective.parents)
-            for kr in objective.key_results:
-                self._guarded(kr, "kr", [objective.key])
+        self.result.total = len(self.file.objectives) + len(self.file.key_results())
+        try:
+            for objective in self.file.in_order():
+                self._guarded(objective, "objective", objective.parents)
+                for kr in objective.key_results:
+                    self._guarded(kr, "kr", [objective.key])
+        except GitLabError as exc:
+            if not self.execute:
+                raise
+            raise GitLabError(
+                f"{exc.message}; apply stopped: {self.result.progress()}; "
+                "run apply again to finish (it resumes safely)",
+                status=exc.status,
+            ) from None
         wanted = {o.key for o in self.file.objectives} | {k.key for k in self.file.key_results()}
         wanted |= set(self.file.external_parents)
         strays = [i for i in self.snapshot.issues.values() if i.key not in wanted]
@@ -284,13 +328,17 @@ class _Engine:
             self.broken.add(okr.key)
             self.result.failed.append(f"{okr.key}: skipped, its parent could not be written")
             return
+        done = len(self.result.changes)
         try:
             self._sync(okr, what, parents)
         except GitLabError as exc:
+            if self.execute:  # not done: no "create" or "update" line for it
+                del self.result.changes[done:]
             if exc.status in _STOP_STATUSES or not self.execute:
                 raise
             self.broken.add(okr.key)
             self.result.failed.append(f"{okr.key}: {exc}")
+            self.result.statuses.append(exc.status)
 
     # -- one OKR --------------------------------------------------------------------------
 

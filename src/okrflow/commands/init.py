@@ -1,7 +1,8 @@
 """``okrflow init``: the labels, the lifecycle board and the issue templates of an OKR project.
 
 Converges: what already matches is left alone, so a second run writes nothing.
-Reads one label listing, one board listing and each template file once.
+Reads one label listing, one board listing and each template file once. When GitLab
+fails past its retries the run stops, and the error says what was done before.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from okrflow.adapter.records import LabelRecord
+from okrflow.errors import GitLabError
 from okrflow.templating import ISSUE_TEMPLATES, ui_template_text
 from okrflow.workspace import Workspace
 
@@ -122,9 +124,19 @@ def init(ws: Workspace) -> InitResult:
     gl = ws.gl
     gl.ensure_can_write()
     result = InitResult(dry_run=ws.dry_run)
-    labels = _labels(ws, result)
-    _board(ws, result, labels)
-    _templates(ws, result)
+    try:
+        labels = _labels(ws, result)
+        _board(ws, result, labels)
+        _templates(ws, result)
+    except GitLabError as exc:
+        if ws.dry_run:
+            raise
+        done = result.summary().removeprefix("init: ")
+        raise GitLabError(
+            f"{exc.message}; init stopped ({done} before that): run init again to finish "
+            "(it resumes safely)",
+            status=exc.status,
+        ) from None
     return result
 
 
