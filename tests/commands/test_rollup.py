@@ -472,3 +472,24 @@ def test_a_broken_metadata_block_is_replaced_keeping_the_key_it_still_shows(okrs
     assert meta.checkin is not None and meta.checkin.value == 3
     okrs.reset_log()
     assert rollup(workspace(okrs), quarter=QUARTER).changed == []
+
+
+# -- the listing: pages requested a few at a time -------------------------------------------
+
+
+@pytest.mark.parametrize("count_limit", [10_000, 150], ids=["totals", "no-totals"])
+def test_pages_requested_a_few_at_a_time_give_the_same_issues_in_order(
+    emulator: Emulator, monkeypatch: pytest.MonkeyPatch, count_limit: int
+) -> None:
+    """Above the count limit (10,000 on GitLab) there is no X-Total-Pages: one page after
+    another, as python-gitlab does."""
+    monkeypatch.setattr("okrflow.sandbox.pagination.COUNT_LIMIT", count_limit)
+    seed(emulator, 50)  # 250 issues: 3 pages
+    gl = workspace(emulator).gl
+    emulator.reset_log()
+    one_by_one = [r.iid for r in gl.list_issues(labels=[QUARTER])]
+    assert emulator.counts() == {"GET": 3}
+    emulator.reset_log()
+    overlapping = [r.iid for r in gl.list_issues(labels=[QUARTER], page_workers=3)]
+    assert emulator.counts() == {"GET": 3}
+    assert overlapping == one_by_one == list(range(1, 251))

@@ -2,9 +2,9 @@
 
 The requests it makes grow with what changed, not with what exists:
 
-1. one listing page per 100 issues of the quarter (as :func:`okrflow.store.load_snapshot`,
-   each page read while the next is on its way); the hierarchy comes from okrflow's
-   metadata, never from per-issue link requests;
+1. one listing page per 100 issues of the quarter (as :func:`okrflow.store.load_snapshot`;
+   a few pages requested at a time, each read while the next ones are on their way);
+   the hierarchy comes from okrflow's metadata, never from per-issue link requests;
 2. the comments of a key result only when its ``user_notes_count`` differs from the
    count recorded in its metadata (okrflow's own description updates do not change
    that count, while its ``updated_at`` would), newest first, stopping at the newest
@@ -65,6 +65,7 @@ __all__ = [
 ]
 
 MAX_WORKERS = 4
+LISTING_WORKERS = 3  # listing pages requested at a time (the same pages, overlapping)
 T = TypeVar("T")
 R = TypeVar("R")
 
@@ -392,9 +393,10 @@ def _prefetched(items: Iterator[T]) -> Iterator[T]:
 
 
 def load_quarter(ws: Workspace, label: str) -> Snapshot:
-    """:func:`okrflow.store.load_snapshot` for one quarter, reading each page of issues
-    while the next one is on its way."""
-    return assemble(_prefetched(ws.gl.list_issues(labels=[label])), ws.labels, label)
+    """:func:`okrflow.store.load_snapshot` for one quarter: the same listing pages, a few
+    requested at a time, each read while the next ones are on their way."""
+    records = ws.gl.list_issues(labels=[label], page_workers=LISTING_WORKERS)
+    return assemble(_prefetched(records), ws.labels, label)
 
 
 def rollup(ws: Workspace, *, quarter: str | None = None) -> RollupResult:
