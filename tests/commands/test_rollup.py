@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -31,6 +32,7 @@ from okrflow.core.description import split, with_meta
 from okrflow.core.labels import DEFAULT_LABEL_NAMES as NAMES
 from okrflow.core.meta import Meta
 from okrflow.core.model import Metric, MetricKind, MetricSource, Problem, SourceKind
+from okrflow.errors import GitLabError
 from okrflow.sandbox import SANDBOX_ALICE_TOKEN, SANDBOX_TOKEN, SANDBOX_URL, Emulator
 
 DAY = dt.timedelta(days=1)
@@ -493,3 +495,25 @@ def test_pages_requested_a_few_at_a_time_give_the_same_issues_in_order(
     overlapping = [r.iid for r in gl.list_issues(labels=[QUARTER], page_workers=3)]
     assert emulator.counts() == {"GET": 3}
     assert overlapping == one_by_one == list(range(1, 251))
+
+
+def test_when_gitlab_keeps_failing_the_rest_is_done_and_the_run_exits_1_to_be_run_again(
+    okrs: Emulator, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    config = tmp_path / "okrflow.yml"
+    config.write_text("gitlab:\n  retries: 1\n", encoding="utf-8")
+    okrs.faults.error(500, method="PUT", path=r"/issues/5$")
+    env(monkeypatch)
+    args = ["rollup", "--quarter", QUARTER, "--json", "--config", str(config)]
+    failed = CliRunner().invoke(cli, args, standalone_mode=False)
+    assert isinstance(failed.exception, GitLabError) and failed.exception.exit_code == 1
+    assert failed.exception.message == (
+        "rollup FY24-Q1: GitLab kept failing (500) on 1 issue; 7 of 8 updates done; "
+        "run rollup again to finish (it resumes safely)"
+    )
+    document = json.loads(failed.stdout)
+    assert (document["changed"], document["failed"]) == ([1, 2, 3, 4, 6, 7, 8], [5])
+    okrs.clear_faults()
+    again = CliRunner().invoke(cli, args, standalone_mode=False)
+    assert again.exception is None
+    assert json.loads(again.stdout)["changed"] == [5]

@@ -7,6 +7,7 @@ import click
 from okrflow.cli.common import make_workspace, print_json, print_planned
 from okrflow.cli.options import common_options
 from okrflow.commands.rollup import rollup
+from okrflow.errors import GitLabError
 
 
 @click.command("rollup")
@@ -26,8 +27,9 @@ def rollup_command(
     """Read new check-ins and metric sources, compute progress and health, and write
     them to the issues that changed (progress section, health label).
 
-    Problems with single issues are listed and do not fail the run. With --json,
-    prints {"quarter", "changed", "problems", "objectives"}.
+    Problems with single issues are listed and do not fail the run; when GitLab
+    keeps failing on some, the rest is done and the run exits 1 (run it again to
+    finish). With --json, prints {"quarter", "changed", "problems", "objectives"}.
     """
     ws = make_workspace(
         config_path=config_path,
@@ -40,5 +42,8 @@ def rollup_command(
     result = rollup(ws, quarter=quarter)
     if json_output:
         print_json(result.to_dict())
-        return
-    print_planned(ws)
+    else:
+        print_planned(ws)
+    failure = result.failure_message()
+    if failure:  # GitLab kept failing on some issues: a partial failure, exit 1
+        raise GitLabError(failure)

@@ -20,6 +20,9 @@ GitLab connection (``requests.Session`` is not documented as thread-safe: psf/re
 objective is not in the quarter are not scored (``okrflow lint`` reports them).
 
 One issue that cannot be read or written is a problem in the result, not a failed run.
+When GitLab keeps failing (5xx, 429 or no answer after the retries) the run still does
+all it can, and ``RollupResult.failed`` names what was left: the command then exits 1
+with one line saying so (a partial failure; running it again finishes the work).
 """
 
 from __future__ import annotations
@@ -40,7 +43,7 @@ from okrflow.core.checkins import CheckinError, checkin_from_comment
 from okrflow.core.evaluation import Evaluation
 from okrflow.core.meta import Meta, RecordedCheckIn
 from okrflow.core.model import CheckIn, KeyResult, Objective, Problem, SourceKind
-from okrflow.errors import OkrflowError
+from okrflow.errors import GitLabError, OkrflowError
 from okrflow.metrics import Measurement, measure
 from okrflow.progress import sections
 from okrflow.reports import display
@@ -79,6 +82,10 @@ class RollupResult:
     problems: list[Problem]
     document: dict[str, Any]  # the JSON report document after the rollup
     dry_run: bool = False
+    planned: int = 0  # issues that needed a write
+    # Issues left behind because GitLab kept failing (5xx, 429 or no answer after the
+    # retries), with what it answered: the run failed in part (exit 1), run it again.
+    failed: dict[int, str] = dataclasses.field(default_factory=dict)
 
     def summary(self) -> str:
         """``rollup FY24-Q1: 40 KRs, 3 new check-ins, 5 issues updated``."""
@@ -93,6 +100,18 @@ class RollupResult:
             parts.append(_count(len(self.problems), "problem"))
         return f"{head}: {', '.join(parts)}"
 
+    def failure_message(self) -> str | None:
+        """One line when GitLab kept failing on some issues, else None."""
+        if not self.failed:
+            return None
+        answers = ", ".join(sorted(set(self.failed.values())))
+        return (
+            f"rollup {self.quarter}: GitLab kept failing ({answers}) on "
+            f"{_count(len(self.failed), 'issue')}; {len(self.changed)} of "
+            f"{_count(self.planned, 'update')} done; run rollup again to finish "
+            "(it resumes safely)"
+        )
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "quarter": self.quarter,
@@ -100,9 +119,19 @@ class RollupResult:
             "key_results": self.key_results,
             "new_checkins": self.new_checkins,
             "changed": self.changed,
+            "failed": sorted(self.failed),
             "problems": [{"where": p.where, "message": p.message} for p in self.problems],
             "objectives": self.document.get("objectives", []),
         }
+
+
+def _failing(exc: OkrflowError) -> str | None:
+    """What GitLab answered when it kept failing (as opposed to refusing one issue)."""
+    if not isinstance(exc, GitLabError):
+        return None
+    if exc.status is None:
+        return "no answer"
+    return str(exc.status) if exc.status >= 500 or exc.status == 429 else None
 
 
 def _count(number: int, noun: str) -> str:
@@ -238,7 +267,11 @@ def _scored_key_results(snap: Snapshot) -> list[KeyResult]:
 
 
 def _refresh(
-    ws: Workspace, workers: _Workers, snap: Snapshot, problems: list[Problem]
+    ws: Workspace,
+    workers: _Workers,
+    snap: Snapshot,
+    problems: list[Problem],
+    failed: dict[int, str],
 ) -> tuple[dict[int, Meta], int]:
     """Read what changed (comments, metric sources); the new metadata by iid, new check-ins."""
     now = ws.now()
@@ -274,6 +307,8 @@ def _refresh(
         assert isinstance(okr, KeyResult)
         if isinstance(answer, OkrflowError):
             problems.append(Problem(f"#{item.iid}", f"check-ins not read: {answer.message}"))
+            if (failing := _failing(answer)) is not None:
+                failed[item.iid] = failing
             continue
         if isinstance(answer, Measurement):
             if answer.initiatives is not None:
@@ -407,13 +442,16 @@ def rollup(ws: Workspace, *, quarter: str | None = None) -> RollupResult:
     snap = load_quarter(ws, label)
     workers = _Workers(ws)
     problems: list[Problem] = []
-    metas, new_checkins = _refresh(ws, workers, snap, problems)
+    failed: dict[int, str] = {}
+    metas, new_checkins = _refresh(ws, workers, snap, problems, failed)
     evaluation = evaluate_snapshot(ws, snap)
     writes = _plan(ws, snap, evaluation, metas)
     changed: list[int] = []
     for write, answer in workers.run(_save, writes, label="rollup: writing"):
         if isinstance(answer, OkrflowError):
             problems.append(Problem(f"#{write.item.iid}", f"not updated: {answer.message}"))
+            if (failing := _failing(answer)) is not None:
+                failed[write.item.iid] = failing
         elif answer:
             changed.append(write.item.iid)
     changed.sort()
@@ -427,6 +465,8 @@ def rollup(ws: Workspace, *, quarter: str | None = None) -> RollupResult:
         problems=_problems(snap.problems, evaluation.problems, problems),
         document=document,
         dry_run=ws.dry_run,
+        planned=len(writes),
+        failed=failed,
     )
     for problem in result.problems:
         ws.out.warn(f"{problem.where}: {problem.message}")
