@@ -170,9 +170,10 @@ def inject_faults(emu: Emulator, seed: int) -> dict[str, FaultRule]:
 
     About 10% of requests answered 500/502/503, 5% answered 429 (Retry-After 0, one in
     ten of them Retry-After 1), 1% of connections dropped: half before GitLab processed
-    the request, half after (the answer is lost). On top of the random ones, three
-    answers are lost on purpose where a blind retry would make a duplicate: the 5th and
-    the 60th issue create and the 10th link.
+    the request, half after (the answer is lost). On top of the random ones, so that
+    every kind happens whatever the seed: three answers lost where a blind retry would
+    make a duplicate (the 5th and the 60th issue create, the 10th link), one update lost
+    before GitLab saw it, and one 429 with Retry-After 1 on the third issue listing.
     """
     faults = emu.faults
     faults.seed(seed)
@@ -184,6 +185,10 @@ def inject_faults(emu: Emulator, seed: int) -> dict[str, FaultRule]:
             method="POST", path=r"/issues$", nth=60, after=True
         ),
         "lost answer, link #10": faults.drop(method="POST", path=r"/links$", nth=10, after=True),
+        "lost request, update #7": faults.drop(method="PUT", nth=7),
+        "429 Retry-After 1, issue listing #3": faults.rate_limit(
+            1, method="GET", path=r"/issues$", nth=3
+        ),
     }
     for status in (500, 502, 503):
         rules[f"{status}"] = faults.error(status, probability=0.10 / 3)
