@@ -9,10 +9,14 @@ OKR project, as commands that act on OKR issues need.
 from __future__ import annotations
 
 import re
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 from urllib.parse import urlsplit
 
-from okrflow.errors import UsageError
+from okrflow.errors import GitLabError, UsageError
+
+if TYPE_CHECKING:
+    from okrflow.adapter.client import GitLab
+    from okrflow.adapter.records import IssueRecord
 
 __all__ = ["FORMS", "IssueRef", "local_iid", "parse_ref"]
 
@@ -90,3 +94,20 @@ def local_iid(text: str, project: str, *, base_url: str | None = None) -> int:
             f"{project}: give an issue of {project} (or just its number, #{ref.iid})"
         )
     return ref.iid
+
+
+def referenced_issue(gl: GitLab, ref: str, *, option: str = "") -> IssueRecord:
+    """The issue of the OKR project that ``ref`` names.
+
+    A reference to no issue is bad input (:class:`UsageError`, exit 2), not a GitLab
+    failure; a missing project stays a :class:`GitLabError`. ``option`` (``--objective``)
+    is named in the message when given.
+    """
+    iid = local_iid(ref, gl.project_path, base_url=gl.settings.url)
+    try:
+        return gl.get_issue(iid)
+    except GitLabError as exc:
+        if exc.status != 404 or "project not found" in exc.message.lower():
+            raise
+        where = f"{option} {ref}" if option else ref
+        raise UsageError(f"{where}: there is no issue #{iid} in {gl.project_path}") from None

@@ -80,9 +80,6 @@ REFERENCES = [
         expect=r"^okrflow: .*#999",
         env=ENV,
         check=_no_writes,
-        xfail="commands/carry.py carry(): `record = ws.gl.get_issue(iid)` lets the 404 through "
-        "as GitLabError (exit 1, 'GitLab refused to read issue #999 (404 ...)'); a reference to "
-        "no issue is bad input: UsageError, exit 2, as move and new --objective do",
     ),
     Case(
         id="ref-carry-to-no-quarter",
@@ -92,9 +89,6 @@ REFERENCES = [
         setup=okrs,
         env=ENV,
         check=_no_writes,
-        xfail="commands/carry.py carry(): `ws.quarter_label(to)` reports the bad --to value as "
-        "\"--quarter 'banana': not a quarter\" (an option carry does not have); pass "
-        "option='--to' (Workspace.quarter_label now takes it)",
     ),
     Case(
         id="new-kr-weight-infinite",

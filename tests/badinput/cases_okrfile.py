@@ -6,8 +6,6 @@ may be an objective already in GitLab) run offline.
 
 from __future__ import annotations
 
-import dataclasses
-
 from .case import Case, Ran
 
 HEAD = "quarter: FY24-Q1\nobjectives:\n"
@@ -26,10 +24,6 @@ def okrfile(
         server=server,
         check=_nothing_written if server else None,
     )
-
-
-def known_bug(case: Case, reason: str) -> Case:
-    return dataclasses.replace(case, xfail=reason)
 
 
 def _nothing_written(ran: Ran) -> None:
@@ -184,30 +178,17 @@ CASES = [
         ),
         r"^okrflow: okrs\.yml: the document expands to more than \d+ values",
     ),
-    known_bug(
-        okrfile(
-            "start-nan",
-            HEAD + "  - key: support\n    title: A\n"
-            "    key_results:\n      - key: users\n        title: Grow users\n"
-            "        start: .nan\n        target: 5\n",
-            r"^okrflow: okrs\.yml:8: objectives\[0\]\.key_results\[0\]\.start: ",
-        ),
-        "okrfile/schema.py _number_or_text() lets YAML .nan / .inf through as a float for "
-        "start: and target:: plan shows a create (exit 3) and apply crashes writing the "
-        "metadata block (json.dumps allow_nan=False: 'ValueError: Out of range float values "
-        "are not JSON compliant', exit 1 'unexpected error'); refuse a non-finite number "
-        "(invalid('must be a finite number')) so it is okrs.yml:8 and exit 2",
+    okrfile(
+        "start-nan",
+        HEAD + "  - key: support\n    title: A\n"
+        "    key_results:\n      - key: users\n        title: Grow users\n"
+        "        start: .nan\n        target: 5\n",
+        r"^okrflow: okrs\.yml:8: objectives\[0\]\.key_results\[0\]\.start: ",
     ),
-    known_bug(
-        okrfile(
-            "team-with-a-comma",
-            HEAD + "  - key: support\n    title: A\n    team: 'CSM,Sales'\n",
-            r"^okrflow: okrs\.yml:5: objectives\[0\]\.team: .*comma",
-        ),
-        "okrfile/schema.py ObjectiveSpec.team is a plain str: 'CSM,Sales' is accepted (plan "
-        "exit 3) and GitLab's comma-separated labels= splits it into two team labels, CSM and "
-        "Sales; validate it as a label name (no comma, no line break, as config's LabelName) "
-        "so it is okrs.yml:5 and exit 2",
+    okrfile(
+        "team-with-a-comma",
+        HEAD + "  - key: support\n    title: A\n    team: 'CSM,Sales'\n",
+        r"^okrflow: okrs\.yml:5: objectives\[0\]\.team: .*comma",
     ),
     Case(
         id="okrfile-missing-file",

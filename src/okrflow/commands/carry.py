@@ -38,7 +38,7 @@ from okrflow.core.meta import Meta, ParentRef
 from okrflow.core.model import KeyResult, Objective, Outcome, State
 from okrflow.core.scoring import score_for
 from okrflow.errors import UsageError
-from okrflow.refs import local_iid
+from okrflow.refs import referenced_issue
 from okrflow.store import LoadedIssue, Snapshot, load_snapshot, read_record, save_issue
 from okrflow.templating import issue_labels, render_issue_template
 from okrflow.workspace import Workspace
@@ -388,9 +388,9 @@ def carry_objective(
 
 def carry(ws: Workspace, ref: str, *, to: str) -> CarryResult:
     """Carry the objective ``ref`` (``12``, ``#12``, a URL) over to quarter ``to``."""
-    to_label = ws.quarter_label(to)
-    iid = local_iid(ref, ws.gl.project_path, base_url=ws.gl.settings.url)
-    record = ws.gl.get_issue(iid)
+    to_label = ws.quarter_label(to, option="--to")
+    record = referenced_issue(ws.gl, ref)
+    iid = record.iid
     first = read_record(record, ws.labels)
     quarter = first.okr.quarter
     if quarter and ws.quarter(quarter) >= ws.quarter(to_label):

@@ -22,8 +22,8 @@ from okrflow.core.issue_text import iid_of_key
 from okrflow.core.meta import Meta, RecordedCheckIn
 from okrflow.core.model import KeyResult, SourceKind
 from okrflow.core.values import format_value, parse_value
-from okrflow.errors import GitLabError, UsageError
-from okrflow.refs import local_iid
+from okrflow.errors import UsageError
+from okrflow.refs import local_iid, referenced_issue
 from okrflow.store import LoadedIssue, read_record, save_issue
 from okrflow.workspace import Workspace
 
@@ -137,14 +137,10 @@ def checkin(
     """Check in ``value`` (in the key result's unit) on the key result ``ref``."""
     confidence_value = parse_confidence(confidence) if confidence is not None else None
     gl = ws.gl
-    iid = local_iid(ref, gl.project_path, base_url=gl.url)
+    local_iid(ref, gl.project_path, base_url=gl.url)  # a bad reference before anything else
     gl.ensure_can_write()
-    try:
-        record = gl.get_issue(iid)
-    except GitLabError as exc:
-        if exc.status != 404 or "project not found" in exc.message.lower():
-            raise
-        raise UsageError(f"{ref}: there is no issue #{iid} in {gl.project_path}") from None
+    record = referenced_issue(gl, ref)
+    iid = record.iid
     item = read_record(record, ws.labels)
     kr = item.okr
     if not isinstance(kr, KeyResult):

@@ -61,7 +61,7 @@ from okrflow.core.meta import Meta
 from okrflow.core.model import KeyResult, Objective, Outcome, State
 from okrflow.core.rules import Finding
 from okrflow.core.scoring import score_for
-from okrflow.errors import FindingsError, GitLabError, UsageError
+from okrflow.errors import FindingsError, UsageError
 from okrflow.store import LoadedIssue, Snapshot, assemble, is_okr, load_snapshot, save_issue
 from okrflow.templating import mention
 from okrflow.workspace import Workspace
@@ -401,13 +401,8 @@ def move(
     wanted = outcome if outcome is None or isinstance(outcome, Outcome) else parse_outcome(outcome)
     if wanted is not None and target is not State.CLOSED:
         raise UsageError("--outcome is only for a move to closed")
-    iid = refs.local_iid(ref, ws.gl.project_path, base_url=ws.gl.settings.url)
-    try:
-        record = ws.gl.get_issue(iid)
-    except GitLabError as exc:
-        if exc.status != 404 or "project not found" in exc.message.lower():
-            raise
-        raise UsageError(f"{ref}: there is no issue #{iid} in {ws.gl.project_path}") from None
+    record = refs.referenced_issue(ws.gl, ref)
+    iid = record.iid
     if not is_okr(record, ws.labels):
         raise UsageError(
             f"#{iid} is not an OKR issue (no {ws.labels.objective} or {ws.labels.key_result} "

@@ -25,8 +25,8 @@ from okrflow.core.meta import Meta, ParentRef
 from okrflow.core.model import Direction, KeyResult, Kind, Metric, MetricKind, Objective
 from okrflow.core.statements import StatementError, parse_statement
 from okrflow.core.values import parse_value
-from okrflow.errors import GitLabError, UsageError
-from okrflow.refs import local_iid
+from okrflow.errors import UsageError
+from okrflow.refs import referenced_issue
 from okrflow.store import LoadedIssue, is_okr, read_record
 from okrflow.templating import issue_labels, render_issue_template
 from okrflow.workspace import Workspace
@@ -145,15 +145,8 @@ def _owner(ws: Workspace, owner: str) -> str:
 
 def _load_objective(ws: Workspace, ref: str, option: str) -> LoadedIssue:
     gl = ws.gl
-    iid = local_iid(ref, gl.project_path, base_url=gl.url)
-    try:
-        record = gl.get_issue(iid)
-    except GitLabError as exc:
-        if exc.status == 404:
-            raise UsageError(
-                f"{option} {ref}: there is no issue #{iid} in {gl.project_path}"
-            ) from None
-        raise
+    record = referenced_issue(gl, ref, option=option)
+    iid = record.iid
     item = read_record(record, ws.labels)
     labels = set(record.labels)
     typed = ws.labels.objective in labels or (

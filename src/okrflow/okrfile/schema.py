@@ -6,6 +6,7 @@ with file, line and key path, and an unknown key gets a did-you-mean.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Mapping
 from typing import Annotated, Any, ClassVar, Literal
@@ -20,6 +21,7 @@ from pydantic import (
     Tag,
 )
 
+from okrflow.config.values import LabelName
 from okrflow.yamlfile import invalid
 
 __all__ = [
@@ -58,6 +60,8 @@ def _number_or_text(value: Any) -> Any:
     if value is None or isinstance(value, str):
         return value
     if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if not math.isfinite(value):
+            raise invalid("must be a finite number, not .nan or .inf")
         return value
     raise invalid("must be a number (15000) or a number as text ('15k', '35%', '$2M')")
 
@@ -139,7 +143,7 @@ class ObjectiveSpec(_Spec):
 
     key: Key = Field(description="stable key: re-runs match on it, so a new title is an update")
     title: Title
-    team: str | None = Field(None, min_length=1, max_length=255, description="team label")
+    team: LabelName | None = Field(None, description="team label")
     owner: Username | None = Field(None, description="GitLab username of the DRI")
     purpose: str = Field("", description="why it matters")
     kind: Literal["committed", "aspirational"] = "committed"
