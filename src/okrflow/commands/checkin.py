@@ -6,6 +6,9 @@ metadata, with the comment's id and the issue's comment count, so the next rollu
 it without reading the comments. Two requests and two writes: read the issue, post
 the comment (carrying an invisible marker, so a retried POST after a lost answer finds
 the first comment instead of adding a second), update the metadata.
+
+Also the bookkeeping rollup does with check-ins: reading new comments and measured
+values into the metadata (:func:`apply_comments`, :func:`apply_measurement`).
 """
 
 from __future__ import annotations
@@ -14,15 +17,18 @@ import dataclasses
 import datetime as dt
 import math
 import uuid
+from collections.abc import Sequence
 from typing import Any
 
-from okrflow.core.checkins import format_checkin_comment
+from okrflow.adapter.records import NoteRecord
+from okrflow.core.checkins import CheckinError, checkin_from_comment, format_checkin_comment
 from okrflow.core.description import escape_blocks
 from okrflow.core.issue_text import iid_of_key
 from okrflow.core.meta import Meta, RecordedCheckIn
-from okrflow.core.model import KeyResult, SourceKind
+from okrflow.core.model import CheckIn, KeyResult, Problem, SourceKind
 from okrflow.core.values import format_value, parse_value
 from okrflow.errors import UsageError
+from okrflow.metrics import Measurement
 from okrflow.refs import local_iid, referenced_issue
 from okrflow.store import LoadedIssue, read_record, save_issue
 from okrflow.workspace import Workspace
@@ -31,7 +37,11 @@ __all__ = [
     "HISTORY_LENGTH",
     "MARKER_PREFIX",
     "CheckinResult",
+    "apply_comments",
+    "apply_measurement",
     "checkin",
+    "checkins_of",
+    "needs_comments",
     "own_meta",
     "parse_confidence",
     "record_checkin",
@@ -195,3 +205,81 @@ def checkin(
         dry_run=ws.dry_run,
         warnings=tuple(warnings),
     )
+
+
+# -- check-ins from comments and metric sources, for rollup (pure) -------------------------
+
+
+def needs_comments(item: LoadedIssue) -> bool:
+    """Whether comments were added or removed since okrflow last read them."""
+    return item.record.user_notes_count != (own_meta(item).notes_count or 0)
+
+
+def checkins_of(meta: Meta) -> list[CheckIn]:
+    """The check-ins recorded in ``meta``: the history, then the latest (once)."""
+    out: list[CheckIn] = []
+    for c in [*meta.checkins, *([meta.checkin] if meta.checkin else [])]:
+        entry = CheckIn(c.at, c.value, c.confidence, c.author, source=c.source)
+        if entry not in out:
+            out.append(entry)
+    return out
+
+
+def apply_comments(
+    item: LoadedIssue, notes: Sequence[NoteRecord], *, now: dt.datetime
+) -> tuple[Meta, bool, list[Problem]]:
+    """(new metadata, whether its latest check-in is new, problems) after reading
+    ``notes`` (the comments newer than the last one read): every readable check-in joins
+    the history, the newest becomes the latest when it is newer than the one recorded;
+    malformed ones are problems naming issue and comment."""
+    kr = item.okr
+    assert isinstance(kr, KeyResult)
+    meta = own_meta(item)
+    unit = kr.metric.unit if kr.metric else ""
+    problems: list[Problem] = []
+    found: list[RecordedCheckIn] = []
+    for note in sorted(notes, key=lambda n: n.id):
+        if note.system:
+            continue
+        try:
+            read = checkin_from_comment(
+                note.body, at=note.created_at or now, author=note.author, unit=unit
+            )
+        except CheckinError as exc:
+            problems.append(Problem(f"#{item.iid} note {note.id}", f"check-in {exc.reason}"))
+            continue
+        if read is None or (meta.checkin is not None and meta.checkin.note_id == note.id):
+            continue
+        found.append(
+            RecordedCheckIn(
+                at=read.at,
+                value=read.value,
+                confidence=read.confidence,
+                note_id=note.id,
+                author=read.author,
+                source="manual" if MARKER_PREFIX in note.body else "comment",
+            )
+        )
+    newest_id = max((n.id for n in notes), default=0)
+    meta = meta.replace(
+        last_comment_id=max(newest_id, meta.last_comment_id or 0) or None,
+        notes_count=item.record.user_notes_count,
+    )
+    updated = record_checkin(meta, *found)
+    return updated, updated.checkin != meta.checkin, problems
+
+
+def apply_measurement(
+    item: LoadedIssue, measured: Measurement, *, source: SourceKind, now: dt.datetime
+) -> tuple[Meta, bool, list[Problem]]:
+    """(new metadata, whether it holds a new check-in, problems) for a measured value.
+    A value equal to the one recorded from the same source is not new: it keeps its time."""
+    meta = own_meta(item)
+    problems = [Problem(f"#{item.iid}", measured.problem)] if measured.problem else []
+    if measured.value is None:
+        return meta, False, problems
+    current = meta.checkin
+    if current is not None and current.source == source.value and current.value == measured.value:
+        return meta, False, problems
+    recorded = RecordedCheckIn(at=now, value=measured.value, source=source.value)
+    return record_checkin(meta, recorded), True, problems
