@@ -137,5 +137,5 @@ def test_a_board_list_that_exists_already_is_not_an_error(emulator: Emulator):
     board = gl.create_board("OKRs")
     gl.create_board_list(board["id"], label_id, "okr-status::draft")
     gl.create_board_list(board["id"], label_id, "okr-status::draft")
-    lists = [b for b in gl.list_boards() if b["name"] == "OKRs"][0]["lists"]
+    lists = next(b for b in gl.list_boards() if b["name"] == "OKRs")["lists"]
     assert [entry["label"]["name"] for entry in lists] == ["okr-status::draft"]

@@ -20,11 +20,12 @@ Rules:
   back to itself (a cycle); a key not in the file names an objective already in GitLab,
   looked up when the file is applied (:attr:`OkrFile.external_parents`).
 - A key result's metric is read from its ``title`` (``parse_statement`` of
-  :mod:`okrflow.core.statements`). Explicit ``start``, ``target``, ``unit`` and ``direction`` win over
-  what the statement says; a statement that cannot be read needs at least ``start`` and
-  ``target``. With explicit numbers, a count that no longer starts at 0 or a milestone
-  that is no longer 0 -> 1 becomes a from/to metric; a threshold whose start and target
-  differ too; a from/to metric needs a start different from its target.
+  :mod:`okrflow.core.statements`). Explicit ``start``, ``target``, ``unit`` and
+  ``direction`` win over what the statement says; a statement that cannot be read
+  needs at least ``start`` and ``target``. With explicit numbers, a count that no
+  longer starts at 0 or a milestone that is no longer 0 -> 1 becomes a from/to metric;
+  a threshold whose start and target differ too; a from/to metric needs a start
+  different from its target.
 - Defaults: ``kind: committed``, ``level: team``, ``weight: 1``, ``source: manual``; a
   key result's owner is its objective's owner unless it names its own.
 - ``source`` is ``manual``, ``initiatives``, ``{query: {labels, state, window_days,
