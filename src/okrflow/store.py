@@ -9,8 +9,10 @@ person would see, or okrflow's metadata, actually changes.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Sequence
-from typing import Any
+import queue
+import threading
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any, TypeVar
 
 from okrflow.adapter.client import GitLab
 from okrflow.adapter.records import IssueRecord
@@ -21,6 +23,8 @@ from okrflow.core.meta import Meta
 from okrflow.core.model import KeyResult, Objective, Problem
 from okrflow.core.statements import StatementError, parse_statement
 from okrflow.errors import OkrflowError
+
+T = TypeVar("T")
 
 
 @dataclasses.dataclass
@@ -131,6 +135,34 @@ def assemble(
     return Snapshot(quarter, objectives, orphans, items, problems)
 
 
+def prefetched(items: Iterator[T]) -> Iterator[T]:
+    """``items`` produced by a background thread, so that reading one page of issues
+    overlaps waiting for the next (the listing stays one request per 100 issues)."""
+    done = object()
+    found: queue.SimpleQueue[Any] = queue.SimpleQueue()
+    failed: list[BaseException] = []
+
+    def produce() -> None:
+        try:
+            for item in items:
+                found.put(item)
+        except BaseException as exc:  # handed over to the consumer below
+            failed.append(exc)
+        finally:
+            found.put(done)
+
+    thread = threading.Thread(target=produce, name="okrflow-listing", daemon=True)
+    thread.start()
+    while (item := found.get()) is not done:
+        yield item
+    thread.join()
+    if failed:
+        raise failed[0]
+
+
+LISTING_WORKERS = 3  # listing pages requested at a time (the same pages, in order)
+
+
 def load_snapshot(
     gl: GitLab, names: LabelNames, *, quarter: str | None, unscheduled: bool = False
 ) -> Snapshot:
@@ -139,17 +171,19 @@ def load_snapshot(
     ``unscheduled`` also brings open OKR issues that carry no quarter label yet
     (filed from the UI and not triaged): lint and status want them, rollup does not.
     """
-    records: list[IssueRecord] = []
-    if quarter:
-        records.extend(gl.list_issues(labels=[quarter]))
-    if not quarter or unscheduled:
-        for type_label in (names.objective, names.key_result):
-            for record in gl.list_issues(
-                labels=[type_label], state=None if not quarter else "opened"
-            ):
-                if not quarter or names.quarter_in(" ".join(record.labels)) is None:
-                    records.append(record)
-    return assemble(records, names, quarter)
+
+    def records() -> Iterator[IssueRecord]:
+        if quarter:
+            # pages fetched a few at a time and parsed while the next ones arrive
+            yield from prefetched(gl.list_issues(labels=[quarter], page_workers=LISTING_WORKERS))
+        if not quarter or unscheduled:
+            for type_label in (names.objective, names.key_result):
+                state = None if not quarter else "opened"
+                for record in gl.list_issues(labels=[type_label], state=state):
+                    if not quarter or names.quarter_in(" ".join(record.labels)) is None:
+                        yield record
+
+    return assemble(records(), names, quarter)
 
 
 def label_changes(

@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import concurrent.futures
 import dataclasses
-import queue
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, TypeVar
@@ -54,23 +53,20 @@ from okrflow.reports import display
 from okrflow.store import (
     LoadedIssue,
     Snapshot,
-    assemble,
     label_changes,
+    load_snapshot,
     new_description,
     save_issue,
 )
 from okrflow.workspace import Workspace
 
 __all__ = [
-    "LISTING_WORKERS",
     "MAX_WORKERS",
     "RollupResult",
-    "load_quarter",
     "rollup",
 ]
 
 MAX_WORKERS = 4
-LISTING_WORKERS = 3  # listing pages requested at a time (the same pages, overlapping)
 T = TypeVar("T")
 R = TypeVar("R")
 
@@ -326,44 +322,12 @@ def _log(ws: Workspace, snap: Snapshot, evaluation: Evaluation) -> None:
         )
 
 
-def _prefetched(items: Iterator[T]) -> Iterator[T]:
-    """``items`` produced by a background thread, so that reading one page of issues
-    overlaps waiting for the next (the listing stays one request per 100 issues)."""
-    done = object()
-    found: queue.SimpleQueue[Any] = queue.SimpleQueue()
-    failed: list[BaseException] = []
-
-    def produce() -> None:
-        try:
-            for item in items:
-                found.put(item)
-        except BaseException as exc:  # handed over to the consumer below
-            failed.append(exc)
-        finally:
-            found.put(done)
-
-    thread = threading.Thread(target=produce, name="okrflow-listing", daemon=True)
-    thread.start()
-    while (item := found.get()) is not done:
-        yield item
-    thread.join()
-    if failed:
-        raise failed[0]
-
-
-def load_quarter(ws: Workspace, label: str) -> Snapshot:
-    """:func:`okrflow.store.load_snapshot` for one quarter: the same listing pages, a few
-    requested at a time, each read while the next ones are on their way."""
-    records = ws.gl.list_issues(labels=[label], page_workers=LISTING_WORKERS)
-    return assemble(_prefetched(records), ws.labels, label)
-
-
 def rollup(ws: Workspace, *, quarter: str | None = None) -> RollupResult:
     """Roll the quarter's check-ins up into progress and health, and write them to GitLab."""
     label = ws.quarter_label(quarter)
     gl = ws.gl
     gl.ensure_can_write()
-    snap = load_quarter(ws, label)
+    snap = load_snapshot(gl, ws.labels, quarter=label)
     workers = _Workers(ws)
     problems: list[Problem] = []
     failed: dict[int, str] = {}
