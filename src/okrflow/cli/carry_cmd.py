@@ -4,8 +4,14 @@ from __future__ import annotations
 
 import click
 
-from okrflow.cli.common import make_workspace, print_planned
-from okrflow.cli.options import config_option, connection_options, dry_run_option, verbosity_options
+from okrflow.cli.common import make_workspace, print_json, print_planned
+from okrflow.cli.options import (
+    config_option,
+    connection_options,
+    dry_run_option,
+    json_option,
+    verbosity_options,
+)
 from okrflow.commands.carry import carry
 
 
@@ -13,6 +19,7 @@ from okrflow.commands.carry import carry
 @config_option
 @connection_options
 @dry_run_option
+@json_option
 @verbosity_options
 @click.argument("ref", metavar="REF")
 @click.option(
@@ -23,6 +30,7 @@ def carry_command(
     gitlab_url: str | None,
     project: str | None,
     dry_run: bool,
+    json_output: bool,
     verbosity: int,
     ref: str,
     to: str,
@@ -39,8 +47,12 @@ def carry_command(
         project=project,
         dry_run=dry_run,
         verbosity=verbosity,
+        json_output=json_output,
     )
     result = carry(ws, ref, to=to)
+    if json_output:
+        print_json(result)
+        return
     for line in result.lines():
         ws.out.info(line)
     print_planned(ws)

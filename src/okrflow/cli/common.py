@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
+import enum
 import json
 from typing import Any
 
@@ -32,7 +35,19 @@ def make_workspace(
 
 
 def print_json(document: Any) -> None:
-    click.echo(json.dumps(document, indent=2, ensure_ascii=False, sort_keys=False))
+    """Print a JSON document; a result dataclass is printed field by field (dates as
+    ISO 8601, paths and enums as text)."""
+    if dataclasses.is_dataclass(document) and not isinstance(document, type):
+        document = dataclasses.asdict(document)
+    click.echo(json.dumps(document, indent=2, ensure_ascii=False, default=_plain))
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, enum.Enum):
+        return value.value
+    return str(value)
 
 
 def print_planned(ws: Workspace) -> None:

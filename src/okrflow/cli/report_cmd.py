@@ -6,8 +6,14 @@ from pathlib import Path
 
 import click
 
-from okrflow.cli.common import make_workspace, print_planned
-from okrflow.cli.options import config_option, connection_options, dry_run_option, verbosity_options
+from okrflow.cli.common import make_workspace, print_json, print_planned
+from okrflow.cli.options import (
+    config_option,
+    connection_options,
+    dry_run_option,
+    json_option,
+    verbosity_options,
+)
 from okrflow.commands.report import report
 from okrflow.core.report import REPORT_KINDS, ReportKind
 from okrflow.reports import FORMATS, Format
@@ -17,6 +23,7 @@ from okrflow.reports import FORMATS, Format
 @config_option
 @connection_options
 @dry_run_option
+@json_option
 @verbosity_options
 @click.option("--quarter", default=None, metavar="Q", help="Quarter, e.g. FY24-Q1 (default: now).")
 @click.option(
@@ -51,6 +58,7 @@ def report_command(
     gitlab_url: str | None,
     project: str | None,
     dry_run: bool,
+    json_output: bool,
     verbosity: int,
     quarter: str | None,
     kind: ReportKind | None,
@@ -70,8 +78,12 @@ def report_command(
         project=project,
         dry_run=dry_run,
         verbosity=verbosity,
+        json_output=json_output,
     )
     result = report(ws, quarter=quarter, kind=kind, formats=formats, output=output, post=post)
+    if json_output:
+        print_json(result)
+        return
     for line in result.lines():
         ws.out.info(line)
     print_planned(ws)

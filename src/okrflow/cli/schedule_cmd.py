@@ -6,8 +6,14 @@ import datetime as dt
 
 import click
 
-from okrflow.cli.common import make_workspace, print_planned
-from okrflow.cli.options import config_option, connection_options, dry_run_option, verbosity_options
+from okrflow.cli.common import make_workspace, print_json, print_planned
+from okrflow.cli.options import (
+    config_option,
+    connection_options,
+    dry_run_option,
+    json_option,
+    verbosity_options,
+)
 from okrflow.commands.schedule import schedule
 
 
@@ -15,6 +21,7 @@ from okrflow.commands.schedule import schedule
 @config_option
 @connection_options
 @dry_run_option
+@json_option
 @verbosity_options
 @click.option(
     "--date",
@@ -29,6 +36,7 @@ def schedule_command(
     gitlab_url: str | None,
     project: str | None,
     dry_run: bool,
+    json_output: bool,
     verbosity: int,
     day: dt.datetime | None,
 ) -> None:
@@ -45,11 +53,15 @@ def schedule_command(
         project=project,
         dry_run=dry_run,
         verbosity=verbosity,
+        json_output=json_output,
     )
     if day is not None:
         noon = dt.datetime.combine(day.date(), dt.time(12), tzinfo=dt.timezone.utc)
         ws.now = lambda: noon
     result = schedule(ws)
+    if json_output:
+        print_json(result)
+        return
     for line in result.lines():
         ws.out.info(line)
     print_planned(ws)
