@@ -208,10 +208,11 @@ def test_the_section_goes_before_a_trailing_block() -> None:
     assert split(out).meta == META
 
 
-def test_the_section_goes_last_when_text_follows_the_block() -> None:
-    text = render_meta_block(META) + "\n\nA person's note\n"
+def test_the_section_goes_before_the_block_so_a_persons_closing_note_stays_last() -> None:
+    text = "Intro\n\n" + render_meta_block(META) + "\n\nA person's note\n"
     out = with_managed_section(text, "table")
-    assert out == text + f"\n{SECTION_START}\ntable\n{SECTION_END}"
+    assert out == f"Intro\n\n{SECTION_START}\ntable\n{SECTION_END}\n\n" + text[len("Intro\n\n") :]
+    assert out.endswith("\n\nA person's note\n")
 
 
 def test_section_content_cannot_open_a_comment_or_fake_a_marker() -> None:

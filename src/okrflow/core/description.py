@@ -366,7 +366,8 @@ def with_managed_section(description: str | None, content: str) -> str:
     """``description`` with its managed section holding ``content``; nothing else changes.
 
     Replaces the section in place (removing stray or duplicated markers), or adds
-    it: just before a metadata block that ends the description, else at the end.
+    it: just before okrflow's metadata block, so okrflow's parts stay together and a
+    person's closing paragraph stays last; at the end when there is no block.
     """
     text = description or ""
     blocks, section, extra, _, _ = _analyse(text)
@@ -377,8 +378,8 @@ def with_managed_section(description: str | None, content: str) -> str:
     new = _render_section(content, eol)
     if extra:  # stray end markers only: put the section where the first one was
         return _replace(text, new, extra[0], extra[1:])
-    last = blocks[-1] if blocks else None
-    if last is not None and not text[last.end :].strip():
-        head = text[: last.start]
-        return _append(head, new, eol) + eol + eol + text[last.start :]
+    first = blocks[0] if blocks else None
+    if first is not None:
+        head = text[: first.start]
+        return _append(head, new, eol) + eol + eol + text[first.start :]
     return _append(text, new, eol)
