@@ -413,3 +413,14 @@ def test_a_metadata_block_holding_a_number_json_cannot_write_is_broken_and_rewri
     rewritten = with_meta(text, {"type": "kr"})
     assert split(rewritten).meta == {"type": "kr"}
     assert rewritten.startswith("Mine.\n\n<!-- okrflow:meta")
+
+
+@given(st.dictionaries(st.text(max_size=8), st.text(max_size=30), max_size=4))
+def test_marker_comments_read_back_and_cannot_close_their_comment(data: dict[str, str]) -> None:
+    from okrflow.core.description import marker_comment, read_marker_comment
+
+    marker = marker_comment("report", data)
+    assert marker.count("-->") == 1 and "\n" not in marker
+    text = f"Person's text -->\n{marker}\nmore"
+    assert read_marker_comment("report", text) == data
+    assert read_marker_comment("schedule", text) is None

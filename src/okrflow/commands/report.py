@@ -32,7 +32,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import json
 import re
 from collections.abc import Sequence
 from pathlib import Path
@@ -42,6 +41,7 @@ from okrflow.adapter.records import IssueRecord
 from okrflow.analysis import evaluate_snapshot, lint_snapshot, report_document
 from okrflow.core.calendar import Quarter
 from okrflow.core.checkins import CheckinError, checkin_from_comment
+from okrflow.core.description import marker_comment, read_marker_comment
 from okrflow.core.evaluation import Evaluation
 from okrflow.core.model import CheckIn, Problem, SourceKind, State
 from okrflow.core.report import REPORT_KINDS, ReportKind
@@ -69,7 +69,6 @@ __all__ = [
 ]
 
 MAX_DESCRIPTION = 1_000_000  # GitLab allows 1,048,576 characters; keep a margin
-MARKER_RE = re.compile(r"<!-- okrflow:report (\{[^\n]*?\}) -->")
 _SUFFIXES = {".md": "md", ".markdown": "md", ".html": "html", ".htm": "html", ".json": "json"}
 
 
@@ -228,27 +227,14 @@ def _write(path: Path, text: str) -> None:
 # -- the posted issue ---------------------------------------------------------------------
 
 
-def _inert_json(data: dict[str, Any]) -> str:
-    """JSON that cannot end the HTML comment it sits in."""
-    text = json.dumps(data, sort_keys=True, ensure_ascii=True)
-    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-
-
 def report_marker(quarter: str, kind: str, generated_at: str) -> str:
     """The first line of a report issue's description: how okrflow finds it again."""
     data = {"quarter": quarter, "kind": kind, "generated_at": generated_at}
-    return f"<!-- okrflow:report {_inert_json(data)} -->"
+    return marker_comment("report", data)
 
 
 def read_marker(description: str) -> dict[str, Any] | None:
-    match = MARKER_RE.search(description or "")
-    if match is None:
-        return None
-    try:
-        data = json.loads(match.group(1))
-    except ValueError:
-        return None
-    return data if isinstance(data, dict) else None
+    return read_marker_comment("report", description)
 
 
 def glql_string(text: str) -> str:

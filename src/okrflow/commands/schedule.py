@@ -39,16 +39,15 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import json
 import re
 from collections.abc import Callable, Sequence
-from typing import Any
 
 from okrflow.adapter.records import IssueRecord
 from okrflow.commands.carry import carry_marked
 from okrflow.commands.move import move_bulk
 from okrflow.commands.report import build_quarter_report, post_report
 from okrflow.core.calendar import Quarter, ScheduleStep
+from okrflow.core.description import marker_comment, read_marker_comment
 from okrflow.core.model import KeyResult, SourceKind, State
 from okrflow.reports import md_inline
 from okrflow.store import load_snapshot
@@ -68,8 +67,8 @@ __all__ = [
 
 STEPS = ("drafting", "review", "closing", "activate")
 _MOOT_AFTER_START = ("drafting", "review")
-_PLAN_RE = re.compile(r"<!-- okrflow:schedule (\{[^\n]*?\}) -->")
-_REMIND_RE = re.compile(r"<!-- okrflow:reminders (\{[^\n]*?\}) -->")
+_PLAN = "schedule"  # the planning issue's record of the steps done
+_REMIND = "reminders"  # the reminders issue's record of the weeks reminded
 REVIEW_MARKER = "<!-- okrflow:schedule review {quarter} -->"
 REMINDER_MARKER = "<!-- okrflow:reminder {week} {who} -->"
 _TITLES = {
@@ -147,35 +146,20 @@ def due_steps(ws: Workspace, day: dt.date) -> list[DueStep]:
 # -- hidden state blocks -------------------------------------------------------------------
 
 
-def _inert_json(data: dict[str, Any]) -> str:
-    text = json.dumps(data, sort_keys=True, ensure_ascii=True)
-    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-
-
-def _read_block(pattern: re.Pattern[str], text: str) -> dict[str, Any] | None:
-    match = pattern.search(text or "")
-    if match is None:
-        return None
-    try:
-        data = json.loads(match.group(1))
-    except ValueError:
-        return None
-    return data if isinstance(data, dict) else None
-
-
-def _with_block(pattern: re.Pattern[str], text: str, block: str) -> str:
+def _with_block(name: str, text: str, block: str) -> str:
     """``text`` with its state block replaced (the first line gets one when it has none)."""
+    pattern = re.compile(rf"<!-- okrflow:{name} \{{[^\n]*?\}} -->")
     if pattern.search(text):
         return pattern.sub(lambda _: block, text, count=1)
     return f"{block}\n{text}"
 
 
 def _plan_block(quarter: str, done: dict[str, str]) -> str:
-    return f"<!-- okrflow:schedule {_inert_json({'quarter': quarter, 'done': done})} -->"
+    return marker_comment(_PLAN, {"quarter": quarter, "done": done})
 
 
 def _remind_block(quarter: str, weeks: dict[str, list[str]]) -> str:
-    return f"<!-- okrflow:reminders {_inert_json({'quarter': quarter, 'weeks': weeks})} -->"
+    return marker_comment(_REMIND, {"quarter": quarter, "weeks": weeks})
 
 
 # -- one run --------------------------------------------------------------------------------
@@ -204,9 +188,9 @@ class _Run:
             self._listings[quarter] = list(found)
         return self._listings[quarter]
 
-    def find(self, quarter: str, pattern: re.Pattern[str]) -> IssueRecord | None:
+    def find(self, quarter: str, name: str) -> IssueRecord | None:
         for record in self.listing(quarter):
-            block = _read_block(pattern, record.description)
+            block = read_marker_comment(name, record.description)
             if block is not None and block.get("quarter") == quarter:
                 return record
         return None
@@ -218,12 +202,12 @@ class _Run:
     def store(
         self,
         quarter: str,
-        pattern: re.Pattern[str],
+        name: str,
         block: str,
         existing: IssueRecord | None,
         make: Callable[[], tuple[str, str]],
     ) -> IssueRecord | None:
-        """Write ``block`` into the quarter's issue for ``pattern``, creating the issue
+        """Write ``block`` into the quarter's issue for the record ``name``, creating the issue
         (title and text from ``make``) when there is none. Returns the issue record."""
         self.write()
         gl = self.ws.gl
@@ -233,10 +217,10 @@ class _Run:
                 title=title,
                 description=f"{block}\n{text}",
                 labels=[self.ws.labels.report, quarter],
-                find_existing=lambda: _fresh(self.ws, quarter, pattern),
+                find_existing=lambda: _fresh(self.ws, quarter, name),
             )
         else:
-            text = _with_block(pattern, existing.description, block)
+            text = _with_block(name, existing.description, block)
             if text == existing.description:
                 return existing
             # an issue a dry run would create only lives here: nothing to update
@@ -246,9 +230,9 @@ class _Run:
         return record
 
 
-def _fresh(ws: Workspace, quarter: str, pattern: re.Pattern[str]) -> IssueRecord | None:
+def _fresh(ws: Workspace, quarter: str, name: str) -> IssueRecord | None:
     for record in ws.gl.list_issues(labels=[ws.labels.report, quarter]):
-        block = _read_block(pattern, record.description)
+        block = read_marker_comment(name, record.description)
         if block is not None and block.get("quarter") == quarter:
             return record
     return None
@@ -310,8 +294,8 @@ class _Plan:
         self.run = run
         self.quarter = quarter
         self.label = run.label(quarter)
-        self.record = run.find(self.label, _PLAN_RE)
-        block = _read_block(_PLAN_RE, self.record.description) if self.record else None
+        self.record = run.find(self.label, _PLAN)
+        block = read_marker_comment(_PLAN, self.record.description) if self.record else None
         done = block.get("done") if block else None
         self.done: dict[str, str] = dict(done) if isinstance(done, dict) else {}
 
@@ -319,7 +303,7 @@ class _Plan:
         self.done[step] = self.run.day.isoformat()
         self.record = self.run.store(
             self.label,
-            _PLAN_RE,
+            _PLAN,
             _plan_block(self.label, self.done),
             self.record,
             lambda: _planning_text(self.run.ws, self.quarter),
@@ -496,8 +480,8 @@ def _reminders(run: _Run, quarter: Quarter) -> Action | None:
         groups.setdefault(key, []).append((kr, owner))
     if not groups:
         return None
-    existing = run.find(label, _REMIND_RE)
-    block = _read_block(_REMIND_RE, existing.description) if existing else None
+    existing = run.find(label, _REMIND)
+    block = read_marker_comment(_REMIND, existing.description) if existing else None
     recorded: dict[str, list[str]] = {}
     if block and isinstance(block.get("weeks"), dict):
         recorded = {str(k): list(v) for k, v in block["weeks"].items() if isinstance(v, list)}
@@ -510,7 +494,7 @@ def _reminders(run: _Run, quarter: Quarter) -> Action | None:
     if record is None:  # the issue first, so the comments have a home
         record = run.store(
             label,
-            _REMIND_RE,
+            _REMIND,
             _remind_block(label, recorded),
             None,
             lambda: _reminders_text(ws, label),
@@ -528,7 +512,7 @@ def _reminders(run: _Run, quarter: Quarter) -> Action | None:
         verb = "would remind" if ws.dry_run else "reminded"
         action.lines.append(f"{verb} {md_inline(name)} on {_ref(record)}: {shown}")
     # one issue per quarter: its record holds at most the quarter's 14 weeks
-    run.store(label, _REMIND_RE, _remind_block(label, recorded), record, lambda: ("", ""))
+    run.store(label, _REMIND, _remind_block(label, recorded), record, lambda: ("", ""))
     return action
 
 

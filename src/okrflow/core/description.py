@@ -383,3 +383,25 @@ def with_managed_section(description: str | None, content: str) -> str:
         head = text[: first.start]
         return _append(head, new, eol) + eol + eol + text[first.start :]
     return _append(text, new, eol)
+
+
+def marker_comment(name: str, data: Mapping[str, Any]) -> str:
+    """``<!-- okrflow:<name> {json} -->``: a small record okrflow keeps in text it owns
+    (the report issue, the planning issue). The JSON is one line and cannot close the
+    comment (``<``, ``>`` and ``&`` are written as escapes)."""
+    text = json.dumps(dict(data), sort_keys=True, ensure_ascii=True)
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return f"<!-- okrflow:{name} {text} -->"
+
+
+def read_marker_comment(name: str, text: str | None) -> dict[str, Any] | None:
+    """The record of :func:`marker_comment` named ``name`` in ``text``; None when there is
+    none or it cannot be read."""
+    match = re.search(rf"<!-- okrflow:{re.escape(name)} (\{{[^\n]*?\}}) -->", text or "")
+    if match is None:
+        return None
+    try:
+        data = json.loads(match.group(1))
+    except ValueError:
+        return None
+    return data if isinstance(data, dict) else None
