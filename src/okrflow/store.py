@@ -48,6 +48,19 @@ class LoadedIssue:
     def is_objective(self) -> bool:
         return isinstance(self.okr, Objective)
 
+    def own_meta(self) -> Meta:
+        """The metadata to build on when writing: a fresh block when the one found was
+        copied from another issue; what could be read of a broken one (its key, type
+        and objective) kept; always this issue's iid and type."""
+        meta = self.meta if self.meta.iid in (None, self.iid) else Meta()
+        okr = self.okr
+        return meta.replace(
+            type=meta.type or ("objective" if self.is_objective else "kr"),
+            key=meta.key or (None if iid_of_key(okr.key) == self.iid else okr.key),
+            iid=self.iid,
+            objective=meta.objective or (okr.objective if isinstance(okr, KeyResult) else None),
+        )
+
 
 @dataclasses.dataclass
 class Snapshot:

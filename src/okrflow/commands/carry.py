@@ -156,20 +156,10 @@ def _unfinished(snap: Snapshot, objective: Objective, evaluation: Evaluation) ->
     return out
 
 
-def _own_meta(item: LoadedIssue) -> Meta:
-    """The issue's metadata, or a fresh one when the block was copied from another."""
-    base = item.meta if item.meta.iid in (None, item.iid) else Meta()
-    if base.iid is None:
-        base = base.replace(iid=item.iid)
-    if base.type is None:
-        base = base.replace(type="objective" if item.is_objective else "kr")
-    return base
-
-
 def _close(ws: Workspace, item: LoadedIssue, outcome: Outcome, score: float) -> bool:
     names = ws.labels
     others = [names.state_label(s) for s in State if s is not State.CLOSED]
-    meta = _own_meta(item).replace(outcome=outcome, score=score)
+    meta = item.own_meta().replace(outcome=outcome, score=score)
     return save_issue(
         ws.gl,
         item,

@@ -23,7 +23,6 @@ from typing import Any
 from okrflow.adapter.records import NoteRecord
 from okrflow.core.checkins import CheckinError, checkin_from_comment, format_checkin_comment
 from okrflow.core.description import escape_blocks
-from okrflow.core.issue_text import iid_of_key
 from okrflow.core.meta import Meta, RecordedCheckIn
 from okrflow.core.model import CheckIn, KeyResult, Problem, SourceKind
 from okrflow.core.values import format_value, parse_value
@@ -42,7 +41,6 @@ __all__ = [
     "checkin",
     "checkins_of",
     "needs_comments",
-    "own_meta",
     "parse_confidence",
     "record_checkin",
 ]
@@ -121,21 +119,6 @@ def record_checkin(meta: Meta, *found: RecordedCheckIn) -> Meta:
     return meta.replace(checkin=latest, checkins=tuple(history[-HISTORY_LENGTH:]))
 
 
-def own_meta(item: LoadedIssue) -> Meta:
-    """The issue's metadata to build on: a fresh block when it was copied from another
-    issue; what could be read of a broken one (its key, type and objective) kept."""
-    meta = item.meta
-    if meta.iid not in (None, item.iid):
-        meta = Meta()
-    okr = item.okr
-    return meta.replace(
-        type=meta.type or ("objective" if item.is_objective else "kr"),
-        key=meta.key or (None if iid_of_key(okr.key) == item.iid else okr.key),
-        iid=item.iid,
-        objective=meta.objective or (okr.objective if isinstance(okr, KeyResult) else None),
-    )
-
-
 def checkin(
     ws: Workspace,
     ref: str,
@@ -184,7 +167,7 @@ def checkin(
         author=author,
         source="manual",
     )
-    base = own_meta(item)
+    base = item.own_meta()
     meta = record_checkin(base, recorded)
     # When okrflow had read every comment before this one, it has read this one too;
     # otherwise the counts stay apart and the next rollup reads the comments it missed.
@@ -212,7 +195,7 @@ def checkin(
 
 def needs_comments(item: LoadedIssue) -> bool:
     """Whether comments were added or removed since okrflow last read them."""
-    return item.record.user_notes_count != (own_meta(item).notes_count or 0)
+    return item.record.user_notes_count != (item.own_meta().notes_count or 0)
 
 
 def checkins_of(meta: Meta) -> list[CheckIn]:
@@ -234,7 +217,7 @@ def apply_comments(
     malformed ones are problems naming issue and comment."""
     kr = item.okr
     assert isinstance(kr, KeyResult)
-    meta = own_meta(item)
+    meta = item.own_meta()
     unit = kr.metric.unit if kr.metric else ""
     problems: list[Problem] = []
     found: list[RecordedCheckIn] = []
@@ -274,7 +257,7 @@ def apply_measurement(
 ) -> tuple[Meta, bool, list[Problem]]:
     """(new metadata, whether it holds a new check-in, problems) for a measured value.
     A value equal to the one recorded from the same source is not new: it keeps its time."""
-    meta = own_meta(item)
+    meta = item.own_meta()
     problems = [Problem(f"#{item.iid}", measured.problem)] if measured.problem else []
     if measured.value is None:
         return meta, False, problems

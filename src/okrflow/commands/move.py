@@ -310,13 +310,7 @@ class _Writer:
         others = [names.state_label(s) for s in State if s is not target]
         meta: Meta | None = None
         if target is State.CLOSED:
-            # A block copied from another issue is not this one's: start afresh.
-            base = item.meta if item.meta.iid in (None, item.iid) else Meta()
-            meta = base.replace(outcome=step.outcome, score=step.score)
-            if meta.iid is None:
-                meta = meta.replace(iid=item.iid)
-            if meta.type is None:
-                meta = meta.replace(type="objective" if item.is_objective else "kr")
+            meta = item.own_meta().replace(outcome=step.outcome, score=step.score)
         save_issue(
             self.ws.gl,
             item,

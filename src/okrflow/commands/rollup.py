@@ -41,7 +41,6 @@ from okrflow.commands.checkin import (
     apply_measurement,
     checkins_of,
     needs_comments,
-    own_meta,
 )
 from okrflow.core.evaluation import Evaluation
 from okrflow.core.meta import Meta
@@ -209,7 +208,7 @@ def _refresh(
         kr = item.okr
         assert isinstance(kr, KeyResult)
         if kr.source.kind is SourceKind.MANUAL:
-            return gl.list_notes_after(item.iid, own_meta(item).last_comment_id)
+            return gl.list_notes_after(item.iid, item.own_meta().last_comment_id)
         return measure(
             kr.source,
             kr,
