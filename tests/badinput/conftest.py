@@ -10,7 +10,6 @@ that should fail before GitLab fails fast, and one that wrongly connects fails a
 from __future__ import annotations
 
 import dataclasses
-import os
 import socket
 import subprocess
 from collections.abc import Mapping
@@ -18,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from e2e.conftest import OKRFLOW, OkrflowCli, okrflow_cli
+from e2e.conftest import OKRFLOW, OkrflowCli, clean_environ, okrflow_cli, run_okrflow
 
 from .case import FAKE_TOKEN
 
@@ -42,9 +41,7 @@ class OfflineCli:
 
     @property
     def env(self) -> dict[str, str]:
-        env = {
-            k: v for k, v in os.environ.items() if not k.startswith(("GITLAB_", "OKRFLOW_", "CI_"))
-        }
+        env = clean_environ()
         env.update(
             GITLAB_URL=self.url,
             GITLAB_TOKEN=FAKE_TOKEN,
@@ -60,21 +57,8 @@ class OfflineCli:
         extra_env: Mapping[str, str | None] | None = None,
         input: str | None = None,
     ) -> subprocess.CompletedProcess[str]:
-        env = self.env
-        for key, value in (extra_env or {}).items():
-            if value is None:
-                env.pop(key, None)
-            else:
-                env[key] = value
-        return subprocess.run(
-            [str(OKRFLOW), *args],
-            cwd=self.cwd,
-            env=env,
-            input=input,
-            capture_output=True,
-            text=True,
-            timeout=self.timeout,
-            check=False,
+        return run_okrflow(
+            args, env=self.env, cwd=self.cwd, timeout=self.timeout, extra_env=extra_env, input=input
         )
 
 

@@ -24,6 +24,39 @@ from okrflow.sandbox import Emulator, ServedEmulator
 OKRFLOW = Path(sys.executable).with_name("okrflow")
 
 
+def clean_environ() -> dict[str, str]:
+    """This process's environment without any GitLab, okrflow or CI setting."""
+    return {k: v for k, v in os.environ.items() if not k.startswith(("GITLAB_", "OKRFLOW_", "CI_"))}
+
+
+def run_okrflow(
+    args: tuple[str, ...],
+    *,
+    env: dict[str, str],
+    cwd: Path,
+    timeout: float,
+    extra_env: Mapping[str, str | None] | None = None,
+    input: str | None = None,
+) -> subprocess.CompletedProcess[str]:
+    """Run the installed okrflow; ``extra_env`` adds or overrides (``None`` removes)."""
+    env = dict(env)
+    for key, value in (extra_env or {}).items():
+        if value is None:
+            env.pop(key, None)
+        else:
+            env[key] = value
+    return subprocess.run(
+        [str(OKRFLOW), *args],
+        cwd=cwd,
+        env=env,
+        input=input,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+
+
 @dataclasses.dataclass
 class OkrflowCli:
     served: ServedEmulator
@@ -36,9 +69,7 @@ class OkrflowCli:
 
     @property
     def env(self) -> dict[str, str]:
-        env = {
-            k: v for k, v in os.environ.items() if not k.startswith(("GITLAB_", "OKRFLOW_", "CI_"))
-        }
+        env = clean_environ()
         env.update(
             GITLAB_URL=self.served.url,
             GITLAB_TOKEN=self.served.token,
@@ -53,21 +84,8 @@ class OkrflowCli:
         extra_env: Mapping[str, str | None] | None = None,
         input: str | None = None,
     ) -> subprocess.CompletedProcess[str]:
-        env = self.env
-        for key, value in (extra_env or {}).items():
-            if value is None:
-                env.pop(key, None)
-            else:
-                env[key] = value
-        return subprocess.run(
-            [str(OKRFLOW), *args],
-            cwd=self.cwd,
-            env=env,
-            input=input,
-            capture_output=True,
-            text=True,
-            timeout=self.timeout,
-            check=False,
+        return run_okrflow(
+            args, env=self.env, cwd=self.cwd, timeout=self.timeout, extra_env=extra_env, input=input
         )
 
 
