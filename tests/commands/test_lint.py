@@ -4,15 +4,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from pathlib import Path
 
-import pytest
 from okr_world import (
     NAMES,
     PROJECT,
     QUARTER,
     add_kr,
-    add_labels,
     add_objective,
     description,
     fill_template,
@@ -21,22 +18,15 @@ from okr_world import (
     workspace,
 )
 
-from okrflow.cli.main import main
 from okrflow.commands.lint import FIXED_TEXT, LINT_MARKER, comment_body, lint
 from okrflow.commands.status import status
 from okrflow.core.description import WORD_JOINER, split, with_meta
 from okrflow.core.model import Problem
 from okrflow.core.rules import Finding, Severity
 from okrflow.errors import EXIT_FINDINGS
-from okrflow.sandbox import SANDBOX_URL, Emulator
+from okrflow.sandbox import Emulator
 from okrflow.store import load_snapshot
 from okrflow.templating import ui_template_text
-
-
-@pytest.fixture
-def emu(emulator: Emulator) -> Emulator:
-    add_labels(emulator)
-    return emulator
 
 
 def writes(emu: Emulator) -> int:
@@ -315,33 +305,6 @@ def test_a_ui_objective_that_gets_fixed_is_told_so(emu: Emulator) -> None:
 
 
 # -- the command line -----------------------------------------------------------------------
-
-
-@pytest.fixture
-def run(
-    emu: Emulator,
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
-    tmp_path: Path,
-) -> Callable[..., tuple[int, str, str]]:
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("GITLAB_URL", SANDBOX_URL)
-    monkeypatch.setenv("GITLAB_TOKEN", str(emu.default_token))
-    monkeypatch.setenv("OKRFLOW_PROJECT", PROJECT)
-    monkeypatch.setenv("OKRFLOW_NOW", "2024-02-15T12:00:00Z")
-    monkeypatch.delenv("OKRFLOW_CONFIG", raising=False)
-
-    def invoke(*args: str) -> tuple[int, str, str]:
-        capsys.readouterr()
-        try:
-            main(list(args))
-            code = 0
-        except SystemExit as exc:
-            code = int(exc.code or 0)
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    return invoke
 
 
 def test_cli_lint_exits_3_on_findings_and_0_when_clean(

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
-from pathlib import Path
 
 import pytest
 from okr_world import (
@@ -13,7 +12,6 @@ from okr_world import (
     PROJECT,
     QUARTER,
     add_kr,
-    add_labels,
     add_objective,
     description,
     lifecycle_labels,
@@ -22,7 +20,6 @@ from okr_world import (
     workspace,
 )
 
-from okrflow.cli.main import main
 from okrflow.commands.move import (
     ALLOWED,
     MOVE_MARKER,
@@ -46,12 +43,6 @@ ALLOWED_PAIRS = {
     ("active", "closed"),
 }
 PAIRS = [(a.value, b.value) for a in State for b in State]
-
-
-@pytest.fixture
-def emu(emulator: Emulator) -> Emulator:
-    add_labels(emulator)
-    return emulator
 
 
 def writes(emu: Emulator) -> int:
@@ -375,38 +366,6 @@ def test_bulk_refuses_a_move_the_lifecycle_does_not_allow(emu: Emulator) -> None
 
 
 # -- the command line -----------------------------------------------------------------------
-
-
-@pytest.fixture
-def run(
-    emu: Emulator,
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
-    tmp_path: Path,
-) -> Callable[..., tuple[int, str, str]]:
-    """okrflow's main() against the emulator: (exit code, stdout, stderr)."""
-    monkeypatch.chdir(tmp_path)
-    for name, value in {
-        "GITLAB_URL": SANDBOX_URL,
-        "GITLAB_TOKEN": str(emu.default_token),
-        "OKRFLOW_PROJECT": PROJECT,
-        "OKRFLOW_NOW": "2024-02-15T12:00:00Z",
-        "NO_COLOR": "1",
-    }.items():
-        monkeypatch.setenv(name, value)
-    monkeypatch.delenv("OKRFLOW_CONFIG", raising=False)
-
-    def invoke(*args: str) -> tuple[int, str, str]:
-        capsys.readouterr()
-        try:
-            main(list(args))
-            code = 0
-        except SystemExit as exc:
-            code = int(exc.code or 0)
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    return invoke
 
 
 def test_cli_move_prints_each_move_and_json_on_request(

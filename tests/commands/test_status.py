@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 import json
 from collections.abc import Callable
-from pathlib import Path
 
 import jsonschema
 import pytest
@@ -13,25 +12,17 @@ from okr_world import (
     PROJECT,
     QUARTER,
     add_kr,
-    add_labels,
     add_objective,
     objective_with_krs,
     workspace,
 )
 
 from okrflow.analysis import evaluate_snapshot
-from okrflow.cli.main import main
 from okrflow.commands.status import bar, format_status, status
 from okrflow.output import Output
 from okrflow.reports import report_schema
-from okrflow.sandbox import SANDBOX_URL, Emulator
+from okrflow.sandbox import Emulator
 from okrflow.store import load_snapshot
-
-
-@pytest.fixture
-def emu(emulator: Emulator) -> Emulator:
-    add_labels(emulator)
-    return emulator
 
 
 def tree(emu: Emulator) -> tuple[int, int, int, int]:
@@ -155,33 +146,6 @@ def test_colours_only_on_a_terminal_and_never_with_no_color(
 
 
 # -- the command line -----------------------------------------------------------------------
-
-
-@pytest.fixture
-def run(
-    emu: Emulator,
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
-    tmp_path: Path,
-) -> Callable[..., tuple[int, str, str]]:
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("GITLAB_URL", SANDBOX_URL)
-    monkeypatch.setenv("GITLAB_TOKEN", str(emu.default_token))
-    monkeypatch.setenv("OKRFLOW_PROJECT", PROJECT)
-    monkeypatch.setenv("OKRFLOW_NOW", "2024-02-15T12:00:00Z")
-    monkeypatch.delenv("OKRFLOW_CONFIG", raising=False)
-
-    def invoke(*args: str) -> tuple[int, str, str]:
-        capsys.readouterr()
-        try:
-            main(list(args))
-            code = 0
-        except SystemExit as exc:
-            code = int(exc.code or 0)
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    return invoke
 
 
 def test_cli_status_prints_the_tree(
