@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections.abc import Callable, Iterable
+from typing import Any
 
 from okrflow.sandbox.context import Ctx
 from okrflow.sandbox.request import Response
@@ -71,45 +72,17 @@ class RouteTable:
 
         return decorate
 
-    def get(
-        self,
-        template: str,
-        *,
-        job_token: bool = False,
-        scopes: tuple[str, ...] = (),
-        auth: bool = False,
-    ) -> Callable[[Handler], Handler]:
-        return self.add("GET", template, job_token=job_token, scopes=scopes, auth=auth)
+    def get(self, template: str, **options: Any) -> Callable[[Handler], Handler]:
+        return self.add("GET", template, **options)
 
-    def post(
-        self,
-        template: str,
-        *,
-        job_token: bool = False,
-        scopes: tuple[str, ...] = (),
-        auth: bool = False,
-    ) -> Callable[[Handler], Handler]:
-        return self.add("POST", template, job_token=job_token, scopes=scopes, auth=auth)
+    def post(self, template: str, **options: Any) -> Callable[[Handler], Handler]:
+        return self.add("POST", template, **options)
 
-    def put(
-        self,
-        template: str,
-        *,
-        job_token: bool = False,
-        scopes: tuple[str, ...] = (),
-        auth: bool = False,
-    ) -> Callable[[Handler], Handler]:
-        return self.add("PUT", template, job_token=job_token, scopes=scopes, auth=auth)
+    def put(self, template: str, **options: Any) -> Callable[[Handler], Handler]:
+        return self.add("PUT", template, **options)
 
-    def delete(
-        self,
-        template: str,
-        *,
-        job_token: bool = False,
-        scopes: tuple[str, ...] = (),
-        auth: bool = False,
-    ) -> Callable[[Handler], Handler]:
-        return self.add("DELETE", template, job_token=job_token, scopes=scopes, auth=auth)
+    def delete(self, template: str, **options: Any) -> Callable[[Handler], Handler]:
+        return self.add("DELETE", template, **options)
 
     def match(self, method: str, path: str) -> tuple[Route, dict[str, str]] | None:
         wanted = "GET" if method == "HEAD" else method
