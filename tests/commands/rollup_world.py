@@ -15,16 +15,16 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from okrflow.adapter.connection import ConnectionSettings
+from okrflow.cli.output import Output
+from okrflow.commands.workspace import Workspace
 from okrflow.config import Config
 from okrflow.core.description import with_meta
 from okrflow.core.labels import DEFAULT_LABEL_NAMES as NAMES
 from okrflow.core.meta import Meta, ParentRef, RecordedCheckIn
 from okrflow.core.model import Metric, MetricKind, MetricSource, SourceKind
 from okrflow.core.statements import parse_statement
-from okrflow.output import Output
+from okrflow.render.templating import render_issue_template
 from okrflow.sandbox import SANDBOX_PROJECT, Emulator
-from okrflow.templating import render_issue_template
-from okrflow.workspace import Workspace
 
 PROJECT = SANDBOX_PROJECT
 QUARTER = "FY24-Q1"  # 2024-01-01 .. 2024-03-31 with the default calendar

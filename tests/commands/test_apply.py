@@ -13,17 +13,17 @@ from typing import Any
 import pytest
 
 from okrflow.adapter.connection import ConnectionSettings
+from okrflow.adapter.snapshot import load_snapshot
+from okrflow.cli.output import Output
 from okrflow.commands.apply import ApplyResult, apply, plan
+from okrflow.commands.workspace import Workspace
 from okrflow.config import Config
+from okrflow.config.okrfile import load_okr_file
 from okrflow.core import description as desc
 from okrflow.core.labels import DEFAULT_LABEL_NAMES as NAMES
 from okrflow.core.model import Objective
 from okrflow.errors import ConfigError, GitLabError
-from okrflow.okrfile import load_okr_file
-from okrflow.output import Output
 from okrflow.sandbox import Emulator
-from okrflow.store import load_snapshot
-from okrflow.workspace import Workspace
 
 PROJECT = "acme/okrs"
 EXAMPLE = Path(__file__).resolve().parents[2] / "config" / "okrs.example.yml"

@@ -8,14 +8,14 @@ import pytest
 from click.testing import CliRunner
 from okr_seed import PROJECT, at, sample_objectives, seed, workspace, writes
 
+from okrflow.adapter.snapshot import load_snapshot
 from okrflow.cli.main import cli
 from okrflow.commands.carry import carried_key, carry, carry_marked
+from okrflow.commands.workspace import Workspace
 from okrflow.core.description import split, with_meta
 from okrflow.core.labels import DEFAULT_LABEL_NAMES
 from okrflow.errors import GitLabError, UsageError
 from okrflow.sandbox import Emulator, FaultRule
-from okrflow.store import load_snapshot
-from okrflow.workspace import Workspace
 
 NOW = at("2024-03-28", 10)
 

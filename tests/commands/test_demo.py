@@ -14,13 +14,13 @@ import jsonschema
 import pytest
 
 from okrflow.adapter.connection import resolve_connection
-from okrflow.analysis import report_document
+from okrflow.adapter.snapshot import load_snapshot
+from okrflow.cli.output import Output
+from okrflow.commands.analysis import report_document
 from okrflow.commands.demo import run_demo, summary_lines
+from okrflow.commands.workspace import Workspace
 from okrflow.config import load_config
-from okrflow.output import Output
-from okrflow.reports import report_schema
-from okrflow.store import load_snapshot
-from okrflow.workspace import Workspace
+from okrflow.render import report_schema
 
 OKRFLOW = Path(sys.executable).with_name("okrflow")
 

@@ -18,15 +18,15 @@ from okr_world import (
     workspace,
 )
 
+from okrflow.adapter.snapshot import load_snapshot
 from okrflow.commands.lint import FIXED_TEXT, LINT_MARKER, comment_body, lint
 from okrflow.commands.status import status
 from okrflow.core.description import WORD_JOINER, split, with_meta
 from okrflow.core.model import Problem
 from okrflow.core.rules import Finding, Severity
 from okrflow.errors import EXIT_FINDINGS
+from okrflow.render.templating import ui_template_text
 from okrflow.sandbox import Emulator
-from okrflow.store import load_snapshot
-from okrflow.templating import ui_template_text
 
 
 def writes(emu: Emulator) -> int:

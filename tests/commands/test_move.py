@@ -278,8 +278,8 @@ def test_closing_records_outcome_and_score_and_closes_the_issues(emu: Emulator) 
 
 
 def test_the_score_is_the_one_evaluate_snapshot_gives(emu: Emulator) -> None:
-    from okrflow.analysis import evaluate_snapshot
-    from okrflow.store import load_snapshot
+    from okrflow.adapter.snapshot import load_snapshot
+    from okrflow.commands.analysis import evaluate_snapshot
 
     obj, _ = objective_with_krs(emu, state="active", values=[33, 27, 21])
     ws = workspace(emu)

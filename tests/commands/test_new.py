@@ -8,15 +8,15 @@ from typing import Any
 import pytest
 
 from okrflow.adapter.connection import ConnectionSettings
+from okrflow.adapter.snapshot import Snapshot, load_snapshot
 from okrflow.commands.init import init
 from okrflow.commands.new import NewResult, new_kr, new_objective, slugify
+from okrflow.commands.workspace import Workspace
 from okrflow.config import Config
 from okrflow.core.description import split
 from okrflow.core.model import Direction, Kind, MetricKind
 from okrflow.errors import UsageError
 from okrflow.sandbox import Emulator
-from okrflow.store import Snapshot, load_snapshot
-from okrflow.workspace import Workspace
 
 PROJECT = "acme/okrs"
 TODAY = dt.datetime(2024, 2, 1, tzinfo=dt.timezone.utc)  # in FY24-Q1

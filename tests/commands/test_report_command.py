@@ -25,12 +25,12 @@ from okr_seed import (
 from okrflow.cli.main import cli
 from okrflow.commands.report import default_kind, find_report_issue, report
 from okrflow.commands.status import status
+from okrflow.commands.workspace import Workspace
 from okrflow.core.model import State
 from okrflow.core.scoring import score_for
 from okrflow.errors import UsageError
-from okrflow.reports import display
+from okrflow.render import display
 from okrflow.sandbox import Emulator
-from okrflow.workspace import Workspace
 
 CLOSING_DAY = at("2024-03-26", 10)  # the closing ceremony of FY24-Q1 is on 2024-03-25
 MID_QUARTER = at("2024-02-15", 10)

@@ -22,11 +22,11 @@ from okr_seed import (
 
 from okrflow.cli.main import cli
 from okrflow.commands.schedule import ScheduleResult, due_steps, schedule
+from okrflow.commands.workspace import Workspace
 from okrflow.config import Config
 from okrflow.core.labels import DEFAULT_LABEL_NAMES
 from okrflow.core.model import State
 from okrflow.sandbox import Emulator
-from okrflow.workspace import Workspace
 
 UTC = dt.timezone.utc
 Q2_START = dt.date(2024, 4, 1)  # FY24-Q2 with the default calendar

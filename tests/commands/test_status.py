@@ -17,12 +17,12 @@ from okr_world import (
     workspace,
 )
 
-from okrflow.analysis import evaluate_snapshot
+from okrflow.adapter.snapshot import load_snapshot
+from okrflow.cli.output import Output
+from okrflow.commands.analysis import evaluate_snapshot
 from okrflow.commands.status import bar, format_status, status
-from okrflow.output import Output
-from okrflow.reports import report_schema
+from okrflow.render import report_schema
 from okrflow.sandbox import Emulator
-from okrflow.store import load_snapshot
 
 
 def tree(emu: Emulator) -> tuple[int, int, int, int]:

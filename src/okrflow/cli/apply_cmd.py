@@ -13,8 +13,8 @@ from okrflow.cli.options import (
     verbosity_options,
 )
 from okrflow.commands.apply import ApplyResult, apply, plan
+from okrflow.commands.workspace import Workspace
 from okrflow.errors import FindingsError, OkrflowError
-from okrflow.workspace import Workspace
 
 _FILE = click.argument("file", metavar="FILE", type=click.Path(dir_okay=False))
 

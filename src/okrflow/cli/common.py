@@ -1,4 +1,4 @@
-"""The one way a command builds its :class:`~okrflow.workspace.Workspace` from options."""
+"""The one way a command builds its :class:`~okrflow.commands.workspace.Workspace` from options."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ from typing import Any
 import click
 
 from okrflow.cli.options import load_config_from_options
-from okrflow.output import Output
-from okrflow.workspace import Workspace, connect_settings
+from okrflow.cli.output import Output
+from okrflow.commands.workspace import Workspace, connect_settings
 
 
 def make_workspace(

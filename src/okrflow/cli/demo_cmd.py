@@ -11,8 +11,8 @@ from types import FrameType
 import click
 
 from okrflow.cli.options import verbosity_options
+from okrflow.cli.output import Output
 from okrflow.commands.demo import clear_output, run_demo, summary_lines
-from okrflow.output import Output
 from okrflow.sandbox import Emulator, EmulatorServer
 
 

@@ -13,7 +13,7 @@ from okrflow.cli.options import (
     verbosity_options,
 )
 from okrflow.commands.new import NewResult, new_kr, new_objective
-from okrflow.workspace import Workspace
+from okrflow.commands.workspace import Workspace
 
 
 @click.group("new")

@@ -16,7 +16,7 @@ from okrflow.cli.options import (
 )
 from okrflow.commands.report import report
 from okrflow.core.report import REPORT_KINDS, ReportKind
-from okrflow.reports import FORMATS, Format
+from okrflow.render import FORMATS, Format
 
 
 @click.command("report")

@@ -1,6 +1,6 @@
 """``okrflow apply FILE`` / ``okrflow plan FILE``: make GitLab match an OKR file.
 
-Matching. The quarter's OKR issues are loaded once (:func:`okrflow.store.load_snapshot`)
+Matching. The quarter's OKR issues are loaded once (:func:`okrflow.adapter.snapshot.load_snapshot`)
 and matched to the file by the key in okrflow's metadata: an objective by its key, a key
 result by ``<objective key>/<key>``. A new title under the same key is an update, never
 a new issue. OKR issues of the quarter that the file does not mention are reported
@@ -49,6 +49,13 @@ from typing import Any, Literal
 
 from okrflow.adapter.client import GitLab
 from okrflow.adapter.records import IssueRecord
+from okrflow.adapter.snapshot import (
+    LoadedIssue,
+    Snapshot,
+    label_changes,
+    load_snapshot,
+    read_record,
+)
 from okrflow.commands.apply_diff import (
     TEXT_KEY,
     fingerprint,
@@ -59,15 +66,14 @@ from okrflow.commands.apply_diff import (
     text_conflicts,
     unlinked,
 )
+from okrflow.commands.workspace import Workspace
+from okrflow.config.okrfile import OkrFile, load_okr_file
 from okrflow.core import description as desc
 from okrflow.core.issue_text import iid_of_key
 from okrflow.core.meta import SCHEMA_VERSION, Meta, ParentRef
 from okrflow.core.model import KeyResult, Objective
 from okrflow.errors import GitLabError
-from okrflow.okrfile import OkrFile, load_okr_file
-from okrflow.store import LoadedIssue, Snapshot, label_changes, load_snapshot, read_record
-from okrflow.templating import issue_labels
-from okrflow.workspace import Workspace
+from okrflow.render.templating import issue_labels
 
 __all__ = ["ApplyResult", "Change", "Stray", "apply", "plan", "run"]
 

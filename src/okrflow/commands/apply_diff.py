@@ -24,7 +24,7 @@ from okrflow.core.labels import LabelNames
 from okrflow.core.meta import Meta, ParentRef
 from okrflow.core.model import KeyResult, Metric, MetricSource, Objective
 from okrflow.core.values import format_value
-from okrflow.templating import render_issue_template
+from okrflow.render.templating import render_issue_template
 
 __all__ = [
     "TEXT_KEY",

@@ -30,7 +30,10 @@ from collections.abc import Sequence
 
 from okrflow import __version__
 from okrflow.adapter.records import IssueRecord
-from okrflow.analysis import evaluate_snapshot
+from okrflow.adapter.refs import referenced_issue
+from okrflow.adapter.snapshot import LoadedIssue, Snapshot, load_snapshot, read_record, save_issue
+from okrflow.commands.analysis import evaluate_snapshot
+from okrflow.commands.workspace import Workspace
 from okrflow.core.description import with_meta
 from okrflow.core.evaluation import Evaluation
 from okrflow.core.labels import LabelNames
@@ -38,10 +41,7 @@ from okrflow.core.meta import Meta, ParentRef
 from okrflow.core.model import KeyResult, Objective, Outcome, State
 from okrflow.core.scoring import score_for
 from okrflow.errors import UsageError
-from okrflow.refs import referenced_issue
-from okrflow.store import LoadedIssue, Snapshot, load_snapshot, read_record, save_issue
-from okrflow.templating import issue_labels, render_issue_template
-from okrflow.workspace import Workspace
+from okrflow.render.templating import issue_labels, render_issue_template
 
 __all__ = [
     "CarriedItem",

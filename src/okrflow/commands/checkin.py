@@ -20,17 +20,17 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
+from okrflow.adapter.metrics import Measurement
 from okrflow.adapter.records import NoteRecord
+from okrflow.adapter.refs import local_iid, referenced_issue
+from okrflow.adapter.snapshot import LoadedIssue, read_record, save_issue
+from okrflow.commands.workspace import Workspace
 from okrflow.core.checkins import CheckinError, checkin_from_comment, format_checkin_comment
 from okrflow.core.description import escape_blocks
 from okrflow.core.meta import Meta, RecordedCheckIn
 from okrflow.core.model import CheckIn, KeyResult, Problem, SourceKind
 from okrflow.core.values import format_value, parse_value
 from okrflow.errors import UsageError
-from okrflow.metrics import Measurement
-from okrflow.refs import local_iid, referenced_issue
-from okrflow.store import LoadedIssue, read_record, save_issue
-from okrflow.workspace import Workspace
 
 __all__ = [
     "HISTORY_LENGTH",

@@ -28,19 +28,19 @@ from pathlib import Path
 from urllib.parse import quote
 
 from okrflow.adapter.connection import resolve_connection
+from okrflow.adapter.snapshot import load_snapshot
+from okrflow.cli.output import Output
 from okrflow.commands.apply import apply
 from okrflow.commands.checkin import checkin
 from okrflow.commands.init import init
 from okrflow.commands.move import move_bulk
 from okrflow.commands.report import ReportResult, report
 from okrflow.commands.rollup import rollup
+from okrflow.commands.workspace import Workspace
 from okrflow.config import load_config
 from okrflow.core.model import KeyResult, MetricKind, State
 from okrflow.core.values import format_value
-from okrflow.output import Output
 from okrflow.sandbox import SANDBOX_ALICE_TOKEN, Emulator, EmulatorServer
-from okrflow.store import load_snapshot
-from okrflow.workspace import Workspace
 
 QUARTER = "FY22-Q2"
 WEEKS = 13

@@ -13,9 +13,9 @@ from collections.abc import Sequence
 from typing import Any
 
 from okrflow.adapter.records import LabelRecord
+from okrflow.commands.workspace import Workspace
 from okrflow.errors import GitLabError
-from okrflow.templating import ISSUE_TEMPLATES, ui_template_text
-from okrflow.workspace import Workspace
+from okrflow.render.templating import ISSUE_TEMPLATES, ui_template_text
 
 __all__ = [
     "TEMPLATE_DIR",

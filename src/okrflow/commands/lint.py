@@ -1,7 +1,7 @@
 """``okrflow lint``: check a quarter's OKRs against the rules, and tell their authors once.
 
 Reads the quarter's OKR issues and the open ones not scheduled yet (no quarter
-label), runs :func:`okrflow.analysis.lint_snapshot`, and adds what could not be read
+label), runs :func:`okrflow.commands.analysis.lint_snapshot`, and adds what could not be read
 (snapshot problems) and what scoring found odd (a parent that is not there, a
 cycle). Any finding, warning or error, or any problem makes the command exit 3;
 a clean quarter exits 0.
@@ -24,13 +24,13 @@ from collections.abc import Sequence
 from typing import Any
 
 from okrflow.adapter.records import NoteRecord
-from okrflow.analysis import evaluate_snapshot, finding_json, lint_snapshot
+from okrflow.adapter.snapshot import LoadedIssue, Snapshot, load_snapshot, save_issue
+from okrflow.commands.analysis import evaluate_snapshot, finding_json, lint_snapshot
+from okrflow.commands.workspace import Workspace
 from okrflow.core.description import escape_blocks, split
 from okrflow.core.model import Objective, Problem
 from okrflow.core.rules import Finding, Severity
-from okrflow.store import LoadedIssue, Snapshot, load_snapshot, save_issue
-from okrflow.templating import mention
-from okrflow.workspace import Workspace
+from okrflow.render.templating import mention
 
 __all__ = [
     "FIXED_TEXT",

@@ -25,7 +25,7 @@ the next run (the issue's newest okrflow move comment already announces this
 very move) and does not write it twice.
 
 **Closing.** The score is the objective's progress at closing on the 0.0-1.0
-scale (:func:`okrflow.analysis.evaluate_snapshot`); the outcome is ``achieved``
+scale (:func:`okrflow.commands.analysis.evaluate_snapshot`); the outcome is ``achieved``
 when the score reaches the objective's success bar (1.0 committed, 0.7
 aspirational) and ``missed`` otherwise, unless ``outcome`` says otherwise. Key
 results closed with it get their own score and outcome (achieved once their
@@ -42,9 +42,17 @@ import dataclasses
 import re
 from collections.abc import Sequence
 
-from okrflow import refs
+from okrflow.adapter import refs
 from okrflow.adapter.records import IssueRecord, NoteRecord
-from okrflow.analysis import evaluate_snapshot, lint_snapshot
+from okrflow.adapter.snapshot import (
+    LoadedIssue,
+    Snapshot,
+    assemble,
+    is_okr,
+    load_snapshot,
+    save_issue,
+)
+from okrflow.commands.analysis import evaluate_snapshot, lint_snapshot
 from okrflow.commands.lifecycle import (
     ALLOWED,
     ALSO_BLOCKING,
@@ -57,14 +65,13 @@ from okrflow.commands.lifecycle import (
     states_text,
     transition_allowed,
 )
+from okrflow.commands.workspace import Workspace
 from okrflow.core.meta import Meta
 from okrflow.core.model import KeyResult, Objective, Outcome, State
 from okrflow.core.rules import Finding
 from okrflow.core.scoring import score_for
 from okrflow.errors import FindingsError, UsageError
-from okrflow.store import LoadedIssue, Snapshot, assemble, is_okr, load_snapshot, save_issue
-from okrflow.templating import mention
-from okrflow.workspace import Workspace
+from okrflow.render.templating import mention
 
 __all__ = [
     "ALLOWED",

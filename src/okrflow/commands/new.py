@@ -19,6 +19,9 @@ from typing import Literal
 
 from okrflow import __version__
 from okrflow.adapter.records import IssueRecord
+from okrflow.adapter.refs import referenced_issue
+from okrflow.adapter.snapshot import LoadedIssue, is_okr, read_record
+from okrflow.commands.workspace import Workspace
 from okrflow.core.description import with_meta
 from okrflow.core.issue_text import iid_of_key, key_for_iid
 from okrflow.core.meta import Meta, ParentRef
@@ -26,10 +29,7 @@ from okrflow.core.model import Direction, KeyResult, Kind, Metric, MetricKind, O
 from okrflow.core.statements import StatementError, parse_statement
 from okrflow.core.values import parse_value
 from okrflow.errors import UsageError
-from okrflow.refs import referenced_issue
-from okrflow.store import LoadedIssue, is_okr, read_record
-from okrflow.templating import issue_labels, render_issue_template
-from okrflow.workspace import Workspace
+from okrflow.render.templating import issue_labels, render_issue_template
 
 __all__ = ["NewResult", "new_kr", "new_objective", "slugify"]
 

@@ -1,6 +1,6 @@
 """``okrflow report``: the closing-ceremony report (or a mid-quarter progress report).
 
-One quarter is loaded, evaluated and linted once (:mod:`okrflow.analysis`); the JSON
+One quarter is loaded, evaluated and linted once (:mod:`okrflow.commands.analysis`); the JSON
 report document is rendered in every format asked for (Markdown, HTML, JSON) and
 written to files, and optionally posted as one issue.
 
@@ -38,7 +38,9 @@ from pathlib import Path
 from typing import Any, Literal
 
 from okrflow.adapter.records import IssueRecord
-from okrflow.analysis import evaluate_snapshot, lint_snapshot, report_document
+from okrflow.adapter.snapshot import Snapshot, load_snapshot
+from okrflow.commands.analysis import evaluate_snapshot, lint_snapshot, report_document
+from okrflow.commands.workspace import Workspace
 from okrflow.core.calendar import Quarter
 from okrflow.core.checkins import CheckinError, checkin_from_comment
 from okrflow.core.description import marker_comment, read_marker_comment
@@ -47,9 +49,7 @@ from okrflow.core.model import CheckIn, Problem, SourceKind, State
 from okrflow.core.report import REPORT_KINDS, ReportKind
 from okrflow.core.scoring import evaluate
 from okrflow.errors import UsageError
-from okrflow.reports import FORMATS, Format, environment, render
-from okrflow.store import Snapshot, load_snapshot
-from okrflow.workspace import Workspace
+from okrflow.render import FORMATS, Format, environment, render
 
 __all__ = [
     "MAX_DESCRIPTION",

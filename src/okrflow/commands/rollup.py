@@ -2,16 +2,17 @@
 
 The requests it makes grow with what changed, not with what exists:
 
-1. one listing page per 100 issues of the quarter (as :func:`okrflow.store.load_snapshot`;
+1. one listing page per 100 issues of the quarter (as
+   :func:`okrflow.adapter.snapshot.load_snapshot`;
    a few pages requested at a time, each read while the next ones are on their way);
    the hierarchy comes from okrflow's metadata, never from per-issue link requests;
 2. the comments of a key result only when its ``user_notes_count`` differs from the
    count recorded in its metadata (okrflow's own description updates do not change
    that count, while its ``updated_at`` would), newest first, stopping at the newest
    comment already read; key results with another metric source ask that source
-   (:mod:`okrflow.metrics`);
+   (:mod:`okrflow.adapter.metrics`);
 3. one PUT per issue where something a person would see changed: the managed progress
-   section (:mod:`okrflow.progress`, nothing in it varies with time alone), the health
+   section (:mod:`okrflow.render.progress`, nothing in it varies with time alone), the health
    label, or the metadata recording a new check-in. A second rollup writes nothing.
 
 Reads and writes for different issues run in a small pool of threads, each with its own
@@ -34,22 +35,9 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import Any, TypeVar
 
 from okrflow.adapter.client import GitLab
+from okrflow.adapter.metrics import Measurement, measure
 from okrflow.adapter.records import NoteRecord
-from okrflow.analysis import evaluate_snapshot, report_document
-from okrflow.commands.checkin import (
-    apply_comments,
-    apply_measurement,
-    checkins_of,
-    needs_comments,
-)
-from okrflow.core.evaluation import Evaluation
-from okrflow.core.meta import Meta
-from okrflow.core.model import KeyResult, Objective, Problem, SourceKind
-from okrflow.errors import GitLabError, OkrflowError
-from okrflow.metrics import Measurement, measure
-from okrflow.progress import sections
-from okrflow.reports import display
-from okrflow.store import (
+from okrflow.adapter.snapshot import (
     LoadedIssue,
     Snapshot,
     label_changes,
@@ -57,7 +45,20 @@ from okrflow.store import (
     new_description,
     save_issue,
 )
-from okrflow.workspace import Workspace
+from okrflow.commands.analysis import evaluate_snapshot, report_document
+from okrflow.commands.checkin import (
+    apply_comments,
+    apply_measurement,
+    checkins_of,
+    needs_comments,
+)
+from okrflow.commands.workspace import Workspace
+from okrflow.core.evaluation import Evaluation
+from okrflow.core.meta import Meta
+from okrflow.core.model import KeyResult, Objective, Problem, SourceKind
+from okrflow.errors import GitLabError, OkrflowError
+from okrflow.render import display
+from okrflow.render.progress import sections
 
 __all__ = [
     "MAX_WORKERS",

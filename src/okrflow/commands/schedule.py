@@ -43,16 +43,16 @@ import re
 from collections.abc import Callable, Sequence
 
 from okrflow.adapter.records import IssueRecord
+from okrflow.adapter.snapshot import load_snapshot
 from okrflow.commands.carry import carry_marked
 from okrflow.commands.move import move_bulk
 from okrflow.commands.report import build_quarter_report, post_report
+from okrflow.commands.workspace import Workspace
 from okrflow.core.calendar import Quarter, ScheduleStep
 from okrflow.core.description import marker_comment, read_marker_comment
 from okrflow.core.model import KeyResult, SourceKind, State
-from okrflow.reports import md_inline
-from okrflow.store import load_snapshot
-from okrflow.templating import mention
-from okrflow.workspace import Workspace
+from okrflow.render import md_inline
+from okrflow.render.templating import mention
 
 __all__ = [
     "STEPS",

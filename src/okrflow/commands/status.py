@@ -1,7 +1,7 @@
 """``okrflow status``: the quarter's OKR tree with progress and health, for a terminal.
 
 Everything shown comes from the JSON report document
-(:func:`okrflow.analysis.report_document`, a progress report), the same document
+(:func:`okrflow.commands.analysis.report_document`, a progress report), the same document
 ``status --json`` prints, so the text and the JSON always agree. Objectives aligned
 under others are indented under their parent; one with several parents appears
 under each, marked "also under #n". Key results show current / target, a progress
@@ -14,12 +14,12 @@ import dataclasses
 from collections.abc import Callable
 from typing import Any
 
-from okrflow.analysis import evaluate_snapshot, report_document
+from okrflow.adapter.snapshot import load_snapshot
+from okrflow.commands.analysis import evaluate_snapshot, report_document
+from okrflow.commands.workspace import Workspace
 from okrflow.core.model import KeyResult
 from okrflow.core.report import progress_percent
-from okrflow.reports import display
-from okrflow.store import load_snapshot
-from okrflow.workspace import Workspace
+from okrflow.render import display
 
 __all__ = ["BAR_WIDTH", "StatusResult", "bar", "format_status", "status"]
 

@@ -40,7 +40,7 @@ from okrflow.config.model import (
     TypeLabels,
 )
 from okrflow.config.values import COLOUR_NAMES
-from okrflow.yamlfile import ReferenceEntry, iter_model_reference, load_validated
+from okrflow.config.yamlfile import ReferenceEntry, iter_model_reference, load_validated
 
 __all__ = [
     "COLOUR_NAMES",

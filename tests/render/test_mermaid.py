@@ -17,8 +17,8 @@ from typing import Any
 import pytest
 from report_samples import sample_doc
 
-from okrflow.reports import markdown_mermaid_blocks, render
-from okrflow.reports.mermaid import (
+from okrflow.render import markdown_mermaid_blocks, render
+from okrflow.render.mermaid import (
     XY_THEME,
     alignment_chart,
     distribution_chart,

@@ -10,8 +10,14 @@ from typing import Any
 
 import yaml
 
+from okrflow.config.yamlfile.locations import (
+    KeyPath,
+    Locations,
+    format_key_path,
+    one_line,
+    show_value,
+)
 from okrflow.errors import ConfigError, UsageError
-from okrflow.yamlfile.locations import KeyPath, Locations, format_key_path, one_line, show_value
 
 __all__ = ["MAX_DEPTH", "MAX_NODES", "load_yaml", "parse_yaml"]
 

@@ -1,6 +1,6 @@
 """The OKR file's schema: pydantic models (``extra="forbid"``, strict types).
 
-Validated through :func:`okrflow.yamlfile.load_validated`, so every mistake is one line
+Validated through :func:`okrflow.config.yamlfile.load_validated`, so every mistake is one line
 with file, line and key path, and an unknown key gets a did-you-mean.
 """
 
@@ -22,7 +22,7 @@ from pydantic import (
 )
 
 from okrflow.config.values import LabelName
-from okrflow.yamlfile import invalid
+from okrflow.config.yamlfile import invalid
 
 __all__ = [
     "KEY_PATTERN",
@@ -93,7 +93,7 @@ Value = Annotated[float | str | None, BeforeValidator(_number_or_text)]
 class _Spec(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
 
-    #: keys refused with their own message (see okrflow.yamlfile)
+    #: keys refused with their own message (see okrflow.config.yamlfile)
     forbidden_keys: ClassVar[Mapping[str, str]] = {}
 
 

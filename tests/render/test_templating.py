@@ -10,7 +10,7 @@ import pytest
 from okrflow.core.description import WORD_JOINER, neutralize_mentions
 from okrflow.core.issue_text import LabelNames
 from okrflow.errors import ConfigError
-from okrflow.templating import (
+from okrflow.render.templating import (
     ISSUE_TEMPLATES,
     issue_labels,
     issue_templates_dir,

@@ -14,8 +14,8 @@ from typing import Any
 from markupsafe import Markup, escape
 
 from okrflow.core.report import progress_percent
-from okrflow.reports import display
-from okrflow.reports.text import one_line
+from okrflow.render import display
+from okrflow.render.text import one_line
 
 COLOURS = {"on track": "#1a7f37", "needs attention": "#9a6700", "at risk": "#cf222e"}
 _GREY = "#8c959f"

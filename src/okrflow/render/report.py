@@ -24,8 +24,8 @@ from markupsafe import Markup
 from okrflow import __version__
 from okrflow.core.description import escape_blocks
 from okrflow.errors import ConfigError
-from okrflow.reports import display, mermaid, svg
-from okrflow.reports.text import md_cell, md_inline, neutralize_mentions
+from okrflow.render import display, mermaid, svg
+from okrflow.render.text import md_cell, md_inline, neutralize_mentions
 
 Format = Literal["md", "html", "json"]
 FORMATS: tuple[Format, ...] = ("md", "html", "json")
@@ -84,7 +84,7 @@ def environment(fmt: Format, templates_dir: Path | None = None) -> ImmutableSand
                 path=str(templates_dir),
             )
         loaders.append(jinja2.FileSystemLoader(str(templates_dir)))
-    loaders.append(jinja2.PackageLoader("okrflow", "templates/report"))
+    loaders.append(jinja2.PackageLoader("okrflow.render", "templates/report"))
     html = fmt == "html"
     env = ImmutableSandboxedEnvironment(
         loader=jinja2.ChoiceLoader(loaders),

@@ -70,7 +70,7 @@ def package_templates_dir() -> Path:
 
 def issue_templates_dir() -> Path:
     """The issue templates: ``okrflow/issue_templates`` in a wheel, else the repository's."""
-    for candidate in (_HERE / "issue_templates", _HERE.parents[1] / "issue_templates"):
+    for candidate in (_HERE.parent / "issue_templates", _HERE.parents[2] / "issue_templates"):
         if (candidate / ISSUE_TEMPLATES["objective"]).is_file():
             return candidate
     raise ConfigError("okrflow's issue templates are missing from the installation: reinstall it")

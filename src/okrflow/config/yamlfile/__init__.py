@@ -18,10 +18,15 @@ model's keys for the docs).
 
 from __future__ import annotations
 
-from okrflow.yamlfile.loader import MAX_DEPTH, MAX_NODES, load_yaml, parse_yaml
-from okrflow.yamlfile.locations import KeyPath, Locations, format_key_path, show_value
-from okrflow.yamlfile.reference import REQUIRED, ReferenceEntry, TypeName, iter_model_reference
-from okrflow.yamlfile.validation import format_validation_error, invalid, load_validated
+from okrflow.config.yamlfile.loader import MAX_DEPTH, MAX_NODES, load_yaml, parse_yaml
+from okrflow.config.yamlfile.locations import KeyPath, Locations, format_key_path, show_value
+from okrflow.config.yamlfile.reference import (
+    REQUIRED,
+    ReferenceEntry,
+    TypeName,
+    iter_model_reference,
+)
+from okrflow.config.yamlfile.validation import format_validation_error, invalid, load_validated
 
 __all__ = [
     "MAX_DEPTH",

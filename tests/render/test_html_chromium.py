@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from report_samples import sample_doc
 
-from okrflow.reports import render
+from okrflow.render import render
 
 BROWSER = next(
     (b for b in ("chromium", "chromium-browser", "google-chrome") if shutil.which(b)), None

@@ -1,4 +1,4 @@
-"""okrflow.workspace: the quarter a command works on."""
+"""okrflow.commands.workspace: the quarter a command works on."""
 
 from __future__ import annotations
 
@@ -6,10 +6,10 @@ import datetime as dt
 
 import pytest
 
+from okrflow.cli.output import Output
+from okrflow.commands.workspace import Workspace
 from okrflow.config import Config
 from okrflow.errors import UsageError
-from okrflow.output import Output
-from okrflow.workspace import Workspace
 
 
 def workspace() -> Workspace:

@@ -16,7 +16,7 @@ from okrflow.core.model import (
     State,
 )
 from okrflow.core.scoring import evaluate
-from okrflow.progress import (
+from okrflow.render.progress import (
     FOOTER,
     key_result_section,
     objective_section,

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from okrflow.adapter.refs import IssueRef, local_iid, parse_ref
 from okrflow.errors import EXIT_USAGE, UsageError
-from okrflow.refs import IssueRef, local_iid, parse_ref
 
 
 @pytest.mark.parametrize(

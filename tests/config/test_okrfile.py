@@ -1,4 +1,4 @@
-"""okrflow.okrfile: the OKRs-as-code file loads into the model, and every mistake is one
+"""okrflow.config.okrfile: the OKRs-as-code file loads into the model, and every mistake is one
 exit-2 line naming file, line and key path."""
 
 from __future__ import annotations
@@ -8,13 +8,13 @@ from pathlib import Path
 
 import pytest
 
+from okrflow.config.okrfile import OkrFile, load_okr_file
 from okrflow.core.calendar import FiscalCalendar
 from okrflow.core.labels import LabelNames
 from okrflow.core.model import Direction, Kind, MetricKind, SourceKind
 from okrflow.errors import EXIT_USAGE, ConfigError, UsageError
-from okrflow.okrfile import OkrFile, load_okr_file
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "config" / "okrs.example.yml"
 QUARTER_FILE = ROOT / "config" / "okrs-FY22-Q2.yml"
 

@@ -7,6 +7,8 @@ import difflib
 from collections.abc import Mapping
 from pathlib import Path
 
+from okrflow.config.okrfile.schema import KeyResultSpec, OkrFileSpec
+from okrflow.config.yamlfile import KeyPath, Locations, format_key_path, load_validated
 from okrflow.core.calendar import FiscalCalendar
 from okrflow.core.labels import DEFAULT_LABEL_NAMES, LabelNames
 from okrflow.core.model import (
@@ -22,8 +24,6 @@ from okrflow.core.model import (
 from okrflow.core.statements import StatementError, read_statement
 from okrflow.core.values import canonical_unit, format_value, parse_value
 from okrflow.errors import ConfigError
-from okrflow.okrfile.schema import KeyResultSpec, OkrFileSpec
-from okrflow.yamlfile import KeyPath, Locations, format_key_path, load_validated
 
 __all__ = ["OkrFile", "Place", "kr_key", "load_okr_file"]
 

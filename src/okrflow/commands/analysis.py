@@ -9,12 +9,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from okrflow.adapter.snapshot import Snapshot
+from okrflow.commands.workspace import Workspace
 from okrflow.core.evaluation import Evaluation
 from okrflow.core.report import ReportKind, build_report
 from okrflow.core.rules import Finding, lint
 from okrflow.core.scoring import evaluate
-from okrflow.store import Snapshot
-from okrflow.workspace import Workspace
 
 
 def evaluate_snapshot(ws: Workspace, snapshot: Snapshot) -> Evaluation:

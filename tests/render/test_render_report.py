@@ -13,7 +13,7 @@ import pytest
 from report_samples import HOSTILE, sample_doc
 
 from okrflow.errors import ConfigError
-from okrflow.reports import display, render, report_schema
+from okrflow.render import display, render, report_schema
 
 
 @pytest.fixture(scope="module")

@@ -27,11 +27,11 @@ from okrflow.config import (
     iter_config_reference,
     load_config,
 )
+from okrflow.config.yamlfile import REQUIRED, load_yaml
+from okrflow.config.yamlfile.reference import is_model, unwrap
 from okrflow.errors import ConfigError, UsageError
-from okrflow.yamlfile import REQUIRED, load_yaml
-from okrflow.yamlfile.reference import is_model, unwrap
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 EXAMPLE = REPO / "config" / "okrflow.yml"
 
 

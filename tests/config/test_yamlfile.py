@@ -1,4 +1,4 @@
-"""okrflow.yamlfile: safe YAML with line numbers, one-line errors naming file, line and key."""
+"""okrflow.config.yamlfile: safe YAML with line numbers, one-line errors naming file, line, key."""
 
 from __future__ import annotations
 
@@ -11,8 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from okrflow.errors import ConfigError, UsageError
-from okrflow.yamlfile import (
+from okrflow.config.yamlfile import (
     MAX_NODES,
     REQUIRED,
     Locations,
@@ -23,6 +22,7 @@ from okrflow.yamlfile import (
     load_yaml,
     parse_yaml,
 )
+from okrflow.errors import ConfigError, UsageError
 
 
 def write(tmp_path: Path, text: str | bytes, name: str = "f.yml") -> Path:

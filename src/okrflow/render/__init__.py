@@ -10,9 +10,9 @@ import json
 from importlib import resources
 from typing import Any
 
-from okrflow.reports.mermaid import markdown_mermaid_blocks
-from okrflow.reports.render import FORMATS, Format, environment, render
-from okrflow.reports.text import md_cell, md_inline, mermaid_text, neutralize_mentions
+from okrflow.render.mermaid import markdown_mermaid_blocks
+from okrflow.render.report import FORMATS, Format, environment, render
+from okrflow.render.text import md_cell, md_inline, mermaid_text, neutralize_mentions
 
 __all__ = [
     "FORMATS",

@@ -12,10 +12,16 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails, PydanticCustomError
 
+from okrflow.config.yamlfile.loader import load_yaml
+from okrflow.config.yamlfile.locations import (
+    KeyPath,
+    Locations,
+    format_key_path,
+    one_line,
+    show_value,
+)
+from okrflow.config.yamlfile.reference import is_model, unwrap
 from okrflow.errors import ConfigError
-from okrflow.yamlfile.loader import load_yaml
-from okrflow.yamlfile.locations import KeyPath, Locations, format_key_path, one_line, show_value
-from okrflow.yamlfile.reference import is_model, unwrap
 
 __all__ = ["format_validation_error", "invalid", "load_validated"]
 

@@ -1,4 +1,4 @@
-"""okrflow.store: writing an issue back (one PUT with only what changed)."""
+"""okrflow.adapter.snapshot: writing an issue back (one PUT with only what changed)."""
 
 from __future__ import annotations
 
@@ -7,12 +7,12 @@ import pytest
 from okrflow.adapter.client import GitLab
 from okrflow.adapter.connection import ConnectionSettings
 from okrflow.adapter.records import IssueRecord
+from okrflow.adapter.snapshot import DESCRIPTION_MAX, read_record, save_issue
 from okrflow.core.description import split, with_meta
 from okrflow.core.labels import DEFAULT_LABEL_NAMES
 from okrflow.core.meta import Meta
 from okrflow.errors import OkrflowError
 from okrflow.sandbox import SANDBOX_PROJECT, Emulator
-from okrflow.store import DESCRIPTION_MAX, read_record, save_issue
 
 
 def test_a_write_that_would_take_the_description_over_gitlabs_limit_is_refused_unsent(

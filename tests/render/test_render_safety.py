@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from report_samples import HOSTILE, sample_doc
 
-from okrflow.reports import (
+from okrflow.render import (
     markdown_mermaid_blocks,
     md_cell,
     md_inline,

@@ -10,9 +10,7 @@ import pytest
 
 from okrflow.adapter.client import GitLab
 from okrflow.adapter.connection import ConnectionSettings
-from okrflow.adapter.records import IssueRecord, LinkRecord
-from okrflow.core.model import KeyResult, Metric, MetricKind, MetricSource, SourceKind
-from okrflow.metrics import (
+from okrflow.adapter.metrics import (
     COMMANDS_DISABLED,
     MetricError,
     QueryOptions,
@@ -21,6 +19,8 @@ from okrflow.metrics import (
     measure,
     query_value,
 )
+from okrflow.adapter.records import IssueRecord, LinkRecord
+from okrflow.core.model import KeyResult, Metric, MetricKind, MetricSource, SourceKind
 from okrflow.sandbox import SANDBOX_PROJECT, SANDBOX_TOKEN, SANDBOX_URL, Emulator
 
 UTC = dt.timezone.utc

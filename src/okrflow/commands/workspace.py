@@ -16,13 +16,13 @@ from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING
 
 from okrflow.adapter.connection import ConnectionSettings, resolve_connection
+from okrflow.cli.output import Output
 from okrflow.config import Config
 from okrflow.core.calendar import FiscalCalendar, Quarter
 from okrflow.core.labels import LabelNames
 from okrflow.core.rules import RuleSettings
 from okrflow.core.scoring import ScoringPolicy
 from okrflow.errors import UsageError
-from okrflow.output import Output
 
 if TYPE_CHECKING:
     from okrflow.adapter.client import GitLab

@@ -34,8 +34,8 @@ Rules:
 
 from __future__ import annotations
 
-from okrflow.okrfile.loader import OkrFile, Place, kr_key, load_okr_file
-from okrflow.okrfile.schema import (
+from okrflow.config.okrfile.loader import OkrFile, Place, kr_key, load_okr_file
+from okrflow.config.okrfile.schema import (
     KEY_PATTERN,
     CommandSpec,
     KeyResultSpec,

@@ -2,7 +2,7 @@
 
 A pure function of the model and its :class:`~okrflow.core.evaluation.Evaluation`:
 the same numbers as ``okrflow status`` and the reports (rounded for display by
-:mod:`okrflow.reports.display`). The text holds nothing that changes with time
+:mod:`okrflow.render.display`). The text holds nothing that changes with time
 alone (no "updated at", no elapsed share), so a rollup that finds no new value
 renders exactly the text already in GitLab and writes nothing.
 
@@ -27,8 +27,8 @@ from okrflow.core.checkins import latest_checkin
 from okrflow.core.evaluation import Evaluation, KeyResultResult, ObjectiveResult
 from okrflow.core.model import Direction, KeyResult, Metric, MetricKind, Objective
 from okrflow.core.report import progress_percent
-from okrflow.reports import display
-from okrflow.reports.text import md_cell
+from okrflow.render import display
+from okrflow.render.text import md_cell
 
 __all__ = [
     "BAR_WIDTH",
