@@ -12,8 +12,8 @@ import dataclasses
 import datetime as dt
 from collections.abc import Sequence
 
-from okrflow.adapter.connection import resolve_connection
-from okrflow.cli.output import Output
+from okrflow.adapter import resolve_connection
+from okrflow.commands.reporter import Recorder
 from okrflow.commands.workspace import Workspace
 from okrflow.config import Config
 from okrflow.core.checkins import format_checkin_comment
@@ -214,7 +214,7 @@ def workspace(
     return Workspace(
         config=config or Config.default(),
         connection=connection,
-        out=Output(),
+        out=Recorder(),
         dry_run=dry_run,
         now=lambda: now,
     )

@@ -12,8 +12,8 @@ import datetime as dt
 import re
 from collections.abc import Sequence
 
-from okrflow.adapter.connection import ConnectionSettings
-from okrflow.cli.output import Output
+from okrflow.adapter import ConnectionSettings
+from okrflow.commands.reporter import Recorder
 from okrflow.commands.workspace import Workspace
 from okrflow.config import Config
 from okrflow.core.description import with_meta
@@ -52,7 +52,7 @@ def workspace(emu: Emulator, *, dry_run: bool = False, now: dt.datetime = NOW) -
     return Workspace(
         config=Config.default(),
         connection=settings,
-        out=Output(),
+        out=Recorder(),
         dry_run=dry_run,
         now=lambda: now,
     )

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from okrflow.adapter.connection import ConnectionSettings
+from okrflow.adapter import ConnectionSettings
 from okrflow.commands.init import Change, desired_labels, init
 from okrflow.commands.workspace import Workspace
 from okrflow.config import Config

@@ -7,8 +7,7 @@ from typing import Any
 
 import pytest
 
-from okrflow.adapter.connection import ConnectionSettings
-from okrflow.adapter.snapshot import Snapshot, load_snapshot
+from okrflow.adapter import ConnectionSettings, Snapshot
 from okrflow.commands.init import init
 from okrflow.commands.new import NewResult, new_kr, new_objective, slugify
 from okrflow.commands.workspace import Workspace
@@ -59,7 +58,7 @@ def kr(emu: Emulator, parent: int | str, title: str, **kw: Any) -> NewResult:
 
 def snapshot(emu: Emulator) -> Snapshot:
     ws = workspace(emu)
-    return load_snapshot(ws.gl, ws.labels, quarter="FY24-Q1")
+    return ws.repo.load("FY24-Q1")
 
 
 def writes(emu: Emulator) -> int:

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from okrflow.cli.output import Output
+from okrflow.commands.reporter import Recorder
 from okrflow.commands.workspace import Workspace
 from okrflow.config import Config
 from okrflow.errors import UsageError
@@ -14,7 +14,7 @@ from okrflow.errors import UsageError
 
 def workspace() -> Workspace:
     now = dt.datetime(2024, 2, 15, tzinfo=dt.timezone.utc)
-    return Workspace(config=Config.default(), connection=None, out=Output(), now=lambda: now)
+    return Workspace(config=Config.default(), connection=None, out=Recorder(), now=lambda: now)
 
 
 def test_quarter_label_is_the_calendars_or_today_s() -> None:

@@ -8,18 +8,15 @@ import sys
 import textwrap
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
-import click
 import pytest
-from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import BaseModel
 
 import okrflow.config.values
 from okrflow.cli.main import main
-from okrflow.cli.options import common_options, load_config_from_options
+from okrflow.commands.workspace import Workspace
 from okrflow.config import (
     DEFAULT_CONFIG_PATH,
     Config,
@@ -195,6 +192,11 @@ def test_example_config_has_no_real_host_or_token() -> None:
     assert "glpat-" not in text
 
 
+def opened(config_path: str | None) -> Config:
+    """The config a command opens its workspace with (no OKRFLOW_CONFIG set)."""
+    return Workspace.open(config_path=config_path, connect=False, environ={}).config
+
+
 # --- loading -------------------------------------------------------------------------------
 
 
@@ -204,7 +206,7 @@ def test_absent_default_file_means_the_defaults(
     monkeypatch.chdir(tmp_path)
     assert load_config(None, explicit=False) == Config.default()
     assert load_config(DEFAULT_CONFIG_PATH, explicit=False) == Config.default()
-    assert load_config_from_options(None) == Config.default()
+    assert opened(None) == Config.default()
 
 
 def test_default_file_is_read_when_present(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -212,7 +214,7 @@ def test_default_file_is_read_when_present(tmp_path: Path, monkeypatch: pytest.M
     (tmp_path / "config").mkdir()
     write(tmp_path / "config", "project: team/okrs\n")
     assert load_config(None, explicit=False).project == "team/okrs"
-    assert load_config_from_options(None).project == "team/okrs"
+    assert opened(None).project == "team/okrs"
 
 
 def test_absent_explicit_file_is_a_usage_error(tmp_path: Path) -> None:
@@ -222,7 +224,7 @@ def test_absent_explicit_file_is_a_usage_error(tmp_path: Path) -> None:
     assert str(caught.value) == f"config file not found: {path}"
     assert caught.value.exit_code == 2
     with pytest.raises(UsageError):
-        load_config_from_options(str(path))
+        opened(str(path))
 
 
 def test_empty_file_and_empty_sections_are_the_defaults(tmp_path: Path) -> None:
@@ -548,58 +550,3 @@ def test_config_like_text_raises_only_config_errors(tmp_path: Path, text: str) -
         load_config(path, explicit=True)
     except ConfigError as error:
         assert "\n" not in str(error)
-
-
-# --- shared options --------------------------------------------------------------------------
-
-
-@click.command()
-@common_options
-def probe(**options: Any) -> None:
-    click.echo(repr(sorted(options.items())))
-
-
-def test_common_options_give_commands_plain_keyword_arguments() -> None:
-    runner = CliRunner()
-    result = runner.invoke(probe, [], env={"OKRFLOW_CONFIG": "", "GITLAB_URL": ""})
-    assert result.exit_code == 0, result.output
-    assert result.output.strip() == repr(
-        [
-            ("config_path", None),
-            ("dry_run", False),
-            ("gitlab_url", None),
-            ("json_output", False),
-            ("project", None),
-            ("verbosity", 0),
-        ]
-    )
-    env = {
-        "OKRFLOW_CONFIG": "c.yml",
-        "GITLAB_URL": "https://gitlab.example.com",
-        "OKRFLOW_PROJECT": "a/b",
-    }
-    result = runner.invoke(probe, ["--dry-run", "--json", "-vv"], env=env)
-    assert result.output.strip() == repr(
-        [
-            ("config_path", "c.yml"),
-            ("dry_run", True),
-            ("gitlab_url", "https://gitlab.example.com"),
-            ("json_output", True),
-            ("project", "a/b"),
-            ("verbosity", 2),
-        ]
-    )
-    assert "('verbosity', -1)" in runner.invoke(probe, ["--quiet"]).output
-
-
-def test_quiet_and_verbose_together_are_a_usage_error() -> None:
-    result = CliRunner().invoke(probe, ["-q", "-v"])
-    assert isinstance(result.exception, UsageError)
-    assert result.exception.exit_code == 2
-
-
-def test_options_are_documented_in_help() -> None:
-    text = CliRunner().invoke(probe, ["--help"]).output
-    for option in ("--config", "--gitlab-url", "--project", "--dry-run", "--json", "--quiet"):
-        assert option in text
-    assert "OKRFLOW_CONFIG" in text

@@ -10,14 +10,12 @@ import pytest
 from okrflow.core.description import WORD_JOINER, neutralize_mentions
 from okrflow.core.issue_text import LabelNames
 from okrflow.errors import ConfigError
+from okrflow.render.escape.markdown import md_cell, mention
 from okrflow.render.templating import (
     ISSUE_TEMPLATES,
     issue_labels,
     issue_templates_dir,
     make_environment,
-    md_cell,
-    md_escape,
-    mention,
     render,
     render_issue_template,
     ui_template_text,
@@ -180,19 +178,21 @@ def test_the_retrospective_lists_scores_in_a_safe_table() -> None:
             {"title": "Plain", "score": None, "outcome": "carried over"},
         ],
     )
-    assert "| #12 A &#124; B C @\u2060all | committed | 0.7 |  |" in text
-    assert "| Plain |  |  | carried over |" in text
+    assert "| #12 A \\| B C @\u2060all | committed | 0.7 |   |" in text
+    assert "| Plain |   | — | carried over |" in text
     assert text.endswith('/label ~"okr::retrospective" ~"FY24-Q1" ~"CSM"\n')
 
 
 # --- filters -----------------------------------------------------------------------------------
 
 
-def test_md_escape_keeps_a_table_cell_one_literal_cell() -> None:
-    assert md_escape("a | b\r\nc\nd\\") == "a &#124; b c d&#92;"
-    assert md_escape("<b>&amp;</b>") == "&lt;b&gt;&amp;amp;&lt;/b&gt;"
-    assert md_escape(None) == ""
-    assert md_cell("@all | x") == "@\u2060all &#124; x"
+def test_issue_templates_escape_table_cells_as_the_reports_do() -> None:
+    env = make_environment()
+    assert env.filters["md_cell"] is env.filters["cell"] is md_cell
+    assert md_cell("a | b\r\nc\nd\\") == "a \\| b c d\\\\"
+    assert md_cell("<b>&amp;</b> **x**") == "&lt;b&gt;&amp;amp;&lt;/b&gt; \\*\\*x\\*\\*"
+    assert md_cell(None) == " "
+    assert md_cell("@all | x") == "@\u2060all \\| x"
 
 
 def test_neutralized_mentions_are_inert_idempotent_and_look_the_same() -> None:

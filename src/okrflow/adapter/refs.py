@@ -15,10 +15,10 @@ from urllib.parse import urlsplit
 from okrflow.errors import GitLabError, UsageError
 
 if TYPE_CHECKING:
-    from okrflow.adapter.client import GitLab
+    from okrflow.adapter.issues import IssueApi
     from okrflow.adapter.records import IssueRecord
 
-__all__ = ["FORMS", "IssueRef", "local_iid", "parse_ref"]
+__all__ = ["FORMS", "IssueRef", "local_iid", "parse_ref", "referenced_issue"]
 
 FORMS = (
     "12, #12, group/project#12 or an issue URL "
@@ -96,7 +96,7 @@ def local_iid(text: str, project: str, *, base_url: str | None = None) -> int:
     return ref.iid
 
 
-def referenced_issue(gl: GitLab, ref: str, *, option: str = "") -> IssueRecord:
+def referenced_issue(gl: IssueApi, ref: str, *, option: str = "") -> IssueRecord:
     """The issue of the OKR project that ``ref`` names.
 
     A reference to no issue is bad input (:class:`UsageError`, exit 2), not a GitLab

@@ -11,18 +11,18 @@ from __future__ import annotations
 import dataclasses
 import queue
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from typing import Any, TypeVar
 
-from okrflow.adapter.client import GitLab
+from okrflow.adapter.issues import IssueApi
 from okrflow.adapter.records import IssueRecord
 from okrflow.core import description as desc
+from okrflow.core.bookkeeping import own_meta
 from okrflow.core.issue_text import iid_of_key, read_issue
 from okrflow.core.labels import LabelNames
 from okrflow.core.meta import Meta
 from okrflow.core.model import KeyResult, Objective, Problem
 from okrflow.core.statements import StatementError, parse_statement
-from okrflow.errors import OkrflowError
 
 T = TypeVar("T")
 
@@ -48,18 +48,14 @@ class LoadedIssue:
     def is_objective(self) -> bool:
         return isinstance(self.okr, Objective)
 
+    @property
+    def notes_count(self) -> int:
+        """The comments GitLab counts on the issue now (system notes left out)."""
+        return self.record.user_notes_count
+
     def own_meta(self) -> Meta:
-        """The metadata to build on when writing: a fresh block when the one found was
-        copied from another issue; what could be read of a broken one (its key, type
-        and objective) kept; always this issue's iid and type."""
-        meta = self.meta if self.meta.iid in (None, self.iid) else Meta()
-        okr = self.okr
-        return meta.replace(
-            type=meta.type or ("objective" if self.is_objective else "kr"),
-            key=meta.key or (None if iid_of_key(okr.key) == self.iid else okr.key),
-            iid=self.iid,
-            objective=meta.objective or (okr.objective if isinstance(okr, KeyResult) else None),
-        )
+        """The metadata to build on when writing (:func:`okrflow.core.bookkeeping.own_meta`)."""
+        return own_meta(self.meta, self.iid, self.okr)
 
 
 @dataclasses.dataclass
@@ -177,7 +173,7 @@ LISTING_WORKERS = 3  # listing pages requested at a time (the same pages, in ord
 
 
 def load_snapshot(
-    gl: GitLab, names: LabelNames, *, quarter: str | None, unscheduled: bool = False
+    gl: IssueApi, names: LabelNames, *, quarter: str | None, unscheduled: bool = False
 ) -> Snapshot:
     """The OKRs of ``quarter`` (all OKRs when None).
 
@@ -197,78 +193,3 @@ def load_snapshot(
                         yield record
 
     return assemble(records(), names, quarter)
-
-
-def label_changes(
-    current: Sequence[str], *, add: Iterable[str] = (), remove: Iterable[str] = ()
-) -> tuple[list[str], list[str]]:
-    """The labels really to add and remove (no-ops dropped)."""
-    have = set(current)
-    to_add = sorted({label for label in add if label not in have})
-    to_remove = sorted({label for label in remove if label in have} - set(to_add))
-    return to_add, to_remove
-
-
-def new_description(current: str, *, meta: Meta | None = None, section: str | None = None) -> str:
-    text = current
-    if section is not None:
-        text = desc.with_managed_section(text, section)
-    if meta is not None:
-        text = desc.with_meta(text, meta.to_dict())
-    return text
-
-
-#: GitLab's limit on an issue description, in characters
-DESCRIPTION_MAX = 1_048_576
-
-
-def save_issue(
-    gl: GitLab,
-    item: LoadedIssue,
-    *,
-    title: str | None = None,
-    meta: Meta | None = None,
-    section: str | None = None,
-    add_labels: Iterable[str] = (),
-    remove_labels: Iterable[str] = (),
-    state_event: str | None = None,
-    assignee: str | None = None,
-) -> bool:
-    """Write what changed on one issue in a single PUT; nothing when nothing changed.
-
-    Raises :class:`OkrflowError` (nothing written) when okrflow's parts would take the
-    description over GitLab's limit, instead of a write GitLab refuses.
-    """
-    record = item.record
-    fields: dict[str, Any] = {}
-    if title is not None and title != record.title:
-        fields["title"] = title
-    text = new_description(record.description, meta=meta, section=section)
-    if text != record.description:
-        if len(text) > DESCRIPTION_MAX:
-            raise OkrflowError(
-                f"the description of #{record.iid} would be {len(text):,} characters, over "
-                f"GitLab's limit of {DESCRIPTION_MAX:,}: shorten the text in the issue"
-            )
-        fields["description"] = text
-    to_add, to_remove = label_changes(record.labels, add=add_labels, remove=remove_labels)
-    if to_add:
-        fields["add_labels"] = to_add
-    if to_remove:
-        fields["remove_labels"] = to_remove
-    if state_event == "close" and record.state != "closed":
-        fields["state_event"] = "close"
-    if state_event == "reopen" and record.state == "closed":
-        fields["state_event"] = "reopen"
-    if assignee and assignee.lstrip("@") not in record.assignees:
-        user_id = gl.user_id(assignee)
-        if user_id is not None:
-            fields["assignee_ids"] = [user_id]
-    if not fields:
-        return False
-    updated = gl.update_issue(record.iid, **fields)
-    if updated is not None:
-        item.record = updated
-    if meta is not None:
-        item.meta = meta
-    return True

@@ -4,14 +4,7 @@ from __future__ import annotations
 
 import click
 
-from okrflow.cli.common import make_workspace, print_json
-from okrflow.cli.options import (
-    config_option,
-    connection_options,
-    dry_run_option,
-    json_option,
-    verbosity_options,
-)
+from okrflow.cli.options import okr_command
 from okrflow.commands.new import NewResult, new_kr, new_objective
 from okrflow.commands.workspace import Workspace
 
@@ -25,39 +18,7 @@ def new_group() -> None:
     """
 
 
-def _show(ws: Workspace, result: NewResult, json_output: bool) -> None:
-    if json_output:
-        print_json(
-            {
-                "created": result.created,
-                "dry_run": result.dry_run,
-                "type": result.type,
-                "iid": result.iid,
-                "reference": result.reference,
-                "web_url": result.web_url,
-                "key": result.key,
-                "title": result.title,
-                "quarter": result.quarter,
-                "labels": result.labels,
-                "owner": result.owner,
-                "parents": result.parents,
-                "notes": result.notes,
-            }
-        )
-        return
-    for line in result.lines():
-        ws.out.info(line)
-    for note in result.notes:
-        ws.out.warn(note)
-
-
-def _shared(func: click.decorators.FC) -> click.decorators.FC:
-    for option in (verbosity_options, json_option, dry_run_option, connection_options):
-        func = option(func)
-    return config_option(func)
-
-
-@new_group.command("objective")
+@okr_command("objective", dry_run=True, json=True)
 @click.option("--title", required=True, help="The objective: one inspiring sentence.")
 @click.option("--quarter", required=True, metavar="Q", help="Quarter, e.g. FY24-Q1.")
 @click.option("--team", required=True, help="Team (a configured team's label).")
@@ -78,8 +39,8 @@ def _shared(func: click.decorators.FC) -> click.decorators.FC:
 )
 @click.option("--key", default=None, help="Stable key (default: a slug of the title).")
 @click.option("--weight", type=float, default=None, help="Weight in the parent (default 1).")
-@_shared
 def objective_command(
+    ws: Workspace,
     title: str,
     quarter: str,
     team: str,
@@ -89,23 +50,9 @@ def objective_command(
     kind: str,
     key: str | None,
     weight: float | None,
-    config_path: str | None,
-    gitlab_url: str | None,
-    project: str | None,
-    dry_run: bool,
-    json_output: bool,
-    verbosity: int,
-) -> None:
+) -> NewResult:
     """Open an objective issue, labelled, assigned and linked to its parents."""
-    ws = make_workspace(
-        config_path=config_path,
-        gitlab_url=gitlab_url,
-        project=project,
-        dry_run=dry_run,
-        verbosity=verbosity,
-        json_output=json_output,
-    )
-    result = new_objective(
+    return new_objective(
         ws,
         title=title,
         quarter=quarter,
@@ -117,10 +64,9 @@ def objective_command(
         key=key,
         weight=weight,
     )
-    _show(ws, result, json_output)
 
 
-@new_group.command("kr")
+@okr_command("kr", dry_run=True, json=True)
 @click.option("--objective", required=True, metavar="REF", help="The objective it moves.")
 @click.option("--title", required=True, metavar="STATEMENT", help="e.g. 'Grow X from 10 to 15'.")
 @click.option("--owner", default=None, metavar="USER", help="DRI (default: the objective's).")
@@ -130,8 +76,8 @@ def objective_command(
 @click.option("--unit", default=None, metavar="U", help="Unit of start and target, e.g. %.")
 @click.option("--direction", type=click.Choice(["increase", "decrease"]), default=None)
 @click.option("--key", default=None, help="Stable key (default: a slug of the title).")
-@_shared
 def kr_command(
+    ws: Workspace,
     objective: str,
     title: str,
     owner: str | None,
@@ -141,27 +87,13 @@ def kr_command(
     unit: str | None,
     direction: str | None,
     key: str | None,
-    config_path: str | None,
-    gitlab_url: str | None,
-    project: str | None,
-    dry_run: bool,
-    json_output: bool,
-    verbosity: int,
-) -> None:
+) -> NewResult:
     """Open a key-result issue under an objective (its quarter and team).
 
     The statement is read for start, target and unit; give --start and --target
     when it says them differently.
     """
-    ws = make_workspace(
-        config_path=config_path,
-        gitlab_url=gitlab_url,
-        project=project,
-        dry_run=dry_run,
-        verbosity=verbosity,
-        json_output=json_output,
-    )
-    result = new_kr(
+    return new_kr(
         ws,
         objective=objective,
         title=title,
@@ -173,4 +105,7 @@ def kr_command(
         direction=direction,
         key=key,
     )
-    _show(ws, result, json_output)
+
+
+new_group.add_command(objective_command)
+new_group.add_command(kr_command)

@@ -1,46 +1,47 @@
 """How okrflow talks to people: plain lines in CI, a progress bar and colours on a terminal.
 
-Library code reports through an :class:`Output`; only the CLI creates a real one.
-Colours appear only on a terminal and never with ``NO_COLOR``; ``--quiet`` keeps
-only warnings and errors; ``--verbose`` adds detail lines. Every line passes
-through :func:`okrflow.redaction.redact`.
+:class:`Terminal` is the command line's :class:`~okrflow.commands.reporter.Reporter`
+(progress and warnings during a run) and prints a command's result when it is done
+(:meth:`Terminal.show`): its lines, or its JSON form with ``--json`` (then stdout
+carries the JSON document only), the writes a dry run would have made, and the error
+it ends with. Colours appear only on a terminal and never with ``NO_COLOR``;
+``--quiet`` keeps only warnings and errors; ``--verbose`` adds detail lines. Every line
+passes through :func:`okrflow.redaction.redact`.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 import time
 from collections.abc import Iterable, Iterator
 from typing import IO, TextIO, TypeVar, cast
 
+from okrflow.commands.result import Line, Result
 from okrflow.redaction import redact
+from okrflow.render.display import count
+
+__all__ = ["Terminal"]
 
 T = TypeVar("T")
 
 _COLOURS = {"green": "32", "yellow": "33", "red": "31", "bold": "1", "dim": "2"}
 
 
-class Output:
-    """Where messages go. The default instance collects nothing and prints nothing."""
+class Terminal:
+    """Where messages go: stdout for results, stderr for warnings and details."""
 
     def __init__(
         self,
         *,
+        verbosity: int = 0,
         stream: IO[str] | None = None,
         err: IO[str] | None = None,
-        verbosity: int = 0,
-        enabled: bool = False,
     ) -> None:
         self.stream = stream or sys.stdout
         self.err = err or sys.stderr
         self.verbosity = verbosity
-        self.enabled = enabled
-        self.lines: list[str] = []
-
-    @classmethod
-    def terminal(cls, verbosity: int = 0) -> Output:
-        return cls(verbosity=verbosity, enabled=True)
 
     @property
     def is_tty(self) -> bool:
@@ -56,28 +57,24 @@ class Output:
         return f"\x1b[{_COLOURS[colour]}m{text}\x1b[0m"
 
     def _emit(self, text: str, stream: IO[str]) -> None:
-        text = redact(text)
-        self.lines.append(text)
-        if self.enabled:
-            print(text, file=stream, flush=True)
+        print(redact(text), file=stream, flush=True)
 
-    def info(self, text: str) -> None:
-        """A normal result line (hidden by --quiet)."""
+    # -- the reporter --------------------------------------------------------------------
+
+    def step(self, text: str) -> None:
         if self.verbosity >= 0:
             self._emit(text, self.stream)
 
     def detail(self, text: str) -> None:
-        """Only with --verbose."""
         if self.verbosity >= 1:
             self._emit(text, self.err)
 
     def warn(self, text: str) -> None:
-        """Always shown, on stderr."""
         self._emit(f"warning: {text}", self.err)
 
     def progress(self, items: Iterable[T], *, label: str, total: int | None = None) -> Iterator[T]:
         """A progress bar on a terminal; in CI one line at the start and one at the end."""
-        if not self.enabled or self.verbosity < 0:
+        if self.verbosity < 0:
             yield from items
             return
         if self.is_tty:
@@ -89,11 +86,42 @@ class Output:
                 yield from bar
             return
         start = time.monotonic()
-        count = 0
+        done = 0
         print(f"{label} ...", file=self.err, flush=True)
         for item in items:
-            count += 1
+            done += 1
             yield item
-        print(
-            f"{label}: {count} done in {time.monotonic() - start:.1f}s", file=self.err, flush=True
-        )
+        print(f"{label}: {done} done in {time.monotonic() - start:.1f}s", file=self.err, flush=True)
+
+    # -- results -------------------------------------------------------------------------
+
+    def show(self, result: Result, *, as_json: bool = False) -> None:
+        """Print ``result`` (its JSON form with ``as_json``), then raise the error it ends
+        with, if any (the command line's error boundary prints that one line)."""
+        for line in result.lines(self.style):
+            entry = line if isinstance(line, Line) else Line(line)
+            if entry.level == "warning":
+                self.warn(entry.text)
+            elif entry.level == "detail":
+                self.detail(entry.text)
+            elif as_json:
+                continue
+            elif entry.level == "info" or self.verbosity >= 1:
+                self.step(entry.text)
+        if as_json:
+            text = json.dumps(result.json(), indent=2, ensure_ascii=False, default=str)
+            print(redact(text), file=self.stream, flush=True)
+        elif result.planned is not None and result.shows_planned:
+            self._planned(result)
+        error = result.error()
+        if error is not None:
+            raise error
+
+    def _planned(self, result: Result) -> None:
+        planned = result.planned or []
+        if not planned:
+            self.step("dry run: nothing would change")
+            return
+        self.step(f"dry run: {count(len(planned), 'write')} would be made:")
+        for write in planned:
+            self.step(f"  would {write}")

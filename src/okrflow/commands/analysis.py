@@ -1,7 +1,9 @@
 """The numbers for a loaded quarter: one evaluation feeding status, rollup and reports.
 
 Every output that shows progress, health or a score gets it from
-:func:`evaluate_snapshot`, so the terminal, GitLab and the reports always agree.
+:func:`evaluate_snapshot`, so the terminal, GitLab and the reports always agree. The
+rules themselves are the core's (:mod:`okrflow.core.scoring`, :mod:`okrflow.core.rules`,
+:mod:`okrflow.core.report`); these helpers give them the workspace's clock and policy.
 """
 
 from __future__ import annotations
@@ -9,12 +11,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from okrflow.adapter.snapshot import Snapshot
+from okrflow.adapter import Snapshot
 from okrflow.commands.workspace import Workspace
 from okrflow.core.evaluation import Evaluation
 from okrflow.core.report import ReportKind, build_report
 from okrflow.core.rules import Finding, lint
 from okrflow.core.scoring import evaluate
+
+__all__ = ["evaluate_snapshot", "lint_snapshot", "report_document"]
 
 
 def evaluate_snapshot(ws: Workspace, snapshot: Snapshot) -> Evaluation:
@@ -24,17 +28,6 @@ def evaluate_snapshot(ws: Workspace, snapshot: Snapshot) -> Evaluation:
 
 def lint_snapshot(ws: Workspace, snapshot: Snapshot) -> list[Finding]:
     return lint(snapshot.objectives, snapshot.orphans, ws.rule_settings)
-
-
-def finding_json(finding: Finding) -> dict[str, Any]:
-    return {
-        "rule": finding.rule,
-        "severity": finding.severity.value,
-        "where": finding.where,
-        "iid": finding.iid,
-        "key": finding.key,
-        "message": finding.message,
-    }
 
 
 def report_document(
@@ -57,7 +50,7 @@ def report_document(
         problems=snapshot.problems,
         kind=kind,
         project=project,
-        findings=[finding_json(f) for f in findings] if findings is not None else None,
+        findings=[f.to_json() for f in findings] if findings is not None else None,
         stale_days=ws.config.report.stale_checkin_days,
         today=ws.today(),
     )

@@ -1,9 +1,14 @@
 """Everything a command needs, built once from the config and the connection options.
 
 A :class:`Workspace` holds the config, the fiscal calendar, the label names, the
-scoring policy and lint settings derived from it, an output channel, a clock, and
-(lazily) the GitLab connection. Library functions take a workspace and plain
-arguments; the CLI builds the workspace and prints what they return.
+scoring policy and lint settings derived from it, a reporter for progress and
+warnings, a clock, and (made on first use) the OKR repository. Library functions take
+a workspace and plain arguments and return a result; :meth:`Workspace.open` is the one
+call that builds a workspace, for the command line and for a pipeline script alike::
+
+    ws = Workspace.open(config_path="config/okrflow.yml", project="acme/okrs")
+    result = rollup(ws, quarter="FY24-Q1")
+    print("\n".join(str(line) for line in result.lines()))
 """
 
 from __future__ import annotations
@@ -13,22 +18,18 @@ import datetime as dt
 import os
 import re
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING
 
-from okrflow.adapter.connection import ConnectionSettings, resolve_connection
-from okrflow.cli.output import Output
-from okrflow.config import Config
+from okrflow.adapter import ConnectionSettings, OkrRepository, PlannedWrite, resolve_connection
+from okrflow.commands.reporter import Recorder, Reporter
+from okrflow.config import DEFAULT_CONFIG_PATH, Config, load_config
 from okrflow.core.calendar import FiscalCalendar, Quarter
 from okrflow.core.labels import LabelNames
 from okrflow.core.rules import RuleSettings
 from okrflow.core.scoring import ScoringPolicy
 from okrflow.errors import UsageError
 
-if TYPE_CHECKING:
-    from okrflow.adapter.client import GitLab
-
-
 NOW_ENVVAR = "OKRFLOW_NOW"
+CONFIG_ENVVAR = "OKRFLOW_CONFIG"
 
 
 def _utcnow() -> dt.datetime:
@@ -73,14 +74,58 @@ def label_names(config: Config) -> LabelNames:
     )
 
 
+def config_location(
+    config_path: str | os.PathLike[str] | None, environ: Mapping[str, str] | None = None
+) -> tuple[str, bool]:
+    """(path, explicit): the config file to read (``config_path``, else ``OKRFLOW_CONFIG``,
+    else the default), and whether it was named (then it must exist)."""
+    env = os.environ if environ is None else environ
+    named = str(config_path) if config_path else env.get(CONFIG_ENVVAR) or None
+    return (named, True) if named else (DEFAULT_CONFIG_PATH, False)
+
+
 @dataclasses.dataclass
 class Workspace:
     config: Config
     connection: ConnectionSettings | None = None
-    out: Output = dataclasses.field(default_factory=Output)
+    out: Reporter = dataclasses.field(default_factory=Recorder)
     dry_run: bool = False
     now: Callable[[], dt.datetime] = _utcnow
-    _gl: GitLab | None = None
+    _repo: OkrRepository | None = dataclasses.field(default=None, repr=False)
+
+    @classmethod
+    def open(
+        cls,
+        *,
+        config_path: str | os.PathLike[str] | None = None,
+        gitlab_url: str | None = None,
+        project: str | None = None,
+        dry_run: bool = False,
+        reporter: Reporter | None = None,
+        now: Callable[[], dt.datetime] | None = None,
+        environ: Mapping[str, str] | None = None,
+        connect: bool = True,
+    ) -> Workspace:
+        """A workspace from a config file and the connection options, as the command line
+        builds it: ``config_path`` (else ``OKRFLOW_CONFIG``, else ``config/okrflow.yml``
+        when it exists), ``gitlab_url`` and ``project`` (else the environment, then the
+        config: see :func:`okrflow.adapter.resolve_connection`). ``connect=False``: a
+        workspace that never talks to GitLab."""
+        env = os.environ if environ is None else environ
+        path, explicit = config_location(config_path, env)
+        config = load_config(path, explicit=explicit)
+        connection = (
+            connect_settings(config, gitlab_url=gitlab_url, project=project, environ=env)
+            if connect
+            else None
+        )
+        return cls(
+            config=config,
+            connection=connection,
+            out=reporter if reporter is not None else Recorder(),
+            dry_run=dry_run,
+            now=now or _utcnow,
+        )
 
     def __post_init__(self) -> None:
         fiscal = self.config.fiscal_year
@@ -92,15 +137,20 @@ class Workspace:
         self.rule_settings: RuleSettings = self.config.rules.to_settings()
 
     @property
-    def gl(self) -> GitLab:
-        """The GitLab connection, made on first use (python-gitlab is imported only then)."""
-        if self._gl is None:
+    def repo(self) -> OkrRepository:
+        """The OKR repository, connected on first use."""
+        if self._repo is None:
             if self.connection is None:
                 raise UsageError("this command needs a GitLab connection")
-            from okrflow.adapter.client import GitLab
+            self._repo = OkrRepository(self.connection, dry_run=self.dry_run, names=self.labels)
+        return self._repo
 
-            self._gl = GitLab(self.connection, dry_run=self.dry_run)
-        return self._gl
+    def planned(self) -> list[PlannedWrite] | None:
+        """The writes this dry run has planned so far (the same list, growing); None
+        when the workspace writes for real."""
+        if not self.dry_run:
+            return None
+        return self.repo.planned if self.connection is not None else []
 
     def today(self) -> dt.date:
         return self.now().date()

@@ -32,6 +32,7 @@ import enum
 import math
 import re
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from typing import Any
 
 from okrflow.core.model import KeyResult, Objective, State
 
@@ -76,6 +77,17 @@ class Finding:
     def where(self) -> str:
         """``#12`` once the OKR is in GitLab, else its key."""
         return f"#{self.iid}" if self.iid is not None else self.key
+
+    def to_json(self) -> dict[str, Any]:
+        """The finding as the JSON report document and ``lint --json`` list it."""
+        return {
+            "rule": self.rule,
+            "severity": self.severity.value,
+            "where": self.where,
+            "iid": self.iid,
+            "key": self.key,
+            "message": self.message,
+        }
 
 
 _E, _W = Severity.ERROR, Severity.WARNING

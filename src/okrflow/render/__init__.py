@@ -1,7 +1,21 @@
-"""Reports: the report document rendered as GitLab Markdown, HTML or JSON.
+"""Everything okrflow writes for people: reports, issue descriptions, progress sections,
+comments, and how numbers and people's text look in each.
 
-``okrflow.core.report.build_report`` makes the document; :func:`render` turns it
-into text. Not part of the core: this package renders templates.
+Owns:
+
+- :mod:`~okrflow.render.report`: the report document as GitLab Markdown (with
+  :mod:`~okrflow.render.mermaid` charts), one self-contained HTML file (inline
+  :mod:`~okrflow.render.svg`) or JSON;
+- :mod:`~okrflow.render.templating`: the issue templates (the GitLab UI templates and
+  the descriptions of new OKR issues), :mod:`~okrflow.render.progress`: the progress
+  section in each OKR issue, :mod:`~okrflow.render.comments`: the comments and
+  planning texts okrflow posts;
+- :mod:`~okrflow.render.environment`: the one Jinja environment; :mod:`~okrflow.render.display`:
+  the one way to show a number, a score, a percent, a count ("1 objective");
+  :mod:`~okrflow.render.escape`: one escaping module per output.
+
+May import: the standard library, jinja2 and markupsafe, ``okrflow.core``,
+``okrflow.errors``. Nothing here talks to GitLab or reads the config.
 """
 
 from __future__ import annotations
@@ -10,9 +24,10 @@ import json
 from importlib import resources
 from typing import Any
 
+from okrflow.render.escape.markdown import md_cell, md_inline, neutralize_mentions
+from okrflow.render.escape.mermaid import mermaid_text
 from okrflow.render.mermaid import markdown_mermaid_blocks
 from okrflow.render.report import FORMATS, Format, environment, render
-from okrflow.render.text import md_cell, md_inline, mermaid_text, neutralize_mentions
 
 __all__ = [
     "FORMATS",

@@ -1,8 +1,9 @@
-"""How numbers and labels look in every rendered report: one place, so all agree.
+"""How numbers, counts and labels look wherever okrflow shows them: one place, so all agree.
 
 Progress and confidence are whole percents, scores one decimal, both rounded half up
-by :func:`okrflow.core.report.progress_percent` and :func:`~okrflow.core.report.score_tenths`.
-The JSON document keeps the unrounded values.
+by :func:`okrflow.core.report.progress_percent` and :func:`~okrflow.core.report.score_tenths`,
+in the terminal, in GitLab and in every report. The JSON document keeps the
+unrounded values. A count names its noun in the right number: :func:`count`.
 """
 
 from __future__ import annotations
@@ -20,6 +21,18 @@ _HEALTH = {
 }
 _STATES = {"draft": "In Draft", "review": "Under Review", "active": "Active", "closed": "Closed"}
 _CURRENCIES = ("$", "€", "£", "¥")
+
+
+def plural(number: int, noun: str, plural_form: str | None = None) -> str:
+    """``noun`` as many times as ``number`` says: ``objective`` / ``objectives``."""
+    if number == 1:
+        return noun
+    return plural_form if plural_form is not None else f"{noun}s"
+
+
+def count(number: int, noun: str, plural_form: str | None = None) -> str:
+    """``1 objective``, ``2 objectives``, ``0 key results``."""
+    return f"{number} {plural(number, noun, plural_form)}"
 
 
 def percent(progress: float | None) -> str:

@@ -2,7 +2,7 @@
 
 Every chart is a complete fenced ```` ```mermaid ```` block of a type GitLab renders
 (``xychart-beta``, ``flowchart TD``). Issue text enters only as quoted labels cleaned
-by :func:`okrflow.render.text.mermaid_text`; node ids are generated, and numbers
+by :func:`okrflow.render.escape.mermaid.mermaid_text`; node ids are generated, and numbers
 are written without exponents (which xychart cannot read).
 """
 
@@ -15,7 +15,7 @@ from typing import Any
 
 from okrflow.core.report import progress_percent
 from okrflow.render import display
-from okrflow.render.text import mermaid_text
+from okrflow.render.escape.mermaid import mermaid_text
 
 _FENCE = re.compile(r"^(`{3,}|~{3,})[ \t]*mermaid[ \t]*\n(.*?)^\1[ \t]*$", re.M | re.S)
 _HEALTH_STYLE = {

@@ -28,7 +28,7 @@ from okrflow.core.evaluation import Evaluation, KeyResultResult, ObjectiveResult
 from okrflow.core.model import Direction, KeyResult, Metric, MetricKind, Objective
 from okrflow.core.report import progress_percent
 from okrflow.render import display
-from okrflow.render.text import md_cell
+from okrflow.render.escape.markdown import md_cell
 
 __all__ = [
     "BAR_WIDTH",

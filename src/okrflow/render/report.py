@@ -1,14 +1,14 @@
 """Rendering the report document as GitLab Markdown, one self-contained HTML file, or JSON.
 
-Templates are package data (``okrflow/templates/report/``); a company may override
-any of them, partials included, from a directory searched first. They run in Jinja's
-immutable sandbox with ``StrictUndefined``. Issue text only ever reaches them as data:
-
-- HTML is autoescaped, whatever a template is called;
-- in Markdown every ``{{ ... }}`` output passes
-  :func:`okrflow.core.description.escape_blocks` (Jinja's ``finalize``), so even an
-  override template that forgets the ``md``/``cell`` filters cannot make ``@all``
-  ping anyone, nor a title run ``/close`` as a quick action when the report is posted.
+Templates are package data (``okrflow/render/templates/report/``); a company may
+override any of them, partials included, from a directory searched first
+(``report.templates_dir``). They run in okrflow's one environment
+(:mod:`okrflow.render.environment`): issue text only ever reaches them as data, HTML
+is autoescaped whatever a template is called, and in Markdown every printed value is
+made inert, so even an override template that forgets the ``md``/``cell`` filters
+cannot make ``@all`` ping anyone, nor a title run ``/close`` as a quick action when
+the report is posted. Charts are Mermaid in Markdown (:mod:`okrflow.render.mermaid`)
+and inline SVG in HTML (:mod:`okrflow.render.svg`).
 """
 
 from __future__ import annotations
@@ -22,24 +22,13 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup
 
 from okrflow import __version__
-from okrflow.core.description import escape_blocks
 from okrflow.errors import ConfigError
-from okrflow.render import display, mermaid, svg
-from okrflow.render.text import md_cell, md_inline, neutralize_mentions
+from okrflow.render import mermaid, svg
+from okrflow.render.environment import environment as _environment
 
 Format = Literal["md", "html", "json"]
 FORMATS: tuple[Format, ...] = ("md", "html", "json")
 TEMPLATES = {"md": "report.md.j2", "html": "report.html.j2"}
-
-
-def _finalize_markdown(value: Any) -> Any:
-    """Every printed value made inert: no mention, quick action, heading, fence or comment.
-
-    Charts okrflow built and cleaned itself come as Markup and are left alone.
-    """
-    if isinstance(value, str) and not isinstance(value, Markup):
-        return escape_blocks(value)
-    return value
 
 
 def _trusted(charts: dict[str, Any]) -> dict[str, Any]:
@@ -50,55 +39,9 @@ def _trusted(charts: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _spark(checkins: list[dict[str, Any]]) -> str:
-    return display.sparkline([c["value"] for c in checkins])
-
-
-_FILTERS: dict[str, Any] = {
-    "pct": display.percent,
-    "score": display.score,
-    "conf": display.confidence,
-    "value": display.value,
-    "day": display.day,
-    "moment": display.moment,
-    "health": display.health_label,
-    "health_symbol": display.health_symbol,
-    "health_emoji": display.health_emoji,
-    "health_class": display.health_class,
-    "state": display.state_label,
-    "label": display.label,
-    "team": display.team,
-    "ref": display.ref,
-    "spark": _spark,
-    "neutralize_mentions": neutralize_mentions,
-}
-
-
 def environment(fmt: Format, templates_dir: Path | None = None) -> ImmutableSandboxedEnvironment:
-    """The sandboxed Jinja environment for ``fmt`` (``"md"`` or ``"html"``)."""
-    loaders: list[jinja2.BaseLoader] = []
-    if templates_dir is not None:
-        if not Path(templates_dir).is_dir():
-            raise ConfigError(
-                "report templates directory not found; create it or leave the option out",
-                path=str(templates_dir),
-            )
-        loaders.append(jinja2.FileSystemLoader(str(templates_dir)))
-    loaders.append(jinja2.PackageLoader("okrflow.render", "templates/report"))
-    html = fmt == "html"
-    env = ImmutableSandboxedEnvironment(
-        loader=jinja2.ChoiceLoader(loaders),
-        autoescape=html,
-        undefined=jinja2.StrictUndefined,
-        finalize=None if html else _finalize_markdown,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
-    env.filters.update(_FILTERS)
-    if not html:
-        env.filters.update(md=md_inline, cell=md_cell)
-    return env
+    """The environment the report is rendered in, as ``"md"`` or ``"html"``."""
+    return _environment(templates_dir, html=fmt == "html")
 
 
 def _context(doc: dict[str, Any], fmt: Format) -> dict[str, Any]:

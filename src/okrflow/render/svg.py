@@ -11,11 +11,10 @@ import math
 from collections.abc import Sequence
 from typing import Any
 
-from markupsafe import Markup, escape
-
-from okrflow.core.report import progress_percent
+from okrflow.core.report import progress_percent, score_tenths
 from okrflow.render import display
-from okrflow.render.text import one_line
+from okrflow.render.escape.html import Markup, escape
+from okrflow.render.escape.terminal import one_line
 
 COLOURS = {"on track": "#1a7f37", "needs attention": "#9a6700", "at risk": "#cf222e"}
 _GREY = "#8c959f"
@@ -85,10 +84,11 @@ def score_distribution(doc: dict[str, Any]) -> Markup | None:
     for n, b in enumerate(buckets):
         x = gap + n * (col + gap)
         h = plot_h * b["count"] / most
-        tenths = round(b["score"] * 10)
+        tenths = score_tenths(b["score"])
         colour = "#1a7f37" if tenths >= 7 else "#9a6700" if tenths >= 4 else "#cf222e"
         body += [
-            f"<g><title>score {escape(b['label'])}: {b['count']} objective(s)</title>",
+            f"<g><title>score {escape(b['label'])}: "
+            f"{display.count(b['count'], 'objective')}</title>",
             f'<rect x="{x}" y="{_f(base - h)}" width="{col}" height="{_f(h)}" fill="{colour}"/>',
             f'<text x="{x + col / 2}" y="{_f(base - h - 4)}" font-size="12" '
             f'text-anchor="middle">{b["count"] or ""}</text>',

@@ -1,18 +1,10 @@
-"""okrflow.commands.apply_diff: the text apply writes, its fingerprint, and how differences read."""
+"""okrflow.core.okr_diff: the fingerprint of okrflow's text, and how differences read."""
 
 from __future__ import annotations
 
-from okrflow.commands.apply_diff import (
-    fingerprint,
-    meta_details,
-    render_text,
-    text_conflicts,
-    unlinked,
-)
-from okrflow.core.issue_text import read_issue
-from okrflow.core.labels import DEFAULT_LABEL_NAMES as NAMES
 from okrflow.core.meta import Meta, ParentRef
-from okrflow.core.model import Direction, KeyResult, Kind, Metric, MetricKind, Objective
+from okrflow.core.model import Direction, Kind, Metric, MetricKind, Objective
+from okrflow.core.okr_diff import fingerprint, meta_details, text_conflicts, unlinked
 
 OBJECTIVE = Objective(
     key="sales",
@@ -23,33 +15,6 @@ OBJECTIVE = Objective(
     parents=["company"],
     kind=Kind.ASPIRATIONAL,
 )
-KR = KeyResult(key="sales/sdrs", title="Ramp 6 outbound SDRs", owner="alice", weight=2.0)
-
-
-def test_rendered_text_has_no_quick_action_and_reads_back_as_the_okr() -> None:
-    text = render_text(OBJECTIVE, NAMES, "FY24-Q1", [3])
-    assert "/label" not in text and text.endswith("\n") and not text.endswith("\n\n")
-    okr, problems = read_issue(
-        iid=5, title=OBJECTIVE.title, description=text, labels=[NAMES.objective, "FY24-Q1"]
-    )
-    assert not problems and isinstance(okr, Objective)
-    assert (okr.purpose, okr.owner, okr.team, okr.kind) == (
-        "A motion we can repeat; @all of us.",
-        "bob",
-        "Sales",
-        Kind.ASPIRATIONAL,
-    )
-    assert okr.parents == ["iid-3"]
-    assert "@\u2060all" in text  # a mention in the purpose pings no one
-
-
-def test_a_key_result_names_its_objective_and_a_weight_other_than_one() -> None:
-    text = render_text(KR, NAMES, "FY24-Q1", [5])
-    okr, _ = read_issue(iid=6, title=KR.title, description=text, labels=[NAMES.key_result])
-    assert isinstance(okr, KeyResult)
-    assert (okr.objective, okr.owner, okr.weight) == ("iid-5", "alice", 2.0)
-    plain = KeyResult(key="sales/p1", title="Keep P1 incidents from exceeding 3")
-    assert "\n## Weight\n\n<!--" in render_text(plain, NAMES, "FY24-Q1", [5])
 
 
 def test_fingerprint_ignores_line_endings_trailing_spaces_and_blank_lines_only() -> None:

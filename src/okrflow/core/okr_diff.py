@@ -1,9 +1,7 @@
-"""What ``okrflow apply`` writes into an issue and how it tells what differs (pure helpers).
+"""How ``okrflow apply`` tells an OKR in GitLab from the one in the file (pure).
 
-- :func:`render_text`: the description text okrflow writes for an OKR, from the issue
-  templates, without their quick-action line (the labels are set through the API).
-- :func:`fingerprint`: a short hash of that text, kept in the metadata (:data:`TEXT_KEY`)
-  so a later run knows whether a person has edited it since.
+- :func:`fingerprint`: a short hash of the description text okrflow wrote, kept in the
+  metadata (:data:`TEXT_KEY`) so a later run knows whether a person has edited it since.
 - :func:`meta_details`: the differences between two metadata blocks, as plan lines say them
   (``target 15,000 -> 16,000``).
 - :func:`text_conflicts`: where an issue's text, read as every okrflow command reads it
@@ -18,58 +16,23 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from okrflow import __version__
 from okrflow.core.issue_text import iid_of_key
-from okrflow.core.labels import LabelNames
 from okrflow.core.meta import Meta, ParentRef
 from okrflow.core.model import KeyResult, Metric, MetricSource, Objective
 from okrflow.core.values import format_value
-from okrflow.render.templating import render_issue_template
 
 __all__ = [
     "TEXT_KEY",
     "comparable",
     "fingerprint",
     "meta_details",
+    "number",
     "quote",
-    "render_text",
-    "stamped",
     "text_conflicts",
     "unlinked",
 ]
 
 TEXT_KEY = "text_sha256"  # metadata: fingerprint of the description text okrflow wrote
-_QUICK_ACTION = re.compile(r"(?m)^/(?:label|unlabel|relabel)\b.*(?:\n|\Z)")
-
-
-def render_text(
-    okr: Objective | KeyResult, names: LabelNames, quarter: str, targets: Sequence[int]
-) -> str:
-    """The description okrflow writes for ``okr`` (no metadata block); ``targets`` are
-    the iids of its parents (an objective) or of its objective (a key result)."""
-    refs = [f"#{iid}" for iid in targets]
-    if isinstance(okr, Objective):
-        text = render_issue_template(
-            "objective",
-            label_names=names,
-            title=okr.title,
-            purpose=okr.purpose or None,
-            owner=okr.owner,
-            team=okr.team,
-            quarter=quarter,
-            parents=refs,
-            kind=okr.kind.value,
-        )
-    else:
-        text = render_issue_template(
-            "kr",
-            label_names=names,
-            statement=okr.title,
-            objective=refs[0] if refs else None,
-            owner=okr.owner,
-            weight=number(okr.weight) if okr.weight != 1.0 else None,
-        )
-    return _QUICK_ACTION.sub("", text).rstrip() + "\n"
 
 
 def fingerprint(text: str) -> str:
@@ -83,11 +46,6 @@ def fingerprint(text: str) -> str:
 def unlinked(meta: Meta) -> Meta:
     """The metadata before the links exist: no iid of a parent or of the objective yet."""
     return meta.replace(parents=tuple(ParentRef(p.key) for p in meta.parents), objective_iid=None)
-
-
-def stamped(meta: Meta) -> Meta:
-    """``meta`` as written: with the version of okrflow that writes it."""
-    return meta.replace(okrflow=__version__)
 
 
 def comparable(meta: Meta) -> dict[str, Any]:

@@ -12,9 +12,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
+from okrflow.core.errors import CoreError
 from okrflow.core.model import Outcome, State
 from okrflow.core.rules import Finding, Severity
-from okrflow.errors import UsageError
 
 __all__ = [
     "ALLOWED",
@@ -53,7 +53,7 @@ def parse_state(text: str) -> State:
         if wanted in (state.value, state.display.casefold()):
             return state
     names = ", ".join(s.value for s in State)
-    raise UsageError(f"unknown lifecycle state {text!r}: use one of {names}")
+    raise CoreError(f"unknown lifecycle state {text!r}: use one of {names}")
 
 
 def parse_outcome(text: str) -> Outcome:
@@ -63,7 +63,7 @@ def parse_outcome(text: str) -> Outcome:
         if wanted == outcome.value:
             return outcome
     names = ", ".join(o.value.replace(" ", "-") for o in Outcome)
-    raise UsageError(f"unknown outcome {text!r}: use one of {names}")
+    raise CoreError(f"unknown outcome {text!r}: use one of {names}")
 
 
 def blocking_for_move(findings: Iterable[Finding]) -> list[Finding]:
