@@ -363,7 +363,7 @@ BROKEN = [
         "quarter: FY24-Q1\nobjectives: []\n",
         2,
         "objectives",
-        "must have at least 1 item(s)",
+        "must have at least 1 item",
         id="no-objectives",
     ),
     pytest.param(

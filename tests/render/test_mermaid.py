@@ -197,3 +197,12 @@ def test_charts_parse_whatever_the_titles_units_and_teams() -> None:
     sources = markdown_mermaid_blocks("\n\n".join(blocks))
     assert len(sources) == len(blocks) > 60
     assert failures(sources) == []
+
+
+@needs_parser
+def test_the_readme_architecture_picture_parses() -> None:
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("\n## Architecture\n", 1)[1].split("\n## ", 1)[0]
+    blocks = markdown_mermaid_blocks(section)
+    assert len(blocks) == 1
+    assert failures(blocks) == []

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
 
 from okrflow.cli.options import okr_command
@@ -39,31 +41,9 @@ def new_group() -> None:
 )
 @click.option("--key", default=None, help="Stable key (default: a slug of the title).")
 @click.option("--weight", type=float, default=None, help="Weight in the parent (default 1).")
-def objective_command(
-    ws: Workspace,
-    title: str,
-    quarter: str,
-    team: str,
-    owner: str,
-    purpose: str,
-    parents: tuple[str, ...],
-    kind: str,
-    key: str | None,
-    weight: float | None,
-) -> NewResult:
+def objective_command(ws: Workspace, **options: Any) -> NewResult:
     """Open an objective issue, labelled, assigned and linked to its parents."""
-    return new_objective(
-        ws,
-        title=title,
-        quarter=quarter,
-        team=team,
-        owner=owner,
-        purpose=purpose,
-        parents=parents,
-        kind=kind,
-        key=key,
-        weight=weight,
-    )
+    return new_objective(ws, **options)
 
 
 @okr_command("kr", dry_run=True, json=True)
@@ -76,35 +56,13 @@ def objective_command(
 @click.option("--unit", default=None, metavar="U", help="Unit of start and target, e.g. %.")
 @click.option("--direction", type=click.Choice(["increase", "decrease"]), default=None)
 @click.option("--key", default=None, help="Stable key (default: a slug of the title).")
-def kr_command(
-    ws: Workspace,
-    objective: str,
-    title: str,
-    owner: str | None,
-    weight: float | None,
-    start: str | None,
-    target: str | None,
-    unit: str | None,
-    direction: str | None,
-    key: str | None,
-) -> NewResult:
+def kr_command(ws: Workspace, **options: Any) -> NewResult:
     """Open a key-result issue under an objective (its quarter and team).
 
     The statement is read for start, target and unit; give --start and --target
     when it says them differently.
     """
-    return new_kr(
-        ws,
-        objective=objective,
-        title=title,
-        owner=owner,
-        weight=weight,
-        start=start,
-        target=target,
-        unit=unit,
-        direction=direction,
-        key=key,
-    )
+    return new_kr(ws, **options)
 
 
 new_group.add_command(objective_command)

@@ -33,6 +33,7 @@ from okrflow.core.model import KeyResult, Kind, Objective
 from okrflow.core.statements import StatementError, parse_statement
 from okrflow.errors import UsageError
 from okrflow.render.display import count
+from okrflow.render.templating import issue_labels
 
 __all__ = ["NewResult", "explicit_metric", "new_kr", "new_objective", "slugify"]
 
@@ -182,6 +183,30 @@ def _resolve_key(
 # -- writing -----------------------------------------------------------------------------------
 
 
+def _result(
+    ws: Workspace,
+    okr: Objective | KeyResult,
+    quarter: str | None,
+    parents: list[int],
+    notes: list[str] | None = None,
+) -> NewResult:
+    """What ``new`` reports of ``okr``: to be created, until its key is found taken."""
+    template: OkrType = "objective" if isinstance(okr, Objective) else "kr"
+    labels = issue_labels(template, quarter=quarter, team=okr.team, label_names=ws.labels)
+    return NewResult(
+        type=template,
+        title=okr.title,
+        key=okr.key,
+        quarter=quarter,
+        labels=labels,
+        owner=okr.owner,
+        parents=parents,
+        created=True,
+        notes=notes if notes is not None else [],
+        planned=ws.planned(),
+    )
+
+
 def _create(ws: Workspace, result: NewResult, okr: Objective | KeyResult, meta: Meta) -> NewResult:
     repo = ws.repo
     issue: IssueRecord | PlannedIssue = repo.create(
@@ -294,18 +319,7 @@ def new_objective(
         quarter=quarter_label,
         kind=chosen_kind,
     )
-    new = new_okr_issue(okr, Meta(), names=ws.labels, quarter=quarter_label)
-    result = NewResult(
-        type="objective",
-        title=title,
-        key=final_key,
-        quarter=quarter_label,
-        labels=list(new.labels),
-        owner=owner_name,
-        parents=[p.iid for p in parent_items],
-        created=True,
-        planned=ws.planned(),
-    )
+    result = _result(ws, okr, quarter_label, [p.iid for p in parent_items])
     if found is not None:
         return _existing(ws, result, found, _parent_iids(found, scope))
     meta = Meta(
@@ -373,19 +387,7 @@ def new_kr(
         weight=weight if weight is not None else 1.0,
         team=team,
     )
-    new = new_okr_issue(okr, Meta(), names=names, quarter=quarter)
-    result = NewResult(
-        type="kr",
-        title=title,
-        key=final_key,
-        quarter=quarter,
-        labels=list(new.labels),
-        owner=owner_name,
-        parents=[parent.iid],
-        created=True,
-        notes=notes,
-        planned=ws.planned(),
-    )
+    result = _result(ws, okr, quarter, [parent.iid], notes)
     if found is not None:
         return _existing(ws, result, found, _parent_iids(found, scope))
     siblings = sum(1 for item in scope if _belongs(item, parent))

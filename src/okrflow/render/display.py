@@ -3,14 +3,38 @@
 Progress and confidence are whole percents, scores one decimal, both rounded half up
 by :func:`okrflow.core.report.progress_percent` and :func:`~okrflow.core.report.score_tenths`,
 in the terminal, in GitLab and in every report. The JSON document keeps the
-unrounded values. A count names its noun in the right number: :func:`count`.
+unrounded values. A count names its noun in the right number
+(:func:`~okrflow.core.counts.count`, shown from here too).
 """
 
 from __future__ import annotations
 
 import math
 
+from okrflow.core.counts import count, plural
 from okrflow.core.report import progress_percent, score_tenths
+
+__all__ = [
+    "MISSING",
+    "confidence",
+    "count",
+    "day",
+    "health_class",
+    "health_emoji",
+    "health_label",
+    "health_symbol",
+    "label",
+    "moment",
+    "number",
+    "percent",
+    "plural",
+    "ref",
+    "score",
+    "sparkline",
+    "state_label",
+    "team",
+    "value",
+]
 
 MISSING = "—"
 
@@ -21,18 +45,6 @@ _HEALTH = {
 }
 _STATES = {"draft": "In Draft", "review": "Under Review", "active": "Active", "closed": "Closed"}
 _CURRENCIES = ("$", "€", "£", "¥")
-
-
-def plural(number: int, noun: str, plural_form: str | None = None) -> str:
-    """``noun`` as many times as ``number`` says: ``objective`` / ``objectives``."""
-    if number == 1:
-        return noun
-    return plural_form if plural_form is not None else f"{noun}s"
-
-
-def count(number: int, noun: str, plural_form: str | None = None) -> str:
-    """``1 objective``, ``2 objectives``, ``0 key results``."""
-    return f"{number} {plural(number, noun, plural_form)}"
 
 
 def percent(progress: float | None) -> str:

@@ -21,6 +21,7 @@ from okrflow.config.yamlfile.locations import (
     show_value,
 )
 from okrflow.config.yamlfile.reference import is_model, unwrap
+from okrflow.core.counts import count, plural
 from okrflow.errors import ConfigError
 
 __all__ = ["format_validation_error", "invalid", "load_validated"]
@@ -148,8 +149,8 @@ _LIMITS: Mapping[str, Callable[[Mapping[str, Any]], str]] = {
     "greater_than_equal": lambda c: f"must be at least {_number(c['ge'])}",
     "less_than": lambda c: f"must be less than {_number(c['lt'])}",
     "less_than_equal": lambda c: f"must be at most {_number(c['le'])}",
-    "too_short": lambda c: f"must have at least {c['min_length']} item(s)",
-    "too_long": lambda c: f"must have at most {c['max_length']} item(s)",
+    "too_short": lambda c: f"must have at least {count(c['min_length'], 'item')}",
+    "too_long": lambda c: f"must have at most {count(c['max_length'], 'item')}",
     "string_too_short": lambda c: (
         "must not be empty"
         if c["min_length"] == 1
@@ -222,7 +223,7 @@ def format_validation_error(
         message = f"{format_key_path(path)}: {message}"
     if len(found) > 1:
         more = len(found) - 1
-        message += f" (and {more} more problem{'s' if more > 1 else ''})"
+        message += f" (and {more} more {plural(more, 'problem')})"
     return ConfigError(
         message,
         path=locations.filename,
