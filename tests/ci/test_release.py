@@ -167,3 +167,21 @@ def test_release_check_passes_the_version_tag(
     assert (
         f"okrflow {wheelhouse.version}, installed by its component from {OKRFLOW_PROJECT}" in output
     )
+
+
+RELEASE_JOBS = ["release-check", "publish-pypi", "publish-image", "release"]
+
+
+@pytest.mark.parametrize(("tag", "listed"), [("0.1.0", RELEASE_JOBS), ("", [])])
+def test_the_release_jobs_run_for_a_version_tag_only(
+    gitlab: LoopbackGitLab, tmp_path: Path, tag: str, listed: list[str]
+) -> None:
+    work = publish_okrflow_project(gitlab, tmp_path / "okrflow", [])
+    variables = {"CI_COMMIT_TAG": tag} if tag else {}
+    done = gitlab_ci_local(
+        work, job_env(tmp_path / "home", VENV_BIN), "--list", source="push", variables=variables
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    jobs = [line.split()[0] for line in done.stdout.splitlines()[1:] if line.strip()]
+    assert [job for job in jobs if job in RELEASE_JOBS] == listed
+    assert {"ruff", "mypy", "pytest", "build"} <= set(jobs)
