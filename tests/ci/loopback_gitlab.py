@@ -114,13 +114,13 @@ class PypiRegistry:
     """GitLab's PyPI package registry for a few projects, with its authentication.
 
     Basic auth as GitLab takes it from pip and twine: username ``gitlab-ci-token`` with a
-    job token (:meth:`add_job_token` says which project's jobs hold it), or a deploy token's
-    username and token (:meth:`add_deploy_token`). A job token reads a project's registry
+    job token (:meth:`add_job_token` says which project's jobs hold it; GitLab also takes
+    deploy and personal access tokens, not modelled here). A job token reads a project's registry
     when it belongs to that project or to one on its allowlist, or when the project is
     public; anything else is ``404 Project Not Found``, as GitLab hides what a token cannot
     see. No credentials on a project that is not public: ``401`` with GitLab's Basic
-    challenge. Uploads need the project's own job token (``CI_JOB_TOKEN`` of its pipeline)
-    or a deploy token; a file name already in the package answers GitLab's ``400``.
+    challenge. Uploads need the project's own job token (``CI_JOB_TOKEN`` of its pipeline);
+    a file name already in the package answers GitLab's ``400``.
 
     A name the project does not have is forwarded, as GitLab does by default (to the public
     index there; to ``forward_to`` here, a ``302`` to ``<forward_to>/<name>/``), or ``404``
@@ -131,7 +131,6 @@ class PypiRegistry:
         self.forward_to = forward_to
         self.projects: dict[int, RegistryProject] = {}
         self.job_tokens: dict[str, str] = {}
-        self.deploy_tokens: dict[tuple[str, str], str] = {}
         self.downloads: list[Download] = []
         self.log: list[tuple[str, str, int]] = []
         self._lock = threading.Lock()
@@ -143,9 +142,6 @@ class PypiRegistry:
 
     def add_job_token(self, token: str, project_path: str) -> None:
         self.job_tokens[token] = project_path
-
-    def add_deploy_token(self, username: str, token: str, project_path: str) -> None:
-        self.deploy_tokens[(username, token)] = project_path
 
     def publish(self, project_id: int, file: PackageFile) -> None:
         self.projects[project_id].files[file.filename] = file
@@ -214,9 +210,7 @@ class PypiRegistry:
             user, _, secret = base64.b64decode(auth[6:]).decode().partition(":")
         except ValueError:
             return ""
-        if user == JOB_TOKEN_USER:
-            return self.job_tokens.get(secret, "")
-        return self.deploy_tokens.get((user, secret), "")
+        return self.job_tokens.get(secret, "") if user == JOB_TOKEN_USER else ""
 
     @staticmethod
     def _may_read(project: RegistryProject, holder: str | None) -> bool:
