@@ -1,9 +1,9 @@
-"""A quarter's OKRs as okrflow sees them in GitLab: loaded into the core model, written back.
+"""A quarter's OKRs as okrflow sees them in GitLab, read into the core model.
 
 Loading costs one listing page per 100 issues (the quarter label selects them);
 the hierarchy comes from okrflow's metadata and the issues' visible text, never
-from one links request per issue. Writing sends a PUT only when something a
-person would see, or okrflow's metadata, actually changes.
+from one links request per issue. Writing back is
+:meth:`okrflow.adapter.OkrRepository.save`.
 """
 
 from __future__ import annotations

@@ -20,12 +20,8 @@ Rules:
 - **Files.** ``--output`` is a directory (created when missing; the files are
   ``okrflow-report-<quarter>.md|html|json``) or, with a single format, a file path
   ending in ``.md``, ``.html`` or ``.json``. Default: ``report.output_dir``.
-- **Posting.** One issue per quarter and kind, labelled with the report label
-  (``okr::report``) and the quarter, found again by those labels and the marker
-  comment at the top of its description. Its description is the Markdown report
-  followed by a GLQL block, a live table of the quarter's OKRs. A post whose content
-  has not changed since the last one (only the generation time would differ) writes
-  nothing.
+- **Posting.** One issue per quarter and kind, kept up to date
+  (:mod:`okrflow.commands.report_issue`).
 """
 
 from __future__ import annotations

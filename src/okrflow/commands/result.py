@@ -66,7 +66,8 @@ class Result:
         return plain_json(self)
 
     def json(self) -> Any:
-        """The JSON form; a dry run's lists every planned write."""
+        """The JSON form; a dry run's says so and lists every write it would have made
+        under ``planned``."""
         doc = self.to_json()
         if self.planned is not None and isinstance(doc, dict):
             doc = {**doc, "dry_run": True, "planned": [w.to_json() for w in self.planned]}
@@ -78,14 +79,18 @@ class Result:
 
 
 def plain_json(value: Any) -> Any:
-    """A result dataclass as JSON values: fields by name (``planned`` left to
-    :meth:`Result.json`), dates in ISO 8601, paths and enums as text."""
+    """A result dataclass as JSON values: fields by name (a result's ``planned`` as
+    ``dry_run``, the writes left to :meth:`Result.json`), dates in ISO 8601, paths and
+    enums as text."""
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {
+        doc = {
             f.name: plain_json(getattr(value, f.name))
             for f in dataclasses.fields(value)
             if f.name != "planned"
         }
+        if isinstance(value, Result):
+            doc["dry_run"] = value.dry_run
+        return doc
     if isinstance(value, dict):
         return {str(plain_json(k)): plain_json(v) for k, v in value.items()}
     if isinstance(value, list | tuple):

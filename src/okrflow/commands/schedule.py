@@ -18,13 +18,8 @@ activate      day 0       carries the ending quarter's objectives marked for car
                           checks (lint) to Active, with their key results
 ============  ==========  ===================================================================
 
-**Weekly reminders.** During a quarter, on each check-in week (Mondays) okrflow
-reminds the owners of active key results (measured by check-ins) whose latest check-in
-is more than ``checkin_reminders.after_days`` days old (or who have none, counting from
-the quarter's start): one comment per owner (``group_by: owner``) or per team
-(``group_by: team``) on the quarter's issue "OKR check-in reminders: Q", each owner
-mentioned once. Only the latest week is ever reminded; an owner reminded this week is
-not reminded again until the next.
+**Weekly reminders.** During a quarter, once a week, the owners of key results without
+a recent check-in are reminded (:mod:`okrflow.commands.reminders`).
 
 **Done once.** A step is due when its date is on or before the day (``--date``, default
 today) and it has not been done: a run that missed a date catches up, oldest step first.
