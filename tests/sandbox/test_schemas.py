@@ -216,3 +216,64 @@ def test_schema_check_catches_a_broken_issue(emu: Emulator) -> None:
 
     with pytest.raises(AssertionError):
         assert_valid(created, "issue.json")
+
+
+def test_created_note_with_commands_matches_notes_schema(emu: Emulator) -> None:
+    _make_issues(emu)
+    note = call(emu, "POST", "/projects/acme%2Fokrs/issues/1/notes", {"body": "Hi\n/lock"})
+
+    assert note["commands_changes"] == {"discussion_locked": True}
+    assert_valid([note], "notes.json")
+
+
+def test_members_match_members_schema(emu: Emulator) -> None:
+    emu.add_project("acme/web", members={"bob": "reporter"})
+
+    direct = call(emu, "GET", "/projects/acme%2Fweb/members")
+    everyone = call(emu, "GET", "/projects/acme%2Fweb/members/all")
+    group = call(emu, "GET", "/groups/acme/members/all")
+
+    for listing in (direct, everyone, group):
+        assert_valid(listing, "members.json")
+    assert [m["username"] for m in direct] == ["bob"]
+    assert len(everyone) == 3
+
+
+def test_commits_and_branches_match_their_schemas(emu: Emulator) -> None:
+    emu.add_file("acme/okrs", "a.md", "x", author="alice")
+    call(
+        emu,
+        "POST",
+        "/projects/acme%2Fokrs/repository/branches",
+        branch="topic",
+        ref="main",
+    )
+
+    commits = call(emu, "GET", "/projects/acme%2Fokrs/repository/commits")
+    branches = call(emu, "GET", "/projects/acme%2Fokrs/repository/branches")
+    one = call(emu, "GET", "/projects/acme%2Fokrs/repository/branches/topic")
+
+    assert_valid(commits, "commits.json")
+    assert_valid(branches, "branches.json")
+    assert_valid(one, "branch.json")
+    assert [b["name"] for b in branches] == ["main", "topic"]
+    assert one["commit"]["id"] == commits[0]["id"]
+
+
+def test_group_board_matches_board_schema(emu: Emulator) -> None:
+    board = emu.add_board("acme", lists=["FY24-Q1"])
+
+    listed = call(emu, "GET", "/groups/acme/boards")
+    one = call(emu, "GET", f"/groups/acme/boards/{board.id}")
+
+    assert_valid(listed, "boards.json")
+    assert_valid(one, "board.json")
+    assert one["project"] is None and one["group"]["id"] == emu.group("acme").id
+
+
+def test_group_labels_match_the_label_schema(emu: Emulator) -> None:
+    labels = call(emu, "GET", "/groups/acme/labels", with_counts="true")
+
+    for label in labels:
+        assert_valid(label, "labels/label_with_counts.json")
+    assert [lab["name"] for lab in labels] == ["FY24-Q1"]
