@@ -34,10 +34,11 @@ the request log.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 
+from okrflow.cli.main import main
 from okrflow.sandbox import SANDBOX_URL, Emulator, ServedEmulator
 
 
@@ -54,3 +55,20 @@ def served_emulator() -> Iterator[ServedEmulator]:
     with emu.serve(host="127.0.0.1", port=0) as url:
         assert emu.default_token is not None and emu.default_project is not None
         yield ServedEmulator(url=url, token=emu.default_token, project=emu.default_project, emu=emu)
+
+
+@pytest.fixture
+def invoke(capsys: pytest.CaptureFixture[str]) -> Callable[..., tuple[int, str, str]]:
+    """okrflow's ``main()`` in this process: ``invoke(*args)`` -> (exit code, stdout, stderr)."""
+
+    def run_main(*args: str) -> tuple[int, str, str]:
+        capsys.readouterr()
+        try:
+            main(list(args))
+            code = 0
+        except SystemExit as exc:
+            code = int(exc.code or 0)
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return run_main

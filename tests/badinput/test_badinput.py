@@ -9,7 +9,14 @@ from typing import Any
 
 import pytest
 
-from . import cases_checkin, cases_config, cases_hostile, cases_issues, cases_okrfile
+from . import (
+    cases_checkin,
+    cases_config,
+    cases_hostile,
+    cases_issues,
+    cases_messages,
+    cases_okrfile,
+)
 from .case import TOKENS, Case, Ran, assert_case
 from .world import PROJECT
 
@@ -21,6 +28,7 @@ ALL: list[Case] = [
     *cases_checkin.CASES,
     *cases_issues.CASES,
     *cases_hostile.CASES,
+    *cases_messages.CASES,
 ]
 
 

@@ -16,8 +16,8 @@ from okrflow.core.description import split, with_meta
 from okrflow.core.meta import Meta
 from okrflow.core.model import Metric
 from okrflow.core.statements import StatementError, parse_statement
+from okrflow.render.templating import render_issue_template
 from okrflow.sandbox import Emulator
-from okrflow.templating import render_issue_template
 
 PROJECT = "acme/okrs"
 QUARTER = "FY24-Q1"

@@ -13,7 +13,6 @@ from pathlib import Path
 import pytest
 from okr_world import PROJECT, add_labels
 
-from okrflow.cli.main import main
 from okrflow.sandbox import SANDBOX_URL, Emulator
 
 
@@ -27,7 +26,7 @@ def emu(emulator: Emulator) -> Emulator:
 def run(
     emu: Emulator,
     monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
+    invoke: Callable[..., tuple[int, str, str]],
     tmp_path: Path,
 ) -> Callable[..., tuple[int, str, str]]:
     """okrflow's main() against the emulator: (exit code, stdout, stderr)."""
@@ -41,15 +40,5 @@ def run(
     }.items():
         monkeypatch.setenv(name, value)
     monkeypatch.delenv("OKRFLOW_CONFIG", raising=False)
-
-    def invoke(*args: str) -> tuple[int, str, str]:
-        capsys.readouterr()
-        try:
-            main(list(args))
-            code = 0
-        except SystemExit as exc:
-            code = int(exc.code or 0)
-        out, err = capsys.readouterr()
-        return code, out, err
 
     return invoke

@@ -12,17 +12,17 @@ import dataclasses
 import datetime as dt
 from collections.abc import Sequence
 
-from okrflow.adapter.connection import resolve_connection
+from okrflow.adapter import resolve_connection
+from okrflow.commands.reporter import Recorder
+from okrflow.commands.workspace import Workspace
 from okrflow.config import Config
 from okrflow.core.checkins import format_checkin_comment
 from okrflow.core.description import split, with_meta
 from okrflow.core.labels import DEFAULT_LABEL_NAMES as NAMES
 from okrflow.core.meta import Meta, RecordedCheckIn
 from okrflow.core.model import Kind, State
-from okrflow.output import Output
+from okrflow.render.templating import render_issue_template
 from okrflow.sandbox import Emulator
-from okrflow.templating import render_issue_template
-from okrflow.workspace import Workspace
 
 PROJECT = "acme/okrs"
 UTC = dt.timezone.utc
@@ -214,7 +214,7 @@ def workspace(
     return Workspace(
         config=config or Config.default(),
         connection=connection,
-        out=Output(),
+        out=Recorder(),
         dry_run=dry_run,
         now=lambda: now,
     )

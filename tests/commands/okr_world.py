@@ -1,6 +1,6 @@
 """OKR issues arranged in the emulator for the command tests, as okrflow and people write them.
 
-Descriptions come from the issue templates (:func:`okrflow.templating.render_issue_template`)
+Descriptions come from the issue templates (:func:`okrflow.render.templating.render_issue_template`)
 with okrflow's metadata block (:func:`okrflow.core.description.with_meta`), stored
 the way GitLab stores them (quick-action lines run and removed), or, for issues a
 person files, the raw UI template text submitted through the API.
@@ -12,15 +12,15 @@ import datetime as dt
 import re
 from collections.abc import Sequence
 
-from okrflow.adapter.connection import ConnectionSettings
+from okrflow.adapter import ConnectionSettings
+from okrflow.commands.reporter import Recorder
+from okrflow.commands.workspace import Workspace
 from okrflow.config import Config
 from okrflow.core.description import with_meta
 from okrflow.core.labels import DEFAULT_LABEL_NAMES
 from okrflow.core.meta import Meta, ParentRef, RecordedCheckIn
-from okrflow.output import Output
+from okrflow.render.templating import render_issue_template
 from okrflow.sandbox import SANDBOX_PROJECT, Emulator
-from okrflow.templating import render_issue_template
-from okrflow.workspace import Workspace
 
 PROJECT = SANDBOX_PROJECT
 QUARTER = "FY24-Q1"  # 2024-01-01 .. 2024-03-31 with the default calendar
@@ -52,7 +52,7 @@ def workspace(emu: Emulator, *, dry_run: bool = False, now: dt.datetime = NOW) -
     return Workspace(
         config=Config.default(),
         connection=settings,
-        out=Output(),
+        out=Recorder(),
         dry_run=dry_run,
         now=lambda: now,
     )

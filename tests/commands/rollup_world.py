@@ -4,7 +4,7 @@ Issues are written straight into the emulator's state (no HTTP) as ``okrflow new
 leaves them: the issue template's text plus okrflow's metadata block (metric, parents,
 metric source, a recorded check-in). Comments are added as the named user, like a
 person typing in GitLab. :func:`workspace` points okrflow at the emulator with a fixed
-clock; ``Output(verbosity=1)`` keeps every log line in ``ws.out.lines``.
+clock; ``Recorder()`` keeps every log line in ``ws.out.lines``.
 """
 
 from __future__ import annotations
@@ -14,17 +14,17 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from okrflow.adapter.connection import ConnectionSettings
+from okrflow.adapter import ConnectionSettings
+from okrflow.commands.reporter import Recorder
+from okrflow.commands.workspace import Workspace
 from okrflow.config import Config
 from okrflow.core.description import with_meta
 from okrflow.core.labels import DEFAULT_LABEL_NAMES as NAMES
 from okrflow.core.meta import Meta, ParentRef, RecordedCheckIn
 from okrflow.core.model import Metric, MetricKind, MetricSource, SourceKind
 from okrflow.core.statements import parse_statement
-from okrflow.output import Output
+from okrflow.render.templating import render_issue_template
 from okrflow.sandbox import SANDBOX_PROJECT, Emulator
-from okrflow.templating import render_issue_template
-from okrflow.workspace import Workspace
 
 PROJECT = SANDBOX_PROJECT
 QUARTER = "FY24-Q1"  # 2024-01-01 .. 2024-03-31 with the default calendar
@@ -47,7 +47,7 @@ def workspace(
     return Workspace(
         config=config or Config.default(),
         connection=settings,
-        out=Output(verbosity=1),
+        out=Recorder(),
         dry_run=dry_run,
         now=lambda: now,
     )

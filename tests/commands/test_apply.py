@@ -12,18 +12,17 @@ from typing import Any
 
 import pytest
 
-from okrflow.adapter.connection import ConnectionSettings
+from okrflow.adapter import ConnectionSettings
 from okrflow.commands.apply import ApplyResult, apply, plan
+from okrflow.commands.reporter import Recorder
+from okrflow.commands.workspace import Workspace
 from okrflow.config import Config
+from okrflow.config.okrfile import load_okr_file
 from okrflow.core import description as desc
 from okrflow.core.labels import DEFAULT_LABEL_NAMES as NAMES
 from okrflow.core.model import Objective
 from okrflow.errors import ConfigError, GitLabError
-from okrflow.okrfile import load_okr_file
-from okrflow.output import Output
 from okrflow.sandbox import Emulator
-from okrflow.store import load_snapshot
-from okrflow.workspace import Workspace
 
 PROJECT = "acme/okrs"
 EXAMPLE = Path(__file__).resolve().parents[2] / "config" / "okrs.example.yml"
@@ -68,7 +67,7 @@ def workspace(emu: Emulator, *, dry_run: bool = False, retries: int = 1) -> Work
     return Workspace(
         config=Config.default(),
         connection=settings,
-        out=Output(),
+        out=Recorder(),
         dry_run=dry_run,
         now=lambda: NOW,
     )
@@ -162,7 +161,7 @@ def test_apply_creates_every_okr_labelled_assigned_and_linked(emulator: Emulator
 def test_created_issues_read_back_as_the_file_says(emulator: Emulator) -> None:
     applied(emulator, EXAMPLE)
     ws = workspace(emulator)
-    snap = load_snapshot(ws.gl, ws.labels, quarter="FY22-Q2")
+    snap = ws.repo.load("FY22-Q2")
     assert not snap.problems and not snap.orphans
     okrs = load_okr_file(EXAMPLE)
     for want in okrs.objectives:
@@ -361,7 +360,7 @@ def test_okrflows_own_untouched_text_is_rendered_again_when_the_file_changes(
     text = emulator.issue(PROJECT, iid).description or ""
     assert "Repeatable beats heroic." in text and "A motion we can repeat" not in text
     ws = workspace(emulator)
-    item = load_snapshot(ws.gl, ws.labels, quarter="FY24-Q1").issues[iid]
+    item = ws.repo.load("FY24-Q1").issues[iid]
     assert item.okr.purpose == "Repeatable beats heroic."  # type: ignore[union-attr]
 
 
@@ -473,7 +472,7 @@ def _interrupt(ws: Workspace, at: int, *, after: bool) -> None:
     """Make the ``at``-th write (0-based) crash the run, before or after it is sent."""
     calls = [0]
     for name in ("create_issue", "create_link", "update_issue"):
-        original: Callable[..., Any] = getattr(ws.gl, name)
+        original: Callable[..., Any] = getattr(ws.repo, name)
 
         def wrapper(*args: Any, _original: Callable[..., Any] = original, **kwargs: Any) -> Any:
             calls[0] += 1
@@ -484,7 +483,7 @@ def _interrupt(ws: Workspace, at: int, *, after: bool) -> None:
                 raise GitLabError("connection lost")
             return result
 
-        setattr(ws.gl, name, wrapper)
+        setattr(ws.repo, name, wrapper)
 
 
 @pytest.mark.parametrize("after", [False, True], ids=["before-write", "after-write"])
@@ -536,7 +535,7 @@ def test_a_failed_objective_skips_its_key_results_and_the_others_go_on(
 
 def test_the_result_as_json_names_every_change(emulator: Emulator, tmp_path: Path) -> None:
     result = planned(emulator, okr_file(tmp_path))
-    data = result.to_dict()
+    data = result.json()
     assert data["quarter"] == "FY24-Q1" and data["applied"] is False
     assert data["changes"][0] == dataclasses.asdict(result.changes[0]) | {"details": []}
     assert data["summary"] == "plan: 7 to create, 0 to update, 0 unchanged, 0 not in file"

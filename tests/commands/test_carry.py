@@ -10,12 +10,11 @@ from okr_seed import PROJECT, at, sample_objectives, seed, workspace, writes
 
 from okrflow.cli.main import cli
 from okrflow.commands.carry import carried_key, carry, carry_marked
+from okrflow.commands.workspace import Workspace
 from okrflow.core.description import split, with_meta
 from okrflow.core.labels import DEFAULT_LABEL_NAMES
 from okrflow.errors import GitLabError, UsageError
 from okrflow.sandbox import Emulator, FaultRule
-from okrflow.store import load_snapshot
-from okrflow.workspace import Workspace
 
 NOW = at("2024-03-28", 10)
 
@@ -40,7 +39,7 @@ def test_carry_opens_the_objective_in_draft_with_its_unfinished_key_results(
     pipeline = seed(emulator, sample_objectives())[1]  # 3 KRs; the SDR one reached its target
     result = carry(ws_at(emulator), f"#{pipeline.iid}", to="FY24-Q2")
 
-    snap = load_snapshot(ws_at(emulator).gl, ws_at(emulator).labels, quarter="FY24-Q2")
+    snap = ws_at(emulator).repo.load("FY24-Q2")
     (new,) = snap.objectives
     assert result.objective is not None and result.objective.new_iid == new.iid
     assert (new.key, new.title, new.owner, new.team, new.kind) == (
@@ -165,8 +164,14 @@ def test_dry_run_plans_and_writes_nothing(emulator: Emulator) -> None:
     result = carry(ws, str(pipeline.iid), to="FY24-Q2")
     assert writes(emulator) == 0
     assert result.lines()[0].startswith(f"would carry #{pipeline.iid} over to FY24-Q2")
-    actions = [w.action for w in ws.gl.planned]
-    assert actions.count("create issue") == 3 and actions.count("update issue") == 4
+    assert result.planned is ws.repo.planned
+    actions = [w.action for w in result.planned]
+    assert actions.count("create") == 3 and actions.count("update issue") == 4
+    writes_shown = [str(w) for w in result.planned]
+    assert f"link a new issue titled {pipeline.title!r} to acme/okrs#{pipeline.iid}" in (
+        writes_shown
+    )
+    assert not any("#-" in w or "a new issue a new issue" in w for w in writes_shown)
 
 
 def test_cli_carries_and_prints_what_it_did(

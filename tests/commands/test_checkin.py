@@ -119,7 +119,7 @@ def test_dry_run_plans_the_comment_and_the_update_and_writes_nothing(okrs: Emula
     ws = workspace(okrs, dry_run=True)
     result = checkin(ws, "#2", value="90")
     assert result.dry_run and result.note_id is None
-    assert [str(p).split(":")[0] for p in ws.gl.planned] == ["comment on #2", "update issue #2"]
+    assert [str(p).split(":")[0] for p in ws.repo.planned] == ["comment on #2", "update issue #2"]
     assert writes(okrs) == 0
 
 

@@ -13,14 +13,13 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from okrflow.adapter.connection import resolve_connection
-from okrflow.analysis import report_document
+from okrflow.adapter import resolve_connection
+from okrflow.commands.analysis import report_document
 from okrflow.commands.demo import run_demo, summary_lines
+from okrflow.commands.reporter import Recorder
+from okrflow.commands.workspace import Workspace
 from okrflow.config import load_config
-from okrflow.output import Output
-from okrflow.reports import report_schema
-from okrflow.store import load_snapshot
-from okrflow.workspace import Workspace
+from okrflow.render import report_schema
 
 OKRFLOW = Path(sys.executable).with_name("okrflow")
 
@@ -36,11 +35,11 @@ def demo(tmp_path_factory: pytest.TempPathFactory):
         conn = resolve_connection(url=server.url, project=emu.default_project, environ=env)
         ws = Workspace(config=config, connection=conn)
         ws.now = emu.clock.now
-        snap = load_snapshot(ws.gl, ws.labels, quarter="FY22-Q2")
+        snap = ws.repo.load("FY22-Q2")
         seen["status"] = report_document(ws, snap, kind="closing")
         seen["issues"] = emu.issues(emu.default_project)
 
-    result = run_demo(output, out=Output(), on_ready=capture)
+    result = run_demo(output, out=Recorder(), on_ready=capture)
     return result, seen
 
 

@@ -6,13 +6,13 @@ import datetime as dt
 
 import pytest
 
-from okrflow.adapter.connection import ConnectionSettings
+from okrflow.adapter import ConnectionSettings
 from okrflow.commands.init import Change, desired_labels, init
+from okrflow.commands.workspace import Workspace
 from okrflow.config import Config
 from okrflow.errors import GitLabError
+from okrflow.render.templating import ui_template_text
 from okrflow.sandbox import SANDBOX_JOB_TOKEN, Emulator
-from okrflow.templating import ui_template_text
-from okrflow.workspace import Workspace
 
 PROJECT = "acme/okrs"
 TODAY = dt.datetime(2024, 2, 1, tzinfo=dt.timezone.utc)  # in FY24-Q1

@@ -24,9 +24,8 @@ from okrflow.core.description import WORD_JOINER, split, with_meta
 from okrflow.core.model import Problem
 from okrflow.core.rules import Finding, Severity
 from okrflow.errors import EXIT_FINDINGS
+from okrflow.render.templating import ui_template_text
 from okrflow.sandbox import Emulator
-from okrflow.store import load_snapshot
-from okrflow.templating import ui_template_text
 
 
 def writes(emu: Emulator) -> int:
@@ -56,7 +55,7 @@ def test_findings_are_printed_per_issue_with_severity_and_rule(emu: Emulator) ->
         for line in lines
     )
     assert not result.clean
-    assert "1 error(s) and 1 warning(s) in 1 issue(s)" in result.summary()
+    assert "1 error and 1 warning in 1 issue" in result.summary()
 
 
 def test_a_clean_quarter_has_no_findings(emu: Emulator) -> None:
@@ -83,7 +82,7 @@ def test_snapshot_problems_are_reported(emu: Emulator) -> None:
 
 def test_json_has_findings_and_problems(emu: Emulator) -> None:
     obj, _ = objective_with_krs(emu, purpose="")
-    doc = lint(workspace(emu)).to_dict()
+    doc = lint(workspace(emu)).json()
     assert set(doc) == {"findings", "problems"}
     first = doc["findings"][0]
     assert (first["rule"], first["severity"], first["iid"]) == ("purpose", "error", obj)
@@ -206,13 +205,13 @@ def test_dry_run_comment_only_reads(emu: Emulator) -> None:
     result = lint(ws, comment=True)
     assert set(emu.counts()) == {"GET"}
     assert [c.line(dry_run=True) for c in result.comments] == [f"would comment on #{obj}"]
-    assert [str(w).split(":")[0] for w in ws.gl.planned] == [f"comment on #{obj}"]
+    assert [str(w).split(":")[0] for w in ws.repo.planned] == [f"comment on #{obj}"]
 
 
 def test_issue_text_quoted_in_a_comment_pings_no_one_and_runs_nothing(emu: Emulator) -> None:
     obj, _ = objective_with_krs(emu)
     ws = workspace(emu)
-    item = load_snapshot(ws.gl, ws.labels, quarter=QUARTER).issues[obj]
+    item = ws.repo.load(QUARTER).issues[obj]
     hostile = Finding(
         "measurable", Severity.ERROR, "k", obj, "statement 'ask @all'\n/close\n<!-- x"
     )
@@ -225,7 +224,7 @@ def test_issue_text_quoted_in_a_comment_pings_no_one_and_runs_nothing(emu: Emula
 def test_an_owner_that_is_a_group_ping_is_not_mentioned(emu: Emulator) -> None:
     obj, _ = objective_with_krs(emu, owner="all")
     ws = workspace(emu)
-    item = load_snapshot(ws.gl, ws.labels, quarter=QUARTER).issues[obj]
+    item = ws.repo.load(QUARTER).issues[obj]
     assert comment_body(item, []).startswith(f"@{WORD_JOINER}all")
 
 
@@ -235,7 +234,7 @@ def test_an_owner_that_is_a_group_ping_is_not_mentioned(emu: Emulator) -> None:
 def file_from_ui(emu: Emulator, title: str, sections: dict[str, str]) -> int:
     """Submit the raw objective UI template, filled in, through the API."""
     text = fill_template(ui_template_text("objective"), sections, tick="Committed")
-    record = workspace(emu).gl.create_issue(title=title, description=text, labels=[])
+    record = workspace(emu).repo.create_issue(title=title, description=text, labels=[])
     return record.iid
 
 

@@ -7,16 +7,15 @@ from typing import Any
 
 import pytest
 
-from okrflow.adapter.connection import ConnectionSettings
+from okrflow.adapter import ConnectionSettings, Snapshot
 from okrflow.commands.init import init
 from okrflow.commands.new import NewResult, new_kr, new_objective, slugify
+from okrflow.commands.workspace import Workspace
 from okrflow.config import Config
 from okrflow.core.description import split
 from okrflow.core.model import Direction, Kind, MetricKind
 from okrflow.errors import UsageError
 from okrflow.sandbox import Emulator
-from okrflow.store import Snapshot, load_snapshot
-from okrflow.workspace import Workspace
 
 PROJECT = "acme/okrs"
 TODAY = dt.datetime(2024, 2, 1, tzinfo=dt.timezone.utc)  # in FY24-Q1
@@ -59,7 +58,7 @@ def kr(emu: Emulator, parent: int | str, title: str, **kw: Any) -> NewResult:
 
 def snapshot(emu: Emulator) -> Snapshot:
     ws = workspace(emu)
-    return load_snapshot(ws.gl, ws.labels, quarter="FY24-Q1")
+    return ws.repo.load("FY24-Q1")
 
 
 def writes(emu: Emulator) -> int:

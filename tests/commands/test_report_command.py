@@ -25,12 +25,12 @@ from okr_seed import (
 from okrflow.cli.main import cli
 from okrflow.commands.report import default_kind, find_report_issue, report
 from okrflow.commands.status import status
+from okrflow.commands.workspace import Workspace
 from okrflow.core.model import State
 from okrflow.core.scoring import score_for
 from okrflow.errors import UsageError
-from okrflow.reports import display
+from okrflow.render import display
 from okrflow.sandbox import Emulator
-from okrflow.workspace import Workspace
 
 CLOSING_DAY = at("2024-03-26", 10)  # the closing ceremony of FY24-Q1 is on 2024-03-25
 MID_QUARTER = at("2024-02-15", 10)
@@ -180,9 +180,14 @@ def test_a_dry_run_writes_no_file_and_no_issue(emulator: Emulator, tmp_path: Pat
     ws = ws_at(emulator, dry_run=True)
     result = report(ws, output=tmp_path / "r", post=True)
     assert not (tmp_path / "r").exists()
-    assert result.post is not None and result.post.line() == "would create report issue a new issue"
+    assert result.post is not None
+    assert result.post.line(dry_run=True) == (
+        "would create the report issue: a new issue titled 'OKR closing ceremony: FY24-Q1'"
+    )
     assert writes(emulator) == 0
-    assert [w.action for w in ws.gl.planned] == ["create issue"]
+    assert [str(w) for w in ws.repo.planned] == [
+        "create a new issue titled 'OKR closing ceremony: FY24-Q1': labels okr::report, FY24-Q1"
+    ]
 
 
 HOSTILE = "Own @all the <script>alert(1)</script> things {{ x }} {% if 1 %}yes{% endif %}"

@@ -26,6 +26,7 @@ from rollup_world import (
 )
 
 from okrflow.cli.main import cli
+from okrflow.commands.result import Line
 from okrflow.commands.rollup import rollup
 from okrflow.config import Config
 from okrflow.core.description import split, with_meta
@@ -147,7 +148,7 @@ def test_progress_computed_by_hand_is_the_same_in_gitlab_status_json_and_the_log
     assert (krs[8]["current"], krs[8]["confidence"]) == (4, 0.7)
     assert {iid: kr["health"] for iid, kr in krs.items()}[5] == "needs attention"
     # ... and the rollup's own result agrees.
-    assert result.to_dict()["objectives"] == document["objectives"]
+    assert result.json()["objectives"] == document["objectives"]
 
     # The log.
     assert (
@@ -155,7 +156,7 @@ def test_progress_computed_by_hand_is_the_same_in_gitlab_status_json_and_the_log
         in (ws.out.lines)
     )
     assert "#6 Win the enterprise market: 50% on track (KRs #7 50%, #8 50%)" in ws.out.lines
-    assert "rollup FY24-Q1: 6 KRs, 4 new check-ins, 8 issues updated" in ws.out.lines
+    assert result.summary() == "rollup FY24-Q1: 6 KRs, 4 new check-ins, 8 issues updated"
 
 
 def test_a_second_rollup_in_a_row_makes_zero_writes(okrs: Emulator) -> None:
@@ -236,9 +237,12 @@ def test_dry_run_reads_and_plans_but_writes_nothing(okrs: Emulator) -> None:
     result = rollup(ws, quarter=QUARTER)
     assert result.dry_run and result.changed == [1, 2, 3, 4, 5, 6, 7, 8]
     assert writes(okrs) == 0
-    assert len(ws.gl.planned) == 8
-    assert "rollup FY24-Q1 (dry run): 6 KRs, 4 new check-ins, 8 issues would be updated" in (
-        ws.out.lines
+    assert result.planned is ws.repo.planned and len(result.planned) == 8
+    assert [str(w).split(":")[0] for w in result.planned] == [
+        f"update issue #{iid}" for iid in range(1, 9)
+    ]
+    assert result.lines()[-1] == (
+        "rollup FY24-Q1 (dry run): 6 KRs, 4 new check-ins, 8 issues would be updated"
     )
 
 
@@ -460,9 +464,10 @@ def test_every_problem_is_named_in_the_log_also_those_of_the_issues_read(okrs: E
     ws = workspace(okrs)
     result = rollup(ws, quarter=QUARTER)
     assert result.problems
-    warned = [line for line in ws.out.lines if line.startswith("warning: ")]
-    assert warned == [f"warning: {p.where}: {p.message}" for p in result.problems]
-    assert any(line.startswith("warning: #5: ") for line in warned)
+    warned = [line.text for line in result.lines() if isinstance(line, Line)]
+    assert warned == [f"{p.where}: {p.message}" for p in result.problems]
+    assert all(line.level == "warning" for line in result.lines()[:-1])
+    assert any(line.startswith("#5: ") for line in warned)
 
 
 def test_a_broken_metadata_block_is_replaced_keeping_the_key_it_still_shows(okrs: Emulator) -> None:
@@ -487,7 +492,7 @@ def test_pages_requested_a_few_at_a_time_give_the_same_issues_in_order(
     another, as python-gitlab does."""
     monkeypatch.setattr("okrflow.sandbox.pagination.COUNT_LIMIT", count_limit)
     seed(emulator, 50)  # 250 issues: 3 pages
-    gl = workspace(emulator).gl
+    gl = workspace(emulator).repo
     emulator.reset_log()
     one_by_one = [r.iid for r in gl.list_issues(labels=[QUARTER])]
     assert emulator.counts() == {"GET": 3}

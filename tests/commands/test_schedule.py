@@ -22,11 +22,11 @@ from okr_seed import (
 
 from okrflow.cli.main import cli
 from okrflow.commands.schedule import ScheduleResult, due_steps, schedule
+from okrflow.commands.workspace import Workspace
 from okrflow.config import Config
 from okrflow.core.labels import DEFAULT_LABEL_NAMES
 from okrflow.core.model import State
 from okrflow.sandbox import Emulator
-from okrflow.workspace import Workspace
 
 UTC = dt.timezone.utc
 Q2_START = dt.date(2024, 4, 1)  # FY24-Q2 with the default calendar
@@ -224,9 +224,13 @@ def test_a_dry_run_says_what_it_would_do_and_writes_nothing(world: dict[str, Any
     result = run(emu, dt.date(2024, 3, 25), dry_run=True)
     assert writes(emu) == 0
     text = "\n".join(result.lines())
-    assert "would open the planning issue a new issue" in text
-    assert "would remind 1 draft objective(s)" in text
-    assert "would create report issue" in text
+    assert (
+        "would open the planning issue (a new issue titled 'OKR planning: FY24-Q2') "
+        "with a checklist per team" in text
+    )
+    assert "would remind 1 draft objective: #" in text
+    assert "would create the report issue: a new issue titled " in text
+    assert "a new issue a new issue" not in text and "#-" not in text
 
 
 def test_cli_runs_the_schedule_for_a_date(

@@ -17,12 +17,11 @@ from okr_world import (
     workspace,
 )
 
-from okrflow.analysis import evaluate_snapshot
+from okrflow.cli.output import Terminal
+from okrflow.commands.analysis import evaluate_snapshot
 from okrflow.commands.status import bar, format_status, status
-from okrflow.output import Output
-from okrflow.reports import report_schema
+from okrflow.render import report_schema
 from okrflow.sandbox import Emulator
-from okrflow.store import load_snapshot
 
 
 def tree(emu: Emulator) -> tuple[int, int, int, int]:
@@ -39,7 +38,7 @@ def test_json_numbers_are_those_of_evaluate_snapshot(emu: Emulator) -> None:
     tree(emu)
     ws = workspace(emu)
     doc = status(ws).document
-    evaluation = evaluate_snapshot(ws, load_snapshot(ws.gl, ws.labels, quarter=QUARTER))
+    evaluation = evaluate_snapshot(ws, ws.repo.load(QUARTER))
     assert {o["key"]: o["progress"] for o in doc["objectives"]} == {
         k: r.progress for k, r in evaluation.objectives.items()
     }
@@ -137,12 +136,12 @@ def test_colours_only_on_a_terminal_and_never_with_no_color(
     result = status(workspace(emu))
     monkeypatch.delenv("NO_COLOR", raising=False)
     monkeypatch.setenv("TERM", "xterm")
-    coloured = "\n".join(format_status(result, style=Output(stream=_Tty()).style))
+    coloured = "\n".join(format_status(result, style=Terminal(stream=_Tty()).style))
     assert "\x1b[33m" in coloured  # needs attention in yellow
-    plain = "\n".join(format_status(result, style=Output(stream=io.StringIO()).style))
+    plain = "\n".join(format_status(result, style=Terminal(stream=io.StringIO()).style))
     assert "\x1b[" not in plain
     monkeypatch.setenv("NO_COLOR", "1")
-    assert "\x1b[" not in "\n".join(format_status(result, style=Output(stream=_Tty()).style))
+    assert "\x1b[" not in "\n".join(format_status(result, style=Terminal(stream=_Tty()).style))
 
 
 # -- the command line -----------------------------------------------------------------------

@@ -14,8 +14,8 @@ from okrflow.core.checkins import (
     latest_checkin,
     parse_checkin_comment,
 )
+from okrflow.core.errors import CoreError
 from okrflow.core.model import CheckIn
-from okrflow.errors import UsageError
 
 
 @pytest.mark.parametrize(
@@ -88,7 +88,7 @@ def test_parse_checkin_comment_rejects_a_malformed_checkin_with_its_reason(
     with pytest.raises(CheckinError) as caught:
         parse_checkin_comment(body)
     assert reason in caught.value.reason
-    assert isinstance(caught.value, UsageError)
+    assert isinstance(caught.value, CoreError)  # the command line makes it exit 2
 
 
 def test_a_value_in_another_unit_than_the_key_results_says_so() -> None:

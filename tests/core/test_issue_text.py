@@ -30,7 +30,7 @@ from okrflow.core.model import (
     SourceKind,
     State,
 )
-from okrflow.templating import render_issue_template, ui_template_text
+from okrflow.render.templating import render_issue_template, ui_template_text
 
 URL = "https://gitlab.example.com/acme/okrs/-/issues/{}"
 OBJ = ["okr::objective", "okr-status::draft"]

@@ -26,7 +26,7 @@ from okrflow.core.model import (
     State,
 )
 from okrflow.core.report import build_report, iso_utc, progress_percent, score_tenths
-from okrflow.reports import report_schema
+from okrflow.render import report_schema
 
 UTC = dt.timezone.utc
 NOW = dt.datetime(2024, 4, 24, 9, 30, 15, 123456, tzinfo=UTC)

@@ -13,8 +13,8 @@ import pytest
 
 from okrflow.core.description import with_meta
 from okrflow.core.meta import Meta, RecordedCheckIn
+from okrflow.render.templating import render_issue_template
 from okrflow.sandbox import Emulator
-from okrflow.templating import render_issue_template
 
 pytestmark = pytest.mark.e2e
 

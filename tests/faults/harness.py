@@ -25,8 +25,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from okrflow.commands.apply_diff import TEXT_KEY, fingerprint
 from okrflow.core import description as desc
+from okrflow.core.okr_diff import TEXT_KEY, fingerprint
 from okrflow.sandbox import SANDBOX_ALICE_TOKEN, ConnectionDropped, Emulator, FaultRule
 
 OKRFLOW = Path(sys.executable).with_name("okrflow")

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from okrflow.adapter.client import GitLab
+from okrflow.adapter import OkrRepository as GitLab
 from okrflow.adapter.connection import ConnectionSettings
 from okrflow.errors import GitLabError
 from okrflow.sandbox import Emulator

@@ -1,18 +1,56 @@
-"""The one adapter between okrflow and GitLab.
+"""The OKR repository: okrflow's only road to GitLab, and the only importer of ``gitlab``
+and ``requests``.
 
-``okrflow.adapter.client`` is the only module in okrflow that imports python-gitlab;
-it speaks in plain records (:mod:`okrflow.adapter.records`) and raises only
-okrflow's own errors. ``okrflow.adapter.connection`` decides where to connect.
+Owns: the connection (:mod:`~okrflow.adapter.connection` decides where, :mod:`~okrflow.adapter.http`
+talks REST through python-gitlab, retries, and maps every failure to one
+:class:`~okrflow.errors.GitLabError` line), plain records of what GitLab holds
+(:mod:`~okrflow.adapter.records`), and :class:`OkrRepository`: OKRs loaded into core
+objects and saved back, found by reference, key or record block, created once,
+commented with markers, labels, board and templates installed, metric sources read.
+A dry run plans its writes (:mod:`~okrflow.adapter.planned`) and sends only reads.
+
+May import: the standard library, python-gitlab, requests, ``okrflow.core``,
+``okrflow.errors`` and ``okrflow.redaction``. Commands use only the names below.
 """
 
 from okrflow.adapter.connection import ConnectionSettings, resolve_connection
+from okrflow.adapter.issues import DESCRIPTION_MAX
+from okrflow.adapter.planned import PlannedBoard, PlannedIssue, PlannedNote, PlannedWrite
 from okrflow.adapter.records import IssueRecord, LabelRecord, LinkRecord, NoteRecord
+from okrflow.adapter.refs import FORMS, IssueRef, local_iid, parse_ref
+from okrflow.adapter.repository import (
+    NewIssue,
+    OkrRepository,
+    RecordKey,
+    label_changes,
+    new_description,
+)
+from okrflow.adapter.snapshot import LoadedIssue, Snapshot, assemble, is_okr, read_record
 
 __all__ = [
+    "DESCRIPTION_MAX",
+    "FORMS",
     "ConnectionSettings",
     "IssueRecord",
+    "IssueRef",
     "LabelRecord",
     "LinkRecord",
+    "LoadedIssue",
+    "NewIssue",
     "NoteRecord",
+    "OkrRepository",
+    "PlannedBoard",
+    "PlannedIssue",
+    "PlannedNote",
+    "PlannedWrite",
+    "RecordKey",
+    "Snapshot",
+    "assemble",
+    "is_okr",
+    "label_changes",
+    "local_iid",
+    "new_description",
+    "parse_ref",
+    "read_record",
     "resolve_connection",
 ]

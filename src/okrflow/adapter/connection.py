@@ -34,6 +34,7 @@ class ConnectionSettings:
     timeout: float = 30.0
     retries: int = 8
     ssl_verify: bool = True
+    token_env: str = "GITLAB_TOKEN"  # the variable the token is read from
 
     @property
     def read_only(self) -> bool:
@@ -62,6 +63,7 @@ def resolve_connection(
     )
     common = {
         "project": resolved_project,
+        "token_env": token_env,
         "timeout": timeout,
         "retries": retries,
         "ssl_verify": ssl_verify,

@@ -1,4 +1,4 @@
-"""``okrflow config check``: load and validate the config file."""
+"""``okrflow config check`` and ``okrflow config reference``: the config file."""
 
 from __future__ import annotations
 
@@ -7,20 +7,25 @@ from pathlib import Path
 
 import click
 
-from okrflow.cli.options import config_option, load_config_from_options, resolve_config_path
+from okrflow.cli.options import refuse_unused, shared, shared_options
 
 
 @click.group("config")
+@shared_options("config")
 def config_group() -> None:
     """Work with the okrflow config file."""
 
 
 @config_group.command("check")
-@config_option
-def check_command(config_path: str | None) -> None:
+@shared_options("config")
+def check_command() -> None:
     """Validate the config file: "config OK: <path>", or one error line and exit 2."""
-    path, explicit = resolve_config_path(config_path)
-    load_config_from_options(config_path)
+    from okrflow.commands.workspace import Workspace, config_location
+
+    refuse_unused(["config"], "config check")
+    config_path = shared().config_path
+    Workspace.open(config_path=config_path, connect=False)  # one error line when invalid
+    path, explicit = config_location(config_path)
     if explicit or Path(path).exists():
         click.echo(f"config OK: {path}")
     else:

@@ -10,9 +10,9 @@ from types import FrameType
 
 import click
 
-from okrflow.cli.options import verbosity_options
-from okrflow.commands.demo import clear_output, run_demo, summary_lines
-from okrflow.output import Output
+from okrflow.cli.options import refuse_unused, shared, shared_options
+from okrflow.cli.output import Terminal
+from okrflow.commands.demo import clear_output, run_demo
 from okrflow.sandbox import Emulator, EmulatorServer
 
 
@@ -31,21 +31,21 @@ from okrflow.sandbox import Emulator, EmulatorServer
     default=False,
     help="Keep the emulator running with the demo data afterwards, until Ctrl-C.",
 )
-@verbosity_options
-def demo_command(output: Path, serve: bool, verbosity: int) -> None:
+@shared_options("verbosity")
+def demo_command(output: Path, serve: bool) -> None:
     """Play a whole OKR quarter on a built-in GitLab emulator: no GitLab, no token.
 
     Sets up the project, applies a realistic quarter, simulates weekly check-ins
     (some typed as comments) and rollups, closes the quarter and writes the
     closing-ceremony report to --output.
     """
-    out = Output.terminal(verbosity=verbosity)
+    refuse_unused(["verbosity"], "demo")
+    out = Terminal(verbosity=shared().verbosity)
     clear_output(output)
     started = time.monotonic()
     result = run_demo(output, out=out, on_ready=_serve if serve else None)
-    for line in summary_lines(result):
-        out.info(line)
-    out.info(f"done in {time.monotonic() - started:.1f}s; open {result.files['html']}")
+    out.show(result)
+    out.step(f"done in {time.monotonic() - started:.1f}s; open {result.files['html']}")
 
 
 def _serve(emu: Emulator, server: EmulatorServer, config_path: Path) -> None:

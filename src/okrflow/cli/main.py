@@ -1,9 +1,12 @@
-"""Entry point and the one error boundary of the command line.
+"""Entry point, the command registry and the one error boundary of the command line.
 
-Subcommands are loaded lazily (``okrflow --help`` must not import python-gitlab),
-each from its own module under ``okrflow.cli``. Every :class:`OkrflowError` is
-printed as one line and exits with its code; Ctrl-C exits 130; anything else is a
-bug: one line pointing at the log, never a traceback on the terminal.
+Commands are loaded lazily (``okrflow --help`` imports no command module and no
+python-gitlab), each from its own module under ``okrflow.cli``; the registry says
+where each lives and which shared options it takes (:mod:`okrflow.cli.options`).
+Every :class:`OkrflowError` is printed as one line and exits with its code; input the
+core refuses (:class:`~okrflow.core.errors.CoreError`) is bad input, exit 2; Ctrl-C
+exits 130; anything else is a bug: one line pointing at the log, never a traceback on
+the terminal.
 """
 
 from __future__ import annotations
@@ -13,31 +16,57 @@ import os
 import sys
 import tempfile
 import traceback
-from typing import Any
+from typing import Any, NamedTuple
 
 import click
 
 from okrflow import __version__
-from okrflow.errors import OkrflowError
+from okrflow.cli.options import ALL_SHARED, OptionGroup, shared_options
+from okrflow.core.errors import CoreError
+from okrflow.errors import EXIT_USAGE, OkrflowError
 from okrflow.redaction import redact
 
-# command name -> (module under okrflow.cli, attribute, one-line help)
-COMMANDS: dict[str, tuple[str, str, str]] = {
-    "apply": ("apply_cmd", "apply_command", "Make GitLab match an OKR file (OKRs as code)"),
-    "carry": ("carry_cmd", "carry_command", "Carry an objective over to a later quarter"),
-    "checkin": ("checkin_cmd", "checkin_command", "Record a check-in on a key result"),
-    "config": ("config_cmd", "config_group", "Check the okrflow config file"),
-    "init": ("init_cmd", "init_command", "Create or update labels, the OKR board, issue templates"),
-    "lint": ("lint_cmd", "lint_command", "Check OKRs against the rules; --comment tells owners"),
-    "move": ("move_cmd", "move_command", "Move OKRs along the lifecycle (draft, review, ...)"),
-    "new": ("new_cmd", "new_group", "Open an objective or key result issue from the templates"),
-    "plan": ("apply_cmd", "plan_command", "Show what apply would change; exit 3 if anything"),
-    "rollup": ("rollup_cmd", "rollup_command", "Roll check-ins up into progress and health"),
-    "report": ("report_cmd", "report_command", "Write the quarter's closing or progress report"),
-    "demo": ("demo_cmd", "demo_command", "Play a whole OKR quarter on a built-in GitLab emulator"),
-    "sandbox": ("sandbox", "sandbox_command", "Serve a GitLab emulator to try commands against"),
-    "schedule": ("schedule_cmd", "schedule_command", "Do what the OKR schedule says is due today"),
-    "status": ("status_cmd", "status_command", "Show the OKR tree with progress and health"),
+
+class Entry(NamedTuple):
+    module: str  # under okrflow.cli
+    attribute: str
+    help: str  # one line, for okrflow --help
+    takes: tuple[OptionGroup, ...] = ALL_SHARED  # the shared options it takes
+
+
+COMMANDS: dict[str, Entry] = {
+    "apply": Entry("apply_cmd", "apply_command", "Make GitLab match an OKR file (OKRs as code)"),
+    "carry": Entry("carry_cmd", "carry_command", "Carry an objective over to a later quarter"),
+    "checkin": Entry("checkin_cmd", "checkin_command", "Record a check-in on a key result"),
+    "config": Entry("config_cmd", "config_group", "Check the okrflow config file", ("config",)),
+    "init": Entry(
+        "init_cmd", "init_command", "Create or update labels, the OKR board, issue templates"
+    ),
+    "lint": Entry(
+        "lint_cmd", "lint_command", "Check OKRs against the rules; --comment tells owners"
+    ),
+    "move": Entry("move_cmd", "move_command", "Move OKRs along the lifecycle (draft, review, ...)"),
+    "new": Entry(
+        "new_cmd", "new_group", "Open an objective or key result issue from the templates"
+    ),
+    "plan": Entry("apply_cmd", "plan_command", "Show what apply would change; exit 3 if anything"),
+    "rollup": Entry("rollup_cmd", "rollup_command", "Roll check-ins up into progress and health"),
+    "report": Entry(
+        "report_cmd", "report_command", "Write the quarter's closing or progress report"
+    ),
+    "demo": Entry(
+        "demo_cmd",
+        "demo_command",
+        "Play a whole OKR quarter on a built-in GitLab emulator",
+        ("verbosity",),
+    ),
+    "sandbox": Entry(
+        "sandbox", "sandbox_command", "Serve a GitLab emulator to try commands against", ()
+    ),
+    "schedule": Entry(
+        "schedule_cmd", "schedule_command", "Do what the OKR schedule says is due today"
+    ),
+    "status": Entry("status_cmd", "status_command", "Show the OKR tree with progress and health"),
 }
 
 
@@ -50,15 +79,15 @@ class LazyGroup(click.Group):
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         if cmd_name not in COMMANDS:
             return None
-        module, attr, _ = COMMANDS[cmd_name]
-        mod = importlib.import_module(f"okrflow.cli.{module}")
-        command = getattr(mod, attr)
+        entry = COMMANDS[cmd_name]
+        mod = importlib.import_module(f"okrflow.cli.{entry.module}")
+        command = getattr(mod, entry.attribute)
         assert isinstance(command, click.Command)
         return command
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         # Short help from the registry, so --help imports no command module.
-        rows = [(name, COMMANDS[name][2]) for name in self.list_commands(ctx)]
+        rows = [(name, COMMANDS[name].help) for name in self.list_commands(ctx)]
         if rows:
             with formatter.section("Commands"):
                 formatter.write_dl(rows)
@@ -66,12 +95,14 @@ class LazyGroup(click.Group):
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="okrflow")
+@shared_options(*ALL_SHARED)
 def cli() -> None:
     """okrflow keeps objectives and key results in GitLab.
 
     Connection: --gitlab-url / GITLAB_URL (CI_SERVER_URL in pipelines), the token
-    in GITLAB_TOKEN, the OKR project with --project / OKRFLOW_PROJECT. Every
-    command that writes has --dry-run. Exit codes: 0 ok, 1 failed, 2 bad usage
+    in GITLAB_TOKEN, the OKR project with --project / OKRFLOW_PROJECT. The config
+    file, connection and verbosity options go before or after the command's name.
+    Every command that writes has --dry-run. Exit codes: 0 ok, 1 failed, 2 bad usage
     or input, 3 lint or plan found something.
     """
 
@@ -89,6 +120,9 @@ def main(argv: list[str] | None = None) -> Any:
     except OkrflowError as exc:
         click.echo(f"okrflow: {redact(exc.message)}", err=True)
         sys.exit(exc.exit_code)
+    except CoreError as exc:  # input the core refused: bad input
+        click.echo(f"okrflow: {redact(exc.message)}", err=True)
+        sys.exit(EXIT_USAGE)
     except click.exceptions.Abort:
         click.echo("okrflow: interrupted", err=True)
         sys.exit(130)

@@ -4,9 +4,16 @@ from __future__ import annotations
 
 import click
 
-from okrflow.cli.common import make_workspace, print_json, print_planned
-from okrflow.cli.options import common_options
-from okrflow.commands.move import allowed_moves_text, move, move_bulk, parse_outcome, parse_state
+from okrflow.cli.options import okr_command
+from okrflow.commands.move import (
+    MoveResult,
+    allowed_moves_text,
+    move,
+    move_bulk,
+    parse_outcome,
+    parse_state,
+)
+from okrflow.commands.workspace import Workspace
 from okrflow.core.model import State
 from okrflow.errors import UsageError
 
@@ -14,7 +21,7 @@ STATES = click.Choice([s.value for s in State], case_sensitive=False)
 OUTCOMES = click.Choice(["achieved", "missed", "not-a-priority"], case_sensitive=False)
 
 
-@click.command("move")
+@okr_command("move", dry_run=True, json=True)
 @click.argument("ref", required=False, metavar="[REF]")
 @click.option("--to", "to", required=True, type=STATES, help="The state to move to.")
 @click.option(
@@ -30,20 +37,14 @@ OUTCOMES = click.Choice(["achieved", "missed", "not-a-priority"], case_sensitive
 @click.option(
     "--from", "from_state", type=STATES, default=None, help="Bulk: move the OKRs in this state."
 )
-@common_options
 def move_command(
+    ws: Workspace,
     ref: str | None,
     to: str,
     outcome: str | None,
     quarter: str | None,
     from_state: str | None,
-    config_path: str | None,
-    gitlab_url: str | None,
-    project: str | None,
-    dry_run: bool,
-    json_output: bool,
-    verbosity: int,
-) -> None:
+) -> MoveResult:
     """Move an OKR along its lifecycle: draft -> review -> active -> closed
     (review -> draft too).
 
@@ -62,14 +63,6 @@ def move_command(
             "give the OKR to move (REF: 12, #12, group/project#12 or an issue URL) or, "
             f"for a bulk move, --from STATE (allowed moves: {allowed_moves_text()})"
         )
-    ws = make_workspace(
-        config_path=config_path,
-        gitlab_url=gitlab_url,
-        project=project,
-        dry_run=dry_run,
-        verbosity=verbosity,
-        json_output=json_output,
-    )
     target = parse_state(to)
     if ref is not None:
         chosen = parse_outcome(outcome) if outcome else None
@@ -79,16 +72,4 @@ def move_command(
             raise UsageError("--outcome is for moving one objective (REF --to closed)")
         assert from_state is not None
         result = move_bulk(ws, quarter=quarter, from_state=parse_state(from_state), to=target)
-    if json_output:
-        print_json(result.to_dict())
-    else:
-        for moved in result.moved:
-            ws.out.info(moved.line(dry_run=result.dry_run))
-        for iid, why in result.skipped:
-            ws.out.info(f"skipped #{iid}: {why}")
-        for blocked in result.blocked:
-            ws.out.warn(blocked.message())
-        ws.out.info(result.summary())
-        if result.dry_run:
-            print_planned(ws)
-    result.raise_for_blocked()
+    return result

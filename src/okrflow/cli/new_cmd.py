@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
 
-from okrflow.cli.common import make_workspace, print_json
-from okrflow.cli.options import (
-    config_option,
-    connection_options,
-    dry_run_option,
-    json_option,
-    verbosity_options,
-)
+from okrflow.cli.options import okr_command
 from okrflow.commands.new import NewResult, new_kr, new_objective
-from okrflow.workspace import Workspace
+from okrflow.commands.workspace import Workspace
 
 
 @click.group("new")
@@ -25,39 +20,7 @@ def new_group() -> None:
     """
 
 
-def _show(ws: Workspace, result: NewResult, json_output: bool) -> None:
-    if json_output:
-        print_json(
-            {
-                "created": result.created,
-                "dry_run": result.dry_run,
-                "type": result.type,
-                "iid": result.iid,
-                "reference": result.reference,
-                "web_url": result.web_url,
-                "key": result.key,
-                "title": result.title,
-                "quarter": result.quarter,
-                "labels": result.labels,
-                "owner": result.owner,
-                "parents": result.parents,
-                "notes": result.notes,
-            }
-        )
-        return
-    for line in result.lines():
-        ws.out.info(line)
-    for note in result.notes:
-        ws.out.warn(note)
-
-
-def _shared(func: click.decorators.FC) -> click.decorators.FC:
-    for option in (verbosity_options, json_option, dry_run_option, connection_options):
-        func = option(func)
-    return config_option(func)
-
-
-@new_group.command("objective")
+@okr_command("objective", dry_run=True, json=True)
 @click.option("--title", required=True, help="The objective: one inspiring sentence.")
 @click.option("--quarter", required=True, metavar="Q", help="Quarter, e.g. FY24-Q1.")
 @click.option("--team", required=True, help="Team (a configured team's label).")
@@ -78,49 +41,12 @@ def _shared(func: click.decorators.FC) -> click.decorators.FC:
 )
 @click.option("--key", default=None, help="Stable key (default: a slug of the title).")
 @click.option("--weight", type=float, default=None, help="Weight in the parent (default 1).")
-@_shared
-def objective_command(
-    title: str,
-    quarter: str,
-    team: str,
-    owner: str,
-    purpose: str,
-    parents: tuple[str, ...],
-    kind: str,
-    key: str | None,
-    weight: float | None,
-    config_path: str | None,
-    gitlab_url: str | None,
-    project: str | None,
-    dry_run: bool,
-    json_output: bool,
-    verbosity: int,
-) -> None:
+def objective_command(ws: Workspace, **options: Any) -> NewResult:
     """Open an objective issue, labelled, assigned and linked to its parents."""
-    ws = make_workspace(
-        config_path=config_path,
-        gitlab_url=gitlab_url,
-        project=project,
-        dry_run=dry_run,
-        verbosity=verbosity,
-        json_output=json_output,
-    )
-    result = new_objective(
-        ws,
-        title=title,
-        quarter=quarter,
-        team=team,
-        owner=owner,
-        purpose=purpose,
-        parents=parents,
-        kind=kind,
-        key=key,
-        weight=weight,
-    )
-    _show(ws, result, json_output)
+    return new_objective(ws, **options)
 
 
-@new_group.command("kr")
+@okr_command("kr", dry_run=True, json=True)
 @click.option("--objective", required=True, metavar="REF", help="The objective it moves.")
 @click.option("--title", required=True, metavar="STATEMENT", help="e.g. 'Grow X from 10 to 15'.")
 @click.option("--owner", default=None, metavar="USER", help="DRI (default: the objective's).")
@@ -130,47 +56,14 @@ def objective_command(
 @click.option("--unit", default=None, metavar="U", help="Unit of start and target, e.g. %.")
 @click.option("--direction", type=click.Choice(["increase", "decrease"]), default=None)
 @click.option("--key", default=None, help="Stable key (default: a slug of the title).")
-@_shared
-def kr_command(
-    objective: str,
-    title: str,
-    owner: str | None,
-    weight: float | None,
-    start: str | None,
-    target: str | None,
-    unit: str | None,
-    direction: str | None,
-    key: str | None,
-    config_path: str | None,
-    gitlab_url: str | None,
-    project: str | None,
-    dry_run: bool,
-    json_output: bool,
-    verbosity: int,
-) -> None:
+def kr_command(ws: Workspace, **options: Any) -> NewResult:
     """Open a key-result issue under an objective (its quarter and team).
 
     The statement is read for start, target and unit; give --start and --target
     when it says them differently.
     """
-    ws = make_workspace(
-        config_path=config_path,
-        gitlab_url=gitlab_url,
-        project=project,
-        dry_run=dry_run,
-        verbosity=verbosity,
-        json_output=json_output,
-    )
-    result = new_kr(
-        ws,
-        objective=objective,
-        title=title,
-        owner=owner,
-        weight=weight,
-        start=start,
-        target=target,
-        unit=unit,
-        direction=direction,
-        key=key,
-    )
-    _show(ws, result, json_output)
+    return new_kr(ws, **options)
+
+
+new_group.add_command(objective_command)
+new_group.add_command(kr_command)

@@ -1,145 +1,186 @@
-"""The options okrflow commands share, and the one way a command loads the config.
+"""The options every command shares, given once, before or after the command's name.
 
-A command takes the options it needs::
+``--config FILE``, the connection (``--gitlab-url``, ``--project``) and the verbosity
+(``-q``/``--quiet``, ``-v``/``--verbose``) are options of ``okrflow`` itself and of each
+command, so ``okrflow --config F status`` and ``okrflow status --config F`` are the same;
+given in both places, the one after the command's name wins (``-v`` counts add up).
+Their values are collected in one :class:`Shared` on click's context.
 
-    @click.command("rollup")
-    @common_options
-    def rollup_command(
-        config_path: str | None,
-        gitlab_url: str | None,
-        project: str | None,
-        dry_run: bool,
-        json_output: bool,
-        verbosity: int,
-    ) -> None:
-        config = load_config_from_options(config_path)
-        ...
+:func:`okr_command` makes a command of a library call::
 
-``verbosity`` is -1 with ``--quiet``, 0 by default, and 1, 2 ... with ``-v``, ``-vv``.
-Commands that need only some options use :func:`config_option`,
-:func:`connection_options`, :func:`dry_run_option`, :func:`json_option` or
-:func:`verbosity_options` alone.
+    @okr_command("rollup", dry_run=True, json=True)
+    @click.option("--quarter", default=None, metavar="Q", help="...")
+    def rollup_command(ws: Workspace, quarter: str | None) -> RollupResult:
+        \"\"\"Roll the quarter's check-ins up into progress and health.\"\"\"
+        return rollup(ws, quarter=quarter)
+
+It gives the command the shared options (and ``--dry-run``, ``--json`` when asked),
+opens the :class:`~okrflow.commands.workspace.Workspace` from them, calls the function
+and prints the :class:`~okrflow.commands.result.Result` it returns.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import functools
-from collections.abc import Callable
-from typing import Any, TypeVar
+from collections.abc import Callable, Collection
+from typing import Any, Literal, TypeVar
 
 import click
 
-from okrflow.config import DEFAULT_CONFIG_PATH, Config, load_config
 from okrflow.errors import UsageError
 
 __all__ = [
-    "CONFIG_ENVVAR",
-    "common_options",
-    "config_option",
-    "connection_options",
-    "dry_run_option",
-    "json_option",
-    "load_config_from_options",
-    "resolve_config_path",
-    "verbosity_options",
+    "ALL_SHARED",
+    "OptionGroup",
+    "Shared",
+    "okr_command",
+    "shared_options",
 ]
 
-CONFIG_ENVVAR = "OKRFLOW_CONFIG"
+OptionGroup = Literal["config", "connection", "verbosity"]
+ALL_SHARED: tuple[OptionGroup, ...] = ("config", "connection", "verbosity")
+CONFIG_HELP = (
+    "okrflow config file (env OKRFLOW_CONFIG); default config/okrflow.yml when it exists, "
+    "else built-in defaults."
+)
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-def config_option(func: F) -> F:
-    """``--config FILE`` / ``OKRFLOW_CONFIG`` as ``config_path`` (None: the default file)."""
-    return click.option(
-        "--config",
-        "config_path",
-        envvar=CONFIG_ENVVAR,
-        default=None,
-        metavar="FILE",
-        help=f"okrflow config file (env {CONFIG_ENVVAR}); default {DEFAULT_CONFIG_PATH} "
-        "when it exists, else built-in defaults.",
-    )(func)
+@dataclasses.dataclass
+class Shared:
+    """The shared options as given, wherever they were given."""
 
+    config_path: str | None = None
+    gitlab_url: str | None = None
+    project: str | None = None
+    quiet: bool = False
+    verbose: int = 0
+    given: set[str] = dataclasses.field(default_factory=set)  # "--config", "--project" ...
 
-def connection_options(func: F) -> F:
-    """``--gitlab-url`` / ``GITLAB_URL`` and ``--project`` / ``OKRFLOW_PROJECT``."""
-    func = click.option(
-        "--project",
-        "project",
-        envvar="OKRFLOW_PROJECT",
-        default=None,
-        metavar="PATH",
-        help="OKR project, group/project or id (env OKRFLOW_PROJECT; then the config's "
-        "project, then CI_PROJECT_PATH).",
-    )(func)
-    return click.option(
-        "--gitlab-url",
-        "gitlab_url",
-        envvar="GITLAB_URL",
-        default=None,
-        metavar="URL",
-        help="GitLab URL (env GITLAB_URL; then the config's gitlab.url, then CI_SERVER_URL). "
-        "The token is read from GITLAB_TOKEN.",
-    )(func)
-
-
-def dry_run_option(func: F) -> F:
-    """``--dry-run`` as ``dry_run``."""
-    return click.option(
-        "--dry-run",
-        "dry_run",
-        is_flag=True,
-        default=False,
-        help="Print what would change and write nothing.",
-    )(func)
-
-
-def json_option(func: F) -> F:
-    """``--json`` as ``json_output``."""
-    return click.option(
-        "--json",
-        "json_output",
-        is_flag=True,
-        default=False,
-        help="Print JSON instead of text.",
-    )(func)
-
-
-def verbosity_options(func: F) -> F:
-    """``-q/--quiet`` and ``-v/--verbose`` (repeatable), given as one ``verbosity`` int."""
-
-    @functools.wraps(func)
-    def wrapper(*args: Any, quiet: bool, verbose: int, **kwargs: Any) -> Any:
-        if quiet and verbose:
+    @property
+    def verbosity(self) -> int:
+        """-1 with ``--quiet``, 0 by default, 1, 2 ... with ``-v``, ``-vv``."""
+        if self.quiet and self.verbose:
             raise UsageError("--quiet and --verbose cannot be used together")
-        return func(*args, verbosity=-1 if quiet else verbose, **kwargs)
-
-    decorated = click.option(
-        "-v", "--verbose", "verbose", count=True, help="Say more (repeat for more detail)."
-    )(wrapper)
-    decorated = click.option(
-        "-q", "--quiet", "quiet", is_flag=True, default=False, help="Print only errors."
-    )(decorated)
-    return decorated  # type: ignore[return-value]  # verbosity replaces quiet and verbose
+        return -1 if self.quiet else self.verbose
 
 
-def common_options(func: F) -> F:
-    """All shared options: config, connection, ``--dry-run``, ``--json``, verbosity."""
-    for option in (verbosity_options, json_option, dry_run_option, connection_options):
-        func = option(func)
-    return config_option(func)
+def _store(attribute: str, flag: str) -> Callable[[click.Context, click.Parameter, Any], None]:
+    def store(ctx: click.Context, param: click.Parameter, value: Any) -> None:
+        shared = ctx.ensure_object(Shared)
+        if value is None or value is False or value == 0:
+            return
+        shared.given.add(flag)
+        if attribute == "verbose":
+            shared.verbose += int(value)
+        else:
+            setattr(shared, attribute, value)
+
+    return store
 
 
-def resolve_config_path(config_path: str | None) -> tuple[str, bool]:
-    """(path, explicit): the path to read, and whether it was asked for by name."""
-    if config_path:
-        return config_path, True
-    return DEFAULT_CONFIG_PATH, False
+def _option(*decls: str, attribute: str, **kwargs: Any) -> click.Option:
+    flag = next(d for d in decls if d.startswith("--"))
+    return click.Option(list(decls), expose_value=False, callback=_store(attribute, flag), **kwargs)
 
 
-def load_config_from_options(config_path: str | None, explicit: bool | None = None) -> Config:
-    """The config for a command: ``--config`` / ``OKRFLOW_CONFIG`` (must exist) or the
-    default path (optional). ``explicit`` defaults to "a path was given"."""
-    path, named = resolve_config_path(config_path)
-    return load_config(path, explicit=named if explicit is None else explicit)
+def _shared(group: OptionGroup) -> list[click.Option]:
+    """Fresh option objects of one group (click keeps state per option object)."""
+    if group == "config":
+        return [_option("--config", attribute="config_path", metavar="FILE", help=CONFIG_HELP)]
+    if group == "connection":
+        return [
+            _option(
+                "--gitlab-url",
+                attribute="gitlab_url",
+                metavar="URL",
+                help="GitLab URL (env GITLAB_URL; then the config's gitlab.url, then "
+                "CI_SERVER_URL). The token is read from GITLAB_TOKEN.",
+            ),
+            _option(
+                "--project",
+                attribute="project",
+                metavar="PATH",
+                help="OKR project, group/project or id (env OKRFLOW_PROJECT; then the "
+                "config's project, then CI_PROJECT_PATH).",
+            ),
+        ]
+    return [
+        _option("-q", "--quiet", attribute="quiet", is_flag=True, help="Print only errors."),
+        _option(
+            "-v", "--verbose", attribute="verbose", count=True, help="Say more (repeat for more)."
+        ),
+    ]
+
+
+def shared_options(*groups: OptionGroup) -> Callable[[F], F]:
+    """Give a command (or ``okrflow`` itself) the shared options of ``groups``."""
+
+    def add(func: F) -> F:
+        params: list[click.Parameter] = getattr(func, "__click_params__", [])
+        for group in reversed(groups):
+            params.extend(reversed(_shared(group)))
+        func.__click_params__ = params  # type: ignore[attr-defined]
+        return func
+
+    return add
+
+
+def shared(ctx: click.Context | None = None) -> Shared:
+    """The shared options of the running command."""
+    return (ctx or click.get_current_context()).ensure_object(Shared)
+
+
+def refuse_unused(takes: Collection[OptionGroup], command: str) -> None:
+    """A shared option given before the name of a command that does not take it is an
+    error, not silently ignored."""
+    allowed = {opt.opts[-1] for group in takes for opt in _shared(group)}
+    unused = sorted(shared().given - allowed)
+    if unused:
+        raise UsageError(f"okrflow {command} does not take {', '.join(unused)}")
+
+
+def okr_command(
+    name: str,
+    *,
+    dry_run: bool = False,
+    json: bool = False,
+    takes: Collection[OptionGroup] = ALL_SHARED,
+) -> Callable[[Callable[..., Any]], click.Command]:
+    """A click command from ``fn(ws, **options) -> Result``: the shared options of
+    ``takes``, ``--dry-run`` and ``--json`` when asked, the workspace opened from them,
+    the result printed (see the module's docstring)."""
+
+    def decorate(fn: Callable[..., Any]) -> click.Command:
+        @functools.wraps(fn)
+        def run(**kwargs: Any) -> None:
+            from okrflow.cli.output import Terminal
+            from okrflow.commands.workspace import Workspace
+
+            refuse_unused(takes, name)
+            given = shared()
+            as_json = bool(kwargs.pop("json_output", False))
+            terminal = Terminal(verbosity=-1 if as_json else given.verbosity)
+            ws = Workspace.open(
+                config_path=given.config_path,
+                gitlab_url=given.gitlab_url,
+                project=given.project,
+                dry_run=bool(kwargs.pop("dry_run", False)),
+                reporter=terminal,
+                connect="connection" in takes,
+            )
+            terminal.show(fn(ws, **kwargs), as_json=as_json)
+
+        if json:
+            run = click.option(
+                "--json", "json_output", is_flag=True, help="Print JSON instead of text."
+            )(run)
+        if dry_run:
+            run = click.option(
+                "--dry-run", is_flag=True, help="Print what would change and write nothing."
+            )(run)
+        return click.command(name)(shared_options(*takes)(run))
+
+    return decorate

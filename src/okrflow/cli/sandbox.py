@@ -9,6 +9,7 @@ from types import FrameType
 
 import click
 
+from okrflow.cli.options import refuse_unused
 from okrflow.sandbox.runner import SandboxInfo, run_sandbox
 
 
@@ -35,6 +36,7 @@ def sandbox_command(port: int, host: str, state_file: Path | None) -> None:
     the export lines for GITLAB_URL, GITLAB_TOKEN (a sandbox-only token) and
     OKRFLOW_PROJECT, then serves until Ctrl-C or SIGTERM.
     """
+    refuse_unused((), "sandbox")
     stop = threading.Event()
 
     def on_signal(signum: int, frame: FrameType | None) -> None:

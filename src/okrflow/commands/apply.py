@@ -1,6 +1,6 @@
 """``okrflow apply FILE`` / ``okrflow plan FILE``: make GitLab match an OKR file.
 
-Matching. The quarter's OKR issues are loaded once (:func:`okrflow.store.load_snapshot`)
+Matching. The quarter's OKR issues are loaded once (:func:`okrflow.adapter.snapshot.load_snapshot`)
 and matched to the file by the key in okrflow's metadata: an objective by its key, a key
 result by ``<objective key>/<key>``. A new title under the same key is an update, never
 a new issue. OKR issues of the quarter that the file does not mention are reported
@@ -27,10 +27,12 @@ and reports each place where that text now says something other than the file
 (a warning; a person resolves it, in the issue or in the file).
 
 Idempotent: a second run writes nothing (zero POST and PUT). Creates go through
-``create_issue(find_existing=...)``, which looks for the key before re-sending after an
-ambiguous failure; a run interrupted after a create and before its links or final
+:meth:`okrflow.adapter.OkrRepository.create`, which looks for the key before re-sending
+after an ambiguous failure; a run interrupted after a create and before its links or final
 metadata finds the issue by key next time, links it (an existing link is a 409, fine)
-and completes the metadata. ``plan`` and ``apply --dry-run`` send only GET requests.
+and completes the metadata. ``plan`` and ``apply --dry-run`` send only GET requests;
+``apply --dry-run`` also lists every write it would make (a create answers with a
+planned issue, which the links of the OKRs under it name).
 
 :attr:`ApplyResult.differences` counts the OKRs apply would create or update: what makes
 ``plan`` exit 3. OKRs not in the file and warnings do not count (apply changes nothing
@@ -45,148 +47,44 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
-from okrflow.adapter.client import GitLab
-from okrflow.adapter.records import IssueRecord
-from okrflow.commands.apply_diff import (
-    TEXT_KEY,
-    fingerprint,
-    meta_details,
-    quote,
-    render_text,
-    stamped,
-    text_conflicts,
-    unlinked,
-)
+from okrflow.adapter import IssueRecord, LoadedIssue, PlannedIssue, Snapshot, label_changes
+from okrflow.commands.apply_result import ApplyResult, Change, Stray, What
+from okrflow.commands.compose import new_okr_issue, okr_text, stamped
+from okrflow.commands.workspace import Workspace
+from okrflow.config.okrfile import OkrFile, load_okr_file
 from okrflow.core import description as desc
 from okrflow.core.issue_text import iid_of_key
 from okrflow.core.meta import SCHEMA_VERSION, Meta, ParentRef
 from okrflow.core.model import KeyResult, Objective
+from okrflow.core.okr_diff import (
+    TEXT_KEY,
+    fingerprint,
+    meta_details,
+    quote,
+    text_conflicts,
+    unlinked,
+)
 from okrflow.errors import GitLabError
-from okrflow.okrfile import OkrFile, load_okr_file
-from okrflow.store import LoadedIssue, Snapshot, label_changes, load_snapshot, read_record
-from okrflow.templating import issue_labels
-from okrflow.workspace import Workspace
+from okrflow.render.templating import issue_labels
 
 __all__ = ["ApplyResult", "Change", "Stray", "apply", "plan", "run"]
 
 _STOP_STATUSES = (None, 401, 403)  # no point going on with the next issue
 
-What = Literal["objective", "kr"]
-
-
-@dataclasses.dataclass(frozen=True)
-class Change:
-    """One OKR of the file: created, updated or unchanged (or, in a plan, to be)."""
-
-    action: Literal["create", "update", "unchanged"]
-    what: What
-    key: str
-    title: str
-    iid: int | None = None
-    details: tuple[str, ...] = ()
-
-    def line(self) -> str:
-        ref = f" (#{self.iid})" if self.iid is not None else ""
-        if self.action == "create":
-            return f'+ create {self.what} {self.key} "{self.title}"'
-        if self.action == "update":
-            return f"~ update {self.what} {self.key}{ref}: {', '.join(self.details)}"
-        return f"= unchanged {self.what} {self.key}{ref}"
-
-
-@dataclasses.dataclass(frozen=True)
-class Stray:
-    """An OKR issue of the quarter that the file does not mention (left alone)."""
-
-    iid: int
-    title: str
-
-    def line(self) -> str:
-        return f'! not in file: #{self.iid} "{self.title}"'
-
-
-@dataclasses.dataclass
-class ApplyResult:
-    path: str
-    quarter: str
-    applied: bool  # False: a plan (or a dry run), nothing written
-    changes: list[Change] = dataclasses.field(default_factory=list)
-    not_in_file: list[Stray] = dataclasses.field(default_factory=list)
-    warnings: list[str] = dataclasses.field(default_factory=list)
-    failed: list[str] = dataclasses.field(default_factory=list)  # "key: message"
-    total: int = 0  # OKRs in the file
-    statuses: list[int | None] = dataclasses.field(default_factory=list)  # of real failures
-
-    def count(self, action: str) -> int:
-        return sum(1 for change in self.changes if change.action == action)
-
-    @property
-    def differences(self) -> int:
-        """OKRs apply creates or updates (what makes ``plan`` exit 3)."""
-        return self.count("create") + self.count("update")
-
-    def summary(self) -> str:
-        created, updated = self.count("create"), self.count("update")
-        tail = f"{self.count('unchanged')} unchanged, {len(self.not_in_file)} not in file"
-        if self.applied:
-            failed = f", {len(self.failed)} failed" if self.failed else ""
-            return f"apply: {created} created, {updated} updated, {tail}{failed}"
-        return f"plan: {created} to create, {updated} to update, {tail}"
-
-    def progress(self) -> str:
-        """What was done of the file, for the line an unfinished apply ends with."""
-        created, updated, unchanged = (self.count(a) for a in ("create", "update", "unchanged"))
-        return (
-            f"{created + updated + unchanged} of {self.total} OKRs done ({created} created, "
-            f"{updated} updated, {unchanged} unchanged)"
-        )
-
-    def failure(self) -> str:
-        """One line: why OKRs failed, what was and was not done, what to do."""
-        skipped = len(self.failed) - len(self.statuses)
-        under = f", {skipped} skipped under them" if skipped else ""
-        return (
-            f"apply: {_cause(self.statuses)} on {len(self.statuses)} OKR(s){under}; "
-            f"{self.progress()}; run apply again to finish (it resumes safely)"
-        )
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "file": self.path,
-            "quarter": self.quarter,
-            "applied": self.applied,
-            "changes": [dataclasses.asdict(c) | {"details": list(c.details)} for c in self.changes],
-            "not_in_file": [dataclasses.asdict(s) for s in self.not_in_file],
-            "warnings": list(self.warnings),
-            "failed": list(self.failed),
-            "summary": self.summary(),
-        }
-
-
-def _cause(statuses: Sequence[int | None]) -> str:
-    """The cause for a failure line: GitLab kept failing (500, 503), GitLab refused (422) ..."""
-    failing = sorted({s for s in statuses if s is not None and (s >= 500 or s == 429)})
-    refused = sorted({s for s in statuses if s is not None and s < 500 and s != 429})
-    parts = []
-    if failing:
-        parts.append(f"GitLab kept failing ({', '.join(map(str, failing))})")
-    if refused:
-        parts.append(f"GitLab refused ({', '.join(map(str, refused))})")
-    if None in statuses:
-        parts.append("GitLab could not be reached")
-    return " and ".join(parts) or "GitLab failed"
-
 
 def plan(ws: Workspace, path: str | Path) -> ApplyResult:
     """What apply would do: only GET requests."""
-    return run(ws, _load(ws, path), execute=False)
+    result = run(ws, _load(ws, path), execute=False)
+    result.command = "plan"
+    return result
 
 
 def apply(ws: Workspace, path: str | Path, *, dry_run: bool = False) -> ApplyResult:
-    """Make GitLab match the file; with ``dry_run`` the plan only (GET requests only)."""
-    return run(ws, _load(ws, path), execute=not (dry_run or ws.dry_run))
+    """Make GitLab match the file; with ``dry_run`` the plan only (GET requests only).
+    In a dry-run workspace, the writes are planned (and listed) instead of sent."""
+    return run(ws, _load(ws, path), execute=not dry_run)
 
 
 def _load(ws: Workspace, path: str | Path) -> OkrFile:
@@ -203,8 +101,7 @@ class _Desired:
     what: What
     okr: Objective | KeyResult
     title: str
-    labels: list[str]  # kept in step (type, quarter, team)
-    create_labels: list[str]  # on create: plus draft
+    labels: list[str]  # kept in step (type, quarter, team); a create adds draft
     old_team: str | None  # a team label to remove
     owner: str | None
     meta: Meta  # with iid and the link targets' iids
@@ -215,14 +112,20 @@ class _Desired:
 class _Engine:
     def __init__(self, ws: Workspace, okr_file: OkrFile, execute: bool) -> None:
         self.ws = ws
-        self.gl: GitLab = ws.gl
+        self.repo = ws.repo
         self.names = ws.labels
         self.file = okr_file
         self.execute = execute
-        self.result = ApplyResult(str(okr_file.path), okr_file.quarter, applied=execute)
+        self.result = ApplyResult(
+            str(okr_file.path),
+            okr_file.quarter,
+            applied=execute and not ws.dry_run,
+            planned=ws.planned() if execute else None,
+        )
         self.snapshot: Snapshot | None = None
         self.existing: dict[str, LoadedIssue] = {}
         self.iids: dict[str, int | None] = {}  # objective key -> iid (None: not created yet)
+        self.planned: dict[str, PlannedIssue] = {}  # objective key -> the issue a dry run plans
         self.broken: set[str] = set()  # keys whose write failed: their children are skipped
         self.users: dict[str, bool] = {}
         self.duplicates: list[LoadedIssue] = []
@@ -231,11 +134,11 @@ class _Engine:
 
     def run(self) -> ApplyResult:
         self.result.warnings.extend(self.file.notes)
-        self.snapshot = load_snapshot(self.gl, self.names, quarter=self.file.quarter)
+        self.snapshot = self.repo.load(self.file.quarter)
         self._index()
         self._external_parents()
         if self.execute:
-            self.gl.ensure_can_write()
+            self.repo.ensure_can_write()
         self.result.total = len(self.file.objectives) + len(self.file.key_results())
         try:
             for objective in self.file.in_order():
@@ -310,17 +213,13 @@ class _Engine:
         iid = iid_of_key(key)
         if iid is not None:
             try:
-                record = self.gl.get_issue(iid)
+                record = self.repo.get_issue(iid)
             except GitLabError as exc:
                 if exc.status == 404:
                     return []
                 raise
-            return [record] if read_record(record, self.names).is_objective else []
-        found = []
-        for record in self.gl.list_issues(labels=[self.names.objective], search=key):
-            if read_record(record, self.names).key == key:
-                found.append(record)
-        return found
+            return [record] if self.repo.read(record).is_objective else []
+        return [item.record for item in self.repo.okrs_with_key(key, [self.names.objective])]
 
     def _guarded(self, okr: Objective | KeyResult, what: What, parents: Sequence[str]) -> None:
         """One OKR; a GitLab error on it is recorded and the others go on."""
@@ -348,7 +247,7 @@ class _Engine:
         wanted = self._desired(okr, what, item, links)
         if item is None:
             self.result.changes.append(Change("create", what, okr.key, wanted.title))
-            iid = self._create(wanted) if self.execute else None
+            iid = self._create(wanted, parents) if self.execute else None
         else:
             self._update(item, wanted)
             iid = item.iid
@@ -402,11 +301,10 @@ class _Engine:
             okr=okr,
             title=okr.title,
             labels=[label for label in labels if label != self.names.draft],
-            create_labels=labels,
             old_team=old_team if isinstance(old_team, str) and old_team != okr.team else None,
             owner=okr.owner if okr.owner and self._user_exists(okr.owner) else None,
             meta=base.replace(extra=extra, **fields),
-            text=render_text(
+            text=okr_text(
                 okr, self.names, self.file.quarter, [iid for _, iid in links if iid is not None]
             ),
             links=links,
@@ -414,39 +312,38 @@ class _Engine:
 
     def _user_exists(self, username: str) -> bool:
         if username not in self.users:
-            self.users[username] = self.gl.user_id(username) is not None
+            self.users[username] = self.repo.user_id(username) is not None
             if not self.users[username]:
                 self.result.warnings.append(
                     f"owner @{username} is not a GitLab user: their OKRs are not assigned"
                 )
         return self.users[username]
 
-    def _create(self, wanted: _Desired) -> int:
+    def _create(self, wanted: _Desired, parents: Sequence[str]) -> int | None:
+        """Create the OKR, link it, then record its own iid; None when a dry run plans it."""
         pending = unlinked(wanted.meta).replace(
             iid=None, extra={**wanted.meta.extra, TEXT_KEY: fingerprint(wanted.text)}
         )
-        type_label = self.names.objective if wanted.what == "objective" else self.names.key_result
-        record = self.gl.create_issue(
-            title=wanted.title,
-            description=desc.with_meta(wanted.text, stamped(pending).to_dict()),
-            labels=wanted.create_labels,
-            assignee=wanted.owner,
-            find_existing=lambda: self._find_in_quarter(wanted.okr.key, type_label),
+        new = new_okr_issue(
+            wanted.okr, pending, names=self.names, quarter=self.file.quarter, text=wanted.text
         )
-        for _, target in wanted.links:
+        record = self.repo.create(new)
+        source = record if isinstance(record, PlannedIssue) else record.iid
+        for key, target in wanted.links:
+            planned_parent = self.planned.get(key)
             if target is not None:
-                self.gl.create_link(record.iid, target)
+                self.repo.create_link(source, target)
+            elif planned_parent is not None:  # a dry run: under an objective it plans
+                self.repo.create_link(source, planned_parent)
+        if isinstance(record, PlannedIssue):
+            if isinstance(wanted.okr, Objective):
+                self.planned[wanted.okr.key] = record
+            return None
         final = wanted.meta.replace(iid=record.iid, extra=pending.extra)
         description = desc.with_meta(record.description, stamped(final).to_dict())
         if description != record.description:
-            self.gl.update_issue(record.iid, description=description)
+            self.repo.update_issue(record.iid, description=description)
         return record.iid
-
-    def _find_in_quarter(self, key: str, type_label: str) -> IssueRecord | None:
-        for record in self.gl.list_issues(labels=[self.file.quarter, type_label]):
-            if read_record(record, self.names).key == key:
-                return record
-        return None
 
     def _update(self, item: LoadedIssue, wanted: _Desired) -> None:
         record = item.record
@@ -466,7 +363,7 @@ class _Engine:
                 "labels " + " ".join([*(f"+{x}" for x in add), *(f"-{x}" for x in drop)])
             )
         if wanted.owner and wanted.owner not in record.assignees:
-            user_id = self.gl.user_id(wanted.owner)
+            user_id = self.repo.user_id(wanted.owner)
             fields["assignee_ids"] = [user_id]
             shown = ", ".join(f"@{a}" for a in record.assignees) or "nobody"
             details.append(f"assignee {shown} -> @{wanted.owner}")
@@ -506,9 +403,9 @@ class _Engine:
         if not self.execute:
             return
         for target in links:
-            self.gl.create_link(item.iid, target)
+            self.repo.create_link(item.iid, target)
         if fields:
-            updated = self.gl.update_issue(item.iid, **fields)
+            updated = self.repo.update_issue(item.iid, **fields)
             if updated is not None:
                 item.record = updated
 
@@ -524,7 +421,7 @@ class _Engine:
 
     def _conflicts(self, item: LoadedIssue, wanted: _Desired, record: IssueRecord) -> None:
         """Where a person's description text says something else than the file."""
-        read = read_record(record, self.names).okr
+        read = self.repo.read(record).okr
         keys = {i: x.key for i, x in (self.snapshot.issues.items() if self.snapshot else ())}
         for conflict in text_conflicts(read, wanted.okr, wanted.owner, keys):
             self.result.warnings.append(f"#{item.iid} {wanted.okr.key}: {conflict}")

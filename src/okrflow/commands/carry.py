@@ -28,20 +28,17 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Sequence
 
-from okrflow import __version__
-from okrflow.adapter.records import IssueRecord
-from okrflow.analysis import evaluate_snapshot
-from okrflow.core.description import with_meta
+from okrflow.adapter import IssueRecord, LoadedIssue, PlannedIssue, Snapshot
+from okrflow.commands.analysis import evaluate_snapshot
+from okrflow.commands.compose import new_okr_issue
+from okrflow.commands.result import Line, Result, Style, plain
+from okrflow.commands.workspace import Workspace
 from okrflow.core.evaluation import Evaluation
 from okrflow.core.labels import LabelNames
 from okrflow.core.meta import Meta, ParentRef
 from okrflow.core.model import KeyResult, Objective, Outcome, State
 from okrflow.core.scoring import score_for
 from okrflow.errors import UsageError
-from okrflow.refs import referenced_issue
-from okrflow.store import LoadedIssue, Snapshot, load_snapshot, read_record, save_issue
-from okrflow.templating import issue_labels, render_issue_template
-from okrflow.workspace import Workspace
 
 __all__ = [
     "CarriedItem",
@@ -66,7 +63,7 @@ class CarriedItem:
 
 
 @dataclasses.dataclass
-class CarryResult:
+class CarryResult(Result):
     """What a carry did (or, in a dry run, would do)."""
 
     source_iid: int
@@ -79,17 +76,16 @@ class CarryResult:
     linked: bool = False  # the back-link was added by this run
     closed: list[int] = dataclasses.field(default_factory=list)  # old issues closed now
     notes: list[str] = dataclasses.field(default_factory=list)
-    dry_run: bool = False
 
     @property
     def changed(self) -> bool:
         created = [i for i in (self.objective, *self.key_results) if i is not None and i.created]
         return bool(created or self.linked or self.closed)
 
-    def lines(self) -> list[str]:
+    def lines(self, style: Style = plain) -> list[str | Line]:
         would = "would " if self.dry_run else ""
         obj = self.objective
-        out: list[str] = []
+        out: list[str | Line] = []
         if obj is not None:
             where = f"#{obj.new_iid}" if obj.new_iid is not None else "a new issue"
             if obj.created:
@@ -137,14 +133,6 @@ def _header(item: LoadedIssue, quarter: str | None) -> str:
     return f"_Carried over from #{item.iid}{when}._\n\n"
 
 
-def _finder(ws: Workspace, quarter: str, key: str) -> IssueRecord | None:
-    """After an ambiguous create: the issue the first attempt may have made."""
-    for record in ws.gl.list_issues(labels=[quarter]):
-        if read_record(record, ws.labels).key == key:
-            return record
-    return None
-
-
 def _unfinished(snap: Snapshot, objective: Objective, evaluation: Evaluation) -> list[KeyResult]:
     out = []
     for kr in objective.key_results:
@@ -160,8 +148,7 @@ def _close(ws: Workspace, item: LoadedIssue, outcome: Outcome, score: float) -> 
     names = ws.labels
     others = [names.state_label(s) for s in State if s is not State.CLOSED]
     meta = item.own_meta().replace(outcome=outcome, score=score)
-    return save_issue(
-        ws.gl,
+    return ws.repo.save(
         item,
         meta=meta,
         add_labels=[names.closed],
@@ -171,6 +158,8 @@ def _close(ws: Workspace, item: LoadedIssue, outcome: Outcome, score: float) -> 
 
 
 # -- creating the new issues ---------------------------------------------------------------
+
+Carried = IssueRecord | PlannedIssue
 
 
 def _new_objective(
@@ -182,21 +171,8 @@ def _new_objective(
     source_quarter: str | None,
     to: str,
     parents: Sequence[LoadedIssue],
-) -> IssueRecord:
-    body = render_issue_template(
-        "objective",
-        label_names=ws.labels,
-        title=objective.title,
-        purpose=objective.purpose,
-        owner=objective.owner,
-        team=objective.team,
-        quarter=to,
-        parents=[f"#{p.iid}" for p in parents],
-        kind=objective.kind.value,
-        key_results=[],
-    )
+) -> Carried:
     meta = Meta(
-        okrflow=__version__,
         type="objective",
         key=key,
         parents=tuple(ParentRef(p.key, p.iid) for p in parents),
@@ -206,13 +182,15 @@ def _new_objective(
         level=objective.level,
         extra={"carried_from": _carried_from(item, source_quarter)},
     )
-    return ws.gl.create_issue(
-        title=objective.title,
-        description=with_meta(_header(item, source_quarter) + body, meta.to_dict()),
-        labels=issue_labels("objective", quarter=to, team=objective.team, label_names=ws.labels),
-        assignee=objective.owner,
-        find_existing=lambda: _finder(ws, to, key),
+    new = new_okr_issue(
+        objective,
+        meta,
+        names=ws.labels,
+        quarter=to,
+        targets=[p.iid for p in parents],
+        opening=_header(item, source_quarter),
     )
+    return ws.repo.create(new)
 
 
 def _new_key_result(
@@ -222,22 +200,13 @@ def _new_key_result(
     *,
     key: str,
     objective_key: str,
-    objective_iid: int,
+    objective: Carried,
     team: str | None,
     source_quarter: str | None,
     to: str,
-) -> IssueRecord:
-    body = render_issue_template(
-        "kr",
-        label_names=ws.labels,
-        statement=kr.title,
-        objective=f"#{objective_iid}",
-        owner=kr.owner,
-        weight=kr.weight if kr.weight != 1.0 else None,
-        labels=issue_labels("kr", quarter=to, team=team, label_names=ws.labels),
-    )
+) -> Carried:
+    objective_iid = objective.iid if isinstance(objective, IssueRecord) else None
     meta = Meta(
-        okrflow=__version__,
         type="kr",
         key=key,
         objective=objective_key,
@@ -248,23 +217,29 @@ def _new_key_result(
         source=kr.source,
         extra={"carried_from": _carried_from(old, source_quarter)},
     )
-    return ws.gl.create_issue(
-        title=kr.title,
-        description=with_meta(_header(old, source_quarter) + body, meta.to_dict()),
-        labels=issue_labels("kr", quarter=to, team=team, label_names=ws.labels),
-        assignee=kr.owner,
-        find_existing=lambda: _finder(ws, to, key),
+    new = new_okr_issue(
+        dataclasses.replace(kr, team=team),
+        meta,
+        names=ws.labels,
+        quarter=to,
+        targets=[objective_iid] if objective_iid is not None else [],
+        opening=_header(old, source_quarter),
     )
+    return ws.repo.create(new)
 
 
-def _link(ws: Workspace, iid: int, target: int, *, known: bool) -> bool:
-    """Link ``iid`` to ``target`` unless it is; ``known``: the issue existed (look first)."""
-    if iid <= 0:
-        ws.gl.create_link(iid, target)  # dry run: shown as planned
-        return True
-    if known and any(link.iid == target for link in ws.gl.list_links(iid)):
+def _link(ws: Workspace, issue: Carried, target: int, *, known: bool) -> bool:
+    """Link ``issue`` to ``target`` unless it is; ``known``: the issue existed (look first)."""
+    if isinstance(issue, PlannedIssue):
+        return ws.repo.create_link(issue, target)  # a dry run plans it
+    if known and any(link.iid == target for link in ws.repo.list_links(issue.iid)):
         return False
-    return ws.gl.create_link(iid, target)
+    return ws.repo.create_link(issue.iid, target)
+
+
+def _iid(issue: Carried) -> int | None:
+    """A carried issue's iid; None for one a dry run would create."""
+    return issue.iid if isinstance(issue, IssueRecord) else None
 
 
 # -- the commands ----------------------------------------------------------------------------
@@ -295,10 +270,10 @@ def carry_objective(
             "carried over"
         )
     evaluation = evaluation or evaluate_snapshot(ws, snap)
-    target = target if target is not None else load_snapshot(ws.gl, ws.labels, quarter=to)
+    target = target if target is not None else ws.repo.load(to)
     key = carried_key(objective.key, to)
-    result = CarryResult(item.iid, objective.title, source_quarter, to, key, dry_run=ws.dry_run)
-    ws.gl.ensure_can_write()
+    result = CarryResult(item.iid, objective.title, source_quarter, to, key, planned=ws.planned())
+    ws.repo.ensure_can_write()
 
     parents: list[LoadedIssue] = []
     for parent in objective.parents:
@@ -313,22 +288,22 @@ def carry_objective(
     existing = target.by_key(key)
     if existing is not None and not existing.is_objective:
         raise UsageError(f"the key {key!r} in {to} belongs to key result #{existing.iid}")
+    new: Carried
     if existing is None:
-        record = _new_objective(
+        new = _new_objective(
             ws, item, objective, key=key, source_quarter=source_quarter, to=to, parents=parents
         )
-        new_iid, created = record.iid, True
-        if record.iid > 0:  # later carries in the same run see it (a carried parent)
-            target.issues[record.iid] = read_record(record, ws.labels)
+        created = True
+        if isinstance(new, IssueRecord):  # later carries in the same run see it (a parent)
+            target.issues[new.iid] = ws.repo.read(new)
     else:
-        new_iid, created = existing.iid, False
-    result.objective = CarriedItem(
-        item.iid, new_iid if new_iid > 0 else None, objective.title, created
-    )
-    result.linked = _link(ws, new_iid, item.iid, known=not created)
+        new, created = existing.record, False
+    new_ref = new if isinstance(new, PlannedIssue) else new.iid
+    result.objective = CarriedItem(item.iid, _iid(new), objective.title, created)
+    result.linked = _link(ws, new, item.iid, known=not created)
     if created:
         for parent_item in parents:
-            ws.gl.create_link(new_iid, parent_item.iid)
+            ws.repo.create_link(new_ref, parent_item.iid)
 
     carried = _unfinished(snap, objective, evaluation)
     for kr in carried:
@@ -342,13 +317,14 @@ def carry_objective(
                 kr,
                 key=kr_key,
                 objective_key=key,
-                objective_iid=new_iid,
+                objective=new,
                 team=objective.team,
                 source_quarter=source_quarter,
                 to=to,
             )
-            ws.gl.create_link(new_kr.iid, new_iid)
-            done = CarriedItem(kr.iid or 0, new_kr.iid if new_kr.iid > 0 else None, kr.title, True)
+            kr_ref = new_kr if isinstance(new_kr, PlannedIssue) else new_kr.iid
+            ws.repo.create_link(kr_ref, new_ref)
+            done = CarriedItem(kr.iid or 0, _iid(new_kr), kr.title, True)
         else:
             done = CarriedItem(kr.iid or 0, found.iid, kr.title, False)
         result.key_results.append(done)
@@ -379,15 +355,14 @@ def carry_objective(
 def carry(ws: Workspace, ref: str, *, to: str) -> CarryResult:
     """Carry the objective ``ref`` (``12``, ``#12``, a URL) over to quarter ``to``."""
     to_label = ws.quarter_label(to, option="--to")
-    record = referenced_issue(ws.gl, ref)
-    iid = record.iid
-    first = read_record(record, ws.labels)
+    first = ws.repo.referenced(ref)
+    iid = first.iid
     quarter = first.okr.quarter
     if quarter and ws.quarter(quarter) >= ws.quarter(to_label):
         if quarter == to_label:
             raise UsageError(f"#{iid} is already in {to_label}: give a later quarter with --to")
         raise UsageError(f"#{iid} is in {quarter}: OKRs are carried forward, to a later quarter")
-    snap = load_snapshot(ws.gl, ws.labels, quarter=quarter, unscheduled=quarter is None)
+    snap = ws.repo.load(quarter, unscheduled=quarter is None)
     item = snap.issues.get(iid)
     if item is None:
         raise UsageError(
@@ -399,7 +374,7 @@ def carry(ws: Workspace, ref: str, *, to: str) -> CarryResult:
 
 def carry_marked(ws: Workspace, *, quarter: str, to: str) -> list[CarryResult]:
     """Carry every objective of ``quarter`` marked for carry-over to ``to``."""
-    snap = load_snapshot(ws.gl, ws.labels, quarter=quarter)
+    snap = ws.repo.load(quarter)
     marked = [
         snap.item(o)
         for o in snap.objectives
@@ -410,7 +385,7 @@ def carry_marked(ws: Workspace, *, quarter: str, to: str) -> list[CarryResult]:
     if not marked:
         return []
     evaluation = evaluate_snapshot(ws, snap)
-    target = load_snapshot(ws.gl, ws.labels, quarter=to)
+    target = ws.repo.load(to)
     return [
         carry_objective(ws, snap, item, to=to, target=target, evaluation=evaluation)
         for item in marked

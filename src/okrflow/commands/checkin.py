@@ -2,55 +2,36 @@
 
 Writes the comment a person would type (:func:`okrflow.core.checkins.format_checkin_comment`,
 so the next reader cannot tell them apart) and records the check-in in the key result's
-metadata, with the comment's id and the issue's comment count, so the next rollup knows
-it without reading the comments. Two requests and two writes: read the issue, post
-the comment (carrying an invisible marker, so a retried POST after a lost answer finds
-the first comment instead of adding a second), update the metadata.
-
-Also the bookkeeping rollup does with check-ins: reading new comments and measured
-values into the metadata (:func:`apply_comments`, :func:`apply_measurement`).
+metadata (:func:`okrflow.core.bookkeeping.record_checkin`), with the comment's id and
+the issue's comment count, so the next rollup knows it without reading the comments.
+Two requests and two writes: read the issue, post the comment (carrying an invisible
+marker, so a retried POST after a lost answer finds the first comment instead of adding
+a second), update the metadata.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 import math
 import uuid
-from collections.abc import Sequence
 from typing import Any
 
-from okrflow.adapter.records import NoteRecord
-from okrflow.core.checkins import CheckinError, checkin_from_comment, format_checkin_comment
+from okrflow.adapter import NoteRecord, local_iid
+from okrflow.commands.result import Line, Result, Style, plain
+from okrflow.commands.workspace import Workspace
+from okrflow.core.bookkeeping import MARKER_PREFIX, record_checkin
+from okrflow.core.checkins import format_checkin_comment
 from okrflow.core.description import escape_blocks
-from okrflow.core.meta import Meta, RecordedCheckIn
-from okrflow.core.model import CheckIn, KeyResult, Problem, SourceKind
+from okrflow.core.meta import RecordedCheckIn
+from okrflow.core.model import KeyResult, SourceKind
 from okrflow.core.values import format_value, parse_value
 from okrflow.errors import UsageError
-from okrflow.metrics import Measurement
-from okrflow.refs import local_iid, referenced_issue
-from okrflow.store import LoadedIssue, read_record, save_issue
-from okrflow.workspace import Workspace
 
-__all__ = [
-    "HISTORY_LENGTH",
-    "MARKER_PREFIX",
-    "CheckinResult",
-    "apply_comments",
-    "apply_measurement",
-    "checkin",
-    "checkins_of",
-    "needs_comments",
-    "parse_confidence",
-    "record_checkin",
-]
-
-MARKER_PREFIX = "<!-- okrflow:checkin "
-HISTORY_LENGTH = 16  # check-ins kept in the metadata for the trend (a quarter of weeklies)
+__all__ = ["CheckinResult", "checkin", "parse_confidence"]
 
 
-@dataclasses.dataclass(frozen=True)
-class CheckinResult:
+@dataclasses.dataclass
+class CheckinResult(Result):
     iid: int
     title: str
     value: float
@@ -58,8 +39,10 @@ class CheckinResult:
     confidence: float | None
     note_id: int | None  # None in a dry run
     comment: str
-    dry_run: bool = False
     warnings: tuple[str, ...] = ()
+
+    def lines(self, style: Style = plain) -> list[str | Line]:
+        return [*(Line(w, "warning") for w in self.warnings), self.summary()]
 
     def summary(self) -> str:
         shown = format_value(self.value, self.unit)
@@ -68,7 +51,7 @@ class CheckinResult:
         verb = "would check in" if self.dry_run else "checked in"
         return f"{verb} #{self.iid}: {shown}"
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_json(self) -> dict[str, Any]:
         return {
             "iid": self.iid,
             "value": self.value,
@@ -96,29 +79,6 @@ def parse_confidence(text: str) -> float:
     return value
 
 
-def _moment(at: dt.datetime) -> dt.datetime:
-    return at if at.tzinfo else at.replace(tzinfo=dt.timezone.utc)
-
-
-def record_checkin(meta: Meta, *found: RecordedCheckIn) -> Meta:
-    """``meta`` with the check-ins ``found`` merged into its short history (by time,
-    the newest :data:`HISTORY_LENGTH` kept); the newest of all is the latest check-in
-    (of two at the same time, the one found last)."""
-    if not found:
-        return meta
-    history = list(meta.checkins)
-    for recorded in found:
-        compact = dataclasses.replace(recorded, note_id=None)
-        if compact not in history:
-            history.append(compact)
-    history.sort(key=lambda c: _moment(c.at))
-    latest = meta.checkin
-    for recorded in found:
-        if latest is None or _moment(recorded.at) >= _moment(latest.at):
-            latest = recorded
-    return meta.replace(checkin=latest, checkins=tuple(history[-HISTORY_LENGTH:]))
-
-
 def checkin(
     ws: Workspace,
     ref: str,
@@ -129,12 +89,11 @@ def checkin(
 ) -> CheckinResult:
     """Check in ``value`` (in the key result's unit) on the key result ``ref``."""
     confidence_value = parse_confidence(confidence) if confidence is not None else None
-    gl = ws.gl
-    local_iid(ref, gl.project_path, base_url=gl.url)  # a bad reference before anything else
-    gl.ensure_can_write()
-    record = referenced_issue(gl, ref)
-    iid = record.iid
-    item = read_record(record, ws.labels)
+    repo = ws.repo
+    local_iid(ref, repo.project_path, base_url=repo.url)  # a bad reference before anything else
+    repo.ensure_can_write()
+    item = repo.referenced(ref)
+    record, iid = item.record, item.iid
     kr = item.okr
     if not isinstance(kr, KeyResult):
         raise UsageError(
@@ -156,7 +115,8 @@ def checkin(
         amount, unit=unit, confidence=confidence_value, note=escape_blocks(note)
     )
     body = f"{text.rstrip()}\n\n{marker}\n"
-    created = gl.create_note(iid, body, marker=marker)
+    posted = repo.create_note(iid, body, marker=marker)
+    created = posted if isinstance(posted, NoteRecord) else None
     at = (created.created_at if created else None) or ws.now()
     author = created.author if created else None
     recorded = RecordedCheckIn(
@@ -176,7 +136,7 @@ def checkin(
             last_comment_id=max(created.id, base.last_comment_id or 0),
             notes_count=record.user_notes_count + 1,
         )
-    save_issue(gl, item, meta=meta)
+    repo.save(item, meta=meta)
     return CheckinResult(
         iid=iid,
         title=record.title,
@@ -185,84 +145,6 @@ def checkin(
         confidence=confidence_value,
         note_id=created.id if created else None,
         comment=body,
-        dry_run=ws.dry_run,
         warnings=tuple(warnings),
+        planned=ws.planned(),
     )
-
-
-# -- check-ins from comments and metric sources, for rollup (pure) -------------------------
-
-
-def needs_comments(item: LoadedIssue) -> bool:
-    """Whether comments were added or removed since okrflow last read them."""
-    return item.record.user_notes_count != (item.own_meta().notes_count or 0)
-
-
-def checkins_of(meta: Meta) -> list[CheckIn]:
-    """The check-ins recorded in ``meta``: the history, then the latest (once)."""
-    out: list[CheckIn] = []
-    for c in [*meta.checkins, *([meta.checkin] if meta.checkin else [])]:
-        entry = CheckIn(c.at, c.value, c.confidence, c.author, source=c.source)
-        if entry not in out:
-            out.append(entry)
-    return out
-
-
-def apply_comments(
-    item: LoadedIssue, notes: Sequence[NoteRecord], *, now: dt.datetime
-) -> tuple[Meta, bool, list[Problem]]:
-    """(new metadata, whether its latest check-in is new, problems) after reading
-    ``notes`` (the comments newer than the last one read): every readable check-in joins
-    the history, the newest becomes the latest when it is newer than the one recorded;
-    malformed ones are problems naming issue and comment."""
-    kr = item.okr
-    assert isinstance(kr, KeyResult)
-    meta = item.own_meta()
-    unit = kr.metric.unit if kr.metric else ""
-    problems: list[Problem] = []
-    found: list[RecordedCheckIn] = []
-    for note in sorted(notes, key=lambda n: n.id):
-        if note.system:
-            continue
-        try:
-            read = checkin_from_comment(
-                note.body, at=note.created_at or now, author=note.author, unit=unit
-            )
-        except CheckinError as exc:
-            problems.append(Problem(f"#{item.iid} note {note.id}", f"check-in {exc.reason}"))
-            continue
-        if read is None or (meta.checkin is not None and meta.checkin.note_id == note.id):
-            continue
-        found.append(
-            RecordedCheckIn(
-                at=read.at,
-                value=read.value,
-                confidence=read.confidence,
-                note_id=note.id,
-                author=read.author,
-                source="manual" if MARKER_PREFIX in note.body else "comment",
-            )
-        )
-    newest_id = max((n.id for n in notes), default=0)
-    meta = meta.replace(
-        last_comment_id=max(newest_id, meta.last_comment_id or 0) or None,
-        notes_count=item.record.user_notes_count,
-    )
-    updated = record_checkin(meta, *found)
-    return updated, updated.checkin != meta.checkin, problems
-
-
-def apply_measurement(
-    item: LoadedIssue, measured: Measurement, *, source: SourceKind, now: dt.datetime
-) -> tuple[Meta, bool, list[Problem]]:
-    """(new metadata, whether it holds a new check-in, problems) for a measured value.
-    A value equal to the one recorded from the same source is not new: it keeps its time."""
-    meta = item.own_meta()
-    problems = [Problem(f"#{item.iid}", measured.problem)] if measured.problem else []
-    if measured.value is None:
-        return meta, False, problems
-    current = meta.checkin
-    if current is not None and current.source == source.value and current.value == measured.value:
-        return meta, False, problems
-    recorded = RecordedCheckIn(at=now, value=measured.value, source=source.value)
-    return record_checkin(meta, recorded), True, problems

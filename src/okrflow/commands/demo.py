@@ -27,20 +27,21 @@ from importlib import resources
 from pathlib import Path
 from urllib.parse import quote
 
-from okrflow.adapter.connection import resolve_connection
+from okrflow.adapter import resolve_connection
 from okrflow.commands.apply import apply
 from okrflow.commands.checkin import checkin
 from okrflow.commands.init import init
 from okrflow.commands.move import move_bulk
 from okrflow.commands.report import ReportResult, report
+from okrflow.commands.reporter import Recorder, Reporter
+from okrflow.commands.result import Result, Style, plain
 from okrflow.commands.rollup import rollup
+from okrflow.commands.workspace import Workspace
 from okrflow.config import load_config
 from okrflow.core.model import KeyResult, MetricKind, State
 from okrflow.core.values import format_value
-from okrflow.output import Output
+from okrflow.render.display import count, score
 from okrflow.sandbox import SANDBOX_ALICE_TOKEN, Emulator, EmulatorServer
-from okrflow.store import load_snapshot
-from okrflow.workspace import Workspace
 
 QUARTER = "FY22-Q2"
 WEEKS = 13
@@ -63,13 +64,16 @@ BROKEN_THRESHOLD_WEEK = {"p1": 7}  # the week a threshold is broken (and stays b
 
 
 @dataclasses.dataclass
-class DemoResult:
+class DemoResult(Result):
     output: Path
     files: dict[str, Path]
     report: ReportResult
     checkins: int
     comments: int
     seconds_simulated: int
+
+    def lines(self, style: Style = plain) -> list[str]:
+        return summary_lines(self)
 
 
 def _data(name: str) -> str:
@@ -129,7 +133,7 @@ class _Clock:
 def run_demo(
     output: Path,
     *,
-    out: Output,
+    out: Reporter,
     on_ready: Callable[[Emulator, EmulatorServer, Path], None] | None = None,
 ) -> DemoResult:
     """Play the demo quarter against a freshly served emulator; write the report to ``output``.
@@ -153,31 +157,31 @@ def run_demo(
             project=emu.default_project,
             environ={"GITLAB_TOKEN": emu.default_token or ""},
         )
-        ws = Workspace(config=config, connection=settings, out=Output())
+        ws = Workspace(config=config, connection=settings, out=Recorder())
         quarter = ws.calendar.parse(QUARTER)
         start = dt.datetime.combine(ws.calendar.start(quarter), dt.time(9), dt.timezone.utc)
         clock = _Clock(emu, start - dt.timedelta(weeks=4))
         ws.now = clock.now
 
-        out.info(f"okrflow demo: GitLab emulator on {server.url}, project {emu.default_project}")
+        out.step(f"okrflow demo: GitLab emulator on {server.url}, project {emu.default_project}")
         created = init(ws)
-        out.info(f"  {clock.now():%Y-%m-%d}  {created.summary()}")
+        out.step(f"  {clock.now():%Y-%m-%d}  {created.summary()}")
         applied = apply(ws, okrs_path)
-        out.info(f"  {clock.now():%Y-%m-%d}  {applied.summary()} ({okrs_path.name})")
+        out.step(f"  {clock.now():%Y-%m-%d}  {applied.summary()} ({okrs_path.name})")
 
         clock.set(start - dt.timedelta(weeks=2))
         moved = move_bulk(ws, quarter=QUARTER, from_state=State.DRAFT, to=State.REVIEW)
-        out.info(f"  {clock.now():%Y-%m-%d}  {moved.summary()}")
+        out.step(f"  {clock.now():%Y-%m-%d}  {moved.summary()}")
         clock.set(start)
         moved = move_bulk(ws, quarter=QUARTER, from_state=State.REVIEW, to=State.ACTIVE)
-        out.info(f"  {clock.now():%Y-%m-%d}  day 0, {moved.summary()}")
+        out.step(f"  {clock.now():%Y-%m-%d}  day 0, {moved.summary()}")
 
         checkins, comments = _play_quarter(ws, emu, clock, start, out)
 
         end = dt.datetime.combine(ws.calendar.end(quarter), dt.time(17), dt.timezone.utc)
         clock.set(end)
         moved = move_bulk(ws, quarter=QUARTER, from_state=State.ACTIVE, to=State.CLOSED)
-        out.info(f"  {clock.now():%Y-%m-%d}  quarter ends, {moved.summary()}")
+        out.step(f"  {clock.now():%Y-%m-%d}  quarter ends, {moved.summary()}")
         result = report(
             ws, quarter=QUARTER, kind="closing", formats=("md", "html", "json"), output=output
         )
@@ -197,11 +201,11 @@ def run_demo(
 
 
 def _play_quarter(
-    ws: Workspace, emu: Emulator, clock: _Clock, start: dt.datetime, out: Output
+    ws: Workspace, emu: Emulator, clock: _Clock, start: dt.datetime, out: Reporter
 ) -> tuple[int, int]:
     """Thirteen weeks of check-ins and weekly rollups. Returns (check-ins, typed comments)."""
     rng = random.Random(2021)
-    snap = load_snapshot(ws.gl, ws.labels, quarter=QUARTER)
+    snap = ws.repo.load(QUARTER)
     key_results = [kr for kr in snap.key_results() if kr.iid is not None]
     project = quote(emu.default_project or "", safe="")
     checkins = comments = 0
@@ -236,21 +240,22 @@ def _play_quarter(
         clock.set(start + dt.timedelta(weeks=week, hours=-24))  # the weekly pipeline
         rolled = rollup(ws, quarter=QUARTER)
         if week % 4 == 0 or week == WEEKS:
-            out.info(f"  {clock.now():%Y-%m-%d}  week {week:2d}: {rolled.summary()}")
+            out.step(f"  {clock.now():%Y-%m-%d}  week {week:2d}: {rolled.summary()}")
     return checkins, comments
 
 
 def summary_lines(result: DemoResult) -> list[str]:
     doc = result.report.document
+    objectives = doc["objectives"]
     lines = [
-        f"okrflow demo: {len(doc['objectives'])} objectives, "
-        f"{sum(len(o['key_results']) for o in doc['objectives'])} key results, "
-        f"{result.checkins} check-ins ({result.comments} typed as comments)",
+        f"okrflow demo: {count(len(objectives), 'objective')}, "
+        f"{count(sum(len(o['key_results']) for o in objectives), 'key result')}, "
+        f"{count(result.checkins, 'check-in')} ({result.comments} typed as comments)",
         "closing scores:",
     ]
-    for objective in doc["objectives"]:
-        score = objective.get("score")
-        shown = f"{score:.1f}" if isinstance(score, (int, float)) else "-"
+    for objective in objectives:
+        scored = objective.get("score")
+        shown = score(scored) if isinstance(scored, (int, float)) else "-"
         lines.append(
             f"  {shown:>4} {objective.get('grade') or '':6} {objective.get('team') or '':9} "
             f"{objective['title']}"

@@ -12,10 +12,11 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from okrflow.adapter.records import LabelRecord
+from okrflow.adapter import LabelRecord, PlannedBoard
+from okrflow.commands.result import Line, Result, Style, plain
+from okrflow.commands.workspace import Workspace
 from okrflow.errors import GitLabError
-from okrflow.templating import ISSUE_TEMPLATES, ui_template_text
-from okrflow.workspace import Workspace
+from okrflow.render.templating import ISSUE_TEMPLATES, ui_template_text
 
 __all__ = [
     "TEMPLATE_DIR",
@@ -55,11 +56,12 @@ class Change:
 
 
 @dataclasses.dataclass
-class InitResult:
+class InitResult(Result):
     changes: list[Change] = dataclasses.field(default_factory=list)
     unchanged: list[str] = dataclasses.field(default_factory=list)  # "label okr::objective"
     notes: list[str] = dataclasses.field(default_factory=list)  # things left to people
-    dry_run: bool = False
+
+    shows_planned = False  # one line per change says it
 
     @property
     def created(self) -> int:
@@ -76,7 +78,13 @@ class InitResult:
             f"{len(self.unchanged)} unchanged"
         )
 
-    def to_dict(self) -> dict[str, Any]:
+    def lines(self, style: Style = plain) -> list[str | Line]:
+        out: list[str | Line] = [change.line(dry_run=self.dry_run) for change in self.changes]
+        out += [Line(f"unchanged {what}", "detail") for what in self.unchanged]
+        out += [Line(note, "warning") for note in self.notes]
+        return [*out, self.summary()]
+
+    def to_json(self) -> dict[str, Any]:
         return {
             "dry_run": self.dry_run,
             "created": self.created,
@@ -121,9 +129,8 @@ def _hex(colour: str) -> str:
 
 def init(ws: Workspace) -> InitResult:
     """Create or update labels, the lifecycle board and its lists, and the issue templates."""
-    gl = ws.gl
-    gl.ensure_can_write()
-    result = InitResult(dry_run=ws.dry_run)
+    ws.repo.ensure_can_write()
+    result = InitResult(planned=ws.planned())
     try:
         labels = _labels(ws, result)
         _board(ws, result, labels)
@@ -142,7 +149,7 @@ def init(ws: Workspace) -> InitResult:
 
 def _labels(ws: Workspace, result: InitResult) -> dict[str, LabelRecord]:
     """Make the labels match the config; returns the labels known by name afterwards."""
-    gl = ws.gl
+    gl = ws.repo
     existing = {label.name: label for label in gl.list_labels()}
     for spec in desired_labels(ws):
         have = existing.get(spec.name)
@@ -173,17 +180,19 @@ def _labels(ws: Workspace, result: InitResult) -> dict[str, LabelRecord]:
 
 
 def _board(ws: Workspace, result: InitResult, labels: dict[str, LabelRecord]) -> None:
-    gl = ws.gl
+    gl = ws.repo
     name = ws.config.lifecycle.board
+    board: dict[str, Any] | PlannedBoard | None
     board = next((b for b in gl.list_boards() if b.get("name") == name), None)
     if board is None:
         board = gl.create_board(name)
         result.changes.append(Change("created", "board", name))
     else:
         result.unchanged.append(f"board {name}")
-    board_id = int(board.get("id") or -1)
+    board_id: int | PlannedBoard = board if isinstance(board, PlannedBoard) else int(board["id"])
+    items = [] if isinstance(board, PlannedBoard) else board.get("lists") or []
     lists = sorted(
-        (item for item in board.get("lists") or [] if isinstance(item.get("label"), dict)),
+        (item for item in items if isinstance(item.get("label"), dict)),
         key=lambda item: int(item.get("position") or 0),
     )
     order = [(int(item["id"]), str(item["label"].get("name"))) for item in lists]
@@ -195,11 +204,11 @@ def _board(ws: Workspace, result: InitResult, labels: dict[str, LabelRecord]) ->
         label = labels.get(label_name)
         if label is None and not gl.dry_run:  # created by a concurrent run: look again
             label = next((lab for lab in gl.list_labels() if lab.name == label_name), None)
-        created = gl.create_board_list(board_id, label.id if label else -1, label_name)
+        created = gl.create_board_list(board_id, label.id if label else None, label_name)
         result.changes.append(Change("created", "board list", label_name))
         if created is not None:
             order.append((int(created["id"]), label_name))
-    if board_id > 0 and not gl.dry_run and _order_lists(ws, board_id, order, wanted):
+    if isinstance(board_id, int) and not gl.dry_run and _order_lists(ws, board_id, order, wanted):
         result.changes.append(Change("updated", "board", name, "list order"))
 
 
@@ -217,13 +226,13 @@ def _order_lists(
             continue
         entry = order.pop(at)
         order.insert(slot, entry)
-        ws.gl.move_board_list(board_id, entry[0], slot, label_name)
+        ws.repo.move_board_list(board_id, entry[0], slot, label_name)
         moved = True
     return moved
 
 
 def _templates(ws: Workspace, result: InitResult) -> None:
-    gl = ws.gl
+    gl = ws.repo
     branch = gl.default_branch
     for short in TEMPLATE_NAMES:
         file_name = ISSUE_TEMPLATES[short]

@@ -1,7 +1,7 @@
 """``okrflow lint``: check a quarter's OKRs against the rules, and tell their authors once.
 
 Reads the quarter's OKR issues and the open ones not scheduled yet (no quarter
-label), runs :func:`okrflow.analysis.lint_snapshot`, and adds what could not be read
+label), runs :func:`okrflow.commands.analysis.lint_snapshot`, and adds what could not be read
 (snapshot problems) and what scoring found odd (a parent that is not there, a
 cycle). Any finding, warning or error, or any problem makes the command exit 3;
 a clean quarter exits 0.
@@ -19,18 +19,19 @@ mentions, no quick actions).
 from __future__ import annotations
 
 import dataclasses
-import re
 from collections.abc import Sequence
 from typing import Any
 
-from okrflow.adapter.records import NoteRecord
-from okrflow.analysis import evaluate_snapshot, finding_json, lint_snapshot
-from okrflow.core.description import escape_blocks, split
-from okrflow.core.model import Objective, Problem
+from okrflow.adapter import LoadedIssue, NoteRecord, Snapshot
+from okrflow.commands.analysis import evaluate_snapshot, lint_snapshot
+from okrflow.commands.result import Line, Result, Style, plain
+from okrflow.commands.workspace import Workspace
+from okrflow.core.description import split
+from okrflow.core.model import Problem
 from okrflow.core.rules import Finding, Severity
-from okrflow.store import LoadedIssue, Snapshot, load_snapshot, save_issue
-from okrflow.templating import mention
-from okrflow.workspace import Workspace
+from okrflow.errors import FindingsError, OkrflowError
+from okrflow.render.comments import LINT_FIXED, lint_comment, lint_fixed_comment
+from okrflow.render.display import count
 
 __all__ = [
     "FIXED_TEXT",
@@ -42,8 +43,7 @@ __all__ = [
 ]
 
 LINT_MARKER = "<!-- okrflow:lint -->"
-FIXED_TEXT = "okrflow lint: all fixed ✓"
-_SPACE = re.compile(r"\s+")
+FIXED_TEXT = LINT_FIXED
 
 
 @dataclasses.dataclass(frozen=True)
@@ -68,14 +68,13 @@ class CommentChange:
 
 
 @dataclasses.dataclass
-class LintResult:
+class LintResult(Result):
     quarter: str
     checked: int  # OKR issues read
     findings: list[Finding]
     problems: list[Problem]
     titles: dict[int, str] = dataclasses.field(default_factory=dict)
     comments: list[CommentChange] = dataclasses.field(default_factory=list)
-    dry_run: bool = False
 
     @property
     def clean(self) -> bool:
@@ -88,9 +87,11 @@ class LintResult:
             groups.setdefault(finding.where, []).append(finding)
         return list(groups.items())
 
-    def lines(self) -> list[str]:
-        """``#12 error purpose: ...`` per finding, grouped per issue; then the problems."""
-        out: list[str] = []
+    def lines(self, style: Style = plain) -> list[str | Line]:
+        """``#12 error purpose: ...`` per finding, grouped per issue; then the problems,
+        the comments written, and the summary when all is clean (else the run ends
+        with it, exit 3)."""
+        out: list[str | Line] = []
         for where, findings in self.by_issue():
             iid = findings[0].iid
             title = self.titles.get(iid) if iid is not None else None
@@ -98,59 +99,44 @@ class LintResult:
             out.extend(f"{where} {f.severity.value} {f.rule}: {f.message}" for f in findings)
         for problem in self.problems:
             out.append(f"{problem.where} problem: {problem.message}")
+        out += [change.line(dry_run=self.dry_run) for change in self.comments]
+        if self.clean:
+            out.append(self.summary())
         return out
+
+    def error(self) -> OkrflowError | None:
+        return None if self.clean else FindingsError(self.summary())
 
     def summary(self) -> str:
         errors = sum(1 for f in self.findings if f.severity is Severity.ERROR)
         warnings = len(self.findings) - errors
         issues = len(self.by_issue())
+        # "issue(s)": the wording the bad-input corpus pins for this head
         head = f"lint {self.quarter}: {self.checked} OKR issue(s) checked"
         if self.clean:
             return f"{head}, no findings"
         parts = []
         if self.findings:
-            parts.append(f"{errors} error(s) and {warnings} warning(s) in {issues} issue(s)")
+            parts.append(
+                f"{count(errors, 'error')} and {count(warnings, 'warning')} "
+                f"in {count(issues, 'issue')}"
+            )
         if self.problems:
-            parts.append(f"{len(self.problems)} problem(s)")
+            parts.append(count(len(self.problems), "problem"))
         return f"{head}: " + ", ".join(parts)
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_json(self) -> dict[str, Any]:
         return {
-            "findings": [finding_json(f) for f in self.findings],
+            "findings": [f.to_json() for f in self.findings],
             "problems": [{"where": p.where, "message": p.message} for p in self.problems],
         }
-
-
-def _inert(text: str) -> str:
-    """Issue text quoted in a comment: one line, no mention, no quick action, no comment."""
-    return escape_blocks(_SPACE.sub(" ", text).strip())
 
 
 def comment_body(
     item: LoadedIssue, findings: Sequence[Finding], problems: Sequence[Problem] = ()
 ) -> str:
     """The lint comment for one issue: its owner mentioned, one line per finding."""
-    what = "objective" if isinstance(item.okr, Objective) else "key result"
-    count = len(findings) + len(problems)
-    things = "1 thing" if count == 1 else f"{count} things"
-    owner = item.okr.owner
-    greeting = f"{mention(owner)}, okrflow" if owner else "okrflow"
-    lines = [f"{greeting} lint found {things} to fix in this {what}:", ""]
-    for f in findings:
-        lines.append(f"- **{f.severity.value}** `{f.rule}`: {_inert(f.message)}")
-    for p in problems:
-        lines.append(f"- **problem**: {_inert(p.message)}")
-    lines += [
-        "",
-        "Edit the issue to fix them; okrflow updates this comment when it checks again.",
-        "",
-        LINT_MARKER,
-    ]
-    return "\n".join(lines)
-
-
-def fixed_body() -> str:
-    return f"{FIXED_TEXT} Nothing is left to fix in this issue.\n\n{LINT_MARKER}"
+    return lint_comment(item.okr, findings, problems, LINT_MARKER)
 
 
 def _existing(notes: Sequence[NoteRecord], note_id: int | None) -> NoteRecord | None:
@@ -180,32 +166,32 @@ def _comment(
     unknown = has_block or item.record.user_notes_count == 0
     if not findings and not problems and known_id is None and unknown:
         return None
-    notes = ws.gl.list_notes(item.iid)
+    notes = ws.repo.list_notes(item.iid)
     existing = _existing(notes, known_id)
     if findings or problems:
         body, action = comment_body(item, findings, problems), "updated"
     elif existing is not None and FIXED_TEXT not in existing.body:
-        body, action = fixed_body(), "fixed"
+        body, action = lint_fixed_comment(LINT_MARKER), "fixed"
     else:
         return None
     change: CommentChange | None = None
     if existing is None:
-        note = ws.gl.create_note(item.iid, body, marker=LINT_MARKER)
-        note_id = note.id if note is not None else None
+        note = ws.repo.create_note(item.iid, body, marker=LINT_MARKER)
+        note_id = note.id if isinstance(note, NoteRecord) else None
         change = CommentChange(item.iid, "created", note_id)
     else:
         note_id = existing.id
         if existing.body.strip() != body.strip():
-            ws.gl.update_note(item.iid, existing.id, body)
+            ws.repo.update_note(item.iid, existing.id, body)
             change = CommentChange(item.iid, action, note_id)
     if has_block and meta is not None and note_id is not None and note_id != known_id:
-        save_issue(ws.gl, item, meta=meta.replace(lint_comment_id=note_id))
+        ws.repo.save(item, meta=meta.replace(lint_comment_id=note_id))
     return change
 
 
 def _load(ws: Workspace, quarter: str | None) -> tuple[str, Snapshot]:
     label = ws.quarter_label(quarter)
-    return label, load_snapshot(ws.gl, ws.labels, quarter=label, unscheduled=True)
+    return label, ws.repo.load(label, unscheduled=True)
 
 
 def lint(ws: Workspace, *, quarter: str | None = None, comment: bool = False) -> LintResult:
@@ -224,13 +210,13 @@ def lint(ws: Workspace, *, quarter: str | None = None, comment: bool = False) ->
         findings=findings,
         problems=problems,
         titles={iid: item.okr.title for iid, item in snap.issues.items()},
-        dry_run=ws.dry_run,
+        planned=ws.planned(),
     )
     if not comment:
         return result
     targets = [item for item in snap.issues.values() if item.record.state != "closed"]
     if targets:
-        ws.gl.ensure_can_write()
+        ws.repo.ensure_can_write()
     for item in targets:
         mine = [f for f in findings if f.iid == item.iid]
         change = _comment(ws, item, mine, _issue_problems(problems, item.iid))

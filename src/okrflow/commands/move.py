@@ -25,7 +25,7 @@ the next run (the issue's newest okrflow move comment already announces this
 very move) and does not write it twice.
 
 **Closing.** The score is the objective's progress at closing on the 0.0-1.0
-scale (:func:`okrflow.analysis.evaluate_snapshot`); the outcome is ``achieved``
+scale (:func:`okrflow.commands.analysis.evaluate_snapshot`); the outcome is ``achieved``
 when the score reaches the objective's success bar (1.0 committed, 0.7
 aspirational) and ``missed`` otherwise, unless ``outcome`` says otherwise. Key
 results closed with it get their own score and outcome (achieved once their
@@ -42,10 +42,11 @@ import dataclasses
 import re
 from collections.abc import Sequence
 
-from okrflow import refs
-from okrflow.adapter.records import IssueRecord, NoteRecord
-from okrflow.analysis import evaluate_snapshot, lint_snapshot
-from okrflow.commands.lifecycle import (
+from okrflow.adapter import IssueRecord, LoadedIssue, NoteRecord, Snapshot, assemble
+from okrflow.commands.analysis import evaluate_snapshot, lint_snapshot
+from okrflow.commands.move_result import Blocked, Moved, MoveResult
+from okrflow.commands.workspace import Workspace
+from okrflow.core.lifecycle import (
     ALLOWED,
     ALSO_BLOCKING,
     CHECKED,
@@ -62,9 +63,7 @@ from okrflow.core.model import KeyResult, Objective, Outcome, State
 from okrflow.core.rules import Finding
 from okrflow.core.scoring import score_for
 from okrflow.errors import FindingsError, UsageError
-from okrflow.store import LoadedIssue, Snapshot, assemble, is_okr, load_snapshot, save_issue
-from okrflow.templating import mention
-from okrflow.workspace import Workspace
+from okrflow.render.comments import move_comment
 
 __all__ = [
     "ALLOWED",
@@ -84,110 +83,6 @@ __all__ = [
 
 MOVE_MARKER = "<!-- okrflow:move"
 _MARKER_RE = re.compile(r"<!-- okrflow:move (\S+)->(\S+) -->")
-
-
-@dataclasses.dataclass(frozen=True)
-class Moved:
-    """One issue moved (or, in a dry run, that would be)."""
-
-    iid: int
-    title: str
-    objective: bool
-    from_states: tuple[State, ...]
-    to: State
-    outcome: Outcome | None = None
-    score: float | None = None
-    cascaded: bool = False  # moved with its objective
-
-    def line(self, dry_run: bool = False) -> str:
-        verb = "would move" if dry_run else "moved"
-        what = "objective" if self.objective else "key result"
-        text = (
-            f"{verb} {what} #{self.iid} from {states_text(self.from_states)} "
-            f"to {self.to.display}: {self.title}"
-        )
-        if self.to is State.CLOSED and self.outcome is not None:
-            score = "" if self.score is None else f", score {self.score:.1f}"
-            text += f" (outcome {self.outcome.value}{score})"
-        return text
-
-
-@dataclasses.dataclass(frozen=True)
-class Blocked:
-    """An objective (or key result) the checks kept where it is."""
-
-    iid: int
-    title: str
-    to: State
-    findings: tuple[Finding, ...]
-
-    @property
-    def rules(self) -> list[str]:
-        return list(dict.fromkeys(f.rule for f in self.findings))
-
-    def message(self) -> str:
-        reasons = "; ".join(f"{f.where} {f.rule}: {f.message}" for f in self.findings)
-        return (
-            f"#{self.iid} cannot move to {self.to.display}, it breaks {', '.join(self.rules)}: "
-            f"{reasons}. Fix that (okrflow lint lists every finding) and move it again"
-        )
-
-
-@dataclasses.dataclass
-class MoveResult:
-    to: State
-    moved: list[Moved] = dataclasses.field(default_factory=list)
-    unchanged: list[int] = dataclasses.field(default_factory=list)  # already there
-    skipped: list[tuple[int, str]] = dataclasses.field(default_factory=list)  # (iid, why)
-    blocked: list[Blocked] = dataclasses.field(default_factory=list)
-    dry_run: bool = False
-
-    def summary(self) -> str:
-        head = "move (dry run)" if self.dry_run else "move"
-        parts = [
-            f"{len(self.moved)} {'would move' if self.dry_run else 'moved'}",
-            f"{len(self.unchanged)} already {self.to.display}",
-        ]
-        if self.skipped:
-            parts.append(f"{len(self.skipped)} skipped")
-        if self.blocked:
-            parts.append(f"{len(self.blocked)} refused")
-        return f"{head} to {self.to.display}: " + ", ".join(parts)
-
-    def raise_for_blocked(self) -> None:
-        """A :class:`FindingsError` (exit 3) naming the refused moves and their rules."""
-        if not self.blocked:
-            return
-        if len(self.blocked) == 1:
-            raise FindingsError(self.blocked[0].message())
-        names = ", ".join(f"#{b.iid} ({', '.join(b.rules)})" for b in self.blocked)
-        raise FindingsError(
-            f"{len(self.blocked)} objectives cannot move to {self.to.display} while they "
-            f"break rules: {names}. Fix them (okrflow lint shows the findings) and move again"
-        )
-
-    def to_dict(self) -> dict[str, object]:
-        return {
-            "to": self.to.value,
-            "dry_run": self.dry_run,
-            "moved": [
-                {
-                    "iid": m.iid,
-                    "title": m.title,
-                    "type": "objective" if m.objective else "key result",
-                    "from": [s.value for s in m.from_states],
-                    "to": m.to.value,
-                    "outcome": m.outcome.value if m.outcome else None,
-                    "score": m.score,
-                }
-                for m in self.moved
-            ],
-            "unchanged": self.unchanged,
-            "skipped": [{"iid": iid, "reason": why} for iid, why in self.skipped],
-            "blocked": [
-                {"iid": b.iid, "rules": b.rules, "message": b.message()} for b in self.blocked
-            ],
-        }
 
 
 # -- planning -------------------------------------------------------------------------
@@ -284,7 +179,7 @@ class _Writer:
     @property
     def user(self) -> str | None:
         if not self._user_read:
-            self._user = self.ws.gl.current_username()
+            self._user = self.ws.repo.current_username()
             self._user_read = True
         return self._user
 
@@ -292,17 +187,19 @@ class _Writer:
         item = step.item
         states = item.okr.states
         marker = f"{MOVE_MARKER} {states_code(states)}->{target.value} -->"
-        notes = self.ws.gl.list_notes(item.iid)
+        notes = self.ws.repo.list_notes(item.iid)
         if _last_move_marker(notes) == marker:
             return  # written by an interrupted run: the move was announced, not done
-        who = f" by {mention(self.user)}" if self.user else " by okrflow"
-        body = f"okrflow: moved from {states_text(states)} to {target.display}{who}"
-        if step.cascaded and objective_iid is not None:
-            body += f" (with its objective #{objective_iid})"
-        if target is State.CLOSED and step.outcome is not None:
-            score = "" if step.score is None else f", score {step.score:.1f}"
-            body += f"; outcome: {step.outcome.value}{score}"
-        self.ws.gl.create_note(item.iid, f"{body}\n\n{marker}", marker=marker)
+        body = move_comment(
+            states,
+            target,
+            by=self.user,
+            objective_iid=objective_iid if step.cascaded else None,
+            outcome=step.outcome,
+            closing_score=step.score,
+            marker=marker,
+        )
+        self.ws.repo.create_note(item.iid, body, marker=marker)
 
     def save(self, step: _Step, target: State) -> None:
         item = step.item
@@ -311,8 +208,7 @@ class _Writer:
         meta: Meta | None = None
         if target is State.CLOSED:
             meta = item.own_meta().replace(outcome=step.outcome, score=step.score)
-        save_issue(
-            self.ws.gl,
+        self.ws.repo.save(
             item,
             meta=meta,
             add_labels=[names.state_label(target)],
@@ -342,7 +238,7 @@ def _execute(
         return
     if target is State.CLOSED:
         _score_closing(ws, snap, steps, outcome)
-    ws.gl.ensure_can_write()
+    ws.repo.ensure_can_write()
     writer = _Writer(ws)
     for head, group in groups:
         objective_iid = head.iid if head.is_objective else None
@@ -371,7 +267,7 @@ def _load_around(ws: Workspace, record: IssueRecord) -> Snapshot:
     """The snapshot an issue is judged in: its quarter (with unscheduled OKRs), or all."""
     names = ws.labels
     quarter = next((q for q in (names.quarter_of(lab) for lab in record.labels) if q), None)
-    snap = load_snapshot(ws.gl, names, quarter=quarter, unscheduled=True)
+    snap = ws.repo.load(quarter, unscheduled=True)
     if record.iid not in snap.issues:  # e.g. a closed issue without a quarter label
         records = [i.record for i in snap.issues.values()] + [record]
         snap = assemble(records, names, quarter)
@@ -395,9 +291,9 @@ def move(
     wanted = outcome if outcome is None or isinstance(outcome, Outcome) else parse_outcome(outcome)
     if wanted is not None and target is not State.CLOSED:
         raise UsageError("--outcome is only for a move to closed")
-    record = refs.referenced_issue(ws.gl, ref)
+    record = ws.repo.referenced(ref).record
     iid = record.iid
-    if not is_okr(record, ws.labels):
+    if not ws.repo.is_okr(record):
         raise UsageError(
             f"#{iid} is not an OKR issue (no {ws.labels.objective} or {ws.labels.key_result} "
             "label): okrflow moves objectives and key results only"
@@ -410,7 +306,7 @@ def move(
             f"the lifecycle allows {allowed_moves_text()}"
         )
     krs = _key_results(snap, item.okr) if isinstance(item.okr, Objective) else []
-    result = MoveResult(to=target, dry_run=ws.dry_run)
+    result = MoveResult(to=target, planned=ws.planned())
     steps = _plan(item, krs, target, result)
     if steps and target in CHECKED:  # already there: nothing to check, nothing to do
         blocked = _check(item, krs, target, lint_snapshot(ws, snap))
@@ -431,7 +327,7 @@ def move_bulk(
     results), and the key results without an objective that are in ``from_state``.
 
     Objectives the checks refuse stay put and are listed in ``blocked``
-    (:meth:`MoveResult.raise_for_blocked` turns them into exit 3).
+    (:meth:`MoveResult.error` turns them into exit 3).
     """
     source = from_state if isinstance(from_state, State) else parse_state(from_state)
     target = to if isinstance(to, State) else parse_state(to)
@@ -441,8 +337,8 @@ def move_bulk(
             f"{allowed_moves_text()}"
         )
     label = ws.quarter_label(quarter)
-    snap = load_snapshot(ws.gl, ws.labels, quarter=label, unscheduled=False)
-    result = MoveResult(to=target, dry_run=ws.dry_run)
+    snap = ws.repo.load(label)
+    result = MoveResult(to=target, planned=ws.planned())
     findings = lint_snapshot(ws, snap) if target in CHECKED else []
     groups: list[tuple[LoadedIssue, list[_Step]]] = []
     heads: list[tuple[Objective | KeyResult, list[LoadedIssue]]] = [

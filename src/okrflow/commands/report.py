@@ -1,6 +1,6 @@
 """``okrflow report``: the closing-ceremony report (or a mid-quarter progress report).
 
-One quarter is loaded, evaluated and linted once (:mod:`okrflow.analysis`); the JSON
+One quarter is loaded, evaluated and linted once (:mod:`okrflow.commands.analysis`); the JSON
 report document is rendered in every format asked for (Markdown, HTML, JSON) and
 written to files, and optionally posted as one issue.
 
@@ -20,12 +20,8 @@ Rules:
 - **Files.** ``--output`` is a directory (created when missing; the files are
   ``okrflow-report-<quarter>.md|html|json``) or, with a single format, a file path
   ending in ``.md``, ``.html`` or ``.json``. Default: ``report.output_dir``.
-- **Posting.** One issue per quarter and kind, labelled with the report label
-  (``okr::report``) and the quarter, found again by those labels and the marker
-  comment at the top of its description. Its description is the Markdown report
-  followed by a GLQL block, a live table of the quarter's OKRs. A post whose content
-  has not changed since the last one (only the generation time would differ) writes
-  nothing.
+- **Posting.** One issue per quarter and kind, kept up to date
+  (:mod:`okrflow.commands.report_issue`).
 """
 
 from __future__ import annotations
@@ -35,24 +31,23 @@ import datetime as dt
 import re
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
-from okrflow.adapter.records import IssueRecord
-from okrflow.analysis import evaluate_snapshot, lint_snapshot, report_document
+from okrflow.adapter import Snapshot
+from okrflow.commands.analysis import evaluate_snapshot, lint_snapshot, report_document
+from okrflow.commands.report_issue import PostResult, find_report_issue, post_report
+from okrflow.commands.result import Line, Result, Style, plain
+from okrflow.commands.workspace import Workspace
 from okrflow.core.calendar import Quarter
 from okrflow.core.checkins import CheckinError, checkin_from_comment
-from okrflow.core.description import marker_comment, read_marker_comment
 from okrflow.core.evaluation import Evaluation
 from okrflow.core.model import CheckIn, Problem, SourceKind, State
 from okrflow.core.report import REPORT_KINDS, ReportKind
 from okrflow.core.scoring import evaluate
 from okrflow.errors import UsageError
-from okrflow.reports import FORMATS, Format, environment, render
-from okrflow.store import Snapshot, load_snapshot
-from okrflow.workspace import Workspace
+from okrflow.render import FORMATS, Format, render
 
 __all__ = [
-    "MAX_DESCRIPTION",
     "PostResult",
     "ReportResult",
     "attach_checkin_history",
@@ -60,49 +55,26 @@ __all__ = [
     "closing_evaluation",
     "default_kind",
     "find_report_issue",
-    "glql_string",
-    "issue_description",
     "output_paths",
     "post_report",
     "report",
-    "report_marker",
 ]
-
-MAX_DESCRIPTION = 1_000_000  # GitLab allows 1,048,576 characters; keep a margin
 _SUFFIXES = {".md": "md", ".markdown": "md", ".html": "html", ".htm": "html", ".json": "json"}
 
 
-@dataclasses.dataclass(frozen=True)
-class PostResult:
-    """The report issue: created, updated, or left as it was."""
-
-    iid: int | None  # None in a dry run that would create it
-    web_url: str
-    action: Literal["created", "updated", "unchanged"]
-    dry_run: bool = False
-
-    def line(self) -> str:
-        where = f"#{self.iid} {self.web_url}".strip() if self.iid is not None else "a new issue"
-        if self.action == "unchanged":
-            return f"report issue {where} is up to date"
-        verb = {"created": "create", "updated": "update"}[self.action]
-        return f"{'would ' + verb if self.dry_run else self.action} report issue {where}"
-
-
 @dataclasses.dataclass
-class ReportResult:
+class ReportResult(Result):
     quarter: str
     kind: ReportKind
     document: dict[str, Any]
     files: dict[Format, Path]  # format -> path (written, or to write in a dry run)
     post: PostResult | None = None
-    dry_run: bool = False
 
-    def lines(self) -> list[str]:
+    def lines(self, style: Style = plain) -> list[str | Line]:
         verb = "would write" if self.dry_run else "wrote"
-        out = [f"{verb} {path}" for path in self.files.values()]
+        out: list[str | Line] = [f"{verb} {path}" for path in self.files.values()]
         if self.post is not None:
-            out.append(self.post.line())
+            out.append(self.post.line(dry_run=self.dry_run))
         return out
 
 
@@ -131,7 +103,7 @@ def attach_checkin_history(ws: Workspace, snap: Snapshot) -> None:
             continue
         unit = kr.metric.unit if kr.metric else ""
         history: list[CheckIn] = []
-        for note in ws.gl.list_notes(kr.iid):
+        for note in ws.repo.list_notes(kr.iid):
             if note.system or note.created_at is None:
                 continue
             try:
@@ -180,7 +152,7 @@ def build_quarter_report(
     chosen: ReportKind = kind if kind is not None else default_kind(ws, q)
     if chosen not in REPORT_KINDS:
         raise UsageError(f"--kind must be one of {', '.join(REPORT_KINDS)}, not {chosen!r}")
-    snap = load_snapshot(ws.gl, ws.labels, quarter=label)
+    snap = ws.repo.load(label)
     if chosen == "closing":
         attach_checkin_history(ws, snap)
         evaluation = closing_evaluation(ws, snap)
@@ -224,129 +196,6 @@ def _write(path: Path, text: str) -> None:
         raise UsageError(f"cannot write the report to {path}: {exc.strerror or exc}") from None
 
 
-# -- the posted issue ---------------------------------------------------------------------
-
-
-def report_marker(quarter: str, kind: str, generated_at: str) -> str:
-    """The first line of a report issue's description: how okrflow finds it again."""
-    data = {"quarter": quarter, "kind": kind, "generated_at": generated_at}
-    return marker_comment("report", data)
-
-
-def read_marker(description: str) -> dict[str, Any] | None:
-    return read_marker_comment("report", description)
-
-
-def glql_string(text: str) -> str:
-    """A GLQL string literal: double quotes, backslash and quote escaped, one line."""
-    flat = " ".join(str(text).split())
-    return '"' + flat.replace("\\", "\\\\").replace('"', '\\"') + '"'
-
-
-def _scope_prefix(names: Sequence[str]) -> str | None:
-    """``okr-status::`` when every label of the group shares that scope."""
-    scopes = {name.rpartition("::")[0] for name in names}
-    if len(scopes) == 1 and "" not in scopes:
-        return scopes.pop() + "::"
-    return None
-
-
-def _glql_fields(ws: Workspace) -> str:
-    names = ws.labels
-    fields = ["title"]
-    for group in (
-        (names.draft, names.review, names.active, names.closed),
-        (names.on_track, names.needs_attention, names.at_risk),
-    ):
-        prefix = _scope_prefix(group)
-        if prefix is not None:
-            fields.append(f"labels({glql_string(prefix + '*')})")
-    if len(fields) == 1:
-        fields.append("labels")
-    fields += ["assignee", "updated"]
-    return ", ".join(fields)
-
-
-def glql_block(ws: Workspace, doc: dict[str, Any]) -> str:
-    """The "Live view" section: a GLQL table of the quarter's objectives and key results."""
-    env = environment("md", ws.config.report.templates_dir)
-    project = ws.gl.project_path
-    template = env.get_template("glql.md.j2")
-    return template.render(
-        doc=doc,
-        fields=_glql_fields(ws),
-        project=glql_string(project),
-        quarter=glql_string(doc["quarter"]),
-        types=", ".join(glql_string(t) for t in (ws.labels.objective, ws.labels.key_result)),
-    )
-
-
-def issue_title(doc: dict[str, Any]) -> str:
-    what = "OKR closing ceremony" if doc["kind"] == "closing" else "OKR progress report"
-    return f"{what}: {doc['quarter']}"
-
-
-def issue_description(ws: Workspace, doc: dict[str, Any]) -> str:
-    """Marker, the Markdown report, then the live GLQL view."""
-    templates_dir = ws.config.report.templates_dir
-    body = render(doc, "md", templates_dir=templates_dir).rstrip("\n")
-    live = glql_block(ws, doc).strip("\n")
-    marker = report_marker(doc["quarter"], doc["kind"], doc["generated_at"])
-    room = MAX_DESCRIPTION - len(marker) - len(live) - 200
-    if len(body) > room:
-        body = (
-            body[:room].rsplit("\n", 1)[0]
-            + "\n\n_The report is longer than a GitLab description allows; the full "
-            "report is in the pipeline's artifacts._"
-        )
-    return f"{marker}\n\n{body}\n\n{live}\n"
-
-
-def _same(a: str, b: str) -> bool:
-    def norm(text: str) -> str:
-        return "\n".join(line.rstrip() for line in text.replace("\r\n", "\n").split("\n")).strip()
-
-    return norm(a) == norm(b)
-
-
-def find_report_issue(ws: Workspace, quarter: str, kind: str) -> IssueRecord | None:
-    """The report issue of ``quarter`` and ``kind``: by labels, then by its marker."""
-    for record in ws.gl.list_issues(labels=[ws.labels.report, quarter]):
-        found = read_marker(record.description)
-        if found and found.get("quarter") == quarter and found.get("kind") == kind:
-            return record
-    return None
-
-
-def post_report(ws: Workspace, doc: dict[str, Any]) -> PostResult:
-    """Create or update the one report issue of the document's quarter and kind."""
-    quarter, kind = doc["quarter"], doc["kind"]
-    title = issue_title(doc)
-    existing = find_report_issue(ws, quarter, kind)
-    if existing is not None:
-        previous = read_marker(existing.description) or {}
-        stamp = previous.get("generated_at")
-        if isinstance(stamp, str) and existing.title == title:
-            as_before = issue_description(ws, dict(doc, generated_at=stamp))
-            if _same(as_before, existing.description):
-                return PostResult(existing.iid, existing.web_url, "unchanged", ws.dry_run)
-        ws.gl.ensure_can_write()
-        fields: dict[str, Any] = {"description": issue_description(ws, doc)}
-        if existing.title != title:
-            fields["title"] = title
-        ws.gl.update_issue(existing.iid, **fields)
-        return PostResult(existing.iid, existing.web_url, "updated", ws.dry_run)
-    ws.gl.ensure_can_write()
-    record = ws.gl.create_issue(
-        title=title,
-        description=issue_description(ws, doc),
-        labels=[ws.labels.report, quarter],
-        find_existing=lambda: find_report_issue(ws, quarter, kind),
-    )
-    iid = record.iid if record.iid > 0 else None
-    return PostResult(iid, record.web_url, "created", ws.dry_run)
-
-
 # -- the command ------------------------------------------------------------------------
 
 
@@ -369,14 +218,14 @@ def report(
             raise UsageError(f"--format must be one of {', '.join(FORMATS)}, not {fmt!r}")
     posting = settings.post if post is None else post
     if posting:
-        ws.gl.ensure_can_write()  # before reading anything: a job token cannot post
+        ws.repo.ensure_can_write()  # before reading anything: a job token cannot post
     doc, _ = build_quarter_report(ws, quarter=quarter, kind=kind)
     paths = output_paths(Path(output or settings.output_dir), chosen, doc["quarter"])
     texts = {fmt: render(doc, fmt, templates_dir=settings.templates_dir) for fmt in chosen}
     if not ws.dry_run:
         for name, path in paths.items():
             _write(path, texts[name])
-    result = ReportResult(doc["quarter"], doc["kind"], doc, paths, dry_run=ws.dry_run)
+    result = ReportResult(doc["quarter"], doc["kind"], doc, paths, planned=ws.planned())
     if posting:
         result.post = post_report(ws, doc)
     return result

@@ -2,16 +2,17 @@
 
 The requests it makes grow with what changed, not with what exists:
 
-1. one listing page per 100 issues of the quarter (as :func:`okrflow.store.load_snapshot`;
+1. one listing page per 100 issues of the quarter (as
+   :meth:`okrflow.adapter.OkrRepository.load`;
    a few pages requested at a time, each read while the next ones are on their way);
    the hierarchy comes from okrflow's metadata, never from per-issue link requests;
 2. the comments of a key result only when its ``user_notes_count`` differs from the
    count recorded in its metadata (okrflow's own description updates do not change
    that count, while its ``updated_at`` would), newest first, stopping at the newest
    comment already read; key results with another metric source ask that source
-   (:mod:`okrflow.metrics`);
+   (:mod:`okrflow.commands.measure`);
 3. one PUT per issue where something a person would see changed: the managed progress
-   section (:mod:`okrflow.progress`, nothing in it varies with time alone), the health
+   section (:mod:`okrflow.render.progress`, nothing in it varies with time alone), the health
    label, or the metadata recording a new check-in. A second rollup writes nothing.
 
 Reads and writes for different issues run in a small pool of threads, each with its own
@@ -33,31 +34,27 @@ import threading
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, TypeVar
 
-from okrflow.adapter.client import GitLab
-from okrflow.adapter.records import NoteRecord
-from okrflow.analysis import evaluate_snapshot, report_document
-from okrflow.commands.checkin import (
-    apply_comments,
-    apply_measurement,
-    checkins_of,
-    needs_comments,
+from okrflow.adapter import (
+    LoadedIssue,
+    NoteRecord,
+    OkrRepository,
+    Snapshot,
+    label_changes,
+    new_description,
 )
+from okrflow.commands.analysis import evaluate_snapshot, report_document
+from okrflow.commands.measure import measure
+from okrflow.commands.result import Line, Result, Style, plain
+from okrflow.commands.workspace import Workspace
+from okrflow.core.bookkeeping import apply_comments, apply_measurement, checkins_of, needs_comments
 from okrflow.core.evaluation import Evaluation
+from okrflow.core.measures import Measurement
 from okrflow.core.meta import Meta
 from okrflow.core.model import KeyResult, Objective, Problem, SourceKind
 from okrflow.errors import GitLabError, OkrflowError
-from okrflow.metrics import Measurement, measure
-from okrflow.progress import sections
-from okrflow.reports import display
-from okrflow.store import (
-    LoadedIssue,
-    Snapshot,
-    label_changes,
-    load_snapshot,
-    new_description,
-    save_issue,
-)
-from okrflow.workspace import Workspace
+from okrflow.render import display
+from okrflow.render.display import count
+from okrflow.render.progress import sections
 
 __all__ = [
     "MAX_WORKERS",
@@ -71,15 +68,14 @@ R = TypeVar("R")
 
 
 @dataclasses.dataclass
-class RollupResult:
+class RollupResult(Result):
     quarter: str
     key_results: int  # scored key results
     new_checkins: int  # check-ins recorded by this run (comments and metric sources)
     changed: list[int]  # iids written (or, in a dry run, that would be)
     problems: list[Problem]
     document: dict[str, Any]  # the JSON report document after the rollup
-    dry_run: bool = False
-    planned: int = 0  # issues that needed a write
+    needed: int = 0  # issues that needed a write
     # Issues left behind because GitLab kept failing (5xx, 429 or no answer after the
     # retries), with what it answered: the run failed in part (exit 1), run it again.
     failed: dict[int, str] = dataclasses.field(default_factory=dict)
@@ -89,13 +85,22 @@ class RollupResult:
         head = f"rollup {self.quarter}" + (" (dry run)" if self.dry_run else "")
         verb = "would be updated" if self.dry_run else "updated"
         parts = [
-            _count(self.key_results, "KR"),
-            _count(self.new_checkins, "new check-in"),
-            f"{_count(len(self.changed), 'issue')} {verb}",
+            count(self.key_results, "KR"),
+            count(self.new_checkins, "new check-in"),
+            f"{count(len(self.changed), 'issue')} {verb}",
         ]
         if self.problems:
-            parts.append(_count(len(self.problems), "problem"))
+            parts.append(count(len(self.problems), "problem"))
         return f"{head}: {', '.join(parts)}"
+
+    def lines(self, style: Style = plain) -> list[str | Line]:
+        warnings = [Line(f"{p.where}: {p.message}", "warning") for p in self.problems]
+        return [*warnings, self.summary()]
+
+    def error(self) -> OkrflowError | None:
+        """GitLab kept failing on some issues: a partial failure, exit 1."""
+        failure = self.failure_message()
+        return GitLabError(failure) if failure else None
 
     def failure_message(self) -> str | None:
         """One line when GitLab kept failing on some issues, else None."""
@@ -104,12 +109,12 @@ class RollupResult:
         answers = ", ".join(sorted(set(self.failed.values())))
         return (
             f"rollup {self.quarter}: GitLab kept failing ({answers}) on "
-            f"{_count(len(self.failed), 'issue')}; {len(self.changed)} of "
-            f"{_count(self.planned, 'update')} done; run rollup again to finish "
+            f"{count(len(self.failed), 'issue')}; {len(self.changed)} of "
+            f"{count(self.needed, 'update')} done; run rollup again to finish "
             "(it resumes safely)"
         )
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_json(self) -> dict[str, Any]:
         return {
             "quarter": self.quarter,
             "dry_run": self.dry_run,
@@ -131,38 +136,33 @@ def _failing(exc: OkrflowError) -> str | None:
     return str(exc.status) if exc.status >= 500 or exc.status == 429 else None
 
 
-def _count(number: int, noun: str) -> str:
-    return f"{number} {noun}" + ("" if number == 1 else "s")
-
-
 # -- a small pool with one GitLab connection per thread ----------------------------------------
 
 
 class _Workers:
     def __init__(self, ws: Workspace) -> None:
         self.ws = ws
-        # A dry run sends no writes and collects them in ws.gl.planned: keep it on one thread.
+        # A dry run sends no writes and plans them in one list: keep it on one thread.
         self.parallel = not ws.dry_run and ws.connection is not None
         self._local = threading.local()
 
-    def gl(self) -> GitLab:
+    def repo(self) -> OkrRepository:
         if not self.parallel:
-            return self.ws.gl
-        gl: GitLab | None = getattr(self._local, "gl", None)
-        if gl is None:
-            assert self.ws.connection is not None
-            gl = GitLab(self.ws.connection, dry_run=self.ws.dry_run)
-            self._local.gl = gl
-        return gl
+            return self.ws.repo
+        repo: OkrRepository | None = getattr(self._local, "repo", None)
+        if repo is None:
+            repo = self._local.repo = self.ws.repo.fork()
+        return repo
 
     def run(
-        self, fn: Callable[[GitLab, T], R], items: Sequence[T], *, label: str
+        self, fn: Callable[[OkrRepository, T], R], items: Sequence[T], *, label: str
     ) -> Iterator[tuple[T, R | OkrflowError]]:
-        """``fn(gl, item)`` for each item, in any order; an OkrflowError is yielded, not raised."""
+        """``fn(repo, item)`` for each item, in any order; an OkrflowError is yielded,
+        not raised."""
 
         def call(item: T) -> tuple[T, R | OkrflowError]:
             try:
-                return item, fn(self.gl(), item)
+                return item, fn(self.repo(), item)
             except OkrflowError as exc:
                 return item, exc
 
@@ -204,15 +204,15 @@ def _refresh(
     names = ws.labels
     hide = (ws.config.gitlab.token_env,)
 
-    def read(gl: GitLab, item: LoadedIssue) -> list[NoteRecord] | Measurement:
+    def read(repo: OkrRepository, item: LoadedIssue) -> list[NoteRecord] | Measurement:
         kr = item.okr
         assert isinstance(kr, KeyResult)
         if kr.source.kind is SourceKind.MANUAL:
-            return gl.list_notes_after(item.iid, item.own_meta().last_comment_id)
+            return repo.list_notes_after(item.iid, item.own_meta().last_comment_id)
         return measure(
             kr.source,
             kr,
-            gl=gl,
+            repo=repo,
             now=now,
             allow_commands=ws.config.metrics.allow_commands,
             okr_labels=(names.objective, names.key_result),
@@ -286,9 +286,8 @@ def _plan(
     return writes
 
 
-def _save(gl: GitLab, write: _Write) -> bool:
-    return save_issue(
-        gl,
+def _save(repo: OkrRepository, write: _Write) -> bool:
+    return repo.save(
         write.item,
         meta=write.meta,
         section=write.section,
@@ -324,9 +323,8 @@ def _log(ws: Workspace, snap: Snapshot, evaluation: Evaluation) -> None:
 def rollup(ws: Workspace, *, quarter: str | None = None) -> RollupResult:
     """Roll the quarter's check-ins up into progress and health, and write them to GitLab."""
     label = ws.quarter_label(quarter)
-    gl = ws.gl
-    gl.ensure_can_write()
-    snap = load_snapshot(gl, ws.labels, quarter=label)
+    ws.repo.ensure_can_write()
+    snap = ws.repo.load(label)
     workers = _Workers(ws)
     problems: list[Problem] = []
     failed: dict[int, str] = {}
@@ -351,11 +349,8 @@ def rollup(ws: Workspace, *, quarter: str | None = None) -> RollupResult:
         changed=changed,
         problems=_problems(snap.problems, evaluation.problems, problems),
         document=document,
-        dry_run=ws.dry_run,
-        planned=len(writes),
+        needed=len(writes),
         failed=failed,
+        planned=ws.planned(),
     )
-    for problem in result.problems:
-        ws.out.warn(f"{problem.where}: {problem.message}")
-    ws.out.info(result.summary())
     return result

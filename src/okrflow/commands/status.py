@@ -1,7 +1,7 @@
 """``okrflow status``: the quarter's OKR tree with progress and health, for a terminal.
 
 Everything shown comes from the JSON report document
-(:func:`okrflow.analysis.report_document`, a progress report), the same document
+(:func:`okrflow.commands.analysis.report_document`, a progress report), the same document
 ``status --json`` prints, so the text and the JSON always agree. Objectives aligned
 under others are indented under their parent; one with several parents appears
 under each, marked "also under #n". Key results show current / target, a progress
@@ -11,36 +11,42 @@ bar and confidence. Problems come last.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
 from typing import Any
 
-from okrflow.analysis import evaluate_snapshot, report_document
+from okrflow.commands.analysis import evaluate_snapshot, report_document
+from okrflow.commands.result import Line, Result, Style, plain
+from okrflow.commands.workspace import Workspace
 from okrflow.core.model import KeyResult
 from okrflow.core.report import progress_percent
-from okrflow.reports import display
-from okrflow.store import load_snapshot
-from okrflow.workspace import Workspace
+from okrflow.render import display
+from okrflow.render.escape.terminal import one_line
 
 __all__ = ["BAR_WIDTH", "StatusResult", "bar", "format_status", "status"]
 
 BAR_WIDTH = 10
-Style = Callable[[str, str], str]
 _HEALTH_COLOUR = {"on track": "green", "needs attention": "yellow", "at risk": "red"}
 
 
 @dataclasses.dataclass
-class StatusResult:
+class StatusResult(Result):
     quarter: str
     elapsed: float  # share of the quarter gone, 0..1
     document: dict[str, Any]  # the JSON report document
     orphans: list[KeyResult]  # key results whose objective is not in the quarter
+
+    def lines(self, style: Style = plain) -> list[str | Line]:
+        return list(format_status(self, style))
+
+    def to_json(self) -> dict[str, Any]:
+        """The JSON report document, as ``report --format json`` writes it."""
+        return self.document
 
 
 def status(ws: Workspace, *, quarter: str | None = None) -> StatusResult:
     """Load the quarter (default: the current one, with unscheduled open OKRs) and
     build its report document."""
     label = ws.quarter_label(quarter)
-    snap = load_snapshot(ws.gl, ws.labels, quarter=label, unscheduled=True)
+    snap = ws.repo.load(label, unscheduled=True)
     evaluation = evaluate_snapshot(ws, snap)
     document = report_document(ws, snap, kind="progress", evaluation=evaluation)
     return StatusResult(
@@ -58,14 +64,6 @@ def bar(progress: float, width: int = BAR_WIDTH) -> str:
     return f"{'█' * filled}{'░' * (width - filled)} {pct:>3}%"
 
 
-def _plain(text: str, colour: str) -> str:
-    return text
-
-
-def _one_line(text: Any) -> str:
-    return " ".join(str(text or "").split())
-
-
 def _health(health: str | None, style: Style) -> str:
     text = f"{display.health_symbol(health)} {display.health_label(health).lower()}"
     return style(text, _HEALTH_COLOUR.get(health or "", ""))
@@ -78,12 +76,12 @@ def _objective_line(o: dict[str, Any], indent: str, style: Style, also: list[int
         display.state_label(o["state"]),
     ]
     if o.get("owner"):
-        details.append(f"@{_one_line(o['owner'])}")
+        details.append(f"@{one_line(o['owner'])}")
     if o.get("score") is not None:
         details.append(f"score {display.score(o['score'])}")
     if also:
         details.append(style("(also under " + ", ".join(f"#{i}" for i in also) + ")", "dim"))
-    head = f"{style('#' + str(o['iid']), 'bold')} {_one_line(o['title'])}"
+    head = f"{style('#' + str(o['iid']), 'bold')} {one_line(o['title'])}"
     return indent + "  ".join([head, *details])
 
 
@@ -97,13 +95,13 @@ def _kr_line(kr: dict[str, Any], indent: str, style: Style) -> str:
     if kr.get("confidence") is not None:
         details.append(f"confidence {display.confidence(kr['confidence'])}")
     if kr.get("owner"):
-        details.append(f"@{_one_line(kr['owner'])}")
-    head = f"KR #{kr['iid']} {_one_line(kr['title'])}"
+        details.append(f"@{one_line(kr['owner'])}")
+    head = f"KR #{kr['iid']} {one_line(kr['title'])}"
     return indent + "  ".join([head, *details])
 
 
-def format_status(result: StatusResult, style: Style = _plain) -> list[str]:
-    """The tree as text lines; ``style(text, colour)`` colours (``Output.style``)."""
+def format_status(result: StatusResult, style: Style = plain) -> list[str]:
+    """The tree as text lines; ``style(text, colour)`` colours (the terminal's)."""
     doc = result.document
     objectives: list[dict[str, Any]] = doc["objectives"]
     by_iid = {o["iid"]: o for o in objectives if o.get("iid") is not None}
@@ -119,7 +117,7 @@ def format_status(result: StatusResult, style: Style = _plain) -> list[str]:
     count = len(objectives)
     lines = [
         style(
-            f"{result.quarter}: {count} objective{'s' if count != 1 else ''}, "
+            f"{result.quarter}: {display.count(count, 'objective')}, "
             f"{progress_percent(result.elapsed)}% of the quarter gone",
             "bold",
         ),
@@ -150,9 +148,9 @@ def format_status(result: StatusResult, style: Style = _plain) -> list[str]:
     if result.orphans:
         lines += ["", "key results without an objective:"]
         for kr in result.orphans:
-            lines.append(f"    KR #{kr.iid} {_one_line(kr.title)}")
+            lines.append(f"    KR #{kr.iid} {one_line(kr.title)}")
     problems = doc.get("problems") or []
     if problems:
         lines += ["", style(f"problems ({len(problems)}):", "yellow")]
-        lines += [f"    {p['where']}: {_one_line(p['message'])}" for p in problems]
+        lines += [f"    {p['where']}: {one_line(p['message'])}" for p in problems]
     return lines

@@ -1,4 +1,12 @@
-"""The okrflow config: ``config/okrflow.yml``, optional, every key with a default.
+"""The files a merge request reviews: the okrflow config, and the OKR file of
+``okrflow apply`` (:mod:`okrflow.config.okrfile`), both read with line numbers by
+:mod:`okrflow.config.yamlfile`. What can run code, read other projects or weigh
+heavily comes from these files, never from issue text.
+
+May import: the standard library, pydantic and PyYAML, ``okrflow.core`` and
+``okrflow.errors``. Nothing here talks to GitLab.
+
+The okrflow config: ``config/okrflow.yml``, optional, every key with a default.
 
 The schema is declared once, as pydantic models (``extra="forbid"``, strict types, a
 description on every key); :func:`load_config` reads and validates a file into a frozen,
@@ -10,8 +18,6 @@ The file path comes from ``--config`` / ``OKRFLOW_CONFIG`` (explicit: it must ex
 is :data:`DEFAULT_CONFIG_PATH` (absent: the defaults apply). The GitLab token is never
 stored here, only the name of the environment variable that holds it.
 :func:`iter_config_reference` lists every key for the README.
-
-This module does not import python-gitlab.
 """
 
 from __future__ import annotations
@@ -40,7 +46,7 @@ from okrflow.config.model import (
     TypeLabels,
 )
 from okrflow.config.values import COLOUR_NAMES
-from okrflow.yamlfile import ReferenceEntry, iter_model_reference, load_validated
+from okrflow.config.yamlfile import ReferenceEntry, iter_model_reference, load_validated
 
 __all__ = [
     "COLOUR_NAMES",

@@ -34,7 +34,7 @@ from okrflow.config.values import (
     to_tuple,
     unique,
 )
-from okrflow.yamlfile import TypeName, invalid
+from okrflow.config.yamlfile import TypeName, invalid
 
 if TYPE_CHECKING:
     from okrflow.core.rules import RuleSettings

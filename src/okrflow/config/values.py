@@ -13,7 +13,7 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, BeforeValidator, Field, ValidationInfo
 
-from okrflow.yamlfile import TypeName, invalid, show_value
+from okrflow.config.yamlfile import TypeName, invalid, show_value
 
 __all__ = [
     "COLOUR_NAMES",

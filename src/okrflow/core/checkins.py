@@ -39,9 +39,9 @@ import math
 import re
 from collections.abc import Iterable
 
+from okrflow.core.errors import CoreError
 from okrflow.core.model import CheckIn
 from okrflow.core.values import format_value, parse_value
-from okrflow.errors import UsageError
 
 __all__ = [
     "CheckinError",
@@ -53,7 +53,7 @@ __all__ = [
 ]
 
 
-class CheckinError(UsageError):
+class CheckinError(CoreError):
     """A comment that is meant as a check-in but cannot be read; ``reason`` says why."""
 
     def __init__(self, reason: str) -> None:

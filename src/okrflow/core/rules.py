@@ -32,7 +32,9 @@ import enum
 import math
 import re
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from typing import Any
 
+from okrflow.core.counts import count as plural_count
 from okrflow.core.model import KeyResult, Objective, State
 
 __all__ = [
@@ -76,6 +78,17 @@ class Finding:
     def where(self) -> str:
         """``#12`` once the OKR is in GitLab, else its key."""
         return f"#{self.iid}" if self.iid is not None else self.key
+
+    def to_json(self) -> dict[str, Any]:
+        """The finding as the JSON report document and ``lint --json`` list it."""
+        return {
+            "rule": self.rule,
+            "severity": self.severity.value,
+            "where": self.where,
+            "iid": self.iid,
+            "key": self.key,
+            "message": self.message,
+        }
 
 
 _E, _W = Severity.ERROR, Severity.WARNING
@@ -157,10 +170,6 @@ _PLACEHOLDER = re.compile(
 _Raw = tuple[str, str, Severity | None]  # rule, message, severity if not the rule's default
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
-
-
 def _placeholder(text: str) -> str | None:
     found = _PLACEHOLDER.search(text)
     return found.group(0) if found else None
@@ -214,7 +223,7 @@ def _objective_findings(objective: Objective) -> Iterator[_Raw]:
         )
         yield (
             "kr-count",
-            f"objective has {_plural(count, 'key result')}; an objective needs {KR_MIN} to "
+            f"objective has {plural_count(count, 'key result')}; an objective needs {KR_MIN} to "
             f"{KR_MAX}: add {KR_MIN - count} more{hint}",
             None,
         )

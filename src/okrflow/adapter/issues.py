@@ -1,0 +1,269 @@
+"""Issues, comments and links of the OKR project, as plain records.
+
+Every issue write goes through :meth:`IssueApi.update_issue` or
+:meth:`IssueApi.create_issue`, and both refuse a description over GitLab's limit
+before sending it (:data:`DESCRIPTION_MAX`): a write GitLab would refuse is one
+clear line instead. Creates and comments are sent once
+(:meth:`~okrflow.adapter.http.Http.create_once`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any
+
+from okrflow.adapter.http import PER_PAGE, as_dict, as_list, enc
+from okrflow.adapter.planned import PlannedIssue, PlannedNote
+from okrflow.adapter.records import IssueRecord, LinkRecord, NoteRecord
+from okrflow.adapter.session import Session
+from okrflow.errors import OkrflowError
+
+__all__ = ["DESCRIPTION_MAX", "IssueApi", "check_description"]
+
+#: GitLab's limit on an issue description, in characters
+DESCRIPTION_MAX = 1_048_576
+
+
+def check_description(text: str, where: str) -> None:
+    """Refuse (nothing written) a description GitLab would refuse as too long."""
+    if len(text) > DESCRIPTION_MAX:
+        raise OkrflowError(
+            f"the description of {where} would be {len(text):,} characters, over "
+            f"GitLab's limit of {DESCRIPTION_MAX:,}: shorten the text in the issue"
+        )
+
+
+def _label_params(labels: Sequence[str]) -> str:
+    return ",".join(labels)
+
+
+def _issue_query(filters: dict[str, Any]) -> dict[str, Any]:
+    """The query of an issue listing: oldest first, 100 a page, and the filters given
+    (label lists as ``a,b``, times in ISO 8601; an empty filter is left out)."""
+    params: dict[str, Any] = {"per_page": PER_PAGE, "order_by": "created_at", "sort": "asc"}
+    for name, value in filters.items():
+        if value is None or (isinstance(value, list | tuple) and not value):
+            continue
+        if isinstance(value, dt.datetime):
+            value = value.isoformat()
+        elif isinstance(value, list | tuple) and name != "iids[]":
+            value = _label_params(value)
+        params[name] = list(value) if name == "iids[]" else value
+    return params
+
+
+class IssueApi(Session):
+    # -- reading -----------------------------------------------------------------------
+
+    def list_issues(
+        self,
+        *,
+        labels: Sequence[str] = (),
+        not_labels: Sequence[str] = (),
+        state: str | None = None,
+        updated_after: dt.datetime | None = None,
+        search: str | None = None,
+        iids: Sequence[int] = (),
+        page_workers: int = 1,
+    ) -> Iterator[IssueRecord]:
+        """Every matching issue of the OKR project, one listing page per 100 issues.
+
+        With ``page_workers`` > 1, pages 2.. are requested that many at a time once the
+        first page has said how many there are (the same requests, overlapping; the
+        issues still come in order).
+        """
+        params = _issue_query(
+            {
+                "labels": labels,
+                "not[labels]": not_labels,
+                "state": state,
+                "updated_after": updated_after,
+                "search": search,
+                "iids[]": iids,
+            }
+        )
+        path = self.api("issues")
+        if page_workers > 1:
+            items = self.http.pages_concurrently(path, params, page_workers, "list issues")
+        else:
+            items = self.http.listing(path, "list issues", params)
+        for item in items:
+            yield IssueRecord.from_json(item)
+
+    def query_issues(
+        self,
+        *,
+        project: str | None = None,
+        group: str | None = None,
+        labels: Sequence[str] = (),
+        state: str | None = None,
+        created_after: dt.datetime | None = None,
+        updated_after: dt.datetime | None = None,
+    ) -> Iterator[IssueRecord]:
+        """Issues of any project (default: the OKR project) or of a whole group with its
+        subgroups, for metric sources; one listing page per 100 issues."""
+        params = _issue_query(
+            {
+                "labels": labels,
+                "state": state,
+                "created_after": created_after,
+                "updated_after": updated_after,
+            }
+        )
+        if group:
+            path, what = f"/groups/{enc(group)}/issues", f"list issues of group {group}"
+        else:
+            target = project or self.project_path
+            path, what = f"/projects/{enc(target)}/issues", f"list issues of {target}"
+        for item in self.http.listing(path, what, params):
+            yield IssueRecord.from_json(item)
+
+    def get_issue(self, iid: int, project: str | None = None) -> IssueRecord:
+        path = f"/projects/{enc(project or self.project_path)}/issues/{iid}"
+        return IssueRecord.from_json(as_dict(self.http.get(path, f"read issue #{iid}")))
+
+    # -- writing -----------------------------------------------------------------------
+
+    def create_issue(
+        self,
+        *,
+        title: str,
+        description: str,
+        labels: Sequence[str],
+        assignee: str | None = None,
+        find_existing: Callable[[], IssueRecord | None] | None = None,
+    ) -> IssueRecord | PlannedIssue:
+        """Create an issue once, even if the connection drops after GitLab created it.
+
+        ``find_existing`` looks the issue up; it is consulted after an ambiguous
+        failure before the create is sent again. A dry run answers with the
+        :class:`PlannedIssue`.
+        """
+        planned = PlannedIssue(title, tuple(labels), description)
+        check_description(description, str(planned))
+        data: dict[str, Any] = {
+            "title": title,
+            "description": description,
+            "labels": _label_params(labels),
+        }
+        if assignee:
+            user_id = self.user_id(assignee)
+            if user_id is not None:
+                data["assignee_ids"] = [user_id]
+        if self.dry_run:
+            self.plan("create", str(planned), f"labels {', '.join(labels)}" if labels else "")
+            return planned
+        result = self.http.create_once(
+            self.api("issues"), data, find_existing, f"create issue {title!r}"
+        )
+        return result if isinstance(result, IssueRecord) else IssueRecord.from_json(result)
+
+    def update_issue(self, iid: int, **fields: Any) -> IssueRecord | None:
+        """PUT the given fields (labels, add_labels, remove_labels, state_event, ...); the
+        issue as GitLab answers it, or None in a dry run."""
+        if isinstance(fields.get("description"), str):
+            check_description(fields["description"], f"#{iid}")
+        data = {
+            k: (_label_params([str(x) for x in v]) if isinstance(v, list | tuple) else v)
+            for k, v in fields.items()
+        }
+        if self.dry_run:
+            self.plan("update issue", f"#{iid}", ", ".join(sorted(data)))
+            return None
+        result = self.http.put(self.api("issues", iid), data, f"update issue #{iid}")
+        return IssueRecord.from_json(as_dict(result))
+
+    # -- comments ------------------------------------------------------------------------
+
+    def list_notes(self, iid: int) -> list[NoteRecord]:
+        """The issue's comments, oldest first."""
+        query = {"per_page": PER_PAGE, "sort": "asc", "order_by": "created_at"}
+        items = self.http.listing(
+            self.api("issues", iid, "notes"), f"read comments of #{iid}", query
+        )
+        return [NoteRecord.from_json(item) for item in items]
+
+    def list_notes_after(self, iid: int, after_id: int | None = None) -> list[NoteRecord]:
+        """The issue's comments with an id above ``after_id`` (all when None), newest first.
+
+        Reads newest first and stops at the first comment already seen, so a few new
+        comments cost one request however long the discussion is.
+        """
+        query = {"per_page": PER_PAGE, "sort": "desc", "order_by": "created_at"}
+        found: list[NoteRecord] = []
+        path = self.api("issues", iid, "notes")
+        for item in self.http.listing(path, f"read comments of #{iid}", query):
+            note = NoteRecord.from_json(item)
+            if after_id is not None and note.id <= after_id:
+                break
+            found.append(note)
+        return found
+
+    def create_note(
+        self, iid: int | PlannedIssue, body: str, *, marker: str | None = None
+    ) -> NoteRecord | PlannedNote | None:
+        """Comment on an issue once. ``marker`` (a string unique to this comment, kept in
+        its body) is how a comment that was created but not acknowledged is found.
+
+        None when GitLab made no comment of it: a body of quick actions only is run, not
+        kept (GitLab answers 202 with no comment).
+        """
+        target = f"#{iid}" if isinstance(iid, int) else str(iid)
+        if self.dry_run or not isinstance(iid, int):
+            first = body.strip().splitlines()[0] if body.strip() else ""
+            self.plan("comment on", target, first[:80])
+            return PlannedNote(target, body)
+        issue: int = iid
+
+        def find() -> NoteRecord | None:
+            if marker is None:
+                return None
+            return next((n for n in self.list_notes(issue) if marker in n.body), None)
+
+        result = self.http.create_once(
+            self.api("issues", iid, "notes"), {"body": body}, find, f"comment on #{iid}"
+        )
+        if isinstance(result, NoteRecord):
+            return result
+        return NoteRecord.from_json(result) if "id" in result else None
+
+    def update_note(self, iid: int, note_id: int, body: str) -> None:
+        if self.dry_run:
+            self.plan("update the comment on", f"#{iid}", f"comment {note_id}")
+            return
+        self.http.put(self.api("issues", iid, "notes", note_id), {"body": body}, f"update #{iid}")
+
+    # -- links ---------------------------------------------------------------------------
+
+    def list_links(self, iid: int) -> list[LinkRecord]:
+        items = self.http.get(self.api("issues", iid, "links"), f"read links of #{iid}")
+        return [LinkRecord.from_json(as_dict(item)) for item in as_list(items)]
+
+    def create_link(
+        self,
+        iid: int | PlannedIssue,
+        target: int | PlannedIssue,
+        target_project: str | None = None,
+    ) -> bool:
+        """Link two issues (relates_to). False when the link existed already."""
+        if self.dry_run or not isinstance(iid, int) or not isinstance(target, int):
+            source = self.reference(iid) if isinstance(iid, int) else str(iid)
+            if isinstance(target, int):
+                to = f"{target_project or self.project_path}#{target}"
+            else:
+                to = str(target)
+            self.plan("link", f"{source} to {to}")
+            return True
+        data = {
+            "target_project_id": target_project or self.project_path,
+            "target_issue_iid": target,
+            "link_type": "relates_to",
+        }
+        what = f"link #{iid} to #{target}"
+        done = self.http.call_or_none(
+            lambda: self.http.gl.http_post(self.api("issues", iid, "links"), post_data=data),
+            what,
+            (409,),  # linked already, by an earlier run
+        )
+        return done is not None

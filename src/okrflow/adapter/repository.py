@@ -1,0 +1,213 @@
+"""The OKR repository: okrflow's one road to GitLab, in OKR terms.
+
+:class:`OkrRepository` loads a quarter's OKRs into core objects
+(:meth:`~OkrRepository.load`), finds an issue by reference, by okrflow key or by the
+record block okrflow keeps in it, creates an issue from a :class:`NewIssue` (once,
+even when an answer is lost: a retried create first looks for the issue by its key or
+record block), saves what changed on an OKR in one PUT (:meth:`~OkrRepository.save`),
+comments with markers, links issues, installs labels, the board and the issue
+templates, and lists what a metric source measures. Underneath it speaks REST through
+:mod:`okrflow.adapter.http`; above it, commands see only records, core objects and
+planned writes.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from typing import Any
+
+from okrflow.adapter.install import InstallApi
+from okrflow.adapter.issues import IssueApi
+from okrflow.adapter.metrics import query_records
+from okrflow.adapter.planned import PlannedIssue
+from okrflow.adapter.records import IssueRecord
+from okrflow.adapter.refs import referenced_issue
+from okrflow.adapter.snapshot import LoadedIssue, Snapshot, is_okr, load_snapshot, read_record
+from okrflow.core import description as desc
+from okrflow.core.description import read_marker_comment
+from okrflow.core.measures import QueryOptions
+from okrflow.core.meta import Meta
+
+__all__ = [
+    "NewIssue",
+    "OkrRepository",
+    "RecordKey",
+    "label_changes",
+    "new_description",
+]
+
+
+@dataclasses.dataclass(frozen=True)
+class RecordKey:
+    """The record block okrflow keeps in one of its own issues (``<!-- okrflow:report
+    {...} -->``), by name and the fields that tell it apart (``quarter``, ``kind``)."""
+
+    name: str
+    fields: Mapping[str, Any]
+
+    def matches(self, description: str) -> bool:
+        block = read_marker_comment(self.name, description)
+        return block is not None and all(block.get(k) == v for k, v in self.fields.items())
+
+
+@dataclasses.dataclass(frozen=True)
+class NewIssue:
+    """An issue to create, and how to find it again: by its okrflow ``key`` (an OKR
+    issue) or its ``record`` block (a report, planning or reminders issue)."""
+
+    title: str
+    description: str
+    labels: tuple[str, ...]
+    assignee: str | None = None
+    key: str | None = None
+    record: RecordKey | None = None
+
+
+def label_changes(
+    current: Sequence[str], *, add: Iterable[str] = (), remove: Iterable[str] = ()
+) -> tuple[list[str], list[str]]:
+    """The labels really to add and remove (no-ops dropped)."""
+    have = set(current)
+    to_add = sorted({label for label in add if label not in have})
+    to_remove = sorted({label for label in remove if label in have} - set(to_add))
+    return to_add, to_remove
+
+
+def new_description(current: str, *, meta: Meta | None = None, section: str | None = None) -> str:
+    """``current`` with okrflow's progress ``section`` and metadata ``meta`` (where given)."""
+    text = current
+    if section is not None:
+        text = desc.with_managed_section(text, section)
+    if meta is not None:
+        text = desc.with_meta(text, meta.to_dict())
+    return text
+
+
+class OkrRepository(IssueApi, InstallApi):
+    """The OKR project, read into the core model and written back."""
+
+    def fork(self) -> OkrRepository:
+        """The same repository over a connection of its own, for another thread."""
+        twin = OkrRepository(self.settings, dry_run=self.dry_run, names=self.names)
+        twin._user_ids = self._user_ids
+        twin._project = self._project
+        return twin
+
+    # -- reading OKRs --------------------------------------------------------------------
+
+    def load(self, quarter: str | None, *, unscheduled: bool = False) -> Snapshot:
+        """The OKRs of ``quarter`` (all OKRs when None), one listing page per 100 issues;
+        ``unscheduled`` also brings open OKR issues without a quarter label."""
+        return load_snapshot(self, self.names, quarter=quarter, unscheduled=unscheduled)
+
+    def read(self, record: IssueRecord) -> LoadedIssue:
+        """One issue read into the model (never raises on its content)."""
+        return read_record(record, self.names)
+
+    def is_okr(self, record: IssueRecord) -> bool:
+        return is_okr(record, self.names)
+
+    def referenced(self, ref: str, *, option: str = "") -> LoadedIssue:
+        """The issue ``ref`` names (``12``, ``#12``, ``group/project#12``, a URL), read;
+        no such issue is bad input naming ``option``."""
+        return self.read(referenced_issue(self, ref, option=option))
+
+    def _with_key(self, key: str, labels: Sequence[str], search: bool) -> Iterator[LoadedIssue]:
+        for record in self.list_issues(labels=labels, search=key if search else None):
+            item = self.read(record)
+            if item.key == key and self.is_okr(record):
+                yield item
+
+    def find_okr(self, key: str, labels: Sequence[str]) -> LoadedIssue | None:
+        """The first OKR issue carrying ``labels`` whose okrflow key is ``key``."""
+        return next(self._with_key(key, labels, search=False), None)
+
+    def okrs_with_key(self, key: str, labels: Sequence[str]) -> list[LoadedIssue]:
+        """Every OKR issue carrying ``labels`` whose okrflow key is ``key`` (GitLab's
+        search narrows the listing to the issues that mention it)."""
+        return list(self._with_key(key, labels, search=True))
+
+    def find_record(self, labels: Sequence[str], record: RecordKey) -> IssueRecord | None:
+        """The first issue carrying ``labels`` that holds the record block ``record``."""
+        return next(
+            (r for r in self.list_issues(labels=labels) if record.matches(r.description)), None
+        )
+
+    # -- writing -------------------------------------------------------------------------
+
+    def create(self, new: NewIssue) -> IssueRecord | PlannedIssue:
+        """Create ``new`` once: a create whose answer was lost is found by its key or
+        record block among the issues with its type and quarter labels, not sent again."""
+        return self.create_issue(
+            title=new.title,
+            description=new.description,
+            labels=new.labels,
+            assignee=new.assignee,
+            find_existing=lambda: self.find_created(new),
+        )
+
+    def find_created(self, new: NewIssue) -> IssueRecord | None:
+        """The issue an earlier attempt to create ``new`` made, if any."""
+        names = self.names
+        scope = [
+            label
+            for label in new.labels
+            if label in (names.objective, names.key_result, names.report) or names.quarter_of(label)
+        ]
+        if new.key is not None:
+            found = self.find_okr(new.key, scope)
+            return found.record if found is not None else None
+        if new.record is not None:
+            return self.find_record(scope, new.record)
+        return None
+
+    def save(
+        self,
+        item: LoadedIssue,
+        *,
+        title: str | None = None,
+        meta: Meta | None = None,
+        section: str | None = None,
+        add_labels: Iterable[str] = (),
+        remove_labels: Iterable[str] = (),
+        state_event: str | None = None,
+        assignee: str | None = None,
+    ) -> bool:
+        """Write what changed on one OKR issue in a single PUT; nothing (False) when
+        nothing changed. A description over GitLab's limit is refused unsent."""
+        record = item.record
+        fields: dict[str, Any] = {}
+        if title is not None and title != record.title:
+            fields["title"] = title
+        text = new_description(record.description, meta=meta, section=section)
+        if text != record.description:
+            fields["description"] = text
+        to_add, to_remove = label_changes(record.labels, add=add_labels, remove=remove_labels)
+        if to_add:
+            fields["add_labels"] = to_add
+        if to_remove:
+            fields["remove_labels"] = to_remove
+        if state_event == "close" and record.state != "closed":
+            fields["state_event"] = "close"
+        if state_event == "reopen" and record.state == "closed":
+            fields["state_event"] = "reopen"
+        if assignee and assignee.lstrip("@") not in record.assignees:
+            user_id = self.user_id(assignee)
+            if user_id is not None:
+                fields["assignee_ids"] = [user_id]
+        if not fields:
+            return False
+        updated = self.update_issue(record.iid, **fields)
+        if updated is not None:
+            item.record = updated
+        if meta is not None:
+            item.meta = meta
+        return True
+
+    # -- metric sources ------------------------------------------------------------------
+
+    def query(self, options: QueryOptions, now: dt.datetime) -> list[IssueRecord]:
+        """The issues a ``query`` metric source measures, for the window ending ``now``."""
+        return query_records(self, options, now)

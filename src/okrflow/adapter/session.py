@@ -1,0 +1,109 @@
+"""A connection to one OKR project: what every part of the repository shares.
+
+The project path, the dry-run switch with the writes it planned, the users looked up,
+and the checks made before the first write (a job token cannot write issues).
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+from okrflow.adapter.connection import ConnectionSettings, require_project
+from okrflow.adapter.http import Http, as_dict, enc
+from okrflow.adapter.planned import PlannedWrite
+from okrflow.core.labels import DEFAULT_LABEL_NAMES, LabelNames
+from okrflow.errors import GitLabError, UsageError
+
+__all__ = ["Session"]
+
+
+class Session:
+    """One OKR project over one connection. ``dry_run``: writes are planned, not sent."""
+
+    def __init__(
+        self,
+        settings: ConnectionSettings,
+        *,
+        dry_run: bool = False,
+        names: LabelNames = DEFAULT_LABEL_NAMES,
+    ) -> None:
+        self.settings = settings
+        self.dry_run = dry_run
+        self.names = names
+        self.planned: list[PlannedWrite] = []
+        self._lock = threading.Lock()
+        self._user_ids: dict[str, int | None] = {}
+        self.http = Http(settings)
+        self.project_path = require_project(settings)
+        self._project: dict[str, Any] | None = None
+
+    # -- the project ------------------------------------------------------------------
+
+    @property
+    def url(self) -> str:
+        return self.http.url
+
+    def api(self, *parts: str | int) -> str:
+        """``/projects/acme%2Fokrs/issues/12``: a path under the OKR project."""
+        tail = "".join(f"/{part}" for part in parts)
+        return f"/projects/{enc(self.project_path)}{tail}"
+
+    @property
+    def project(self) -> dict[str, Any]:
+        if self._project is None:
+            self._project = as_dict(self.http.get(self.api(), f"read project {self.project_path}"))
+        return self._project
+
+    @property
+    def project_web_url(self) -> str:
+        return str(self.project.get("web_url") or "")
+
+    @property
+    def default_branch(self) -> str:
+        return str(self.project.get("default_branch") or "main")
+
+    def reference(self, iid: int) -> str:
+        """``acme/okrs#12``: an issue of the OKR project, named anywhere."""
+        return f"{self.project_path}#{iid}"
+
+    # -- writing ------------------------------------------------------------------------
+
+    def plan(self, action: str, target: str, detail: str = "") -> None:
+        """Keep a write a dry run does not send."""
+        with self._lock:
+            self.planned.append(PlannedWrite(action, target, detail))
+
+    def ensure_can_write(self) -> None:
+        """Fail early, plainly, when only a job token, or no token, is available."""
+        if self.dry_run:
+            return
+        settings = self.settings
+        if settings.token_kind == "job":
+            raise GitLabError(
+                "only CI_JOB_TOKEN is available, and GitLab does not let job tokens create or "
+                "change issues, labels, notes or boards: store a project or personal access token "
+                "with the 'api' scope in a masked CI/CD variable named GITLAB_TOKEN"
+            )
+        if settings.token_kind == "none" and not settings.python_gitlab_section:
+            raise UsageError(
+                f"{settings.token_env} is not set: set it to a personal or project access token "
+                "with the 'api' scope"
+            )
+
+    # -- users ---------------------------------------------------------------------------
+
+    def user_id(self, username: str) -> int | None:
+        """The id of a GitLab user, or None when there is no such user."""
+        name = username.lstrip("@")
+        if name not in self._user_ids:
+            users = self.http.get("/users", f"look up user @{name}", {"username": name})
+            found = users[0]["id"] if isinstance(users, list) and users else None
+            self._user_ids[name] = int(found) if found is not None else None
+        return self._user_ids[name]
+
+    def current_username(self) -> str | None:
+        if self.settings.token_kind != "private":
+            return None
+        data = as_dict(self.http.get("/user", "read the current user"))
+        return str(data.get("username") or "") or None

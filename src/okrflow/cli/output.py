@@ -1,0 +1,127 @@
+"""How okrflow talks to people: plain lines in CI, a progress bar and colours on a terminal.
+
+:class:`Terminal` is the command line's :class:`~okrflow.commands.reporter.Reporter`
+(progress and warnings during a run) and prints a command's result when it is done
+(:meth:`Terminal.show`): its lines, or its JSON form with ``--json`` (then stdout
+carries the JSON document only), the writes a dry run would have made, and the error
+it ends with. Colours appear only on a terminal and never with ``NO_COLOR``;
+``--quiet`` keeps only warnings and errors; ``--verbose`` adds detail lines. Every line
+passes through :func:`okrflow.redaction.redact`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from collections.abc import Iterable, Iterator
+from typing import IO, TextIO, TypeVar, cast
+
+from okrflow.commands.result import Line, Result
+from okrflow.redaction import redact
+from okrflow.render.display import count
+
+__all__ = ["Terminal"]
+
+T = TypeVar("T")
+
+_COLOURS = {"green": "32", "yellow": "33", "red": "31", "bold": "1", "dim": "2"}
+
+
+class Terminal:
+    """Where messages go: stdout for results, stderr for warnings and details."""
+
+    def __init__(
+        self,
+        *,
+        verbosity: int = 0,
+        stream: IO[str] | None = None,
+        err: IO[str] | None = None,
+    ) -> None:
+        self.stream = stream or sys.stdout
+        self.err = err or sys.stderr
+        self.verbosity = verbosity
+
+    @property
+    def is_tty(self) -> bool:
+        return bool(getattr(self.stream, "isatty", lambda: False)())
+
+    @property
+    def colour(self) -> bool:
+        return self.is_tty and "NO_COLOR" not in os.environ and os.environ.get("TERM") != "dumb"
+
+    def style(self, text: str, colour: str) -> str:
+        if not self.colour or colour not in _COLOURS:
+            return text
+        return f"\x1b[{_COLOURS[colour]}m{text}\x1b[0m"
+
+    def _emit(self, text: str, stream: IO[str]) -> None:
+        print(redact(text), file=stream, flush=True)
+
+    # -- the reporter --------------------------------------------------------------------
+
+    def step(self, text: str) -> None:
+        if self.verbosity >= 0:
+            self._emit(text, self.stream)
+
+    def detail(self, text: str) -> None:
+        if self.verbosity >= 1:
+            self._emit(text, self.err)
+
+    def warn(self, text: str) -> None:
+        self._emit(f"warning: {text}", self.err)
+
+    def progress(self, items: Iterable[T], *, label: str, total: int | None = None) -> Iterator[T]:
+        """A progress bar on a terminal; in CI one line at the start and one at the end."""
+        if self.verbosity < 0:
+            yield from items
+            return
+        if self.is_tty:
+            import click
+
+            with click.progressbar(
+                items, length=total, label=label, file=cast(TextIO, self.err)
+            ) as bar:
+                yield from bar
+            return
+        start = time.monotonic()
+        done = 0
+        print(f"{label} ...", file=self.err, flush=True)
+        for item in items:
+            done += 1
+            yield item
+        print(f"{label}: {done} done in {time.monotonic() - start:.1f}s", file=self.err, flush=True)
+
+    # -- results -------------------------------------------------------------------------
+
+    def show(self, result: Result, *, as_json: bool = False) -> None:
+        """Print ``result`` (its JSON form with ``as_json``), then raise the error it ends
+        with, if any (the command line's error boundary prints that one line)."""
+        for line in result.lines(self.style):
+            entry = line if isinstance(line, Line) else Line(line)
+            if entry.level == "warning":
+                self.warn(entry.text)
+            elif entry.level == "detail":
+                self.detail(entry.text)
+            elif as_json:
+                continue
+            elif entry.level == "info" or self.verbosity >= 1:
+                self.step(entry.text)
+        if as_json:
+            text = json.dumps(result.json(), indent=2, ensure_ascii=False, default=str)
+            print(redact(text), file=self.stream, flush=True)
+        elif result.planned is not None and result.shows_planned:
+            self._planned(result)
+        error = result.error()
+        if error is not None:
+            raise error
+
+    def _planned(self, result: Result) -> None:
+        planned = result.planned or []
+        if not planned:
+            self.step("dry run: nothing would change")
+            return
+        self.step(f"dry run: {count(len(planned), 'write')} would be made:")
+        for write in planned:
+            self.step(f"  would {write}")

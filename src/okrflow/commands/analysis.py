@@ -1,0 +1,56 @@
+"""The numbers for a loaded quarter: one evaluation feeding status, rollup and reports.
+
+Every output that shows progress, health or a score gets it from
+:func:`evaluate_snapshot`, so the terminal, GitLab and the reports always agree. The
+rules themselves are the core's (:mod:`okrflow.core.scoring`, :mod:`okrflow.core.rules`,
+:mod:`okrflow.core.report`); these helpers give them the workspace's clock and policy.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from okrflow.adapter import Snapshot
+from okrflow.commands.workspace import Workspace
+from okrflow.core.evaluation import Evaluation
+from okrflow.core.report import ReportKind, build_report
+from okrflow.core.rules import Finding, lint
+from okrflow.core.scoring import evaluate
+
+__all__ = ["evaluate_snapshot", "lint_snapshot", "report_document"]
+
+
+def evaluate_snapshot(ws: Workspace, snapshot: Snapshot) -> Evaluation:
+    quarter = ws.quarter(snapshot.quarter)
+    return evaluate(snapshot.objectives, elapsed=ws.elapsed(quarter), policy=ws.policy)
+
+
+def lint_snapshot(ws: Workspace, snapshot: Snapshot) -> list[Finding]:
+    return lint(snapshot.objectives, snapshot.orphans, ws.rule_settings)
+
+
+def report_document(
+    ws: Workspace,
+    snapshot: Snapshot,
+    *,
+    kind: ReportKind = "progress",
+    evaluation: Evaluation | None = None,
+    findings: Sequence[Finding] | None = None,
+) -> dict[str, Any]:
+    """The JSON report document of DESIGN.md for a loaded quarter."""
+    if evaluation is None:
+        evaluation = evaluate_snapshot(ws, snapshot)
+    project = ws.connection.project if ws.connection else None
+    return build_report(
+        quarter=snapshot.quarter or ws.quarter_label(None),
+        objectives=snapshot.objectives,
+        evaluation=evaluation,
+        generated_at=ws.now(),
+        problems=snapshot.problems,
+        kind=kind,
+        project=project,
+        findings=[f.to_json() for f in findings] if findings is not None else None,
+        stale_days=ws.config.report.stale_checkin_days,
+        today=ws.today(),
+    )

@@ -1,0 +1,197 @@
+"""Everything a command needs, built once from the config and the connection options.
+
+A :class:`Workspace` holds the config, the fiscal calendar, the label names, the
+scoring policy and lint settings derived from it, a reporter for progress and
+warnings, a clock, and (made on first use) the OKR repository. Library functions take
+a workspace and plain arguments and return a result; :meth:`Workspace.open` is the one
+call that builds a workspace, for the command line and for a pipeline script alike::
+
+    ws = Workspace.open(config_path="config/okrflow.yml", project="acme/okrs")
+    result = rollup(ws, quarter="FY24-Q1")
+    print("\n".join(str(line) for line in result.lines()))
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import os
+import re
+from collections.abc import Callable, Mapping
+
+from okrflow.adapter import ConnectionSettings, OkrRepository, PlannedWrite, resolve_connection
+from okrflow.commands.reporter import Recorder, Reporter
+from okrflow.config import DEFAULT_CONFIG_PATH, Config, load_config
+from okrflow.core.calendar import FiscalCalendar, Quarter
+from okrflow.core.labels import LabelNames
+from okrflow.core.rules import RuleSettings
+from okrflow.core.scoring import ScoringPolicy
+from okrflow.errors import UsageError
+
+NOW_ENVVAR = "OKRFLOW_NOW"
+CONFIG_ENVVAR = "OKRFLOW_CONFIG"
+
+
+def _utcnow() -> dt.datetime:
+    """Now, in UTC; ``OKRFLOW_NOW`` (ISO 8601) pretends it is another time (demos, tests)."""
+    pretend = os.environ.get(NOW_ENVVAR)
+    if pretend:
+        try:
+            moment = dt.datetime.fromisoformat(pretend.replace("Z", "+00:00"))
+        except ValueError:
+            raise UsageError(
+                f"{NOW_ENVVAR}={pretend!r} is not an ISO 8601 date or time (e.g. 2024-03-01)"
+            ) from None
+        return moment if moment.tzinfo else moment.replace(tzinfo=dt.timezone.utc)
+    return dt.datetime.now(dt.timezone.utc)
+
+
+def quarter_pattern(label_format: str) -> str:
+    """A regex matching quarter labels written in ``label_format`` (and the seeds' forms)."""
+    parts = re.split(r"(\{yyyy\}|\{yy\}|\{q\})", label_format)
+    pieces = {"{yyyy}": r"\d{4}", "{yy}": r"\d\d", "{q}": "[1-4]"}
+    custom = "".join(pieces.get(p, re.escape(p)) for p in parts)
+    return rf"(?:FY\d\d-?Q[1-4]|{custom})"
+
+
+def label_names(config: Config) -> LabelNames:
+    labels = config.labels
+    return LabelNames(
+        objective=labels.type.objective.name,
+        key_result=labels.type.key_result.name,
+        report=labels.type.report.name,
+        retrospective=labels.type.retrospective.name,
+        carry=labels.type.carry.name,
+        draft=labels.lifecycle.draft.name,
+        review=labels.lifecycle.review.name,
+        active=labels.lifecycle.active.name,
+        closed=labels.lifecycle.closed.name,
+        on_track=labels.health.on_track.name,
+        needs_attention=labels.health.needs_attention.name,
+        at_risk=labels.health.at_risk.name,
+        teams=tuple(team.name for team in config.teams),
+        quarter_pattern=quarter_pattern(config.fiscal_year.label_format),
+    )
+
+
+def config_location(
+    config_path: str | os.PathLike[str] | None, environ: Mapping[str, str] | None = None
+) -> tuple[str, bool]:
+    """(path, explicit): the config file to read (``config_path``, else ``OKRFLOW_CONFIG``,
+    else the default), and whether it was named (then it must exist)."""
+    env = os.environ if environ is None else environ
+    named = str(config_path) if config_path else env.get(CONFIG_ENVVAR) or None
+    return (named, True) if named else (DEFAULT_CONFIG_PATH, False)
+
+
+@dataclasses.dataclass
+class Workspace:
+    config: Config
+    connection: ConnectionSettings | None = None
+    out: Reporter = dataclasses.field(default_factory=Recorder)
+    dry_run: bool = False
+    now: Callable[[], dt.datetime] = _utcnow
+    _repo: OkrRepository | None = dataclasses.field(default=None, repr=False)
+
+    @classmethod
+    def open(
+        cls,
+        *,
+        config_path: str | os.PathLike[str] | None = None,
+        gitlab_url: str | None = None,
+        project: str | None = None,
+        dry_run: bool = False,
+        reporter: Reporter | None = None,
+        now: Callable[[], dt.datetime] | None = None,
+        environ: Mapping[str, str] | None = None,
+        connect: bool = True,
+    ) -> Workspace:
+        """A workspace from a config file and the connection options, as the command line
+        builds it: ``config_path`` (else ``OKRFLOW_CONFIG``, else ``config/okrflow.yml``
+        when it exists), ``gitlab_url`` and ``project`` (else the environment, then the
+        config: see :func:`okrflow.adapter.resolve_connection`). ``connect=False``: a
+        workspace that never talks to GitLab."""
+        env = os.environ if environ is None else environ
+        path, explicit = config_location(config_path, env)
+        config = load_config(path, explicit=explicit)
+        connection = (
+            connect_settings(config, gitlab_url=gitlab_url, project=project, environ=env)
+            if connect
+            else None
+        )
+        return cls(
+            config=config,
+            connection=connection,
+            out=reporter if reporter is not None else Recorder(),
+            dry_run=dry_run,
+            now=now or _utcnow,
+        )
+
+    def __post_init__(self) -> None:
+        fiscal = self.config.fiscal_year
+        self.calendar = FiscalCalendar(
+            first_month=fiscal.first_month, naming=fiscal.naming, label_format=fiscal.label_format
+        )
+        self.labels = label_names(self.config)
+        self.policy: ScoringPolicy = self.config.health.to_policy()
+        self.rule_settings: RuleSettings = self.config.rules.to_settings()
+
+    @property
+    def repo(self) -> OkrRepository:
+        """The OKR repository, connected on first use."""
+        if self._repo is None:
+            if self.connection is None:
+                raise UsageError("this command needs a GitLab connection")
+            self._repo = OkrRepository(self.connection, dry_run=self.dry_run, names=self.labels)
+        return self._repo
+
+    def planned(self) -> list[PlannedWrite] | None:
+        """The writes this dry run has planned so far (the same list, growing); None
+        when the workspace writes for real."""
+        if not self.dry_run:
+            return None
+        return self.repo.planned if self.connection is not None else []
+
+    def today(self) -> dt.date:
+        return self.now().date()
+
+    def quarter(self, label: str | None, *, option: str = "--quarter") -> Quarter:
+        """The quarter named by ``label``, or the one today falls in; a label that is no
+        quarter is a :class:`UsageError` naming ``option``, where it came from."""
+        if not label:
+            return self.calendar.quarter_of(self.today())
+        try:
+            return self.calendar.parse(label)
+        except ValueError as exc:
+            raise UsageError(f"{option} {label!r}: {exc}") from None
+
+    def quarter_label(self, label: str | None, *, option: str = "--quarter") -> str:
+        return self.calendar.label(self.quarter(label, option=option))
+
+    def elapsed(self, quarter: Quarter) -> float:
+        return self.calendar.elapsed(quarter, self.today())
+
+
+def connect_settings(
+    config: Config,
+    *,
+    gitlab_url: str | None,
+    project: str | None,
+    environ: Mapping[str, str] | None = None,
+) -> ConnectionSettings:
+    gitlab = config.gitlab
+    return resolve_connection(
+        url=gitlab_url,
+        project=project,
+        config_url=gitlab.url,
+        config_project=config.project,
+        token_env=gitlab.token_env,
+        python_gitlab_section=gitlab.python_gitlab_config,
+        python_gitlab_file=(
+            str(gitlab.python_gitlab_config_file) if gitlab.python_gitlab_config_file else None
+        ),
+        timeout=gitlab.timeout,
+        retries=gitlab.retries,
+        ssl_verify=gitlab.ssl_verify,
+        environ=os.environ if environ is None else environ,
+    )

@@ -1,0 +1,82 @@
+"""Rendering the report document as GitLab Markdown, one self-contained HTML file, or JSON.
+
+Templates are package data (``okrflow/render/templates/report/``); a company may
+override any of them, partials included, from a directory searched first
+(``report.templates_dir``). They run in okrflow's one environment
+(:mod:`okrflow.render.environment`): issue text only ever reaches them as data, HTML
+is autoescaped whatever a template is called, and in Markdown every printed value is
+made inert, so even an override template that forgets the ``md``/``cell`` filters
+cannot make ``@all`` ping anyone, nor a title run ``/close`` as a quick action when
+the report is posted. Charts are Mermaid in Markdown (:mod:`okrflow.render.mermaid`)
+and inline SVG in HTML (:mod:`okrflow.render.svg`).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any, Literal
+
+import jinja2
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+from markupsafe import Markup
+
+from okrflow import __version__
+from okrflow.errors import ConfigError
+from okrflow.render import mermaid, svg
+from okrflow.render.environment import environment as _environment
+
+Format = Literal["md", "html", "json"]
+FORMATS: tuple[Format, ...] = ("md", "html", "json")
+TEMPLATES = {"md": "report.md.j2", "html": "report.html.j2"}
+
+
+def _trusted(charts: dict[str, Any]) -> dict[str, Any]:
+    """Mermaid blocks made here from cleaned labels: printed as they are."""
+    return {
+        name: _trusted(chart) if isinstance(chart, dict) else chart and Markup(chart)
+        for name, chart in charts.items()
+    }
+
+
+def environment(fmt: Format, templates_dir: Path | None = None) -> ImmutableSandboxedEnvironment:
+    """The environment the report is rendered in, as ``"md"`` or ``"html"``."""
+    return _environment(templates_dir, html=fmt == "html")
+
+
+def _context(doc: dict[str, Any], fmt: Format) -> dict[str, Any]:
+    by_key = {o["key"]: o for o in doc["objectives"]}
+    teams = [
+        {
+            "name": team["name"],
+            "stats": stats,
+            "objectives": [by_key[k] for k in team["objective_keys"]],
+        }
+        for team, stats in zip(doc["teams"], doc["summary"]["by_team"], strict=True)
+    ]
+    charts = _trusted(mermaid.charts(doc)) if fmt == "md" else svg.charts(doc)
+    return {"doc": doc, "teams": teams, "charts": charts, "generator": f"okrflow {__version__}"}
+
+
+def render(doc: dict[str, Any], fmt: Format, *, templates_dir: Path | None = None) -> str:
+    """The report document ``doc`` as ``"md"``, ``"html"`` or ``"json"`` text.
+
+    Raises ValueError for an unknown format, and ConfigError (one line, naming the
+    template and line) when a template is missing, malformed or fails.
+    """
+    if fmt == "json":
+        return json.dumps(doc, indent=2, ensure_ascii=False)
+    if fmt not in TEMPLATES:
+        raise ValueError(f"report format must be one of {', '.join(FORMATS)}, not {fmt!r}")
+    env = environment(fmt, templates_dir)
+    name = TEMPLATES[fmt]
+    try:
+        return env.get_template(name).render(_context(doc, fmt))
+    except jinja2.TemplateSyntaxError as e:
+        raise ConfigError(
+            f"report template syntax error: {e.message}", path=e.filename or e.name, line=e.lineno
+        ) from None
+    except jinja2.TemplateNotFound as e:
+        raise ConfigError(f"report template not found: {e.name}") from None
+    except jinja2.TemplateError as e:
+        raise ConfigError(f"report template {name} failed: {e.message or e}") from None

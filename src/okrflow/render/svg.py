@@ -1,0 +1,147 @@
+"""Inline SVG charts for the HTML report, drawn in Python from the report document.
+
+No script, no external font or image: plain shapes and escaped text, with a
+``<title>`` and an ``aria-label`` so each chart says what it shows. Colours follow
+the health, and every bar carries its number and health in words as well.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Any
+
+from okrflow.core.report import progress_percent, score_tenths
+from okrflow.render import display
+from okrflow.render.escape.html import Markup, escape
+from okrflow.render.escape.terminal import one_line
+
+COLOURS = {"on track": "#1a7f37", "needs attention": "#9a6700", "at risk": "#cf222e"}
+_GREY = "#8c959f"
+_FONT = "font-family=\"system-ui, -apple-system, 'Segoe UI', sans-serif\""
+
+
+def _f(x: float) -> str:
+    return f"{x:.1f}".rstrip("0").rstrip(".")
+
+
+def _clip(text: str, limit: int) -> str:
+    text = one_line(text)
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _svg(width: float, height: float, label: str, body: Sequence[str], css: str = "") -> Markup:
+    head = (
+        f'<svg class="chart {escape(css)}" role="img" '
+        f'width="{_f(width)}" height="{_f(height)}" viewBox="0 0 {_f(width)} {_f(height)}" '
+        f'aria-label="{escape(label)}" {_FONT}><title>{escape(label)}</title>'
+    )
+    # Every piece of text in head and body went through escape() where it was made.
+    return Markup(head + "".join(body) + "</svg>")
+
+
+def progress_bars(doc: dict[str, Any]) -> Markup | None:
+    """One horizontal bar per objective: whole percent, coloured by health, named in words."""
+    objectives = doc["objectives"]
+    if not objectives:
+        return None
+    row, label_w, bar_w, top = 28, 300, 300, 24
+    width, height = label_w + bar_w + 150, top + row * len(objectives) + 8
+    body = [
+        f'<text x="{label_w}" y="14" font-size="11" fill="#57606a">0%</text>',
+        f'<text x="{label_w + bar_w}" y="14" font-size="11" fill="#57606a" '
+        'text-anchor="end">100%</text>',
+    ]
+    for n, o in enumerate(objectives):
+        y = top + n * row
+        pct = progress_percent(o["progress"])
+        colour = COLOURS.get(o["health"], _GREY)
+        name = f"{display.ref(o['iid'], o['key'])} {o['title']}"
+        body += [
+            f"<g><title>{escape(one_line(name))}: {pct}%, "
+            f"{escape(display.health_label(o['health']))}</title>",
+            f'<text x="{label_w - 8}" y="{y + 15}" font-size="12" text-anchor="end" '
+            f'fill="#1f2328">{escape(_clip(name, 44))}</text>',
+            f'<rect x="{label_w}" y="{y + 3}" width="{bar_w}" height="16" rx="3" fill="#eaeef2"/>',
+            f'<rect x="{label_w}" y="{y + 3}" width="{_f(bar_w * pct / 100)}" height="16" '
+            f'rx="3" fill="{colour}"/>',
+            f'<text x="{label_w + bar_w + 8}" y="{y + 15}" font-size="12" fill="#1f2328">'
+            f"{pct}% {display.health_symbol(o['health'])} "
+            f"{escape(display.health_label(o['health']))}</text></g>",
+        ]
+    return _svg(width, height, "Progress by objective", body, "bars")
+
+
+def score_distribution(doc: dict[str, Any]) -> Markup | None:
+    """Objectives per score 0.0 to 1.0 (as displayed); None before any score."""
+    buckets = doc["summary"]["score_distribution"]
+    most = max((b["count"] for b in buckets), default=0)
+    if not most:
+        return None
+    col, gap, plot_h, base = 40, 8, 120, 140
+    width, height = len(buckets) * (col + gap) + gap, base + 24
+    body = []
+    for n, b in enumerate(buckets):
+        x = gap + n * (col + gap)
+        h = plot_h * b["count"] / most
+        tenths = score_tenths(b["score"])
+        colour = "#1a7f37" if tenths >= 7 else "#9a6700" if tenths >= 4 else "#cf222e"
+        body += [
+            f"<g><title>score {escape(b['label'])}: "
+            f"{display.count(b['count'], 'objective')}</title>",
+            f'<rect x="{x}" y="{_f(base - h)}" width="{col}" height="{_f(h)}" fill="{colour}"/>',
+            f'<text x="{x + col / 2}" y="{_f(base - h - 4)}" font-size="12" '
+            f'text-anchor="middle">{b["count"] or ""}</text>',
+            f'<text x="{x + col / 2}" y="{base + 16}" font-size="12" '
+            f'text-anchor="middle">{escape(b["label"])}</text></g>',
+        ]
+    body.append(f'<line x1="0" x2="{width}" y1="{base}" y2="{base}" stroke="#8c959f"/>')
+    return _svg(width, height, "Score distribution: objectives per score", body, "histogram")
+
+
+def sparkline(kr: dict[str, Any], *, width: int = 140, height: int = 36) -> Markup | None:
+    """A key result's check-in values with its target as a dashed line; None below 2."""
+    values: list[float] = [float(c["value"]) for c in kr["checkins"] if c["value"] is not None]
+    values = [v for v in values if math.isfinite(v)]
+    if len(values) < 2:
+        return None
+    target: float | None = None if kr["target"] is None else float(kr["target"])
+    bounds = values + ([target] if target is not None else [])
+    low, high = min(bounds), max(bounds)
+    span = (high - low) or 1.0
+    pad = 4
+
+    def y(v: float) -> float:
+        return height - pad - (v - low) / span * (height - 2 * pad)
+
+    step = (width - 2 * pad) / (len(values) - 1)
+    points = " ".join(f"{_f(pad + i * step)},{_f(y(v))}" for i, v in enumerate(values))
+    colour = COLOURS.get(kr["health"], _GREY)
+    unit = kr["unit"]
+    trend = " → ".join(display.value(v, unit) for v in values)
+    label = f"Check-ins: {trend}" + (
+        f" (target {display.value(target, unit)})" if target is not None else ""
+    )
+    body = []
+    if target is not None:
+        body.append(
+            f'<line x1="{pad}" x2="{width - pad}" y1="{_f(y(target))}" y2="{_f(y(target))}" '
+            'stroke="#57606a" stroke-dasharray="3 3" stroke-width="1"/>'
+        )
+    last_x, last_y = pad + (len(values) - 1) * step, y(values[-1])
+    body += [
+        f'<polyline points="{points}" fill="none" stroke="{colour}" stroke-width="2"/>',
+        f'<circle cx="{_f(last_x)}" cy="{_f(last_y)}" r="3" fill="{colour}"/>',
+    ]
+    return _svg(width, height, label, body, "sparkline")
+
+
+def charts(doc: dict[str, Any]) -> dict[str, Any]:
+    """Every chart of the HTML report, for the templates (None: nothing to draw)."""
+    return {
+        "progress": progress_bars(doc),
+        "distribution": score_distribution(doc),
+        "sparklines": {
+            kr["key"]: sparkline(kr) for o in doc["objectives"] for kr in o["key_results"]
+        },
+    }

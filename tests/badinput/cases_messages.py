@@ -1,0 +1,92 @@
+"""Messages a newcomer meets first, exactly: no token (naming the variable the config
+chose, not "GitLab rejected the token"), a status code said once, and counts with the
+right plural."""
+
+from __future__ import annotations
+
+import re
+
+from .case import FAKE_TOKEN, Case
+from .world import ENV, QUARTER, okrs
+
+NO_TOKEN = {"GITLAB_TOKEN": None, "CI_JOB_TOKEN": None}
+API_SCOPE = "to a personal or project access token with the 'api' scope"
+
+
+def exactly(line: str) -> str:
+    """A pattern for one whole line of output, exactly."""
+    return f"^{re.escape(line)}$"
+
+
+CASES = [
+    Case(
+        id="message-no-token-on-a-read",
+        argv=("status", "--quarter", QUARTER),
+        env={**NO_TOKEN, **ENV},
+        exit=1,
+        expect=exactly(
+            "okrflow: GITLAB_TOKEN is not set, and GitLab refused to list issues without a "
+            f"token (404 Project Not Found): set GITLAB_TOKEN {API_SCOPE}"
+        ),
+        forbidden=("rejected the token",),
+    ),
+    Case(
+        id="message-no-token-on-a-write",
+        argv=("init",),
+        env=NO_TOKEN,
+        exit=2,
+        expect=exactly(f"okrflow: GITLAB_TOKEN is not set: set it {API_SCOPE}"),
+        forbidden=("rejected the token",),
+    ),
+    Case(
+        id="message-no-token-names-the-variable-the-config-chose",
+        files={"okrflow.yml": "gitlab:\n  token_env: OKR_BOT_TOKEN\n"},
+        argv=("checkin", "2", "--value", "1", "--config", "okrflow.yml"),
+        env=NO_TOKEN,
+        exit=2,
+        expect=exactly(f"okrflow: OKR_BOT_TOKEN is not set: set it {API_SCOPE}"),
+        forbidden=("GITLAB_TOKEN",),
+    ),
+    Case(
+        id="message-401-said-once",
+        argv=("status", "--quarter", QUARTER),
+        env={"GITLAB_TOKEN": FAKE_TOKEN},
+        exit=1,
+        expect=exactly(
+            "okrflow: GitLab rejected the token while trying to list issues (401 Unauthorized): "
+            "check that GITLAB_TOKEN is a valid, unexpired access token"
+        ),
+        forbidden=("401 401",),
+    ),
+    Case(
+        id="message-404-said-once",
+        argv=("status", "--quarter", QUARTER, "--project", "acme/nope"),
+        exit=1,
+        expect=exactly(
+            "okrflow: GitLab refused to list issues (404 Project Not Found): check that the "
+            "project 'acme/nope' exists and that the token's user is a member (GitLab answers "
+            "404 for private projects it hides)"
+        ),
+        forbidden=("404 404",),
+    ),
+    Case(
+        id="message-one-objective-in-the-singular",
+        argv=("status", "--quarter", QUARTER),
+        env=ENV,
+        setup=okrs,
+        exit=0,
+        stream="stdout",
+        expect=r"^FY24-Q1: 1 objective, 49% of the quarter gone$",
+    ),
+    Case(
+        id="message-one-key-result-in-the-singular",
+        argv=("rollup", "--quarter", QUARTER, "--dry-run"),
+        env=ENV,
+        setup=lambda emu: okrs(emu, kr_titles=("Raise CSAT from 80% to 90%",)),
+        exit=0,
+        stream="stdout",
+        expect=exactly(
+            "rollup FY24-Q1 (dry run): 1 KR, 0 new check-ins, 2 issues would be updated"
+        ),
+    ),
+]
