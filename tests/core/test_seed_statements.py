@@ -255,7 +255,10 @@ SEED_001: list[tuple[str, Expected]] = [
         at_least(90, "%"),
     ),
     ("Contract templates are available for all deals within 1 day of request by AEs", MILESTONE),
-    ("Monthly IARR is predicted at the start of the month with <30% variance", at_most(30, "%")),
+    (
+        "Monthly IARR is predicted at the start of the month with <30% variance",
+        Metric(K.THRESHOLD, 30, 30, "%", Direction.DECREASE, strict=True),
+    ),
     (
         "100% of inbound leads are scored accurately utilizing new lead scoring criteria, "
         "enabling marketing to see Lead > MQL > SAO conversion",

@@ -31,8 +31,10 @@ def count(target: float, unit: str = "", word: str = "") -> Metric:
     return Metric(MetricKind.COUNT, 0, target, unit, unit_word=word)
 
 
-def threshold(level: float, unit: str, direction: Direction, word: str = "") -> Metric:
-    return Metric(MetricKind.THRESHOLD, level, level, unit, direction, word)
+def threshold(
+    level: float, unit: str, direction: Direction, word: str = "", *, strict: bool = False
+) -> Metric:
+    return Metric(MetricKind.THRESHOLD, level, level, unit, direction, word, strict=strict)
 
 
 def pending(target: float, unit: str, direction: Direction) -> Metric:
@@ -84,12 +86,12 @@ MILESTONE = Metric(MetricKind.MILESTONE, 0, 1)
         ("Maintain 100% resolution within 8 days", threshold(100, "%", INC)),
         ("at least 95% of forms contacted within 5 minutes", threshold(95, "%", INC)),
         ("Keep churn at no more than 10%", threshold(10, "%", DEC)),
-        ("Keep churn below 5%", threshold(5, "%", DEC)),
-        ("Keep churn under 5%", threshold(5, "%", DEC)),
-        ("Keep churn less than 5%", threshold(5, "%", DEC)),
+        ("Keep churn below 5%", threshold(5, "%", DEC, strict=True)),
+        ("Keep churn under 5%", threshold(5, "%", DEC, strict=True)),
+        ("Keep churn less than 5%", threshold(5, "%", DEC, strict=True)),
         ("Keep churn at or below 5%", threshold(5, "%", DEC)),
         ("Uptime at or above 99.9%", threshold(99.9, "%", INC)),
-        ("Keep median first response under 2h", threshold(2, "h", DEC)),
+        ("Keep median first response under 2h", threshold(2, "h", DEC, strict=True)),
         ("Keep NPS at or above -10", threshold(-10, "", INC)),
         ("Close 20 or more deals", count(20, word="deals")),  # a count with a floor
         ("10k+ weekly active users", count(10_000, word="weekly active users")),
@@ -99,7 +101,7 @@ MILESTONE = Metric(MetricKind.MILESTONE, 0, 1)
         ("3x qualified pipeline coverage", threshold(3, "x", INC)),
         ("Generate 50 PQLs/week", threshold(50, "", INC, "PQLs per week")),
         ("Achieve an NPS of 40", threshold(40, "", INC)),
-        ("Forecast ARR with <30% variance", threshold(30, "%", DEC)),
+        ("Forecast ARR with <30% variance", threshold(30, "%", DEC, strict=True)),
         ("Achieve SOC2 Type 1 compliance", MILESTONE),
         ("Achieve SOC2 Type1 compliance", MILESTONE),
         ("Launch the new pricing page", MILESTONE),
@@ -110,6 +112,10 @@ MILESTONE = Metric(MetricKind.MILESTONE, 0, 1)
         ("Launch the 2024 roadmap", MILESTONE),
         ("We've rolled out the new onboarding flow", MILESTONE),
         ("Hire a VP of Sales", MILESTONE),
+        ("Hold 4 webinars", count(4, word="webinars")),  # hold makes them here
+        ("Hold churn at 2%", threshold(2, "%", DEC)),  # and holds a level there
+        ("Keep churn at 5%", threshold(5, "%", DEC)),  # churn is better lower
+        ("Sustain uptime at 99.9%", threshold(99.9, "%", INC)),
     ],
 )
 def test_statement_reads_as(text: str, metric: Metric) -> None:
@@ -495,7 +501,8 @@ def statements(draw: st.DrawFn) -> tuple[str, str, Metric]:
         level = draw(finite)
         direction = draw(st.sampled_from(list(Direction)))
         verb, measure = draw(st.sampled_from(["Keep", "Maintain", "Sustain"])), draw(measures)
-        metric = Metric(MetricKind.THRESHOLD, level, level, unit, direction, _word_for(draw, unit))
+        word, strict = _word_for(draw, unit), draw(st.booleans())
+        metric = Metric(MetricKind.THRESHOLD, level, level, unit, direction, word, strict=strict)
     else:
         verb = draw(st.sampled_from(["Achieve", "Launch", "Complete", "Deploy", "Ship", "Release"]))
         measure, metric = draw(measures), Metric(MetricKind.MILESTONE, 0.0, 1.0)

@@ -24,7 +24,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Final
 
-__all__ = ["ONE", "ZERO", "Number", "as_float", "clamp", "exact", "round_half_up"]
+__all__ = ["ONE", "ZERO", "Number", "as_float", "clamp", "exact", "round_half_up", "share"]
 
 Number = float | int | Decimal | Fraction
 ZERO: Final = Fraction(0)
@@ -59,6 +59,13 @@ def as_float(value: Fraction) -> float:
 def clamp(value: Fraction, low: Fraction = ZERO, high: Fraction = ONE) -> Fraction:
     """``value`` limited to ``low..high``."""
     return max(low, min(high, value))
+
+
+def share(value: Number) -> Fraction:
+    """``value`` as a share 0..1, exactly: NaN and -infinity are 0, +infinity is 1."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return ONE if value > 0 else ZERO
+    return clamp(exact(value))
 
 
 def round_half_up(value: Fraction, places: int = 1) -> Fraction:

@@ -12,7 +12,8 @@ Rules:
   logos`` on "large enterprise logos", ``$95k/month`` or ``$95k per month`` on a spend
   per month.
 - A milestone is done or not: ``done``, ``yes``, ``shipped``, ``complete``,
-  ``completed``, ``launched``, ``achieved``, ``delivered``, ``live``, ``true`` or ``1``;
+  ``completed``, ``launched``, ``achieved``, ``delivered``, ``live``, ``approved``,
+  ``finished``, ``released``, ``deployed``, ``published``, ``true`` or ``1``;
   ``not done``, ``no``, ``not yet``, ``pending``, ``in progress``, ``false`` or ``0``.
 - Refused, with the reason: a value in a unit that does not convert (``2 days`` on a
   key result in %, ``88/100`` on one out of 5), words the key result does not count
@@ -34,7 +35,8 @@ from okrflow.core.values import canonical_unit, format_value, parse_exact, read_
 __all__ = ["format_checkin_value", "parse_checkin_value", "read_checkin_value"]
 
 _DONE: Final = frozenset(
-    "done yes y shipped complete completed launched achieved delivered live true".split()  # noqa: SIM905
+    """done yes y true shipped complete completed launched achieved delivered live approved
+    finished released deployed published""".split()  # noqa: SIM905
 )
 _NOT_DONE: Final = frozenset(
     {"not done", "no", "n", "not yet", "pending", "in progress", "false", "not started"}

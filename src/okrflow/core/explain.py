@@ -56,6 +56,8 @@ def explain(metric: Metric, *, origin: str = "") -> str:
         text = "done or not done"
     elif metric.kind is MetricKind.THRESHOLD:
         way = "at least" if metric.direction is Direction.INCREASE else "at most"
+        if metric.strict:
+            way = "above" if metric.direction is Direction.INCREASE else "below"
         text = f"{way} {target} ({better})"
     elif metric.kind is MetricKind.COUNT:
         text = f"from 0 to {target}, {better}"

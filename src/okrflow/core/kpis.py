@@ -7,7 +7,7 @@ each time it is measured. :func:`read_kpi` reads the range a sentence states:
   included ("Focus days per engineer between 3 and 5 a month").
 - A level to hold, read as a key-result threshold is (:mod:`okrflow.core.statements`):
   healthy at or below it ("Average first response under 4 hours", "Engineering help
-  requested on under 10% of tickets", "We maintain an overall average 7 day
+  requested on under 10% of tickets": below 10%, "We maintain an overall average 7 day
   resolution": a time to resolve, so at most 7 days) or at or above it ("Response SLA
   met 95% of the time or more", "We maintain 1 hour response SLA 100% of the time": the
   share of the time, at least 100%). A count with a floor ("at least 10 customers")
@@ -46,6 +46,7 @@ class KpiRange:
     high: float | None
     unit: str = ""
     unit_word: str = ""
+    strict: bool = False  # a one-sided range that excludes its bound ("under 4 hours")
 
     @property
     def direction(self) -> Direction | None:
@@ -59,7 +60,10 @@ class KpiRange:
         given = exact(value)
         if self.low is not None and given < exact(self.low):
             return False
-        return self.high is None or given <= exact(self.high)
+        if self.high is not None and given > exact(self.high):
+            return False
+        bound = self.low if self.high is None else self.high
+        return not (self.strict and self.direction is not None and given == exact(bound or 0))
 
 
 def kpi_range(low: float | None = None, high: float | None = None, unit: str = "") -> KpiRange:
@@ -106,10 +110,10 @@ def read_kpi(text: str) -> KpiRange:
     if metric.kind is MetricKind.THRESHOLD or (
         metric.kind is MetricKind.COUNT and metric.basis == "floor"
     ):
-        level = metric.target
+        level, strict = metric.target, metric.strict
         if metric.direction is Direction.INCREASE:
-            return KpiRange(level, None, metric.unit, metric.unit_word)
-        return KpiRange(None, level, metric.unit, metric.unit_word)
+            return KpiRange(level, None, metric.unit, metric.unit_word, strict)
+        return KpiRange(None, level, metric.unit, metric.unit_word, strict)
     raise StatementError(
         "a KPI is a range to stay in, not a target to reach: write e.g. 'under 4 hours', "
         "'at least 95% of the time' or 'between 3 and 5'",
@@ -131,6 +135,8 @@ def explain_kpi(kpi: KpiRange) -> str:
         low = show(kpi.low, kpi.unit)
         return f"healthy between {low} and {show(kpi.high, kpi.unit, kpi.unit_word)}"
     if kpi.low is not None:
-        return f"healthy at least {show(kpi.low, kpi.unit, kpi.unit_word)} (higher is better)"
+        way = "above" if kpi.strict else "at least"
+        return f"healthy {way} {show(kpi.low, kpi.unit, kpi.unit_word)} (higher is better)"
     assert kpi.high is not None
-    return f"healthy at most {show(kpi.high, kpi.unit, kpi.unit_word)} (lower is better)"
+    way = "below" if kpi.strict else "at most"
+    return f"healthy {way} {show(kpi.high, kpi.unit, kpi.unit_word)} (lower is better)"

@@ -42,7 +42,9 @@ def kr_progress_exact(metric: Metric | None, current: float | None) -> Fraction:
         beyond = (current > 0) is (metric.direction is Direction.INCREASE)  # +-infinity
         return ONE if beyond and metric.kind is not MetricKind.MILESTONE else ZERO
     if metric.kind in (MetricKind.THRESHOLD, MetricKind.MILESTONE):
-        return ZERO if value is None else ONE if _reached(value, target, metric.direction) else ZERO
+        if value is None or (metric.strict and value == target):
+            return ZERO
+        return ONE if _reached(value, target, metric.direction) else ZERO
     value = start if value is None else value
     span = target - start
     toward = span > 0 if metric.direction is Direction.INCREASE else span < 0

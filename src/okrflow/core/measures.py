@@ -19,8 +19,10 @@ Rules:
   above outweighs, the people and accounts counted, in the plural (users, customers,
   accounts, members ...: "customer churn" is churn). For a time, only time well spent is
   better higher (focus, PTO, training, mentoring, uptime, runway, time spent ...).
-- A sentence with words of both kinds ("CSAT response time") has no direction of its own:
-  the reader then asks for one.
+- A word better higher right before one better lower qualifies it: "NPS detractors",
+  "revenue churn", "CSAT response time" are better lower. Other sentences with words of
+  both kinds ("churned revenue", "cost of retention") have no direction of their own: the
+  reader then asks for one.
 - A **share** is a percentage of something: ``N% of <items>``, ``N% of the time``, or a
   percentage with a time limit (``100% resolution within 8 days``). The share meeting the
   condition is the measure, better higher, unless the condition is a failure (failed,
@@ -28,7 +30,8 @@ Rules:
   then better lower; ``without``, ``no`` or ``never`` before it makes it a success again.
 - The **unit word** is the noun the number counts, read after it: up to four words,
   ending at the first plural noun ("5 large enterprise logos"), before a word such as
-  ``of``, ``from``, ``with``, ``by``, ``in`` or a participle ("6 recruiters hired"), and
+  ``of``, ``from``, ``with``, ``by``, ``in`` or a participle that ends it ("6 recruiters
+  hired and onboarded"; "50 qualified leads" keeps "qualified"), and
   with a rate after it ("50 PQLs/week": "PQLs per week"; "$90k/month": "per month").
 """
 
@@ -145,13 +148,9 @@ def polarity(sentence: str, *, timed: bool = False) -> Polarity:
     lower = _LOWER.search(sentence) or (_LOWER_TIMES.search(sentence) if timed else None)
     higher = (_HIGHER_TIMES if timed else _HIGHER).search(sentence)
     if lower is not None and higher is not None:
-        # Side by side, the later word is the measure: "NPS detractors", "error budget".
-        if _adjacent(higher, lower):
-            higher = None
-        elif _adjacent(lower, higher):
-            lower = None
-        else:
+        if not _adjacent(higher, lower):
             return Polarity(None, lower.group(0), higher.group(0))
+        higher = None  # "NPS detractors", "revenue churn": the later word is the measure
     if lower is not None:
         return Polarity(Direction.DECREASE, lower.group(0))
     if higher is not None:
@@ -210,7 +209,7 @@ def noun_phrase(text: str, at: int) -> tuple[list[str], str, int]:
         if per and not _PERIOD.fullmatch(per):
             word, per = match.group(1), ""  # "customers/prospects": one noun
         low = word.lower()
-        if low in _FUNCTION_WORDS or (words and low.endswith(("ed", "ly")) and len(low) > 4):
+        if low in _FUNCTION_WORDS or (words and _predicate(text, match, low)):
             break
         words.append(word)
         pos_ = match.end()
@@ -223,6 +222,15 @@ def noun_phrase(text: str, at: int) -> tuple[list[str], str, int]:
     if rate and not period:
         period, pos_ = rate["period"].lower(), rate.end()
     return words, period, pos_
+
+
+def _predicate(text: str, match: re.Match[str], low: str) -> bool:
+    """An adverb, or a participle that ends the phrase ("6 recruiters hired and ..."), not
+    one before a noun ("50 new qualified leads")."""
+    if len(low) <= 4 or not low.endswith(("ed", "ly")):
+        return False
+    following = _WORD.match(text, match.end())
+    return low.endswith("ly") or following is None or following.group(1).lower() in _FUNCTION_WORDS
 
 
 def unit_word_after(text: str, at: int) -> str:

@@ -13,7 +13,8 @@ writes them back, so data from a newer okrflow survives. Version 1 keys::
     objective        KR: key of its objective;  objective_iid: its iid
     parents          objective: [{"key": ..., "iid": ...}, ...]
     metric           KR: {"kind", "start", "target", "unit", "direction"}, and when set
-                     "unit_word", "due", "change" {"kind", "amount"}, "baseline_pending"
+                     "unit_word", "due", "change" {"kind", "amount"}, "baseline_pending",
+                     "strict"
     weight, owner, kind ("committed" | "aspirational"), level
     source           KR: {"kind": "manual" | "initiatives" | "query" | "command", "options": {}}
     checkin          KR: the last recorded check-in
@@ -129,9 +130,9 @@ def _metric(value: Any) -> Metric:
     if change is not None:
         change = _mapping(change)
         change = Change(_enum(ChangeKind)(change.get("kind")), _float(change.get("amount")))
-    pending = data.get("baseline_pending", False)
-    if not isinstance(pending, bool):
-        raise _Invalid("an object with a true/false baseline_pending")
+    pending, strict = data.get("baseline_pending", False), data.get("strict", False)
+    if not isinstance(pending, bool) or not isinstance(strict, bool):
+        raise _Invalid("an object with true/false baseline_pending and strict")
     return Metric(
         kind=_enum(MetricKind)(data.get("kind", "linear")),
         start=_float(data.get("start")),
@@ -142,6 +143,7 @@ def _metric(value: Any) -> Metric:
         due=_str(data.get("due", "")),
         change=change,
         baseline_pending=pending,
+        strict=strict,
     )
 
 
@@ -149,7 +151,7 @@ def _metric_dict(metric: Metric) -> dict[str, Any]:
     """A metric's keys: the five of schema 1, then only the newer ones that are set."""
     out = {name: _plain(getattr(metric, name)) for name in ("kind", "start", "target", "unit")}
     out["direction"] = metric.direction.value
-    for name in ("unit_word", "due", "change", "baseline_pending"):
+    for name in ("unit_word", "due", "change", "baseline_pending", "strict"):
         if getattr(metric, name):
             out[name] = _plain(getattr(metric, name))
     return out

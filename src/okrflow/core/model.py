@@ -94,7 +94,8 @@ class Metric:
 
     ``start`` and ``target`` are in ``unit`` (``""``, ``"%"``, ``"$"``, ``"h"``, ``"/5"``
     for a rating ...). A milestone is 0 -> 1. A threshold holds when the value stays at or
-    below (DECREASE) or at or above (INCREASE) ``target``; its ``start`` equals ``target``.
+    below (DECREASE) or at or above (INCREASE) ``target``, or, when ``strict`` ("under 2h",
+    "more than 20"), below or above it; its ``start`` equals ``target``.
 
     ``unit_word`` is the noun the numbers count ("customers" in "from 4 to 10
     customers"; a rate reads "PQLs per week"). ``due`` is the date the statement names,
@@ -118,6 +119,7 @@ class Metric:
     due: str = ""
     change: Change | None = None
     baseline_pending: bool = False
+    strict: bool = False
     basis: str = dataclasses.field(default="", compare=False)
 
 

@@ -27,6 +27,7 @@ from okrflow.core.wording import (
     comparator,
     is_milestone,
     leading_verb,
+    verb_end,
 )
 
 __all__ = [
@@ -39,6 +40,9 @@ __all__ = [
 ]
 
 _Slot = tuple[Found, ...]
+#: A verb of reaching closer to the number than a verb of change governs it: "Optimize
+#: the process to achieve a 50% saving" states a level to reach, not a change.
+_REACH = re.compile(r"\b(?:achiev|attain|reach|hit|exceed|surpass)\w*\b", re.IGNORECASE)
 
 
 def _resolve_m(one: Quantity, other: Quantity) -> Quantity:
@@ -188,12 +192,22 @@ def read_single(s: str, found: Found, following: Found | None) -> Metric:
     value = to_float(q) if q.value is not None else 0.0
     verb = leading_verb(s)
     keep = KEEP.search(before) and not (verb == "hold" and re.fullmatch(r"\s*\S+\s*", before))
-    direction = comparator(before, after, q)
-    if direction is not None:
+    compared = comparator(before, after, q)
+    if compared is not None:
+        direction, strict = compared
         plural_count = not unit and word and not word.startswith("per ") and not keep
-        if direction is Direction.INCREASE and plural_count:
+        if direction is Direction.INCREASE and plural_count and not strict:
             return Metric(MetricKind.COUNT, 0.0, value, "", direction, word, basis="floor")
-        return Metric(MetricKind.THRESHOLD, value, value, unit, direction, word, basis="comparator")
+        return Metric(
+            MetricKind.THRESHOLD,
+            value,
+            value,
+            unit,
+            direction,
+            word,
+            strict=strict,
+            basis="comparator",
+        )
     rate = word.startswith("per ") or " per " in word
     if keep:
         if _share(s, found):
@@ -202,7 +216,11 @@ def read_single(s: str, found: Found, following: Found | None) -> Metric:
             way, basis = _which_way(s, q, reaching=False)
         return Metric(MetricKind.THRESHOLD, value, value, unit, way, word, basis=basis)
     growth, decrease = GROWTH.search(before), DECREASE.search(before)
-    if growth or decrease or IMPROVE.search(before):
+    change_verb = max(
+        (m.end() for m in (growth, decrease, IMPROVE.search(before)) if m), default=-1
+    )
+    reach = max((m.start() for m in _REACH.finditer(before)), default=-1)
+    if change_verb >= 0 and reach < change_verb:
         if not re.search(r"\bto\s*$", before, re.IGNORECASE):
             raise StatementError(
                 f"a change or a target? write 'by {q.text}' for a change or 'to {q.text}' "
@@ -221,8 +239,11 @@ def read_single(s: str, found: Found, following: Found | None) -> Metric:
     if _share(s, found):
         way = share_direction(after)
         return Metric(MetricKind.THRESHOLD, value, value, unit, way, word, basis="share")
-    making = verb in COUNT_VERBS and bool(re.fullmatch(r"\W*\S+\W*(?:\S+\s+)?", before))
-    better = polarity(s, timed=unit in TIME_UNITS)
+    making = verb in COUNT_VERBS and len(before[verb_end(s) :].split()) <= 1
+    # A number of things is judged by the things it counts ("5 logos signed without
+    # escalations" counts logos); anything else by the measure the sentence names.
+    counted = not unit and word and not word.startswith("per ")
+    better = polarity(word if counted else s, timed=unit in TIME_UNITS)
     if better.direction is Direction.DECREASE and not (making and unit in ("", *CURRENCIES)):
         way = better.direction
         return Metric(MetricKind.THRESHOLD, value, value, unit, way, word, basis="measure")

@@ -54,7 +54,7 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Literal
 
-from okrflow.core.arithmetic import ONE, ZERO, Number, as_float, exact, round_half_up
+from okrflow.core.arithmetic import ZERO, Number, as_float, exact, round_half_up, share
 from okrflow.core.checkins import latest_checkin
 from okrflow.core.dates import QuarterDates
 from okrflow.core.evaluation import Evaluation, Grade, KeyResultResult, ObjectiveResult
@@ -189,8 +189,7 @@ def kr_health(
     policy: ScoringPolicy = DEFAULT_POLICY,
 ) -> Health:
     """Health from progress against elapsed time, lowered by a low confidence (exactly)."""
-    done = exact_or_none(progress) or ZERO
-    gone = max(ZERO, min(ONE, exact_or_none(elapsed) or ZERO))
+    done, gone = share(progress), share(elapsed)
     if gone <= exact(policy.grace_elapsed) or done >= gone * exact(policy.on_track_pace):
         health = Health.ON_TRACK
     elif done >= gone * exact(policy.needs_attention_pace):
@@ -222,8 +221,7 @@ def objective_health(
 
 def score_for(progress: Number) -> float:
     """The 0.0-1.0 score: progress rounded to one decimal, halves up (0.25 -> 0.3)."""
-    done = max(ZERO, min(ONE, exact_or_none(progress) or ZERO))
-    return as_float(round_half_up(done, 1))
+    return as_float(round_half_up(share(progress), 1))
 
 
 def grade_for(score: Number, policy: ScoringPolicy = DEFAULT_POLICY) -> Grade:
@@ -271,8 +269,7 @@ def evaluate(
     """
     if isinstance(elapsed, float) and math.isnan(elapsed):
         raise ValueError("elapsed must be a number between 0 and 1")
-    given = exact_or_none(elapsed)
-    gone = max(ZERO, min(ONE, given)) if given is not None else ONE if elapsed > 0 else ZERO
+    gone = share(elapsed)
     problems: list[Problem] = []
 
     # Key results: unique keys across the set.

@@ -52,8 +52,10 @@ rules, in order:
     (``95% of forms``, ``100% of the time``, ``100% resolution within 8 days``) is at
     least unless its condition is a failure; a measure better lower is at most under
     any verb but one that makes things ("3 P1 incidents": at most 3; "Fix 10 bugs": a
-    count); a number of things is a COUNT from 0 (``Land 5 logos``, ``6 recruiters
-    hired``, ``$2M in pipeline``), which must be above 0; a rate (``50 PQLs/week``), a
+    count), a number of things being judged by the things it counts ("5 logos signed
+    without escalations" counts logos); a number of things is a COUNT from 0 (``Land 5
+    logos``, ``6 recruiters hired``, ``$2M in pipeline``, ``Hold 4 webinars``), which
+    must be above 0; a rate (``50 PQLs/week``), a
     percentage, a multiple or a level (``an NPS of 40``) is at least when the measure is
     better higher or a verb of reaching or making comes first (``Achieve``, ``Reach``,
     ``Generate``), and refused otherwise, like a bare time whose measure does not say.
@@ -240,7 +242,8 @@ def render_statement(verb: str, measure: str, metric: Metric) -> str:
     LINEAR: ``<verb> <measure> from <start> to <target> <unit word>``; with a baseline
     pending ``<verb> <measure> to <target>`` or ``<verb> <measure> by <change>``
     (``Double <measure>`` ...); COUNT: ``<verb> <target> <unit word> <measure>``;
-    THRESHOLD: ``<verb> <measure> at or above|at or below <target> <unit word>``;
+    THRESHOLD: ``<verb> <measure> at or above|at or below|above|below <target> <unit
+    word>``;
     MILESTONE: ``<verb> <measure>``; then ``by <due>``. Raises ValueError when the
     sentence would read as something else (a count in %, a milestone without a verb of
     completion ...).
@@ -261,7 +264,10 @@ def render_statement(verb: str, measure: str, metric: Metric) -> str:
     elif metric.kind is MetricKind.COUNT:
         parts = [verb, target, word, measure]
     elif metric.kind is MetricKind.THRESHOLD:
-        way = "at or above" if metric.direction is Direction.INCREASE else "at or below"
+        if metric.strict:
+            way = "above" if metric.direction is Direction.INCREASE else "below"
+        else:
+            way = "at or above" if metric.direction is Direction.INCREASE else "at or below"
         parts = [verb, measure, way, target, word]
     else:
         parts = [verb, measure]

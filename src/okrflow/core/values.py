@@ -9,7 +9,8 @@ Rules:
 - A unit, stored in one canonical spelling: ``%``; ``x`` for a multiple (``3x``); a
   currency symbol before the number (``$``, ``€``, ``£``); time: ``ms``; ``s``/``sec``/
   ``seconds``; ``min``/``minutes``; ``h``/``hr``/``hours``; ``d``/``days``; ``w``/``wk``/
-  ``weeks``. Time words may stand after a space (``2 days``), the short forms may not.
+  ``weeks``. Time words and units may stand after a space (``2 days``, ``90 ms``, ``4 h``);
+  ``x`` and a lone ``m`` may not.
 - A lone ``m`` (``30m``) is minutes when the key result is measured in time, millions with
   money or when the key result has no unit, and otherwise ambiguous. In a statement it
   takes its meaning from the other number (``from 1h to 30m``, ``from $1.5M to $2m``) and
@@ -124,7 +125,8 @@ _MULTIPLIERS: Final[dict[str, int]] = {
 
 _NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+"
 _SPACED_UNITS = (
-    r"%|(?i:milliseconds?|msecs?|seconds?|secs?|minutes?|mins?|hours?|hrs?|days?|weeks?|wks?)"
+    r"%|(?i:milliseconds?|msecs?|seconds?|secs?|minutes?|mins?|hours?|hrs?|days?|weeks?|wks?"
+    r"|ms|s|h|d|w)"
 )
 _TIGHT_UNITS = r"x|×|ms|s|m|h|d|w"
 _GLUED = r"[A-Za-z0-9]|[-–][A-Za-z0-9]"  # a unit must not run on into a word: "1 Week-1"

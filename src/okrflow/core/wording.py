@@ -28,6 +28,7 @@ __all__ = [
     "is_milestone",
     "leading_verb",
     "number_word",
+    "verb_end",
 ]
 
 
@@ -37,7 +38,8 @@ class StatementError(ValueError):
     ``code`` names the problem for tools: ``empty``, ``activity``, ``no-number``,
     ``number-word``, ``placeholder``, ``several-measures``, ``range``, ``relative``,
     ``no-start``, ``no-target``, ``no-change``, ``direction``, ``unknown-direction``,
-    ``units``, ``ambiguous``, ``out-of-range``. ``placeholder`` is true when the number is
+    ``units``, ``ambiguous``, ``out-of-range`` (and, for a KPI, ``not-a-range``).
+    ``placeholder`` is true when the number is
     still to be filled in; ``kind`` is then what the statement would be.
     """
 
@@ -84,7 +86,8 @@ MILESTONE_VERBS: Final = frozenset(
     host implement integrate introduce kick lay launch meet migrate move obtain onboard
     open organise organize pass pilot prepare produce prove publish rebuild recruit
     redesign release replace retire rewrite roll run secure select set ship sign stand
-    standardise standardize start sunset switch transition upgrade validate write""".split()  # noqa: SIM905
+    standardise standardize start sunset switch transition upgrade validate write
+    identify resume solidify formalise formalize evaluate assess""".split()  # noqa: SIM905
 )
 DONE: Final = re.compile(
     r"""\b(?:adopted|approved|available|achieved|automated|certified|complete|completed
@@ -151,7 +154,7 @@ def clean(text: str) -> str:
 
 
 IMPROVE: Final = re.compile(
-    _forms("improve", "optimise", "optimize", "better", "move"),
+    _forms("improve", "optimise", "optimize", "move"),
     re.IGNORECASE,
 )
 ATTAIN: Final = frozenset("achieve attain reach hit exceed surpass".split())  # noqa: SIM905
@@ -182,6 +185,12 @@ def leading_verb(s: str) -> str:
     return match["verb"].lower() if match else ""
 
 
+def verb_end(s: str) -> int:
+    """Where the leading verb ends (0 without one)."""
+    match = _SUBJECT.match(s)
+    return match.end("verb") if match else 0
+
+
 def number_word(s: str) -> str | None:
     """A number written as a word right after the leading verb ("Run four webinars")."""
     match = _SUBJECT.match(s)
@@ -193,12 +202,23 @@ def number_word(s: str) -> str | None:
     return None
 
 
-def comparator(before: str, after: str, quantity: Quantity) -> Direction | None:
-    """The direction a comparator around a number states: at most, at least, or None."""
-    if AT_MOST_BEFORE.search(before) or AT_MOST_AFTER.match(after):
-        return Direction.DECREASE
-    if AT_LEAST_BEFORE.search(before) or AT_LEAST_AFTER.match(after) or quantity.at_least:
-        return Direction.INCREASE
+_STRICT: Final = re.compile(
+    r"(?:less|fewer|more|greater)\s+than|below|under|over|above|exceed(?:ing)?|<|>",
+    re.IGNORECASE,
+)
+
+
+def comparator(before: str, after: str, quantity: Quantity) -> tuple[Direction, bool] | None:
+    """The direction a comparator around a number states (at most: DECREASE, at least:
+    INCREASE) and whether it is strict ("under 2h", "more than 20"); None without one."""
+    if most := AT_MOST_BEFORE.search(before):
+        return Direction.DECREASE, bool(_STRICT.fullmatch(most.group(0).strip()))
+    if AT_MOST_AFTER.match(after):
+        return Direction.DECREASE, False
+    if least := AT_LEAST_BEFORE.search(before):
+        return Direction.INCREASE, bool(_STRICT.fullmatch(least.group(0).strip()))
+    if AT_LEAST_AFTER.match(after) or quantity.at_least:
+        return Direction.INCREASE, False
     return None
 
 
