@@ -38,7 +38,7 @@ def test_explain_kpi() -> None:
         ("Reduce MTTR from 2h to 1h", "not-a-range", "a range to stay in"),
         ("Increase weekly active users by 20%", "not-a-range", "not a target to reach"),
         ("Launch the new pricing page", "not-a-range", "range to stay in"),
-        ("Median onboarding call 2h", "unknown-direction", "a ceiling or a floor"),
+        ("Keep engineering allocation at 40%", "unknown-direction", "a floor or a ceiling"),
     ],
 )
 def test_a_sentence_that_states_no_range_is_refused(text: str, code: str, words: str) -> None:

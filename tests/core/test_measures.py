@@ -25,6 +25,7 @@ LOWER, HIGHER = Direction.DECREASE, Direction.INCREASE
         ("CSAT", False, HIGHER),
         ("test coverage", False, HIGHER),
         ("focus time", True, HIGHER),
+        ("4h of meetings per day", True, LOWER),  # any other time: better shorter
         ("CSAT response time", False, LOWER),  # the response time of ...
         ("churned revenue", False, None),  # both, and not one qualifying the other
         ("engineering allocation", False, None),

@@ -32,6 +32,8 @@ T0 = dt.datetime(2024, 2, 1, tzinfo=dt.timezone.utc)
         ("Reduce tech debt by 30%", 200, 140),
         ("Double trial-to-paid conversion", 4, 8),
         ("Halve onboarding time", 10, 5),
+        ("Cut onboarding time in half", 10, 5),
+        ("Reduce onboarding time by half", 10, 5),
         ("Grow revenue 3x", 1_000_000, 3_000_000),
         ("Reduce AWS spend by $10k per month", 120_000, 110_000),
         ("NPS up 50 over previous quarter", -10, 40),

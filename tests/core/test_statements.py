@@ -190,7 +190,7 @@ def test_later_numbers_are_conditions_unless_joined() -> None:
         ("Keep conversion by 20%", "relative", "needs a verb that says which way"),
         ("Reduce response time from 4h", "no-target", "to what?"),
         ("Grow weekly active users 1.5k", "ambiguous", "a change or a target?"),
-        ("Median onboarding call 2h", "unknown-direction", "a ceiling or a floor?"),
+        ("Keep engineering allocation at 40%", "unknown-direction", "a floor or a ceiling?"),
         ("Improve NPS from 25 to 25", "no-change", "both 25"),
         ("Land 0 logos", "no-change", "above 0"),
         ("Reduce churn from 3% to 5%", "direction", "'Reduce' contradicts"),

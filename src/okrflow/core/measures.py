@@ -18,7 +18,8 @@ Rules:
   completion, coverage, throughput, velocity, MTBF), and, as a weaker sign that any word
   above outweighs, the people and accounts counted, in the plural (users, customers,
   accounts, members ...: "customer churn" is churn). For a time, only time well spent is
-  better higher (focus, PTO, training, mentoring, uptime, runway, time spent ...).
+  better higher (focus, PTO, training, mentoring, uptime, runway, time spent ...); any
+  other time is a time something takes, better shorter ("4h of meetings per day").
 - A word better higher right before one better lower qualifies it: "NPS detractors",
   "revenue churn", "CSAT response time" are better lower. Other sentences with words of
   both kinds ("churned revenue", "cost of retention") have no direction of their own: the
@@ -90,7 +91,8 @@ _HIGHER_WEAK: Final = re.compile(
 )
 _HIGHER_TIMES: Final = re.compile(
     r"""\b(?:focus|pto|vacation|holidays?|training|learning|mentoring|coaching|uptime
-    |availability|runway|deep[- ]work|time[- ]spent|watch[- ]time|study)\b""",
+    |availability|runway|deep[- ]work|time[- ]spent|time[- ]in|watch[- ]time|study|sessions?
+    |battery|life(?:time)?)\b""",
     _I,
 )
 _BAD_CONDITION: Final = re.compile(
@@ -155,7 +157,9 @@ def polarity(sentence: str, *, timed: bool = False) -> Polarity:
         return Polarity(Direction.DECREASE, lower.group(0))
     if higher is not None:
         return Polarity(Direction.INCREASE, higher.group(0))
-    weak = None if timed else _HIGHER_WEAK.search(sentence)
+    if timed:  # a time something takes: better shorter
+        return Polarity(Direction.DECREASE, "a duration", strong=False)
+    weak = _HIGHER_WEAK.search(sentence)
     if weak is not None:
         return Polarity(Direction.INCREASE, weak.group(0), strong=False)
     return Polarity(None)

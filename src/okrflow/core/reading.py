@@ -154,9 +154,9 @@ def _which_way(s: str, q: Quantity, *, reaching: bool) -> tuple[Direction, str]:
         )
     if reaching:
         return Direction.INCREASE, "verb"
-    what = "a ceiling or a floor" if q.unit in TIME_UNITS else "a floor or a ceiling"
     raise StatementError(
-        f"is {q.text} {what}? the measure does not say which way is better: write e.g. "
+        f"is {q.text} a floor or a ceiling? the measure does not say which way is better: "
+        "write e.g. "
         f"'at least {q.text}', 'under {q.text}' or 'from <x> to {q.text}'",
         code="unknown-direction",
     )

@@ -10,7 +10,7 @@ Rules:
   the measure does not say. ``up N`` / ``down N`` and ``N% more`` / ``N% fewer`` say the
   way themselves; ``Grow revenue 3x`` is a multiple.
 - ``double``, ``triple``, ``quadruple`` and ``halve`` without a number are multiples of
-  the baseline: 2, 3, 4 and 1/2.
+  the baseline: 2, 3, 4 and 1/2; so is ``Reduce ... by half`` / ``Cut ... in half``.
 - ``by N%`` of a measure that is itself a percentage (a rate, conversion, retention,
   churn, coverage, share, uptime, margin, adoption ...) can mean N points or N% of today's
   value: it is refused; write ``to N%``, ``by N percentage points`` or ``from x% to y%``.
@@ -62,8 +62,11 @@ _FROM_BASE: Final = re.compile(
 
 
 def factor_change(s: str) -> tuple[Change, Direction] | None:
-    """``Double trial-to-paid conversion``: the multiple its leading verb names."""
+    """``Double trial-to-paid conversion``, ``Cut onboarding time in half``: the multiple
+    its leading verb names."""
     verb = leading_verb(s)
+    if DECREASE.fullmatch(verb) and re.search(r"\b(?:by|in)\s+half\b", s, re.IGNORECASE):
+        return Change(ChangeKind.FACTOR, 0.5), Direction.DECREASE
     for word, factor in _FACTORS.items():
         if verb in (word, word + "s", word[:-1] + "d" if word.endswith("e") else word + "d"):
             way = Direction.INCREASE if factor > 1 else Direction.DECREASE
