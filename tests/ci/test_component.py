@@ -1,142 +1,169 @@
-"""okrflow's CI/CD component (templates/okrflow.yml) runs green under gitlab-ci-local.
+"""okrflow's CI/CD component (templates/okrflow.yml) runs green under gitlab-ci-local, as shipped.
 
-A small OKR project is made in a temporary directory: a ``.gitlab-ci.yml`` that
-includes the component with ``include: local`` and ``inputs`` (``include: component``
-needs a GitLab server), in a git repository. gitlab-ci-local runs its jobs with the
-shell executor as a scheduled pipeline, against the GitLab emulator on 127.0.0.1
-seeded with a quarter of OKRs; the jobs' ``okrflow`` is the one of this virtual
-environment (the component's ``install`` input is ``"true"``).
+An OKR project (``acme/okrs``, a git repository whose remote is the loopback GitLab) includes
+the component as a platform engineer would: ``include: component:
+$CI_SERVER_FQDN/okrflow/okrflow/okrflow@<version>``. gitlab-ci-local clones the component from
+the okrflow project (this checkout, tagged with its version, served over Git HTTP on loopback)
+and runs its jobs with the shell executor as a scheduled pipeline, against the GitLab emulator
+behind the same loopback URL, seeded with a quarter of OKRs.
 
-Needs Node and ``npm ci --prefix tests/ci`` (gitlab-ci-local 4.64.0) and Debian's
-``rsync``; skipped with the reason when any is missing.
+With no inputs the jobs install okrflow from the okrflow project's PyPI package registry on
+that GitLab (the wheel built from this checkout, next to a newer release they must not take),
+with their job token, and its dependencies from where the registry forwards them (a loopback
+index of wheels; see ``conftest``). The other tests pass ``install: "true"`` and run this
+environment's okrflow: they are about which jobs run and what they do with a job token only.
+
+The component's version reaches the jobs through ``$[[ component.version ]]`` and
+``$[[ component.reference ]]`` (GitLab 18.6+). gitlab-ci-local (4.73.0, pinned in
+``tests/ci/package.json``) fills ``reference`` as GitLab does but leaves ``version`` unset for a
+full version such as ``@0.1.0`` (GitLab sets it for a CI/CD catalog release); the component
+takes ``reference`` when ``version`` is empty, so both give ``okrflow==0.1.0``. A partial
+version (``@0.1``), which gitlab-ci-local resolves from the repository's tags, is in
+``test_release``.
+
+Needs Node, ``npm ci --prefix tests/ci``, Debian's ``rsync`` and git; skipped with the reason
+when any is missing.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import os
-import shutil
-import subprocess
 import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
+from loopback_gitlab import LoopbackGitLab, StaticSite, normalized
+from pipeline import (
+    NOW,
+    OKRFLOW_PROJECT,
+    OKRFLOW_PROJECT_ID,
+    VENV_BIN,
+    gitlab_ci_local,
+    installed,
+    job_env,
+    job_python,
+    missing,
+    next_minor,
+    okr_project,
+    passed,
+    publish_okrflow_project,
+    served,
+)
+from wheels import Wheelhouse, package_file, stand_in_wheel
 
-from okrflow.cli.main import COMMANDS
-from okrflow.sandbox import SANDBOX_JOB_TOKEN, ServedEmulator
+from okrflow.sandbox import SANDBOX_JOB_TOKEN
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "commands"))
 from okr_seed import PROJECT, sample_objectives, seed
 
-HERE = Path(__file__).resolve().parent
-REPO = HERE.parents[1]
-GITLAB_CI_LOCAL = HERE / "node_modules" / ".bin" / "gitlab-ci-local"
-VENV_BIN = Path(sys.executable).parent
-NOW = dt.datetime(2024, 3, 26, 10, 0, tzinfo=dt.timezone.utc)  # FY24-Q1's closing week
-TIMEOUT = 240
 JOBS = ("okrflow-rollup", "okrflow-lint", "okrflow-report", "okrflow-schedule")
 
-pytestmark = pytest.mark.e2e
-
-
-def _missing() -> str | None:
-    if shutil.which("node") is None or shutil.which("npm") is None:
-        return "node and npm are not installed"
-    if shutil.which("rsync") is None:
-        return "rsync is not installed (gitlab-ci-local needs it: apt-get install -y rsync)"
-    if not GITLAB_CI_LOCAL.exists():
-        return "gitlab-ci-local is not installed: run npm ci --prefix tests/ci"
-    if not (VENV_BIN / "okrflow").exists():
-        return f"the okrflow console script is not installed next to {sys.executable}"
-    return None
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 
 @pytest.fixture
-def project(tmp_path: Path) -> Path:
-    reason = _missing()
+def okrflow_release(gitlab: LoopbackGitLab, wheelhouse: Wheelhouse, tmp_path: Path) -> str:
+    """The okrflow project tagged with this checkout's version; returns the version."""
+    reason = missing()
     if reason:
         pytest.skip(reason)
-    root = tmp_path / "okrs"
-    (root / "templates").mkdir(parents=True)
-    shutil.copy(REPO / "templates" / "okrflow.yml", root / "templates" / "okrflow.yml")
-    # jobs whose command another part of okrflow has not shipped yet are left out
-    enabled = {job: job.removeprefix("okrflow-") in COMMANDS for job in JOBS}
-    inputs = "\n".join(
-        f"      {job.removeprefix('okrflow-')}: {'true' if on else 'false'}"
-        for job, on in enabled.items()
-    )
-    (root / ".gitlab-ci.yml").write_text(
-        "stages: [okrs]\n"
-        "include:\n"
-        "  - local: templates/okrflow.yml\n"
-        "    inputs:\n"
-        "      stage: okrs\n"
-        '      install: "true"\n'
-        "      quarter: FY24-Q1\n"
-        "      post_report: true\n"
-        f"{inputs}\n"
-    )
-    git = ["git", "-c", "user.name=okrflow", "-c", "user.email=okrflow@example.com"]
-    for args in (["init", "-q", "-b", "main"], ["add", "-A"], ["commit", "-q", "-m", "okrs"]):
-        subprocess.run([*git, *args], cwd=root, check=True, timeout=30)
-    return root
+    publish_okrflow_project(gitlab, tmp_path / "okrflow", [wheelhouse.version])
+    return wheelhouse.version
 
 
-def gitlab_ci_local(
-    root: Path, served: ServedEmulator, *args: str, token: str | None
-) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("GITLAB_", "OKRFLOW_", "CI_"))}
-    env.update(
-        PATH=f"{VENV_BIN}{os.pathsep}{env.get('PATH', '')}",
-        HOME=str(root.parent),
-        GITLAB_URL=served.url,
-        OKRFLOW_PROJECT=served.project,
-        OKRFLOW_NOW=NOW.isoformat(),
-        NO_COLOR="1",
-    )
-    if token is not None:
-        env["GITLAB_TOKEN"] = token
-    else:
-        env["CI_JOB_TOKEN"] = SANDBOX_JOB_TOKEN
-    command = [
-        str(GITLAB_CI_LOCAL),
-        "--force-shell-executor",
-        "--variable",
-        "CI_PIPELINE_SOURCE=schedule",
-        "--ignore-predefined-vars",
-        "CI_PIPELINE_SOURCE",
-        "--no-color",
-        *args,
-    ]
-    return subprocess.run(
-        command, cwd=root, env=env, capture_output=True, text=True, timeout=TIMEOUT, check=False
-    )
-
-
-def okr_issues(served: ServedEmulator, label: str) -> list[Any]:
-    emu = served.emu
+def okr_issues(gitlab: LoopbackGitLab, label: str) -> list[Any]:
+    emu = gitlab.emu
     return [i for i in emu.issues(PROJECT) if label in emu.issue_labels(PROJECT, i.iid)]
 
 
-def test_every_job_of_the_component_runs_green_as_a_scheduled_pipeline(
-    project: Path, served_emulator: ServedEmulator
+def test_with_no_inputs_every_job_installs_the_components_own_version_from_the_registry(
+    okrflow_release: str,
+    gitlab: LoopbackGitLab,
+    wheelhouse: Wheelhouse,
+    public_index: StaticSite,
+    tmp_path: Path,
 ) -> None:
-    served_emulator.emu.set_now(NOW)
-    seed(served_emulator.emu, sample_objectives())
-    done = gitlab_ci_local(project, served_emulator, token=served_emulator.token)
+    version = okrflow_release
+    newer = stand_in_wheel(tmp_path / "newer", "okrflow", next_minor(version))
+    for wheel in (wheelhouse.okrflow, newer):
+        gitlab.registry.publish(OKRFLOW_PROJECT_ID, package_file(wheel))
+    gitlab.emu.set_now(NOW)
+    seed(gitlab.emu, sample_objectives())
+    project = okr_project(tmp_path / "okrs", gitlab, version, inputs={})
+    bin_dir = job_python(tmp_path / "job-python")
+    env = job_env(
+        tmp_path / "home",
+        bin_dir,
+        GITLAB_TOKEN=gitlab.emu.default_token or "",
+        OKRFLOW_NOW=NOW.isoformat(),
+    )
+    already_served = len(public_index.requested)
+
+    done = gitlab_ci_local(project, env, variables={"CI_JOB_TOKEN": SANDBOX_JOB_TOKEN})
+
     output = done.stdout + done.stderr
     assert done.returncode == 0, output
     for job in JOBS:
-        if job.removeprefix("okrflow-") in COMMANDS:
-            assert any(line.split() == ["PASS", job] for line in output.splitlines()), output
+        assert passed(output, job), output
+    assert f"okrflow, version {version}" in output
+    # okrflow came from the okrflow project's registry, pinned: not the newer release there
+    assert [d.filename for d in gitlab.registry.downloads] == [wheelhouse.okrflow.name]
+    # every distribution the jobs installed was served on loopback, by the registry or the
+    # index it forwards to: pip reached no other index (and could not: see pipeline.job_env)
+    fetched = served([d.filename for d in gitlab.registry.downloads])
+    fetched |= served(public_index.requested[already_served:])
+    assert installed(bin_dir) == fetched
+    assert normalized("python-gitlab") in {name for name, _ in fetched}  # forwarded
+    assert SANDBOX_JOB_TOKEN not in output
+    assert gitlab.emu.default_token not in output
     artifacts = project / ".gitlab-ci-local" / "artifacts" / "okrflow-report" / "okrflow-report"
     for fmt in ("md", "html", "json"):
         assert (artifacts / f"okrflow-report-FY24-Q1.{fmt}").stat().st_size > 0
-    titles = sorted(i.title for i in okr_issues(served_emulator, "okr::report"))
-    # the report job posted the closing report; the schedule job found it up to date
+    titles = sorted(i.title for i in okr_issues(gitlab, "okr::report"))
     assert titles.count("OKR closing ceremony: FY24-Q1") == 1
     assert "OKR planning: FY24-Q2" in titles
+
+
+def test_without_access_to_the_okrflow_registry_the_install_fails_and_says_nothing_secret(
+    okrflow_release: str, gitlab: LoopbackGitLab, wheelhouse: Wheelhouse, tmp_path: Path
+) -> None:
+    gitlab.registry.publish(OKRFLOW_PROJECT_ID, package_file(wheelhouse.okrflow))
+    gitlab.registry.projects[OKRFLOW_PROJECT_ID].allowlist.clear()  # acme/okrs not allowed
+    project = okr_project(tmp_path / "okrs", gitlab, okrflow_release, inputs={})
+    env = job_env(
+        tmp_path / "home",
+        job_python(tmp_path / "job-python"),
+        GITLAB_TOKEN=gitlab.emu.default_token or "",
+    )
+
+    done = gitlab_ci_local(
+        project, env, "okrflow-rollup", variables={"CI_JOB_TOKEN": SANDBOX_JOB_TOKEN}
+    )
+
+    output = done.stdout + done.stderr
+    assert done.returncode != 0
+    assert f"okrflow=={okrflow_release}" in output  # pip names what it could not install
+    assert (
+        "GET",
+        f"/projects/{OKRFLOW_PROJECT.replace('/', '%2F')}/packages/pypi/simple/okrflow/",
+        404,
+    ) in (gitlab.registry.log)
+    assert gitlab.registry.downloads == []
+    assert SANDBOX_JOB_TOKEN not in output
+
+
+@pytest.fixture
+def installed_okrflow_project(
+    okrflow_release: str, gitlab: LoopbackGitLab, tmp_path: Path
+) -> tuple[Path, dict[str, str]]:
+    """The OKR project with ``install: "true"`` (this environment's okrflow) and its env."""
+    project = okr_project(
+        tmp_path / "okrs",
+        gitlab,
+        okrflow_release,
+        inputs={"install": '"true"', "quarter": "FY24-Q1", "post_report": "true"},
+    )
+    return project, job_env(tmp_path / "home", VENV_BIN, OKRFLOW_NOW=NOW.isoformat())
 
 
 @pytest.mark.parametrize(
@@ -144,39 +171,26 @@ def test_every_job_of_the_component_runs_green_as_a_scheduled_pipeline(
     [("schedule", True), ("web", True), ("api", True), ("push", False), ("trigger", False)],
 )
 def test_the_jobs_run_for_schedules_and_on_demand_only(
-    project: Path, served_emulator: ServedEmulator, source: str, runs: bool
+    installed_okrflow_project: tuple[Path, dict[str, str]], source: str, runs: bool
 ) -> None:
-    listed = subprocess.run(
-        [
-            str(GITLAB_CI_LOCAL),
-            "--list",
-            "--no-color",
-            "--variable",
-            f"CI_PIPELINE_SOURCE={source}",
-            "--ignore-predefined-vars",
-            "CI_PIPELINE_SOURCE",
-        ],
-        cwd=project,
-        env={**os.environ, "HOME": str(project.parent)},
-        capture_output=True,
-        text=True,
-        timeout=TIMEOUT,
-        check=False,
-    )
+    project, env = installed_okrflow_project
+    listed = gitlab_ci_local(project, env, "--list", source=source)
     assert listed.returncode == 0, listed.stdout + listed.stderr
     jobs = [line.split()[0] for line in listed.stdout.splitlines() if line.startswith("okrflow-")]
-    expected = [job for job in JOBS if job.removeprefix("okrflow-") in COMMANDS]
-    assert jobs == (expected if runs else [])
+    assert jobs == (list(JOBS) if runs else [])
 
 
 def test_a_job_token_alone_fails_the_schedule_job_with_a_clear_message(
-    project: Path, served_emulator: ServedEmulator
+    installed_okrflow_project: tuple[Path, dict[str, str]], gitlab: LoopbackGitLab
 ) -> None:
-    seed(served_emulator.emu, sample_objectives())
-    done = gitlab_ci_local(project, served_emulator, "okrflow-schedule", token=None)
+    project, env = installed_okrflow_project
+    seed(gitlab.emu, sample_objectives())
+    done = gitlab_ci_local(
+        project, env, "okrflow-schedule", variables={"CI_JOB_TOKEN": SANDBOX_JOB_TOKEN}
+    )
     output = done.stdout + done.stderr
     assert done.returncode != 0
     assert "only CI_JOB_TOKEN is available" in output
     assert "masked CI/CD variable named GITLAB_TOKEN" in output
     assert SANDBOX_JOB_TOKEN not in output
-    assert okr_issues(served_emulator, "okr::report") == []
+    assert okr_issues(gitlab, "okr::report") == []
