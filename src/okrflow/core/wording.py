@@ -37,7 +37,7 @@ class StatementError(ValueError):
 
     ``code`` names the problem for tools: ``empty``, ``activity``, ``no-number``,
     ``number-word``, ``placeholder``, ``several-measures``, ``range``, ``relative``,
-    ``no-start``, ``no-target``, ``no-change``, ``direction``, ``unknown-direction``,
+    ``no-target``, ``no-change``, ``direction``, ``unknown-direction``,
     ``units``, ``ambiguous``, ``out-of-range`` (and, for a KPI, ``not-a-range``).
     ``placeholder`` is true when the number is
     still to be filled in; ``kind`` is then what the statement would be.
