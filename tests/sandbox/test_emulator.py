@@ -131,3 +131,28 @@ def test_mock_passes_nothing_through(emulator: Emulator) -> None:
     assert answer.json()["web_url"] == f"{emulator.base_url}/acme/okrs"
     with pytest.raises(requests.ConnectionError):
         requests.get("http://elsewhere.example/api/v4/version", timeout=5)
+
+
+def test_save_and_load_keep_events_label_events_mentions_commits_and_boards(
+    tmp_path: Path,
+) -> None:
+    emu = Emulator.sandbox()
+    emu.add_label("acme", "FY24-Q1")
+    emu.add_board("acme", lists=["FY24-Q1"])
+    emu.request("POST", ISSUES, token=SANDBOX_TOKEN, json_body={"title": "t", "labels": ["a"]})
+    emu.request("POST", f"{ISSUES}/1/notes", token=SANDBOX_TOKEN, json_body={"body": "hi @bob"})
+    emu.add_file("acme/okrs", "a.md", "x", author="alice")
+    path = tmp_path / "state.json"
+
+    emu.save(path)
+    loaded = Emulator.load(path)
+    loaded.request("POST", f"{ISSUES}/1/notes", token=SANDBOX_TOKEN, json_body={"body": "more"})
+
+    assert [(e.action, e.label_id) for e in loaded.label_events("acme/okrs", 1)] == [
+        ("add", emu.label_events("acme/okrs", 1)[0].label_id)
+    ]
+    assert [e.action for e in loaded.events("acme/okrs")] == ["created", "commented", "commented"]
+    assert [(m.kind, m.name) for m in loaded.mentions] == [("user", "bob")]
+    assert [c.author_name for c in loaded.commits("acme/okrs")] == ["Alice Archer", "Administrator"]
+    assert [b.group_id for b in loaded.state.boards.values()] == [loaded.group("acme").id]
+    assert len(loaded.notes("acme/okrs", 1)) == 2

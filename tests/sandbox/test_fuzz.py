@@ -32,6 +32,11 @@ SEGMENTS = [
     "templates",
     "members",
     "all",
+    "events",
+    "resource_label_events",
+    "subgroups",
+    "descendant_groups",
+    "commits",
     "acme%2Fokrs",
     "acme",
     "20",
@@ -97,11 +102,30 @@ KEYS = [
     "scope",
     "username",
     "a[b][]",
+    "action",
+    "target_type",
+    "after",
+    "before",
+    "activity_filter",
+    "include_descendant_groups",
+    "only_group_labels",
+    "all_available",
+    "path",
+    "since",
+    "author",
+    "query",
+    "user_ids[]",
+    "ref_name",
 ]
 scalar = st.one_of(
     st.text(max_size=12),
     st.integers(min_value=-(2**70), max_value=2**70).map(str),
-    st.sampled_from(["None", "Any", "true", "false", "", "2024-01-01", "#fff", "red", "close"]),
+    st.sampled_from(
+        ["None", "Any", "true", "false", "", "2024-01-01", "#fff", "red", "close", "commented"]
+    ),
+    st.sampled_from(
+        ["/close", "x\n/label ~okr::objective\n/relate #2", "/due someday", "@all @acme `@x`"]
+    ),
 )
 json_value = st.recursive(
     st.one_of(
@@ -147,7 +171,9 @@ def _seeded() -> tuple[Emulator, dict[str, list[str]]]:
         "file_path": [".gitlab%2Fissue_templates%2FOKR.md", "new.md"],
         "branch": ["main"],
         "name": ["OKR"],
-        "user_id": ["1", "2"],
+        "user_id": ["1", "2", "alice"],
+        "event_id": [str(event_id) for event_id in emu.state.label_events],
+        "sha": [c.sha[:8] for c in emu.state.commits.values()],
     }
     return emu, values
 

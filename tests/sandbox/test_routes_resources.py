@@ -49,7 +49,11 @@ def test_label_colours_are_validated_and_names_converted(emu: Emulator) -> None:
     missing = send(emu, "POST", f"{P}/labels", {"name": "d"})
     comma = send(emu, "POST", f"{P}/labels", {"name": "e,f", "color": "#000000"})
 
-    assert (named[0], named[1]["color"], named[1]["text_color"]) == (201, "#ff0000", "#FFFFFF")
+    assert (named[0], named[1]["color"], named[1]["text_color"]) == (
+        201,
+        "#FF0000",
+        "#FFFFFF",
+    )  # Gitlab::Color.of
     assert short[0] == 201
     assert bad == (400, {"message": {"color": ["must be a valid color code"]}})
     assert missing == (400, {"error": "color is missing"})
@@ -71,7 +75,7 @@ def test_labels_by_id_or_title_update_and_delete(emu: Emulator) -> None:
 
     assert by_id[1]["name"] == by_title[1]["name"] == "okr-status::draft"
     assert renamed[1]["name"] == "okr-status::review"
-    assert deprecated[1]["color"] == "#0000ff"
+    assert deprecated[1]["color"] == "#0000FF"
     assert issue_after_rename == ["okr-status::review"]
     assert deleted.status == 204
     assert emu.issue_labels("acme/okrs", 1) == []

@@ -1,10 +1,10 @@
 """Emulator answers validate against GitLab's own JSON schemas (spec/fixtures/api/schemas).
 
-The schemas live outside the repo (``../shared/gitlab-api/schemas``); the tests skip
-when they are absent. Their ``$ref`` quirks (schemas/SOURCES.txt) are handled with a
-``referencing`` registry: every file is registered under a fake base URI, the
-repo-relative issue.json reference of issue_link.json is aliased, and one colour
-pattern is rewritten into valid Python regex syntax.
+The schemas are a copy in this repository (``tests/sandbox/schemas``, GitLab's
+directory layout, MIT; see its README for the GitLab version): every file is
+registered under its path below a fake base URI, so GitLab's relative ``$ref``s
+resolve as in GitLab, and one colour pattern is rewritten into valid Python regex
+syntax.
 """
 
 from __future__ import annotations
@@ -22,16 +22,11 @@ from referencing.jsonschema import DRAFT7
 
 from okrflow.sandbox import SANDBOX_TOKEN, Emulator
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-SCHEMAS = Path(REPO_ROOT).parent / "shared" / "gitlab-api" / "schemas"
+SCHEMA_ROOT = Path(__file__).resolve().parent / "schemas"
+V4 = "spec/fixtures/api/schemas/public_api/v4/"
 BASE = "https://schemas.invalid/"
 # GitLab's own timestamp format (stricter than RFC 3339): milliseconds and Z.
 GITLAB_TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z")
-
-pytestmark = pytest.mark.skipif(
-    not (SCHEMAS / "public_api" / "v4" / "issue.json").is_file(),
-    reason=f"GitLab JSON schemas not found at {SCHEMAS}",
-)
 
 
 def _python_patterns(node: Any) -> Any:
@@ -51,15 +46,10 @@ def _python_patterns(node: Any) -> Any:
 
 def _registry() -> Registry:
     registry: Registry = Registry()
-    for path in SCHEMAS.rglob("*.json"):
+    for path in SCHEMA_ROOT.rglob("*.json"):
         contents = _python_patterns(json.loads(path.read_text()))
         resource = Resource.from_contents(contents, default_specification=DRAFT7)
-        uri = BASE + path.relative_to(SCHEMAS).as_posix()
-        registry = registry.with_resource(uri, resource)
-        if path.relative_to(SCHEMAS).as_posix() == "public_api/v4/issue.json":
-            # issue_link.json refers to "../../../../../../spec/fixtures/api/schemas/..."
-            alias = BASE + "spec/fixtures/api/schemas/public_api/v4/issue.json"
-            registry = registry.with_resource(alias, resource)
+        registry = registry.with_resource(BASE + path.relative_to(SCHEMA_ROOT).as_posix(), resource)
     return registry
 
 
@@ -82,7 +72,7 @@ def _format_checker() -> FormatChecker:
 
 def assert_valid(instance: Any, schema: str) -> None:
     validator = Draft7Validator(
-        {"$ref": BASE + schema}, registry=_registry(), format_checker=_format_checker()
+        {"$ref": BASE + V4 + schema}, registry=_registry(), format_checker=_format_checker()
     )
     errors = sorted(validator.iter_errors(instance), key=lambda e: list(e.absolute_path))
     assert not errors, "\n".join(f"{list(e.absolute_path)}: {e.message}" for e in errors)
@@ -128,7 +118,7 @@ def test_single_issue_matches_issue_schema(emu: Emulator) -> None:
     closed = call(emu, "GET", "/projects/acme%2Fokrs/issues/2")
 
     for issue in (created, fetched, closed):
-        assert_valid(issue, "public_api/v4/issue.json")
+        assert_valid(issue, "issue.json")
     assert fetched["labels"] == ["FY24-Q1", "okr::objective"]
     assert fetched["assignees"] == [fetched["assignee"]]  # Free keeps the first assignee
     assert fetched["references"] == {
@@ -147,12 +137,12 @@ def test_issue_list_matches_issues_schema(emu: Emulator) -> None:
     in_group = call(emu, "GET", "/groups/acme/issues")
     detailed = call(emu, "GET", "/projects/20/issues", with_labels_details="true")
 
-    assert_valid(listed, "public_api/v4/issues.json")
-    assert_valid(in_group, "public_api/v4/issues.json")
+    assert_valid(listed, "issues.json")
+    assert_valid(in_group, "issues.json")
     assert [i["iid"] for i in listed] == [2, 1]
     assert all("subscribed" not in i for i in listed)
     for label in detailed[1]["labels"]:
-        assert_valid(label, "public_api/v4/label_basic.json")
+        assert_valid(label, "label_basic.json")
 
 
 def test_notes_match_notes_schema(emu: Emulator) -> None:
@@ -162,7 +152,7 @@ def test_notes_match_notes_schema(emu: Emulator) -> None:
 
     notes = call(emu, "GET", "/projects/acme%2Fokrs/issues/1/notes")
 
-    assert_valid(notes, "public_api/v4/notes.json")
+    assert_valid(notes, "notes.json")
     assert [n["system"] for n in notes] == [True, False]
 
 
@@ -175,11 +165,11 @@ def test_labels_match_label_schemas(emu: Emulator) -> None:
 
     assert [lab["name"] for lab in labels] == ["FY24-Q1", "okr::objective"]
     for label in labels:
-        assert_valid(label, "public_api/v4/labels/project_label.json")
+        assert_valid(label, "labels/project_label.json")
     for label in counted:
-        assert_valid(label, "public_api/v4/labels/project_label_with_counts.json")
+        assert_valid(label, "labels/project_label_with_counts.json")
         assert label["open_issues_count"] == 1
-    assert_valid(one, "public_api/v4/labels/project_label.json")
+    assert_valid(one, "labels/project_label.json")
     assert one["is_project_label"] is True
 
 
@@ -190,8 +180,8 @@ def test_boards_match_board_schemas(emu: Emulator) -> None:
 
     boards = call(emu, "GET", "/projects/acme%2Fokrs/boards")
 
-    assert_valid(boards, "public_api/v4/boards.json")
-    assert_valid(boards[0], "public_api/v4/board.json")
+    assert_valid(boards, "boards.json")
+    assert_valid(boards[0], "board.json")
     assert boards[0]["lists"][0]["position"] == 0
 
 
@@ -206,17 +196,17 @@ def test_issue_links_match_link_schemas(emu: Emulator) -> None:
     )
     listed = call(emu, "GET", "/projects/acme%2Fokrs/issues/2/links")
 
-    assert_valid(created, "public_api/v4/issue_link.json")
-    assert_valid(listed, "public_api/v4/issue_links.json")
+    assert_valid(created, "issue_link.json")
+    assert_valid(listed, "issue_links.json")
     for item in listed:  # issue_links.json checks nothing (a fixture bug): check the issue part
-        assert_valid(item, "public_api/v4/issue.json")
+        assert_valid(item, "issue.json")
         assert {"issue_link_id", "link_type", "link_created_at", "link_updated_at"} <= set(item)
 
 
 def test_users_match_user_basic_schema(emu: Emulator) -> None:
     users = call(emu, "GET", "/users", username="alice")
 
-    assert_valid(users, "public_api/v4/user/basics.json")
+    assert_valid(users, "user/basics.json")
     assert [u["username"] for u in users] == ["alice"]
 
 
@@ -225,4 +215,65 @@ def test_schema_check_catches_a_broken_issue(emu: Emulator) -> None:
     created["created_at"] = "2024-01-01 10:00"
 
     with pytest.raises(AssertionError):
-        assert_valid(created, "public_api/v4/issue.json")
+        assert_valid(created, "issue.json")
+
+
+def test_created_note_with_commands_matches_notes_schema(emu: Emulator) -> None:
+    _make_issues(emu)
+    note = call(emu, "POST", "/projects/acme%2Fokrs/issues/1/notes", {"body": "Hi\n/lock"})
+
+    assert note["commands_changes"] == {"discussion_locked": True}
+    assert_valid([note], "notes.json")
+
+
+def test_members_match_members_schema(emu: Emulator) -> None:
+    emu.add_project("acme/web", members={"bob": "reporter"})
+
+    direct = call(emu, "GET", "/projects/acme%2Fweb/members")
+    everyone = call(emu, "GET", "/projects/acme%2Fweb/members/all")
+    group = call(emu, "GET", "/groups/acme/members/all")
+
+    for listing in (direct, everyone, group):
+        assert_valid(listing, "members.json")
+    assert [m["username"] for m in direct] == ["bob"]
+    assert len(everyone) == 3
+
+
+def test_commits_and_branches_match_their_schemas(emu: Emulator) -> None:
+    emu.add_file("acme/okrs", "a.md", "x", author="alice")
+    call(
+        emu,
+        "POST",
+        "/projects/acme%2Fokrs/repository/branches",
+        branch="topic",
+        ref="main",
+    )
+
+    commits = call(emu, "GET", "/projects/acme%2Fokrs/repository/commits")
+    branches = call(emu, "GET", "/projects/acme%2Fokrs/repository/branches")
+    one = call(emu, "GET", "/projects/acme%2Fokrs/repository/branches/topic")
+
+    assert_valid(commits, "commits.json")
+    assert_valid(branches, "branches.json")
+    assert_valid(one, "branch.json")
+    assert [b["name"] for b in branches] == ["main", "topic"]
+    assert one["commit"]["id"] == commits[0]["id"]
+
+
+def test_group_board_matches_board_schema(emu: Emulator) -> None:
+    board = emu.add_board("acme", lists=["FY24-Q1"])
+
+    listed = call(emu, "GET", "/groups/acme/boards")
+    one = call(emu, "GET", f"/groups/acme/boards/{board.id}")
+
+    assert_valid(listed, "boards.json")
+    assert_valid(one, "board.json")
+    assert one["project"] is None and one["group"]["id"] == emu.group("acme").id
+
+
+def test_group_labels_match_the_label_schema(emu: Emulator) -> None:
+    labels = call(emu, "GET", "/groups/acme/labels", with_counts="true")
+
+    for label in labels:
+        assert_valid(label, "labels/label_with_counts.json")
+    assert [lab["name"] for lab in labels] == ["FY24-Q1"]

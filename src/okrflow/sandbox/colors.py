@@ -60,22 +60,38 @@ NAMED_COLORS: dict[str, str] = {
 
 
 def normalize_color(value: str) -> str | None:
-    """The stored colour for ``value``, or ``None`` when GitLab would refuse it."""
+    """The stored colour for ``value`` (``Gitlab::Color.of``: a CSS name becomes
+    GitLab's upper-case hex), or ``None`` when GitLab would refuse it."""
     text = value.strip()
     if _HEX.fullmatch(text):
         return text
-    return NAMED_COLORS.get(text.lower())
+    named = NAMED_COLORS.get(text.lower())
+    return named.upper() if named else None
+
+
+def _linear(channel: int) -> float:
+    value = channel / 255
+    return value / 12.92 if value <= 0.03928 else ((value + 0.055) / 1.055) ** 2.4
+
+
+def _luminance(rgb: tuple[int, int, int]) -> float:
+    """WCAG 2.1 relative luminance (``Gitlab::Color#relative_luminance``)."""
+    red, green, blue = rgb
+    return 0.2126 * _linear(red) + 0.7152 * _linear(green) + 0.0722 * _linear(blue)
 
 
 def text_color(color: str) -> str:
-    """The readable text colour GitLab computes from the background's luminance."""
-    hexpart = color.lstrip("#")
+    """``Label#text_color``: ``Gitlab::Color#contrast``, dark text on a light
+    background. Light means: white text would contrast less than 2.4:1 and less
+    than the dark text colour ``#1F1E24`` does (GitLab UI's rule)."""
+    hexpart = color.strip().lstrip("#")
     if len(hexpart) == 3:
         hexpart = "".join(c * 2 for c in hexpart)
-    try:
-        red, green, blue = (int(hexpart[i : i + 2], 16) / 255 for i in (0, 2, 4))
-    except ValueError:
+    if not _HEX.fullmatch("#" + hexpart):
         return LIGHT_TEXT
-
-    luminosity = 0.2126 * red + 0.7152 * green + 0.0722 * blue  # Gitlab::Color#luminosity
-    return DARK_TEXT if luminosity > 0.5 else LIGHT_TEXT
+    red, green, blue = (int(hexpart[i : i + 2], 16) for i in (0, 2, 4))
+    luminance = _luminance((red, green, blue))
+    contrast_light = (_luminance((255, 255, 255)) + 0.05) / (luminance + 0.05)
+    contrast_dark = (luminance + 0.05) / (_luminance((31, 30, 36)) + 0.05)
+    light = not (contrast_light >= 2.4 or contrast_light > contrast_dark)
+    return DARK_TEXT if light else LIGHT_TEXT

@@ -7,6 +7,8 @@ what they may see but not change.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
+from datetime import timedelta
 from urllib.parse import unquote
 
 from okrflow.sandbox import auth
@@ -22,6 +24,10 @@ class Ctx:
     req: Request
     caller: auth.Caller
     version: str = "18.6.0"
+    # the emulator's application rate limiter (notes_create, issues_create); raises 429
+    limiter: Callable[[str, auth.Caller], None] | None = None
+    events_retention: timedelta = timedelta(days=3 * 365)
+    normalize_text: bool = False  # store texts as GitLab does (see Emulator.normalize_text)
 
     # basics ---------------------------------------------------------------
     @property
@@ -48,6 +54,11 @@ class Ctx:
         if not auth.can_write(self.caller) or self.user is None:
             raise auth.UNAUTHORIZED
         return self.user
+
+    def throttle(self, key: str) -> None:
+        """GitLab's ``check_rate_limit!(key, scope: current_user)``."""
+        if self.limiter is not None:
+            self.limiter(key, self.caller)
 
     def web_base(self) -> str:
         return self.req.base
@@ -97,6 +108,13 @@ class Ctx:
         if auth.group_access(self.state, user, group) < level:
             raise forbidden()
         return user
+
+    def require_level(self, holder: Project | Group | None, level: int) -> User:
+        """The role ``level`` in a project or group (403 below it)."""
+        if isinstance(holder, Project):
+            return self.require_access(holder, level)
+        assert holder is not None
+        return self.require_group_access(holder, level)
 
     # issues -----------------------------------------------------------------
     def issue(self, project: Project, name: str = "issue_iid") -> Issue:

@@ -8,9 +8,7 @@ raising :class:`~okrflow.sandbox.faults.ConnectionDropped`.
 
 from __future__ import annotations
 
-import collections
 import contextlib
-import dataclasses
 import json
 import logging
 import os
@@ -25,18 +23,25 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from okrflow.sandbox import (
     routes_boards,
+    routes_branches,
+    routes_commits,
     routes_core,
+    routes_events,
+    routes_groups,
     routes_issues,
     routes_labels,
     routes_links,
+    routes_members,
     routes_notes,
     routes_repo,
 )
-from okrflow.sandbox.auth import READ_METHODS, UNAUTHORIZED, authenticate
+from okrflow.sandbox.auth import READ_METHODS, UNAUTHORIZED, Caller, authenticate
 from okrflow.sandbox.clock import Clock
 from okrflow.sandbox.context import Ctx
-from okrflow.sandbox.faults import ConnectionDropped, FaultRule, Faults
-from okrflow.sandbox.limits import RateLimiter, fault_answer
+from okrflow.sandbox.controls import ApiAnswer, ControlsMixin, RequestRecord, masked_query
+from okrflow.sandbox.faults import ConnectionDropped, Faults
+from okrflow.sandbox.limits import RETRY_LATER, RateLimiter, RateLimits, Throttled, fault_answer
+from okrflow.sandbox.pauses import Pauses
 from okrflow.sandbox.request import ApiError, Params, Request, Response, parse_body, parse_form
 from okrflow.sandbox.router import RouteTable
 from okrflow.sandbox.seed import seed_sandbox
@@ -52,50 +57,26 @@ log = logging.getLogger(__name__)
 
 API_PREFIX = "/api/v4"
 DEFAULT_BASE_URL = "http://gitlab.example"
-SECRET_PARAMS = ("private_token", "job_token", "access_token")
 
 ROUTES = RouteTable(
     [
         routes_core.routes,
+        routes_groups.routes,
+        routes_members.routes,
         routes_issues.routes,
         routes_notes.routes,
         routes_links.routes,
+        routes_events.routes,
         routes_labels.routes,
         routes_boards.routes,
         routes_repo.routes,
+        routes_branches.routes,
+        routes_commits.routes,
     ]
 )
 
 
-@dataclasses.dataclass(frozen=True)
-class RequestRecord:
-    """One request as the log keeps it (query secrets masked, no headers)."""
-
-    method: str
-    route: str | None  # template like /projects/:id/issues, None for unknown routes
-    path: str  # the raw path, e.g. /api/v4/projects/acme%2Fokrs/issues
-    query: str
-    status: int  # 0 when the connection was dropped
-    fault: str | None = None
-    username: str | None = None
-
-
-@dataclasses.dataclass(frozen=True)
-class ApiAnswer:
-    status: int
-    headers: dict[str, str]
-    body: bytes
-
-    def json(self) -> Any:
-        return json.loads(self.body) if self.body else None
-
-
-def _masked_query(query: str) -> str:
-    pairs = [(k, "[MASKED]" if k in SECRET_PARAMS else v) for k, v in parse_qsl(query, True)]
-    return urlencode(pairs)
-
-
-class Emulator(SeedingMixin):
+class Emulator(ControlsMixin, SeedingMixin):
     """A stateful in-memory GitLab (REST API v4, Free tier)."""
 
     def __init__(
@@ -112,12 +93,18 @@ class Emulator(SeedingMixin):
         self.base_url = base_url.rstrip("/")
         self.default_token: str | None = None
         self.default_project: str | None = None
-        self.rate_limit = 2000  # per minute and caller, as on gitlab.com
-        self.enforce_rate_limit = False
+        self.acting_token: str | None = None  # see as_user()
+        self.limits = RateLimits()
+        self.pauses = Pauses()
+        self.events_retention = timedelta(days=3 * 365)  # GitLab prunes older events
+        # GitLab stores every description and note written through the API without
+        # "\r" and without trailing whitespace (its quick-action pass always does);
+        # off by default: the emulator keeps a text without commands as given.
+        self.normalize_text = False
         self._lock = threading.RLock()
         self._log: list[RequestRecord] = []
         self._log_lock = threading.Lock()
-        self._limiter = RateLimiter()
+        self._limiter = RateLimiter(self.limits, self.clock.now)
 
     @classmethod
     def sandbox(cls, **kwargs: Any) -> Emulator:
@@ -125,46 +112,6 @@ class Emulator(SeedingMixin):
         emu = cls(**kwargs)
         seed_sandbox(emu)
         return emu
-
-    # clock -------------------------------------------------------------------
-    def set_now(self, now: datetime | None) -> None:
-        """Freeze the clock at ``now``; ``None`` returns to real UTC time."""
-        self.clock.set(now)
-
-    def advance(self, delta: timedelta) -> datetime:
-        return self.clock.advance(delta)
-
-    # faults (shortcuts) -------------------------------------------------------------
-    def add_fault(self, rule: FaultRule) -> FaultRule:
-        return self.faults.add(rule)
-
-    def remove_fault(self, rule: FaultRule) -> None:
-        self.faults.remove(rule)
-
-    def clear_faults(self) -> None:
-        self.faults.clear()
-
-    # request log ------------------------------------------------------------------
-    @property
-    def log(self) -> list[RequestRecord]:
-        with self._log_lock:
-            return list(self._log)
-
-    def counts(self) -> collections.Counter[str]:
-        """Requests by HTTP method."""
-        return collections.Counter(record.method for record in self.log)
-
-    def counts_by_route(self) -> collections.Counter[str]:
-        """Requests by ``"METHOD /route/template"``."""
-        return collections.Counter(f"{r.method} {r.route or r.path}" for r in self.log)
-
-    def reset_log(self) -> None:
-        with self._log_lock:
-            self._log.clear()
-
-    def _record(self, record: RequestRecord) -> None:
-        with self._log_lock:
-            self._log.append(record)
 
     # dispatch -------------------------------------------------------------------
     def handle(
@@ -177,7 +124,8 @@ class Emulator(SeedingMixin):
         template = None
         if raw_path.startswith(API_PREFIX + "/"):
             template = ROUTES.template_for(raw_path[len(API_PREFIX) :])
-        query = _masked_query(parts.query)
+        query = masked_query(parts.query)
+        self.pauses.check(method, template, raw_path, "before")
         decision = self.faults.decide(method, raw_path)
         if decision.delay > 0:
             time.sleep(decision.delay)
@@ -195,7 +143,8 @@ class Emulator(SeedingMixin):
             self._record(RequestRecord(method, template, raw_path, query, 0, "drop"))
             raise ConnectionDropped(f"{method} {raw_path}")
         if rule is not None:
-            status, out_headers, data = fault_answer(rule, self.rate_limit)
+            now = self.clock.now().timestamp()
+            status, out_headers, data = fault_answer(rule, self.limits.api, now)
             self._record(RequestRecord(method, template, raw_path, query, status, rule.kind))
             return status, out_headers, b"" if method == "HEAD" else data
         lowered = {k.lower(): v for k, v in headers.items()}
@@ -205,6 +154,7 @@ class Emulator(SeedingMixin):
                 method, raw_path, parts.query, base, lowered, body or b""
             )
         self._record(RequestRecord(method, template, raw_path, query, status, None, username))
+        self.pauses.check(method, template, raw_path, "after")
         return status, out_headers, b"" if method == "HEAD" else data
 
     def _dispatch(
@@ -218,6 +168,7 @@ class Emulator(SeedingMixin):
     ) -> tuple[int, dict[str, str], bytes, str | None]:
         username = None
         caller_key = "anonymous"
+        limit_headers: dict[str, str] | None = None
         try:
             if raw_path in ("/-/health", "/-/readiness", "/-/liveness"):
                 return 200, {"Content-Type": "text/plain; charset=utf-8"}, b"GitLab OK", None
@@ -242,7 +193,7 @@ class Emulator(SeedingMixin):
                 raise UNAUTHORIZED
             username = caller.username
             caller_key = f"user:{username}" if username else "anonymous"
-            self._limiter.hit(caller_key, limit=self.rate_limit, enforce=self.enforce_rate_limit)
+            limit_headers = self._limiter.hit(caller_key)
             req = Request(
                 method=method,
                 path=api_path,
@@ -253,13 +204,27 @@ class Emulator(SeedingMixin):
                 path_params=path_params,
                 route=route.template,
             )
-            response = route.handler(Ctx(self.state, self.clock, req, caller))
+            ctx = Ctx(
+                self.state,
+                self.clock,
+                req,
+                caller,
+                limiter=self._app_limit,
+                events_retention=self.events_retention,
+                normalize_text=self.normalize_text,
+            )
+            response = route.handler(ctx)
+        except Throttled as exc:
+            plain = "text/plain"
+            response = Response(429, headers=exc.headers, raw=RETRY_LATER, content_type=plain)
         except ApiError as exc:
             response = Response(exc.status, exc.body, exc.headers)
         except Exception:  # a bug in the emulator: answer as GitLab would, keep serving
             log.exception("emulator error on %s %s", method, raw_path)
             response = Response(500, {"message": "500 Internal Server Error"})
-        out = {**self._limiter.headers(caller_key, limit=self.rate_limit), **response.headers}
+        if limit_headers is None:
+            limit_headers = self._limiter.headers(caller_key)
+        out = {**limit_headers, **response.headers}
         out["Content-Type"] = response.content_type
         if response.raw is not None:
             data = response.raw
@@ -268,6 +233,9 @@ class Emulator(SeedingMixin):
         else:
             data = json.dumps(response.data, ensure_ascii=False).encode("utf-8")
         return response.status, out, data, username
+
+    def _app_limit(self, key: str, caller: Caller) -> None:
+        self._limiter.check(key, f"user:{caller.username}" if caller.username else "anonymous")
 
     # convenience ------------------------------------------------------------------
     def request(
@@ -280,11 +248,13 @@ class Emulator(SeedingMixin):
         json_body: Any = None,
         headers: Mapping[str, str] | None = None,
     ) -> ApiAnswer:
-        """Call ``handle()`` for an API path (``/projects/1/issues``) without HTTP."""
+        """Call ``handle()`` for an API path (``/projects/1/issues``) without HTTP
+        (without ``token``: as the user of :meth:`as_user`, else anonymous)."""
         url = f"{self.base_url}{API_PREFIX}{path}"
         if params:
             url += "?" + urlencode(params, doseq=True)
         sent = dict(headers or {})
+        token = token if token is not None else self.acting_token
         if token is not None:
             sent["PRIVATE-TOKEN"] = token
         body = b""

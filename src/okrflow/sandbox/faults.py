@@ -2,7 +2,8 @@
 
 A rule matches by HTTP method and a regular expression searched in the raw request
 path (``/api/v4/projects/acme%2Fokrs/issues``). It fires on every match, on the
-Nth match only (``nth``), at most ``times`` times, and/or with a probability drawn
+Nth match only (``nth``), at most ``times`` times, until a deadline (``until``,
+:func:`time.monotonic`: :meth:`Faults.outage`), and/or with a probability drawn
 from the fault set's seeded random generator (same seed, same sequence).
 """
 
@@ -12,6 +13,7 @@ import dataclasses
 import random
 import re
 import threading
+import time
 from typing import Literal
 
 Kind = Literal["latency", "status", "rate_limit", "drop"]
@@ -34,6 +36,7 @@ class FaultRule:
     times: int | None = None
     plain_text: bool = False
     after: bool = False  # drop: hang up after the request was processed (the answer is lost)
+    until: float | None = None  # time.monotonic() after which the rule no longer fires
     matched: int = 0
     fired: int = 0
 
@@ -125,6 +128,20 @@ class Faults:
             )
         )
 
+    def outage(
+        self,
+        seconds: float,
+        *,
+        status: int = 503,
+        method: str | None = None,
+        path: str | None = None,
+    ) -> FaultRule:
+        """Answer ``status`` (503) to every matching request for the next ``seconds``
+        of real time, then recover (the rule stays listed but no longer fires)."""
+        return self.add(
+            FaultRule("status", method, path, status=status, until=time.monotonic() + seconds)
+        )
+
     def rate_limit(
         self,
         retry_after: int = 1,
@@ -184,6 +201,8 @@ class Faults:
                 if rule.nth is not None and rule.matched != rule.nth:
                     continue
                 if rule.times is not None and rule.fired >= rule.times:
+                    continue
+                if rule.until is not None and time.monotonic() >= rule.until:
                     continue
                 if rule.probability < 1.0 and self._rng.random() >= rule.probability:
                     continue

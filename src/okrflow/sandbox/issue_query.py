@@ -7,6 +7,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
+from okrflow.sandbox import auth
 from okrflow.sandbox.clock import parse_time
 from okrflow.sandbox.context import Ctx
 from okrflow.sandbox.request import Params, bad_value
@@ -30,9 +31,13 @@ KEYSET_ORDER = ("created_at", "updated_at", "title", "id")
 SortKey = Callable[[Any], tuple[Any, ...]]
 
 
-def _names(ctx: Ctx, issue: Issue) -> set[str]:
-    labels = ctx.state.labels
-    return {labels[i].name for i in issue.label_ids if i in labels}
+def _label_ids(ctx: Ctx, names: set[str]) -> dict[str, set[int]]:
+    """The ids of the labels (any project or group) named ``names``, by name."""
+    found: dict[str, set[int]] = {}
+    for label in ctx.state.labels.values():
+        if label.name in names:
+            found.setdefault(label.name, set()).add(label.id)
+    return found
 
 
 def _usernames(ctx: Ctx, user_ids: list[int]) -> set[str]:
@@ -47,8 +52,11 @@ def _label_filter(ctx: Ctx, wanted: list[str] | None) -> Callable[[Issue], bool]
         return lambda issue: not issue.label_ids
     if len(wanted) == 1 and wanted[0].lower() == "any":
         return lambda issue: bool(issue.label_ids)
-    required = set(wanted)
-    return lambda issue: required <= _names(ctx, issue)
+    by_name = _label_ids(ctx, set(wanted))
+    if len(by_name) < len(set(wanted)):
+        return lambda issue: False  # a label nobody has
+    groups = list(by_name.values())
+    return lambda issue: all(not ids.isdisjoint(issue.label_ids) for ids in groups)
 
 
 def _time_check(field: str, bound: datetime, after: bool) -> Callable[[Issue], bool]:
@@ -120,8 +128,8 @@ def build_filters(ctx: Ctx, default_scope: str) -> list[Callable[[Issue], bool]]
     negated = params.sub("not")
     excluded = negated.list_str("labels")
     if excluded:
-        unwanted = set(excluded)
-        checks.append(lambda issue: not (unwanted & _names(ctx, issue)))
+        unwanted = set().union(*_label_ids(ctx, set(excluded)).values())
+        checks.append(lambda issue: unwanted.isdisjoint(issue.label_ids))
     not_iids = negated.list_int("iids")
     if not_iids:
         checks.append(lambda issue: issue.iid not in not_iids)
@@ -214,10 +222,18 @@ def select(ctx: Ctx, issues: list[Issue], default_scope: str) -> Selection:
     order_by = params.choice("order_by", ORDER_BY, "created_at")
     descending = params.choice("sort", ("asc", "desc"), "desc") == "desc"
     key = sort_key(order_by)
-    chosen = [
-        issue
-        for issue in issues
-        if ctx.can_read_issue(issue) and all(check(issue) for check in checks)
-    ]
+    readable: dict[int, bool] = {}  # per project, once per request
+
+    def visible(issue: Issue) -> bool:
+        project_ok = readable.get(issue.project_id)
+        if project_ok is None:
+            project = ctx.state.projects.get(issue.project_id)
+            project_ok = project is not None and auth.can_read_project(
+                ctx.state, ctx.caller, project
+            )
+            readable[issue.project_id] = project_ok
+        return project_ok and (not issue.confidential or ctx.can_read_issue(issue))
+
+    chosen = [issue for issue in issues if visible(issue) and all(c(issue) for c in checks)]
     chosen.sort(key=key, reverse=descending)
     return Selection(chosen, key, order_by in KEYSET_ORDER, descending)

@@ -1,168 +1,191 @@
-"""Quick actions in issue descriptions and notes (``/label ~x``, ``/close`` ...).
+"""Quick actions in issue descriptions and notes: which lines GitLab takes as commands.
 
-Command lines start at the beginning of a line outside fenced code blocks; the
-recognised ones are executed and removed from the stored text, unknown ``/words``
-stay. ``/label`` applies existing labels only (project or ancestor group).
+As ``Gitlab::QuickActions::Extractor``: a command is a line that *starts* with
+``/name`` (any case; no leading space), in a top-level Markdown paragraph
+(:func:`okrflow.sandbox.markup.top_level_paragraphs`), not inside an inline code
+span. Every line naming a command GitLab knows is removed from the text, whether
+or not the command then applies (``/merge`` in an issue, ``/close`` without the
+right, ``/weight`` on Free); unknown ``/words`` stay. ``/shrug`` and
+``/tableflip`` are substitutions. The text comes back without ``\\r`` and without
+trailing whitespace, as GitLab stores it even when it held no command (the
+emulator does so for texts without commands only when ``normalize_text`` is on).
+
+What each command does is :mod:`okrflow.sandbox.quick_commands`.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Iterable
 from datetime import date, timedelta
-from typing import Any
 
-from okrflow.sandbox.labelling import label_by_title
-from okrflow.sandbox.state import PLANNER, Issue, Project, State
+from okrflow.sandbox.markup import top_level_paragraphs
 
-_COMMAND = re.compile(r"^/(?P<cmd>[a-z_]+)(?:[ \t]+(?P<arg>.*))?$")
-_LABEL_TOKEN = re.compile(r'~"(?P<quoted>[^"]+)"|~(?P<bare>[^\s~"]+)|(?P<word>[^\s~"]+)')
-_FENCE = re.compile(r"^\s*(```|~~~)")
+# Every command definition of GitLab (CE and EE, issues, merge requests, commits,
+# work items): the extractor strips all of them, whatever the target.
+_NAME_LIST = """
+    close reopen title label labels unlabel remove_label relabel todo done subscribe
+    unsubscribe react award severity confidential due remove_due_date board_move
+    duplicate clone move create_merge_request zoom remove_zoom add_email remove_email
+    convert_to_ticket promote_to_incident add_contacts remove_contacts timeline assign
+    unassign milestone remove_milestone copy_metadata estimate estimate_time spend spent
+    spend_time remove_estimate remove_time_estimate remove_time_spent lock unlock relate
+    unlink merge rebase draft ready wip target_branch reviewer request_review
+    assign_reviewer unassign_reviewer remove_reviewer approve unapprove submit_review
+    request_changes tag type promote_to set_parent remove_parent add_child remove_child
+    weight clear_weight remove_weight epic remove_epic promote iteration
+    remove_iteration health_status clear_health_status publish child_epic
+    remove_child_epic parent_epic remove_parent_epic blocks blocked_by unblock status
+    assign_me q checkin_reminder
+"""
+NAMES = frozenset(_NAME_LIST.split())
+SHRUG = "¯\\＿(ツ)＿/¯"
+TABLEFLIP = "(╯°□°)╯︵ ┻━┻"
+SUBSTITUTIONS = {"shrug": SHRUG, "tableflip": TABLEFLIP}
 
-KNOWN = {
-    "label",
-    "labels",
-    "unlabel",
-    "remove_label",
-    "relabel",
-    "assign",
-    "unassign",
-    "close",
-    "reopen",
-    "due",
-    "remove_due_date",
-    "title",
-    "confidential",
-}
+
+def _alternation(names: Iterable[str]) -> str:
+    return "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
 
 
-@dataclasses.dataclass
+_COMMANDS = re.compile(
+    r"(?P<inline_code>`.+?`)"
+    r"|(?P<html>^<[^>]+?>\n.+?\n</[^>]+?>$)"
+    rf"|(?:^/(?P<cmd>{_alternation(NAMES)})(?:[ ](?P<arg>[^\n]*))?(?:\s*\n|$))"
+    rf"|(?:^/(?P<sub>{_alternation(SUBSTITUTIONS)})(?:[ ](?P<sarg>[^\n]*))?(?:\s*\n|$))",
+    re.MULTILINE | re.DOTALL | re.IGNORECASE,
+)
+
+
+@dataclasses.dataclass(frozen=True)
 class Command:
-    name: str
-    arg: str
+    name: str  # lower case
+    arg: str  # stripped, may be empty
 
 
-def extract(text: str) -> tuple[str, list[Command]]:
-    """The text without command lines, and the commands in order."""
-    kept: list[str] = []
+def _lines(text: str) -> list[str]:
+    parts = text.split("\n")
+    lines = [part + "\n" for part in parts[:-1]]
+    if parts[-1]:
+        lines.append(parts[-1])
+    return lines
+
+
+def extract(text: str, *, normalize: bool = True) -> tuple[str, list[Command]]:
+    """The text as GitLab stores it (command lines removed, substitutions made,
+    ``\\r`` dropped, trailing whitespace stripped) and the commands in order.
+    ``normalize=False`` keeps a text that holds no command exactly as given."""
+    content = text.replace("\r", "")
     commands: list[Command] = []
-    fenced = False
-    for line in text.split("\n"):
-        if _FENCE.match(line):
-            fenced = not fenced
-            kept.append(line)
-            continue
-        found = None if fenced else _COMMAND.match(line.rstrip("\r"))
-        if found and found.group("cmd") in KNOWN:
-            commands.append(Command(found.group("cmd"), (found.group("arg") or "").strip()))
-            continue
-        kept.append(line)
-    return "\n".join(kept).strip("\n") if commands else text, commands
+
+    def replace(found: re.Match[str]) -> str:
+        if found.group("cmd"):
+            commands.append(Command(found.group("cmd").lower(), (found.group("arg") or "").strip()))
+            return ""
+        if found.group("sub"):
+            name = found.group("sub").lower()
+            comment = (found.group("sarg") or "").strip()
+            commands.append(Command(name, comment))
+            ending = "\n" if found.group(0).endswith("\n") else ""
+            return f"{comment} {SUBSTITUTIONS[name]}".lstrip() + ending
+        return found.group(0)
+
+    paragraphs = top_level_paragraphs(content)
+    if paragraphs:
+        lines = _lines(content)
+        for first, end in paragraphs:
+            last = end - 1
+            if last + 1 < len(lines) and lines[last + 1] == "\n":
+                last += 1
+            paragraph = _COMMANDS.sub(replace, "".join(lines[first : last + 1]))
+            lines[first : last + 1] = [paragraph] + [""] * (last - first)
+        content = "".join(lines)
+    if not commands and not normalize:
+        return text, commands
+    return content.rstrip(), commands
 
 
-def label_titles(arg: str) -> list[str]:
-    titles = []
-    for match in _LABEL_TOKEN.finditer(arg):
-        title = match.group("quoted") or match.group("bare") or match.group("word") or ""
-        if title.strip():
-            titles.append(title.strip())
-    return titles
+# argument parsing shared by the commands -------------------------------------------
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_MONTHS = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+]
+_LABEL_REF = re.compile(
+    r'(?P<project>[A-Za-z0-9_.\-/]+)?~(?:(?P<id>\d+)(?![\w"])|"(?P<quoted>[^"]+)"'
+    r"|(?P<bare>[A-Za-z0-9_\-?.&:]+))"
+)
+_WORD = re.compile(r'"([^"]+)"|([^ ]+)')
 
 
-def _due(arg: str, today: date) -> str | None:
-    text = arg.strip().lower()
-    if text == "today":
-        return today.isoformat()
+def label_arguments(arg: str) -> list[str | int]:
+    """Label titles (``str``) and ids (``int``) an argument names: ``~x ~"a b" ~12``;
+    without any ``~``, plain words and quoted titles."""
+    if "~" not in arg:
+        return [quoted or word for quoted, word in _WORD.findall(arg)]
+    found: list[str | int] = []
+    for match in _LABEL_REF.finditer(arg):
+        if match.group("project"):
+            continue  # another project's label: never available here
+        if match.group("id"):
+            found.append(int(match.group("id")))
+        else:
+            found.append(match.group("quoted") or match.group("bare"))
+    return found
+
+
+def label_reference(title: str) -> str:
+    """``~name`` or ``~"two words"``, as GitLab's messages write a label."""
+    return f"~{title}" if re.fullmatch(r"[A-Za-z0-9_\-?.&]+", title) else f'~"{title}"'
+
+
+def plural(word: str, count: int) -> str:
+    return word if count == 1 else f"{word}s"
+
+
+def parse_due(arg: str, today: date) -> date | None:
+    """The dates Chronic reads that people type: ISO, today/tomorrow, in N days/
+    weeks/months, (this/next) weekday, ``Month 31st[, 2025]``."""
+    text = arg.strip().lower().rstrip(".")
+    if text in ("today", "now"):
+        return today
     if text == "tomorrow":
-        return (today + timedelta(days=1)).isoformat()
-    found = re.fullmatch(r"in (\d{1,4}) (day|days|week|weeks)", text)
+        return today + timedelta(days=1)
+    found = re.fullmatch(r"in (\d{1,4}) (day|week|month)s?", text)
     if found:
-        amount = int(found.group(1)) * (7 if found.group(2).startswith("week") else 1)
-        return (today + timedelta(days=amount)).isoformat()
+        amount, unit = int(found.group(1)), found.group(2)
+        if unit == "month":
+            month = today.month - 1 + amount
+            year, month = today.year + month // 12, month % 12 + 1
+            return date(year, month, min(today.day, 28))
+        return today + timedelta(days=amount * (7 if unit == "week" else 1))
+    found = re.fullmatch(r"(?:(this|next) )?(\w+day)", text)
+    if found and found.group(2) in _WEEKDAYS:
+        ahead = (_WEEKDAYS.index(found.group(2)) - today.weekday()) % 7 or 7
+        return today + timedelta(days=ahead + (7 if found.group(1) == "next" else 0))
+    found = re.fullmatch(r"([a-z]+) (\d{1,2})(?:st|nd|rd|th)?(?:,? (\d{4}))?", text)
+    if found and found.group(1) in _MONTHS:
+        try:
+            day = date(
+                int(found.group(3) or today.year),
+                _MONTHS.index(found.group(1)) + 1,
+                int(found.group(2)),
+            )
+        except ValueError:
+            return None
+        return day if found.group(3) or day >= today else day.replace(year=day.year + 1)
     try:
-        return date.fromisoformat(text).isoformat()
+        return date.fromisoformat(text)
     except ValueError:
         return None
-
-
-@dataclasses.dataclass
-class Outcome:
-    changes: dict[str, Any] = dataclasses.field(default_factory=dict)
-    messages: list[str] = dataclasses.field(default_factory=list)
-    state_event: str | None = None
-
-
-def execute(
-    state: State,
-    project: Project,
-    issue: Issue,
-    commands: list[Command],
-    *,
-    access: int,
-    today: date,
-) -> Outcome:
-    """Apply ``commands`` to ``issue`` (metadata commands need the Planner role)."""
-    outcome = Outcome()
-    may_edit = access >= PLANNER
-    for command in commands:
-        name = command.name
-        if name in ("label", "labels", "relabel") and may_edit:
-            ids = []
-            for title in label_titles(command.arg):
-                label = label_by_title(state, project, title)
-                if label is not None:
-                    ids.append(label.id)
-            if name == "relabel":
-                issue.label_ids = []
-            for label_id in ids:
-                if label_id not in issue.label_ids:
-                    issue.label_ids.append(label_id)
-            outcome.changes.setdefault("add_label_ids", []).extend(ids)
-            outcome.messages.append(f"Added {len(ids)} label(s).")
-        elif name in ("unlabel", "remove_label") and may_edit:
-            titles = label_titles(command.arg)
-            if not titles:
-                outcome.changes["remove_label_ids"] = list(issue.label_ids)
-                issue.label_ids = []
-            else:
-                names = set(titles)
-                removed = [i for i in issue.label_ids if state.labels[i].name in names]
-                issue.label_ids = [i for i in issue.label_ids if i not in removed]
-                outcome.changes.setdefault("remove_label_ids", []).extend(removed)
-            outcome.messages.append("Removed label(s).")
-        elif name == "assign" and may_edit:
-            for token in command.arg.split():
-                username = token.lstrip("@")
-                user = state.user_by_name(username)
-                if user is not None:
-                    issue.assignee_ids = [user.id]  # Free: one assignee
-                    outcome.changes["assignee_ids"] = [user.id]
-                    outcome.messages.append(f"Assigned @{user.username}.")
-                    break
-        elif name == "unassign" and may_edit:
-            issue.assignee_ids = []
-            outcome.changes["assignee_ids"] = []
-            outcome.messages.append("Removed assignee.")
-        elif name in ("close", "reopen") and may_edit:
-            outcome.state_event = name
-            outcome.changes["state_event"] = name
-            outcome.messages.append("Closed this issue." if name == "close" else "Reopened.")
-        elif name == "due" and may_edit:
-            due = _due(command.arg, today)
-            if due is not None:
-                issue.due_date = due
-                outcome.changes["due_date"] = due
-                outcome.messages.append(f"Set the due date to {due}.")
-        elif name == "remove_due_date" and may_edit:
-            issue.due_date = None
-            outcome.changes["due_date"] = None
-            outcome.messages.append("Removed the due date.")
-        elif name == "title" and command.arg and len(command.arg) <= 255:
-            issue.title = command.arg
-            outcome.changes["title"] = command.arg
-            outcome.messages.append(f"Changed the title to {command.arg!r}.")
-        elif name == "confidential" and may_edit:
-            issue.confidential = True
-            outcome.changes["confidential"] = True
-            outcome.messages.append("Made this issue confidential.")
-    return outcome

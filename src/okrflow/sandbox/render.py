@@ -1,4 +1,4 @@
-"""JSON shapes of GitLab's API entities (UserBasic, Project, Issue, Label, Note, Board).
+"""JSON shapes of GitLab's API entities (UserBasic, Project, Group, Issue, Label, Note).
 
 Shapes follow GitLab's entities as described in FACTS.md and stay inside the
 JSON schemas where those forbid extra keys (user objects, notes, board lists).
@@ -15,8 +15,6 @@ from typing import Any
 from okrflow.sandbox.colors import text_color
 from okrflow.sandbox.context import Ctx
 from okrflow.sandbox.state import (
-    Board,
-    BoardList,
     Group,
     Issue,
     Label,
@@ -261,15 +259,14 @@ def issue_json(
     labels_details: bool = False,
     notes: list[Note] | None = None,
 ) -> dict[str, Any]:
-    """``notes``: the issue's notes when the caller has them (a listing groups them once
-    per page instead of scanning every note of the instance for every issue)."""
+    """``notes``: the issue's notes, when the caller already has them."""
     state = ctx.state
     project = state.projects[issue.project_id]
     base = ctx.web_base()
     api = f"{ctx.req.api_base}/projects/{project.id}"
     assignees = [user_by_id(ctx, uid) for uid in issue.assignee_ids if uid in state.users]
     if notes is None:
-        notes = [n for n in state.notes.values() if n.issue_id == issue.id]
+        notes = state.notes_of(issue.id)
     labels = label_names(ctx, issue)
     tasks = _TASK.findall(issue.description or "")
     done = sum(1 for mark in tasks if mark in "xX")
@@ -342,7 +339,11 @@ def issue_json(
     return data
 
 
-def note_json(ctx: Ctx, note: Note) -> dict[str, Any]:
+def note_json(
+    ctx: Ctx, note: Note, *, commands_changes: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """Entities::Note (the keys notes.json allows); ``commands_changes`` is what
+    the note's quick actions changed, only on the answer that created it."""
     issue = ctx.state.issues.get(note.issue_id)
     return {
         "id": note.id,
@@ -359,37 +360,5 @@ def note_json(ctx: Ctx, note: Note) -> dict[str, Any]:
         "resolvable": False,
         "confidential": note.internal,
         "internal": note.internal,
-    }
-
-
-def list_json(ctx: Ctx, board_list: BoardList) -> dict[str, Any]:
-    label = ctx.state.labels.get(board_list.label_id)
-    return {
-        "id": board_list.id,
-        "label": label_basic(label) if label else None,
-        "position": board_list.position,
-        "max_issue_count": 0,
-        "max_issue_weight": 0,
-        "limit_metric": None,
-    }
-
-
-def board_json(ctx: Ctx, board: Board) -> dict[str, Any]:
-    project = ctx.state.projects[board.project_id]
-    lists = sorted(
-        (lst for lst in ctx.state.lists.values() if lst.board_id == board.id),
-        key=lambda lst: lst.position,
-    )
-    return {
-        "id": board.id,
-        "name": board.name,
-        "hide_backlog_list": board.hide_backlog_list,
-        "hide_closed_list": board.hide_closed_list,
-        "project": project_basic(ctx, project),
-        "lists": [list_json(ctx, lst) for lst in lists],
-        "group": None,
-        "milestone": None,
-        "assignee": None,
-        "labels": [],
-        "weight": None,
+        "commands_changes": commands_changes or {},
     }

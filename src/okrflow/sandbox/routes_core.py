@@ -1,4 +1,4 @@
-"""Instance-level routes: version, users, projects, groups and members."""
+"""Instance-level routes: version, metadata, users and projects."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Any
 from okrflow.sandbox import auth
 from okrflow.sandbox.context import Ctx
 from okrflow.sandbox.pagination import paginate
-from okrflow.sandbox.render import group_json, project_full, user_basic, user_detail
+from okrflow.sandbox.render import project_full, user_basic, user_detail
 from okrflow.sandbox.request import Response, not_found
 from okrflow.sandbox.router import RouteTable
 from okrflow.sandbox.state import Project, User
@@ -101,7 +101,7 @@ def _project_sort_key(order_by: str) -> Any:
     return key
 
 
-def _project_list(ctx: Ctx, projects: list[Project]) -> Response:
+def project_list(ctx: Ctx, projects: list[Project]) -> Response:
     params = ctx.params
     visible = [p for p in projects if auth.can_read_project(ctx.state, ctx.caller, p)]
     if params.flag("membership") or params.flag("owned"):
@@ -136,77 +136,9 @@ def _project_list(ctx: Ctx, projects: list[Project]) -> Response:
 
 @routes.get("/projects")
 def list_projects(ctx: Ctx) -> Response:
-    return _project_list(ctx, list(ctx.state.projects.values()))
+    return project_list(ctx, list(ctx.state.projects.values()))
 
 
 @routes.get("/projects/:id")
 def get_project(ctx: Ctx) -> Response:
     return Response(200, project_full(ctx, ctx.project()))
-
-
-def _member_json(ctx: Ctx, username: str, level: int) -> dict[str, Any] | None:
-    user = ctx.state.user_by_name(username)
-    data = user_basic(ctx, user)
-    if data is None or user is None:
-        return None
-    data.update(
-        {
-            "access_level": level,
-            "created_at": user.created_at,
-            "expires_at": None,
-            "membership_state": "active",
-        }
-    )
-    return data
-
-
-@routes.get("/projects/:id/members")
-def list_project_members(ctx: Ctx) -> Response:
-    project = ctx.project()
-    rows = [_member_json(ctx, name, level) for name, level in sorted(project.members.items())]
-    members = [row for row in rows if row]
-    chunk, headers = paginate(ctx.req, members)
-    return Response(200, chunk, headers)
-
-
-@routes.get("/projects/:id/members/all")
-def list_all_project_members(ctx: Ctx) -> Response:
-    project = ctx.project()
-    levels: dict[str, int] = {}
-    for group in ctx.state.group_ancestors(project.group_id):
-        for name, level in group.members.items():
-            levels[name] = max(levels.get(name, 0), level)
-    for name, level in project.members.items():
-        levels[name] = max(levels.get(name, 0), level)
-    rows = [_member_json(ctx, name, level) for name, level in sorted(levels.items())]
-    members = [row for row in rows if row]
-    chunk, headers = paginate(ctx.req, members)
-    return Response(200, chunk, headers)
-
-
-@routes.get("/groups")
-def list_groups(ctx: Ctx) -> Response:
-    params = ctx.params
-    groups = [g for g in ctx.state.groups.values() if auth.can_read_group(ctx.state, ctx.caller, g)]
-    search = params.string("search")
-    if search:
-        needle = search.lower()
-        groups = [g for g in groups if needle in g.full_path.lower() or needle in g.name.lower()]
-    groups.sort(key=lambda g: (g.name.lower(), g.id))
-    chunk, headers = paginate(ctx.req, groups)
-    return Response(200, [group_json(ctx, g) for g in chunk], headers)
-
-
-@routes.get("/groups/:id")
-def get_group(ctx: Ctx) -> Response:
-    return Response(200, group_json(ctx, ctx.group()))
-
-
-@routes.get("/groups/:id/projects")
-def list_group_projects(ctx: Ctx) -> Response:
-    group = ctx.group()
-    if ctx.params.flag("include_subgroups"):
-        ids = {g.id for g in ctx.state.group_descendants(group.id)}
-    else:
-        ids = {group.id}
-    return _project_list(ctx, [p for p in ctx.state.projects.values() if p.group_id in ids])

@@ -1,28 +1,36 @@
-"""Issues: lists (project, group, global), one by iid, create, update, delete."""
+"""Issues: lists (project, group, global), one by iid, create, update, delete.
+
+Writes go through :mod:`okrflow.sandbox.issue_service` (what the caller may set,
+label events, system notes, events); quick actions in a description run with the
+author's rights (:mod:`okrflow.sandbox.quick_commands`), mentions are recorded.
+"""
 
 from __future__ import annotations
 
-from datetime import date
+from typing import Any
 
 from okrflow.sandbox import auth, quick_actions
 from okrflow.sandbox.clock import format_time
 from okrflow.sandbox.context import Ctx
 from okrflow.sandbox.issue_query import select
-from okrflow.sandbox.labelling import resolve_labels
+from okrflow.sandbox.issue_service import (
+    Actor,
+    actor_for,
+    add_system_note,
+    apply_changes,
+    find_link,
+    link_issues,
+    record_event,
+    unlink_issues,
+)
+from okrflow.sandbox.labelling import label_by_title, resolve_labels
+from okrflow.sandbox.mentions import record_mentions
 from okrflow.sandbox.pagination import paginate
+from okrflow.sandbox.quick_commands import Interpretation, Target, interpret
 from okrflow.sandbox.render import issue_json
 from okrflow.sandbox.request import Response, at_least_one, forbidden, validation
 from okrflow.sandbox.router import RouteTable
-from okrflow.sandbox.state import (
-    OWNER,
-    PLANNER,
-    Group,
-    Issue,
-    Note,
-    Project,
-    State,
-    User,
-)
+from okrflow.sandbox.rows import OWNER, PLANNER, Group, Issue, Project
 
 routes = RouteTable()
 
@@ -51,20 +59,6 @@ UPDATE_KEYS = (
 )
 
 
-def add_system_note(state: State, issue: Issue, author_id: int, body: str, now: str) -> None:
-    note = Note(
-        id=state.next_id("notes"),
-        issue_id=issue.id,
-        project_id=issue.project_id,
-        body=body,
-        author_id=author_id,
-        created_at=now,
-        updated_at=now,
-        system=True,
-    )
-    state.notes[note.id] = note
-
-
 # lists -----------------------------------------------------------------------
 def _list(ctx: Ctx, issues: list[Issue], scope: str, relative: Project | Group | None) -> Response:
     chosen = select(ctx, issues, scope)
@@ -73,14 +67,7 @@ def _list(ctx: Ctx, issues: list[Issue], scope: str, relative: Project | Group |
         ctx.req, chosen.issues, keyset_key=keyset, descending=chosen.descending
     )
     details = bool(ctx.params.flag("with_labels_details"))
-    notes: dict[int, list[Note]] = {i.id: [] for i in page}
-    for note in ctx.state.notes.values():  # once per page, not once per issue
-        if note.issue_id in notes:
-            notes[note.issue_id].append(note)
-    body = [
-        issue_json(ctx, i, relative_to=relative, labels_details=details, notes=notes[i.id])
-        for i in page
-    ]
+    body = [issue_json(ctx, i, relative_to=relative, labels_details=details) for i in page]
     return Response(200, body, headers)
 
 
@@ -92,16 +79,19 @@ def list_all_issues(ctx: Ctx) -> Response:
 @routes.get("/projects/:id/issues", job_token=True)
 def list_project_issues(ctx: Ctx) -> Response:
     project = ctx.project()
-    issues = [i for i in ctx.state.issues.values() if i.project_id == project.id]
-    return _list(ctx, issues, "all", project)
+    return _list(ctx, ctx.state.issues_of(project.id), "all", project)
 
 
 @routes.get("/groups/:id/issues")
 def list_group_issues(ctx: Ctx) -> Response:
+    """Every issue of the group's projects and its subgroups' (readable ones only)."""
     group = ctx.group()
-    groups = {g.id for g in ctx.state.group_descendants(group.id)}
-    projects = {p.id for p in ctx.state.projects.values() if p.group_id in groups}
-    issues = [i for i in ctx.state.issues.values() if i.project_id in projects]
+    state = ctx.state
+    groups = {g.id for g in state.group_descendants(group.id)}
+    issues: list[Issue] = []
+    for project in state.projects.values():
+        if project.group_id in groups and auth.can_read_project(state, ctx.caller, project):
+            issues.extend(state.issues_of(project.id))
     return _list(ctx, issues, "all", group)
 
 
@@ -112,7 +102,7 @@ def get_issue(ctx: Ctx) -> Response:
     return Response(200, issue_json(ctx, issue, single=True, relative_to=project))
 
 
-# writes ------------------------------------------------------------------------
+# parameters --------------------------------------------------------------------
 def _check_text(title: str | None, description: str | None) -> None:
     errors: dict[str, list[str]] = {}
     if title is not None:
@@ -144,99 +134,130 @@ def _assignees(ctx: Ctx, project: Project) -> list[int] | None:
     return []
 
 
-def _due_date(ctx: Ctx) -> str | None:
-    value = ctx.params.day("due_date")
-    return value.isoformat() if value else None
+def _requested(ctx: Ctx, project: Project, access: int) -> dict[str, Any]:
+    """The issue fields the request sets, as GitLab's update parameters."""
+    params = ctx.params
+    state = ctx.state
+    may_create_labels = access >= PLANNER
+    now = ctx.now()
+    wanted: dict[str, Any] = {}
+    if params.has("labels"):
+        names = params.list_str("labels") or []
+        wanted["label_ids"] = resolve_labels(
+            state, project, names, create=may_create_labels, now=now
+        )
+    added = params.list_str("add_labels")
+    if added:
+        ids = resolve_labels(state, project, added, create=may_create_labels, now=now)
+        wanted["add_label_ids"] = ids
+    removed = params.list_str("remove_labels")
+    if removed:
+        found = (label_by_title(state, project, name) for name in removed)
+        wanted["remove_label_ids"] = [label.id for label in found if label is not None]
+    assignees = _assignees(ctx, project)
+    if assignees is not None:
+        wanted["assignee_ids"] = assignees
+    if params.has("due_date"):
+        day = params.day("due_date")
+        wanted["due_date"] = day.isoformat() if day else None
+    for key in ("confidential", "discussion_locked"):
+        value = params.flag(key)
+        if value is not None:
+            wanted[key] = value
+    if params.has("issue_type"):
+        wanted["issue_type"] = params.choice("issue_type", ISSUE_TYPES, "issue")
+    event = params.choice("state_event", ("close", "reopen"), "")
+    if event:
+        wanted["state_event"] = event
+    return wanted
 
 
-def set_state(issue: Issue, event: str, user: User, now: str) -> bool:
-    if event == "close" and issue.state != "closed":
-        issue.state, issue.closed_at, issue.closed_by_id = "closed", now, user.id
-        return True
-    if event == "reopen" and issue.state != "opened":
-        issue.state, issue.closed_at, issue.closed_by_id = "opened", None, None
-        return True
-    return False
+def after_commands(ctx: Ctx, issue: Issue, actor: Actor, result: Interpretation, now: str) -> None:
+    """Links ``/relate`` (and ``/duplicate``) asked for, ``/unlink`` removals."""
+    state, user = ctx.state, actor.user
+    for other in result.relate:
+        other_project = state.projects[other.project_id]
+        if auth.project_access(state, user, other_project) < PLANNER and not user.is_admin:
+            continue
+        if find_link(state, issue, other) is None:
+            link_issues(state, issue, other, user, now)
+    for other in result.unlink:
+        link = find_link(state, issue, other)
+        if link is not None:
+            unlink_issues(state, link, user, now)
+    canonical = state.issues.get(result.updates.get("canonical_issue_id", -1))
+    if canonical is not None:
+        ref = (
+            f"#{canonical.iid}"
+            if canonical.project_id == issue.project_id
+            else (f"{state.projects[canonical.project_id].path_with_namespace}#{canonical.iid}")
+        )
+        add_system_note(state, issue, user.id, f"marked this issue as a duplicate of {ref}", now)
 
 
-def _run_quick_actions(
-    ctx: Ctx, project: Project, issue: Issue, commands: list[quick_actions.Command], user: User
-) -> None:
-    if not commands:
-        return
-    outcome = quick_actions.execute(
-        ctx.state,
-        project,
-        issue,
-        commands,
-        access=ctx.access(project),
-        today=ctx.clock.now().date(),
-    )
-    if outcome.state_event:
-        set_state(issue, outcome.state_event, user, ctx.now())
-
-
+# writes ------------------------------------------------------------------------
 @routes.post("/projects/:id/issues")
 def create_issue(ctx: Ctx) -> Response:
     project = ctx.project()
     user = ctx.require_user()
+    ctx.throttle("issues_create")
     params = ctx.params
     title = params.string("title", required=True)
     description = params.string("description")
-    issue_type = params.choice("issue_type", ISSUE_TYPES, "issue")
-    due_date = _due_date(ctx)
-    confidential = bool(params.flag("confidential"))
-    locked = params.flag("discussion_locked")
+    params.choice("issue_type", ISSUE_TYPES, "issue")
+    params.day("due_date")
     _check_text(title, description)
     assert title is not None
+    state = ctx.state
+    actor = actor_for(state, user, project, None)
     now = ctx.now()
-    access = ctx.access(project)
-    created = params.time("created_at") if access >= OWNER else None
+    created = params.time("created_at") if actor.access >= OWNER else None
     if created is not None:
         now = format_time(created)
-    text, commands = quick_actions.extract(description or "")
-    may_edit = access >= PLANNER
+    normalize = ctx.normalize_text
+    text, commands = (
+        quick_actions.extract(description, normalize=normalize)
+        if description is not None
+        else (None, [])
+    )
     issue = Issue(
-        id=ctx.state.next_id("issues"),
+        id=state.next_id("issues"),
         iid=project.next_iid,
         project_id=project.id,
         title=title,
-        description=text if description is not None else None,
+        description=text,
         author_id=user.id,
         created_at=now,
         updated_at=now,
-        confidential=confidential,
-        discussion_locked=locked if may_edit else None,
-        issue_type=issue_type,
-        due_date=due_date if may_edit else None,
     )
-    if may_edit:
-        names = params.list_str("labels") or []
-        issue.label_ids = resolve_labels(ctx.state, project, names, create=True, now=ctx.now())
-        issue.assignee_ids = _assignees(ctx, project) or []
+    result = interpret(Target(state, project, issue, actor, ctx.clock.now().date()), commands)
+    wanted = {**_requested(ctx, project, actor.access), **result.updates}
+    wanted.pop("state_event", None)  # GitLab drops state_event on create
     project.next_iid += 1
-    ctx.state.issues[issue.id] = issue
-    _run_quick_actions(ctx, project, issue, commands, user)
+    state.issues[issue.id] = issue
+    record_event(state, project.id, user.id, "created", issue, now)
+    apply_changes(state, issue, actor, wanted, now)
+    after_commands(ctx, issue, actor, result, now)
+    record_mentions(state, issue, user, text, now=now)
     project.last_activity_at = ctx.now()
     return Response(201, issue_json(ctx, issue, single=True, relative_to=project))
 
 
-def _update_labels(ctx: Ctx, project: Project, issue: Issue) -> None:
-    params = ctx.params
-    now = ctx.now()
-    if params.has("labels"):
-        names = params.list_str("labels") or []
-        issue.label_ids = resolve_labels(ctx.state, project, names, create=True, now=now)
-    added = params.list_str("add_labels")
-    if added:
-        for label_id in resolve_labels(ctx.state, project, added, create=True, now=now):
-            if label_id not in issue.label_ids:
-                issue.label_ids.append(label_id)
-    removed = params.list_str("remove_labels")
-    if removed:
-        unwanted = set(removed)
-        labels = ctx.state.labels
-        issue.label_ids = [i for i in issue.label_ids if labels[i].name not in unwanted]
+def _description_commands(
+    ctx: Ctx, project: Project, issue: Issue, actor: Actor, description: str
+) -> tuple[str, Interpretation]:
+    """The new description's commands, less those its current text already held
+    (``execute_with_original_text``)."""
+    text, commands = quick_actions.extract(description, normalize=ctx.normalize_text)
+    today = ctx.clock.now().date()
+    result = interpret(Target(ctx.state, project, issue, actor, today), commands)
+    _, before = quick_actions.extract(issue.description or "")
+    if before:
+        old = interpret(Target(ctx.state, project, issue, actor, today), before)
+        for key, value in old.updates.items():
+            if result.updates.get(key) == value:
+                del result.updates[key]
+    return text, result
 
 
 @routes.put("/projects/:id/issues/:issue_iid")
@@ -244,85 +265,51 @@ def update_issue(ctx: Ctx) -> Response:
     project = ctx.project()
     issue = ctx.issue(project)
     user = ctx.require_user()
-    access = ctx.access(project)
-    may_edit = access >= PLANNER
-    if not may_edit and user.id != issue.author_id:
+    state = ctx.state
+    actor = actor_for(state, user, project, issue)
+    if not actor.can_update:
         raise forbidden()
     params = ctx.params
     if not any(params.has(key) for key in UPDATE_KEYS):
         raise at_least_one(UPDATE_KEYS)
     title = params.string("title")
     description = params.string("description")
-    state_event = params.choice("state_event", ("close", "reopen"), "")
-    issue_type = params.choice("issue_type", ISSUE_TYPES, "") if params.has("issue_type") else ""
-    due_given = params.has("due_date")
-    due_date = _due_date(ctx) if due_given else None
-    confidential = params.flag("confidential")
-    locked = params.flag("discussion_locked")
     _check_text(title, description)
-    before = (issue.title, issue.description, list(issue.assignee_ids), issue.due_date)
-    snapshot = repr(issue)
-    now = ctx.now()
-    commands: list[quick_actions.Command] = []
+    wanted = _requested(ctx, project, actor.access)
     if title is not None:
-        issue.title = title
+        wanted["title"] = title
+    result = Interpretation()
+    old_description = issue.description
     if description is not None:
-        issue.description, commands = quick_actions.extract(description)
-    if may_edit:
-        _update_labels(ctx, project, issue)
-        assignees = _assignees(ctx, project)
-        if assignees is not None:
-            issue.assignee_ids = assignees
-        if due_given:
-            issue.due_date = due_date
-        if locked is not None:
-            issue.discussion_locked = locked
-    if confidential is not None:
-        issue.confidential = confidential
-    if issue_type:
-        issue.issue_type = issue_type
-    if state_event:
-        set_state(issue, state_event, user, now)
-    _run_quick_actions(ctx, project, issue, commands, user)
-    if repr(issue) != snapshot:
-        issue.updated_at = now
-        stamp = params.time("updated_at") if access >= OWNER else None
+        wanted["description"], result = _description_commands(
+            ctx, project, issue, actor, description
+        )
+        wanted.update(result.updates)
+    now = ctx.now()
+    if apply_changes(state, issue, actor, wanted, now):
+        stamp = params.time("updated_at") if actor.access >= OWNER else None
         if stamp is not None:
             issue.updated_at = format_time(stamp)
         project.last_activity_at = now
-        _system_notes(ctx, issue, user, before, now)
+    after_commands(ctx, issue, actor, result, now)
+    if issue.description != old_description:
+        record_mentions(state, issue, user, issue.description, old_text=old_description, now=now)
     return Response(200, issue_json(ctx, issue, single=True, relative_to=project))
 
 
-def _system_notes(
-    ctx: Ctx,
-    issue: Issue,
-    user: User,
-    before: tuple[str, str | None, list[int], str | None],
-    now: str,
-) -> None:
-    old_title, old_description, old_assignees, old_due = before
+def delete_issue_rows(ctx: Ctx, issue: Issue) -> None:
     state = ctx.state
-    if issue.title != old_title:
-        add_system_note(
-            state, issue, user.id, f"changed title from **{old_title}** to **{issue.title}**", now
-        )
-    if issue.description != old_description:
-        add_system_note(state, issue, user.id, "changed the description", now)
-    if issue.assignee_ids != old_assignees:
-        if issue.assignee_ids:
-            name = state.users[issue.assignee_ids[0]].username
-            add_system_note(state, issue, user.id, f"assigned to @{name}", now)
-        else:
-            names = ", ".join(f"@{state.users[i].username}" for i in old_assignees)
-            add_system_note(state, issue, user.id, f"unassigned {names}", now)
-    if issue.due_date != old_due:
-        if issue.due_date:
-            day = date.fromisoformat(issue.due_date)
-            text = f"{day:%B} {day.day}, {day.year}"
-            add_system_note(state, issue, user.id, f"changed due date to {text}", now)
-        else:
-            add_system_note(state, issue, user.id, "removed due date", now)
+    del state.issues[issue.id]
+    for note in state.notes_of(issue.id):
+        del state.notes[note.id]
+    for table in (state.label_events, state.mentions):
+        for row_id in [r.id for r in table.values() if r.issue_id == issue.id]:
+            del table[row_id]
+    for event_id in [e.id for e in state.events.values() if e.target_id == issue.id]:
+        if state.events[event_id].target_type == "Issue":
+            del state.events[event_id]
+    for link_id in [k.id for k in state.links.values() if issue.id in (k.source_id, k.target_id)]:
+        del state.links[link_id]
 
 
 @routes.delete("/projects/:id/issues/:issue_iid")
@@ -330,10 +317,8 @@ def delete_issue(ctx: Ctx) -> Response:
     project = ctx.project()
     issue = ctx.issue(project)
     ctx.require_access(project, OWNER)
-    state = ctx.state
-    del state.issues[issue.id]
-    for note_id in [n.id for n in state.notes.values() if n.issue_id == issue.id]:
-        del state.notes[note_id]
-    for link_id in [k.id for k in state.links.values() if issue.id in (k.source_id, k.target_id)]:
-        del state.links[link_id]
+    delete_issue_rows(ctx, issue)
     return Response(204)
+
+
+__all__ = ["after_commands", "routes"]

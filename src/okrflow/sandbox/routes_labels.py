@@ -39,15 +39,29 @@ class Scope:
         assert self.group is not None
         return group_labels(state, self.group.id, ancestors=ancestors)
 
+    def listed(self) -> list[Label]:
+        """What a listing shows: ``include_ancestor_groups`` (default true) and, for a
+        group, ``include_descendant_groups`` and ``only_group_labels`` (default true)."""
+        params = self.ctx.params
+        ancestors = params.flag("include_ancestor_groups") is not False
+        labels = self.visible(ancestors=ancestors)
+        if self.group is None or not params.flag("include_descendant_groups"):
+            return labels
+        state = self.ctx.state
+        below = {g.id for g in state.group_descendants(self.group.id)}
+        found = {lab.id: lab for lab in labels}
+        projects = {p.id for p in state.projects.values() if p.group_id in below}
+        with_projects = params.flag("only_group_labels") is False
+        for label in state.labels.values():
+            if label.group_id in below or (with_projects and label.project_id in projects):
+                found.setdefault(label.id, label)
+        return list(found.values())
+
     def own(self) -> list[Label]:
         return self.visible(ancestors=False)
 
     def require_admin(self) -> None:
-        if self.project is not None:
-            self.ctx.require_access(self.project, PLANNER)
-        else:
-            assert self.group is not None
-            self.ctx.require_group_access(self.group, PLANNER)
+        self.ctx.require_level(self.project or self.group, PLANNER)
 
     def find(self, ref: str, *, own_only: bool) -> Label:
         labels = self.own() if own_only else self.visible()
@@ -94,8 +108,7 @@ def _priority(ctx: Ctx) -> int | None:
 
 def _list(ctx: Ctx, scope: Scope) -> Response:
     params = ctx.params
-    include = params.flag("include_ancestor_groups")
-    labels = scope.visible(ancestors=include is not False)
+    labels = scope.listed()
     search = params.string("search")
     if search:
         labels = [lab for lab in labels if search.lower() in lab.name.lower()]

@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from okrflow.sandbox.context import Ctx
+from okrflow.sandbox.issue_service import find_link, link_issues, unlink_issues
 from okrflow.sandbox.render import issue_json
 from okrflow.sandbox.request import ApiError, Response, missing, not_found
 from okrflow.sandbox.router import RouteTable
-from okrflow.sandbox.routes_issues import add_system_note
 from okrflow.sandbox.state import PLANNER, Issue, IssueLink, Project
 
 routes = RouteTable()
@@ -109,33 +109,10 @@ def create_link(ctx: Ctx) -> Response:
         raise NO_ROLE
     if target.id == issue.id:
         raise ApiError(422, {"message": "Cannot link an issue to itself"})
-    if any({k.source_id, k.target_id} == {issue.id, target.id} for k in ctx.state.links.values()):
+    if find_link(ctx.state, issue, target) is not None:
         raise ApiError(409, {"message": "Issue(s) already assigned"})
-    now = ctx.now()
-    link = IssueLink(
-        id=ctx.state.next_id("links"),
-        source_id=issue.id,
-        target_id=target.id,
-        created_at=now,
-        updated_at=now,
-        link_type=link_type,
-    )
-    ctx.state.links[link.id] = link
-    _system_notes(ctx, issue, target, user.id, "marked this issue as related to")
+    link = link_issues(ctx.state, issue, target, user, ctx.now())
     return Response(201, _pair(ctx, link, project))
-
-
-def _system_notes(ctx: Ctx, issue: Issue, target: Issue, author_id: int, verb: str) -> None:
-    state = ctx.state
-    now = ctx.now()
-    for here, there in ((issue, target), (target, issue)):
-        there_project = state.projects[there.project_id]
-        ref = (
-            f"#{there.iid}"
-            if here.project_id == there.project_id
-            else f"{there_project.path_with_namespace}#{there.iid}"
-        )
-        add_system_note(state, here, author_id, f"{verb} {ref}", now)
 
 
 @routes.delete(f"{LINKS}/:issue_link_id")
@@ -147,7 +124,5 @@ def delete_link(ctx: Ctx) -> Response:
     if ctx.access(project) < PLANNER:
         raise ApiError(403, {"message": "403 Forbidden"})
     body = _pair(ctx, link, project)
-    del ctx.state.links[link.id]
-    other = ctx.state.issues[_other(link, issue)]
-    _system_notes(ctx, issue, other, user.id, "removed the relation with")
+    unlink_issues(ctx.state, link, user, ctx.now())
     return Response(200, body)

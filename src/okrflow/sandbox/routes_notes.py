@@ -1,20 +1,36 @@
-"""Issue notes (comments), with quick actions and GitLab's 202 for command-only notes."""
+"""Issue notes (comments): list, get, create, edit, delete, with quick actions.
+
+As GitLab's Notes API: quick actions in a body run with the author's rights
+before the note is saved; a body of commands only saves no note and answers
+**202** ``{"commands_changes": ..., "summary": [...]}`` (400 "Failed to apply
+commands." when none applied); editing a note runs the commands it now holds
+(one left with commands only is deleted). Creating, editing and deleting moves
+the issue's ``user_notes_count``; creating and editing touch its ``updated_at``;
+a new comment is a ``commented`` event.
+"""
 
 from __future__ import annotations
 
+from typing import Any
+
 from okrflow.sandbox import quick_actions
 from okrflow.sandbox.context import Ctx
+from okrflow.sandbox.issue_service import actor_for, apply_changes, new_note, record_event
+from okrflow.sandbox.mentions import record_mentions
 from okrflow.sandbox.pagination import paginate
+from okrflow.sandbox.quick_commands import Interpretation, Target, interpret
 from okrflow.sandbox.render import note_json
-from okrflow.sandbox.request import Response, forbidden, not_found, validation
+from okrflow.sandbox.request import ApiError, Response, forbidden, not_found, validation
 from okrflow.sandbox.router import RouteTable
-from okrflow.sandbox.routes_issues import set_state
-from okrflow.sandbox.state import GUEST, MAINTAINER, PLANNER, Issue, Note
+from okrflow.sandbox.routes_issues import after_commands
+from okrflow.sandbox.rows import GUEST, MAINTAINER, PLANNER, Issue, Note, Project, User
 
 routes = RouteTable()
 
 NOTES = "/projects/:id/issues/:issue_iid/notes"
 BODY_MAX = 1_000_000
+ACTIVITY = {"all_notes": None, "only_comments": False, "only_activity": True}
+FAILED = ApiError(400, {"message": "400 Bad request - Failed to apply commands."})
 
 
 def _visible_notes(ctx: Ctx, issue: Issue) -> list[Note]:
@@ -23,8 +39,8 @@ def _visible_notes(ctx: Ctx, issue: Issue) -> list[Note]:
     me = ctx.user.id if ctx.user else None
     return [
         n
-        for n in ctx.state.notes.values()
-        if n.issue_id == issue.id and (not n.internal or sees_internal or n.author_id == me)
+        for n in ctx.state.notes_of(issue.id)
+        if not n.internal or sees_internal or n.author_id == me
     ]
 
 
@@ -43,6 +59,29 @@ def _check_body(body: str) -> None:
         raise validation({"note": [f"is too long (maximum is {BODY_MAX} characters)"]})
 
 
+def _run_commands(
+    ctx: Ctx, project: Project, issue: Issue, user: User, body: str
+) -> tuple[str, list[quick_actions.Command], Interpretation]:
+    """Extract and apply the body's quick actions; the text left and what ran."""
+    text, commands = quick_actions.extract(body, normalize=ctx.normalize_text)
+    if not commands:
+        return text, commands, Interpretation()
+    state = ctx.state
+    actor = actor_for(state, user, project, issue)
+    result = interpret(Target(state, project, issue, actor, ctx.clock.now().date()), commands)
+    now = ctx.now()
+    if apply_changes(state, issue, actor, result.updates, now):
+        project.last_activity_at = now
+    after_commands(ctx, issue, actor, result, now)
+    return text, commands, result
+
+
+def _commands_only(result: Interpretation) -> Response:
+    if not result.messages:
+        raise FAILED
+    return Response(202, {"commands_changes": result.updates, "summary": [result.message]})
+
+
 @routes.get(NOTES)
 def list_notes(ctx: Ctx) -> Response:
     project = ctx.project()
@@ -50,7 +89,8 @@ def list_notes(ctx: Ctx) -> Response:
     params = ctx.params
     order_by = params.choice("order_by", ("created_at", "updated_at"), "created_at")
     descending = params.choice("sort", ("asc", "desc"), "desc") == "desc"
-    notes = _visible_notes(ctx, issue)
+    system = ACTIVITY[params.choice("activity_filter", tuple(ACTIVITY), "all_notes")]
+    notes = [n for n in _visible_notes(ctx, issue) if system is None or n.system == system]
     notes.sort(key=lambda n: (getattr(n, order_by), n.id), reverse=descending)
     page, headers = paginate(ctx.req, notes)
     return Response(200, [note_json(ctx, n) for n in page], headers)
@@ -65,9 +105,10 @@ def get_note(ctx: Ctx) -> Response:
 
 @routes.post(NOTES)
 def create_note(ctx: Ctx) -> Response:
+    user = ctx.require_user()
+    ctx.throttle("notes_create")
     project = ctx.project()
     issue = ctx.issue(project)
-    user = ctx.require_user()
     params = ctx.params
     body = params.string("body", required=True)
     assert body is not None
@@ -75,34 +116,36 @@ def create_note(ctx: Ctx) -> Response:
     if internal is None:
         internal = params.flag("confidential")
     access = ctx.access(project)
-    if issue.discussion_locked and access < GUEST:
+    if issue.discussion_locked and access < GUEST and not user.is_admin:
         raise forbidden()
-    text, commands = quick_actions.extract(body)
-    now = ctx.now()
-    if commands:
-        outcome = quick_actions.execute(
-            ctx.state, project, issue, commands, access=access, today=ctx.clock.now().date()
-        )
-        if outcome.state_event:
-            set_state(issue, outcome.state_event, user, now)
-        issue.updated_at = now
-        if not text.strip():
-            return Response(202, {"commands_changes": outcome.changes, "summary": outcome.messages})
+    text, commands, result = _run_commands(ctx, project, issue, user, body)
+    if commands and not text:
+        return _commands_only(result)
     _check_body(text)
-    note = Note(
-        id=ctx.state.next_id("notes"),
-        issue_id=issue.id,
-        project_id=project.id,
-        body=text,
-        author_id=user.id,
-        created_at=now,
-        updated_at=now,
-        internal=bool(internal) and access >= PLANNER,
-    )
-    ctx.state.notes[note.id] = note
-    issue.updated_at = now
+    now = ctx.now()
+    private = bool(internal) and access >= PLANNER
+    note = new_note(ctx.state, issue, user.id, text, now, internal=private)
     project.last_activity_at = now
-    return Response(201, note_json(ctx, note))
+    record_event(ctx.state, project.id, user.id, "commented", note, now)
+    record_mentions(ctx.state, issue, user, text, note=note, now=now)
+    return Response(201, note_json(ctx, note, commands_changes=result.updates))
+
+
+def _may_admin(ctx: Ctx, project: Project, note: Note, user: User) -> bool:
+    """``admin_note``: the author, Maintainer+ or an admin; never a system note."""
+    if note.system:
+        return False
+    return note.author_id == user.id or user.is_admin or ctx.access(project) >= MAINTAINER
+
+
+def delete_note_rows(ctx: Ctx, note: Note) -> None:
+    state = ctx.state
+    del state.notes[note.id]
+    for event_id in [e.id for e in state.events.values() if e.target_id == note.id]:
+        if state.events[event_id].target_type == "Note":
+            del state.events[event_id]
+    for mention_id in [m.id for m in state.mentions.values() if m.note_id == note.id]:
+        del state.mentions[mention_id]
 
 
 @routes.put(f"{NOTES}/:note_id")
@@ -113,13 +156,22 @@ def update_note(ctx: Ctx) -> Response:
     user = ctx.require_user()
     body = ctx.params.string("body", required=True)
     assert body is not None
-    if note.system or (note.author_id != user.id and not user.is_admin):
+    if not body.strip():
+        raise ApiError(400, {"error": "body is empty"})
+    if not _may_admin(ctx, project, note, user):
         raise forbidden()
-    _check_body(body)
-    if body != note.body:
-        note.body = body
-        note.updated_at = ctx.now()
-    return Response(200, note_json(ctx, note))
+    text, commands, result = _run_commands(ctx, project, issue, user, body)
+    if commands and not text:
+        delete_note_rows(ctx, note)
+        return _commands_only(result)
+    _check_body(text)
+    changes: dict[str, Any] = result.updates
+    if text != note.body:
+        old, now = note.body, ctx.now()
+        note.body, note.updated_at = text, now
+        issue.updated_at = now
+        record_mentions(ctx.state, issue, user, text, old_text=old, note=note, now=now)
+    return Response(200, note_json(ctx, note, commands_changes=changes))
 
 
 @routes.delete(f"{NOTES}/:note_id")
@@ -128,7 +180,7 @@ def delete_note(ctx: Ctx) -> Response:
     issue = ctx.issue(project)
     note = _note(ctx, issue)
     user = ctx.require_user()
-    if note.author_id != user.id and ctx.access(project) < MAINTAINER:
+    if not _may_admin(ctx, project, note, user):
         raise forbidden()
-    del ctx.state.notes[note.id]
+    delete_note_rows(ctx, note)
     return Response(204)

@@ -1,9 +1,7 @@
-"""The emulator's in-memory tables: flat typed rows keyed by id, and the role levels.
+"""The emulator's in-memory tables: rows keyed by id (:mod:`okrflow.sandbox.rows`).
 
 Every row is a plain dataclass of JSON-friendly fields so the whole state can be
-saved to and loaded from one JSON document. Timestamps are stored already in
-GitLab's wire format (ISO 8601 UTC with milliseconds and ``Z``); strings in that
-one format sort in time order.
+saved to and loaded from one JSON document.
 """
 
 from __future__ import annotations
@@ -11,178 +9,32 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-GUEST = 10
-PLANNER = 15
-REPORTER = 20
-DEVELOPER = 30
-MAINTAINER = 40
-OWNER = 50
-
-ACCESS_LEVELS: dict[str, int] = {
-    "guest": GUEST,
-    "planner": PLANNER,
-    "reporter": REPORTER,
-    "developer": DEVELOPER,
-    "maintainer": MAINTAINER,
-    "owner": OWNER,
-}
-
-
-@dataclasses.dataclass
-class User:
-    id: int
-    username: str
-    name: str
-    email: str
-    created_at: str
-    state: str = "active"
-    is_admin: bool = False
-    bio: str = ""
-
-
-@dataclasses.dataclass
-class Group:
-    id: int
-    path: str
-    full_path: str
-    name: str
-    created_at: str
-    parent_id: int | None = None
-    visibility: str = "private"
-    description: str = ""
-    members: dict[str, int] = dataclasses.field(default_factory=dict)
-
-
-@dataclasses.dataclass
-class Project:
-    id: int
-    path: str
-    name: str
-    namespace_path: str
-    created_at: str
-    last_activity_at: str
-    group_id: int | None = None
-    visibility: str = "private"
-    description: str = ""
-    default_branch: str = "main"
-    members: dict[str, int] = dataclasses.field(default_factory=dict)
-    next_iid: int = 1
-
-    @property
-    def path_with_namespace(self) -> str:
-        return f"{self.namespace_path}/{self.path}"
-
-
-@dataclasses.dataclass
-class Label:
-    id: int
-    name: str
-    color: str
-    created_at: str
-    description: str | None = None
-    priority: int | None = None
-    project_id: int | None = None
-    group_id: int | None = None
-
-
-@dataclasses.dataclass
-class Issue:
-    id: int
-    iid: int
-    project_id: int
-    title: str
-    description: str | None
-    author_id: int
-    created_at: str
-    updated_at: str
-    state: str = "opened"
-    label_ids: list[int] = dataclasses.field(default_factory=list)
-    assignee_ids: list[int] = dataclasses.field(default_factory=list)
-    closed_at: str | None = None
-    closed_by_id: int | None = None
-    due_date: str | None = None
-    confidential: bool = False
-    discussion_locked: bool | None = None
-    issue_type: str = "issue"
-
-
-@dataclasses.dataclass
-class Note:
-    id: int
-    issue_id: int
-    project_id: int
-    body: str
-    author_id: int
-    created_at: str
-    updated_at: str
-    system: bool = False
-    internal: bool = False
-
-
-@dataclasses.dataclass
-class IssueLink:
-    id: int
-    source_id: int
-    target_id: int
-    created_at: str
-    updated_at: str
-    link_type: str = "relates_to"
-
-
-@dataclasses.dataclass
-class Board:
-    id: int
-    project_id: int
-    name: str
-    created_at: str
-    hide_backlog_list: bool = False
-    hide_closed_list: bool = False
-
-
-@dataclasses.dataclass
-class BoardList:
-    id: int
-    board_id: int
-    label_id: int
-    position: int
-
-
-@dataclasses.dataclass
-class Branch:
-    id: int
-    project_id: int
-    name: str
-    commit_id: str
-    commit_message: str
-    committed_at: str
-    author_name: str
-
-
-@dataclasses.dataclass
-class RepoFile:
-    id: int
-    project_id: int
-    branch: str
-    path: str
-    content_b64: str
-    blob_id: str
-    last_commit_id: str
-    execute_filemode: bool = False
-
-
-@dataclasses.dataclass
-class Token:
-    id: int
-    token: str
-    user_id: int
-    scopes: list[str]
-    kind: str = "personal"  # personal | job
-    expires_at: str | None = None  # YYYY-MM-DD
-    revoked: bool = False
-
-    def __repr__(self) -> str:  # never show the secret
-        return f"Token(id={self.id}, user_id={self.user_id}, kind={self.kind!r})"
-
+from okrflow.sandbox.indexes import RowIndex
+from okrflow.sandbox.rows import (
+    ACCESS_LEVELS,
+    DEVELOPER,
+    GUEST,
+    MAINTAINER,
+    OWNER,
+    PLANNER,
+    REPORTER,
+    Board,
+    BoardList,
+    Branch,
+    Commit,
+    Event,
+    Group,
+    Issue,
+    IssueLink,
+    Label,
+    LabelEvent,
+    Mention,
+    Note,
+    Project,
+    RepoFile,
+    Token,
+    User,
+)
 
 TABLES: dict[str, type[Any]] = {
     "users": User,
@@ -197,6 +49,10 @@ TABLES: dict[str, type[Any]] = {
     "branches": Branch,
     "files": RepoFile,
     "tokens": Token,
+    "commits": Commit,
+    "label_events": LabelEvent,
+    "events": Event,
+    "mentions": Mention,
 }
 
 # First id of each table: distinct ranges make an id/iid mix-up visible in tests.
@@ -214,6 +70,9 @@ FIRST_IDS: dict[str, int] = {
     "files": 1,
     "tokens": 1,
     "commits": 1,
+    "label_events": 7000,
+    "events": 9000,
+    "mentions": 1,
 }
 
 
@@ -233,7 +92,15 @@ class State:
         self.branches: dict[int, Branch] = {}
         self.files: dict[int, RepoFile] = {}
         self.tokens: dict[int, Token] = {}
+        self.commits: dict[int, Commit] = {}
+        self.label_events: dict[int, LabelEvent] = {}
+        self.events: dict[int, Event] = {}
+        self.mentions: dict[int, Mention] = {}
         self.counters: dict[str, int] = dict(FIRST_IDS)
+        self._issue_iids: RowIndex[Issue] = RowIndex(lambda i: (i.project_id, i.iid))
+        self._project_issues: RowIndex[Issue] = RowIndex(lambda i: i.project_id)
+        self._issue_notes: RowIndex[Note] = RowIndex(lambda n: n.issue_id)
+        self._issue_label_events: RowIndex[LabelEvent] = RowIndex(lambda e: e.issue_id)
 
     def next_id(self, table: str) -> int:
         value = self.counters.get(table, 1)
@@ -261,10 +128,18 @@ class State:
         )
 
     def issue_by_iid(self, project_id: int, iid: int) -> Issue | None:
-        return next(
-            (i for i in self.issues.values() if i.project_id == project_id and i.iid == iid),
-            None,
-        )
+        found = self._issue_iids.get(self.issues, (project_id, iid))
+        return found[0] if found else None
+
+    def issues_of(self, project_id: int) -> list[Issue]:
+        return self._project_issues.get(self.issues, project_id)
+
+    def notes_of(self, issue_id: int) -> list[Note]:
+        """The issue's notes (system ones included), oldest first."""
+        return self._issue_notes.get(self.notes, issue_id)
+
+    def label_events_of(self, issue_id: int) -> list[LabelEvent]:
+        return self._issue_label_events.get(self.label_events, issue_id)
 
     def branch(self, project_id: int, name: str) -> Branch | None:
         return next(
@@ -294,15 +169,17 @@ class State:
         return chain
 
     def group_descendants(self, group_id: int) -> list[Group]:
-        """The group and all its subgroups."""
+        """The group and all its subgroups, at any depth (parents before children)."""
+        children: dict[int | None, list[Group]] = {}
+        for group in self.groups.values():
+            children.setdefault(group.parent_id, []).append(group)
         found = [self.groups[group_id]]
-        frontier = [group_id]
-        while frontier:
-            parent = frontier.pop()
-            for group in self.groups.values():
-                if group.parent_id == parent and group not in found:
-                    found.append(group)
-                    frontier.append(group.id)
+        seen = {group_id}
+        for group in found:  # grows while walking: breadth first
+            for child in children.get(group.id, []):
+                if child.id not in seen:
+                    seen.add(child.id)
+                    found.append(child)
         return found
 
     # persistence ---------------------------------------------------------
@@ -329,3 +206,33 @@ class State:
             if rows:
                 state.counters[name] = max(state.counters.get(name, 1), max(rows) + 1)
         return state
+
+
+__all__ = [
+    "ACCESS_LEVELS",
+    "DEVELOPER",
+    "FIRST_IDS",
+    "GUEST",
+    "MAINTAINER",
+    "OWNER",
+    "PLANNER",
+    "REPORTER",
+    "TABLES",
+    "Board",
+    "BoardList",
+    "Branch",
+    "Commit",
+    "Event",
+    "Group",
+    "Issue",
+    "IssueLink",
+    "Label",
+    "LabelEvent",
+    "Mention",
+    "Note",
+    "Project",
+    "RepoFile",
+    "State",
+    "Token",
+    "User",
+]
