@@ -10,8 +10,8 @@ import pytest
 
 from okrflow.adapter import ConnectionSettings, OkrRepository
 from okrflow.commands.measure import COMMANDS_DISABLED, command_value, measure
-from okrflow.core.measures import MetricError
 from okrflow.core.model import KeyResult, Metric, MetricKind, MetricSource, SourceKind
+from okrflow.core.sources import MetricError
 from okrflow.sandbox import SANDBOX_PROJECT, SANDBOX_TOKEN, SANDBOX_URL, Emulator
 
 UTC = dt.timezone.utc

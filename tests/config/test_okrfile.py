@@ -376,6 +376,37 @@ BROKEN = [
 ]
 
 
+def test_a_relative_target_takes_its_start_from_the_file_or_waits_for_a_baseline(
+    tmp_path: Path,
+) -> None:
+    okrs = load(
+        tmp_path,
+        """\
+        quarter: FY24-Q1
+        objectives:
+          - key: o
+            title: Objective
+            key_results:
+              - key: wau
+                title: Increase weekly active users by 20%
+                start: 10000
+              - key: coverage
+                title: Increase test coverage to 80%
+              - key: p1
+                title: Reduce P1 incidents to 3
+                start: 9
+        """,
+    )
+    wau, coverage, p1 = (kr.metric for kr in okrs.objectives[0].key_results)
+    assert wau is not None and (wau.start, wau.target, wau.direction) == (
+        10_000,
+        12_000,
+        Direction.INCREASE,
+    )
+    assert coverage is not None and coverage.baseline_pending and coverage.target == 80
+    assert p1 is not None and (p1.start, p1.target, p1.baseline_pending) == (9, 3, False)
+
+
 @pytest.mark.parametrize(("text", "line", "key", "message"), BROKEN)
 def test_a_broken_file_is_one_exit_2_line_with_file_line_and_key_path(
     tmp_path: Path, text: str, line: int, key: str, message: str

@@ -1,122 +1,103 @@
-"""okrflow.core.measures: initiatives and GitLab queries over a rolling window, measured."""
+"""Which way a measure is better, shares, and the word a number counts."""
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Sequence
-
 import pytest
 
-from okrflow.adapter import IssueRecord, LinkRecord
-from okrflow.core.measures import MetricError, QueryOptions, initiatives_value, query_value
+from okrflow.core.measures import polarity, share_direction, unit_word_after, words_match
+from okrflow.core.model import Direction
+from okrflow.core.statements import StatementError, read_statement
 
-UTC = dt.timezone.utc
-NOW = dt.datetime(2024, 2, 15, 12, 0, tzinfo=UTC)
-OKR_LABELS = ("okr::objective", "okr::key result")
-
-
-def days_ago(n: float) -> dt.datetime:
-    return NOW - dt.timedelta(days=n)
+LOWER, HIGHER = Direction.DECREASE, Direction.INCREASE
 
 
-def link(iid: int, state: str, labels: Sequence[str] = ()) -> LinkRecord:
-    return LinkRecord(
-        iid, iid, 7, f"Issue {iid}", state, f"acme/app#{iid}", "relates_to", tuple(labels)
-    )
+@pytest.mark.parametrize(
+    ("text", "timed", "direction"),
+    [
+        ("an overall average 7 day resolution", True, LOWER),
+        ("100% resolution within 8 days", False, None),  # resolution alone: a time only
+        ("customer churn", False, LOWER),
+        ("cost per lead", False, LOWER),
+        ("NPS detractors", False, LOWER),
+        ("p95 latency", False, LOWER),
+        ("time to first value", True, LOWER),
+        ("weekly active users", False, HIGHER),
+        ("CSAT", False, HIGHER),
+        ("test coverage", False, HIGHER),
+        ("focus time", True, HIGHER),
+        ("4h of meetings per day", True, LOWER),  # any other time: better shorter
+        ("CSAT response time", False, LOWER),  # the response time of ...
+        ("churned revenue", False, None),  # both, and not one qualifying the other
+        ("engineering allocation", False, None),
+    ],
+)
+def test_polarity(text: str, timed: bool, direction: Direction | None) -> None:
+    assert polarity(text, timed=timed).direction is direction
 
 
-def record(
-    iid: int,
-    created: dt.datetime,
-    closed: dt.datetime | None = None,
-    labels: Sequence[str] = ("support",),
-) -> IssueRecord:
-    return IssueRecord(
-        iid=iid,
-        id=iid,
-        project_id=1,
-        title=f"Ticket {iid}",
-        description="",
-        labels=tuple(labels),
-        state="closed" if closed else "opened",
-        web_url="",
-        reference=f"#{iid}",
-        author=None,
-        assignees=(),
-        created_at=created,
-        updated_at=closed or created,
-        closed_at=closed,
-        user_notes_count=0,
-    )
+def test_a_share_of_a_failure_is_better_lower() -> None:
+    assert share_direction("of deploys failed") is LOWER
+    assert share_direction("of tickets escalated to engineering") is LOWER
+    assert share_direction("of incidents resolved without escalation") is HIGHER
+    assert share_direction("of forms contacted within 5 mins") is HIGHER
 
 
-# -- initiatives --------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("text", "number", "word"),
+    [
+        ("Land 5 large enterprise logos by 2024", "5", "large enterprise logos"),
+        ("6 recruiters hired and onboarded", "6", "recruiters"),
+        (
+            "50 new marketing qualified leads that are handed on",
+            "50",
+            "new marketing qualified leads",
+        ),
+        ("Generate 50 PQLs/week", "50", "PQLs per week"),
+        ("Reach 10 active customers/prospects", "10", "active customers/prospects"),
+        ("Keep spend at $90k/month", "$90k", "per month"),
+        ("Improve NPS from 25 to 35", "35", ""),
+    ],
+)
+def test_unit_word_after_the_number(text: str, number: str, word: str) -> None:
+    assert unit_word_after(text, text.index(number) + len(number)) == word
 
 
-def test_initiatives_are_closed_over_all_linked_issues_leaving_out_the_okr_hierarchy() -> None:
-    links = [
-        link(1, "closed"),
-        link(2, "opened"),
-        link(3, "closed"),
-        link(4, "opened"),
-        link(9, "opened", ["okr::objective", "FY24-Q1"]),  # the KR's objective: not work
-    ]
-    measured = initiatives_value(links, unit="%", okr_labels=OKR_LABELS)
-    assert measured.value == 50.0
-    assert measured.initiatives is not None and len(measured.initiatives) == 4
-    assert initiatives_value(links, okr_labels=OKR_LABELS).value == 0.5  # no unit: a fraction
-    assert initiatives_value(links, options={"measure": "count"}, okr_labels=OKR_LABELS).value == 2
+def test_words_match_singular_plural_and_rates() -> None:
+    assert words_match("customer", "customers")
+    assert words_match("logos", "large enterprise logos")
+    assert words_match("/month", "per month") and words_match("a month", "per month")
+    assert not words_match("logos", "customers")
 
 
-def test_initiatives_without_any_link_give_no_value_and_say_what_to_do() -> None:
-    measured = initiatives_value([link(9, "opened", ["okr::objective"])], okr_labels=OKR_LABELS)
-    assert measured.value is None
-    assert measured.problem is not None and "link the issues" in measured.problem
+@pytest.mark.parametrize(
+    ("text", "code", "words"),
+    [
+        ("Maintain 40% engineering allocation", "unknown-direction", "at least"),
+        ("Keep churned revenue at $2k", "unknown-direction", "better lower but"),
+        ("Improve MTTR from 30m to 2h", "direction", "'MTTR' is better lower"),
+        ("Improve engineering allocation by 20%", "unknown-direction", "up or down?"),
+        ("Grow revenue 20%", "ambiguous", "a change or a target?"),
+    ],
+)
+def test_a_direction_the_words_do_not_give_is_asked_for(text: str, code: str, words: str) -> None:
+    result = read_statement(text)
+    assert isinstance(result, StatementError), result
+    assert result.code == code and words in result.reason
 
 
-# -- queries --------------------------------------------------------------------------------
-
-
-def test_query_options_are_checked_with_clear_messages() -> None:
-    assert QueryOptions.from_options({"labels": "support, bug"}).labels == ("support", "bug")
-    for options, words in [
-        ({"state": "done"}, "state 'done' is unknown"),
-        ({"measure": "mean"}, "measure 'mean' is unknown"),
-        ({"window_days": 0}, "window_days must be a number above 0"),
-        ({"labels": [1]}, "labels must be a list"),
-        ({"project": "a/b", "group": "a"}, "not both"),
-        ({"lables": ["x"]}, "unknown query option 'lables'"),
-    ]:
-        with pytest.raises(MetricError, match=words):
-            QueryOptions.from_options(options)
-
-
-def test_count_of_issues_closed_in_the_window_ignores_older_and_open_ones() -> None:
-    records = [
-        record(1, days_ago(40), days_ago(29)),  # closed inside the 30 days
-        record(2, days_ago(10), days_ago(2)),
-        record(3, days_ago(50), days_ago(31)),  # closed before the window
-        record(4, days_ago(5)),  # still open
-        record(5, days_ago(3), days_ago(1), labels=("bug",)),  # another label
-    ]
-    options = QueryOptions.from_options({"labels": ["support"], "state": "closed"})
-    assert query_value(records, options, now=NOW).value == 2
-
-
-def test_share_closed_within_days_and_median_days_to_close_in_the_key_results_unit() -> None:
-    records = [
-        record(1, days_ago(20), days_ago(18)),  # 2 days
-        record(2, days_ago(20), days_ago(10)),  # 10 days
-        record(3, days_ago(15), days_ago(9)),  # 6 days
-        record(4, days_ago(5)),  # open
-    ]
-    share = QueryOptions.from_options({"measure": "share", "within_days": 7})
-    assert query_value(records, share, now=NOW, unit="%").value == 50.0
-    median = QueryOptions.from_options({"measure": "median_days_to_close"})
-    assert query_value(records, median, now=NOW).value == pytest.approx(6.0)
-    assert query_value(records, median, now=NOW, unit="h").value == pytest.approx(144.0)
-
-
-def test_an_empty_window_gives_no_share_rather_than_zero() -> None:
-    share = QueryOptions.from_options({"measure": "share"})
-    assert query_value([], share, now=NOW).value is None
+@pytest.mark.parametrize(
+    ("text", "direction"),
+    [
+        ("5 logos signed without escalations", HIGHER),  # counts logos, not escalations
+        ("4 guides published with no errors", HIGHER),
+        ("We will fix 10 bugs", HIGHER),  # a count of bugs fixed
+        ("3 P1 incidents", LOWER),  # a count of incidents: at most 3
+        ("5 escalations per month", LOWER),
+        ("Number of escalations 5", LOWER),
+        ("AWS spend $90k/month", LOWER),
+    ],
+)
+def test_a_number_of_things_is_judged_by_what_it_counts(text: str, direction: Direction) -> None:
+    result = read_statement(text)
+    assert not isinstance(result, StatementError), result.reason
+    assert result.direction is direction

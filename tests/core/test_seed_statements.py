@@ -5,9 +5,18 @@ as, or why it is rejected. Judgement calls, stated:
 
 - ``[_N<sub>k</sub>_][nk]`` is a number still to be filled in: the line is rejected with
   ``placeholder=True`` and ``kind`` saying what it will be once the number is there
-  ("Land [N3] large enterprise customers" is a COUNT). Growth without a start
-  ("... grows [N7]") and "Approval from [N2] to proceed ..." (from what to what?) have no
-  kind yet: they will need ``from <x> to <y>`` or a clearer form.
+  ("Land [N3] large enterprise customers" is a COUNT, "... grows to [N12] customers" a
+  target from the first value measured). Growth without a start or a target
+  ("... grows [N7]") has no kind yet: it will need ``to <y>``, ``by <change>`` or
+  ``from <x> to <y>``.
+- "Approval from [N2] to proceed with 10k+ user POC" is a milestone: [N2] names who
+  approves (nothing follows as ``to <number>``), and 10k+ counts the users of the POC,
+  not a threshold of 10,000.
+- "deployed with at least 15 champions in mid-June" is a COUNT of champions (0 -> 15,
+  due mid-June): the program is measured by the champions it gathers, so 9 of 15 is 60%,
+  not 0% as a threshold would say. The same for "at least 10 influential customers".
+- Dates ("in June", "in mid-June", "by end of Q2", "in Q2") are kept as the due date.
+- The noun a count counts is kept ("6 outbound SDRs ramped": "outbound SDRs").
 - Several measures in one line ("2 engineering deep dives; 5 ...") are rejected: split.
   So is "Maintain 100% ... within 8 days while only requiring help ... on 15%": two
   levels, 100% and 15%.
@@ -42,8 +51,12 @@ def linear(start: float, target: float, unit: str = "") -> Metric:
     return Metric(K.LINEAR, start, target, unit, direction)
 
 
-def count(target: float, unit: str = "") -> Metric:
-    return Metric(K.COUNT, 0, target, unit)
+def count(target: float, unit: str = "", *, word: str = "", due: str = "") -> Metric:
+    return Metric(K.COUNT, 0, target, unit, unit_word=word, due=due)
+
+
+def milestone(due: str = "") -> Metric:
+    return Metric(K.MILESTONE, 0, 1, due=due)
 
 
 def at_least(level: float, unit: str = "") -> Metric:
@@ -83,7 +96,7 @@ SEED_001: list[tuple[str, Expected]] = [
     ),
     ("$[_N<sub>1</sub>_][n1] IARR", placeholder(K.COUNT)),
     ("3x qualified pipeline coverage for Q3+Q4", at_least(3, "x")),
-    ("Approval from [_N<sub>2</sub>_][n2] to proceed with 10k+-user POC", placeholder(None)),
+    ("Approval from [_N<sub>2</sub>_][n2] to proceed with 10k+-user POC", MILESTONE),
     ("Land [_N<sub>3</sub>_][n3] large enterprise customers", placeholder(K.COUNT)),
     (
         "2 engineering deep dives; 5 feature/product use-case highlights; 4 cofounder posts; "
@@ -99,29 +112,29 @@ SEED_001: list[tuple[str, Expected]] = [
     ),
     (
         "Sourcegraph Champions Program V1 deployed with at least 15 champions in mid-June",
-        at_least(15),
+        count(15, word="champions", due="mid-June"),
     ),
     (
         "Customer Advisory Board event with at least 10 influential customers (100% of "
         "attendees are “Likely” or “Highly Likely” to attend future CAB events) in June",
-        at_least(10),
+        count(10, word="influential customers", due="June"),
     ),
-    ("Public Learn Platform MVP deployed in June", MILESTONE),
+    ("Public Learn Platform MVP deployed in June", milestone("June")),
     (
         "Commit to new packaging model that aligns our product offering with customer value "
         "by end of Q2",
-        MILESTONE,
+        milestone("end of Q2"),
     ),
     (
         "We've documented and are executing on an ABM process to support top target "
         "accounts, starting with SFDC",
         MILESTONE,
     ),
-    ("We have shipped 3 enterprise case studies", count(3)),
+    ("We have shipped 3 enterprise case studies", count(3, word="enterprise case studies")),
     (
         "Complete 5 universal code search briefings with target research/analyst firms by "
         "end of Q2",
-        count(5),
+        count(5, word="universal code search briefings", due="end of Q2"),
     ),
     (
         "3x qualified pipeline coverage for FY22 ($[_N<sub>4</sub>_][n4] in qualified "
@@ -153,7 +166,7 @@ SEED_001: list[tuple[str, Expected]] = [
         "team in Q3",
         rejected("no-number"),
     ),
-    ("Approval from [_N<sub>2</sub>_][n2] to proceed with 10k+ user POC", placeholder(None)),
+    ("Approval from [_N<sub>2</sub>_][n2] to proceed with 10k+ user POC", MILESTONE),
     ("Land [_N<sub>3</sub>_][n3] Large Enterprise Logos", placeholder(K.COUNT)),
     (
         "Add [_N<sub>5</sub>_][n5] Large Enterprise Qualified Opportunities into Pipeline",
@@ -165,7 +178,7 @@ SEED_001: list[tuple[str, Expected]] = [
         "pipeline if at plan)",
         at_least(3, "x"),
     ),
-    ("6 outbound SDRs ramped", count(6)),
+    ("6 outbound SDRs ramped", count(6, word="outbound SDRs")),
     (
         "$[_N<sub>6</sub>_][n6] in qualified pipeline generated through VC/BOD introductions",
         placeholder(K.COUNT),
@@ -187,17 +200,17 @@ SEED_001: list[tuple[str, Expected]] = [
         "is needed",
         MILESTONE,
     ),
-    ("Produce 3 deliverables from CE project-work", count(3)),
+    ("Produce 3 deliverables from CE project-work", count(3, word="deliverables")),
     ("$[_N<sub>1</sub>_][n1] IARR", placeholder(K.COUNT)),
     ("100% logo retention on Q2 renewals", at_least(100, "%")),
     ("Land [_N<sub>3</sub>_][n3] large enterprise logos", placeholder(K.COUNT)),
-    ("Approval from [_N<sub>2</sub>_][n2] to proceed with 10k+ user POC", placeholder(None)),
+    ("Approval from [_N<sub>2</sub>_][n2] to proceed with 10k+ user POC", MILESTONE),
     ("Week-1 retention of public code users grows [_N<sub>7</sub>_][n7]", placeholder(None)),
     (
         "[_N<sub>8</sub>_][n8] users with at least 1 private repository on sourcegraph.com",
         placeholder(K.COUNT),
     ),
-    ("10 users tweet or publicly share about Sourcegraph private code", count(10)),
+    ("10 users tweet or publicly share about Sourcegraph private code", count(10, word="users")),
     (
         "[_N<sub>9</sub>_][n9] companies (w/ 15+ engineers employed) auth private code on "
         "sourcegraph.com",
@@ -214,7 +227,7 @@ SEED_001: list[tuple[str, Expected]] = [
     (
         "Non-default, non-code-insight extension usage grows to [_N<sub>12</sub>_][n12] "
         "customers/prospects.",
-        placeholder(None),
+        placeholder(K.LINEAR),  # a target, from the first value measured
     ),
     ("Get [_N<sub>2</sub>_][n2] to successful POC", placeholder(K.COUNT)),
     (
@@ -242,7 +255,10 @@ SEED_001: list[tuple[str, Expected]] = [
         at_least(90, "%"),
     ),
     ("Contract templates are available for all deals within 1 day of request by AEs", MILESTONE),
-    ("Monthly IARR is predicted at the start of the month with <30% variance", at_most(30, "%")),
+    (
+        "Monthly IARR is predicted at the start of the month with <30% variance",
+        Metric(K.THRESHOLD, 30, 30, "%", Direction.DECREASE, strict=True),
+    ),
     (
         "100% of inbound leads are scored accurately utilizing new lead scoring criteria, "
         "enabling marketing to see Lead > MQL > SAO conversion",
@@ -262,7 +278,7 @@ SEED_001: list[tuple[str, Expected]] = [
     ("The Board receives monthly financial updates", rejected("no-number")),
     (
         "Vacation usage is tracked and 100% of teammates have taken at least 5 days of PTO in Q2",
-        at_least(100, "%"),
+        Metric(K.THRESHOLD, 100, 100, "%", Direction.INCREASE, due="Q2"),
     ),
     (
         "Hiring managers report that 75% of new teammates had an onboarding experience that "
@@ -284,7 +300,7 @@ SEED_001: list[tuple[str, Expected]] = [
         "leaders at Sourcegraph",
         at_least(100, "%"),
     ),
-    ("6 Recruiters hired and onboarded", count(6)),
+    ("6 Recruiters hired and onboarded", count(6, word="Recruiters")),
     (
         "Interview training provided for all teammates, including: standard company values "
         "interview for all candidates, interviewing 101, unconscious bias",
@@ -393,8 +409,8 @@ def test_rejections_by_reason() -> None:
     codes = [e.code for _, e in TABLE if isinstance(e, Rejected)]
     read = [e for _, e in TABLE if isinstance(e, Metric)]
     assert len(TABLE) == 84
-    assert codes.count("placeholder") == 27
+    assert codes.count("placeholder") == 24
     assert codes.count("several-measures") == 2
     assert codes.count("activity") == 1
     assert codes.count("no-number") == 9
-    assert len(read) == 45
+    assert len(read) == 48

@@ -2,34 +2,43 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from okrflow.core.model import Direction, Metric, MetricKind
+from okrflow.core.model import Change, ChangeKind, Direction, Metric, MetricKind
+from okrflow.core.quantities import find_quantities
 from okrflow.core.statements import (
     StatementError,
     parse_statement,
     read_statement,
     render_statement,
 )
-from okrflow.core.values import canonical_unit, find_quantities, format_value, parse_value
+from okrflow.core.values import canonical_unit, format_value, parse_value
 
 INC, DEC = Direction.INCREASE, Direction.DECREASE
 
 
-def linear(start: float, target: float, unit: str = "") -> Metric:
-    return Metric(MetricKind.LINEAR, start, target, unit, INC if target > start else DEC)
+def linear(start: float, target: float, unit: str = "", word: str = "", due: str = "") -> Metric:
+    direction = INC if target > start else DEC
+    return Metric(MetricKind.LINEAR, start, target, unit, direction, word, due)
 
 
-def count(target: float, unit: str = "") -> Metric:
-    return Metric(MetricKind.COUNT, 0, target, unit)
+def count(target: float, unit: str = "", word: str = "") -> Metric:
+    return Metric(MetricKind.COUNT, 0, target, unit, unit_word=word)
 
 
-def threshold(level: float, unit: str, direction: Direction) -> Metric:
-    return Metric(MetricKind.THRESHOLD, level, level, unit, direction)
+def threshold(
+    level: float, unit: str, direction: Direction, word: str = "", *, strict: bool = False
+) -> Metric:
+    return Metric(MetricKind.THRESHOLD, level, level, unit, direction, word, strict=strict)
+
+
+def pending(target: float, unit: str, direction: Direction) -> Metric:
+    return Metric(MetricKind.LINEAR, target, target, unit, direction, baseline_pending=True)
 
 
 MILESTONE = Metric(MetricKind.MILESTONE, 0, 1)
@@ -56,40 +65,43 @@ MILESTONE = Metric(MetricKind.MILESTONE, 0, 1)
         ("Reduce onboarding from 3 weeks to 10 days", linear(21, 10, "d")),
         ("Grow pipeline coverage from 1.5x to 3x", linear(1.5, 3, "x")),
         ("Weekly active users grow from 10,000 to 15,000", linear(10_000, 15_000)),
-        ("Improve Week-1 retention from 20% to 30% by Q3", linear(20, 30, "%")),
+        ("Improve Week-1 retention from 20% to 30% by Q3", linear(20, 30, "%", due="Q3")),
         ("Customers with 10+ seats grow from 20 to 30", linear(20, 30)),
         ("Move NPS from 25 → 35", linear(25, 35)),
-        ("Reduce AWS spend from $120k/month to $90k/month", linear(120_000, 90_000, "$")),
-        ("Improve NPS from 25 points to 35 points", linear(25, 35)),
-        ("Land 5 large enterprise logos", count(5)),
-        ("6 recruiters hired and onboarded", count(6)),
-        ("Produce 3 deliverables", count(3)),
-        ("Win 2 customers", count(2)),
-        ("Ship 3 case studies", count(3)),
-        ("2 engineering deep dives", count(2)),
+        (
+            "Reduce AWS spend from $120k/month to $90k/month",
+            linear(120_000, 90_000, "$", "per month"),
+        ),
+        ("Improve NPS from 25 points to 35 points", linear(25, 35, word="points")),
+        ("Land 5 large enterprise logos", count(5, word="large enterprise logos")),
+        ("6 recruiters hired and onboarded", count(6, word="recruiters")),
+        ("Produce 3 deliverables", count(3, word="deliverables")),
+        ("Win 2 customers", count(2, word="customers")),
+        ("Ship 3 case studies", count(3, word="case studies")),
+        ("2 engineering deep dives", count(2, word="engineering deep dives")),
         ("$2M in new qualified pipeline", count(2_000_000, "$")),
-        ("Release 5 features", count(5)),
-        ("Land 5 logos by 2024", count(5)),
+        ("Release 5 features", count(5, word="features")),
+        ("Land 5 logos by 2024", count(5, word="logos")),
         ("Keep the number of P1 incidents from exceeding 3", threshold(3, "", DEC)),
         ("Maintain 100% resolution within 8 days", threshold(100, "%", INC)),
         ("at least 95% of forms contacted within 5 minutes", threshold(95, "%", INC)),
         ("Keep churn at no more than 10%", threshold(10, "%", DEC)),
-        ("Keep churn below 5%", threshold(5, "%", DEC)),
-        ("Keep churn under 5%", threshold(5, "%", DEC)),
-        ("Keep churn less than 5%", threshold(5, "%", DEC)),
+        ("Keep churn below 5%", threshold(5, "%", DEC, strict=True)),
+        ("Keep churn under 5%", threshold(5, "%", DEC, strict=True)),
+        ("Keep churn less than 5%", threshold(5, "%", DEC, strict=True)),
         ("Keep churn at or below 5%", threshold(5, "%", DEC)),
         ("Uptime at or above 99.9%", threshold(99.9, "%", INC)),
-        ("Keep median first response under 2h", threshold(2, "h", DEC)),
+        ("Keep median first response under 2h", threshold(2, "h", DEC, strict=True)),
         ("Keep NPS at or above -10", threshold(-10, "", INC)),
-        ("Close 20 or more deals", threshold(20, "", INC)),
-        ("10k+ weekly active users", threshold(10_000, "", INC)),
+        ("Close 20 or more deals", count(20, word="deals")),  # a count with a floor
+        ("10k+ weekly active users", count(10_000, word="weekly active users")),
         ("Final Q2 hiring is 85%+ of plan", threshold(85, "%", INC)),
-        ("Reduce P1 incidents to 3", threshold(3, "", DEC)),
+        ("Reduce P1 incidents to 3", pending(3, "", DEC)),  # from the first check-in
         ("100% logo retention on Q2 renewals", threshold(100, "%", INC)),
         ("3x qualified pipeline coverage", threshold(3, "x", INC)),
-        ("Generate 50 PQLs/week", threshold(50, "", INC)),
+        ("Generate 50 PQLs/week", threshold(50, "", INC, "PQLs per week")),
         ("Achieve an NPS of 40", threshold(40, "", INC)),
-        ("Forecast ARR with <30% variance", threshold(30, "%", DEC)),
+        ("Forecast ARR with <30% variance", threshold(30, "%", DEC, strict=True)),
         ("Achieve SOC2 Type 1 compliance", MILESTONE),
         ("Achieve SOC2 Type1 compliance", MILESTONE),
         ("Launch the new pricing page", MILESTONE),
@@ -100,6 +112,10 @@ MILESTONE = Metric(MetricKind.MILESTONE, 0, 1)
         ("Launch the 2024 roadmap", MILESTONE),
         ("We've rolled out the new onboarding flow", MILESTONE),
         ("Hire a VP of Sales", MILESTONE),
+        ("Hold 4 webinars", count(4, word="webinars")),  # hold makes them here
+        ("Hold churn at 2%", threshold(2, "%", DEC)),  # and holds a level there
+        ("Keep churn at 5%", threshold(5, "%", DEC)),  # churn is better lower
+        ("Sustain uptime at 99.9%", threshold(99.9, "%", INC)),
     ],
 )
 def test_statement_reads_as(text: str, metric: Metric) -> None:
@@ -130,7 +146,6 @@ def test_markdown_links_and_asides_do_not_change_the_reading(text: str) -> None:
         "Complete the 10k+-user POC",
         "Complete stage 4 technical review",
         "Ship V2 of the API",
-        "Publish the handbook by June 30",
         "Complete the 30-day trial redesign",
         "Complete the 24/7 on-call rota",
     ],
@@ -143,8 +158,8 @@ def test_qualifying_times_are_not_measures() -> None:
     assert parse_statement("Contract templates are available within 1 day") == MILESTONE
     assert parse_statement("95% of tickets answered in under 2h") == threshold(95, "%", INC)
     assert parse_statement("New hires are onboarded in the first 30 days") == MILESTONE
-    assert parse_statement("Land 5 logos in less than 6 weeks") == count(5)
-    assert parse_statement("Resolve 2 incidents per 1,000 users") == count(2)
+    assert parse_statement("Land 5 logos in less than 6 weeks") == count(5, word="logos")
+    assert parse_statement("Resolve 2 incidents per 1,000 users") == count(2, word="incidents")
 
 
 def test_later_numbers_are_conditions_unless_joined() -> None:
@@ -171,10 +186,11 @@ def test_later_numbers_are_conditions_unless_joined() -> None:
         ("Land 3-5 logos", "range", "range (3-5)"),
         ("Land 3 to 5 logos", "range", "range"),
         ("Land between 3 and 5 logos", "range", "range"),
-        ("Increase conversion by 20%", "relative", "needs a start"),
+        ("Increase conversion by 20%", "ambiguous", "20 points or 20%"),
+        ("Keep conversion by 20%", "relative", "needs a verb that says which way"),
         ("Reduce response time from 4h", "no-target", "to what?"),
-        ("Grow weekly active users to 1.5k", "no-start", "where it starts"),
-        ("Median first response 2h", "no-start", "ceiling or a change"),
+        ("Grow weekly active users 1.5k", "ambiguous", "a change or a target?"),
+        ("Keep engineering allocation at 40%", "unknown-direction", "a floor or a ceiling?"),
         ("Improve NPS from 25 to 25", "no-change", "both 25"),
         ("Land 0 logos", "no-change", "above 0"),
         ("Reduce churn from 3% to 5%", "direction", "'Reduce' contradicts"),
@@ -313,7 +329,12 @@ def test_find_quantities_roles() -> None:
         ("Improve", "developer NPS", linear(25, 35), "Improve developer NPS from 25 to 35"),
         ("Reduce", "median first response", linear(4, 2, "h"), None),
         ("Grow", "weekly active users", linear(1200, 1500), None),
-        ("Land", "large enterprise logos", count(5), "Land 5 large enterprise logos"),
+        (
+            "Land",
+            "",
+            count(5, word="large enterprise logos"),
+            "Land 5 large enterprise logos",
+        ),
         ("Keep", "P1 incidents", threshold(3, "", DEC), "Keep P1 incidents at or below 3"),
         (
             "Maintain",
@@ -353,14 +374,12 @@ def test_render_refuses_a_sentence_that_would_read_differently(
 # -- properties -----------------------------------------------------------------------------
 
 UNITS = ["", "%", "x", "$", "€", "£", "ms", "s", "min", "h", "d", "w"]
-WORDS = [
+#: Words that say nothing about which way is better (under Improve or Move the numbers do).
+NEUTRAL = [
     "developer",
-    "NPS",
     "weekly",
     "active",
-    "users",
     "enterprise",
-    "logos",
     "P1",
     "SOC2",
     "Type 1",
@@ -369,48 +388,125 @@ WORDS = [
     "Week-1",
     "10k+-user",
     "first",
+    "of",
+    "the",
+    "qualified",
+    "index",
+]
+#: Words that do (read as better higher or lower; fine where a verb or comparator decides).
+WORDS = [
+    *NEUTRAL,
+    "NPS",
+    "users",
+    "logos",
     "response",
     "retention",
     "pipeline",
     "coverage",
     "customer",
     "renewals",
-    "of",
-    "the",
-    "qualified",
+    "incidents",
+    "churn",
 ]
+UNIT_WORDS = ["customers", "logos", "guides", "case studies", "large enterprise logos"]
+DUES = ["", "", "June 30", "mid-June", "end of Q2", "2025-06-30", "end of the quarter"]
 finite = st.floats(
     min_value=-1e15, max_value=1e15, allow_nan=False, allow_infinity=False, allow_subnormal=True
 )
+positive = st.floats(min_value=1e-6, max_value=1e12, allow_nan=False)
 measures = st.lists(st.sampled_from(WORDS), min_size=1, max_size=4).map(" ".join)
+neutral = st.lists(st.sampled_from(NEUTRAL), min_size=1, max_size=4).map(" ".join)
+
+
+def _word_for(draw: st.DrawFn, unit: str) -> str:
+    return draw(st.sampled_from(["", *UNIT_WORDS])) if unit == "" else ""
+
+
+@st.composite
+def _linear(draw: st.DrawFn) -> tuple[str, str, Metric]:
+    unit = draw(st.sampled_from([*UNITS, "/5", "/10"]))
+    numbers = finite if not unit.startswith("/") else st.floats(0, int(unit[1:]))
+    start = draw(numbers)
+    target = draw(numbers.filter(lambda t: t != start))
+    direction = INC if target > start else DEC
+    verb = draw(st.sampled_from(["Improve", "Move", "Grow" if direction is INC else "Reduce"]))
+    measure = draw(neutral if verb in ("Improve", "Move") else measures)
+    word = _word_for(draw, unit) if verb not in ("Improve", "Move") else ""
+    if verb in ("Improve", "Move") and unit == "":
+        word = draw(st.sampled_from(["", "guides", "case studies", "customers"]))
+    return verb, measure, Metric(MetricKind.LINEAR, start, target, unit, direction, word)
+
+
+@st.composite
+def _pending(draw: st.DrawFn) -> tuple[str, str, Metric]:
+    direction = draw(st.sampled_from(list(Direction)))
+    verb = draw(st.sampled_from(["Increase", "Grow"] if direction is INC else ["Reduce", "Cut"]))
+    how = draw(st.sampled_from(["to", *ChangeKind]))
+    unit = draw(st.sampled_from(UNITS))
+    if how == "to":
+        level = draw(finite)
+        return (
+            verb,
+            draw(measures),
+            Metric(
+                MetricKind.LINEAR,
+                level,
+                level,
+                unit,
+                direction,
+                _word_for(draw, unit),
+                baseline_pending=True,
+            ),
+        )
+    if how is ChangeKind.FACTOR:
+        amount = draw(st.sampled_from([2.0, 3.0, 4.0] if direction is INC else [0.5]))
+        unit = ""
+    elif how is ChangeKind.PERCENT:
+        amount = draw(st.floats(1e-6, 100) if direction is DEC else positive)
+        unit = ""
+    else:
+        amount = draw(positive)
+        unit = draw(st.sampled_from([u for u in UNITS if u != "x"]))
+    word = _word_for(draw, unit) if how is ChangeKind.AMOUNT else ""
+    metric = Metric(
+        MetricKind.LINEAR,
+        0.0,
+        0.0,
+        unit,
+        direction,
+        word,
+        change=Change(how, amount),
+        baseline_pending=True,
+    )
+    return verb, draw(neutral), metric
 
 
 @st.composite
 def statements(draw: st.DrawFn) -> tuple[str, str, Metric]:
-    kind = draw(st.sampled_from(list(MetricKind)))
-    measure = draw(measures)
+    kind = draw(st.sampled_from([*MetricKind, "pending"]))
+    due = draw(st.sampled_from(DUES))
     if kind is MetricKind.LINEAR:
-        unit = draw(st.sampled_from(UNITS))
-        start = draw(finite)
-        target = draw(finite.filter(lambda t: t != start))
-        direction = INC if target > start else DEC
-        verbs = ["Improve", "Move"] + (["Grow", "Increase"] if direction is INC else ["Reduce"])
-        metric = Metric(kind, start, target, unit, direction)
+        verb, measure, metric = draw(_linear())
+    elif kind == "pending":
+        verb, measure, metric = draw(_pending())
     elif kind is MetricKind.COUNT:
         unit = draw(st.sampled_from(["", "$", "€", "£"]))
         target = draw(st.floats(min_value=1e-9, max_value=1e15, allow_nan=False))
-        verbs = ["Land", "Win", "Ship", "Produce", "Complete", "Close"]
-        metric = Metric(kind, 0.0, target, unit)
+        verb = draw(st.sampled_from(["Land", "Win", "Ship", "Produce", "Complete", "Close"]))
+        word = draw(st.sampled_from(UNIT_WORDS)) if unit == "" else ""
+        measure = draw(measures) if word else "in new " + draw(measures)
+        metric = Metric(MetricKind.COUNT, 0.0, target, unit, unit_word=word)
     elif kind is MetricKind.THRESHOLD:
         unit = draw(st.sampled_from(UNITS))
         level = draw(finite)
         direction = draw(st.sampled_from(list(Direction)))
-        verbs = ["Keep", "Maintain", "Sustain"]
-        metric = Metric(kind, level, level, unit, direction)
+        verb, measure = draw(st.sampled_from(["Keep", "Maintain", "Sustain"])), draw(measures)
+        word, strict = _word_for(draw, unit), draw(st.booleans())
+        metric = Metric(MetricKind.THRESHOLD, level, level, unit, direction, word, strict=strict)
     else:
-        verbs = ["Achieve", "Launch", "Complete", "Deploy", "Ship", "Release"]
-        metric = Metric(kind, 0.0, 1.0)
-    return draw(st.sampled_from(verbs)), measure, metric
+        verb = draw(st.sampled_from(["Achieve", "Launch", "Complete", "Deploy", "Ship", "Release"]))
+        measure, metric = draw(measures), Metric(MetricKind.MILESTONE, 0.0, 1.0)
+    return verb, measure, dataclasses.replace(metric, due=due)
 
 
 @given(statements())
@@ -419,7 +515,7 @@ def test_rendered_statements_parse_back_to_the_same_metric(case: tuple[str, str,
     assert parse_statement(render_statement(verb, measure, metric)) == metric
 
 
-@given(finite, st.sampled_from([*UNITS, "hours", "days", "pts"]))
+@given(finite, st.sampled_from([*UNITS, "hours", "days", "pts", "/5"]))
 def test_parse_value_reads_format_value_back(value: float, unit: str) -> None:
     assert parse_value(format_value(value, unit), unit) == value
 

@@ -1,7 +1,7 @@
 """The GitLab side of metric sources: the issues a ``query`` source lists.
 
-The maths is the core's (:mod:`okrflow.core.measures`); this module only turns a
-:class:`~okrflow.core.measures.QueryOptions` into the listing GitLab can answer, one
+The maths is the core's (:mod:`okrflow.core.sources`); this module only turns a
+:class:`~okrflow.core.sources.QueryOptions` into the listing GitLab can answer, one
 listing page per 100 matching issues. An ``initiatives`` source reads the key
 result's links (:meth:`okrflow.adapter.issues.IssueApi.list_links`).
 """
@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from okrflow.core.measures import QueryOptions
+from okrflow.core.sources import QueryOptions
 
 if TYPE_CHECKING:
     from okrflow.adapter.issues import IssueApi

@@ -27,8 +27,8 @@ from okrflow.adapter.refs import referenced_issue
 from okrflow.adapter.snapshot import LoadedIssue, Snapshot, is_okr, load_snapshot, read_record
 from okrflow.core import description as desc
 from okrflow.core.description import read_marker_comment
-from okrflow.core.measures import QueryOptions
 from okrflow.core.meta import Meta
+from okrflow.core.sources import QueryOptions
 
 __all__ = [
     "NewIssue",

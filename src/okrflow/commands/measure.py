@@ -2,7 +2,7 @@
 
 ``manual`` (the default) is check-ins: comments typed on the issue or written by
 ``okrflow checkin``. ``initiatives`` and ``query`` are read from GitLab by the adapter
-and measured by the core (:mod:`okrflow.core.measures`, where their options are
+and measured by the core (:mod:`okrflow.core.sources`, where their options are
 described). ``command`` runs here:
 
 ``command``
@@ -12,7 +12,7 @@ described). ``command`` runs here:
     from an issue, so anyone who can edit the issue could otherwise run programs on the
     machine running okrflow.
 
-:func:`measure` returns a :class:`~okrflow.core.measures.Measurement`: a value, or a
+:func:`measure` returns a :class:`~okrflow.core.sources.Measurement`: a value, or a
 problem saying why there is none. It never raises for a source's content or a failed
 request.
 """
@@ -27,14 +27,14 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from okrflow.adapter import OkrRepository
-from okrflow.core.measures import (
+from okrflow.core.model import KeyResult, MetricSource, SourceKind
+from okrflow.core.sources import (
     Measurement,
     MetricError,
     QueryOptions,
     initiatives_value,
     query_value,
 )
-from okrflow.core.model import KeyResult, MetricSource, SourceKind
 from okrflow.core.values import parse_value
 from okrflow.errors import GitLabError
 

@@ -48,9 +48,9 @@ from okrflow.commands.result import Line, Result, Style, plain
 from okrflow.commands.workspace import Workspace
 from okrflow.core.bookkeeping import apply_comments, apply_measurement, checkins_of, needs_comments
 from okrflow.core.evaluation import Evaluation
-from okrflow.core.measures import Measurement
 from okrflow.core.meta import Meta
 from okrflow.core.model import KeyResult, Objective, Problem, SourceKind
+from okrflow.core.sources import Measurement
 from okrflow.errors import GitLabError, OkrflowError
 from okrflow.render import display
 from okrflow.render.display import count

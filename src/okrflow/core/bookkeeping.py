@@ -21,9 +21,9 @@ from typing import Protocol
 
 from okrflow.core.checkins import CheckinError, checkin_from_comment
 from okrflow.core.issue_text import iid_of_key
-from okrflow.core.measures import Measurement
 from okrflow.core.meta import Meta, RecordedCheckIn
 from okrflow.core.model import CheckIn, KeyResult, Objective, Problem, SourceKind
+from okrflow.core.sources import Measurement
 
 __all__ = [
     "HISTORY_LENGTH",

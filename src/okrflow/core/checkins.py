@@ -19,7 +19,9 @@ Rules:
   currency symbols (``$ € £``), the suffixes ``k``, ``M`` (or ``m``) and ``B`` for
   thousand, million and billion, the key result's own unit, and the time units
   ``min``, ``h``, ``d``, ``w`` (converted into the key result's unit when that is a
-  time unit too: ``90min`` on a KR in ``h`` is 1.5). ``35%`` is 35.
+  time unit too: ``90min`` on a KR in ``h`` is 1.5). ``35%`` is 35. Given the key
+  result's metric it also takes its unit word (``7 customers``), a rating (``4.4/5``)
+  and, on a milestone, ``done`` / ``not done``: see :mod:`okrflow.core.checkin_values`.
 - The confidence is ``confidence 70%`` or ``confidence 0.7`` (also
   ``confidence: 70%`` and ``70% confidence``); a bare number above 1 is read as a
   percentage. It is stored as 0..1; outside 0-100% it is an error.
@@ -39,14 +41,15 @@ import math
 import re
 from collections.abc import Iterable
 
+from okrflow.core.checkin_values import format_checkin_value, read_checkin_value
 from okrflow.core.errors import CoreError
-from okrflow.core.model import CheckIn
-from okrflow.core.values import format_value, parse_value
+from okrflow.core.model import CheckIn, Metric
 
 __all__ = [
     "CheckinError",
     "ParsedCheckin",
     "checkin_from_comment",
+    "first_checkin",
     "format_checkin_comment",
     "latest_checkin",
     "parse_checkin_comment",
@@ -104,8 +107,12 @@ def _parse_confidence(number: str, percent: bool) -> float:
     return value
 
 
-def parse_checkin_comment(body: str, *, unit: str = "") -> ParsedCheckin | None:
+def parse_checkin_comment(
+    body: str, *, unit: str = "", metric: Metric | None = None
+) -> ParsedCheckin | None:
     """Read a check-in comment; None when the comment is not a check-in.
+
+    ``metric`` (the key result's) reads the value against it; without it, in ``unit``.
 
     Raises :class:`CheckinError` when the first line is a check-in that cannot be
     read: a missing or non-numeric value, or a confidence that is not a number in
@@ -149,7 +156,7 @@ def parse_checkin_comment(body: str, *, unit: str = "") -> ParsedCheckin | None:
     if not value_text:
         raise CheckinError("missing value: write 'Check-in: <value>', e.g. 'Check-in: 30'")
     try:
-        value = parse_value(_currency_first(value_text), unit)
+        value = float(read_checkin_value(_currency_first(value_text), metric, unit))
     except ValueError as exc:
         reason = str(exc)
         if reason.startswith("not a number"):
@@ -170,7 +177,12 @@ def _format_confidence(confidence: float) -> str:
 
 
 def format_checkin_comment(
-    value: float, *, unit: str = "", confidence: float | None = None, note: str = ""
+    value: float,
+    *,
+    unit: str = "",
+    confidence: float | None = None,
+    note: str = "",
+    metric: Metric | None = None,
 ) -> str:
     """The comment ``okrflow checkin`` writes; :func:`parse_checkin_comment` reads it back.
 
@@ -180,7 +192,7 @@ def format_checkin_comment(
     """
     if not math.isfinite(float(value)):
         raise ValueError(f"cannot write {value} as a check-in value")
-    shown = format_value(float(value), unit.strip())
+    shown = format_checkin_value(float(value), metric, unit.strip())
     line = f"Check-in: {shown}"
     if confidence is not None:
         line += f" (confidence {_format_confidence(confidence)})"
@@ -205,18 +217,29 @@ def latest_checkin(checkins: Iterable[CheckIn]) -> CheckIn | None:
     return latest
 
 
+def first_checkin(checkins: Iterable[CheckIn]) -> CheckIn | None:
+    """The oldest check-in by time (a relative target's baseline); of several at the same
+    time, the first in the list. A time without a time zone is taken as UTC."""
+    first: CheckIn | None = None
+    for checkin in checkins:
+        if first is None or _moment(checkin.at) < _moment(first.at):
+            first = checkin
+    return first
+
+
 def checkin_from_comment(
     body: str,
     *,
     at: dt.datetime,
     author: str | None = None,
     unit: str = "",
+    metric: Metric | None = None,
 ) -> CheckIn | None:
     """A :class:`CheckIn` (source ``comment``) from a comment, None if it is not one.
 
     Raises :class:`CheckinError` like :func:`parse_checkin_comment`.
     """
-    parsed = parse_checkin_comment(body, unit=unit)
+    parsed = parse_checkin_comment(body, unit=unit, metric=metric)
     if parsed is None:
         return None
     return CheckIn(

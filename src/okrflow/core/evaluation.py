@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 import enum
 
-from okrflow.core.model import Health, Problem
+from okrflow.core.model import Health, Metric, Problem
 
 
 class Grade(str, enum.Enum):
@@ -21,10 +21,14 @@ class Grade(str, enum.Enum):
 
 @dataclasses.dataclass(frozen=True)
 class KeyResultResult:
-    progress: float  # 0..1, unrounded
+    progress: float  # 0..1, unrounded (the nearest float to the exact progress)
     health: Health
     current: float | None  # latest value; None before the first check-in
     confidence: float | None  # latest confidence 0..1
+    # The reading scored: the key result's metric, with start and target from the first
+    # check-in once a relative target's baseline is known; None when unreadable.
+    metric: Metric | None = None
+    baseline_pending: bool = False  # a relative target still waiting for its first value
 
 
 @dataclasses.dataclass(frozen=True)

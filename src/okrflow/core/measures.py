@@ -1,287 +1,255 @@
-"""The maths of metric sources: what a key result's value is, given what was read.
+"""What a key result measures: which way is better, shares, and the word it counts.
 
-A key result's metadata names its source (:class:`~okrflow.core.model.MetricSource`):
+Rules:
 
-``initiatives``
-    The issues linked to the key result, in any project: closed ÷ all. Option
-    ``measure``: ``share`` (default; in percent when the key result's unit is ``%``,
-    else a fraction 0..1) or ``count`` (how many are closed). Links to OKR issues
-    (the hierarchy) are not initiatives.
-``query``
-    A GitLab issue query over a rolling window ending now. Options: ``labels`` (a list
-    or ``"a,b"``; an issue needs all), ``state`` (``opened`` | ``closed`` | ``all``),
-    ``window_days`` (default 30), ``measure``, and ``project`` (default the OKR project)
-    or ``group`` (a group with its subgroups). Measures:
-
-    - ``count`` (default): with ``state: closed`` the issues closed in the window; else
-      the issues created in the window (still open with ``state: opened``);
-    - ``share``: of the issues created in the window, the share closed (within
-      ``within_days`` of their creation when given), in percent or 0..1 as above;
-    - ``median_days_to_close``: the median time from creation to close of the issues
-      closed in the window, in days, or in the key result's time unit (``h``, ``w`` ...).
-
-    Example: ``{"labels": ["support"], "state": "closed", "window_days": 30}`` counts
-    the issues labelled ``support`` closed in the last 30 days. Dates are GitLab's
-    (``created_at``, ``closed_at``); "now" is the workspace clock.
-
-The functions here take what was read (linked issues, listed issues) as plain values
-and return a :class:`Measurement`; reading them from GitLab is the adapter's job
-(:mod:`okrflow.adapter.metrics`), running a ``command`` source is the commands'.
+- **Better lower**, whatever the verb: durations to wait or to finish (latency, delays,
+  downtime, lead, cycle, load and handle times, response, reply, resolution and
+  turnaround times, ``time to ...``, MTTR, MTTA, MTTD), costs (cost, spend, expenses,
+  burn, CAC), losses (churn, attrition, turnover, refunds, abandonment, bounce rate),
+  problems (incidents, outages, defects, bugs, errors, failures, crashes,
+  vulnerabilities, escalations, complaints, detractors, breaches, backlog, tickets, toil,
+  debt, variance, rework). ``response``, ``reply``, ``resolution`` and ``resolve`` alone
+  are better lower when the number is a time ("7 day resolution"), not when it is a
+  share ("100% resolution within 8 days").
+- **Better higher**: satisfaction and ratings (NPS, eNPS, CSAT, ratings), money coming in
+  (revenue, ARR, MRR, bookings, pipeline, profit, margin, savings), growth (adoption,
+  activation, conversion, retention, engagement, attendance, signups, leads, MQLs ...),
+  reliability and quality (uptime, availability, SLA, compliance, accuracy, success,
+  completion, coverage, throughput, velocity, MTBF), and, as a weaker sign that any word
+  above outweighs, the people and accounts counted, in the plural (users, customers,
+  accounts, members ...: "customer churn" is churn). For a time, only time well spent is
+  better higher (focus, PTO, training, mentoring, uptime, runway, time spent ...); any
+  other time is a time something takes, better shorter ("4h of meetings per day").
+- A word better higher right before one better lower qualifies it: "NPS detractors",
+  "revenue churn", "CSAT response time" are better lower. Other sentences with words of
+  both kinds ("churned revenue", "cost of retention") have no direction of their own: the
+  reader then asks for one.
+- A **share** is a percentage of something: ``N% of <items>``, ``N% of the time``, or a
+  percentage with a time limit (``100% resolution within 8 days``). The share meeting the
+  condition is the measure, better higher, unless the condition is a failure (failed,
+  escalated, reopened, breached, missed, late, overdue, churned, needing help ...), and
+  then better lower; ``without``, ``no`` or ``never`` before it makes it a success again.
+- The **unit word** is the noun the number counts, read after it: up to four words,
+  ending at the first plural noun ("5 large enterprise logos"), before a word such as
+  ``of``, ``from``, ``with``, ``by``, ``in`` or a participle that ends it ("6 recruiters
+  hired and onboarded"; "50 qualified leads" keeps "qualified"), and
+  with a rate after it ("50 PQLs/week": "PQLs per week"; "$90k/month": "per month").
 """
 
 from __future__ import annotations
 
-import dataclasses
-import datetime as dt
-import math
-import statistics
-from collections.abc import Iterable, Mapping, Sequence
-from typing import Any, Protocol
+import re
+from typing import Final, NamedTuple
 
-from okrflow.core.errors import CoreError
-from okrflow.core.model import Initiative
-from okrflow.core.values import TIME_UNITS, canonical_unit
+from okrflow.core.model import Direction
 
 __all__ = [
-    "DEFAULT_WINDOW_DAYS",
-    "LinkedIssue",
-    "ListedIssue",
-    "Measurement",
-    "MetricError",
-    "QueryOptions",
-    "initiatives_value",
-    "query_value",
-    "share",
+    "NUMBER_WORDS",
+    "Polarity",
+    "is_plural",
+    "noun_phrase",
+    "polarity",
+    "share_direction",
+    "singular",
+    "unit_word_after",
+    "words_match",
 ]
 
-DEFAULT_WINDOW_DAYS = 30
-_MEASURES = ("count", "share", "median_days_to_close")
-_STATES = ("opened", "closed", "all")
-_DAY_MS = TIME_UNITS["d"]
+_I = re.IGNORECASE | re.VERBOSE
+
+_LOWER: Final = re.compile(
+    r"""\b(?:latenc(?:y|ies)|lag|delays?|downtime|outages?|incidents?|defects?|bugs?
+    |errors?|failures?|crash(?:es)?|churn(?:ed|s)?|attrition|turnover|costs?(?![- ]sav)
+    |spend(?:ing)?|expenses?|burn(?:[- ]rate)?|cac|debt|backlogs?|escalations?
+    |complaints?|detractors?|abandon(?:ment|ed|s)?|bounce[- ]rate|mtt[rad]|tickets?
+    |vulnerabilit(?:y|ies)|toil|variance|rework|waste|refunds?|chargebacks?|breach(?:es)?
+    |no[- ]shows?|overdue|p(?:50|75|90|95|99)|time[- ]to[- ][a-z]+|lead[- ]times?
+    |cycle[- ]times?|load[- ]times?|wait(?:ing)?[- ]times?|handl(?:e|ing)[- ]times?
+    |(?:response|resolution|reply|turnaround|processing|build|review|approval|recovery
+    |onboarding)[- ]times?|mean[- ]time[- ]to)\b""",
+    _I,
+)
+_LOWER_TIMES: Final = re.compile(
+    r"\b(?:responses?|repl(?:y|ies)|resolutions?|resolve[sd]?|turnaround|first[- ]reply)\b",
+    re.IGNORECASE,
+)
+_HIGHER: Final = re.compile(
+    r"""\b(?:e?nps|csat|satisfaction|happiness|ratings?|coverage|adoption|revenue|i?arr|mrr
+    |bookings|pipeline|profit(?:ability)?|margins?|savings?|retention|retained
+    |conversions?|activation|engagement|attendance|uptime|availability|sla|compliance
+    |accuracy|success|completion|throughput|velocity|mtbf|mttf|nrr|grr|ltv|quality
+    |automation|reuse|referrals?|signups?|sign-ups?|registrations|leads|mqls?|sqls?|pqls?
+    |opportunit(?:y|ies)|deals|logos|champions|followers|subscribers|downloads|installs
+    |visits|traffic|clicks|ctr|utili[sz]ation|productivity|win[- ]rate|close[- ]rate
+    |open[- ]rate|market[- ]share|deploy(?:ment)?[- ]frequency|promoters)\b""",
+    _I,
+)
+_HIGHER_WEAK: Final = re.compile(
+    r"""\b(?:users|customers|accounts|members|people|teammates|engineers|developers
+    |devs|companies|prospects|partners|participants|attendees|employees|hires)\b""",
+    _I,
+)
+_HIGHER_TIMES: Final = re.compile(
+    r"""\b(?:focus|pto|vacation|holidays?|training|learning|mentoring|coaching|uptime
+    |availability|runway|deep[- ]work|time[- ]spent|time[- ]in|watch[- ]time|study|sessions?
+    |battery|life(?:time)?)\b""",
+    _I,
+)
+_BAD_CONDITION: Final = re.compile(
+    r"""(?P<no>\b(?:without|no|never|not|zero)\s+(?:\w+\s+)?)?
+    \b(?:fail(?:ed|s|ing|ures?)?|escalat(?:ed|es|ing|ions?)|reopen(?:ed|s)?|breach(?:ed|es)?
+    |miss(?:ed|es)?|late|overdue|churn(?:ed|s)?|lost|rolled\s+back|roll-?backs?
+    |(?:need|needs|needed|requir(?:e|es|ed|ing)|request(?:s|ed)?)\s+(?:\w+\s+)?help
+    |help\s+requests?|engag(?:e|es|ed|ing)\s+engineering)\b""",
+    _I,
+)
+
+#: Number words a key result should write in digits.
+NUMBER_WORDS: Final = frozenset(
+    """zero one two three four five six seven eight nine ten eleven twelve fifteen twenty
+    thirty forty fifty hundred dozen""".split()  # noqa: SIM905
+)
+_FUNCTION_WORDS: Final = frozenset(
+    """a an the of from with in on for by to into onto at as that who which where when
+    while and or but per within over under above below across through via before after
+    during than are is was were be been being have has had will would can could should
+    must may might do does did each every all this these those its their our we they it
+    not no only using including if so vs versus about around among between up down out
+    off against toward towards without because enabling like such more less most least
+    than every each any some""".split()  # noqa: SIM905
+)
+_IRREGULAR_PLURALS: Final = frozenset({"people", "children", "men", "women", "staff", "data"})
+_WORD: Final = re.compile(r"\s*([A-Za-z][\w'’&-]*(?:/[A-Za-z]+)?)")
+_RATE: Final = re.compile(
+    r"(?:\s*/\s*|\s+per\s+|\s+an?\s+|\s+every\s+|\s+each\s+)"
+    r"(?P<period>week|day|month|quarter|year|hour|sprint)s?\b",
+    re.IGNORECASE,
+)
+_PERIOD: Final = re.compile(r"(?:week|day|month|quarter|year|hour|sprint)s?", re.IGNORECASE)
+_MORE: Final = re.compile(
+    r"(?:\s*or\s+(?:more|higher|above|greater|better|less|fewer|lower|below|under)\b)?",
+    re.IGNORECASE,
+)
 
 
-class MetricError(CoreError):
-    """A metric source that cannot be measured; the message says why and what to do."""
+class Polarity(NamedTuple):
+    """Which way a measure is better (None: the words do not say) and the word that says."""
+
+    direction: Direction | None
+    word: str = ""
+    other: str = ""  # with direction None: the word that pulls the other way
+    strong: bool = True  # False: only a word for what is counted (users, customers)
 
 
-@dataclasses.dataclass(frozen=True)
-class Measurement:
-    value: float | None  # None: nothing measured (see problem or detail)
-    problem: str | None = None
-    detail: str = ""  # how it was measured, for the log
-    initiatives: tuple[Initiative, ...] | None = None  # INITIATIVES: the linked issues
+def polarity(sentence: str, *, timed: bool = False) -> Polarity:
+    """Which way the measure ``sentence`` names is better (see the module rules).
+
+    ``timed``: the number is a time, so response/resolution words are times to wait and
+    only time well spent is better higher.
+    """
+    lower = _LOWER.search(sentence) or (_LOWER_TIMES.search(sentence) if timed else None)
+    higher = (_HIGHER_TIMES if timed else _HIGHER).search(sentence)
+    if lower is not None and higher is not None:
+        if not _adjacent(higher, lower):
+            return Polarity(None, lower.group(0), higher.group(0))
+        higher = None  # "NPS detractors", "revenue churn": the later word is the measure
+    if lower is not None:
+        return Polarity(Direction.DECREASE, lower.group(0))
+    if higher is not None:
+        return Polarity(Direction.INCREASE, higher.group(0))
+    if timed:  # a time something takes: better shorter
+        return Polarity(Direction.DECREASE, "a duration", strong=False)
+    weak = _HIGHER_WEAK.search(sentence)
+    if weak is not None:
+        return Polarity(Direction.INCREASE, weak.group(0), strong=False)
+    return Polarity(None)
 
 
-class LinkedIssue(Protocol):
-    """What an initiative measure reads of a linked issue."""
-
-    @property
-    def reference(self) -> str: ...
-    @property
-    def title(self) -> str: ...
-    @property
-    def state(self) -> str: ...
-    @property
-    def labels(self) -> tuple[str, ...]: ...
+def _adjacent(first: re.Match[str], second: re.Match[str]) -> bool:
+    """Whether ``first`` stands right before ``second`` (and so qualifies it)."""
+    return first.end() < second.start() and not first.string[first.end() : second.start()].strip()
 
 
-class ListedIssue(Protocol):
-    """What a query measure reads of a listed issue."""
-
-    @property
-    def labels(self) -> tuple[str, ...]: ...
-    @property
-    def state(self) -> str: ...
-    @property
-    def created_at(self) -> dt.datetime | None: ...
-    @property
-    def closed_at(self) -> dt.datetime | None: ...
+def share_direction(condition: str) -> Direction:
+    """Which way a share is better: lower when its ``condition`` is a failure."""
+    for match in _BAD_CONDITION.finditer(condition):
+        if not match["no"]:
+            return Direction.DECREASE
+    return Direction.INCREASE
 
 
-def share(part: int, whole: int, unit: str) -> float:
-    """``part`` of ``whole``: in percent when the unit is ``%``, else a fraction 0..1."""
-    fraction = part / whole
-    return fraction * 100 if canonical_unit(unit) == "%" else fraction
-
-
-# -- initiatives ------------------------------------------------------------------------
-
-
-def initiatives_value(
-    links: Iterable[LinkedIssue],
-    *,
-    unit: str = "",
-    options: Mapping[str, Any] | None = None,
-    okr_labels: Sequence[str] = (),
-) -> Measurement:
-    """Closed ÷ all linked issues that are not OKR issues (those carry ``okr_labels``)."""
-    measure_name = str((options or {}).get("measure", "share"))
-    if measure_name not in ("share", "count"):
-        raise MetricError(f"initiatives measure {measure_name!r} is unknown: use share or count")
-    found = tuple(
-        Initiative(ref=link.reference, title=link.title, closed=link.state == "closed")
-        for link in links
-        if not set(okr_labels) & set(link.labels)
-    )
-    closed = sum(1 for i in found if i.closed)
-    if measure_name == "count":
-        return Measurement(
-            float(closed), detail=f"{closed} linked issues closed", initiatives=found
-        )
-    if not found:
-        return Measurement(
-            None,
-            problem="measured by its initiatives, but no issue is linked to it: "
-            "link the issues that move it",
-            initiatives=found,
-        )
-    return Measurement(
-        share(closed, len(found), unit),
-        detail=f"{closed} of {len(found)} linked issues closed",
-        initiatives=found,
-    )
-
-
-# -- queries ------------------------------------------------------------------------------
-
-
-def _labels(value: Any) -> tuple[str, ...]:
-    if value is None:
-        return ()
-    if isinstance(value, str):
-        return tuple(part.strip() for part in value.split(",") if part.strip())
-    if isinstance(value, list) and all(isinstance(v, str) for v in value):
-        return tuple(v.strip() for v in value if v.strip())
-    raise MetricError("query labels must be a list of label names or 'a,b'")
-
-
-def _positive(name: str, value: Any, default: float) -> float:
-    if value is None:
-        return default
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
-        raise MetricError(f"query {name} must be a number above 0, not {value!r}")
-    if not math.isfinite(value):
-        raise MetricError(f"query {name} must be a finite number")
-    return float(value)
-
-
-@dataclasses.dataclass(frozen=True)
-class QueryOptions:
-    labels: tuple[str, ...] = ()
-    state: str = "all"
-    window_days: float = DEFAULT_WINDOW_DAYS
-    measure: str = "count"
-    within_days: float | None = None
-    project: str | None = None
-    group: str | None = None
-
-    @classmethod
-    def from_options(cls, options: Mapping[str, Any]) -> QueryOptions:
-        known = {"labels", "state", "window_days", "measure", "within_days", "project", "group"}
-        unknown = sorted(set(options) - known)
-        if unknown:
-            raise MetricError(
-                f"unknown query option {unknown[0]!r}: use {', '.join(sorted(known))}"
-            )
-        state = str(options.get("state", "all"))
-        if state not in _STATES:
-            raise MetricError(f"query state {state!r} is unknown: use opened, closed or all")
-        measure_name = str(options.get("measure", "count"))
-        if measure_name not in _MEASURES:
-            raise MetricError(
-                f"query measure {measure_name!r} is unknown: use {', '.join(_MEASURES)}"
-            )
-        project, group = options.get("project"), options.get("group")
-        if project is not None and group is not None:
-            raise MetricError("a query names a project or a group, not both")
-        for name, value in (("project", project), ("group", group)):
-            if value is not None and (not isinstance(value, str) or not value.strip()):
-                raise MetricError(f"query {name} must be a path like acme/support")
-        within = options.get("within_days")
-        return cls(
-            labels=_labels(options.get("labels")),
-            state=state,
-            window_days=_positive("window_days", options.get("window_days"), DEFAULT_WINDOW_DAYS),
-            measure=measure_name,
-            within_days=None if within is None else _positive("within_days", within, 1),
-            project=project,
-            group=group,
-        )
-
-    @property
-    def by_close(self) -> bool:
-        """Whether the window applies to ``closed_at`` (else to ``created_at``)."""
-        return self.measure == "median_days_to_close" or (
-            self.measure == "count" and self.state == "closed"
-        )
-
-    @property
-    def listed_state(self) -> str | None:
-        """The ``state`` to list issues in (None: any): closed ones for a window on
-        ``closed_at``, every state for a share."""
-        if self.by_close:
-            return "closed"
-        return None if self.measure == "share" or self.state == "all" else self.state
-
-    def since(self, now: dt.datetime) -> dt.datetime:
-        return now - dt.timedelta(days=self.window_days)
-
-    def describe(self) -> str:
-        labels = f"labelled {', '.join(self.labels)} " if self.labels else ""
-        when = "closed" if self.by_close else "created"
-        return f"issues {labels}{when} in the last {self.window_days:g} days"
-
-
-def _in_window(moment: dt.datetime | None, since: dt.datetime, now: dt.datetime) -> bool:
-    return moment is not None and since <= moment <= now
-
-
-def query_value(
-    records: Iterable[ListedIssue], options: QueryOptions, *, now: dt.datetime, unit: str = ""
-) -> Measurement:
-    """The measure over ``records`` (what the query listed), for the window ending ``now``."""
-    since = options.since(now)
-    chosen: list[ListedIssue] = []
-    for record in records:
-        if options.labels and not set(options.labels) <= set(record.labels):
-            continue
-        if options.by_close:
-            if record.state == "closed" and _in_window(record.closed_at, since, now):
-                chosen.append(record)
-        elif _in_window(record.created_at, since, now):
-            # An issue closed after "now" (a pretend clock) was still open then.
-            open_now = record.state != "closed" or (record.closed_at or now) > now
-            if options.state == "opened" and not open_now:
-                continue
-            if options.state == "closed" and open_now:
-                continue
-            chosen.append(record)
-    what = options.describe()
-    if options.measure == "count":
-        return Measurement(float(len(chosen)), detail=f"{len(chosen)} {what}")
-    if options.measure == "share":
-        if not chosen:
-            return Measurement(None, detail=f"no {what}")
-        done = sum(1 for r in chosen if _closed_in_time(r, options.within_days, now))
-        return Measurement(share(done, len(chosen), unit), detail=f"{done} of {len(chosen)} {what}")
-    durations = [
-        (r.closed_at - r.created_at).total_seconds() / 86_400
-        for r in chosen
-        if r.closed_at is not None and r.created_at is not None
-    ]
-    if not durations:
-        return Measurement(None, detail=f"no {what}")
-    days = statistics.median(durations)
-    target = canonical_unit(unit)
-    value = days * _DAY_MS / TIME_UNITS[target] if target in TIME_UNITS else days
-    return Measurement(
-        value, detail=f"median {days:.2f} days to close over {len(durations)} {what}"
-    )
-
-
-def _closed_in_time(record: ListedIssue, within_days: float | None, now: dt.datetime) -> bool:
-    if record.state != "closed" or record.closed_at is None or record.closed_at > now:
-        return False
-    if within_days is None or record.created_at is None:
+def is_plural(word: str) -> bool:
+    """Whether ``word`` reads as a plural noun (``logos``, ``SDRs``, ``people``)."""
+    low = word.lower()
+    if low in _IRREGULAR_PLURALS:
         return True
-    return record.closed_at - record.created_at <= dt.timedelta(days=within_days)
+    return len(low) > 2 and low.endswith("s") and not low.endswith(("ss", "us", "is"))
+
+
+def singular(word: str) -> str:
+    """``customers`` -> ``customer``, ``studies`` -> ``study``; lowercase."""
+    low = word.lower()
+    if low.endswith("ies") and len(low) > 4:
+        return low[:-3] + "y"
+    if low.endswith(("ches", "shes", "sses", "xes")):
+        return low[:-2]
+    if is_plural(low) and low not in _IRREGULAR_PLURALS:
+        return low[:-1]
+    return low
+
+
+def noun_phrase(text: str, at: int) -> tuple[list[str], str, int]:
+    """The noun phrase a number counts, read from ``text[at:]``: its words, its rate
+    (``"week"`` for "/week", ``""`` for none) and where it ends."""
+    more = _MORE.match(text, at)
+    pos_ = more.end() if more else at
+    words: list[str] = []
+    period = ""
+    while len(words) < 4:
+        match = _WORD.match(text, pos_)
+        if match is None:
+            break
+        word, _, per = match.group(1).partition("/")
+        if per and not _PERIOD.fullmatch(per):
+            word, per = match.group(1), ""  # "customers/prospects": one noun
+        low = word.lower()
+        if low in _FUNCTION_WORDS or (words and _predicate(text, match, low)):
+            break
+        words.append(word)
+        pos_ = match.end()
+        if per:
+            period = per.lower().rstrip("s")
+            break
+        if is_plural(word):
+            break
+    rate = _RATE.match(text, pos_)
+    if rate and not period:
+        period, pos_ = rate["period"].lower(), rate.end()
+    return words, period, pos_
+
+
+def _predicate(text: str, match: re.Match[str], low: str) -> bool:
+    """An adverb, or a participle that ends the phrase ("6 recruiters hired and ..."), not
+    one before a noun ("50 new qualified leads")."""
+    if len(low) <= 4 or not low.endswith(("ed", "ly")):
+        return False
+    following = _WORD.match(text, match.end())
+    return low.endswith("ly") or following is None or following.group(1).lower() in _FUNCTION_WORDS
+
+
+def unit_word_after(text: str, at: int) -> str:
+    """The unit word of the number ending at ``text[at]``: "customers", "PQLs per week"."""
+    words, period, _ = noun_phrase(text, at)
+    shown = " ".join(words)
+    if period:
+        shown = f"{shown} per {period}".strip()
+    return shown
+
+
+def words_match(given: str, unit_word: str) -> bool:
+    """Whether the words of a check-in (``"logos"``, ``"customer"``, ``"/month"``) name the
+    key result's unit word: each one is among its words, singular or plural."""
+    norm = re.sub(r"\s*/\s*|\s+an?\s+", " per ", f" {given} ", flags=re.IGNORECASE)
+    words = [singular(w) for w in norm.split()]
+    known = {singular(w) for w in unit_word.split()}
+    return bool(words) and all(word in known for word in words)

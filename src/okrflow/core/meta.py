@@ -12,7 +12,9 @@ writes them back, so data from a newer okrflow survives. Version 1 keys::
     iid              the issue the block was written for (a copied block is detected)
     objective        KR: key of its objective;  objective_iid: its iid
     parents          objective: [{"key": ..., "iid": ...}, ...]
-    metric           KR: {"kind", "start", "target", "unit", "direction"}
+    metric           KR: {"kind", "start", "target", "unit", "direction"}, and when set
+                     "unit_word", "due", "change" {"kind", "amount"}, "baseline_pending",
+                     "strict"
     weight, owner, kind ("committed" | "aspirational"), level
     source           KR: {"kind": "manual" | "initiatives" | "query" | "command", "options": {}}
     checkin          KR: the last recorded check-in
@@ -34,6 +36,8 @@ from collections.abc import Callable, Mapping
 from typing import Any, Literal, TypeVar, cast
 
 from okrflow.core.model import (
+    Change,
+    ChangeKind,
     Direction,
     Kind,
     Metric,
@@ -122,13 +126,35 @@ def _time(value: Any) -> dt.datetime:
 
 def _metric(value: Any) -> Metric:
     data = _mapping(value)
+    change = data.get("change")
+    if change is not None:
+        change = _mapping(change)
+        change = Change(_enum(ChangeKind)(change.get("kind")), _float(change.get("amount")))
+    pending, strict = data.get("baseline_pending", False), data.get("strict", False)
+    if not isinstance(pending, bool) or not isinstance(strict, bool):
+        raise _Invalid("an object with true/false baseline_pending and strict")
     return Metric(
         kind=_enum(MetricKind)(data.get("kind", "linear")),
         start=_float(data.get("start")),
         target=_float(data.get("target")),
         unit=_str(data.get("unit", "")),
         direction=_enum(Direction)(data.get("direction", "increase")),
+        unit_word=_str(data.get("unit_word", "")),
+        due=_str(data.get("due", "")),
+        change=change,
+        baseline_pending=pending,
+        strict=strict,
     )
+
+
+def _metric_dict(metric: Metric) -> dict[str, Any]:
+    """A metric's keys: the five of schema 1, then only the newer ones that are set."""
+    out = {name: _plain(getattr(metric, name)) for name in ("kind", "start", "target", "unit")}
+    out["direction"] = metric.direction.value
+    for name in ("unit_word", "due", "change", "baseline_pending", "strict"):
+        if getattr(metric, name):
+            out[name] = _plain(getattr(metric, name))
+    return out
 
 
 def _source(value: Any) -> MetricSource:
@@ -266,6 +292,8 @@ def _plain(value: Any) -> Any:
         return value.value
     if isinstance(value, dt.datetime):
         return value.isoformat()
+    if isinstance(value, Metric):
+        return _metric_dict(value)
     if isinstance(value, ParentRef):
         return {"key": value.key} if value.iid is None else {"key": value.key, "iid": value.iid}
     if dataclasses.is_dataclass(value) and not isinstance(value, type):

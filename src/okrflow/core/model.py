@@ -71,13 +71,43 @@ class SourceKind(str, enum.Enum):
     COMMAND = "command"  # a command that prints a number
 
 
+class ChangeKind(str, enum.Enum):
+    """How a relative target is derived from the baseline (the first value measured)."""
+
+    PERCENT = "percent"  # "by 20%": baseline +/- 20% of the baseline
+    FACTOR = "factor"  # "double", "halve", "3x": baseline * amount
+    AMOUNT = "amount"  # "by $10k", "up 50": baseline +/- amount, in the metric's unit
+
+
+@dataclasses.dataclass(frozen=True)
+class Change:
+    """A relative target: ``amount`` (positive) of ``kind``; the metric's direction says
+    which way (a FACTOR below 1 goes down)."""
+
+    kind: ChangeKind
+    amount: float
+
+
 @dataclasses.dataclass(frozen=True)
 class Metric:
     """What a key result measures.
 
-    ``start`` and ``target`` are in ``unit`` (``""``, ``"%"``, ``"$"``, ``"h"`` ...).
-    A milestone is 0 -> 1. A threshold holds when the value stays at or below
-    (DECREASE) or at or above (INCREASE) ``target``; its ``start`` equals ``target``.
+    ``start`` and ``target`` are in ``unit`` (``""``, ``"%"``, ``"$"``, ``"h"``, ``"/5"``
+    for a rating ...). A milestone is 0 -> 1. A threshold holds when the value stays at or
+    below (DECREASE) or at or above (INCREASE) ``target``, or, when ``strict`` ("under 2h",
+    "more than 20"), below or above it; its ``start`` equals ``target``.
+
+    ``unit_word`` is the noun the numbers count ("customers" in "from 4 to 10
+    customers"; a rate reads "PQLs per week"). ``due`` is the date the statement names,
+    as said ("June 30", "mid-June", "end of Q2", "2025-06-30"; see
+    :mod:`okrflow.core.dates`). ``baseline_pending`` is true while the start is still to
+    be measured ("Increase test coverage to 80%", "Increase weekly active users by 20%"):
+    ``start`` then equals ``target``, which is the target only when no ``change`` is
+    set; :func:`okrflow.core.relative.with_baseline` gives the metric once the first
+    value is known, with ``change`` kept so that it can still be explained. ``basis``
+    says what set the direction (``"comparator"``, ``"verb"``, ``"numbers"``,
+    ``"measure"``, ``"share"``, ``"count"``, ``"floor"`` for a count written with a
+    floor such as "at least 15 champions"; informative, not compared).
     """
 
     kind: MetricKind
@@ -85,6 +115,12 @@ class Metric:
     target: float
     unit: str = ""
     direction: Direction = Direction.INCREASE
+    unit_word: str = ""
+    due: str = ""
+    change: Change | None = None
+    baseline_pending: bool = False
+    strict: bool = False
+    basis: str = dataclasses.field(default="", compare=False)
 
 
 @dataclasses.dataclass(frozen=True)

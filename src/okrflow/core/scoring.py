@@ -2,14 +2,20 @@
 
 The rules, as the README quotes them:
 
-**Key-result progress** (:func:`kr_progress`, always in 0..1):
+**Key-result progress** (:func:`kr_progress`, always in 0..1, computed exactly: see
+:mod:`okrflow.core.arithmetic`):
 
 - *Linear* ("from x to y") and *count* ("land 5 logos", from 0 to 5) key results:
   ``clamp((current - start) / (target - start), 0, 1)``. Before the first check-in
   the current value is the start, so progress is 0. The better direction is from
-  ``start`` toward ``target``; when ``target == start`` progress is 1 once the current
-  value reaches the target in the metric's direction (at least for increase, at most
-  for decrease) and 0 otherwise.
+  ``start`` toward ``target``; when ``target == start``, or the start is already past
+  the target in the metric's direction, progress is 1 once the current value reaches
+  the target in that direction (at least for increase, at most for decrease) and 0
+  otherwise.
+- A relative target ("by 20%", "to 80%" without a start) waits for its baseline: the
+  first check-in (or metric-source reading) is the start and the target follows from it
+  (:func:`okrflow.core.relative.with_baseline`); until then progress is 0 and the
+  result says ``baseline_pending``.
 - *Threshold* key results ("keep P1 incidents from exceeding 3") are 1 while held and
   0 otherwise: held means ``current <= target`` for decrease, ``current >= target``
   for increase. No value yet counts as not held (0).
@@ -28,11 +34,14 @@ problems, never followed: links between members of a cycle are ignored (each mem
 still counts its key results and any children outside the cycle).
 
 **Health** (:func:`kr_health`) compares progress with the share of the quarter that
-has elapsed, then lets the owner's latest confidence lower it (never raise it). See
-:class:`ScoringPolicy` for the numbers.
+has elapsed (for a key result with a due date, the share of the time up to that date:
+:func:`okrflow.core.dates.pace_elapsed`), then lets the owner's latest confidence lower
+it (never raise it). See :class:`ScoringPolicy` for the numbers. Every line is compared
+exactly: progress 0.8 at the 0.8 on-track line is on track.
 
 **Score, grade and success** are given to closed objectives only: the score is the
-progress rounded to one decimal, halves up (0.65 -> 0.7, 0.25 -> 0.3); the grade is
+progress rounded to one decimal, halves up (0.65 -> 0.7, 0.25 -> 0.3;
+:func:`okrflow.core.arithmetic.round_half_up`, the one rounding rule); the grade is
 green from 0.7, yellow from 0.4, red below; a committed objective succeeds at a score
 of 1.0, an aspirational one at 0.7.
 """
@@ -41,21 +50,26 @@ from __future__ import annotations
 
 import collections
 import dataclasses
-import decimal
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Literal
 
+from okrflow.core.arithmetic import ZERO, Number, as_float, exact, round_half_up, share
 from okrflow.core.checkins import latest_checkin
+from okrflow.core.dates import QuarterDates
 from okrflow.core.evaluation import Evaluation, Grade, KeyResultResult, ObjectiveResult
 from okrflow.core.graph import cyclic_components
+from okrflow.core.kr_scoring import (
+    exact_or_none,
+    kr_pace,
+    kr_progress,
+    kr_progress_exact,
+    kr_reading,
+)
 from okrflow.core.model import (
-    Direction,
     Health,
     KeyResult,
     Kind,
-    Metric,
-    MetricKind,
     Objective,
     Problem,
     State,
@@ -69,6 +83,8 @@ __all__ = [
     "grade_for",
     "kr_health",
     "kr_progress",
+    "kr_progress_exact",
+    "kr_reading",
     "objective_health",
     "score_for",
     "success_for",
@@ -144,42 +160,21 @@ def clamp(value: float, low: float = 0.0, high: float = 1.0) -> float:
     return max(low, min(high, value))
 
 
-def _reached(value: float, target: float, direction: Direction) -> bool:
-    if direction is Direction.DECREASE:
-        return value <= target
-    return value >= target
-
-
-def kr_progress(metric: Metric | None, current: float | None) -> float:
-    """Progress of one key result, 0..1 (see the module docstring for the rules)."""
-    if metric is None:
-        return 0.0
-    if metric.kind in (MetricKind.THRESHOLD, MetricKind.MILESTONE):
-        if current is None or math.isnan(current):
-            return 0.0
-        return 1.0 if _reached(current, metric.target, metric.direction) else 0.0
-    value = metric.start if current is None or math.isnan(current) else current
-    span = metric.target - metric.start
-    if span == 0:
-        return 1.0 if _reached(value, metric.target, metric.direction) else 0.0
-    return clamp((value - metric.start) / span)
-
-
 def weighted_mean(items: Iterable[tuple[float, float]]) -> float | None:
-    """Weighted mean of ``(value, weight)`` pairs; None when no weight is positive.
+    """Weighted mean of ``(value, weight)`` pairs, exactly; None when no weight is positive.
 
-    Pairs whose weight is 0 (or negative, or not finite) do not count. The result
-    lies between the smallest and largest counted value, rounding included.
+    Pairs whose weight is 0 (or negative, or not finite) do not count, and neither do
+    values that are not finite.
     """
-    counted = [(value, weight) for value, weight in items if math.isfinite(weight) and weight > 0]
+    counted = [
+        (exact(value), exact(weight))
+        for value, weight in items
+        if math.isfinite(weight) and weight > 0 and math.isfinite(value)
+    ]
     if not counted:
         return None
-    largest = max(weight for _, weight in counted)
-    # Scale the weights to at most 1 so that huge weights cannot overflow the sum.
-    total = sum(value * (weight / largest) for value, weight in counted)
-    weights = sum(weight / largest for _, weight in counted)
-    values = [value for value, _ in counted]
-    return clamp(total / weights, min(values), max(values))
+    total = sum((value * weight for value, weight in counted), ZERO)
+    return as_float(total / sum((weight for _, weight in counted), ZERO))
 
 
 def worst_health(healths: Iterable[Health]) -> Health | None:
@@ -188,30 +183,31 @@ def worst_health(healths: Iterable[Health]) -> Health | None:
 
 
 def kr_health(
-    progress: float,
-    elapsed: float,
-    confidence: float | None = None,
+    progress: Number,
+    elapsed: Number,
+    confidence: Number | None = None,
     policy: ScoringPolicy = DEFAULT_POLICY,
 ) -> Health:
-    """Health from progress against elapsed time, lowered by a low confidence."""
-    elapsed = clamp(elapsed)
-    if elapsed <= policy.grace_elapsed or progress >= elapsed * policy.on_track_pace:
+    """Health from progress against elapsed time, lowered by a low confidence (exactly)."""
+    done, gone = share(progress), share(elapsed)
+    if gone <= exact(policy.grace_elapsed) or done >= gone * exact(policy.on_track_pace):
         health = Health.ON_TRACK
-    elif progress >= elapsed * policy.needs_attention_pace:
+    elif done >= gone * exact(policy.needs_attention_pace):
         health = Health.NEEDS_ATTENTION
     else:
         health = Health.AT_RISK
-    if confidence is not None:
-        if confidence < policy.risk_confidence:
+    sure = exact_or_none(confidence)
+    if sure is not None:
+        if sure < exact(policy.risk_confidence):
             health = Health.AT_RISK
-        elif confidence < policy.attention_confidence and health is Health.ON_TRACK:
+        elif sure < exact(policy.attention_confidence) and health is Health.ON_TRACK:
             health = Health.NEEDS_ATTENTION
     return health
 
 
 def objective_health(
-    progress: float,
-    elapsed: float,
+    progress: Number,
+    elapsed: Number,
     children: Iterable[Health] = (),
     policy: ScoringPolicy = DEFAULT_POLICY,
 ) -> Health:
@@ -223,26 +219,27 @@ def objective_health(
     return kr_health(progress, elapsed, None, policy)
 
 
-def score_for(progress: float) -> float:
+def score_for(progress: Number) -> float:
     """The 0.0-1.0 score: progress rounded to one decimal, halves up (0.25 -> 0.3)."""
-    exact = decimal.Decimal(repr(clamp(progress)))
-    return float(exact.quantize(decimal.Decimal("0.1"), rounding=decimal.ROUND_HALF_UP))
+    return as_float(round_half_up(share(progress), 1))
 
 
-def grade_for(score: float, policy: ScoringPolicy = DEFAULT_POLICY) -> Grade:
+def grade_for(score: Number, policy: ScoringPolicy = DEFAULT_POLICY) -> Grade:
     """Green from ``policy.green_from`` (0.7), yellow from ``yellow_from`` (0.4), else red."""
-    if score >= policy.green_from:
+    value = exact_or_none(score) or ZERO
+    if value >= exact(policy.green_from):
         return Grade.GREEN
-    if score >= policy.yellow_from:
+    if value >= exact(policy.yellow_from):
         return Grade.YELLOW
     return Grade.RED
 
 
-def success_for(score: float, kind: Kind, policy: ScoringPolicy = DEFAULT_POLICY) -> bool:
+def success_for(score: Number, kind: Kind, policy: ScoringPolicy = DEFAULT_POLICY) -> bool:
     """Whether a closed objective met its bar: 1.0 if committed, 0.7 if aspirational."""
+    value = exact_or_none(score) or ZERO
     if kind is Kind.ASPIRATIONAL:
-        return score >= policy.aspirational_success
-    return score >= policy.committed_success
+        return value >= exact(policy.aspirational_success)
+    return value >= exact(policy.committed_success)
 
 
 def _where(iid: int | None, key: str) -> str:
@@ -256,20 +253,23 @@ def _usable_weight(weight: float) -> float:
 def evaluate(
     objectives: Sequence[Objective],
     *,
-    elapsed: float,
+    elapsed: Number,
     policy: ScoringPolicy = DEFAULT_POLICY,
+    dates: QuarterDates | None = None,
 ) -> Evaluation:
     """Progress, health and (once closed) score for every objective and key result.
 
-    ``elapsed`` is the share of the quarter gone, 0..1 (clamped). Problems that do
+    ``elapsed`` is the share of the quarter gone, 0..1 (clamped; a fraction of days is
+    exact). With ``dates`` (the quarter's first and last day and the day evaluated), a
+    key result due earlier ("by June 30") is paced to its due date. Problems that do
     not stop the evaluation are listed in ``Evaluation.problems``: a repeated
     objective or key-result key (the later one is skipped), a parent that is not in
-    ``objectives``, a parent cycle, a negative or non-finite weight, and an objective
-    whose children all weigh 0.
+    ``objectives``, a parent cycle, a negative or non-finite weight, an objective
+    whose children all weigh 0, and a relative target whose baseline sets no target.
     """
-    if math.isnan(elapsed):
+    if isinstance(elapsed, float) and math.isnan(elapsed):
         raise ValueError("elapsed must be a number between 0 and 1")
-    elapsed = clamp(elapsed)
+    gone = share(elapsed)
     problems: list[Problem] = []
 
     # Key results: unique keys across the set.
@@ -284,15 +284,20 @@ def evaluate(
                     Problem(where, f"key result key {kr.key!r} is used twice: this one is skipped")
                 )
                 continue
+            metric, trouble = kr_reading(kr)
+            if trouble is not None:
+                problems.append(Problem(where, trouble))
             latest = latest_checkin(kr.checkins)
             current = latest.value if latest else None
             confidence = latest.confidence if latest else None
-            progress = kr_progress(kr.metric, current)
+            progress = kr_progress(metric, current)
             kr_results[kr.key] = KeyResultResult(
                 progress=progress,
-                health=kr_health(progress, elapsed, confidence, policy),
+                health=kr_health(progress, kr_pace(metric, gone, dates), confidence, policy),
                 current=current,
                 confidence=confidence,
+                metric=metric,
+                baseline_pending=metric is not None and metric.baseline_pending,
             )
             counted.append(kr)
         own_krs[position] = counted
@@ -393,7 +398,7 @@ def evaluate(
             )
         progress = 0.0 if mean is None else mean
         health = objective_health(
-            progress, elapsed, (h for _, weight, h in entries if weight > 0), policy
+            progress, gone, (h for _, weight, h in entries if weight > 0), policy
         )
         score = grade = success = None
         if objective.state is State.CLOSED:

@@ -9,22 +9,31 @@ Rules:
 - A unit, stored in one canonical spelling: ``%``; ``x`` for a multiple (``3x``); a
   currency symbol before the number (``$``, ``€``, ``£``); time: ``ms``; ``s``/``sec``/
   ``seconds``; ``min``/``minutes``; ``h``/``hr``/``hours``; ``d``/``days``; ``w``/``wk``/
-  ``weeks``. Time words may stand after a space (``2 days``), the short forms may not.
+  ``weeks``. Time words and units may stand after a space (``2 days``, ``90 ms``, ``4 h``);
+  ``x`` and a lone ``m`` may not.
 - A lone ``m`` (``30m``) is minutes when the key result is measured in time, millions with
   money or when the key result has no unit, and otherwise ambiguous. In a statement it
   takes its meaning from the other number (``from 1h to 30m``, ``from $1.5M to $2m``) and
   is ambiguous alone.
+- A rating is a number out of 5, 10 or 100: ``4.2/5`` or ``4.2 out of 5`` is 4.2 with unit
+  ``/5`` (a number above its scale, ``24/7``, is not a rating).
+- A compound time is one quantity: ``2h 30m`` and ``1 hour 30 minutes`` are 150 minutes
+  (each part in a smaller unit than the one before, the last ``m`` in minutes).
 - Values are stored in the unit: ``35%`` is 35 with unit ``%``, ``4h`` is 4 with unit
-  ``h``. A time is converted into the key result's time unit: ``2 days`` on a key result
-  in ``h`` is 48, ``90min`` is 1.5.
+  ``h``. A time is converted into the key result's time unit, exactly (:func:`convert`):
+  ``2 days`` on a key result in ``h`` is 48, ``90min`` is 1.5.
 - In a sentence (:func:`find_quantities`), numbers that are part of a name are not
   measures: glued to a word or joined by a hyphen (``SOC2``, ``Type1``, ``Q3``, ``FY22``,
   ``V2``, ``P1``, ``Week-1``, ``Top-5``, ``10k+-user``, ``30-day``, ``2nd``, ``24/7``),
   after a naming word (``Type 1``, ``stage 4``, ``phase 2``, ``version 3``, ``top 10``,
-  ``June 30``), a year after ``in``, ``by``, ``of``, ``the`` ..., and ``101`` after a word
-  (``interviewing 101``). A time after ``within``, ``in``, ``per``, ``every``, ``after``,
-  ``over``, ``for`` or ``during`` is a qualifier (``within 8 days``, ``in the first 30
-  days``, ``in less than 1 week``), and so is any number after ``per`` or ``every``.
+  ``June 30``), a year after ``in``, ``by``, ``of``, ``the`` ..., ``101`` after a word
+  (``interviewing 101``), and a number above 1 that counts a singular noun modifying
+  another singular noun (``10k+ user POC``: a POC of 10k users, not 10k of something).
+  A time after ``within``, ``in``, ``per``, ``every``, ``after``, ``over``, ``for`` or
+  ``during`` is a qualifier (``within 8 days``, ``in the first 30
+  days``, ``in less than 1 week``), and so are any number after ``per`` or ``every``, a
+  span of months, quarters or years after those words (``in 2 quarters``), and a number
+  that sets apart the items a sentence is about (``with all accounts over $1m``).
 - Arithmetic is decimal, so ``1.1k`` is exactly 1100, and :func:`format_value` writes the
   shortest digits that read back as the same number (``1,200``, ``35%``, ``$2,000,000``,
   ``4h``, ``0.5``), never in scientific notation.
@@ -33,22 +42,27 @@ Rules:
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import math
 import re
 from decimal import Decimal
+from fractions import Fraction
 from typing import Final
 
 __all__ = [
     "CURRENCIES",
     "QUANTITY",
+    "RATING_SCALES",
     "TIME_UNITS",
-    "Found",
     "Quantity",
     "canonical_unit",
-    "find_quantities",
+    "compound_time",
+    "convert",
     "format_value",
+    "parse_exact",
     "parse_value",
     "quantity_from_match",
+    "read_quantity",
 ]
 
 CURRENCIES: Final = ("$", "€", "£")
@@ -61,6 +75,8 @@ TIME_UNITS: Final[dict[str, int]] = {
     "d": 86_400_000,
     "w": 604_800_000,
 }
+#: The scales a rating may be out of: ``4.2/5``, ``8/10``, ``72/100``.
+RATING_SCALES: Final = ("5", "10", "100")
 #: Placeholder numbers (``[N3]`` in a page) are written as ``⟦N3⟧`` before matching.
 PLACEHOLDER_OPEN: Final = "⟦"
 PLACEHOLDER_CLOSE: Final = "⟧"
@@ -109,7 +125,8 @@ _MULTIPLIERS: Final[dict[str, int]] = {
 
 _NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+"
 _SPACED_UNITS = (
-    r"%|(?i:milliseconds?|msecs?|seconds?|secs?|minutes?|mins?|hours?|hrs?|days?|weeks?|wks?)"
+    r"%|(?i:milliseconds?|msecs?|seconds?|secs?|minutes?|mins?|hours?|hrs?|days?|weeks?|wks?"
+    r"|ms|s|h|d|w)"
 )
 _TIGHT_UNITS = r"x|×|ms|s|m|h|d|w"
 _GLUED = r"[A-Za-z0-9]|[-–][A-Za-z0-9]"  # a unit must not run on into a word: "1 Week-1"
@@ -122,8 +139,9 @@ QUANTITY: Final = re.compile(
     (?P<sign2>[-−]?)
     (?:(?P<number>{_NUMBER})|(?P<placeholder>{PLACEHOLDER_OPEN}[^{PLACEHOLDER_CLOSE}]*{PLACEHOLDER_CLOSE}))
     (?:(?P<multiplier>bn|mn|[kKMB])(?![A-Za-z]))?
+    (?:/(?P<scale>100|10|5)(?![\d.,/:])|\s+out\s+of\s+(?P<scale2>100|10|5)(?![\d.,]))?
     (?P<plus>\+?)
-    (?:\s?(?P<unit>{_SPACED_UNITS})(?!{_GLUED})|(?P<tight>{_TIGHT_UNITS})(?!{_GLUED}))?
+    (?:\s?(?P<percent>%)|\s?(?P<unit>{_SPACED_UNITS})(?!{_GLUED})|(?P<tight>{_TIGHT_UNITS})(?!{_GLUED}))?
     (?P<plus2>\+?)
     """,
     re.VERBOSE,
@@ -153,81 +171,44 @@ class Quantity:
         value = None if self.value is None else self.value * 1_000_000
         return dataclasses.replace(self, value=value, unit="")
 
-    def in_unit(self, unit: str) -> Decimal | None:
-        """The value converted into time ``unit`` (the same value for any other unit)."""
-        if self.value is None or self.unit == unit or self.unit not in TIME_UNITS:
-            return self.value
-        return self.value * TIME_UNITS[self.unit] / TIME_UNITS[unit]
+    def in_unit(self, unit: str) -> Fraction | None:
+        """The value, exactly, converted into time ``unit`` (as it is for any other unit)."""
+        if self.value is None:
+            return None
+        return convert(Fraction(self.value), self.unit, unit)
 
 
-_NAME_WORD: Final = re.compile(
-    r"""\b(?:type|stage|phase|tier|level|version|step|round|week|day|month|quarter|year
-    |q|fy|cy|h|p|sev|severity|top|series|gen|generation|iteration|sprint|wave
-    |part|chapter|rank|no|cohort|category|iso|soc|pci|section|article|pillar|objective
-    |kr|okr
-    |jan|january|feb|february|mar|march|apr|april|may|jun|june|jul|july|aug|august
-    |sep|sept|september|oct|october|nov|november|dec|december)\.?[\s#-]*$""",
-    re.IGNORECASE | re.VERBOSE,
-)
-_MONTH_AFTER: Final = re.compile(
-    r"\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b", re.IGNORECASE
-)
-_YEAR_BEFORE: Final = re.compile(
-    r"\b(?:in|by|of|since|until|till|before|after|during|end|early|late|mid|the|for|q[1-4]"
-    r"|h[12])[\s-]*$",
-    re.IGNORECASE,
-)
-_QUALIFIER: Final = re.compile(
-    r"\b(?:within|in|per|every|each|after|over|for|during)\s+"
-    r"(?:(?:the|first|last|next|past|less|than|under|about|around|approximately|~)\s+)*$",
-    re.IGNORECASE,
-)
-_PER: Final = re.compile(r"\b(?:per|every)\s+$", re.IGNORECASE)
+def convert(value: Fraction, unit: str, into: str) -> Fraction:
+    """``value`` in time ``unit`` as a value in time ``into``, exactly; other units as given."""
+    if unit == into or unit not in TIME_UNITS or into not in TIME_UNITS:
+        return value
+    return value * TIME_UNITS[unit] / TIME_UNITS[into]
 
 
-@dataclasses.dataclass(frozen=True)
-class Found:
-    """A number found in a sentence, where it stands, and what it is there."""
-
-    quantity: Quantity
-    start: int
-    end: int
-    role: str  # "measure" | "name" | "qualifier" | "range"
+#: A time written in parts, each in a smaller unit: "2h 30m", "1 hour 30 minutes".
+_PART = rf"(?:{_NUMBER})\s?(?:{_SPACED_UNITS[2:]}|{_TIGHT_UNITS})(?![A-Za-z])"
+COMPOUND_TIME: Final = re.compile(rf"{_PART}(?:\s*(?:and\s+)?{_PART})+")
 
 
-def _role(s: str, match: re.Match[str], quantity: Quantity) -> str:
-    """Whether a number is the ``measure``, part of a ``name``, a ``qualifier`` or a ``range``."""
-    before, after = s[: match.start()], s[match.end() :]
-    if before and (before[-1].isalnum() or before[-1] in "_#"):
-        return "name"  # SOC2, Q3, #1
-    if re.search(r"[A-Za-z0-9][-/.:]$", before):
-        return "name"  # Week-1, Top-5, 24/7, v1.2
-    if re.match(r"[A-Za-z0-9_]|[-–][A-Za-z]|[/.:,]\d", after):
-        return "name"  # 2nd, 30-day, 10k+-user, 1/2, 9:30
-    if re.match(r"[-–—]\d", after):
-        return "range"  # 3-5
-    if _NAME_WORD.search(before) or _MONTH_AFTER.match(after):
-        return "name"  # Type 1, stage 4, June 30, 30 June
-    plain = match["number"] or ""
-    year = re.fullmatch(r"(?:19|20)\d\d", plain) and not (quantity.unit or quantity.at_least)
-    if year and _YEAR_BEFORE.search(before):
-        return "name"  # by 2024, the 2025 plan
-    if plain == "101" and re.search(r"[A-Za-z]\s$", before):
-        return "name"  # interviewing 101
-    timed = quantity.unit in TIME_UNITS or quantity.unit == "m"
-    if _PER.search(before) or (timed and _QUALIFIER.search(before)):
-        return "qualifier"  # within 8 days, in the first 30 days, per 1,000 users
-    return "measure"
-
-
-def find_quantities(sentence: str) -> list[Found]:
-    """Every number in ``sentence`` with its role: ``measure``, ``name``, ``qualifier`` or
-    ``range`` (the first of ``3-5``)."""
-    found = []
-    for match in QUANTITY.finditer(sentence):
-        quantity = quantity_from_match(match)
-        found.append(Found(quantity, match.start(), match.end(), _role(sentence, match, quantity)))
-    return found
+def compound_time(text: str) -> Quantity | None:
+    """``2h 30m`` as one quantity (150 min); None unless ``text`` is a time in parts."""
+    parts = [quantity_from_match(m) for m in QUANTITY.finditer(text)]
+    if len(parts) < 2 or not COMPOUND_TIME.fullmatch(text.strip()):
+        return None
+    units = ["min" if p.unit == "m" else p.unit for p in parts]
+    lengths = [TIME_UNITS.get(unit, 0) for unit in units]
+    if 0 in lengths or any(a <= b for a, b in itertools.pairwise(lengths)):
+        return None
+    smallest = units[-1]
+    total = sum(
+        (
+            convert(Fraction(p.value or 0), unit, smallest)
+            for p, unit in zip(parts, units, strict=True)
+        ),
+        Fraction(0),
+    )
+    value = Decimal(total.numerator) / Decimal(total.denominator)
+    return Quantity(value, smallest, text.strip())
 
 
 def canonical_unit(unit: str) -> str:
@@ -241,10 +222,13 @@ def quantity_from_match(match: re.Match[str]) -> Quantity:
     negative = bool(match["sign"] or match["sign2"])
     currency = match["currency"]
     multiplier = match["multiplier"]
-    unit_text = match["unit"] or match["tight"] or ""
+    unit_text = match["percent"] or match["unit"] or match["tight"] or ""
     if unit_text == "m" and (currency or multiplier):
         unit_text, multiplier = "", multiplier or "M"  # "$2m": money is never in minutes
     unit = currency or ("m" if unit_text == "m" else canonical_unit(unit_text))
+    scale = match["scale"] or match["scale2"]
+    if scale and not currency and not unit_text:
+        unit = f"/{scale}"
     at_least = bool(match["plus"] or match["plus2"])
     if match["placeholder"]:
         label = match["placeholder"][1:-1]
@@ -257,24 +241,27 @@ def quantity_from_match(match: re.Match[str]) -> Quantity:
     return Quantity(value, unit, match.group(0), at_least=at_least)
 
 
-def parse_value(text: str, unit: str = "") -> float:
-    """The number ``text`` states, in ``unit`` (a key result's unit; ``""`` for none).
-
-    ``"1,200"`` -> 1200, ``"1.5k"`` -> 1500, ``"35%"`` -> 35, ``"$2M"`` -> 2000000,
-    ``parse_value("2 days", "h")`` -> 48. The key result's own unit may follow the number
-    even when okrflow does not know it (``"12 pts"`` with unit ``"pts"``). Raises
-    ValueError with the reason when ``text`` is not a number or is in another unit.
-    """
-    target = canonical_unit(unit)
+def read_quantity(text: str, target: str = "") -> Quantity:
+    """The one quantity ``text`` is (a number, or a time in parts), for a key result in
+    ``target`` (whose own unknown unit may follow the number); raises ValueError."""
     body = " ".join(text.split())
     if target and target not in _ALIASES.values() and target not in CURRENCIES:
         low, name = body.lower(), target.lower()
-        if low.endswith(name) and len(body) > len(name):
+        if low.endswith(name) and len(body) > len(name) and not target.startswith("/"):
             body = body[: -len(name)].rstrip()
+    compound = compound_time(body) if body else None
+    if compound is not None:
+        return compound
     match = QUANTITY.fullmatch(body)
     if not body or match is None or match["placeholder"]:
         raise ValueError(f"not a number: {text.strip()!r} (write e.g. 1,200, 1.5k, 35%, $2M, 4h)")
-    quantity = quantity_from_match(match)
+    return quantity_from_match(match)
+
+
+def parse_exact(text: str, unit: str = "") -> Fraction:
+    """The number ``text`` states, exactly, in ``unit`` (see :func:`parse_value`)."""
+    target = canonical_unit(unit)
+    quantity = read_quantity(text, target)
     if quantity.unit == "m":
         if target and target not in TIME_UNITS and target not in CURRENCIES:
             raise ValueError(
@@ -283,14 +270,35 @@ def parse_value(text: str, unit: str = "") -> float:
         quantity = quantity.resolve_m(minutes=target in TIME_UNITS)
     both_times = quantity.unit in TIME_UNITS and target in TIME_UNITS
     if quantity.unit and target and quantity.unit != target and not both_times:
+        if quantity.unit.startswith("/") and target.startswith("/"):
+            raise ValueError(
+                f"{text.strip()!r} is out of {quantity.unit[1:]}, but the key result is a "
+                f"rating out of {target[1:]}"
+            )
         raise ValueError(
             f"{text.strip()!r} is in {quantity.unit}, but the key result is measured in {target}"
         )
-    value = quantity.in_unit(target) if target in TIME_UNITS else quantity.value
-    number = float(value) if value is not None else math.nan
-    if not math.isfinite(number):
+    value = quantity.in_unit(target)
+    try:
+        finite = value is not None and math.isfinite(float(value))
+    except OverflowError:
+        finite = False
+    if value is None or not finite:
         raise ValueError(f"{text.strip()[:24]!r} is too large a number")
-    return number
+    return value
+
+
+def parse_value(text: str, unit: str = "") -> float:
+    """The number ``text`` states, in ``unit`` (a key result's unit; ``""`` for none).
+
+    ``"1,200"`` -> 1200, ``"1.5k"`` -> 1500, ``"35%"`` -> 35, ``"$2M"`` -> 2000000,
+    ``parse_value("2 days", "h")`` -> 48, ``parse_value("1h 30m", "min")`` -> 90,
+    ``parse_value("4.4/5", "/5")`` -> 4.4. The key result's own unit may follow the
+    number even when okrflow does not know it (``"12 pts"`` with unit ``"pts"``). Raises
+    ValueError with the reason when ``text`` is not a number or is in a unit that does
+    not convert into ``unit``.
+    """
+    return float(parse_exact(text, unit))
 
 
 def _digits(value: float) -> str:
@@ -306,7 +314,7 @@ def format_value(value: float, unit: str = "") -> str:
     """``value`` written with ``unit``, so that :func:`parse_value` reads it back exactly.
 
     Currencies go before the number (``$1,200``, ``-$5``), ``%``, ``x`` and time units
-    right after it (``35%``, ``3x``, ``4h``, ``45min``), other units after a space
+    right after it (``35%``, ``3x``, ``4h``, ``45min``, ``4.5/5``), other units after a space
     (``12 pts``).
     """
     if not math.isfinite(value):
@@ -316,6 +324,6 @@ def format_value(value: float, unit: str = "") -> str:
     if canon in CURRENCIES:
         sign = "-" if digits.startswith("-") else ""
         return f"{sign}{canon}{digits.lstrip('-')}"
-    if canon in ("%", "x") or canon in TIME_UNITS:
+    if canon in ("%", "x") or canon in TIME_UNITS or canon.startswith("/"):
         return f"{digits}{canon}"
     return f"{digits} {canon}" if canon else digits

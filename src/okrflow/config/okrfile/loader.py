@@ -21,6 +21,7 @@ from okrflow.core.model import (
     Objective,
     SourceKind,
 )
+from okrflow.core.relative import with_baseline
 from okrflow.core.statements import StatementError, read_statement
 from okrflow.core.values import canonical_unit, format_value, parse_value
 from okrflow.errors import ConfigError
@@ -268,6 +269,16 @@ def _value(raw: float | str, unit: str, path: KeyPath, check: _Checker) -> float
 def _metric(spec: KeyResultSpec, path: KeyPath, check: _Checker) -> Metric:
     read = read_statement(spec.title)
     unit = canonical_unit(spec.unit) if spec.unit is not None else ""
+    if isinstance(read, Metric) and read.baseline_pending and spec.target is None:
+        # A relative target ("by 20%", "to 80%"): the start is the first value measured,
+        # or the explicit start:, from which the target follows.
+        if spec.start is None:
+            return read
+        base = _value(spec.start, read.unit, (*path, "start"), check)
+        try:
+            return with_baseline(read, base)
+        except ValueError as exc:
+            raise check.error((*path, "start"), str(exc)) from None
     if isinstance(read, StatementError):
         if spec.start is None or spec.target is None:
             missing = " and ".join(n for n in ("start", "target") if getattr(spec, n) is None)
