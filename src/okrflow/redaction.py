@@ -26,9 +26,15 @@ def register_secret(secret: str | None) -> None:
         _SECRETS.add(secret)
 
 
-def redact(text: str) -> str:
+def mask_secrets(text: str) -> str:
+    """``text`` with every registered secret masked (and nothing else changed)."""
     for secret in sorted(_SECRETS, key=len, reverse=True):
         text = text.replace(secret, MASK)
+    return text
+
+
+def redact(text: str) -> str:
+    text = mask_secrets(text)
     text = _URL_PARAM.sub(rf"\1{MASK}", text)
     text = _URL_USERINFO.sub(rf"\1{MASK}@", text)
     return _HEADER.sub(rf"\1{MASK}", text)
