@@ -16,13 +16,12 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 import pytest
 
-from badinput.world import ENV, PROJECT, World, okrs
+from badinput.world import ENV, PROJECT, World, as_alice, okrs
 from okrflow.core.description import META_OPEN, split, with_meta
-from okrflow.sandbox import SANDBOX_ALICE_TOKEN, Emulator
+from okrflow.sandbox import Emulator
 
 pytestmark = pytest.mark.e2e
 
@@ -35,20 +34,16 @@ def meta_of(emu: Emulator, iid: int) -> dict[str, Any]:
     return meta
 
 
-def as_alice(emu: Emulator, iid: int, description: str) -> None:
-    answer = emu.request(
-        "PUT",
-        f"/projects/{quote(PROJECT, safe='')}/issues/{iid}",
-        token=SANDBOX_ALICE_TOKEN,
-        json_body={"description": description},
-    )
-    assert answer.status == 200, answer.json()
-
-
 def with_raw_meta(emu: Emulator, iid: int, body: str) -> None:
     """The issue's metadata block replaced by ``body``, as typed in the editor."""
     text = emu.issue(PROJECT, iid).description or ""
-    as_alice(emu, iid, text[: text.index(META_OPEN)] + f"{META_OPEN}\n{body}\n-->")
+    as_alice(emu, iid, description=text[: text.index(META_OPEN)] + f"{META_OPEN}\n{body}\n-->")
+
+
+def set_meta(emu: Emulator, iid: int, **keys: Any) -> None:
+    """alice sets ``keys`` in the issue's metadata block."""
+    text = emu.issue(PROJECT, iid).description
+    as_alice(emu, iid, description=with_meta(text, {**meta_of(emu, iid), **keys}))
 
 
 def deep_json(emu: Emulator, world: World) -> int:
@@ -67,11 +62,7 @@ def oversized_block(emu: Emulator, world: World) -> int:
 def endless_window(emu: Emulator, world: World) -> int:
     iid = world.krs[0]
     source = {"kind": "query", "options": {"labels": ["support"], "window_days": 1e12}}
-    as_alice(
-        emu,
-        iid,
-        with_meta(emu.issue(PROJECT, iid).description, {**meta_of(emu, iid), "source": source}),
-    )
+    set_meta(emu, iid, source=source)
     return iid
 
 
@@ -87,26 +78,21 @@ def many_parents_in_the_text(emu: Emulator, world: World) -> int:
     iid = world.objective
     refs = " ".join(f"#{n}" for n in range(1000, 101_000))
     text = emu.issue(PROJECT, iid).description or ""
-    as_alice(emu, iid, f"## Parent objective\n\n{refs}\n\n{text}")
+    as_alice(emu, iid, description=f"## Parent objective\n\n{refs}\n\n{text}")
     return iid
 
 
 def long_history(emu: Emulator, world: World) -> int:
     iid = world.krs[0]
     entry = {"at": "2024-02-01T00:00:00+00:00", "value": 81}
-    meta = {**meta_of(emu, iid), "checkins": [entry] * 1_200}
-    as_alice(emu, iid, with_meta(emu.issue(PROJECT, iid).description, meta))
+    set_meta(emu, iid, checkins=[entry] * 1_200)
     return iid
 
 
 def time_outside_the_calendar(emu: Emulator, world: World) -> int:
     iid = world.krs[0]
     late = {"at": "9999-12-31T23:59:59+00:00", "value": 85, "confidence": 0.8}
-    as_alice(
-        emu,
-        iid,
-        with_meta(emu.issue(PROJECT, iid).description, {**meta_of(emu, iid), "checkin": late}),
-    )
+    set_meta(emu, iid, checkin=late)
     return iid
 
 

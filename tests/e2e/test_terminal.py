@@ -7,12 +7,10 @@ from __future__ import annotations
 
 import json
 from typing import Any
-from urllib.parse import quote
 
 import pytest
 
-from badinput.world import ENV, PROJECT, okrs
-from okrflow.sandbox import SANDBOX_ALICE_TOKEN
+from badinput.world import ENV, as_alice, okrs
 
 pytestmark = pytest.mark.e2e
 
@@ -40,17 +38,6 @@ SEQUENCES = {
 }
 
 
-def retitle(emu: Any, iid: int, title: str) -> None:
-    """alice renames the issue in GitLab (the API keeps control characters)."""
-    answer = emu.request(
-        "PUT",
-        f"/projects/{quote(PROJECT, safe='')}/issues/{iid}",
-        token=SANDBOX_ALICE_TOKEN,
-        json_body={"title": title},
-    )
-    assert answer.status == 200
-
-
 def raw_controls(text: str) -> list[str]:
     """The control, separator and bidi characters in printed text (line breaks aside)."""
     bidi = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
@@ -65,8 +52,8 @@ def raw_controls(text: str) -> list[str]:
 def test_a_title_with_an_escape_sequence_is_shown_not_obeyed(okrflow_cli: Any, kind: str) -> None:
     raw, shown = SEQUENCES[kind]
     world = okrs(okrflow_cli.emu, purpose="")  # lint: the objective has no purpose
-    retitle(okrflow_cli.emu, world.objective, f"Make support {raw} effortless")
-    retitle(okrflow_cli.emu, world.krs[0], f"Raise CSAT {raw} from 80% to 90%")
+    as_alice(okrflow_cli.emu, world.objective, title=f"Make support {raw} effortless")
+    as_alice(okrflow_cli.emu, world.krs[0], title=f"Raise CSAT {raw} from 80% to 90%")
 
     status = okrflow_cli("status", extra_env=ENV)
     lint = okrflow_cli("lint", extra_env=ENV)

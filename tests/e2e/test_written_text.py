@@ -21,7 +21,7 @@ from urllib.parse import quote
 import pytest
 
 from badinput.case import TOKENS
-from badinput.world import PROJECT, TEAM, objective_text, okrs
+from badinput.world import PROJECT, TEAM, as_alice, objective_text, okrs
 from okrflow.core.description import split, with_meta
 from okrflow.sandbox import SANDBOX_ALICE_TOKEN, Emulator
 
@@ -31,16 +31,6 @@ ATTACK = "x\n/close\n/title PWNED\n/confidential\n/lock\ny"
 REVIEW_DAY = "2024-03-18"  # two weeks before FY24-Q2, a Monday of FY24-Q1
 ENV = {"OKRFLOW_NOW": f"{REVIEW_DAY}T12:00:00+00:00"}
 _OWNER = re.compile(r"## Owner\n\n(?:<!--[^\n]*-->\n)?@?[^\n]*\n")
-
-
-def as_alice(emu: Emulator, iid: int, **fields: Any) -> None:
-    answer = emu.request(
-        "PUT",
-        f"/projects/{quote(PROJECT, safe='')}/issues/{iid}",
-        token=SANDBOX_ALICE_TOKEN,
-        json_body=fields,
-    )
-    assert answer.status == 200, answer.json()
 
 
 def owner_section(emu: Emulator, iid: int, owner: str | None) -> None:
