@@ -20,13 +20,22 @@ def exactly(line: str) -> str:
     return f"^{re.escape(line)}$"
 
 
-def python_gitlab(cfg: str) -> dict[str, str]:
-    """An okrflow config naming section [work] of the python-gitlab file ``gitlab.cfg``."""
+def from_python_gitlab(id: str, cfg: str, *, exit: int, expect: str) -> Case:
+    """``status`` with URL and token from section [work] of the python-gitlab file
+    ``gitlab.cfg`` (``cfg``), no GITLAB_URL or GITLAB_TOKEN."""
     okrflow = (
         "gitlab:\n  python_gitlab_config: work\n  python_gitlab_config_file: gitlab.cfg\n"
         "  retries: 0\nproject: acme/okrs\n"
     )
-    return {"okrflow.yml": okrflow, "gitlab.cfg": cfg}
+    return Case(
+        id=f"python-gitlab-config-{id}",
+        files={"okrflow.yml": okrflow, "gitlab.cfg": cfg},
+        argv=("status", "--config", "okrflow.yml"),
+        env={"GITLAB_URL": None, "GITLAB_TOKEN": None, **ENV},
+        exit=exit,
+        expect=expect,
+        server=False,
+    )
 
 
 CASES = [
@@ -78,57 +87,41 @@ CASES = [
         expect=exactly(f"okrflow: the GitLab URL (--gitlab-url / GITLAB_URL) {NOT_A_URL}"),
         server=False,
     ),
-    Case(
-        id="report-output-too-long",
-        argv=("report", "--output", "x" * 100_000),
-        exit=2,
-        expect=exactly(
-            f"okrflow: --output …{'x' * 79}: the path (100,000 characters) is longer than "
-            "this system allows"
-        ),
-        server=False,
+    *(
+        Case(
+            id=f"{command}-output-too-long",
+            argv=(command, "--output", "x" * 100_000),
+            exit=2,
+            expect=exactly(
+                f"okrflow: --output …{'x' * 79}: the path (100,000 characters) is longer than "
+                "this system allows"
+            ),
+            server=False,
+        )
+        for command in ("report", "demo")
     ),
-    Case(
-        id="demo-output-too-long",
-        argv=("demo", "--output", "x" * 100_000),
-        exit=2,
-        expect=exactly(
-            f"okrflow: --output …{'x' * 79}: the path (100,000 characters) is longer than "
-            "this system allows"
-        ),
-        server=False,
-    ),
-    Case(
-        id="python-gitlab-config-malformed",
-        files=python_gitlab(f"[work\nurl = http://127.0.0.1:1\nprivate_token = {FAKE_TOKEN}\n"),
-        argv=("status", "--config", "okrflow.yml"),
-        env={"GITLAB_URL": None, "GITLAB_TOKEN": None},
+    from_python_gitlab(
+        "malformed",
+        f"[work\nurl = http://127.0.0.1:1\nprivate_token = {FAKE_TOKEN}\n",
         exit=2,
         expect=exactly(
             "okrflow: python-gitlab config: the file cannot be read (MissingSectionHeaderError, "
             "line 1): fix its syntax ([section] headers, 'key = value' lines)"
         ),
-        server=False,
     ),
-    Case(
-        id="python-gitlab-config-url-is-the-token",
-        files=python_gitlab(f"[work]\nurl = {FAKE_TOKEN}\nprivate_token = {FAKE_TOKEN}\n"),
-        argv=("status", "--config", "okrflow.yml"),
-        env={"GITLAB_URL": None, "GITLAB_TOKEN": None},
+    from_python_gitlab(
+        "url-is-the-token",
+        f"[work]\nurl = {FAKE_TOKEN}\nprivate_token = {FAKE_TOKEN}\n",
         exit=2,
         expect=exactly(
             "okrflow: the GitLab URL (url of section [work] in the python-gitlab config) "
             + NOT_A_URL
         ),
-        server=False,
     ),
-    Case(
-        id="python-gitlab-config-unreachable",
-        files=python_gitlab(f"[work]\nurl = http://127.0.0.1:1\nprivate_token = {FAKE_TOKEN}\n"),
-        argv=("status", "--config", "okrflow.yml"),
-        env={"GITLAB_URL": None, "GITLAB_TOKEN": None, **ENV},
+    from_python_gitlab(
+        "unreachable",
+        f"[work]\nurl = http://127.0.0.1:1\nprivate_token = {FAKE_TOKEN}\n",
         exit=1,
         expect=r"^okrflow: could not reach GitLab at the configured URL while trying to list",
-        server=False,
     ),
 ]
