@@ -97,6 +97,8 @@ def test_neutralising_twice_changes_nothing_more() -> None:
         ("@nobody", []),
         ("@Bob.", ["Bob"]),
         ("mail bob@example.com", []),
+        ("@bob\\/close", []),  # Markdown drops the backslash: GitLab reads @bob/close
+        ("@acme\\.eng", []),
     ],
 )
 def test_only_users_are_mentioned(text: str, pinged: list[str]) -> None:
@@ -167,3 +169,25 @@ def test_generated_text_starts_no_quick_action_and_pings_no_group(text: str) -> 
     assert commands(done) == []
     assert {name.lower() for name in mention_names(done)} <= USERS
     assert neutralise(done, is_user) == done
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "\x0b```\r\n/close\n```",  # a fence after a vertical tab is text to GitLab
+        "/close<!--\r\n> @all-->",  # the quote on the next line cuts the comment
+        "x <!--@all<!---->",  # "--" inside: no comment for strict CommonMark
+        "@bob\r/close",  # GitLab deletes the \r: @bob/close
+    ],
+)
+def test_what_a_renderer_may_read_differently_is_neutralised(text: str) -> None:
+    done = neutralise(text, is_user)
+
+    assert commands(done) == []
+    assert {name.lower() for name in mention_names(done)} <= USERS
+
+
+def test_okrflows_own_block_at_a_line_start_is_left_as_it_is() -> None:
+    block = 'Text\n<!-- okrflow:meta\n{"owner": "@some-group", "note": "a -- b"}\n-->'
+
+    assert neutralise(block, is_user) == block

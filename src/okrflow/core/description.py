@@ -377,6 +377,7 @@ def marker_comment(name: str, data: Mapping[str, Any]) -> str:
     comment (``<``, ``>`` and ``&`` are written as escapes)."""
     text = json.dumps(dict(data), sort_keys=True, ensure_ascii=True)
     text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    text = text.replace("--", "-\\u002d")  # "--" would end the comment (strict CommonMark)
     return f"<!-- okrflow:{name} {text} -->"
 
 

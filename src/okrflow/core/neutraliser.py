@@ -54,13 +54,25 @@ _COMMAND = re.compile(r"/[A-Za-z]")
 _NEVER = frozenset({"all", "here", "channel", "everyone"})  # pings of many, never a user
 
 # GitLab's user reference: ``(?<!\w)@`` then a namespace path (no trailing ``.``);
-# HTML references to "@" are decoded by GitLab before it looks.
-_SEGMENT = r"(?:[A-Za-z0-9_.][A-Za-z0-9_.\-]*[A-Za-z0-9_\-]|[A-Za-z0-9_])"
+# HTML references to "@" are decoded by GitLab before it looks, and so are Markdown's
+# backslash escapes of punctuation: ``@bob\/close`` reads as ``@bob/close``.
+_FIRST, _MID, _LAST = (rf"(?:[A-Za-z0-9]|\\?[{chars}])" for chars in (r"_.", r"_.\-", r"_\-"))
+_SEGMENT = rf"(?:{_FIRST}{_MID}*{_LAST}|[A-Za-z0-9]|\\?_)"
 _MENTION = re.compile(
     r"(?<![A-Za-z0-9_])(?P<at>@|&#0*64;?|&#[xX]0*40;?|&commat;?)"
-    rf"(?P<name>{_SEGMENT}(?:/{_SEGMENT})*)"
+    rf"(?P<name>{_SEGMENT}(?:\\?/{_SEGMENT})*)"
 )
-_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+_ESCAPE = re.compile(r"\\(.)")
+# Where no renderer shows a mention: an HTML block that starts "<!--" at a line's start
+# (CommonMark's HTML block 2: raw to the first "-->"), or an inline comment on one line
+# as the strictest CommonMark reads one (0.29, cmark-gfm: its text does not start with
+# ">" or "->", holds no "--" and does not end with "-"). An inline comment over lines
+# may be cut by a block that starts on the next line ("> @all-->" is a quote), and a
+# looser comment may be shown by one of GitLab's renderers: their mentions are read.
+_COMMENT = re.compile(
+    r"(?:\A|(?<=\n))<!--[\s\S]*?-->"
+    rf"|<!--(?!>|->)(?:(?!--)[^{LINE_BREAKS}])*?(?<!-)-->"
+)
 
 
 def _leading(line: str) -> tuple[int, int]:
@@ -91,25 +103,29 @@ def inert_quick_actions(text: str) -> str:
     fence: str | None = None  # the fence that opened the code block we are in
     blank_before = True
     in_indented_code = False
+    # Code is trusted only on a line Markdown starts too: after "\n" (or the text's start).
+    # A fence after a vertical tab or U+2028 is text to GitLab, and its lines may run.
+    markdown_line = True
     for found in _LINE.finditer(text):
         line = found.group(0)
         if not line:
             break
         body = line.rstrip(LINE_BREAKS)
+        starts_line, markdown_line = markdown_line, line.endswith("\n")
         if fence is not None:
-            closing = _FENCE.match(body)
+            closing = _FENCE.match(body) if starts_line else None
             if closing and closing.group(1)[0] == fence[0] and len(closing.group(1)) >= len(fence):
                 fence = None
             out.append(line)
             continue
-        opening = _FENCE.match(body)
+        opening = _FENCE.match(body) if starts_line else None
         if opening and _closed(text, found.end(), opening.group(1)):
             fence = opening.group(1)
             out.append(line)
             continue
         index, columns = _leading(body)
         blank = index == len(body)
-        if columns >= 4 and not blank and (blank_before or in_indented_code):
+        if columns >= 4 and not blank and starts_line and (blank_before or in_indented_code):
             in_indented_code = True  # an indented code block: GitLab runs nothing there
         elif not blank:
             in_indented_code = False
@@ -133,8 +149,13 @@ def mentioned_names(text: str) -> list[str]:
     comments; code spans are counted too: a superset of what GitLab pings)."""
     seen: dict[str, None] = {}
     for found in _MENTION.finditer(_COMMENT.sub(" ", text)):
-        seen.setdefault(found.group("name").lower(), None)
+        seen.setdefault(_name(found), None)
     return list(seen)
+
+
+def _name(found: re.Match[str]) -> str:
+    """The name a mention reads as, lower-cased, once Markdown's escapes are gone."""
+    return _ESCAPE.sub(r"\1", found.group("name")).lower()
 
 
 def _keeps(name: str, is_user: Callable[[str], bool], previous: set[str]) -> bool:
@@ -157,11 +178,10 @@ def inert_mentions(
     answers: dict[str, bool] = {}
 
     def fix(found: re.Match[str]) -> str:
-        name = found.group("name")
-        lowered = name.lower()
+        lowered = _name(found)
         if lowered not in answers:
-            answers[lowered] = _keeps(name, is_user, before)
-        return found.group(0) if answers[lowered] else f"@{WORD_JOINER}{name}"
+            answers[lowered] = _keeps(lowered, is_user, before)
+        return found.group(0) if answers[lowered] else f"@{WORD_JOINER}{found.group('name')}"
 
     pieces: list[str] = []
     pos = 0
@@ -176,7 +196,10 @@ def inert_mentions(
 def neutralise(text: str, is_user: Callable[[str], bool], *, previous: str | None = None) -> str:
     """A description or comment as okrflow may send it: no quick action, and mentions
     only of users (or already in ``previous``, the field's text as GitLab holds it)."""
-    return inert_mentions(inert_quick_actions(text), is_user, previous=previous)
+    # GitLab deletes every carriage return before it reads the text (its quick-action
+    # extractor), so "@bob\r/close" is "@bob/close" there: read what GitLab will read.
+    stored = text.replace("\r", "")
+    return inert_mentions(inert_quick_actions(stored), is_user, previous=previous)
 
 
 def neutralise_title(
