@@ -104,11 +104,20 @@ def test_charts_with_nothing_to_draw_are_left_out() -> None:
 
 
 def test_alignment_links_every_parent_and_colours_by_health() -> None:
-    chart = alignment_chart(sample_doc())
+    chart = alignment_chart(sample_doc(kind="progress"))
     assert chart is not None
     assert "  o0 --> o3\n  o1 --> o3" in chart  # #4 is aligned under #1 and #2
     assert "class o2,o3 atrisk" in chart
     assert "At risk" in chart  # the health in words, not only a colour
+
+
+def test_in_a_closing_report_the_alignment_shows_scores_and_grades_not_live_health() -> None:
+    chart = alignment_chart(sample_doc())
+    assert chart is not None
+    assert "Company · score 0.8 · ● Green" in chart
+    assert "CSM · score 0.4 · ○ Red" in chart
+    assert "class o1,o2,o4 atrisk" in chart  # red, coloured as at risk is
+    assert "Sales · 1%" in chart and "At risk" not in chart  # #4: no score, no health
 
 
 def test_trend_numbers_have_no_exponent() -> None:

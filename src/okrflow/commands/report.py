@@ -20,8 +20,14 @@ Rules:
 - **Files.** ``--output`` is a directory (created when missing; the files are
   ``okrflow-report-<quarter>.md|html|json``) or, with a single format, a file path
   ending in ``.md``, ``.html`` or ``.json``. Default: ``report.output_dir``.
+- **Story.** Besides the numbers, the document tells the quarter's story: its dates,
+  display names, what carries over, the retrospectives (closing), the history of past
+  quarters (:mod:`okrflow.commands.story`). A closing report is a ``draft`` while
+  objectives are still open (the ceremony one week out: outcomes come on day 0) and
+  ``final`` once they are all closed.
 - **Posting.** One issue per quarter and kind, kept up to date
-  (:mod:`okrflow.commands.report_issue`).
+  (:mod:`okrflow.commands.report_issue`); a closing report issue also keeps the
+  document itself, for the history and the dashboard.
 """
 
 from __future__ import annotations
@@ -37,6 +43,7 @@ from okrflow.adapter import Snapshot
 from okrflow.commands.analysis import evaluate_snapshot, lint_snapshot, report_document
 from okrflow.commands.report_issue import PostResult, find_report_issue, post_report
 from okrflow.commands.result import Line, Result, Style, plain
+from okrflow.commands.story import tell_story
 from okrflow.commands.workspace import Workspace
 from okrflow.core.calendar import Quarter
 from okrflow.core.checkins import CheckinError, checkin_from_comment
@@ -161,7 +168,7 @@ def build_quarter_report(
     doc = report_document(
         ws, snap, kind=chosen, evaluation=evaluation, findings=lint_snapshot(ws, snap)
     )
-    return doc, snap
+    return tell_story(ws, doc, snap), snap
 
 
 # -- files ------------------------------------------------------------------------------

@@ -22,8 +22,9 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup
 
 from okrflow import __version__
+from okrflow.core.ceremony import tell
 from okrflow.errors import ConfigError
-from okrflow.render import mermaid, svg
+from okrflow.render import display, mermaid, svg, svg_story
 from okrflow.render.environment import environment as _environment
 
 Format = Literal["md", "html", "json"]
@@ -44,7 +45,21 @@ def environment(fmt: Format, templates_dir: Path | None = None) -> ImmutableSand
     return _environment(templates_dir, html=fmt == "html")
 
 
+def _person(people: dict[str, str]) -> Any:
+    """How a report names a person: their GitLab display name, else the username."""
+
+    def who(username: str | None) -> str:
+        if not username:
+            return display.MISSING
+        name = str(username).lstrip("@")
+        return people.get(name) or str(username)
+
+    return who
+
+
 def _context(doc: dict[str, Any], fmt: Format) -> dict[str, Any]:
+    if "stage" not in doc:  # a document built without its story: tell what it holds
+        doc = tell(doc)
     by_key = {o["key"]: o for o in doc["objectives"]}
     teams = [
         {
@@ -54,8 +69,20 @@ def _context(doc: dict[str, Any], fmt: Format) -> dict[str, Any]:
         }
         for team, stats in zip(doc["teams"], doc["summary"]["by_team"], strict=True)
     ]
-    charts = _trusted(mermaid.charts(doc)) if fmt == "md" else svg.charts(doc)
-    return {"doc": doc, "teams": teams, "charts": charts, "generator": f"okrflow {__version__}"}
+    if fmt == "md":
+        charts = _trusted(mermaid.charts(doc))
+    else:
+        charts = {**svg.charts(doc), **svg_story.charts(doc)}
+    return {
+        "doc": doc,
+        "teams": teams,
+        "charts": charts,
+        "who": _person(doc.get("people") or {}),
+        "initiatives": [
+            (o, kr) for o in doc["objectives"] for kr in o["key_results"] if kr["initiatives"]
+        ],
+        "generator": f"okrflow {__version__}",
+    }
 
 
 def render(doc: dict[str, Any], fmt: Format, *, templates_dir: Path | None = None) -> str:
