@@ -27,8 +27,8 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Callable, Iterable, Sequence
-from typing import Literal
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any, Literal
 
 from okrflow.core.description import unescape_blocks
 from okrflow.core.issue_text import parse_sections, section_items
@@ -199,12 +199,15 @@ def read_answers(
     return unique, refused
 
 
-def try_items(retrospectives: Sequence[Retrospective]) -> list[tuple[str | None, str]]:
-    """(team, text) of every Try answer, in order, each text once per team."""
+def try_items(retrospectives: Sequence[Mapping[str, Any]]) -> list[tuple[str | None, str]]:
+    """(team, text) of every Try answer of retrospectives in their JSON form
+    (:meth:`Retrospective.to_json`), in order, each text once per team."""
     items: list[tuple[str | None, str]] = []
+    seen: set[tuple[str | None, str]] = set()
     for retro in retrospectives:
-        for answer in retro.of("try"):
-            entry = (retro.team, answer.text)
-            if all((t, x.casefold()) != (entry[0], answer.text.casefold()) for t, x in items):
-                items.append(entry)
+        for answer in retro["try"]:
+            mark = (retro["team"], answer["text"].casefold())
+            if mark not in seen:
+                seen.add(mark)
+                items.append((retro["team"], answer["text"]))
     return items
