@@ -39,6 +39,12 @@ COMMANDS: dict[str, Entry] = {
     "carry": Entry("carry_cmd", "carry_command", "Carry an objective over to a later quarter"),
     "checkin": Entry("checkin_cmd", "checkin_command", "Record a check-in on a key result"),
     "config": Entry("config_cmd", "config_group", "Check the okrflow config file", ("config",)),
+    "export": Entry(
+        "export_cmd", "export_command", "Export a quarter's OKRs to an OKR file, JSON or CSV"
+    ),
+    "import": Entry(
+        "import_cmd", "import_command", "Import OKRs from a CSV or a handbook page (dry run)"
+    ),
     "init": Entry(
         "init_cmd", "init_command", "Create or update labels, the OKR board, issue templates"
     ),

@@ -65,6 +65,7 @@ __all__ = [
     "output_paths",
     "post_report",
     "report",
+    "write_file",
 ]
 _SUFFIXES = {".md": "md", ".markdown": "md", ".html": "html", ".htm": "html", ".json": "json"}
 
@@ -195,12 +196,13 @@ def output_paths(output: Path, formats: Sequence[Format], quarter: str) -> dict[
     return {fmt: output / f"{_file_stem(quarter)}.{fmt}" for fmt in formats}
 
 
-def _write(path: Path, text: str) -> None:
+def write_file(path: Path, text: str, what: str = "the report") -> None:
+    """Write ``text`` to ``path`` (its directory made); a failure is one clear line."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
     except OSError as exc:
-        raise UsageError(f"cannot write the report to {path}: {exc.strerror or exc}") from None
+        raise UsageError(f"cannot write {what} to {path}: {exc.strerror or exc}") from None
 
 
 # -- the command ------------------------------------------------------------------------
@@ -231,7 +233,7 @@ def report(
     texts = {fmt: render(doc, fmt, templates_dir=settings.templates_dir) for fmt in chosen}
     if not ws.dry_run:
         for name, path in paths.items():
-            _write(path, texts[name])
+            write_file(path, texts[name])
     result = ReportResult(doc["quarter"], doc["kind"], doc, paths, planned=ws.planned())
     if posting:
         result.post = post_report(ws, doc)
