@@ -42,6 +42,7 @@ ARGS: dict[str, list[list[str]]] = {
         ],
         ["new", "kr", "--objective", "1", "--title", "Grow X from 1 to 2"],
     ],
+    "pages": [["pages", "--output", "site"]],
     "plan": [["plan", "okrs.yml"]],
     "report": [["report", "--output", "out"]],
     "rollup": [["rollup"]],

@@ -9,6 +9,7 @@ someone who is not a member of the project comments too.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from typing import Any
 from urllib.parse import unquote
@@ -163,17 +164,46 @@ def test_a_second_pass_over_the_same_days_writes_nothing(played: dict[str, Any])
     assert writes(emu) == 0
 
 
+def mid_q2(emu: Emulator) -> Any:
+    """A workspace in mid FY24-Q2, the request log emptied."""
+    moment = noon(dt.date(2024, 5, 15))
+    emu.set_now(moment)
+    emu.reset_log()
+    return workspace(emu.base_url, emu.default_token or "", now=moment)
+
+
 def test_the_next_quarters_reports_find_the_history_with_no_extra_request(
     played: dict[str, Any], tmp_path: Any
 ) -> None:
     emu: Emulator = played["emu"]
-    mid_q2 = noon(dt.date(2024, 5, 15))
-    emu.set_now(mid_q2)
-    emu.reset_log()
-    ws = workspace(emu.base_url, emu.default_token or "", now=mid_q2)
-    result = report(ws, quarter="FY24-Q2", output=tmp_path, formats=("json",))
+    result = report(mid_q2(emu), quarter="FY24-Q2", output=tmp_path, formats=("json",))
     quarters = [q["quarter"] for q in result.document["history"]["quarters"]]
     assert quarters == ["FY24-Q1", "FY24-Q2"]
     listings = [r for r in emu.log if r.route == "/projects/:id/issues"]
     assert [unquote(r.query) for r in listings if "FY24-Q1" in unquote(r.query)] == []
     assert len(listings) == 1  # FY24-Q2's own listing, and nothing else
+
+
+def test_the_dashboard_lists_every_quarter_and_keeps_the_closed_one_as_it_closed(
+    played: dict[str, Any], tmp_path: Any
+) -> None:
+    from okrflow.commands.pages import pages
+
+    emu: Emulator = played["emu"]
+    result = pages(mid_q2(emu), output=tmp_path)
+    assert result.quarters == ["FY24-Q2", "FY24-Q1"]
+    index = (tmp_path / "index.html").read_text()
+    assert index.index('href="FY24-Q2/"') < index.index('href="FY24-Q1/"')
+    assert "Closed · " in index and "In progress · " in index
+    closed = (tmp_path / "FY24-Q1" / "report.json").read_text()
+    (report_issue,) = titled(emu, "OKR closing ceremony: FY24-Q1")
+    assert closed == json.dumps(
+        read_document(report_issue.description), indent=2, ensure_ascii=False
+    )
+    assert (tmp_path / "FY24-Q1" / "index.html").read_text().count("Draft for the closing") == 0
+    assert (
+        json.loads((tmp_path / "history.json").read_text())["quarters"][0]["quarter"] == "FY24-Q1"
+    )
+    assert writes(emu) == 0
+    listings = [unquote(r.query) for r in emu.log if r.route == "/projects/:id/issues"]
+    assert len(listings) == 2  # okrflow's own issues, and the latest quarter's

@@ -55,6 +55,7 @@ COMMANDS: dict[str, Entry] = {
     "new": Entry(
         "new_cmd", "new_group", "Open an objective or key result issue from the templates"
     ),
+    "pages": Entry("pages_cmd", "pages_command", "Write the OKR dashboard for GitLab Pages"),
     "plan": Entry("apply_cmd", "plan_command", "Show what apply would change; exit 3 if anything"),
     "rollup": Entry("rollup_cmd", "rollup_command", "Roll check-ins up into progress and health"),
     "report": Entry(

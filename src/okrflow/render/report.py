@@ -85,6 +85,40 @@ def _context(doc: dict[str, Any], fmt: Format) -> dict[str, Any]:
     }
 
 
+def _run(env: ImmutableSandboxedEnvironment, name: str, context: dict[str, Any]) -> str:
+    try:
+        return env.get_template(name).render(context)
+    except jinja2.TemplateSyntaxError as e:
+        raise ConfigError(
+            f"report template syntax error: {e.message}", path=e.filename or e.name, line=e.lineno
+        ) from None
+    except jinja2.TemplateNotFound as e:
+        raise ConfigError(f"report template not found: {e.name}") from None
+    except jinja2.TemplateError as e:
+        raise ConfigError(f"report template {name} failed: {e.message or e}") from None
+
+
+def render_index(
+    quarters: list[dict[str, Any]],
+    latest: dict[str, Any],
+    *,
+    project: str | None = None,
+    templates_dir: Path | None = None,
+) -> str:
+    """The dashboard's home page: the latest report's summary and history, and every
+    quarter (``quarter``, ``href``, ``stage``, ``dates``, the averages), newest first."""
+    if "stage" not in latest:
+        latest = tell(latest)
+    context = {
+        "quarters": quarters,
+        "latest": latest,
+        "project": project,
+        "charts": svg_story.charts(latest),
+        "generator": f"okrflow {__version__}",
+    }
+    return _run(environment("html", templates_dir), "index.html.j2", context)
+
+
 def render(doc: dict[str, Any], fmt: Format, *, templates_dir: Path | None = None) -> str:
     """The report document ``doc`` as ``"md"``, ``"html"`` or ``"json"`` text.
 
@@ -95,15 +129,4 @@ def render(doc: dict[str, Any], fmt: Format, *, templates_dir: Path | None = Non
         return json.dumps(doc, indent=2, ensure_ascii=False)
     if fmt not in TEMPLATES:
         raise ValueError(f"report format must be one of {', '.join(FORMATS)}, not {fmt!r}")
-    env = environment(fmt, templates_dir)
-    name = TEMPLATES[fmt]
-    try:
-        return env.get_template(name).render(_context(doc, fmt))
-    except jinja2.TemplateSyntaxError as e:
-        raise ConfigError(
-            f"report template syntax error: {e.message}", path=e.filename or e.name, line=e.lineno
-        ) from None
-    except jinja2.TemplateNotFound as e:
-        raise ConfigError(f"report template not found: {e.name}") from None
-    except jinja2.TemplateError as e:
-        raise ConfigError(f"report template {name} failed: {e.message or e}") from None
+    return _run(environment(fmt, templates_dir), TEMPLATES[fmt], _context(doc, fmt))
