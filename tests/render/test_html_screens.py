@@ -24,7 +24,7 @@ import pytest
 from chromium import BROWSER, Browser
 from report_samples import story_doc
 
-from okrflow.render import render
+from okrflow.render import render, render_index
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 A4_CONTENT = 688  # px at 96 dpi: 210 mm less the 14 mm margins of @page
@@ -186,3 +186,17 @@ def test_the_check_would_catch_a_page_that_scrolls_sideways(
     page = browser.open(wide.as_uri(), width=390)
     assert page.evaluate("document.documentElement.scrollWidth") > 390
     assert page.evaluate(OVERFLOWS)
+
+
+def test_the_dashboard_index_reads_on_a_phone(browser: Browser, tmp_path: Path) -> None:
+    doc = story_doc(kind="progress")
+    quarters = [
+        {**e, "href": f"{e['quarter']}/", "markdown": "m", "json": "j"}
+        for e in reversed(doc["history"]["quarters"])
+    ]
+    path = tmp_path / "index.html"
+    path.write_text(render_index(quarters, doc, project="acme/okrs"), encoding="utf-8")
+    page = browser.open(path.as_uri(), width=390)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert page.evaluate("document.querySelectorAll('.quarter-index tbody tr').length") == 4
+    only_the_file(page, path.as_uri())

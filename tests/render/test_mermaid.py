@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from report_samples import sample_doc
+from report_samples import sample_doc, story_doc
 
 from okrflow.render import markdown_mermaid_blocks, render
 from okrflow.render.mermaid import (
@@ -144,6 +144,14 @@ def test_every_chart_of_the_seeded_report_parses(kind: str) -> None:
     blocks = markdown_mermaid_blocks(render(sample_doc(kind=kind), "md"))
     assert blocks
     assert failures(blocks) == []
+
+
+@needs_parser
+def test_the_history_chart_parses() -> None:
+    blocks = markdown_mermaid_blocks(render(story_doc(), "md"))
+    history = [b for b in blocks if "Average score by team" in b]
+    assert len(history) == 1
+    assert failures(history) == []
 
 
 DANGEROUS = [
