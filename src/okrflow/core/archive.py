@@ -3,8 +3,10 @@
 Two blocks, both HTML comments GitLab does not render:
 
 - the **document** block, in the closing report issue of a quarter: the whole JSON
-  report document, compressed (zlib) and base64 encoded in lines of 76 characters,
-  under ``<!-- okrflow:document zlib+base64`` up to ``-->``. Reading stops at
+  report document, compressed (zlib) and encoded in URL-safe base64 (no ``/``, so no
+  line can look like a quick action to GitLab, nor be escaped by okrflow's
+  neutraliser) in lines of 76 characters, under ``<!-- okrflow:document zlib+base64url``
+  up to ``-->``. Reading stops at
   :data:`MAX_ENCODED` characters and at :data:`MAX_DOCUMENT` bytes once inflated, so a
   hand-made block cannot make a run use much memory;
 - the **history** block, in the planning issue of the next quarter: the history
@@ -38,10 +40,10 @@ __all__ = [
     "with_history",
 ]
 
-DOCUMENT_OPEN = "<!-- okrflow:document zlib+base64"
+DOCUMENT_OPEN = "<!-- okrflow:document zlib+base64url"
 MAX_ENCODED = 600_000  # characters of base64: well inside GitLab's description limit
 MAX_DOCUMENT = 20_000_000  # bytes of JSON once inflated
-_DOCUMENT = re.compile(r"<!-- okrflow:document zlib\+base64\n([A-Za-z0-9+/=\n]*?)-->\n?")
+_DOCUMENT = re.compile(r"<!-- okrflow:document zlib\+base64url\n([A-Za-z0-9_=\n-]*?)-->\n?")
 _HISTORY = "history"
 _HISTORY_RE = re.compile(r"<!-- okrflow:history \{[^\n]*?\} -->")
 
@@ -49,7 +51,7 @@ _HISTORY_RE = re.compile(r"<!-- okrflow:history \{[^\n]*?\} -->")
 def document_block(doc: Mapping[str, Any]) -> str | None:
     """The document block of ``doc``; None when it would be too large to keep."""
     data = json.dumps(doc, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    encoded = base64.b64encode(zlib.compress(data.encode("utf-8"), 9)).decode("ascii")
+    encoded = base64.urlsafe_b64encode(zlib.compress(data.encode("utf-8"), 9)).decode("ascii")
     if len(encoded) > MAX_ENCODED:
         return None
     lines = [encoded[i : i + 76] for i in range(0, len(encoded), 76)]
@@ -62,7 +64,8 @@ def read_document(description: str | None) -> dict[str, Any] | None:
     if match is None or len(match.group(1)) > MAX_ENCODED + MAX_ENCODED // 76 + 1:
         return None
     try:
-        packed = base64.b64decode(match.group(1).replace("\n", ""), validate=True)
+        encoded = match.group(1).replace("\n", "")
+        packed = base64.b64decode(encoded, altchars=b"-_", validate=True)
         inflater = zlib.decompressobj()
         raw = inflater.decompress(packed, MAX_DOCUMENT)
         if inflater.unconsumed_tail:
