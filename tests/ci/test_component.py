@@ -194,3 +194,46 @@ def test_a_job_token_alone_fails_the_schedule_job_with_a_clear_message(
     assert "masked CI/CD variable named GITLAB_TOKEN" in output
     assert SANDBOX_JOB_TOKEN not in output
     assert okr_issues(gitlab, "okr::report") == []
+
+
+def test_the_pages_job_publishes_the_dashboard_listing_every_quarter(
+    okrflow_release: str, gitlab: LoopbackGitLab, tmp_path: Path
+) -> None:
+    from okrflow.core.archive import document_block
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "render"))
+    from report_samples import story_doc
+
+    gitlab.emu.set_now(NOW)
+    seed(gitlab.emu, sample_objectives())  # FY24-Q1, in its closing week
+    closed = story_doc(quarter="FY23-Q4")  # the quarter before, as its closing kept it
+    gitlab.emu.add_issue(
+        PROJECT,
+        "OKR closing ceremony: FY23-Q4",
+        description=f"# OKR closing ceremony: FY23-Q4\n\n{document_block(closed)}\n",
+        labels=["okr::report", "FY23-Q4"],
+        state="closed",
+    )
+    project = okr_project(
+        tmp_path / "okrs", gitlab, okrflow_release, inputs={"install": '"true"', "pages": "true"}
+    )
+    env = job_env(
+        tmp_path / "home", VENV_BIN, GITLAB_TOKEN=gitlab.emu.default_token or "",
+        OKRFLOW_NOW=NOW.isoformat(),
+    )  # fmt: skip
+    listed = gitlab_ci_local(project, env, "--list")
+    assert "pages" in [line.split()[0] for line in listed.stdout.splitlines() if line.strip()]
+
+    done = gitlab_ci_local(project, env, "pages")
+
+    output = done.stdout + done.stderr
+    assert done.returncode == 0, output
+    assert passed(output, "pages"), output
+    public = project / ".gitlab-ci-local" / "artifacts" / "pages" / "public"
+    index = (public / "index.html").read_text()
+    assert index.index('href="FY24-Q1/"') < index.index('href="FY23-Q4/"')  # newest first
+    for quarter in ("FY24-Q1", "FY23-Q4"):
+        assert (public / quarter / "index.html").stat().st_size > 0
+        assert (public / quarter / "report.json").stat().st_size > 0
+    assert "<script" not in index.lower()
+    assert gitlab.emu.default_token not in output

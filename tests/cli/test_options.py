@@ -30,6 +30,8 @@ ARGS: dict[str, list[list[str]]] = {
     "checkin": [["checkin", "1", "--value", "1"]],
     "config": [["config", "check"]],
     "demo": [["demo", "--output", "out"]],
+    "export": [["export"]],
+    "import": [["import", "page.md", "--apply"]],
     "init": [["init"]],
     "lint": [["lint"]],
     "move": [["move", "1", "--to", "review"]],
@@ -40,6 +42,7 @@ ARGS: dict[str, list[list[str]]] = {
         ],
         ["new", "kr", "--objective", "1", "--title", "Grow X from 1 to 2"],
     ],
+    "pages": [["pages", "--output", "site"]],
     "plan": [["plan", "okrs.yml"]],
     "report": [["report", "--output", "out"]],
     "rollup": [["rollup"]],
@@ -65,6 +68,7 @@ def run(emulator: Emulator, monkeypatch: pytest.MonkeyPatch, invoke: Run, tmp_pa
     (tmp_path / "broken.yml").write_text("fiscal_yaer: 1\n", encoding="utf-8")
     (tmp_path / "quick.yml").write_text("gitlab:\n  retries: 0\n", encoding="utf-8")
     shutil.copy(ROOT / "config" / "okrs.example.yml", tmp_path / "okrs.yml")
+    (tmp_path / "page.md").write_text("# FY24-Q1\n\n- OBJECTIVE: Be great\n  - KR: Land 5 logos\n")
     for name, value in {
         "GITLAB_URL": SANDBOX_URL,
         "GITLAB_TOKEN": str(emulator.default_token),

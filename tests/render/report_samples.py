@@ -235,3 +235,62 @@ def sample_doc(**kw: Any) -> dict[str, Any]:
     }
     args.update(kw)
     return build_report(**args)
+
+
+def sample_history() -> list[dict[str, Any]]:
+    """Three earlier quarters as their closings kept them."""
+
+    def entry(quarter: str, scores: dict[str | None, float]) -> dict[str, Any]:
+        teams = [
+            {"team": t, "objectives": 2, "average_score": s, "average_progress": s}
+            for t, s in scores.items()
+        ]
+        overall = sum(scores.values()) / len(scores)
+        return {
+            "quarter": quarter,
+            "start": None,
+            "end": None,
+            "stage": "final",
+            "objectives": 2 * len(scores),
+            "scored": 2 * len(scores),
+            "average_score": overall,
+            "average_progress": overall,
+            "teams": teams,
+        }
+
+    return [
+        entry("FY23-Q2", {"Company": 0.5, "CSM": 0.4}),
+        entry("FY23-Q3", {"Company": 0.6, "CSM": 0.55, "Sales": 0.3}),
+        entry("FY23-Q4", {"Company": 0.7, "CSM": 0.45, "Sales": 0.5}),
+    ]
+
+
+def story_doc(**kw: Any) -> dict[str, Any]:
+    """The sample document with its whole story: dates, names, retrospectives, history."""
+    from okrflow.core.ceremony import tell
+
+    retro = {
+        "quarter": QUARTER,
+        "team": "CSM",
+        "iid": 60,
+        "web_url": "",
+        "good": [{"text": "Weekly check-ins kept us honest", "author": "carol", "where": "#60"}],
+        "bad": [{"text": HOSTILE, "author": "dave", "where": "#60 note 3"}],
+        "try": [{"text": "Three key results per objective", "author": None, "where": "#60"}],
+    }
+    return tell(
+        sample_doc(**kw),
+        dates={
+            "start": "2024-01-01",
+            "end": "2024-03-31",
+            "ceremony": "2024-03-25",
+            "day0": "2024-04-01",
+            "next_quarter": "FY24-Q2",
+        },
+        people={"alice": "Alice Liddell", "carol": "Carol Danvers", "dave": "Dave Bowman"},
+        marked=["csm-adoption"],
+        next_quarter="FY24-Q2",
+        retrospectives=[retro],
+        history=sample_history(),
+        history_order=["FY23-Q2", "FY23-Q3", "FY23-Q4", QUARTER],
+    )

@@ -49,6 +49,9 @@ def test_one_objective_with_one_key_result_reads_in_the_singular() -> None:
     assert "· 1 objective · 1 key result_" in md
     assert "(1 of 1 objective scored)" in md
     assert "1 of 1 objective scored" in page and "1 objective, 1 key result" in page
-    assert "At risk<br>objective (1 key result)" in page
+    assert "○ Red<br>objective" in page  # a closing report counts grades, not health
+    assert "Achieved<br>objectives" in page  # none of the outcomes but one
+    progress = render(dict(doc, kind="progress"), "html")
+    assert "At risk<br>objective (1 key result)" in progress
     for wrong in ("1 objectives", "1 key results", "(1 key results)"):
         assert wrong not in md and wrong not in page

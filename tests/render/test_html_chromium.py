@@ -6,19 +6,15 @@ runs offline against a file, with a throwaway profile.
 
 from __future__ import annotations
 
-import shutil
 import struct
 import subprocess
 from pathlib import Path
 
 import pytest
+from chromium import BROWSER, flags
 from report_samples import sample_doc
 
 from okrflow.render import render
-
-BROWSER = next(
-    (b for b in ("chromium", "chromium-browser", "google-chrome") if shutil.which(b)), None
-)
 
 pytestmark = [
     pytest.mark.slow,
@@ -28,19 +24,7 @@ pytestmark = [
 
 def chromium(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
     assert BROWSER is not None
-    command = [
-        BROWSER,
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-        "--mute-audio",
-        f"--user-data-dir={tmp_path / 'profile'}",
-        *args,
-    ]
+    command = [BROWSER, *flags(tmp_path / "profile"), *args]
     return subprocess.run(command, capture_output=True, text=True, timeout=90, check=False)
 
 

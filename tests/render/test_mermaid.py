@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from report_samples import sample_doc
+from report_samples import sample_doc, story_doc
 
 from okrflow.render import markdown_mermaid_blocks, render
 from okrflow.render.mermaid import (
@@ -104,11 +104,20 @@ def test_charts_with_nothing_to_draw_are_left_out() -> None:
 
 
 def test_alignment_links_every_parent_and_colours_by_health() -> None:
-    chart = alignment_chart(sample_doc())
+    chart = alignment_chart(sample_doc(kind="progress"))
     assert chart is not None
     assert "  o0 --> o3\n  o1 --> o3" in chart  # #4 is aligned under #1 and #2
     assert "class o2,o3 atrisk" in chart
     assert "At risk" in chart  # the health in words, not only a colour
+
+
+def test_in_a_closing_report_the_alignment_shows_scores_and_grades_not_live_health() -> None:
+    chart = alignment_chart(sample_doc())
+    assert chart is not None
+    assert "Company · score 0.8 · ● Green" in chart
+    assert "CSM · score 0.4 · ○ Red" in chart
+    assert "class o1,o2,o4 atrisk" in chart  # red, coloured as at risk is
+    assert "Sales · 1%" in chart and "At risk" not in chart  # #4: no score, no health
 
 
 def test_trend_numbers_have_no_exponent() -> None:
@@ -135,6 +144,14 @@ def test_every_chart_of_the_seeded_report_parses(kind: str) -> None:
     blocks = markdown_mermaid_blocks(render(sample_doc(kind=kind), "md"))
     assert blocks
     assert failures(blocks) == []
+
+
+@needs_parser
+def test_the_history_chart_parses() -> None:
+    blocks = markdown_mermaid_blocks(render(story_doc(), "md"))
+    history = [b for b in blocks if "Average score by team" in b]
+    assert len(history) == 1
+    assert failures(history) == []
 
 
 DANGEROUS = [

@@ -71,7 +71,21 @@ def test_the_sample_document_validates_in_both_kinds() -> None:
 
 
 @pytest.mark.parametrize("fmt", ["md", "html"])
-def test_every_objective_shows_its_progress_score_and_health(
+def test_every_objective_shows_its_progress_and_health_in_a_progress_report(fmt: str) -> None:
+    doc = sample_doc(kind="progress")
+    text = render(doc, fmt)  # type: ignore[arg-type]
+    for o in doc["objectives"]:
+        ref = display.ref(o["iid"], o["key"])
+        section = md_section(text, ref) if fmt == "md" else html_article(text, ref)
+        shown = html.unescape(section)
+        assert f"{display.percent(o['progress'])}" in shown
+        assert display.health_label(o["health"]) in shown
+        if o["score"] is not None:
+            assert display.score(o["score"]) in shown
+
+
+@pytest.mark.parametrize("fmt", ["md", "html"])
+def test_closed_objectives_show_their_grade_and_outcome_not_live_health(
     fmt: str, doc: dict[str, Any], md: str, page: str
 ) -> None:
     for o in doc["objectives"]:
@@ -79,9 +93,15 @@ def test_every_objective_shows_its_progress_score_and_health(
         section = md_section(md, ref) if fmt == "md" else html_article(page, ref)
         shown = html.unescape(section)
         assert f"{display.percent(o['progress'])}" in shown
-        assert display.health_label(o["health"]) in shown
+        assert display.health_label(o["health"]) not in shown
+        assert display.health_class(o["health"]) not in shown
         if o["score"] is not None:
             assert display.score(o["score"]) in shown
+            assert display.grade_label(o["grade"]) in shown
+        if o["outcome"] is not None:
+            assert display.outcome_label(o["outcome"]) in shown
+        else:  # still open one week out: the outcome comes on day 0
+            assert "on day 0" in shown.lower()
 
 
 @pytest.mark.parametrize("fmt", ["md", "html"])
@@ -116,7 +136,8 @@ def test_numbers_are_rounded_for_display_only(doc: dict[str, Any], md: str, page
 
 
 def test_the_summary_shows_averages_by_team_and_by_kind(md: str, page: str) -> None:
-    assert "| Company | 1 | 2 | 0.8 | 89% | 1 | 0 | 0 |" in md
+    assert "| Company | 1 | 2 | 0.8 | 89% |" in md  # a closing report: scores, not health
+    assert "| Company | 1 | 2 | 89% | 1 | 0 | 0 |" in render(sample_doc(kind="progress"), "md")
     assert "| Committed | 3 | 2 | 0.5 | 1 | 36% |" in md
     assert '<th scope="row">Company</th><td class="num">1</td>' in page
 

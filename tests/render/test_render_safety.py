@@ -180,8 +180,12 @@ def test_html_is_self_contained(doc: dict[str, Any]) -> None:
     assert "default-src 'none'" in page  # and a CSP that would block anything remote anyway
 
 
-def test_html_gives_health_in_words_not_only_colour(doc: dict[str, Any]) -> None:
+def test_html_gives_health_and_grades_in_words_not_only_colour(doc: dict[str, Any]) -> None:
     page = render(doc, "html")
-    for health in ("On track", "Needs attention", "At risk"):
-        assert re.search(rf'class="badge health-[a-z-]+">.*?</span> {health}</span>', page)
+    if doc["kind"] == "progress":
+        for health in ("On track", "Needs attention", "At risk"):
+            assert re.search(rf'class="badge health-[a-z-]+">.*?</span> {health}</span>', page)
+    else:
+        for grade in ("● Green", "○ Red"):
+            assert re.search(rf"</span> score · {grade}</span>", page)
     assert 'role="img"' in page and "<title>" in page

@@ -153,6 +153,7 @@ class IssueApi(Session):
         description: str,
         labels: Sequence[str],
         assignee: str | None = None,
+        assignees: Sequence[str] = (),
         find_existing: Callable[[], IssueRecord | None] | None = None,
     ) -> IssueRecord | PlannedIssue:
         """Create an issue once, even if the connection drops after GitLab created it.
@@ -169,10 +170,12 @@ class IssueApi(Session):
             "description": description,
             "labels": _label_params(labels),
         }
-        if assignee:
-            user_id = self.user_id(assignee)
-            if user_id is not None:
-                data["assignee_ids"] = [user_id]
+        ids = [
+            self.user_id(name)
+            for name in dict.fromkeys([*([assignee] if assignee else []), *assignees])
+        ]
+        if any(i is not None for i in ids):
+            data["assignee_ids"] = [i for i in ids if i is not None]
         if self.dry_run:
             self.plan("create", str(planned), f"labels {', '.join(labels)}" if labels else "")
             return planned

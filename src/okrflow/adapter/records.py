@@ -24,6 +24,17 @@ def _username(user: Any) -> str | None:
     return None
 
 
+def _people(*users: Any) -> tuple[tuple[str, str], ...]:
+    """(username, display name) of the users GitLab embedded in an answer."""
+    found: dict[str, str] = {}
+    for user in users:
+        username = _username(user)
+        name = user.get("name") if isinstance(user, dict) else None
+        if username and isinstance(name, str) and name.strip():
+            found.setdefault(username, name.strip())
+    return tuple(found.items())
+
+
 @dataclasses.dataclass(frozen=True)
 class IssueRecord:
     iid: int
@@ -41,6 +52,7 @@ class IssueRecord:
     updated_at: dt.datetime | None
     closed_at: dt.datetime | None
     user_notes_count: int
+    people: tuple[tuple[str, str], ...] = ()  # (username, display name) of author, assignees
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> IssueRecord:
@@ -65,6 +77,7 @@ class IssueRecord:
             updated_at=parse_time(data.get("updated_at")),
             closed_at=parse_time(data.get("closed_at")),
             user_notes_count=int(data.get("user_notes_count") or 0),
+            people=_people(data.get("author"), *assignees),
         )
 
 

@@ -21,6 +21,7 @@ from typing import Any
 from okrflow.adapter.install import InstallApi
 from okrflow.adapter.issues import IssueApi
 from okrflow.adapter.metrics import query_records
+from okrflow.adapter.people import PeopleApi
 from okrflow.adapter.planned import PlannedIssue
 from okrflow.adapter.records import IssueRecord
 from okrflow.adapter.refs import referenced_issue
@@ -63,6 +64,7 @@ class NewIssue:
     assignee: str | None = None
     key: str | None = None
     record: RecordKey | None = None
+    assignees: tuple[str, ...] = ()  # more than one: GitLab Free keeps the first
 
 
 def label_changes(
@@ -85,13 +87,14 @@ def new_description(current: str, *, meta: Meta | None = None, section: str | No
     return text
 
 
-class OkrRepository(IssueApi, InstallApi):
+class OkrRepository(IssueApi, InstallApi, PeopleApi):
     """The OKR project, read into the core model and written back."""
 
     def fork(self) -> OkrRepository:
         """The same repository over a connection of its own, for another thread."""
         twin = OkrRepository(self.settings, dry_run=self.dry_run, names=self.names)
         twin._user_ids = self._user_ids
+        twin._user_names = self._user_names
         twin._project = self._project
         return twin
 
@@ -145,6 +148,7 @@ class OkrRepository(IssueApi, InstallApi):
             description=new.description,
             labels=new.labels,
             assignee=new.assignee,
+            assignees=new.assignees,
             find_existing=lambda: self.find_created(new),
         )
 

@@ -7,6 +7,7 @@ and the checks made before the first write (a job token cannot write issues).
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterable
 from typing import Any
 
 from okrflow.adapter.connection import ConnectionSettings, require_project
@@ -34,6 +35,7 @@ class Session:
         self.planned: list[PlannedWrite] = []
         self._lock = threading.Lock()
         self._user_ids: dict[str, int | None] = {}
+        self._user_names: dict[str, str | None] = {}
         self.http = Http(settings)
         self.project_path = require_project(settings)
         self._project: dict[str, Any] | None = None
@@ -97,10 +99,30 @@ class Session:
         """The id of a GitLab user, or None when there is no such user."""
         name = username.lstrip("@")
         if name not in self._user_ids:
-            users = self.http.get("/users", f"look up user @{name}", {"username": name})
-            found = users[0]["id"] if isinstance(users, list) and users else None
-            self._user_ids[name] = int(found) if found is not None else None
+            self._look_up(name)
         return self._user_ids[name]
+
+    def _look_up(self, name: str) -> None:
+        """One request per user and run: the user's id and display name."""
+        users = self.http.get("/users", f"look up user @{name}", {"username": name})
+        user = users[0] if isinstance(users, list) and users else {}
+        found = user.get("id") if isinstance(user, dict) else None
+        self._user_ids[name] = int(found) if found is not None else None
+        shown = user.get("name") if isinstance(user, dict) else None
+        self._user_names.setdefault(name, str(shown) if shown else None)
+
+    def remember_names(self, people: Iterable[tuple[str, str]]) -> None:
+        """Display names GitLab already sent (with an issue's author and assignees)."""
+        for username, name in people:
+            self._user_names.setdefault(username, name)
+
+    def display_name(self, username: str) -> str | None:
+        """GitLab's ``name`` of a user (e.g. "Alice Liddell"): remembered from issues
+        read, else looked up once per run; None when there is no such user."""
+        name = username.lstrip("@")
+        if name not in self._user_names:
+            self._look_up(name)
+        return self._user_names.get(name)
 
     def current_username(self) -> str | None:
         if self.settings.token_kind != "private":

@@ -71,6 +71,9 @@ class Snapshot:
     orphans: list[KeyResult]  # key results whose objective is not in the snapshot
     issues: dict[int, LoadedIssue]  # by iid
     problems: list[Problem]
+    # the listing's other issues: okrflow's own records of the quarter (planning,
+    # report, retrospective issues), read with the OKRs at no extra cost
+    others: list[IssueRecord] = dataclasses.field(default_factory=list)
 
     def by_key(self, key: str) -> LoadedIssue | None:
         return next((item for item in self.issues.values() if item.key == key), None)
@@ -119,8 +122,12 @@ def assemble(
     """Build the objective tree from issue records (pure: no requests)."""
     items: dict[int, LoadedIssue] = {}
     problems: list[Problem] = []
+    others: dict[int, IssueRecord] = {}
     for record in records:
-        if record.iid in items or not is_okr(record, names):
+        if record.iid in items:
+            continue
+        if not is_okr(record, names):
+            others.setdefault(record.iid, record)
             continue
         item = read_record(record, names)
         items[record.iid] = item
@@ -147,7 +154,7 @@ def assemble(
             orphans.append(okr)
         else:
             parent.key_results.append(okr)
-    return Snapshot(quarter, objectives, orphans, items, problems)
+    return Snapshot(quarter, objectives, orphans, items, problems, list(others.values()))
 
 
 def prefetched(items: Iterator[T]) -> Iterator[T]:

@@ -40,6 +40,12 @@ COMMANDS: dict[str, Entry] = {
     "carry": Entry("carry_cmd", "carry_command", "Carry an objective over to a later quarter"),
     "checkin": Entry("checkin_cmd", "checkin_command", "Record a check-in on a key result"),
     "config": Entry("config_cmd", "config_group", "Check the okrflow config file", ("config",)),
+    "export": Entry(
+        "export_cmd", "export_command", "Export a quarter's OKRs to an OKR file, JSON or CSV"
+    ),
+    "import": Entry(
+        "import_cmd", "import_command", "Import OKRs from a CSV or a handbook page (dry run)"
+    ),
     "init": Entry(
         "init_cmd", "init_command", "Create or update labels, the OKR board, issue templates"
     ),
@@ -50,6 +56,7 @@ COMMANDS: dict[str, Entry] = {
     "new": Entry(
         "new_cmd", "new_group", "Open an objective or key result issue from the templates"
     ),
+    "pages": Entry("pages_cmd", "pages_command", "Write the OKR dashboard for GitLab Pages"),
     "plan": Entry("apply_cmd", "plan_command", "Show what apply would change; exit 3 if anything"),
     "rollup": Entry("rollup_cmd", "rollup_command", "Roll check-ins up into progress and health"),
     "report": Entry(

@@ -148,10 +148,12 @@ def okr_command(
     dry_run: bool = False,
     json: bool = False,
     takes: Collection[OptionGroup] = ALL_SHARED,
+    connect_if: str | None = None,
 ) -> Callable[[Callable[..., Any]], click.Command]:
     """A click command from ``fn(ws, **options) -> Result``: the shared options of
     ``takes``, ``--dry-run`` and ``--json`` when asked, the workspace opened from them,
-    the result printed (see the module's docstring)."""
+    the result printed (see the module's docstring). ``connect_if`` names an option
+    without which the command needs no GitLab (``import`` without ``--apply``)."""
 
     def decorate(fn: Callable[..., Any]) -> click.Command:
         @functools.wraps(fn)
@@ -169,7 +171,7 @@ def okr_command(
                 project=given.project,
                 dry_run=bool(kwargs.pop("dry_run", False)),
                 reporter=terminal,
-                connect="connection" in takes,
+                connect="connection" in takes and (connect_if is None or bool(kwargs[connect_if])),
             )
             terminal.show(fn(ws, **kwargs), as_json=as_json)
 

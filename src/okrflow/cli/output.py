@@ -112,6 +112,9 @@ class Terminal:
             entry = line if isinstance(line, Line) else Line(line)
             if entry.level == "warning":
                 self.warn(entry.text)
+            elif entry.level == "data":
+                if not as_json:
+                    print(redact(entry.text), file=self.stream, flush=True)
             elif entry.level == "detail":
                 self.detail(entry.text)
             elif as_json:

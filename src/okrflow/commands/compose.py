@@ -22,9 +22,15 @@ from okrflow.core.model import KeyResult, Objective
 from okrflow.core.okr_diff import number
 from okrflow.render.templating import issue_labels, render_issue_template
 
-__all__ = ["new_okr_issue", "okr_text", "stamped"]
+__all__ = ["new_okr_issue", "okr_text", "stamped", "without_label_actions"]
 
 _QUICK_ACTION = re.compile(r"(?m)^/(?:label|unlabel|relabel)\b.*(?:\n|\Z)")
+
+
+def without_label_actions(text: str) -> str:
+    """A rendered issue template without its quick-action line: labels are set through
+    the API (a description okrflow writes runs no quick action)."""
+    return _QUICK_ACTION.sub("", text).rstrip() + "\n"
 
 
 def okr_text(
@@ -54,7 +60,7 @@ def okr_text(
             owner=okr.owner,
             weight=number(okr.weight) if okr.weight != 1.0 else None,
         )
-    return _QUICK_ACTION.sub("", text).rstrip() + "\n"
+    return without_label_actions(text)
 
 
 def stamped(meta: Meta) -> Meta:

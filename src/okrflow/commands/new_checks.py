@@ -6,11 +6,10 @@ Every mistake is a :class:`~okrflow.errors.UsageError` (exit 2) naming the optio
 
 from __future__ import annotations
 
-import hashlib
 import re
-import unicodedata
 
 from okrflow.core.issue_text import iid_of_key
+from okrflow.core.keys import slugify
 from okrflow.core.model import Direction, Metric, MetricKind
 from okrflow.core.values import parse_value
 from okrflow.errors import UsageError
@@ -28,25 +27,6 @@ __all__ = [
 
 _KEY = re.compile(r"[A-Za-z0-9][A-Za-z0-9._\-]{0,99}")
 MAX_TITLE = 255
-
-
-def slugify(title: str, max_length: int = 48) -> str:
-    """A key from a title: ``grow-weekly-active-users-from-10-000-to-15-000``."""
-    ascii_text = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
-    words = re.findall(r"[a-z0-9]+", ascii_text.lower())
-    slug = ""
-    for word in words:
-        longer = f"{slug}-{word}" if slug else word
-        if len(longer) > max_length:
-            break
-        slug = longer
-    if not slug and words:
-        slug = words[0][:max_length]
-    if not slug:  # nothing ASCII in the title
-        slug = "okr-" + hashlib.sha256(title.encode()).hexdigest()[:10]
-    if iid_of_key(slug) is not None:  # "iid-12" names issue 12
-        slug = "okr-" + slug
-    return slug
 
 
 def check_key(key: str) -> str:

@@ -20,8 +20,14 @@ Rules:
 - **Files.** ``--output`` is a directory (created when missing; the files are
   ``okrflow-report-<quarter>.md|html|json``) or, with a single format, a file path
   ending in ``.md``, ``.html`` or ``.json``. Default: ``report.output_dir``.
+- **Story.** Besides the numbers, the document tells the quarter's story: its dates,
+  display names, what carries over, the retrospectives (closing), the history of past
+  quarters (:mod:`okrflow.commands.story`). A closing report is a ``draft`` while
+  objectives are still open (the ceremony one week out: outcomes come on day 0) and
+  ``final`` once they are all closed.
 - **Posting.** One issue per quarter and kind, kept up to date
-  (:mod:`okrflow.commands.report_issue`).
+  (:mod:`okrflow.commands.report_issue`); a closing report issue also keeps the
+  document itself, for the history and the dashboard.
 """
 
 from __future__ import annotations
@@ -38,6 +44,7 @@ from okrflow.commands.analysis import evaluate_snapshot, lint_snapshot, report_d
 from okrflow.commands.local_files import checked_path, shown
 from okrflow.commands.report_issue import PostResult, find_report_issue, post_report
 from okrflow.commands.result import Line, Result, Style, plain
+from okrflow.commands.story import tell_story
 from okrflow.commands.workspace import Workspace
 from okrflow.core.calendar import Quarter
 from okrflow.core.checkins import CheckinError, checkin_from_comment
@@ -59,6 +66,7 @@ __all__ = [
     "output_paths",
     "post_report",
     "report",
+    "write_file",
 ]
 _SUFFIXES = {".md": "md", ".markdown": "md", ".html": "html", ".htm": "html", ".json": "json"}
 
@@ -162,7 +170,7 @@ def build_quarter_report(
     doc = report_document(
         ws, snap, kind=chosen, evaluation=evaluation, findings=lint_snapshot(ws, snap)
     )
-    return doc, snap
+    return tell_story(ws, doc, snap), snap
 
 
 # -- files ------------------------------------------------------------------------------
@@ -189,14 +197,13 @@ def output_paths(output: Path, formats: Sequence[Format], quarter: str) -> dict[
     return {fmt: output / f"{_file_stem(quarter)}.{fmt}" for fmt in formats}
 
 
-def _write(path: Path, text: str) -> None:
+def write_file(path: Path, text: str, what: str = "the report") -> None:
+    """Write ``text`` to ``path`` (its directory made); a failure is one clear line."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
     except OSError as exc:
-        raise UsageError(
-            f"cannot write the report to {shown(path)}: {exc.strerror or exc}"
-        ) from None
+        raise UsageError(f"cannot write {what} to {shown(path)}: {exc.strerror or exc}") from None
 
 
 # -- the command ------------------------------------------------------------------------
@@ -228,7 +235,7 @@ def report(
     texts = {fmt: render(doc, fmt, templates_dir=settings.templates_dir) for fmt in chosen}
     if not ws.dry_run:
         for name, path in paths.items():
-            _write(path, texts[name])
+            write_file(path, texts[name])
     result = ReportResult(doc["quarter"], doc["kind"], doc, paths, planned=ws.planned())
     if posting:
         result.post = post_report(ws, doc)

@@ -4,8 +4,10 @@ Labelled with the report label (``okr::report``) and the quarter, found again by
 those labels and the record block at the top of its description (okrflow's
 :class:`~okrflow.adapter.RecordKey` ``report``, with the quarter and kind). Its
 description is the Markdown report followed by a GLQL block, a live table of the
-quarter's OKRs. A post whose content has not changed since the last one (only the
-generation time would differ) writes nothing.
+quarter's OKRs, and, for a closing report, the JSON report document itself in a hidden
+block (:mod:`okrflow.core.archive`): where the next report finds the quarter's
+history, and the dashboard every closed quarter. A post whose content has not changed
+since the last one (only the generation time would differ) writes nothing.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from typing import Any, Literal
 
 from okrflow.adapter import IssueRecord, NewIssue, PlannedIssue, RecordKey
 from okrflow.commands.workspace import Workspace
+from okrflow.core.archive import document_block
 from okrflow.core.description import marker_comment, read_marker_comment
 from okrflow.render import environment, render
 
@@ -111,10 +114,14 @@ def issue_title(doc: dict[str, Any]) -> str:
 
 
 def issue_description(ws: Workspace, doc: dict[str, Any]) -> str:
-    """Marker, the Markdown report, then the live GLQL view."""
+    """Marker, the Markdown report, the live GLQL view, then (a closing report) the
+    document itself, kept for the history and the dashboard."""
     templates_dir = ws.config.report.templates_dir
     body = render(doc, "md", templates_dir=templates_dir).rstrip("\n")
     live = glql_block(ws, doc).strip("\n")
+    kept = document_block(doc) if doc["kind"] == "closing" else None
+    if kept:
+        live = f"{live}\n\n{kept}"
     marker = report_marker(doc["quarter"], doc["kind"], doc["generated_at"])
     room = MAX_DESCRIPTION - len(marker) - len(live) - 200
     if len(body) > room:

@@ -21,7 +21,7 @@ from okrflow.errors import OkrflowError
 
 __all__ = ["Level", "Line", "Result", "Style", "plain", "plain_json"]
 
-Level = Literal["info", "verbose", "detail", "warning"]
+Level = Literal["info", "verbose", "detail", "warning", "data"]
 Style = Callable[[str, str], str]  # (text, colour name) -> text, coloured or not
 
 
@@ -34,7 +34,8 @@ def plain(text: str, colour: str) -> str:
 class Line:
     """A line of a result: ``info`` (hidden by --quiet), ``verbose`` (a result line
     shown only with --verbose), ``detail`` (only with --verbose, on stderr, how the
-    run went) or ``warning`` (always shown, on stderr)."""
+    run went), ``warning`` (always shown, on stderr) or ``data`` (what the command
+    produces, such as an exported file: always on stdout, as it is)."""
 
     text: str
     level: Level = "info"

@@ -10,12 +10,16 @@ drafting      4 weeks     opens the planning issue "OKR planning: Q": the dates,
                           checklist per team (configured teams, else the current quarter's)
 review        2 weeks     comments on every objective of Q still In Draft: time to polish it
                           and move it to review (the owner is mentioned)
-closing       1 week      posts the closing-ceremony report of the ending quarter (the
-                          ``okrflow report --post`` issue); nothing when it has no OKRs
+closing       1 week      posts the closing-ceremony report of the ending quarter as a draft
+                          (the ``okrflow report --post`` issue; outcomes come on day 0) and
+                          opens one retrospective issue per team; nothing when it has no OKRs
 activate      day 0       carries the ending quarter's objectives marked for carry-over
                           (``okr::carry``) to Q, closes its other active OKRs with their
                           scores, and moves Q's objectives Under Review that pass the move
-                          checks (lint) to Active, with their key results
+                          checks (lint) to Active, with their key results; then rewrites the
+                          closing report in place with the outcomes and the retrospectives'
+                          answers, and puts their Try items and the history in Q's planning
+                          issue (:mod:`okrflow.commands.ceremony`)
 ============  ==========  ===================================================================
 
 **Weekly reminders.** During a quarter, once a week, the owners of key results without
@@ -37,9 +41,9 @@ import datetime as dt
 from collections.abc import Callable
 
 from okrflow.commands.carry import carry_marked
+from okrflow.commands.ceremony import closing_ceremony, day0_report
 from okrflow.commands.move import move_bulk
 from okrflow.commands.reminders import checkin_reminders, stale_key_results
-from okrflow.commands.report import build_quarter_report, post_report
 from okrflow.commands.result import Line, Result, Style, plain
 from okrflow.commands.schedule_run import Action, Kept, ScheduleRun, named
 from okrflow.commands.workspace import Workspace
@@ -161,7 +165,8 @@ class _Plan:
         done = block.get("done") if block else None
         self.done: dict[str, str] = dict(done) if isinstance(done, dict) else {}
 
-    def mark(self, step: str) -> Kept:
+    def mark(self, step: str, *, edit: Callable[[str], str] | None = None) -> Kept:
+        """Record ``step`` as done, in the same update as ``edit`` of the description."""
         self.done[step] = self.run.day.isoformat()
         self.record = self.run.store(
             self.label,
@@ -169,6 +174,7 @@ class _Plan:
             _plan_block(self.label, self.done),
             self.record,
             lambda: _planning_text(self.run.ws, self.quarter),
+            edit=edit,
         )
         return self.record
 
@@ -208,15 +214,9 @@ def _review(run: ScheduleRun, plan: _Plan) -> list[str]:
 
 
 def _closing(run: ScheduleRun, plan: _Plan) -> list[str]:
-    ending = run.label(plan.quarter.previous())
-    doc, _ = build_quarter_report(run.ws, quarter=ending, kind="closing")
-    if not doc["objectives"]:
-        plan.mark("closing")
-        return [f"{ending} has no OKRs: no closing report"]
-    run.write()
-    posted = post_report(run.ws, doc)
+    lines = closing_ceremony(run, run.label(plan.quarter.previous()))
     plan.mark("closing")
-    return [f"closing report of {ending}: {posted.line(dry_run=run.ws.dry_run)}"]
+    return lines
 
 
 def _activate(run: ScheduleRun, plan: _Plan) -> list[str]:
@@ -231,7 +231,9 @@ def _activate(run: ScheduleRun, plan: _Plan) -> list[str]:
     activated = move_bulk(ws, quarter=plan.label, from_state=State.REVIEW, to=State.ACTIVE)
     lines += [m.line(dry_run=ws.dry_run) for m in activated.moved if not m.cascaded]
     lines += [f"not activated: {blocked.message()}" for blocked in activated.blocked]
-    plan.mark("activate")
+    reported, edit = day0_report(run, ending, plan.label)
+    lines += reported
+    plan.mark("activate", edit=edit)
     summary = (
         f"{len(carried)} carried over, {sum(not m.cascaded for m in closed.moved)} closed in "
         f"{ending}, {sum(not m.cascaded for m in activated.moved)} activated in {plan.label}"

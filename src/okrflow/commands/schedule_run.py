@@ -84,14 +84,19 @@ class ScheduleRun:
         block: str,
         existing: Kept | None,
         make: Callable[[], tuple[str, str]],
+        *,
+        edit: Callable[[str], str] | None = None,
     ) -> Kept:
         """Write ``block`` into the quarter's issue for the record ``name``, creating the issue
-        (title and text from ``make``) when there is none. Returns the issue."""
+        (title and text from ``make``) when there is none; ``edit`` changes the rest of the
+        description in the same write. Returns the issue."""
         self.write()
         repo = self.ws.repo
         issue: Kept
+        change = edit or (lambda text: text)
         if existing is None:
             title, text = make()
+            text = change(text)
             issue = repo.create(
                 NewIssue(
                     title=title,
@@ -101,7 +106,7 @@ class ScheduleRun:
                 )
             )
         else:
-            text = with_block(name, existing.description, block)
+            text = change(with_block(name, existing.description, block))
             if text == existing.description:
                 return existing
             updated = None

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TypedDict
 
 from okrflow.core.description import split, unescape_blocks
@@ -37,6 +37,7 @@ __all__ = [
     "parse_sections",
     "read_issue",
     "reference_iid",
+    "section_items",
 ]
 
 
@@ -134,12 +135,12 @@ def _heading_name(raw: str) -> str | None:
     return None
 
 
-def parse_sections(text: str) -> dict[str, str]:
+def parse_sections(text: str, name_of: Callable[[str], str | None] | None = None) -> dict[str, str]:
     """The content of each known ``#``-heading section, by canonical name.
 
     A section runs to the next heading of the same or a higher level; headings in
     fenced code do not count; the first of two same-named sections wins. Content
-    is raw (comments and quick actions still in).
+    is raw (comments and quick actions still in). ``name_of`` names sections (None: unknown).
     """
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     found: dict[str, str] = {}
@@ -162,7 +163,8 @@ def parse_sections(text: str) -> dict[str, str]:
             heading = _HEADING.match(line)
             if heading and (current is None or len(heading.group(1)) <= current[1]):
                 close()
-                current, body = (_heading_name(heading.group(2)), len(heading.group(1))), []
+                current = ((name_of or _heading_name)(heading.group(2)), len(heading.group(1)))
+                body = []
                 continue
         body.append(line)
     close()
@@ -175,6 +177,11 @@ def _clean(raw: str | None) -> str:
         return ""
     text = _QUICK_ACTION.sub("", _COMMENT.sub("", raw))
     return unescape_blocks(text).strip()
+
+
+def section_items(raw: str | None) -> list[str]:
+    """A section's items: list items or lines, without hints, quick actions and markers."""
+    return _items(_clean(raw))
 
 
 def _items(content: str) -> list[str]:

@@ -27,7 +27,7 @@ from typing import Any
 from okrflow.render.escape.markdown import md_cell, md_inline, neutralize_mentions
 from okrflow.render.escape.mermaid import mermaid_text
 from okrflow.render.mermaid import markdown_mermaid_blocks
-from okrflow.render.report import FORMATS, Format, environment, render
+from okrflow.render.report import FORMATS, Format, environment, render, render_index
 
 __all__ = [
     "FORMATS",
@@ -39,6 +39,7 @@ __all__ = [
     "mermaid_text",
     "neutralize_mentions",
     "render",
+    "render_index",
     "report_schema",
 ]
 

@@ -28,7 +28,9 @@ __all__ = [
     "move_comment",
     "planning_issue",
     "reminders_issue",
+    "report_final",
     "review_reminder",
+    "try_section",
 ]
 
 LINT_FIXED = "okrflow lint: all fixed ✓"
@@ -158,6 +160,25 @@ def planning_issue(
         lines += ["", f"### {md_inline(team)}", ""]
         lines += [f"- [ ] {item}" for item in checklist]
     return f"OKR planning: {quarter}", "\n".join(lines) + "\n"
+
+
+def report_final(quarter: str, next_quarter: str, day: dt.date, marker: str) -> str:
+    """The comment on the closing report issue when day 0 rewrites it with the outcomes."""
+    return (
+        f"okrflow schedule, {day}: {md_inline(next_quarter)} starts today and "
+        f"{md_inline(quarter)} is closed. This report was updated in place: the draft shown "
+        "at the closing ceremony now holds each objective's outcome and final grade, and "
+        f"the answers of the retrospectives.\n\n{marker}"
+    )
+
+
+def try_section(quarter: str, items: Sequence[tuple[str | None, str]]) -> str:
+    """The planning issue's checklist of the Try answers of ``quarter``'s retrospectives."""
+    lines = [f"## Try this quarter (from the {md_inline(quarter)} retrospectives)", ""]
+    for team, text in items:
+        who = f"**{md_inline(team)}**: " if team else ""
+        lines.append(f"- [ ] {who}{md_inline(text)}")
+    return "\n".join(lines) + "\n"
 
 
 def reminders_issue(quarter: str, group_by: str, after_days: int) -> tuple[str, str]:

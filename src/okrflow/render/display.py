@@ -15,10 +15,13 @@ from okrflow.core.counts import count, plural
 from okrflow.core.report import progress_percent, score_tenths
 
 __all__ = [
+    "ALL_TEAMS_SERIES",
     "MISSING",
+    "SERIES",
     "confidence",
     "count",
     "day",
+    "grade_label",
     "health_class",
     "health_emoji",
     "health_label",
@@ -26,10 +29,13 @@ __all__ = [
     "label",
     "moment",
     "number",
+    "outcome_label",
     "percent",
     "plural",
     "ref",
     "score",
+    "series_mark",
+    "span",
     "sparkline",
     "state_label",
     "team",
@@ -44,6 +50,27 @@ _HEALTH = {
     "at risk": ("At risk", "✕", "🔴"),
 }
 _STATES = {"draft": "In Draft", "review": "Under Review", "active": "Active", "closed": "Closed"}
+_GRADES = {"green": ("Green", "●"), "yellow": ("Yellow", "◐"), "red": ("Red", "○")}
+
+#: The colours of a chart's series (one per team), each with the emoji square that
+#: names it in a Markdown legend (Mermaid charts have none of their own).
+SERIES: tuple[tuple[str, str], ...] = (
+    ("#0969da", "🟦"),
+    ("#bc4c00", "🟧"),
+    ("#1a7f37", "🟩"),
+    ("#8250df", "🟪"),
+    ("#cf222e", "🟥"),
+    ("#9a6700", "🟨"),
+    ("#7d4e24", "🟫"),
+)
+ALL_TEAMS_SERIES = ("#24292f", "⬛")  # the line of all teams together
+
+
+def series_mark(index: int) -> str:
+    """The emoji square of the ``index``-th series (a team's line in a chart)."""
+    return SERIES[index % len(SERIES)][1]
+
+
 _CURRENCIES = ("$", "€", "£", "¥")
 
 
@@ -112,6 +139,26 @@ def health_emoji(health: str | None) -> str:
 def health_class(health: str | None) -> str:
     """CSS class: ``"health-on-track"``, ``"health-needs-attention"``, ``"health-at-risk"``."""
     return "health-" + (health or "unknown").replace(" ", "-")
+
+
+def grade_label(grade: str | None) -> str:
+    """``"green"`` -> ``"● Green"``: a shape as well as the word, never colour alone."""
+    if grade not in _GRADES:
+        return MISSING
+    word, shape = _GRADES[grade]
+    return f"{shape} {word}"
+
+
+def outcome_label(outcome: str | None) -> str:
+    """An outcome as shown: ``"carried over"`` -> ``"Carried over"``; none yet: ``"—"``."""
+    return label(outcome)
+
+
+def span(start: str | None, end: str | None) -> str:
+    """Two ISO dates as a period: ``"2024-01-01 – 2024-03-31"``."""
+    if not start or not end:
+        return MISSING
+    return f"{start[:10]} – {end[:10]}"
 
 
 def state_label(state: str | None) -> str:

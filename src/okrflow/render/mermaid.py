@@ -23,6 +23,7 @@ _HEALTH_STYLE = {
     "needs attention": ("attention", "fill:#fff8c5,stroke:#9a6700,color:#4d3800"),
     "at risk": ("atrisk", "fill:#ffebe9,stroke:#cf222e,color:#5c0a0f"),
 }
+_GRADE_HEALTH = {"green": "on track", "yellow": "needs attention", "red": "at risk"}  # colours
 
 
 def markdown_mermaid_blocks(md: str) -> list[str]:
@@ -33,6 +34,7 @@ def markdown_mermaid_blocks(md: str) -> list[str]:
 # Our own fixed directive (issue text can never form one: braces and "%%" are cleaned):
 # the default xychart palette is too pale to read. Values blue, targets grey.
 XY_THEME = '%%{init: {"themeVariables": {"xyChart": {"plotColorPalette": "#0969da, #6e7781"}}}}%%'
+_THEME = '%%{{init: {{"themeVariables": {{"xyChart": {{"plotColorPalette": "{palette}"}}}}}}}}%%'
 
 
 def _fence(lines: Sequence[str]) -> str:
@@ -130,16 +132,22 @@ def alignment_chart(doc: dict[str, Any]) -> str | None:
     ids = {o["key"]: f"o{n}" for n, o in enumerate(objectives)}
     lines = ["flowchart TD"]
     classes: dict[str, list[str]] = {}
+    closing = doc["kind"] == "closing"
     for o in objectives:
         node = ids[o["key"]]
-        facts = [display.percent(o["progress"]), display.health_label(o["health"])]
-        if o["score"] is not None:
-            facts.insert(0, f"score {display.score(o['score'])}")
+        # a closing report shows what an objective scored, not its live health
+        health = _GRADE_HEALTH.get(o["grade"] or "", "") if closing else o["health"]
+        if closing and o["score"] is not None:
+            facts = [f"score {display.score(o['score'])}", display.grade_label(o["grade"])]
+        elif closing:  # not scored: its progress only
+            facts = [display.percent(o["progress"])]
+        else:
+            facts = [display.percent(o["progress"]), display.health_label(o["health"])]
         team = mermaid_text(display.team(o["team"]), limit=24)
         label = f"{_name(o, 40)}<br/>{team} · {' · '.join(facts)}"
         lines.append(f"  {node}[{_q(label)}]")
-        if o["health"] in _HEALTH_STYLE:
-            classes.setdefault(_HEALTH_STYLE[o["health"]][0], []).append(node)
+        if health in _HEALTH_STYLE:
+            classes.setdefault(_HEALTH_STYLE[health][0], []).append(node)
     for o in objectives:
         for parent in o["parent_keys"]:
             if parent in ids and parent != o["key"]:
@@ -151,12 +159,52 @@ def alignment_chart(doc: dict[str, Any]) -> str | None:
     return _fence(lines)
 
 
+def _shown(score: float) -> str:
+    """A score as the report shows it (one decimal, rounded half up)."""
+    return display.score(score)
+
+
+def history_chart(doc: dict[str, Any]) -> str | None:
+    """Average score per quarter: one line per team scored in every quarter shown (its
+    colour the team's square in the report's table), and all teams together; None
+    before two quarters have scores."""
+    history = doc.get("history") or {}
+    quarters = history.get("quarters") or []
+    overall = [e.get("average_score") for e in quarters]
+    if sum(1 for v in overall if v is not None) < 2:
+        return None
+    labels = ", ".join(_q(mermaid_text(str(e["quarter"]), limit=12)) for e in quarters)
+    lines, palette = [], []
+    for n, team in enumerate(history.get("teams") or []):
+        scores = []
+        for entry in quarters:
+            found = next((t for t in entry["teams"] if t.get("team") == team), None)
+            scores.append(found.get("average_score") if found else None)
+        if all(v is not None for v in scores):
+            lines.append(f"  line [{', '.join(_shown(v) for v in scores if v is not None)}]")
+            palette.append(display.SERIES[n % len(display.SERIES)][0])
+    if all(v is not None for v in overall):
+        lines.append(f"  line [{', '.join(_shown(v) for v in overall if v is not None)}]")
+        palette.append(display.ALL_TEAMS_SERIES[0])
+    theme = _THEME.format(palette=", ".join(palette))
+    body = [
+        theme,
+        "xychart-beta",
+        '  title "Average score by team"',
+        f"  x-axis [{labels}]",
+        '  y-axis "Score" 0 --> 1',
+        *lines,
+    ]
+    return "```mermaid\n" + "\n".join(body) + "\n```"
+
+
 def charts(doc: dict[str, Any]) -> dict[str, Any]:
     """Every chart of the Markdown report, for the templates (None: nothing to draw)."""
     return {
         "progress": progress_chart(doc),
         "distribution": distribution_chart(doc),
         "alignment": alignment_chart(doc),
+        "history": history_chart(doc),
         "trends": {
             kr["key"]: trend_chart(kr) for o in doc["objectives"] for kr in o["key_results"]
         },

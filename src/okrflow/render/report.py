@@ -22,8 +22,9 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup
 
 from okrflow import __version__
+from okrflow.core.ceremony import tell
 from okrflow.errors import ConfigError
-from okrflow.render import mermaid, svg
+from okrflow.render import display, mermaid, svg, svg_story
 from okrflow.render.environment import environment as _environment
 
 Format = Literal["md", "html", "json"]
@@ -44,7 +45,21 @@ def environment(fmt: Format, templates_dir: Path | None = None) -> ImmutableSand
     return _environment(templates_dir, html=fmt == "html")
 
 
+def _person(people: dict[str, str]) -> Any:
+    """How a report names a person: their GitLab display name, else the username."""
+
+    def who(username: str | None) -> str:
+        if not username:
+            return display.MISSING
+        name = str(username).lstrip("@")
+        return people.get(name) or str(username)
+
+    return who
+
+
 def _context(doc: dict[str, Any], fmt: Format) -> dict[str, Any]:
+    if "stage" not in doc:  # a document built without its story: tell what it holds
+        doc = tell(doc)
     by_key = {o["key"]: o for o in doc["objectives"]}
     teams = [
         {
@@ -54,8 +69,54 @@ def _context(doc: dict[str, Any], fmt: Format) -> dict[str, Any]:
         }
         for team, stats in zip(doc["teams"], doc["summary"]["by_team"], strict=True)
     ]
-    charts = _trusted(mermaid.charts(doc)) if fmt == "md" else svg.charts(doc)
-    return {"doc": doc, "teams": teams, "charts": charts, "generator": f"okrflow {__version__}"}
+    if fmt == "md":
+        charts = _trusted(mermaid.charts(doc))
+    else:
+        charts = {**svg.charts(doc), **svg_story.charts(doc)}
+    return {
+        "doc": doc,
+        "teams": teams,
+        "charts": charts,
+        "who": _person(doc.get("people") or {}),
+        "initiatives": [
+            (o, kr) for o in doc["objectives"] for kr in o["key_results"] if kr["initiatives"]
+        ],
+        "generator": f"okrflow {__version__}",
+    }
+
+
+def _run(env: ImmutableSandboxedEnvironment, name: str, context: dict[str, Any]) -> str:
+    try:
+        return env.get_template(name).render(context)
+    except jinja2.TemplateSyntaxError as e:
+        raise ConfigError(
+            f"report template syntax error: {e.message}", path=e.filename or e.name, line=e.lineno
+        ) from None
+    except jinja2.TemplateNotFound as e:
+        raise ConfigError(f"report template not found: {e.name}") from None
+    except jinja2.TemplateError as e:
+        raise ConfigError(f"report template {name} failed: {e.message or e}") from None
+
+
+def render_index(
+    quarters: list[dict[str, Any]],
+    latest: dict[str, Any],
+    *,
+    project: str | None = None,
+    templates_dir: Path | None = None,
+) -> str:
+    """The dashboard's home page: the latest report's summary and history, and every
+    quarter (``quarter``, ``href``, ``stage``, ``dates``, the averages), newest first."""
+    if "stage" not in latest:
+        latest = tell(latest)
+    context = {
+        "quarters": quarters,
+        "latest": latest,
+        "project": project,
+        "charts": svg_story.charts(latest),
+        "generator": f"okrflow {__version__}",
+    }
+    return _run(environment("html", templates_dir), "index.html.j2", context)
 
 
 def render(doc: dict[str, Any], fmt: Format, *, templates_dir: Path | None = None) -> str:
@@ -68,15 +129,4 @@ def render(doc: dict[str, Any], fmt: Format, *, templates_dir: Path | None = Non
         return json.dumps(doc, indent=2, ensure_ascii=False)
     if fmt not in TEMPLATES:
         raise ValueError(f"report format must be one of {', '.join(FORMATS)}, not {fmt!r}")
-    env = environment(fmt, templates_dir)
-    name = TEMPLATES[fmt]
-    try:
-        return env.get_template(name).render(_context(doc, fmt))
-    except jinja2.TemplateSyntaxError as e:
-        raise ConfigError(
-            f"report template syntax error: {e.message}", path=e.filename or e.name, line=e.lineno
-        ) from None
-    except jinja2.TemplateNotFound as e:
-        raise ConfigError(f"report template not found: {e.name}") from None
-    except jinja2.TemplateError as e:
-        raise ConfigError(f"report template {name} failed: {e.message or e}") from None
+    return _run(environment(fmt, templates_dir), TEMPLATES[fmt], _context(doc, fmt))

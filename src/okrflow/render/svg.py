@@ -17,6 +17,7 @@ from okrflow.render.escape.html import Markup, escape
 from okrflow.render.escape.terminal import one_line
 
 COLOURS = {"on track": "#1a7f37", "needs attention": "#9a6700", "at risk": "#cf222e"}
+GRADES = {"green": "#1a7f37", "yellow": "#9a6700", "red": "#cf222e"}
 _GREY = "#8c959f"
 _FONT = "font-family=\"system-ui, -apple-system, 'Segoe UI', sans-serif\""
 
@@ -41,33 +42,37 @@ def _svg(width: float, height: float, label: str, body: Sequence[str], css: str 
 
 
 def progress_bars(doc: dict[str, Any]) -> Markup | None:
-    """One horizontal bar per objective: whole percent, coloured by health, named in words."""
+    """One bar per objective, its name above it: whole percent, coloured by health and
+    named in words (in a closing report: by the grade its score earns). Narrow (360
+    wide), so a phone shows it at its size."""
     objectives = doc["objectives"]
     if not objectives:
         return None
-    row, label_w, bar_w, top = 28, 300, 300, 24
-    width, height = label_w + bar_w + 150, top + row * len(objectives) + 8
-    body = [
-        f'<text x="{label_w}" y="14" font-size="11" fill="#57606a">0%</text>',
-        f'<text x="{label_w + bar_w}" y="14" font-size="11" fill="#57606a" '
-        'text-anchor="end">100%</text>',
-    ]
+    closing = doc["kind"] == "closing"
+    row, bar_w, width = 40, 200, 360
+    height = row * len(objectives) + 4
+    body = []
     for n, o in enumerate(objectives):
-        y = top + n * row
+        y = n * row
         pct = progress_percent(o["progress"])
-        colour = COLOURS.get(o["health"], _GREY)
+        if closing and o["score"] is not None:
+            colour = GRADES.get(o["grade"] or "", _GREY)
+            verdict = f"score {display.score(o['score'])} {display.grade_label(o['grade'])}"
+        elif closing:  # not scored: no live health in a closing report
+            colour, verdict = _GREY, "not scored"
+        else:
+            colour = COLOURS.get(o["health"], _GREY)
+            verdict = f"{display.health_symbol(o['health'])} {display.health_label(o['health'])}"
         name = f"{display.ref(o['iid'], o['key'])} {o['title']}"
         body += [
-            f"<g><title>{escape(one_line(name))}: {pct}%, "
-            f"{escape(display.health_label(o['health']))}</title>",
-            f'<text x="{label_w - 8}" y="{y + 15}" font-size="12" text-anchor="end" '
-            f'fill="#1f2328">{escape(_clip(name, 44))}</text>',
-            f'<rect x="{label_w}" y="{y + 3}" width="{bar_w}" height="16" rx="3" fill="#eaeef2"/>',
-            f'<rect x="{label_w}" y="{y + 3}" width="{_f(bar_w * pct / 100)}" height="16" '
+            f"<g><title>{escape(one_line(name))}: {pct}%, {escape(verdict)}</title>",
+            f'<text x="0" y="{y + 13}" font-size="12" fill="#1f2328">'
+            f"{escape(_clip(name, 52))}</text>",
+            f'<rect x="0" y="{y + 19}" width="{bar_w}" height="14" rx="3" fill="#eaeef2"/>',
+            f'<rect x="0" y="{y + 19}" width="{_f(bar_w * pct / 100)}" height="14" '
             f'rx="3" fill="{colour}"/>',
-            f'<text x="{label_w + bar_w + 8}" y="{y + 15}" font-size="12" fill="#1f2328">'
-            f"{pct}% {display.health_symbol(o['health'])} "
-            f"{escape(display.health_label(o['health']))}</text></g>",
+            f'<text x="{bar_w + 6}" y="{y + 31}" font-size="12" fill="#1f2328">'
+            f"{pct}% {escape(_clip(verdict, 20))}</text></g>",
         ]
     return _svg(width, height, "Progress by objective", body, "bars")
 
@@ -78,7 +83,7 @@ def score_distribution(doc: dict[str, Any]) -> Markup | None:
     most = max((b["count"] for b in buckets), default=0)
     if not most:
         return None
-    col, gap, plot_h, base = 40, 8, 120, 140
+    col, gap, plot_h, base = 26, 6, 120, 140
     width, height = len(buckets) * (col + gap) + gap, base + 24
     body = []
     for n, b in enumerate(buckets):

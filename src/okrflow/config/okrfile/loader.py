@@ -123,13 +123,15 @@ def load_okr_file(
     *,
     calendar: FiscalCalendar | None = None,
     label_names: LabelNames = DEFAULT_LABEL_NAMES,
+    text: str | None = None,
 ) -> OkrFile:
     """Read, validate and check an OKR file; every mistake is a ConfigError (exit 2).
 
     ``calendar`` checks the quarter (default: the built-in calendar); ``label_names``
     supplies the configured teams (a team not among them is noted: no team label).
+    ``text``: the file's content when it is not (yet) on disk; ``path`` names it.
     """
-    spec, locations = load_validated(path, OkrFileSpec, what="OKR file")
+    spec, locations = load_validated(path, OkrFileSpec, what="OKR file", text=text)
     check = _Checker(locations)
     calendar = calendar or FiscalCalendar()
     try:

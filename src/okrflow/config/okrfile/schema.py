@@ -34,7 +34,7 @@ __all__ = [
     "SourceSpec",
 ]
 
-KEY_PATTERN = r"[A-Za-z0-9][A-Za-z0-9._\-]*"
+KEY_PATTERN = r"[A-Za-z0-9][A-Za-z0-9._@\-]*"  # "@": the key of a carried OKR (x@FY24-Q2)
 _USERNAME = re.compile(r"@?([A-Za-z0-9_][A-Za-z0-9_.\-]*)")
 _IID_KEY = re.compile(r"iid-\d+")
 
@@ -42,7 +42,8 @@ _IID_KEY = re.compile(r"iid-\d+")
 def _check_key(value: str) -> str:
     if not re.fullmatch(KEY_PATTERN, value) or len(value) > 100:
         raise invalid(
-            "a key is up to 100 letters, digits, '-', '_' or '.', starting with a letter or digit"
+            "a key is up to 100 letters, digits, '-', '_', '.' or '@', starting with a letter "
+            "or digit"
         )
     if _IID_KEY.fullmatch(value):
         raise invalid("keys of the form iid-<n> are reserved for issues okrflow has no key for")

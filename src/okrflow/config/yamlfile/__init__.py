@@ -18,7 +18,7 @@ model's keys for the docs).
 
 from __future__ import annotations
 
-from okrflow.config.yamlfile.loader import MAX_DEPTH, MAX_NODES, load_yaml, parse_yaml
+from okrflow.config.yamlfile.loader import MAX_DEPTH, MAX_NODES, load_yaml, parse_yaml, read_text
 from okrflow.config.yamlfile.locations import KeyPath, Locations, format_key_path, show_value
 from okrflow.config.yamlfile.reference import (
     REQUIRED,
@@ -43,5 +43,6 @@ __all__ = [
     "load_validated",
     "load_yaml",
     "parse_yaml",
+    "read_text",
     "show_value",
 ]

@@ -297,15 +297,24 @@ def _kind(value: object) -> str:
     return show_value(value)
 
 
-def load_yaml(path: str | Path, *, what: str = "config file") -> tuple[dict[Any, Any], Locations]:
+def read_text(path: str | Path, what: str) -> str:
+    """A UTF-8 text file people wrote; a missing, unreadable or non-UTF-8 file is one
+    clear line (:class:`UsageError`, or :class:`ConfigError` naming the line)."""
+    return _read_text(path, what)
+
+
+def load_yaml(
+    path: str | Path, *, what: str = "config file", text: str | None = None
+) -> tuple[dict[Any, Any], Locations]:
     """Read a YAML file whose top level is a mapping: (data, locations).
 
     An empty file (or one with only comments) is ``{}``. A missing or unreadable file
     is a :class:`UsageError` (``"<what> not found: <path>"``); anything wrong inside
-    it a :class:`ConfigError` with ``file:line``.
+    it a :class:`ConfigError` with ``file:line``. ``text``: the file's content, already
+    in hand (``path`` then only names it in messages).
     """
     filename = str(path)
-    data, locations = parse_yaml(_read_text(path, what), filename)
+    data, locations = parse_yaml(_read_text(path, what) if text is None else text, filename)
     if data is None:
         return {}, locations
     if not isinstance(data, dict):

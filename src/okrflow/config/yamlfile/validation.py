@@ -43,10 +43,11 @@ def invalid(message: str, *, show_input: bool = True) -> PydanticCustomError:
 
 
 def load_validated(
-    path: str | Path, model: type[M], *, what: str = "config file"
+    path: str | Path, model: type[M], *, what: str = "config file", text: str | None = None
 ) -> tuple[M, Locations]:
-    """Read ``path`` and validate it with the pydantic ``model``: (instance, locations)."""
-    data, locations = load_yaml(path, what=what)
+    """Read ``path`` (or take its ``text``) and validate it with the pydantic ``model``:
+    (instance, locations)."""
+    data, locations = load_yaml(path, what=what, text=text)
     try:
         return model.model_validate(data), locations
     except ValidationError as exc:
