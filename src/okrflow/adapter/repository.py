@@ -24,7 +24,15 @@ from okrflow.adapter.metrics import query_records
 from okrflow.adapter.planned import PlannedIssue
 from okrflow.adapter.records import IssueRecord
 from okrflow.adapter.refs import referenced_issue
-from okrflow.adapter.snapshot import LoadedIssue, Snapshot, is_okr, load_snapshot, read_record
+from okrflow.adapter.snapshot import (
+    LoadedIssue,
+    LoadedKpi,
+    Snapshot,
+    is_okr,
+    load_snapshot,
+    read_kpi_record,
+    read_record,
+)
 from okrflow.core import description as desc
 from okrflow.core.description import read_marker_comment
 from okrflow.core.meta import Meta
@@ -106,6 +114,16 @@ class OkrRepository(IssueApi, InstallApi):
         """One issue read into the model (never raises on its content)."""
         return read_record(record, self.names)
 
+    def read_any(self, record: IssueRecord) -> LoadedIssue | LoadedKpi:
+        """One issue read as a KPI when it carries the KPI label, else as an OKR."""
+        if self.names.kpi in record.labels:
+            return read_kpi_record(record, self.names)
+        return read_record(record, self.names)
+
+    def referenced_any(self, ref: str, *, option: str = "") -> LoadedIssue | LoadedKpi:
+        """Like :meth:`referenced`, reading a KPI issue as a KPI."""
+        return self.read_any(referenced_issue(self, ref, option=option))
+
     def is_okr(self, record: IssueRecord) -> bool:
         return is_okr(record, self.names)
 
@@ -165,7 +183,7 @@ class OkrRepository(IssueApi, InstallApi):
 
     def save(
         self,
-        item: LoadedIssue,
+        item: LoadedIssue | LoadedKpi,
         *,
         title: str | None = None,
         meta: Meta | None = None,

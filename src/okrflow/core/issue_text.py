@@ -275,6 +275,8 @@ def _read_meta(reader: _Reader, description: str) -> Meta | None:
         meta = _salvage(description)
     if parsed.section_problem:
         reader.note(parsed.section_problem)
+    for bad in meta.bad_checkins if meta is not None else ():
+        reader.problems.append(Problem(f"#{reader.iid} note {bad.note_id}", bad.message))
     return meta
 
 
@@ -404,6 +406,7 @@ def _objective(
         weight=_first(meta.weight if meta else None, 1.0),
         outcome=meta.outcome if meta else None,
         score=meta.score if meta else None,
+        kpis=[k.key for k in meta.kpis] if meta else [],
         missing_sections=tuple(sorted(missing, key=_ORDER.index)),
         proposed_key_results=proposed,
     )
@@ -435,6 +438,8 @@ def _key_result(
         weight=_first(weight, meta.weight if meta else None, 1.0),
         checkins=checkins,
         source=meta.source if meta and meta.source else MetricSource(),
+        initiatives=list(meta.initiatives or ()) if meta else [],
+        baseline=meta.baseline if meta else None,
         objective=objective,
         missing_sections=tuple(sorted(missing, key=_ORDER.index)),
     )
