@@ -170,7 +170,7 @@ def test_a_changed_quarter_updates_the_same_issue(emulator: Emulator, tmp_path: 
     assert emulator.counts_by_route()["PUT /projects/:id/issues/:issue_iid"] == 1
     assert emulator.counts()["POST"] == 0
     (only,) = report_issues(emulator)
-    assert "| 5 |" in only.description  # the logos key result's final value
+    assert "| 5 large enterprise logos |" in only.description  # the logos KR's final value
     progress = report(ws_at(emulator), output=tmp_path, post=True, kind="progress")
     assert progress.post is not None and progress.post.action == "created"
     assert len(report_issues(emulator)) == 2  # one per quarter and kind

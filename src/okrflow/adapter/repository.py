@@ -32,6 +32,7 @@ from okrflow.adapter.snapshot import (
     load_snapshot,
     read_kpi_record,
     read_record,
+    reattach,
 )
 from okrflow.core import description as desc
 from okrflow.core.description import read_marker_comment
@@ -106,9 +107,17 @@ class OkrRepository(IssueApi, InstallApi):
     # -- reading OKRs --------------------------------------------------------------------
 
     def load(self, quarter: str | None, *, unscheduled: bool = False) -> Snapshot:
-        """The OKRs of ``quarter`` (all OKRs when None), one listing page per 100 issues;
-        ``unscheduled`` also brings open OKR issues without a quarter label."""
-        return load_snapshot(self, self.names, quarter=quarter, unscheduled=unscheduled)
+        """The OKRs of ``quarter`` (all OKRs when None), one listing page per 100 issues,
+        and the open KPIs; ``unscheduled`` also brings open OKR issues without a quarter
+        label. A key result cut off from its objective costs one more request (its links:
+        :func:`~okrflow.adapter.snapshot.reattach`)."""
+        snap = load_snapshot(self, self.names, quarter=quarter, unscheduled=unscheduled)
+        reattach(snap, self._linked_objectives)
+        return snap
+
+    def _linked_objectives(self, iid: int) -> list[int]:
+        """The iids of the objectives (objective label) issue ``iid`` is linked to."""
+        return [link.iid for link in self.list_links(iid) if self.names.objective in link.labels]
 
     def read(self, record: IssueRecord) -> LoadedIssue:
         """One issue read into the model (never raises on its content)."""

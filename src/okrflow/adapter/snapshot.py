@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 import queue
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any, Generic, TypeVar
 
 from okrflow.adapter.issues import IssueApi
@@ -187,6 +187,62 @@ def assemble(
         else:
             parent.key_results.append(okr)
     return Snapshot(quarter, objectives, orphans, items, problems, kpis, kpi_items)
+
+
+def _same_words(a: str, b: str) -> bool:
+    return " ".join(a.casefold().split()) == " ".join(b.casefold().split())
+
+
+def reattach(snap: Snapshot, linked_iids: Callable[[int], Iterable[int]]) -> None:
+    """Give each key result cut off from its objective (no objective found for it: its
+    description lost okrflow's record and its Objective section) the objective it can
+    be rebuilt from: the one its issue links reach (``linked_iids`` reads them, one
+    request per such key result), else the one whose Key results section lists its
+    statement. Either way a problem says so; one that cannot be rebuilt is a problem
+    naming what to do. Rollup writes a rebuilt objective back into the key result."""
+    objectives = {o.iid: o for o in snap.objectives if o.iid is not None}
+    kept: list[KeyResult] = []
+    for kr in snap.orphans:
+        where = _ref(kr)
+        found: Objective | None = None
+        how = ""
+        if kr.iid is not None and objectives:
+            hits = [objectives[i] for i in linked_iids(kr.iid) if i in objectives]
+            if len(hits) == 1:
+                found, how = hits[0], "through its issue links"
+        if found is None:
+            hits = [
+                o
+                for o in snap.objectives
+                if any(_same_words(kr.title, p) for p in o.proposed_key_results)
+            ]
+            if len(hits) == 1:
+                found, how = hits[0], "whose Key results section lists its statement"
+        if found is None:
+            named = f" ({kr.objective})" if kr.objective else ""
+            snap.problems.append(
+                Problem(
+                    where,
+                    f"key result without an objective{named}: write the objective's "
+                    "reference in its Objective section, or link it to its objective",
+                )
+            )
+            kept.append(kr)
+            continue
+        kr.objective = found.key
+        found.key_results.append(kr)
+        snap.problems.append(
+            Problem(
+                where,
+                f"its description no longer says its objective; #{found.iid} found {how} "
+                "(rollup writes it back)",
+            )
+        )
+    snap.orphans = kept
+
+
+def _ref(kr: KeyResult) -> str:
+    return f"#{kr.iid}" if kr.iid is not None else kr.key
 
 
 def prefetched(items: Iterator[T]) -> Iterator[T]:

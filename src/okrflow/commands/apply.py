@@ -50,6 +50,7 @@ from pathlib import Path
 from typing import Any
 
 from okrflow.adapter import IssueRecord, LoadedIssue, PlannedIssue, Snapshot, label_changes
+from okrflow.commands.apply_kpis import sync_kpis
 from okrflow.commands.apply_result import ApplyResult, Change, Stray, What
 from okrflow.commands.compose import new_okr_issue, okr_text, stamped
 from okrflow.commands.workspace import Workspace
@@ -129,6 +130,7 @@ class _Engine:
         self.broken: set[str] = set()  # keys whose write failed: their children are skipped
         self.users: dict[str, bool] = {}
         self.duplicates: list[LoadedIssue] = []
+        self.kpi_iids: dict[str, int | None] = {}  # KPI key -> iid (None: not created yet)
 
     # -- the run ------------------------------------------------------------------------
 
@@ -140,7 +142,16 @@ class _Engine:
         if self.execute:
             self.repo.ensure_can_write()
         self.result.total = len(self.file.objectives) + len(self.file.key_results())
+        self.result.total += len(self.file.kpis)
         try:
+            self.kpi_iids = sync_kpis(
+                self.ws,
+                self.file,
+                self.snapshot,
+                self.result,
+                execute=self.execute,
+                user_exists=self._user_exists,
+            )
             for objective in self.file.in_order():
                 self._guarded(objective, "objective", objective.parents)
                 for kr in objective.key_results:
@@ -282,6 +293,7 @@ class _Engine:
                 extra["purpose"] = okr.purpose
             fields.update(
                 parents=tuple(ParentRef(key, iid) for key, iid in links),
+                kpis=tuple(ParentRef(key, self.kpi_iids.get(key)) for key in okr.kpis),
                 kind=okr.kind,
                 level=okr.level,
             )

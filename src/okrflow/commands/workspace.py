@@ -60,6 +60,7 @@ def label_names(config: Config) -> LabelNames:
     return LabelNames(
         objective=labels.type.objective.name,
         key_result=labels.type.key_result.name,
+        kpi=labels.type.kpi.name,
         report=labels.type.report.name,
         retrospective=labels.type.retrospective.name,
         carry=labels.type.carry.name,

@@ -29,6 +29,7 @@ __all__ = [
     "health_emoji",
     "health_label",
     "health_symbol",
+    "kpi_state",
     "label",
     "moment",
     "number",
@@ -144,6 +145,11 @@ def health_emoji(health: str | None) -> str:
 def health_class(health: str | None) -> str:
     """CSS class: ``"health-on-track"``, ``"health-needs-attention"``, ``"health-at-risk"``."""
     return "health-" + (health or "unknown").replace(" ", "-")
+
+
+def kpi_state(healthy: bool | None) -> str:
+    """A KPI's state: ``"In range"``, ``"Out of range"`` or ``"No value yet"``."""
+    return {True: "In range", False: "Out of range", None: "No value yet"}[healthy]
 
 
 def state_label(state: str | None) -> str:
