@@ -61,7 +61,8 @@ def _create(
     if not execute:
         return None
     text = kpi_issue_text(kpi)
-    pending = _meta(Meta(), kpi, None).replace(extra={TEXT_KEY: fingerprint(text)})
+    pending = _meta(Meta(), kpi, None)
+    pending = pending.replace(extra={**pending.extra, TEXT_KEY: fingerprint(text)})
     new = NewIssue(
         title=kpi.title,
         description=desc.with_meta(text, stamped(pending).to_dict()),

@@ -256,11 +256,13 @@ def _refresh(
                 hide_env=hide,
             )
             return _Read(measured=measured, initiatives=measured.initiatives)
+        meta = item.own_meta()
         notes = None
         if needs_comments(item):
-            notes = repo.list_notes_after(item.iid, comments_after(item.own_meta()))
+            notes = repo.list_notes_after(item.iid, comments_after(meta))
         links = None
-        if isinstance(okr, KeyResult):
+        changed = item.notes_count != (meta.notes_count or 0)
+        if isinstance(okr, KeyResult) and (changed or meta.initiatives is None):
             links = linked_initiatives(repo.list_links(item.iid), okr_labels)
         return _Read(notes=notes, initiatives=links)
 
@@ -397,6 +399,10 @@ def rollup(ws: Workspace, *, quarter: str | None = None) -> RollupResult:
     problems: list[Problem] = []
     failed: dict[int, str] = {}
     metas, new_checkins = _refresh(ws, workers, snap, problems, failed)
+    # unreadable check-ins recorded before this run: those of the issues re-read are
+    # what this run found (a fixed one is gone)
+    reread = {f"#{iid} note " for iid in metas}
+    snap.problems[:] = [p for p in snap.problems if not p.where.startswith(tuple(reread))]
     evaluation = evaluate_snapshot(ws, snap)
     writes = _plan(ws, snap, evaluation, metas)
     changed: list[int] = []

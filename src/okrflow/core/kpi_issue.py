@@ -4,7 +4,8 @@ The measure is the title ("Average first response under 4 hours"); its healthy r
 okrflow's metadata (written by ``okrflow apply`` from the OKR file), else what the title
 states (:func:`okrflow.core.kpis.read_kpi`); a title that states no range is a problem
 named on every read until it is fixed. The owner is the first assignee, else the one in
-okrflow's metadata; the team is the team label. Check-ins are the ones okrflow recorded,
+okrflow's metadata; the team is the team label (a configured team, or the one okrflow
+labelled it with). Check-ins are the ones okrflow recorded,
 as for a key result, and comments that could not be read as check-ins stay problems
 until they are fixed. Never raises on content.
 """
@@ -62,6 +63,9 @@ def read_kpi_issue(
         else:
             healthy = reading
     teams = [t for t in (label_names.team_of(label) for label in labels) if t]
+    recorded_team = meta.extra.get("team")
+    if isinstance(recorded_team, str) and recorded_team in labels:
+        teams.append(recorded_team)  # no teams configured: the team okrflow labelled it with
     kpi = Kpi(
         key=meta.key or key_for_iid(iid),
         title=title.strip(),
