@@ -27,7 +27,7 @@ from okrflow.core.okr_diff import TEXT_KEY, fingerprint, meta_details, quote
 from okrflow.core.standing import Kpi
 from okrflow.render.comments import kpi_issue_text
 
-__all__ = ["sync_kpis"]
+__all__ = ["KpiSync"]
 
 
 def _labels(ws: Workspace, kpi: Kpi) -> list[str]:
@@ -54,12 +54,10 @@ def _meta(base: Meta, kpi: Kpi, iid: int | None) -> Meta:
     )
 
 
-def _create(
-    ws: Workspace, kpi: Kpi, owner: str | None, result: ApplyResult, execute: bool
-) -> int | None:
+def _create(ws: Workspace, kpi: Kpi, owner: str | None, result: ApplyResult, execute: bool) -> None:
     result.changes.append(Change("create", "kpi", kpi.key, kpi.title))
     if not execute:
-        return None
+        return
     text = kpi_issue_text(kpi)
     pending = _meta(Meta(), kpi, None)
     pending = pending.replace(extra={**pending.extra, TEXT_KEY: fingerprint(text)})
@@ -72,13 +70,12 @@ def _create(
     )
     record = ws.repo.create(new)
     if isinstance(record, PlannedIssue):
-        return None
+        return
     description = desc.with_meta(
         record.description, stamped(pending.replace(iid=record.iid)).to_dict()
     )
     if description != record.description:
         ws.repo.update_issue(record.iid, description=description)
-    return record.iid
 
 
 def _update(
@@ -131,32 +128,34 @@ def _update(
             item.record = updated
 
 
-def sync_kpis(
-    ws: Workspace,
-    okr_file: OkrFile,
-    snapshot: Snapshot,
-    result: ApplyResult,
-    *,
-    execute: bool,
-    user_exists: Callable[[str], bool],
-) -> dict[str, int | None]:
-    """Make the KPI issues match the file's ``kpis:``; the iid of each KPI key the
-    file's objectives may name (None: created by a dry run or a plan). ``user_exists``
-    says whether an owner is a GitLab user (apply warns once when not)."""
-    existing: dict[str, LoadedKpi] = {}
-    for found in sorted(snapshot.kpi_issues.values(), key=lambda i: i.iid):
-        existing.setdefault(found.key, found)  # a key used twice: the oldest issue
-    iids: dict[str, int | None] = {key: item.iid for key, item in existing.items()}
-    for kpi in okr_file.kpis:
-        item = existing.get(kpi.key)
-        owner = kpi.owner if kpi.owner and user_exists(kpi.owner) else None
+class KpiSync:
+    """The file's KPIs against the KPI issues found in ``snapshot``; a KPI key an objective
+    names that is neither in the file nor in GitLab is refused here, before any write."""
+
+    def __init__(
+        self,
+        ws: Workspace,
+        okr_file: OkrFile,
+        snapshot: Snapshot,
+        result: ApplyResult,
+        user_exists: Callable[[str], bool],
+    ) -> None:
+        self.ws, self.result, self.user_exists = ws, result, user_exists
+        self.existing: dict[str, LoadedKpi] = {}
+        for found in sorted(snapshot.kpi_issues.values(), key=lambda i: i.iid):
+            self.existing.setdefault(found.key, found)  # a key used twice: the oldest issue
+        known = {k.key for k in okr_file.kpis} | set(self.existing)
+        for key, place in okr_file.external_kpis.items():
+            if key not in known:
+                raise okr_file.error(
+                    place, f"KPI {key!r} is neither in the file's kpis: nor a KPI in GitLab"
+                )
+
+    def sync(self, kpi: Kpi, *, execute: bool) -> None:
+        """Create or update the KPI's issue (``execute``), or say what would change."""
+        owner = kpi.owner if kpi.owner and self.user_exists(kpi.owner) else None
+        item = self.existing.get(kpi.key)
         if item is None:
-            iids[kpi.key] = _create(ws, kpi, owner, result, execute)
+            _create(self.ws, kpi, owner, self.result, execute)
         else:
-            _update(ws, item, kpi, owner, result, execute)
-    for key, place in okr_file.external_kpis.items():
-        if key not in iids:
-            raise okr_file.error(
-                place, f"KPI {key!r} is neither in the file's kpis: nor a KPI in GitLab"
-            )
-    return iids
+            _update(self.ws, item, kpi, owner, self.result, execute)
