@@ -3,9 +3,10 @@
 Random quarters (objectives aligned under each other, key results of every reading, check-ins
 typed before, during and after the quarter) are rolled up, shown by ``status --json`` and
 reported as Markdown, HTML and JSON, each at its own random moment after the quarter's end.
-Progress and health agree exactly between status, the JSON report and GitLab's health
-labels, the Markdown and HTML show the same rounded numbers, and the quarter is evaluated
-as of its end: check-ins after it do not count and staleness is counted to its last day.
+Progress and health agree exactly between status, the JSON report, GitLab's health
+labels and the progress sections rollup writes into the issues; the Markdown and HTML show
+the same rounded numbers, and the quarter is evaluated as of its end: check-ins after it do
+not count and staleness is counted to its last day.
 """
 
 from __future__ import annotations
@@ -21,7 +22,15 @@ from typing import Any
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from rollup_world import HEALTH_LABELS, PROJECT, QUARTER, add_kr, add_objective, workspace
+from rollup_world import (
+    HEALTH_LABELS,
+    PROJECT,
+    QUARTER,
+    add_kr,
+    add_objective,
+    section_of,
+    workspace,
+)
 
 from okrflow.commands.report import build_quarter_report, report
 from okrflow.commands.rollup import rollup
@@ -166,6 +175,11 @@ def test_status_reports_and_labels_agree_for_quarters_evaluated_after_their_end(
         for iid, (_, health) in numbers.items():  # GitLab's labels
             labels = [x for x in emu.issue_labels(PROJECT, iid) if x in HEALTH_LABELS]
             assert labels == [NAMES.health_label(Health(health))], (iid, labels, health)
+        for iid, (progress, health) in numbers.items():  # GitLab's progress sections
+            head = section_of(emu, iid).splitlines()[0]
+            assert head.startswith("**Progress** "), head
+            named = f"{display.health_emoji(health)} {display.health_label(health)}"
+            assert head.endswith(f" {display.percent(progress)} · {named}"), (iid, head)
         assert written["summary"]["health"] == doc["summary"]["health"]
         for o in written["objectives"]:  # Markdown and HTML: the same numbers, rounded
             ref = f"#{o['iid']}"
