@@ -149,6 +149,23 @@ def _article(page: str, ref: str) -> str:
     return page[start : end if end != -1 else len(page)]
 
 
+def _shown_alike(written: dict[str, Any], md: str, page: str, *, health: bool) -> None:
+    """The Markdown and HTML show the JSON report's numbers, rounded (and each health, in
+    a progress report: a closing report shows grades and outcomes instead)."""
+    for o in written["objectives"]:
+        ref = f"#{o['iid']}"
+        for shown_text in (_section(md, ref), _article(page, ref)):
+            assert display.percent(o["progress"]) in shown_text
+            if health:
+                assert display.health_label(o["health"]) in shown_text
+            for kr in o["key_results"]:
+                assert display.percent(kr["progress"]) in shown_text
+                current = display.value(kr["current"], kr["unit"], kr["unit_word"])
+                assert current in shown_text, (kr["title"], current)
+    shown_days = re.findall(r"\| (\d+) \|\n", md)  # days since a check-in: to the end
+    assert all(int(days) < 200 for days in shown_days)
+
+
 @settings(
     max_examples=30,
     deadline=None,
@@ -164,14 +181,20 @@ def test_status_reports_and_labels_agree_for_quarters_evaluated_after_their_end(
         rolled, shown, reported = (_after_end(days) for days in quarter.moments)
         rollup(workspace(emu, now=rolled), quarter=QUARTER)
         doc = status(workspace(emu, now=shown), quarter=QUARTER).document
-        report(workspace(emu, now=reported), quarter=QUARTER, output=Path(out), kind="closing")
-        stem = Path(out) / "okrflow-report-FY24-Q1"
-        written = json.loads(stem.with_suffix(".json").read_text())
-        md = stem.with_suffix(".md").read_text()
-        page = html.unescape(stem.with_suffix(".html").read_text())
+        written: dict[str, dict[str, Any]] = {}
+        for kind in ("progress", "closing"):
+            where = Path(out) / kind
+            report(workspace(emu, now=reported), quarter=QUARTER, output=where, kind=kind)
+            stem = where / "okrflow-report-FY24-Q1"
+            written[kind] = json.loads(stem.with_suffix(".json").read_text())
+            md = stem.with_suffix(".md").read_text()
+            page = html.unescape(stem.with_suffix(".html").read_text())
+            _shown_alike(written[kind], md, page, health=kind == "progress")
 
         numbers = _items(doc)
-        assert _items(written) == numbers  # status --json and the JSON report, exactly
+        for kind in written:  # status --json and the JSON reports, exactly
+            assert _items(written[kind]) == numbers, kind
+            assert written[kind]["summary"]["health"] == doc["summary"]["health"], kind
         for iid, (_, health) in numbers.items():  # GitLab's labels
             labels = [x for x in emu.issue_labels(PROJECT, iid) if x in HEALTH_LABELS]
             assert labels == [NAMES.health_label(Health(health))], (iid, labels, health)
@@ -180,25 +203,14 @@ def test_status_reports_and_labels_agree_for_quarters_evaluated_after_their_end(
             assert head.startswith("**Progress** "), head
             named = f"{display.health_emoji(health)} {display.health_label(health)}"
             assert head.endswith(f" {display.percent(progress)} · {named}"), (iid, head)
-        assert written["summary"]["health"] == doc["summary"]["health"]
-        for o in written["objectives"]:  # Markdown and HTML: the same numbers, rounded
-            ref = f"#{o['iid']}"
-            for shown_text in (_section(md, ref), _article(page, ref)):
-                assert display.percent(o["progress"]) in shown_text
-                assert display.health_label(o["health"]) in shown_text
-                for kr in o["key_results"]:
-                    assert display.percent(kr["progress"]) in shown_text
-                    current = display.value(kr["current"], kr["unit"], kr["unit_word"])
-                    assert current in shown_text, (kr["title"], current)
+        closing = written["closing"]
         # as of the quarter's end: no check-in after it counts, staleness stops there
-        for o in written["objectives"]:
+        for o in closing["objectives"]:
             for kr in o["key_results"]:
                 assert all(c["at"][:10] <= END.isoformat() for c in kr["checkins"])
-        for stale in written["summary"]["stale_checkins"]:
+        for stale in closing["summary"]["stale_checkins"]:
             days = stale["days_since"]
             assert days is None or days <= (END - dt.date(2023, 12, 27)).days
-        shown_days = re.findall(r"\| (\d+) \|\n", md)
-        assert all(int(days) < 200 for days in shown_days)
 
 
 def test_a_closed_quarters_report_is_the_same_five_years_later(emulator: Emulator) -> None:
