@@ -345,6 +345,8 @@ def _plan(
         seen.add(item.iid)
         label = names.health_label(health)
         meta = metas.get(item.iid)
+        if meta is None and item.broken_block:
+            meta = item.own_meta()  # rebuilt from what could be read
         if isinstance(item.okr, KeyResult):
             meta = _baseline(item.okr, meta or item.own_meta()) or meta
         text = new_description(item.record.description, meta=meta, section=section)
@@ -367,10 +369,8 @@ def _save(repo: OkrRepository, write: _Write) -> bool:
 
 
 def _problems(*groups: Sequence[Problem]) -> list[Problem]:
-    out: list[Problem] = []
-    for group in groups:
-        out.extend(p for p in group if p not in out)
-    return out
+    """The problems of every group, each once, in order (linear: there may be many)."""
+    return list(dict.fromkeys(p for group in groups for p in group))
 
 
 def _log(ws: Workspace, snap: Snapshot, evaluation: Evaluation) -> None:

@@ -23,7 +23,7 @@ from okrflow.commands.workspace import Workspace
 from okrflow.core.model import KeyResult
 from okrflow.core.report import progress_percent
 from okrflow.render import display
-from okrflow.render.escape.terminal import one_line
+from okrflow.render.escape.terminal import visible
 
 __all__ = ["BAR_WIDTH", "StatusResult", "bar", "format_status", "kpi_line", "kr_numbers", "status"]
 
@@ -80,14 +80,14 @@ def _objective_line(o: dict[str, Any], indent: str, style: Style, also: list[int
         display.state_label(o["state"]),
     ]
     if o.get("owner"):
-        details.append(f"@{one_line(o['owner'])}")
+        details.append(f"@{visible(o['owner'])}")
     if o.get("score") is not None:
         details.append(f"score {display.score(o['score'])}")
     if o.get("kpi_iids"):
         details.append("protects KPI " + ", ".join(f"#{i}" for i in o["kpi_iids"]))
     if also:
         details.append(style("(also under " + ", ".join(f"#{i}" for i in also) + ")", "dim"))
-    head = f"{style('#' + str(o['iid']), 'bold')} {one_line(o['title'])}"
+    head = f"{style('#' + str(o['iid']), 'bold')} {visible(o['title'])}"
     return indent + "  ".join([head, *details])
 
 
@@ -98,7 +98,7 @@ def kr_numbers(kr: dict[str, Any]) -> str:
         return "not measurable"
     unit, word = kr.get("unit") or "", kr.get("unit_word") or ""
     if kr.get("baseline_pending"):
-        where = one_line(kr.get("reading") or "baseline pending")
+        where = visible(kr.get("reading") or "baseline pending")
     else:
         where = display.goal(
             kr["metric"],
@@ -121,15 +121,15 @@ def _kr_line(kr: dict[str, Any], indent: str, style: Style) -> str:
     if kr.get("confidence") is not None:
         details.append(f"confidence {display.confidence(kr['confidence'])}")
     if kr.get("owner"):
-        details.append(f"@{one_line(kr['owner'])}")
-    head = f"KR #{kr['iid']} {one_line(kr['title'])}"
+        details.append(f"@{visible(kr['owner'])}")
+    head = f"KR #{kr['iid']} {visible(kr['title'])}"
     return indent + "  ".join([head, *details])
 
 
 def _initiative_line(i: dict[str, Any], indent: str, style: Style) -> str:
-    parts = [f"initiative {one_line(i['ref'])} {one_line(i['title'])}", i["state"]]
+    parts = [f"initiative {visible(i['ref'])} {visible(i['title'])}", i["state"]]
     if i.get("assignee"):
-        parts.append(f"@{one_line(i['assignee'])}")
+        parts.append(f"@{visible(i['assignee'])}")
     return indent + style("  ".join(parts), "dim" if i["closed"] else "")
 
 
@@ -140,7 +140,7 @@ def kpi_line(k: dict[str, Any], style: Style = plain) -> str:
     state = {True: "in range", False: "out of range", None: "no value yet"}[healthy]
     details = [
         display.value(k.get("current"), unit, word),
-        one_line(k.get("reading") or k.get("problem") or "no healthy range"),
+        visible(k.get("reading") or k.get("problem") or "no healthy range"),
         style(f"{display.health_symbol(k['health'])} {state}", _HEALTH_COLOUR[k["health"]]),
         "trend " + display.sparkline([w["value"] for w in k["weeks"]]),
     ]
@@ -151,8 +151,8 @@ def kpi_line(k: dict[str, Any], style: Style = plain) -> str:
             f" ({share}%)"
         )
     if k.get("owner"):
-        details.append(f"@{one_line(k['owner'])}")
-    return "  ".join([f"KPI #{k['iid']} {one_line(k['title'])}", *details])
+        details.append(f"@{visible(k['owner'])}")
+    return "  ".join([f"KPI #{k['iid']} {visible(k['title'])}", *details])
 
 
 def format_status(result: StatusResult, style: Style = plain) -> list[str]:
@@ -209,9 +209,9 @@ def format_status(result: StatusResult, style: Style = plain) -> list[str]:
     if result.orphans:
         lines += ["", "key results without an objective:"]
         for kr in result.orphans:
-            lines.append(f"    KR #{kr.iid} {one_line(kr.title)}")
+            lines.append(f"    KR #{kr.iid} {visible(kr.title)}")
     problems = doc.get("problems") or []
     if problems:
         lines += ["", style(f"problems ({len(problems)}):", "yellow")]
-        lines += [f"    {p['where']}: {one_line(p['message'])}" for p in problems]
+        lines += [f"    {p['where']}: {visible(p['message'])}" for p in problems]
     return lines

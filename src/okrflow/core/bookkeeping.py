@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from okrflow.core.checkins import CheckinError, checkin_from_comment
 from okrflow.core.issue_text import iid_of_key
-from okrflow.core.meta import BadCheckin, Meta, RecordedCheckIn
+from okrflow.core.meta import MAX_HISTORY, BadCheckin, Meta, RecordedCheckIn
 from okrflow.core.model import CheckIn, KeyResult, Objective, Problem, SourceKind
 from okrflow.core.sources import Measurement
 
@@ -47,7 +47,7 @@ __all__ = [
 ]
 
 MARKER_PREFIX = "<!-- okrflow:checkin "  # in the comments ``okrflow checkin`` writes
-HISTORY_LENGTH = 16  # check-ins kept in the metadata for the trend (a quarter of weeklies)
+HISTORY_LENGTH = MAX_HISTORY  # check-ins kept in the metadata for the trend
 
 
 class Comment(Protocol):
