@@ -135,8 +135,8 @@ def test_apply_creates_every_okr_labelled_assigned_and_linked(emulator: Emulator
     result = applied(emulator, EXAMPLE)
     okrs = load_okr_file(EXAMPLE)
     krs = okrs.key_results()
-    assert len(emulator.issues(PROJECT)) == len(okrs.objectives) + len(krs) == 18
-    assert result.summary() == "apply: 18 created, 0 updated, 0 unchanged, 0 not in file"
+    assert len(emulator.issues(PROJECT)) == len(okrs.objectives) + len(krs) + len(okrs.kpis) == 26
+    assert result.summary() == "apply: 26 created, 0 updated, 0 unchanged, 0 not in file"
     assert not result.warnings and not result.failed
 
     company = by_title(emulator, okrs.objectives[0].title)
@@ -155,7 +155,8 @@ def test_apply_creates_every_okr_labelled_assigned_and_linked(emulator: Emulator
     enterprise = by_title(emulator, "Solve big-code problems for the largest enterprises")
     found = links(emulator)
     assert {(sales, enterprise), (sales, company), (wau, company)} <= found
-    assert len(found) == len(krs) + 3  # each KR to its objective; marketing 1, sales 2 parents
+    assert len(found) == len(krs) + 4  # each KR to its objective; parents: marketing 1,
+    # sales 2, support 1
 
 
 def test_created_issues_read_back_as_the_file_says(emulator: Emulator) -> None:
@@ -193,11 +194,11 @@ def test_plan_after_apply_has_no_differences_and_a_second_apply_writes_nothing(
 
     result = planned(emulator, EXAMPLE)
     assert result.differences == 0
-    assert result.summary() == "plan: 0 to create, 0 to update, 18 unchanged, 0 not in file"
+    assert result.summary() == "plan: 0 to create, 0 to update, 26 unchanged, 0 not in file"
     assert not writes(emulator)
 
     result = applied(emulator, EXAMPLE)
-    assert result.summary() == "apply: 0 created, 0 updated, 18 unchanged, 0 not in file"
+    assert result.summary() == "apply: 0 created, 0 updated, 26 unchanged, 0 not in file"
     assert not writes(emulator)
     assert state(emulator) == before
 

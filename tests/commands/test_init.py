@@ -74,6 +74,7 @@ def test_init_creates_exactly_the_configured_labels_with_colours_and_description
     expected = {
         "okr::objective": ("#1f75cb", "OKR: an objective"),
         "okr::key result": ("#6699cc", "OKR: a key result"),
+        "okr::kpi": ("#2f9e8f", "OKR: a KPI, a standing measure with a healthy range"),
         "okr::report": ("#5843ad", "OKR report written by okrflow"),
         "okr::retrospective": ("#8fbc8f", "OKR retrospective notes"),
         "okr::carry": ("#fc9403", "OKR: carry over into the next quarter on its first day"),
@@ -111,7 +112,7 @@ def test_init_commits_the_three_issue_templates_to_the_default_branch(emulator: 
 
 def test_init_reports_every_change_and_a_summary(emulator: Emulator) -> None:
     result = init(workspace(emulator))
-    assert result.summary() == "init: 22 created, 0 updated, 0 unchanged"
+    assert result.summary() == "init: 23 created, 0 updated, 0 unchanged"
     assert Change("created", "label", "okr::objective").line() == "created label okr::objective"
     lines = [c.line() for c in result.changes]
     assert "created board OKRs" in lines
@@ -127,7 +128,7 @@ def test_init_twice_writes_nothing_the_second_time(emulator: Emulator) -> None:
 
     assert writes(emulator) == 0
     assert result.changes == []
-    assert result.summary() == "init: 0 created, 0 updated, 22 unchanged"
+    assert result.summary() == "init: 0 created, 0 updated, 23 unchanged"
 
 
 def test_init_reads_labels_boards_and_each_template_once(emulator: Emulator) -> None:
@@ -233,7 +234,7 @@ def test_dry_run_makes_only_get_requests_and_says_what_it_would_do(emulator: Emu
     result = init(workspace(emulator, dry_run=True))
     assert set(emulator.counts()) == {"GET"}
     assert emulator.labels(PROJECT) == []
-    assert result.summary() == "init (dry run): 22 created, 0 updated, 0 unchanged"
+    assert result.summary() == "init (dry run): 23 created, 0 updated, 0 unchanged"
     assert Change("created", "label", "okr::report").line(dry_run=True) == (
         "would create label okr::report"
     )
@@ -269,7 +270,7 @@ def test_a_create_whose_answer_is_lost_is_not_made_twice(emulator: Emulator, rou
     init(Workspace(config=Config.default(), connection=settings, now=lambda: TODAY))
     assert len(emulator.state.boards) == 1
     assert board(emulator) == ("OKRs", LIFECYCLE)
-    assert len(emulator.labels(PROJECT)) == 14
+    assert len(emulator.labels(PROJECT)) == 15
     emulator.reset_log()
     init(workspace(emulator))
     assert writes(emulator) == 0

@@ -83,7 +83,7 @@ def test_snapshot_problems_are_reported(emu: Emulator) -> None:
 def test_json_has_findings_and_problems(emu: Emulator) -> None:
     obj, _ = objective_with_krs(emu, purpose="")
     doc = lint(workspace(emu)).json()
-    assert set(doc) == {"findings", "problems"}
+    assert set(doc) == {"findings", "problems", "readings"}
     first = doc["findings"][0]
     assert (first["rule"], first["severity"], first["iid"]) == ("purpose", "error", obj)
     assert first["where"] == f"#{obj}" and "every goal needs a purpose" in first["message"]

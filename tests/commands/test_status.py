@@ -87,9 +87,10 @@ def test_key_result_lines_show_current_target_progress_and_confidence(emu: Emula
     lines = format_status(status(workspace(emu)))
     nps = next(x for x in lines if "Raise NPS" in x)
     assert nps.startswith("        KR #")  # under the team objective, itself indented
-    assert "35 / 40" in nps and "███████░░░  75%" in nps and "confidence 70%" in nps
+    assert "35 · 20 → 40" in nps and "███████░░░  75%" in nps and "confidence 70%" in nps
     no_checkin = next(x for x in lines if "adoption score 3" in x)
-    assert "— / 40" in no_checkin and "0%" in no_checkin and "confidence" not in no_checkin
+    assert "— · " in no_checkin and " → 40" in no_checkin
+    assert "0%" in no_checkin and "confidence" not in no_checkin
 
 
 def test_problems_and_unattached_key_results_come_last(emu: Emulator) -> None:

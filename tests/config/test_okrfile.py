@@ -314,14 +314,14 @@ BROKEN = [
         GOOD + "        source: manul\n",
         11,
         "objectives[0].key_results[0].source",
-        "must be manual, initiatives, or a mapping with query: or command:",
+        "must be manual, initiatives, or a mapping with initiatives:, query: or command:",
         id="unknown-source",
     ),
     pytest.param(
         GOOD + "        source: {query: {labels: [x]}, command: {run: x}}\n",
         11,
         "objectives[0].key_results[0].source",
-        "write exactly one of query: or command:",
+        "write exactly one of initiatives:, query: or command:",
         id="two-sources",
     ),
     pytest.param(
@@ -363,7 +363,7 @@ BROKEN = [
         "quarter: FY24-Q1\nobjectives: []\n",
         2,
         "objectives",
-        "must have at least 1 item",
+        "the file has no objectives and no kpis: give one",
         id="no-objectives",
     ),
     pytest.param(

@@ -35,13 +35,13 @@ def test_apply_creates_the_example_then_plan_is_clean_and_apply_again_writes_not
     created = okrflow_cli("apply", FILE)
     assert created.returncode == 0, created.stderr
     assert '+ create objective company-valuable "Make the product valuable' in created.stdout
-    assert "apply: 18 created, 0 updated, 0 unchanged, 0 not in file" in created.stdout
-    assert len(okrflow_cli.emu.issues(okrflow_cli.served.project)) == 18
+    assert "apply: 26 created, 0 updated, 0 unchanged, 0 not in file" in created.stdout
+    assert len(okrflow_cli.emu.issues(okrflow_cli.served.project)) == 26
 
     okrflow_cli.emu.reset_log()
     planned = okrflow_cli("plan", FILE)
     assert planned.returncode == 0, planned.stderr
-    assert planned.stdout.strip() == "plan: 0 to create, 0 to update, 18 unchanged, 0 not in file"
+    assert planned.stdout.strip() == "plan: 0 to create, 0 to update, 26 unchanged, 0 not in file"
     assert not writes(okrflow_cli)
 
     verbose = okrflow_cli("plan", "-v", FILE)
@@ -51,7 +51,7 @@ def test_apply_creates_the_example_then_plan_is_clean_and_apply_again_writes_not
     okrflow_cli.emu.reset_log()
     again = okrflow_cli("apply", FILE)
     assert again.returncode == 0, again.stderr
-    assert "apply: 0 created, 0 updated, 18 unchanged, 0 not in file" in again.stdout
+    assert "apply: 0 created, 0 updated, 26 unchanged, 0 not in file" in again.stdout
     assert not writes(okrflow_cli)
     assert okrflow_cli.emu.counts()["GET"] > 0
 
@@ -76,7 +76,7 @@ def test_editing_one_target_makes_plan_exit_3_and_apply_update_one_issue(
     okrflow_cli.emu.reset_log()
     applied = okrflow_cli("apply", FILE)
     assert applied.returncode == 0, applied.stderr
-    assert "apply: 0 created, 1 updated, 17 unchanged, 0 not in file" in applied.stdout
+    assert "apply: 0 created, 1 updated, 25 unchanged, 0 not in file" in applied.stdout
     assert writes(okrflow_cli) == {"PUT": 1}
     routes = [r.path for r in okrflow_cli.emu.log if r.method == "PUT"]
     assert routes == ["/api/v4/projects/acme%2Fokrs/issues/2"]
@@ -86,8 +86,8 @@ def test_editing_one_target_makes_plan_exit_3_and_apply_update_one_issue(
 def test_apply_dry_run_prints_the_plan_and_only_reads(okrflow_cli: Cli, okrs: Path) -> None:
     result = okrflow_cli("apply", "--dry-run", FILE)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.count("+ create ") == 18
-    assert "plan: 18 to create, 0 to update, 0 unchanged, 0 not in file" in result.stdout
+    assert result.stdout.count("+ create ") == 26
+    assert "plan: 26 to create, 0 to update, 0 unchanged, 0 not in file" in result.stdout
     assert set(okrflow_cli.emu.counts()) == {"GET"}
     assert not okrflow_cli.emu.issues(okrflow_cli.served.project)
 

@@ -82,21 +82,21 @@ def test_apply_when_every_write_fails_exits_1_saying_nothing_was_done_and_to_run
     emu.faults.error(500, method="PUT")
     failed = world.run("apply", FILE)
     assert _one_clean_line(failed, emu) == (
-        "okrflow: apply: GitLab kept failing (500) on 2 OKR(s), 16 skipped under them; "
-        "0 of 18 OKRs done (0 created, 0 updated, 0 unchanged); "
+        "okrflow: apply: GitLab kept failing (500) on 4 OKR(s), 22 skipped under them; "
+        "0 of 26 OKRs done (0 created, 0 updated, 0 unchanged); "
         "run apply again to finish (it resumes safely)"
     )
     # nothing is reported as created that was not
     assert (
         failed.stdout.strip()
-        == "apply: 0 created, 0 updated, 0 unchanged, 0 not in file, 18 failed"
+        == "apply: 0 created, 0 updated, 0 unchanged, 0 not in file, 26 failed"
     )
     assert emu.issues("acme/okrs") == []
 
     emu.clear_faults()
     again = world.run("apply", FILE)
     assert again.returncode == 0, again.stderr
-    assert again.stdout.strip().endswith("apply: 18 created, 0 updated, 0 unchanged, 0 not in file")
+    assert again.stdout.strip().endswith("apply: 26 created, 0 updated, 0 unchanged, 0 not in file")
     assert snapshot(emu) == clean
 
 
@@ -107,14 +107,14 @@ def test_apply_whose_links_keep_failing_counts_only_the_okrs_it_finished(
     emu.faults.error(503, method="POST", path=r"/links$")
     failed = world.run("apply", FILE)
     line = _one_clean_line(failed, emu)
-    # the two company objectives need no link; everything else hangs on one
+    # the two company objectives and the two KPIs need no link; all else hangs on one
     assert line == (
-        "okrflow: apply: GitLab kept failing (503) on 9 OKR(s), 7 skipped under them; "
-        "2 of 18 OKRs done (2 created, 0 updated, 0 unchanged); "
+        "okrflow: apply: GitLab kept failing (503) on 10 OKR(s), 12 skipped under them; "
+        "4 of 26 OKRs done (4 created, 0 updated, 0 unchanged); "
         "run apply again to finish (it resumes safely)"
     )
     created = [x for x in failed.stdout.splitlines() if x.startswith("+ create")]
-    assert len(created) == 2
+    assert len(created) == 4
 
     emu.clear_faults()
     again = world.run("apply", FILE)
@@ -123,7 +123,7 @@ def test_apply_whose_links_keep_failing_counts_only_the_okrs_it_finished(
     assert snapshot(emu, by_key=True) == clean_by_key
     emu.reset_log()
     third = world.run("apply", FILE)
-    assert third.stdout.strip() == "apply: 0 created, 0 updated, 18 unchanged, 0 not in file"
+    assert third.stdout.strip() == "apply: 0 created, 0 updated, 26 unchanged, 0 not in file"
     assert {r.method for r in emu.log} == {"GET"}
 
 
@@ -136,7 +136,7 @@ def test_apply_that_loses_the_connection_stops_with_one_line_of_what_was_done(
     line = _one_clean_line(failed, emu)
     assert re.fullmatch(
         r"okrflow: could not reach GitLab at http://127\.0\.0\.1:\d+ while trying to update "
-        r"issue #1, after retries \(ConnectionError\); apply stopped: 0 of 18 OKRs done "
+        r"issue #1, after retries \(ConnectionError\); apply stopped: 0 of 26 OKRs done "
         r"\(0 created, 0 updated, 0 unchanged\); run apply again to finish \(it resumes safely\)",
         line,
     ), line
@@ -152,8 +152,8 @@ def test_apply_that_loses_the_connection_stops_with_one_line_of_what_was_done(
     [
         ("drop", r"/labels$", "0 created, 0 updated, 0 unchanged"),
         ("500", r"/labels$", "0 created, 0 updated, 0 unchanged"),
-        ("drop", r"/lists$", "15 created, 0 updated, 0 unchanged"),
-        ("drop", r"/repository/files/", "19 created, 0 updated, 0 unchanged"),
+        ("drop", r"/lists$", "16 created, 0 updated, 0 unchanged"),
+        ("drop", r"/repository/files/", "20 created, 0 updated, 0 unchanged"),
     ],
     ids=["labels-unreachable", "labels-500", "board-lists-unreachable", "templates-unreachable"],
 )

@@ -278,7 +278,10 @@ def test_display_values_carry_their_unit() -> None:
     assert display.value(1_200_000, "$") == "$1,200,000"
     assert display.value(-5, "$") == "-$5"
     assert display.value(95, "%") == "95%"
-    assert display.value(4.5, "h") == "4.5 h"
+    assert display.value(4.5, "h") == "4.5 hours"
+    assert display.value(1, "d") == "1 day"
+    assert display.value(7, "", "customers") == "7 customers"
+    assert display.value(0.125) == "0.13"  # two decimals, halves up
     assert display.value(None, "%") == "—"
     assert display.sparkline([1, 2, 4]) == "▁▃█"
     assert display.sparkline([3]) == "—"

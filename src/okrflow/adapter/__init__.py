@@ -25,7 +25,15 @@ from okrflow.adapter.repository import (
     label_changes,
     new_description,
 )
-from okrflow.adapter.snapshot import LoadedIssue, Snapshot, assemble, is_okr, read_record
+from okrflow.adapter.snapshot import (
+    LoadedIssue,
+    LoadedKpi,
+    Snapshot,
+    assemble,
+    is_okr,
+    read_kpi_record,
+    read_record,
+)
 
 __all__ = [
     "DESCRIPTION_MAX",
@@ -36,6 +44,7 @@ __all__ = [
     "LabelRecord",
     "LinkRecord",
     "LoadedIssue",
+    "LoadedKpi",
     "NewIssue",
     "NoteRecord",
     "OkrRepository",
@@ -51,6 +60,7 @@ __all__ = [
     "local_iid",
     "new_description",
     "parse_ref",
+    "read_kpi_record",
     "read_record",
     "resolve_connection",
 ]

@@ -110,10 +110,12 @@ class LinkRecord:
     reference: str
     link_type: str
     labels: tuple[str, ...] = ()  # the linked issue's labels
+    assignees: tuple[str, ...] = ()  # the linked issue's assignees' usernames
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> LinkRecord:
         refs = data.get("references") or {}
+        assignees = data.get("assignees") or ([data["assignee"]] if data.get("assignee") else [])
         return cls(
             link_id=int(data.get("issue_link_id") or 0),
             iid=int(data["iid"]),
@@ -126,6 +128,7 @@ class LinkRecord:
                 label["name"] if isinstance(label, dict) else str(label)
                 for label in data.get("labels") or ()
             ),
+            assignees=tuple(n for n in (_username(a) for a in assignees) if n),
         )
 
 

@@ -25,7 +25,16 @@ from okrflow.adapter.people import PeopleApi
 from okrflow.adapter.planned import PlannedIssue
 from okrflow.adapter.records import IssueRecord
 from okrflow.adapter.refs import referenced_issue
-from okrflow.adapter.snapshot import LoadedIssue, Snapshot, is_okr, load_snapshot, read_record
+from okrflow.adapter.snapshot import (
+    LoadedIssue,
+    LoadedKpi,
+    Snapshot,
+    is_okr,
+    load_snapshot,
+    read_kpi_record,
+    read_record,
+    reattach,
+)
 from okrflow.core import description as desc
 from okrflow.core.description import read_marker_comment
 from okrflow.core.meta import Meta
@@ -101,13 +110,31 @@ class OkrRepository(IssueApi, InstallApi, PeopleApi):
     # -- reading OKRs --------------------------------------------------------------------
 
     def load(self, quarter: str | None, *, unscheduled: bool = False) -> Snapshot:
-        """The OKRs of ``quarter`` (all OKRs when None), one listing page per 100 issues;
-        ``unscheduled`` also brings open OKR issues without a quarter label."""
-        return load_snapshot(self, self.names, quarter=quarter, unscheduled=unscheduled)
+        """The OKRs of ``quarter`` (all OKRs when None), one listing page per 100 issues,
+        and the open KPIs; ``unscheduled`` also brings open OKR issues without a quarter
+        label. A key result cut off from its objective costs one more request (its links:
+        :func:`~okrflow.adapter.snapshot.reattach`)."""
+        snap = load_snapshot(self, self.names, quarter=quarter, unscheduled=unscheduled)
+        reattach(snap, self._linked_objectives)
+        return snap
+
+    def _linked_objectives(self, iid: int) -> list[int]:
+        """The iids of the objectives (objective label) issue ``iid`` is linked to."""
+        return [link.iid for link in self.list_links(iid) if self.names.objective in link.labels]
 
     def read(self, record: IssueRecord) -> LoadedIssue:
         """One issue read into the model (never raises on its content)."""
         return read_record(record, self.names)
+
+    def read_any(self, record: IssueRecord) -> LoadedIssue | LoadedKpi:
+        """One issue read as a KPI when it carries the KPI label, else as an OKR."""
+        if self.names.kpi in record.labels:
+            return read_kpi_record(record, self.names)
+        return read_record(record, self.names)
+
+    def referenced_any(self, ref: str, *, option: str = "") -> LoadedIssue | LoadedKpi:
+        """Like :meth:`referenced`, reading a KPI issue as a KPI."""
+        return self.read_any(referenced_issue(self, ref, option=option))
 
     def is_okr(self, record: IssueRecord) -> bool:
         return is_okr(record, self.names)
@@ -169,7 +196,7 @@ class OkrRepository(IssueApi, InstallApi, PeopleApi):
 
     def save(
         self,
-        item: LoadedIssue,
+        item: LoadedIssue | LoadedKpi,
         *,
         title: str | None = None,
         meta: Meta | None = None,

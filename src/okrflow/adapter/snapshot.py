@@ -1,9 +1,9 @@
 """A quarter's OKRs as okrflow sees them in GitLab, read into the core model.
 
-Loading costs one listing page per 100 issues (the quarter label selects them);
-the hierarchy comes from okrflow's metadata and the issues' visible text, never
-from one links request per issue. Writing back is
-:meth:`okrflow.adapter.OkrRepository.save`.
+Loading costs one listing page per 100 issues (the quarter label selects them), and
+one per 100 open KPIs (the KPI type label: a KPI has no quarter); the hierarchy comes
+from okrflow's metadata and the issues' visible text, never from one links request
+per issue. Writing back is :meth:`okrflow.adapter.OkrRepository.save`.
 """
 
 from __future__ import annotations
@@ -11,28 +11,31 @@ from __future__ import annotations
 import dataclasses
 import queue
 import threading
-from collections.abc import Iterable, Iterator
-from typing import Any, TypeVar
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any, Generic, TypeVar
 
 from okrflow.adapter.issues import IssueApi
 from okrflow.adapter.records import IssueRecord
 from okrflow.core import description as desc
 from okrflow.core.bookkeeping import own_meta
 from okrflow.core.issue_text import iid_of_key, read_issue
+from okrflow.core.kpi_issue import read_kpi_issue
 from okrflow.core.labels import LabelNames
 from okrflow.core.meta import Meta
 from okrflow.core.model import KeyResult, Objective, Problem
+from okrflow.core.standing import Kpi
 from okrflow.core.statements import StatementError, parse_statement
 
 T = TypeVar("T")
+OkrT = TypeVar("OkrT", bound=Objective | KeyResult | Kpi)
 
 
 @dataclasses.dataclass
-class LoadedIssue:
-    """One OKR issue: what GitLab holds and what okrflow reads from it."""
+class Loaded(Generic[OkrT]):
+    """One OKR or KPI issue: what GitLab holds and what okrflow reads from it."""
 
     record: IssueRecord
-    okr: Objective | KeyResult
+    okr: OkrT
     meta: Meta
     problems: list[Problem]
 
@@ -64,13 +67,19 @@ class LoadedIssue:
         return own_meta(self.meta, self.iid, self.okr)
 
 
+LoadedIssue = Loaded[Objective | KeyResult]  # an objective or a key result
+LoadedKpi = Loaded[Kpi]
+
+
 @dataclasses.dataclass
 class Snapshot:
     quarter: str | None
     objectives: list[Objective]
     orphans: list[KeyResult]  # key results whose objective is not in the snapshot
-    issues: dict[int, LoadedIssue]  # by iid
+    issues: dict[int, LoadedIssue]  # objectives and key results, by iid
     problems: list[Problem]
+    kpis: list[Kpi] = dataclasses.field(default_factory=list)  # the open KPIs
+    kpi_issues: dict[int, LoadedKpi] = dataclasses.field(default_factory=dict)  # by iid
     # the listing's other issues: okrflow's own records of the quarter (planning,
     # report, retrospective issues), read with the OKRs at no extra cost
     others: list[IssueRecord] = dataclasses.field(default_factory=list)
@@ -85,9 +94,18 @@ class Snapshot:
         assert okr.iid is not None
         return self.issues[okr.iid]
 
+    def kpi_item(self, kpi: Kpi) -> LoadedKpi:
+        assert kpi.iid is not None
+        return self.kpi_issues[kpi.iid]
+
+
+def _meta_of(record: IssueRecord) -> Meta:
+    parsed = desc.split(record.description)
+    return Meta.from_dict(parsed.meta)[0] if parsed.meta is not None else Meta()
+
 
 def read_record(record: IssueRecord, names: LabelNames) -> LoadedIssue:
-    """Read one issue into the model. Never raises on content."""
+    """Read one objective or key-result issue into the model. Never raises on content."""
     okr, problems = read_issue(
         iid=record.iid,
         title=record.title,
@@ -99,8 +117,7 @@ def read_record(record: IssueRecord, names: LabelNames) -> LoadedIssue:
         state=record.state,
         label_names=names,
     )
-    parsed = desc.split(record.description)
-    meta, _ = Meta.from_dict(parsed.meta) if parsed.meta is not None else (Meta(), [])
+    meta = _meta_of(record)
     if isinstance(okr, KeyResult) and okr.metric is None and okr.statement_problem is None:
         try:
             okr.metric = parse_statement(okr.title)
@@ -109,17 +126,37 @@ def read_record(record: IssueRecord, names: LabelNames) -> LoadedIssue:
     return LoadedIssue(record=record, okr=okr, meta=meta, problems=problems)
 
 
+def read_kpi_record(record: IssueRecord, names: LabelNames) -> LoadedKpi:
+    """Read one KPI issue. Never raises on content."""
+    kpi, problems = read_kpi_issue(
+        iid=record.iid,
+        title=record.title,
+        description=record.description,
+        labels=record.labels,
+        assignees=record.assignees,
+        state=record.state,
+        label_names=names,
+    )
+    return LoadedKpi(record=record, okr=kpi, meta=_meta_of(record), problems=problems)
+
+
 def is_okr(record: IssueRecord, names: LabelNames) -> bool:
+    """An objective or a key result (a KPI is not: it belongs to no quarter)."""
     labels = set(record.labels)
+    if names.kpi in labels:
+        return False
     if names.objective in labels or names.key_result in labels:
         return True
     return desc.META_OPEN in record.description and names.report not in labels
 
 
 def assemble(
-    records: Iterable[IssueRecord], names: LabelNames, quarter: str | None = None
+    records: Iterable[IssueRecord],
+    names: LabelNames,
+    quarter: str | None = None,
+    kpi_records: Iterable[IssueRecord] = (),
 ) -> Snapshot:
-    """Build the objective tree from issue records (pure: no requests)."""
+    """Build the objective tree, and the KPIs, from issue records (pure: no requests)."""
     items: dict[int, LoadedIssue] = {}
     problems: list[Problem] = []
     others: dict[int, IssueRecord] = {}
@@ -132,6 +169,12 @@ def assemble(
         item = read_record(record, names)
         items[record.iid] = item
         problems.extend(item.problems)
+    kpi_items: dict[int, LoadedKpi] = {}
+    for record in kpi_records:
+        if record.iid in kpi_items or names.kpi not in record.labels:
+            continue
+        kpi_items[record.iid] = read_kpi_record(record, names)
+        problems.extend(kpi_items[record.iid].problems)
     key_of_iid = {iid: item.key for iid, item in items.items()}
 
     def resolve(key: str | None) -> str | None:
@@ -141,6 +184,7 @@ def assemble(
         return key_of_iid.get(iid, key) if iid is not None else key
 
     objectives = [i.okr for i in items.values() if isinstance(i.okr, Objective)]
+    kpis = [i.okr for i in kpi_items.values()]
     by_key = {o.key: o for o in objectives}
     orphans: list[KeyResult] = []
     for item in items.values():
@@ -148,13 +192,72 @@ def assemble(
         if isinstance(okr, Objective):
             okr.parents = [p for p in (resolve(k) for k in okr.parents) if p]
             continue
+        assert isinstance(okr, KeyResult)
         okr.objective = resolve(okr.objective)
         parent = by_key.get(okr.objective) if okr.objective else None
         if parent is None:
             orphans.append(okr)
         else:
             parent.key_results.append(okr)
-    return Snapshot(quarter, objectives, orphans, items, problems, list(others.values()))
+    return Snapshot(
+        quarter, objectives, orphans, items, problems, kpis, kpi_items, list(others.values())
+    )
+
+
+def _same_words(a: str, b: str) -> bool:
+    return " ".join(a.casefold().split()) == " ".join(b.casefold().split())
+
+
+def reattach(snap: Snapshot, linked_iids: Callable[[int], Iterable[int]]) -> None:
+    """Give each key result cut off from its objective (no objective found for it: its
+    description lost okrflow's record and its Objective section) the objective it can
+    be rebuilt from: the one its issue links reach (``linked_iids`` reads them, one
+    request per such key result), else the one whose Key results section lists its
+    statement. Either way a problem says so; one that cannot be rebuilt is a problem
+    naming what to do. Rollup writes a rebuilt objective back into the key result."""
+    objectives = {o.iid: o for o in snap.objectives if o.iid is not None}
+    kept: list[KeyResult] = []
+    for kr in snap.orphans:
+        where = _ref(kr)
+        found: Objective | None = None
+        how = ""
+        if kr.iid is not None and objectives:
+            hits = [objectives[i] for i in linked_iids(kr.iid) if i in objectives]
+            if len(hits) == 1:
+                found, how = hits[0], "through its issue links"
+        if found is None:
+            hits = [
+                o
+                for o in snap.objectives
+                if any(_same_words(kr.title, p) for p in o.proposed_key_results)
+            ]
+            if len(hits) == 1:
+                found, how = hits[0], "whose Key results section lists its statement"
+        if found is None:
+            named = f" ({kr.objective})" if kr.objective else ""
+            snap.problems.append(
+                Problem(
+                    where,
+                    f"key result without an objective{named}: write the objective's "
+                    "reference in its Objective section, or link it to its objective",
+                )
+            )
+            kept.append(kr)
+            continue
+        kr.objective = found.key
+        found.key_results.append(kr)
+        snap.problems.append(
+            Problem(
+                where,
+                f"its description no longer says its objective; #{found.iid} found {how} "
+                "(rollup writes it back)",
+            )
+        )
+    snap.orphans = kept
+
+
+def _ref(kr: KeyResult) -> str:
+    return f"#{kr.iid}" if kr.iid is not None else kr.key
 
 
 def prefetched(items: Iterator[T]) -> Iterator[T]:
@@ -205,4 +308,4 @@ def load_snapshot(
                     if not quarter or names.quarter_in(" ".join(record.labels)) is None:
                         yield record
 
-    return assemble(records(), names, quarter)
+    return assemble(records(), names, quarter, gl.list_issues(labels=[names.kpi], state="opened"))

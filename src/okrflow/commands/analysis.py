@@ -3,7 +3,10 @@
 Every output that shows progress, health or a score gets it from
 :func:`evaluate_snapshot`, so the terminal, GitLab and the reports always agree. The
 rules themselves are the core's (:mod:`okrflow.core.scoring`, :mod:`okrflow.core.rules`,
-:mod:`okrflow.core.report`); these helpers give them the workspace's clock and policy.
+:mod:`okrflow.core.report`, :mod:`okrflow.core.standing` for KPIs); these helpers give
+them the workspace's clock and policy. A quarter is evaluated as of today, or as of its
+end once it is over (:meth:`Workspace.quarter_dates`): the same check-ins give the same
+numbers whenever the command runs.
 """
 
 from __future__ import annotations
@@ -17,13 +20,17 @@ from okrflow.core.evaluation import Evaluation
 from okrflow.core.report import ReportKind, build_report
 from okrflow.core.rules import Finding, lint
 from okrflow.core.scoring import evaluate
+from okrflow.core.standing import evaluate_kpis
 
 __all__ = ["evaluate_snapshot", "lint_snapshot", "report_document"]
 
 
 def evaluate_snapshot(ws: Workspace, snapshot: Snapshot) -> Evaluation:
-    quarter = ws.quarter(snapshot.quarter)
-    return evaluate(snapshot.objectives, elapsed=ws.elapsed(quarter), policy=ws.policy)
+    """Objectives, key results and KPIs of ``snapshot``, as of its quarter's day."""
+    dates = ws.quarter_dates(snapshot.quarter)
+    evaluation = evaluate(snapshot.objectives, elapsed=dates.elapsed, policy=ws.policy, dates=dates)
+    evaluation.kpis = evaluate_kpis(snapshot.kpis, first=dates.start, last=dates.day)
+    return evaluation
 
 
 def lint_snapshot(ws: Workspace, snapshot: Snapshot) -> list[Finding]:
@@ -52,5 +59,6 @@ def report_document(
         project=project,
         findings=[f.to_json() for f in findings] if findings is not None else None,
         stale_days=ws.config.report.stale_checkin_days,
-        today=ws.today(),
+        today=ws.quarter_dates(snapshot.quarter).day,
+        kpis=snapshot.kpis,
     )

@@ -45,17 +45,19 @@ and :meth:`ApplyResult.failure` (or the stopping error) says how much of the fil
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+import functools
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 from okrflow.adapter import IssueRecord, LoadedIssue, PlannedIssue, Snapshot, label_changes
+from okrflow.commands.apply_kpis import KpiSync
+from okrflow.commands.apply_parents import external_parents
 from okrflow.commands.apply_result import ApplyResult, Change, Stray, What
 from okrflow.commands.compose import new_okr_issue, okr_text, stamped
 from okrflow.commands.workspace import Workspace
 from okrflow.config.okrfile import OkrFile, load_okr_file
 from okrflow.core import description as desc
-from okrflow.core.issue_text import iid_of_key
 from okrflow.core.meta import SCHEMA_VERSION, Meta, ParentRef
 from okrflow.core.model import KeyResult, Objective
 from okrflow.core.okr_diff import (
@@ -66,6 +68,7 @@ from okrflow.core.okr_diff import (
     text_conflicts,
     unlinked,
 )
+from okrflow.core.standing import Kpi
 from okrflow.errors import GitLabError
 from okrflow.render.templating import issue_labels
 
@@ -140,11 +143,17 @@ class _Engine:
         if self.execute:
             self.repo.ensure_can_write()
         self.result.total = len(self.file.objectives) + len(self.file.key_results())
+        self.result.total += len(self.file.kpis)
+        kpis = KpiSync(self.ws, self.file, self.snapshot, self.result, self._user_exists)
         try:
             for objective in self.file.in_order():
                 self._guarded(objective, "objective", objective.parents)
                 for kr in objective.key_results:
                     self._guarded(kr, "kr", [objective.key])
+            for kpi in self.file.kpis:
+                self._guarded(
+                    kpi, "kpi", [], functools.partial(kpis.sync, kpi, execute=self.execute)
+                )
         except GitLabError as exc:
             if not self.execute:
                 raise
@@ -190,46 +199,27 @@ class _Engine:
 
     def _external_parents(self) -> None:
         """Parent keys the file names but does not define: objectives already in GitLab."""
-        for key, place in self.file.external_parents.items():
-            item = self.existing.get(key)
-            if item is not None and item.is_objective:
-                self.iids[key] = item.iid
-                continue
-            found = self._find_objective_anywhere(key)
-            if not found:
-                raise self.file.error(
-                    place,
-                    f"parent {key!r} is neither an objective in this file nor one in GitLab: "
-                    "fix the key, or add that objective to the file",
-                )
-            if len(found) > 1:
-                refs = ", ".join(f"#{r.iid}" for r in found)
-                raise self.file.error(
-                    place, f"parent {key!r} is the key of several objectives in GitLab ({refs})"
-                )
-            self.iids[key] = found[0].iid
+        self.iids.update(external_parents(self.repo, self.file, self.existing))
 
-    def _find_objective_anywhere(self, key: str) -> list[IssueRecord]:
-        iid = iid_of_key(key)
-        if iid is not None:
-            try:
-                record = self.repo.get_issue(iid)
-            except GitLabError as exc:
-                if exc.status == 404:
-                    return []
-                raise
-            return [record] if self.repo.read(record).is_objective else []
-        return [item.record for item in self.repo.okrs_with_key(key, [self.names.objective])]
-
-    def _guarded(self, okr: Objective | KeyResult, what: What, parents: Sequence[str]) -> None:
-        """One OKR; a GitLab error on it is recorded and the others go on."""
+    def _guarded(
+        self,
+        okr: Objective | KeyResult | Kpi,
+        what: What,
+        parents: Sequence[str],
+        sync: Callable[[], None] | None = None,
+    ) -> None:
+        """One OKR or KPI (``sync``); a GitLab error on it is recorded and the others go on."""
         if any(p in self.broken for p in parents):
             self.broken.add(okr.key)
             self.result.failed.append(f"{okr.key}: skipped, its parent could not be written")
             return
         done = len(self.result.changes)
         try:
-            self._sync(okr, what, parents)
+            if sync is not None:
+                sync()
+            else:
+                assert not isinstance(okr, Kpi)
+                self._sync(okr, what, parents)
         except GitLabError as exc:
             if self.execute:  # not done: no "create" or "update" line for it
                 del self.result.changes[done:]
@@ -282,6 +272,7 @@ class _Engine:
                 extra["purpose"] = okr.purpose
             fields.update(
                 parents=tuple(ParentRef(key, iid) for key, iid in links),
+                kpis=tuple(ParentRef(key) for key in okr.kpis),
                 kind=okr.kind,
                 level=okr.level,
             )

@@ -18,7 +18,7 @@ from okrflow.errors import FindingsError, OkrflowError
 
 __all__ = ["ApplyResult", "Change", "Stray", "What"]
 
-What = Literal["objective", "kr"]
+What = Literal["objective", "kr", "kpi"]
 
 
 @dataclasses.dataclass(frozen=True)

@@ -1,4 +1,9 @@
-"""``okrflow checkin REF --value V``: record a check-in on a key result.
+"""``okrflow checkin REF --value V``: record a check-in on a key result or a KPI.
+
+The value is read against the key result's reading (:mod:`okrflow.core.checkin_values`):
+in its unit or one that converts (``90 min`` on a key result in hours), with its unit
+word (``7 customers``), ``done`` / ``not done`` on a milestone. The comment says it the
+same way (``Check-in: 7 customers``).
 
 Writes the comment a person would type (:func:`okrflow.core.checkins.format_checkin_comment`,
 so the next reader cannot tell them apart) and records the check-in in the key result's
@@ -20,12 +25,13 @@ from okrflow.adapter import NoteRecord, local_iid
 from okrflow.commands.result import Line, Result, Style, plain
 from okrflow.commands.workspace import Workspace
 from okrflow.core.bookkeeping import MARKER_PREFIX, record_checkin
+from okrflow.core.checkin_values import format_checkin_value, parse_checkin_value
 from okrflow.core.checkins import format_checkin_comment
 from okrflow.core.description import escape_blocks
 from okrflow.core.meta import RecordedCheckIn
-from okrflow.core.model import KeyResult, SourceKind
-from okrflow.core.values import format_value, parse_value
+from okrflow.core.model import Objective, SourceKind
 from okrflow.errors import UsageError
+from okrflow.render import display
 
 __all__ = ["CheckinResult", "checkin", "parse_confidence"]
 
@@ -40,14 +46,15 @@ class CheckinResult(Result):
     note_id: int | None  # None in a dry run
     comment: str
     warnings: tuple[str, ...] = ()
+    shown: str = ""  # the value as the comment says it ("7 customers", "done")
 
     def lines(self, style: Style = plain) -> list[str | Line]:
         return [*(Line(w, "warning") for w in self.warnings), self.summary()]
 
     def summary(self) -> str:
-        shown = format_value(self.value, self.unit)
+        shown = self.shown or display.value(self.value, self.unit)
         if self.confidence is not None:
-            shown += f" (confidence {round(self.confidence * 100):d}%)"
+            shown += f" (confidence {display.confidence(self.confidence)})"
         verb = "would check in" if self.dry_run else "checked in"
         return f"{verb} #{self.iid}: {shown}"
 
@@ -92,18 +99,21 @@ def checkin(
     repo = ws.repo
     local_iid(ref, repo.project_path, base_url=repo.url)  # a bad reference before anything else
     repo.ensure_can_write()
-    item = repo.referenced(ref)
+    item = repo.referenced_any(ref)
     record, iid = item.record, item.iid
     kr = item.okr
-    if not isinstance(kr, KeyResult):
+    if isinstance(kr, Objective):
         raise UsageError(
             f"#{iid} is an objective, not a key result: check in on one of its key results"
         )
-    unit = kr.metric.unit if kr.metric else ""
+    metric = kr.metric
+    unit = metric.unit if metric else ""
     try:
-        amount = parse_value(value, unit)
+        amount = parse_checkin_value(value, metric)
     except ValueError as exc:
         raise UsageError(f"--value {value!r} for #{iid}: {exc}") from None
+    if not math.isfinite(amount):
+        raise UsageError(f"--value {value!r} for #{iid}: not a number")
     warnings: list[str] = []
     if kr.source.kind is not SourceKind.MANUAL:
         warnings.append(
@@ -112,7 +122,7 @@ def checkin(
         )
     marker = f"{MARKER_PREFIX}{uuid.uuid4().hex} -->"
     text = format_checkin_comment(
-        amount, unit=unit, confidence=confidence_value, note=escape_blocks(note)
+        amount, unit=unit, confidence=confidence_value, note=escape_blocks(note), metric=metric
     )
     body = f"{text.rstrip()}\n\n{marker}\n"
     posted = repo.create_note(iid, body, marker=marker)
@@ -146,5 +156,6 @@ def checkin(
         note_id=created.id if created else None,
         comment=body,
         warnings=tuple(warnings),
+        shown=format_checkin_value(amount, metric, unit),
         planned=ws.planned(),
     )

@@ -4,7 +4,10 @@ Reads the quarter's OKR issues and the open ones not scheduled yet (no quarter
 label), runs :func:`okrflow.commands.analysis.lint_snapshot`, and adds what could not be read
 (snapshot problems) and what scoring found odd (a parent that is not there, a
 cycle). Any finding, warning or error, or any problem makes the command exit 3;
-a clean quarter exits 0.
+a clean quarter exits 0. Every key result's reading is shown in one line ("#12 reads:
+from 4 to 10 customers, higher is better, from the statement"), and every KPI's healthy
+range, so that its owner can confirm okrflow reads it as meant; a reading is not a
+finding.
 
 With ``comment=True`` each open issue with findings gets ONE okrflow lint comment
 (marked :data:`LINT_MARKER`) that mentions only its owner. The comment's id is
@@ -27,9 +30,13 @@ from okrflow.commands.analysis import evaluate_snapshot, lint_snapshot
 from okrflow.commands.result import Line, Result, Style, plain
 from okrflow.commands.workspace import Workspace
 from okrflow.core.description import split
-from okrflow.core.model import Problem
+from okrflow.core.explain import explain
+from okrflow.core.kpis import explain_kpi
+from okrflow.core.model import KeyResult, Problem
 from okrflow.core.rules import Finding, Severity
+from okrflow.core.statements import read_statement
 from okrflow.errors import FindingsError, OkrflowError
+from okrflow.render import display
 from okrflow.render.comments import LINT_FIXED, lint_comment, lint_fixed_comment
 from okrflow.render.display import count
 
@@ -75,6 +82,7 @@ class LintResult(Result):
     problems: list[Problem]
     titles: dict[int, str] = dataclasses.field(default_factory=dict)
     comments: list[CommentChange] = dataclasses.field(default_factory=list)
+    readings: list[tuple[str, str]] = dataclasses.field(default_factory=list)  # (where, line)
 
     @property
     def clean(self) -> bool:
@@ -91,7 +99,7 @@ class LintResult(Result):
         """``#12 error purpose: ...`` per finding, grouped per issue; then the problems,
         the comments written, and the summary when all is clean (else the run ends
         with it, exit 3)."""
-        out: list[str | Line] = []
+        out: list[str | Line] = [f"{where} reads: {reading}" for where, reading in self.readings]
         for where, findings in self.by_issue():
             iid = findings[0].iid
             title = self.titles.get(iid) if iid is not None else None
@@ -129,6 +137,7 @@ class LintResult(Result):
         return {
             "findings": [f.to_json() for f in self.findings],
             "problems": [{"where": p.where, "message": p.message} for p in self.problems],
+            "readings": [{"where": w, "reading": r} for w, r in self.readings],
         }
 
 
@@ -188,6 +197,31 @@ def _comment(
     return change
 
 
+def readings(snap: Snapshot) -> list[tuple[str, str]]:
+    """Each key result's reading and each KPI's healthy range, in one line, by issue."""
+    out: list[tuple[str, str]] = []
+    for kr in sorted(snap.key_results(), key=lambda k: k.iid or 0):
+        where = display.ref(kr.iid, kr.key)
+        if kr.metric is not None:
+            out.append((where, explain(kr.metric, origin=_origin(snap, kr))))
+        elif kr.statement_problem:
+            out.append((where, f"not read: {kr.statement_problem}"))
+    for kpi in sorted(snap.kpis, key=lambda k: k.iid or 0):
+        if kpi.healthy is not None:
+            out.append((display.ref(kpi.iid, kpi.key), f"KPI {explain_kpi(kpi.healthy)}"))
+    return out
+
+
+def _origin(snap: Snapshot, kr: KeyResult) -> str:
+    """Where the reading comes from: the statement, or fields okrflow recorded for it
+    (an OKR file's start:, target: ...) when they say something else."""
+    item = snap.issues.get(kr.iid) if kr.iid is not None else None
+    recorded = item.meta.metric if item is not None else None
+    if recorded is not None and recorded != read_statement(kr.title):
+        return "okrflow's metadata (the OKR file's fields)"
+    return "the statement"
+
+
 def _load(ws: Workspace, quarter: str | None) -> tuple[str, Snapshot]:
     label = ws.quarter_label(quarter)
     return label, ws.repo.load(label, unscheduled=True)
@@ -207,6 +241,7 @@ def lint(ws: Workspace, *, quarter: str | None = None, comment: bool = False) ->
         problems=problems,
         titles={iid: item.okr.title for iid, item in snap.issues.items()},
         planned=ws.planned(),
+        readings=readings(snap),
     )
     if not comment:
         return result

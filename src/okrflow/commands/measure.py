@@ -27,7 +27,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from okrflow.adapter import OkrRepository
-from okrflow.core.model import KeyResult, MetricSource, SourceKind
+from okrflow.core.model import KeyResult, MetricKind, MetricSource, SourceKind
 from okrflow.core.sources import (
     Measurement,
     MetricError,
@@ -35,6 +35,7 @@ from okrflow.core.sources import (
     initiatives_value,
     query_value,
 )
+from okrflow.core.standing import Kpi
 from okrflow.core.values import parse_value
 from okrflow.errors import GitLabError
 
@@ -115,7 +116,7 @@ def _command_options(options: Mapping[str, Any]) -> tuple[str | list[str], float
 
 def measure(
     source: MetricSource,
-    kr: KeyResult,
+    kr: KeyResult | Kpi,
     *,
     repo: OkrRepository,
     now: dt.datetime,
@@ -125,12 +126,17 @@ def measure(
 ) -> Measurement:
     """The current value of ``kr`` from its (non-manual) source; never raises for the
     source's content or a failed request: those come back as ``Measurement.problem``."""
-    unit = kr.metric.unit if kr.metric else ""
+    metric = kr.metric
+    unit = metric.unit if metric else ""
     try:
         if source.kind is SourceKind.INITIATIVES:
             assert kr.iid is not None
             return initiatives_value(
-                repo.list_links(kr.iid), unit=unit, options=source.options, okr_labels=okr_labels
+                repo.list_links(kr.iid),
+                unit=unit,
+                options=source.options,
+                okr_labels=okr_labels,
+                counts_things=metric is not None and metric.kind is MetricKind.COUNT,
             )
         if source.kind is SourceKind.QUERY:
             options = QueryOptions.from_options(source.options)

@@ -1,7 +1,7 @@
 """The weekly check-in reminders of ``okrflow schedule``.
 
 During a quarter, on each check-in week (Mondays) okrflow reminds the owners of active
-key results (measured by check-ins) whose latest check-in is more than
+key results and of open KPIs (measured by check-ins) whose latest check-in is more than
 ``checkin_reminders.after_days`` days old (or who have none, counting from the
 quarter's start): one comment per owner (``group_by: owner``) or per team
 (``group_by: team``) on the quarter's issue "OKR check-in reminders: Q", each owner
@@ -19,8 +19,10 @@ from okrflow.adapter import IssueRecord, PlannedIssue
 from okrflow.commands.schedule_run import Action, ScheduleRun, named
 from okrflow.commands.workspace import Workspace
 from okrflow.core.calendar import Quarter
+from okrflow.core.checkins import latest_checkin
 from okrflow.core.description import marker_comment, read_marker_comment
 from okrflow.core.model import KeyResult, SourceKind, State
+from okrflow.core.standing import Kpi
 from okrflow.render import comments
 
 __all__ = ["REMINDER_MARKER", "checkin_reminders", "stale_key_results"]
@@ -35,23 +37,27 @@ def _remind_block(quarter: str, weeks: dict[str, list[str]]) -> str:
 
 def stale_key_results(
     ws: Workspace, quarter: Quarter, day: dt.date
-) -> list[tuple[KeyResult, str, str]]:
-    """The active key results of ``quarter`` measured by check-ins whose latest check-in
-    is older than ``after_days`` on ``day``: (key result, owner, team), by iid."""
+) -> list[tuple[KeyResult | Kpi, str, str]]:
+    """The active key results of ``quarter`` and the open KPIs measured by check-ins whose
+    latest check-in is older than ``after_days`` on ``day``: (key result or KPI, owner,
+    team), by iid."""
     settings = ws.config.schedule.checkin_reminders
     snap = ws.repo.load(ws.calendar.label(quarter))
     start = ws.calendar.start(quarter)
-    found = []
+    candidates: list[tuple[KeyResult | Kpi, str | None, str | None]] = []
     for objective in snap.objectives:
         for kr in objective.key_results:
-            state = kr.state or objective.state
-            owner = kr.owner or objective.owner
-            if state is not State.ACTIVE or kr.source.kind is not SourceKind.MANUAL or not owner:
-                continue
-            latest = kr.latest
-            last = latest.at.astimezone(dt.timezone.utc).date() if latest else start
-            if (day - max(last, start)).days > settings.after_days:
-                found.append((kr, owner, kr.team or objective.team or "(no team)"))
+            if (kr.state or objective.state) is State.ACTIVE:
+                candidates.append((kr, kr.owner or objective.owner, kr.team or objective.team))
+    candidates += [(kpi, kpi.owner, kpi.team) for kpi in snap.kpis]
+    found: list[tuple[KeyResult | Kpi, str, str]] = []
+    for item, owner, team in candidates:
+        if item.source.kind is not SourceKind.MANUAL or not owner:
+            continue
+        latest = latest_checkin(item.checkins)
+        last = latest.at.astimezone(dt.timezone.utc).date() if latest else start
+        if (day - max(last, start)).days > settings.after_days:
+            found.append((item, owner, team or "(no team)"))
     return sorted(found, key=lambda item: item[0].iid or 0)
 
 
@@ -66,7 +72,7 @@ def checkin_reminders(run: ScheduleRun, quarter: Quarter) -> Action | None:
     if not settings.enabled or not weeks:
         return None
     week, label = weeks[-1], run.label(quarter)
-    groups: dict[str, list[tuple[KeyResult, str]]] = {}
+    groups: dict[str, list[tuple[KeyResult | Kpi, str]]] = {}
     for kr, owner, team in stale_key_results(ws, quarter, day):
         key = owner if settings.group_by == "owner" else team
         groups.setdefault(key, []).append((kr, owner))

@@ -46,10 +46,11 @@ from okrflow.commands.report_issue import PostResult, find_report_issue, post_re
 from okrflow.commands.result import Line, Result, Style, plain
 from okrflow.commands.story import tell_story
 from okrflow.commands.workspace import Workspace
+from okrflow.core.bookkeeping import checkin_problem
 from okrflow.core.calendar import Quarter
 from okrflow.core.checkins import CheckinError, checkin_from_comment
 from okrflow.core.evaluation import Evaluation
-from okrflow.core.model import CheckIn, Problem, SourceKind, State
+from okrflow.core.model import CheckIn, SourceKind, State
 from okrflow.core.report import REPORT_KINDS, ReportKind
 from okrflow.core.scoring import evaluate
 from okrflow.errors import UsageError
@@ -110,18 +111,18 @@ def attach_checkin_history(ws: Workspace, snap: Snapshot) -> None:
             continue
         if kr.source.kind is not SourceKind.MANUAL or kr.iid not in snap.issues:
             continue
-        unit = kr.metric.unit if kr.metric else ""
         history: list[CheckIn] = []
         for note in ws.repo.list_notes(kr.iid):
             if note.system or note.created_at is None:
                 continue
             try:
                 found = checkin_from_comment(
-                    note.body, at=note.created_at, author=note.author, unit=unit
+                    note.body, at=note.created_at, author=note.author, metric=kr.metric
                 )
             except CheckinError as exc:
-                if _aware(note.created_at) <= _aware(latest.at):
-                    snap.problems.append(Problem(f"#{kr.iid} note {note.id}", exc.message))
+                problem = checkin_problem(kr.iid, note.id, exc)
+                if _aware(note.created_at) <= _aware(latest.at) and problem not in snap.problems:
+                    snap.problems.append(problem)
                 continue
             if found is not None and _aware(found.at) <= _aware(latest.at):
                 history.append(found)
@@ -141,7 +142,8 @@ def closing_evaluation(ws: Workspace, snap: Snapshot) -> Evaluation:
         dataclasses.replace(o, state=State.CLOSED) if o.state is State.ACTIVE else o
         for o in snap.objectives
     ]
-    closed = evaluate(as_closed, elapsed=ws.elapsed(ws.quarter(snap.quarter)), policy=ws.policy)
+    dates = ws.quarter_dates(snap.quarter)
+    closed = evaluate(as_closed, elapsed=dates.elapsed, policy=ws.policy, dates=dates)
     objectives = dict(base.objectives)
     for o in snap.objectives:
         result, scored = objectives.get(o.key), closed.objectives.get(o.key)
@@ -149,7 +151,7 @@ def closing_evaluation(ws: Workspace, snap: Snapshot) -> Evaluation:
             objectives[o.key] = dataclasses.replace(
                 result, score=scored.score, grade=scored.grade, success=scored.success
             )
-    return Evaluation(objectives, base.key_results, base.problems)
+    return Evaluation(objectives, base.key_results, base.problems, base.kpis)
 
 
 def build_quarter_report(

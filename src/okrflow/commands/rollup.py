@@ -6,14 +6,20 @@ The requests it makes grow with what changed, not with what exists:
    :meth:`okrflow.adapter.OkrRepository.load`;
    a few pages requested at a time, each read while the next ones are on their way);
    the hierarchy comes from okrflow's metadata, never from per-issue link requests;
-2. the comments of a key result only when its ``user_notes_count`` differs from the
-   count recorded in its metadata (okrflow's own description updates do not change
+2. the comments of a key result or KPI only when its ``user_notes_count`` differs from
+   the count recorded in its metadata (okrflow's own description updates do not change
    that count, while its ``updated_at`` would), newest first, stopping at the newest
-   comment already read; key results with another metric source ask that source
-   (:mod:`okrflow.commands.measure`);
+   comment already read; and, while a comment could not be read as a check-in, from
+   that comment on at every run, so the problem is listed until a person fixes or
+   deletes it. Key results and KPIs with another metric source ask that source
+   (:mod:`okrflow.commands.measure`). A key result's linked issues (its initiatives,
+   recorded in its metadata for status and the reports) are read with its comments, and
+   once when they were never read;
 3. one PUT per issue where something a person would see changed: the managed progress
    section (:mod:`okrflow.render.progress`, nothing in it varies with time alone), the health
-   label, or the metadata recording a new check-in. A second rollup writes nothing.
+   label, or the metadata recording a new check-in, initiatives, or a relative target's
+   baseline the first time it is known (so that it stays put). A second rollup writes
+   nothing. KPIs (the open issues with the KPI label) are rolled up the same way.
 
 Reads and writes for different issues run in a small pool of threads, each with its own
 GitLab connection (``requests.Session`` is not documented as thread-safe: psf/requests
@@ -30,12 +36,14 @@ from __future__ import annotations
 
 import concurrent.futures
 import dataclasses
+import math
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, TypeVar
 
 from okrflow.adapter import (
     LoadedIssue,
+    LoadedKpi,
     NoteRecord,
     OkrRepository,
     Snapshot,
@@ -46,11 +54,18 @@ from okrflow.commands.analysis import evaluate_snapshot, report_document
 from okrflow.commands.measure import measure
 from okrflow.commands.result import Line, Result, Style, plain
 from okrflow.commands.workspace import Workspace
-from okrflow.core.bookkeeping import apply_comments, apply_measurement, checkins_of, needs_comments
+from okrflow.core.bookkeeping import (
+    apply_comments,
+    apply_measurement,
+    checkins_of,
+    comments_after,
+    needs_comments,
+)
+from okrflow.core.checkins import first_checkin
 from okrflow.core.evaluation import Evaluation
 from okrflow.core.meta import Meta
-from okrflow.core.model import KeyResult, Objective, Problem, SourceKind
-from okrflow.core.sources import Measurement
+from okrflow.core.model import Health, Initiative, KeyResult, Objective, Problem, SourceKind
+from okrflow.core.sources import Measurement, linked_initiatives
 from okrflow.errors import GitLabError, OkrflowError
 from okrflow.render import display
 from okrflow.render.display import count
@@ -185,6 +200,34 @@ def _scored_key_results(snap: Snapshot) -> list[KeyResult]:
     return [kr for objective in snap.objectives for kr in objective.key_results]
 
 
+@dataclasses.dataclass(frozen=True)
+class _Read:
+    """What was read of one key result or KPI: new comments or a measured value, and
+    (for a key result) its linked issues."""
+
+    notes: list[NoteRecord] | None = None
+    measured: Measurement | None = None
+    initiatives: tuple[Initiative, ...] | None = None
+
+
+def _wanted(snap: Snapshot) -> list[LoadedIssue | LoadedKpi]:
+    """The open key results and KPIs to read: those with a metric source, and those whose
+    comments changed (or hold a check-in still to be fixed); a key result whose links
+    were never read is read too."""
+    items: list[LoadedIssue | LoadedKpi] = [snap.item(kr) for kr in _scored_key_results(snap)]
+    items += snap.kpi_issues.values()
+    wanted: list[LoadedIssue | LoadedKpi] = []
+    for item in items:
+        if item.record.state == "closed":
+            continue
+        okr = item.okr
+        assert not isinstance(okr, Objective)
+        unread = isinstance(okr, KeyResult) and item.own_meta().initiatives is None
+        if okr.source.kind is not SourceKind.MANUAL or needs_comments(item) or unread:
+            wanted.append(item)
+    return wanted
+
+
 def _refresh(
     ws: Workspace,
     workers: _Workers,
@@ -192,52 +235,61 @@ def _refresh(
     problems: list[Problem],
     failed: dict[int, str],
 ) -> tuple[dict[int, Meta], int]:
-    """Read what changed (comments, metric sources); the new metadata by iid, new check-ins."""
+    """Read what changed (comments, metric sources, links); the new metadata by iid, and
+    the number of new check-ins."""
     now = ws.now()
-    wanted: list[LoadedIssue] = []
-    for kr in _scored_key_results(snap):
-        item = snap.item(kr)
-        if item.record.state == "closed":
-            continue
-        if kr.source.kind is not SourceKind.MANUAL or needs_comments(item):
-            wanted.append(item)
     names = ws.labels
+    okr_labels = (names.objective, names.key_result, names.kpi)
     hide = (ws.config.gitlab.token_env,)
 
-    def read(repo: OkrRepository, item: LoadedIssue) -> list[NoteRecord] | Measurement:
-        kr = item.okr
-        assert isinstance(kr, KeyResult)
-        if kr.source.kind is SourceKind.MANUAL:
-            return repo.list_notes_after(item.iid, item.own_meta().last_comment_id)
-        return measure(
-            kr.source,
-            kr,
-            repo=repo,
-            now=now,
-            allow_commands=ws.config.metrics.allow_commands,
-            okr_labels=(names.objective, names.key_result),
-            hide_env=hide,
-        )
+    def read(repo: OkrRepository, item: LoadedIssue | LoadedKpi) -> _Read:
+        okr = item.okr
+        assert not isinstance(okr, Objective)
+        if okr.source.kind is not SourceKind.MANUAL:
+            measured = measure(
+                okr.source,
+                okr,
+                repo=repo,
+                now=now,
+                allow_commands=ws.config.metrics.allow_commands,
+                okr_labels=okr_labels,
+                hide_env=hide,
+            )
+            return _Read(measured=measured, initiatives=measured.initiatives)
+        meta = item.own_meta()
+        notes = None
+        if needs_comments(item):
+            notes = repo.list_notes_after(item.iid, comments_after(meta))
+        links = None
+        changed = item.notes_count != (meta.notes_count or 0)
+        if isinstance(okr, KeyResult) and (changed or meta.initiatives is None):
+            links = linked_initiatives(repo.list_links(item.iid), okr_labels)
+        return _Read(notes=notes, initiatives=links)
 
     metas: dict[int, Meta] = {}
     new = 0
-    for item, answer in workers.run(read, wanted, label="rollup: reading check-ins"):
+    for item, answer in workers.run(read, _wanted(snap), label="rollup: reading check-ins"):
         okr = item.okr
-        assert isinstance(okr, KeyResult)
+        assert not isinstance(okr, Objective)
         if isinstance(answer, OkrflowError):
             problems.append(Problem(f"#{item.iid}", f"check-ins not read: {answer.message}"))
             if (failing := _failing(answer)) is not None:
                 failed[item.iid] = failing
             continue
-        if isinstance(answer, Measurement):
-            if answer.initiatives is not None:
-                okr.initiatives = list(answer.initiatives)
-            if answer.detail:
-                ws.out.detail(f"#{item.iid} {okr.source.kind.value}: {answer.detail}")
-            meta, fresh, found = apply_measurement(item, answer, source=okr.source.kind, now=now)
-        else:
-            meta, fresh, found = apply_comments(item, answer, now=now)
-        problems.extend(found)
+        meta, fresh = item.own_meta(), False
+        if answer.measured is not None:
+            if answer.measured.detail:
+                ws.out.detail(f"#{item.iid} {okr.source.kind.value}: {answer.measured.detail}")
+            meta, fresh, found = apply_measurement(
+                item, answer.measured, source=okr.source.kind, now=now
+            )
+            problems.extend(found)
+        elif answer.notes is not None:
+            meta, fresh, found = apply_comments(item, answer.notes, now=now)
+            problems.extend(found)
+        if answer.initiatives is not None and isinstance(okr, KeyResult):
+            okr.initiatives = list(answer.initiatives)
+            meta = meta.replace(initiatives=answer.initiatives)
         new += fresh
         if meta != item.meta:
             metas[item.iid] = meta
@@ -245,9 +297,20 @@ def _refresh(
     return metas, new
 
 
+def _baseline(kr: KeyResult, meta: Meta) -> Meta | None:
+    """``meta`` with a relative target's baseline recorded, when it is first known."""
+    if kr.metric is None or not kr.metric.baseline_pending or meta.baseline is not None:
+        return None
+    first = first_checkin(kr.checkins)
+    if first is None or not math.isfinite(first.value):
+        return None
+    kr.baseline = first.value
+    return meta.replace(baseline=first.value)
+
+
 @dataclasses.dataclass(frozen=True)
 class _Write:
-    item: LoadedIssue
+    item: LoadedIssue | LoadedKpi
     section: str
     add: tuple[str, ...]
     remove: tuple[str, ...]
@@ -258,30 +321,37 @@ def _plan(
     ws: Workspace, snap: Snapshot, evaluation: Evaluation, metas: dict[int, Meta]
 ) -> list[_Write]:
     """The issues where something changed, with what to write."""
-    texts = sections(snap.objectives, evaluation)
+    texts = sections(snap.objectives, evaluation, snap.kpis)
     names = ws.labels
     every_health = [names.on_track, names.needs_attention, names.at_risk]
     writes: list[_Write] = []
-    items: list[tuple[Objective | KeyResult, str | None, Any]] = []
+    items: list[tuple[LoadedIssue | LoadedKpi, str | None, Health]] = []
     for objective in snap.objectives:
-        items.append((objective, texts.objectives.get(objective.key), evaluation.objectives))
+        result = evaluation.objectives.get(objective.key)
+        if objective.iid is not None and result is not None:
+            items.append((snap.item(objective), texts.objectives.get(objective.key), result.health))
         for kr in objective.key_results:
-            items.append((kr, texts.key_results.get(kr.key), evaluation.key_results))
+            kr_result = evaluation.key_results.get(kr.key)
+            if kr.iid is not None and kr_result is not None:
+                items.append((snap.item(kr), texts.key_results.get(kr.key), kr_result.health))
+    for kpi in snap.kpis:
+        kpi_result = evaluation.kpis.get(kpi.key)
+        if kpi.iid is not None and kpi_result is not None:
+            items.append((snap.kpi_item(kpi), texts.kpis.get(kpi.key), kpi_result.health))
     seen: set[int] = set()
-    for okr, section, results in items:
-        if okr.iid is None or okr.iid in seen or section is None:
+    for item, section, health in items:
+        if item.iid in seen or section is None or item.record.state == "closed":
             continue
-        seen.add(okr.iid)
-        item = snap.item(okr)
-        if item.record.state == "closed":
-            continue
-        health = names.health_label(results[okr.key].health)
-        meta = metas.get(okr.iid)
+        seen.add(item.iid)
+        label = names.health_label(health)
+        meta = metas.get(item.iid)
         if meta is None and item.broken_block:
             meta = item.own_meta()  # rebuilt from what could be read
+        if isinstance(item.okr, KeyResult):
+            meta = _baseline(item.okr, meta or item.own_meta()) or meta
         text = new_description(item.record.description, meta=meta, section=section)
         add, remove = label_changes(
-            item.record.labels, add=[health], remove=[h for h in every_health if h != health]
+            item.record.labels, add=[label], remove=[h for h in every_health if h != label]
         )
         if text != item.record.description or add or remove:
             writes.append(_Write(item, section, tuple(add), tuple(remove), meta))
@@ -329,6 +399,10 @@ def rollup(ws: Workspace, *, quarter: str | None = None) -> RollupResult:
     problems: list[Problem] = []
     failed: dict[int, str] = {}
     metas, new_checkins = _refresh(ws, workers, snap, problems, failed)
+    # unreadable check-ins recorded before this run: those of the issues re-read are
+    # what this run found (a fixed one is gone)
+    reread = {f"#{iid} note " for iid in metas}
+    snap.problems[:] = [p for p in snap.problems if not p.where.startswith(tuple(reread))]
     evaluation = evaluate_snapshot(ws, snap)
     writes = _plan(ws, snap, evaluation, metas)
     changed: list[int] = []

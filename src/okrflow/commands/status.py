@@ -1,11 +1,15 @@
-"""``okrflow status``: the quarter's OKR tree with progress and health, for a terminal.
+"""``okrflow status``: the quarter's OKR tree with progress and health, and the KPIs.
 
 Everything shown comes from the JSON report document
 (:func:`okrflow.commands.analysis.report_document`, a progress report), the same document
 ``status --json`` prints, so the text and the JSON always agree. Objectives aligned
 under others are indented under their parent; one with several parents appears
-under each, marked "also under #n". Key results show current / target, a progress
-bar and confidence. Problems come last.
+under each, marked "also under #n". Key results show their current value and where
+they go, in their unit word ("7 customers · 4 → 10 customers"; "baseline pending" for a
+relative target before its first value), a progress bar and confidence, and under them
+their initiatives (reference, title, state, assignee). The KPIs follow, each with its
+latest value against its healthy range, its weekly trend and the days it spent out of
+range this quarter. Problems come last.
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ from okrflow.core.report import progress_percent
 from okrflow.render import display
 from okrflow.render.escape.terminal import visible
 
-__all__ = ["BAR_WIDTH", "StatusResult", "bar", "format_status", "status"]
+__all__ = ["BAR_WIDTH", "StatusResult", "bar", "format_status", "kpi_line", "kr_numbers", "status"]
 
 BAR_WIDTH = 10
 _HEALTH_COLOUR = {"on track": "green", "needs attention": "yellow", "at risk": "red"}
@@ -79,25 +83,76 @@ def _objective_line(o: dict[str, Any], indent: str, style: Style, also: list[int
         details.append(f"@{visible(o['owner'])}")
     if o.get("score") is not None:
         details.append(f"score {display.score(o['score'])}")
+    if o.get("kpi_iids"):
+        details.append("protects KPI " + ", ".join(f"#{i}" for i in o["kpi_iids"]))
     if also:
         details.append(style("(also under " + ", ".join(f"#{i}" for i in also) + ")", "dim"))
     head = f"{style('#' + str(o['iid']), 'bold')} {visible(o['title'])}"
     return indent + "  ".join([head, *details])
 
 
-def _kr_line(kr: dict[str, Any], indent: str, style: Style) -> str:
-    unit = kr.get("unit") or ""
-    if kr.get("target") is None:
-        numbers = "not measurable"
+def kr_numbers(kr: dict[str, Any]) -> str:
+    """``"7 customers · 4 → 10 customers"``: the current value and where the key result
+    goes, from its entry in the report document."""
+    if kr.get("metric") is None:
+        return "not measurable"
+    unit, word = kr.get("unit") or "", kr.get("unit_word") or ""
+    if kr.get("baseline_pending"):
+        where = visible(kr.get("reading") or "baseline pending")
     else:
-        numbers = f"{display.value(kr['current'], unit)} / {display.value(kr['target'], unit)}"
-    details = [numbers, bar(kr["progress"]), _health(kr["health"], style)]
+        where = display.goal(
+            kr["metric"],
+            kr.get("direction"),
+            kr.get("start"),
+            kr.get("target"),
+            unit,
+            word,
+            strict=bool(kr.get("strict")),
+        )
+    if kr["metric"] == "milestone":
+        current = "not yet" if kr["progress"] < 1 else "done"
+    else:
+        current = display.value(kr.get("current"), unit, word)
+    return f"{current} · {where}"
+
+
+def _kr_line(kr: dict[str, Any], indent: str, style: Style) -> str:
+    details = [kr_numbers(kr), bar(kr["progress"]), _health(kr["health"], style)]
     if kr.get("confidence") is not None:
         details.append(f"confidence {display.confidence(kr['confidence'])}")
     if kr.get("owner"):
         details.append(f"@{visible(kr['owner'])}")
     head = f"KR #{kr['iid']} {visible(kr['title'])}"
     return indent + "  ".join([head, *details])
+
+
+def _initiative_line(i: dict[str, Any], indent: str, style: Style) -> str:
+    parts = [f"initiative {visible(i['ref'])} {visible(i['title'])}", i["state"]]
+    if i.get("assignee"):
+        parts.append(f"@{visible(i['assignee'])}")
+    return indent + style("  ".join(parts), "dim" if i["closed"] else "")
+
+
+def kpi_line(k: dict[str, Any], style: Style = plain) -> str:
+    """One KPI from the report document: value, range, state, trend, time out of range."""
+    unit, word = k.get("unit") or "", k.get("unit_word") or ""
+    healthy = k.get("healthy")
+    state = {True: "in range", False: "out of range", None: "no value yet"}[healthy]
+    details = [
+        display.value(k.get("current"), unit, word),
+        visible(k.get("reading") or k.get("problem") or "no healthy range"),
+        style(f"{display.health_symbol(k['health'])} {state}", _HEALTH_COLOUR[k["health"]]),
+        "trend " + display.sparkline([w["value"] for w in k["weeks"]]),
+    ]
+    if k["days_measured"]:
+        share = progress_percent(k["out_of_range_share"] or 0.0)
+        details.append(
+            f"out of range {k['days_out_of_range']} of {display.count(k['days_measured'], 'day')}"
+            f" ({share}%)"
+        )
+    if k.get("owner"):
+        details.append(f"@{visible(k['owner'])}")
+    return "  ".join([f"KPI #{k['iid']} {visible(k['title'])}", *details])
 
 
 def format_status(result: StatusResult, style: Style = plain) -> list[str]:
@@ -133,6 +188,8 @@ def format_status(result: StatusResult, style: Style = plain) -> list[str]:
         lines.append(_objective_line(o, indent, style, also))
         for kr in o["key_results"]:
             lines.append(_kr_line(kr, indent + "    ", style))
+            for initiative in kr.get("initiatives", ()):
+                lines.append(_initiative_line(initiative, indent + "        ", style))
         for child in children.get(iid, ()):
             if child["iid"] not in path:  # a parent cycle is shown once, not forever
                 visit(child, depth + 1, iid, (*path, child["iid"]))
@@ -145,6 +202,10 @@ def format_status(result: StatusResult, style: Style = plain) -> list[str]:
     if not objectives:
         lines.append("no objectives in this quarter")
 
+    kpis = doc.get("kpis") or []
+    if kpis:
+        lines += ["", style(f"KPIs ({len(kpis)}):", "bold")]
+        lines += ["    " + kpi_line(k, style) for k in kpis]
     if result.orphans:
         lines += ["", "key results without an objective:"]
         for kr in result.orphans:

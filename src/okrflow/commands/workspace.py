@@ -23,6 +23,7 @@ from okrflow.adapter import ConnectionSettings, OkrRepository, PlannedWrite, res
 from okrflow.commands.reporter import Recorder, Reporter
 from okrflow.config import DEFAULT_CONFIG_PATH, Config, load_config
 from okrflow.core.calendar import FIRST_DAY, LAST_DAY, FiscalCalendar, Quarter, out_of_range
+from okrflow.core.dates import QuarterDates
 from okrflow.core.labels import LabelNames
 from okrflow.core.rules import RuleSettings
 from okrflow.core.scoring import ScoringPolicy
@@ -62,6 +63,7 @@ def label_names(config: Config) -> LabelNames:
     return LabelNames(
         objective=labels.type.objective.name,
         key_result=labels.type.key_result.name,
+        kpi=labels.type.kpi.name,
         report=labels.type.report.name,
         retrospective=labels.type.retrospective.name,
         carry=labels.type.carry.name,
@@ -180,6 +182,17 @@ class Workspace:
 
     def elapsed(self, quarter: Quarter) -> float:
         return self.calendar.elapsed(quarter, self.today())
+
+    def quarter_dates(self, label: str | None) -> QuarterDates:
+        """The quarter ``label`` names (default: today's) as evaluated today: up to
+        today, or as of its end once it is over (:class:`~okrflow.core.dates.QuarterDates`)."""
+        quarter = self.quarter(label)
+        return QuarterDates(
+            start=self.calendar.start(quarter),
+            end=self.calendar.end(quarter),
+            today=self.today(),
+            name=self.calendar.label(quarter),
+        )
 
 
 def connect_settings(

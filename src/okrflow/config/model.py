@@ -158,6 +158,9 @@ def _label(name: str, color: str, description: str) -> Any:
 class TypeLabels(_Section):
     objective: Label = _label("okr::objective", "#1f75cb", "OKR: an objective")
     key_result: Label = _label("okr::key result", "#6699cc", "OKR: a key result")
+    kpi: Label = _label(
+        "okr::kpi", "#2f9e8f", "OKR: a KPI, a standing measure with a healthy range"
+    )
     report: Label = _label("okr::report", "#5843ad", "OKR report written by okrflow")
     retrospective: Label = _label("okr::retrospective", "#8fbc8f", "OKR retrospective notes")
     carry: Label = _label(

@@ -7,7 +7,10 @@ reading it from GitLab and writing it back is the adapter's job.
 
 - :func:`own_meta`: the metadata a write builds on (a block copied from another issue
   starts afresh);
-- :func:`needs_comments`: whether comments were added or removed since the last read;
+- :func:`needs_comments`: whether comments were added or removed since the last read,
+  or a comment that could not be read as a check-in is still waiting to be fixed;
+  :func:`comments_after`: the comment id to read after (the oldest unreadable one is
+  read again on every run, so a comment a person corrects is picked up);
 - :func:`apply_comments`, :func:`apply_measurement`: the new metadata after reading;
 - :func:`record_checkin`, :func:`checkins_of`: the history itself.
 """
@@ -17,13 +20,16 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from collections.abc import Sequence
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from okrflow.core.checkins import CheckinError, checkin_from_comment
 from okrflow.core.issue_text import iid_of_key
-from okrflow.core.meta import MAX_HISTORY, Meta, RecordedCheckIn
+from okrflow.core.meta import MAX_HISTORY, BadCheckin, Meta, RecordedCheckIn
 from okrflow.core.model import CheckIn, KeyResult, Objective, Problem, SourceKind
 from okrflow.core.sources import Measurement
+
+if TYPE_CHECKING:
+    from okrflow.core.standing import Kpi
 
 __all__ = [
     "HISTORY_LENGTH",
@@ -32,7 +38,9 @@ __all__ = [
     "TrackedIssue",
     "apply_comments",
     "apply_measurement",
+    "checkin_problem",
     "checkins_of",
+    "comments_after",
     "needs_comments",
     "own_meta",
     "record_checkin",
@@ -63,19 +71,25 @@ class TrackedIssue(Protocol):
     @property
     def iid(self) -> int: ...
     @property
-    def okr(self) -> Objective | KeyResult: ...
+    def okr(self) -> Objective | KeyResult | Kpi: ...
     @property
     def notes_count(self) -> int: ...
     def own_meta(self) -> Meta: ...
 
 
-def own_meta(meta: Meta, iid: int, okr: Objective | KeyResult) -> Meta:
+def _type(okr: Objective | KeyResult | Kpi) -> str:
+    if isinstance(okr, Objective):
+        return "objective"
+    return "kr" if isinstance(okr, KeyResult) else "kpi"
+
+
+def own_meta(meta: Meta, iid: int, okr: Objective | KeyResult | Kpi) -> Meta:
     """The metadata to build on when writing issue ``iid``: a fresh block when the one
     found was copied from another issue; what could be read of a broken one (its key,
     type and objective) kept; always this issue's iid and type."""
     base = meta if meta.iid in (None, iid) else Meta()
     return base.replace(
-        type=base.type or ("objective" if isinstance(okr, Objective) else "kr"),
+        type=base.type or _type(okr),
         key=base.key or (None if iid_of_key(okr.key) == iid else okr.key),
         iid=iid,
         objective=base.objective or (okr.objective if isinstance(okr, KeyResult) else None),
@@ -106,8 +120,24 @@ def record_checkin(meta: Meta, *found: RecordedCheckIn) -> Meta:
 
 
 def needs_comments(item: TrackedIssue) -> bool:
-    """Whether comments were added or removed since okrflow last read them."""
-    return item.notes_count != (item.own_meta().notes_count or 0)
+    """Whether comments were added or removed since okrflow last read them, or one that
+    could not be read as a check-in waits to be fixed."""
+    meta = item.own_meta()
+    return item.notes_count != (meta.notes_count or 0) or bool(meta.bad_checkins)
+
+
+def comments_after(meta: Meta) -> int | None:
+    """The id of the newest comment not to read again: the last one read, or just before
+    the oldest one that could not be read as a check-in."""
+    if meta.bad_checkins:
+        oldest = min(bad.note_id for bad in meta.bad_checkins) - 1
+        return oldest if meta.last_comment_id is None else min(oldest, meta.last_comment_id)
+    return meta.last_comment_id
+
+
+def checkin_problem(iid: int, note_id: int, error: CheckinError) -> Problem:
+    """The problem a comment that cannot be read as a check-in is listed as."""
+    return Problem(f"#{iid} note {note_id}", f"check-in {error.reason}")
 
 
 def checkins_of(meta: Meta) -> list[CheckIn]:
@@ -124,13 +154,16 @@ def apply_comments(
     item: TrackedIssue, notes: Sequence[Comment], *, now: dt.datetime
 ) -> tuple[Meta, bool, list[Problem]]:
     """(new metadata, whether its latest check-in is new, problems) after reading
-    ``notes`` (the comments newer than the last one read): every readable check-in joins
-    the history, the newest becomes the latest when it is newer than the one recorded;
-    malformed ones are problems naming issue and comment."""
-    kr = item.okr
-    assert isinstance(kr, KeyResult)
+    ``notes`` (the comments after :func:`comments_after`), read against the key result's
+    (or KPI's) metric: every readable check-in joins the history, the newest becomes the
+    latest when it is newer than the one recorded; malformed ones are problems naming
+    issue and comment, recorded in the metadata (``bad_checkins``) until fixed."""
+    okr = item.okr
+    assert not isinstance(okr, Objective)
     meta = item.own_meta()
-    unit = kr.metric.unit if kr.metric else ""
+    metric = okr.metric
+    after = comments_after(meta)
+    bad = [b for b in meta.bad_checkins if after is not None and b.note_id <= after]
     problems: list[Problem] = []
     found: list[RecordedCheckIn] = []
     for note in sorted(notes, key=lambda n: n.id):
@@ -138,10 +171,12 @@ def apply_comments(
             continue
         try:
             read = checkin_from_comment(
-                note.body, at=note.created_at or now, author=note.author, unit=unit
+                note.body, at=note.created_at or now, author=note.author, metric=metric
             )
         except CheckinError as exc:
-            problems.append(Problem(f"#{item.iid} note {note.id}", f"check-in {exc.reason}"))
+            problem = checkin_problem(item.iid, note.id, exc)
+            problems.append(problem)
+            bad.append(BadCheckin(note.id, problem.message))
             continue
         if read is None or (meta.checkin is not None and meta.checkin.note_id == note.id):
             continue
@@ -155,10 +190,13 @@ def apply_comments(
                 source="manual" if MARKER_PREFIX in note.body else "comment",
             )
         )
-    newest_id = max((n.id for n in notes), default=0)
+    # system notes (label changes ...) do not move the mark: a comment re-read later
+    # (a check-in still to be fixed) finds the same newest comment and writes nothing
+    newest_id = max((n.id for n in notes if not n.system), default=0)
     meta = meta.replace(
         last_comment_id=max(newest_id, meta.last_comment_id or 0) or None,
         notes_count=item.notes_count,
+        bad_checkins=tuple(bad),
     )
     updated = record_checkin(meta, *found)
     return updated, updated.checkin != meta.checkin, problems

@@ -70,12 +70,33 @@ def _when(match: re.Match[str]) -> str:
 
 @dataclasses.dataclass(frozen=True)
 class QuarterDates:
-    """The quarter a due date is read in, and the day it is evaluated on."""
+    """The quarter a due date is read in, and the day it is evaluated on.
+
+    Once the quarter is over it is evaluated as of its end, whenever that is: check-ins
+    count up to :attr:`day` (today, or the quarter's last day), :attr:`elapsed` is 1,
+    and every due date is reached, so a report made years later gives the same numbers.
+    """
 
     start: dt.date
     end: dt.date
     today: dt.date
     name: str | None = None  # "FY22-Q2": says which quarter "Q2" is
+
+    @property
+    def day(self) -> dt.date:
+        """The last day whose check-ins count (and staleness is counted to)."""
+        return min(self.today, self.end)
+
+    @property
+    def elapsed(self) -> Fraction:
+        """The share of the quarter gone, exactly: 0 on its first day, 1 after its last."""
+        total = (self.end - self.start).days + 1
+        return clamp(Fraction((self.today - self.start).days, total))
+
+    def counts(self, at: dt.datetime) -> bool:
+        """Whether a check-in made at ``at`` (UTC date) counts as of :attr:`day`."""
+        moment = at if at.tzinfo else at.replace(tzinfo=dt.timezone.utc)
+        return moment.astimezone(dt.timezone.utc).date() <= self.day
 
 
 def find_due(sentence: str) -> tuple[str, str]:

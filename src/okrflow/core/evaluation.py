@@ -10,7 +10,8 @@ from __future__ import annotations
 import dataclasses
 import enum
 
-from okrflow.core.model import Health, Metric, Problem
+from okrflow.core.model import CheckIn, Health, Metric, Problem
+from okrflow.core.standing import KpiResult
 
 
 class Grade(str, enum.Enum):
@@ -29,6 +30,7 @@ class KeyResultResult:
     # check-in once a relative target's baseline is known; None when unreadable.
     metric: Metric | None = None
     baseline_pending: bool = False  # a relative target still waiting for its first value
+    latest: CheckIn | None = None  # the check-in ``current`` comes from
 
 
 @dataclasses.dataclass(frozen=True)
@@ -45,3 +47,4 @@ class Evaluation:
     objectives: dict[str, ObjectiveResult]  # by objective key
     key_results: dict[str, KeyResultResult]  # by key-result key (unique across the set)
     problems: list[Problem] = dataclasses.field(default_factory=list)
+    kpis: dict[str, KpiResult] = dataclasses.field(default_factory=dict)  # by KPI key

@@ -25,6 +25,7 @@ from collections.abc import Callable, Sequence
 from typing import TypedDict
 
 from okrflow.core.description import split, unescape_blocks
+from okrflow.core.issue_meta import read_meta
 from okrflow.core.labels import DEFAULT_LABEL_NAMES, LabelNames
 from okrflow.core.meta import MAX_PARENTS, Meta
 from okrflow.core.model import CheckIn, KeyResult, Kind, MetricSource, Objective, Problem, State
@@ -81,7 +82,6 @@ _REF = re.compile(
     r"|(?<![\w/&])(?P<path>[A-Za-z0-9_.\-]+(?:/[A-Za-z0-9_.\-]+)+)?#(?P<iid>\d+)\b"
 )
 _PROJECT_OF_URL = re.compile(r"https?://[^\s/]+/(?P<path>.+?)/-/(?:issues|work_items)/\d+")
-_JSON_STRING = r'"{}"\s*:\s*"((?:[^"\\]|\\.)*)"'
 
 
 def key_for_iid(iid: int) -> str:
@@ -264,41 +264,6 @@ def _label_facts(
     return states, quarters, teams, names.objective in labels, names.key_result in labels
 
 
-def _read_meta(reader: _Reader, description: str) -> Meta | None:
-    parsed = split(description)
-    meta: Meta | None = None
-    copied = False
-    if parsed.meta is not None:
-        meta, meta_problems = Meta.from_dict(parsed.meta)
-        for message in meta_problems:
-            reader.note(message)
-        if meta.iid is not None and meta.iid != reader.iid:
-            reader.note(
-                f"the okrflow metadata belongs to #{meta.iid} (copied from it?); ignored: "
-                "read from the visible text"
-            )
-            meta, copied = None, True
-    if parsed.meta_problem:
-        tail = "" if meta is not None else "; read from the title, labels and sections"
-        reader.note(parsed.meta_problem + tail)
-    if meta is None and parsed.meta_problem and not copied:
-        meta = _salvage(description)
-    if parsed.section_problem:
-        reader.note(parsed.section_problem)
-    return meta
-
-
-def _salvage(description: str) -> Meta | None:
-    """What can still be read from a broken block: key, type and objective key."""
-    start = description.find("okrflow:meta")
-    found: dict[str, str] = {}
-    for name in ("key", "type", "objective"):
-        match = re.search(_JSON_STRING.format(name), description[start:])
-        if match:
-            found[name] = match.group(1)
-    return Meta.from_dict(found)[0] if found else None
-
-
 def read_issue(
     *,
     iid: int,
@@ -319,7 +284,8 @@ def read_issue(
     url = _PROJECT_OF_URL.match(web_url)
     text = description or ""
     reader = _Reader(iid, url.group("path") if url else None, {}, [])
-    meta = _read_meta(reader, text)
+    meta, meta_problems = read_meta(text, iid, reader.note)
+    reader.problems += meta_problems
     reader.sections = parse_sections(split(text).human)
     states, quarters, teams, is_objective, is_kr = _label_facts(reader, labels, label_names)
 
@@ -417,6 +383,7 @@ def _objective(
         weight=_first(meta.weight if meta else None, 1.0),
         outcome=meta.outcome if meta else None,
         score=meta.score if meta else None,
+        kpis=[k.key for k in meta.kpis] if meta else [],
         missing_sections=tuple(sorted(missing, key=_ORDER.index)),
         proposed_key_results=proposed,
     )
@@ -448,6 +415,8 @@ def _key_result(
         weight=_first(weight, meta.weight if meta else None, 1.0),
         checkins=checkins,
         source=meta.source if meta and meta.source else MetricSource(),
+        initiatives=list(meta.initiatives or ()) if meta else [],
+        baseline=meta.baseline if meta else None,
         objective=objective,
         missing_sections=tuple(sorted(missing, key=_ORDER.index)),
     )

@@ -13,6 +13,7 @@ from okrflow.core.checkins import first_checkin
 from okrflow.core.dates import QuarterDates, pace_elapsed, resolve_due
 from okrflow.core.model import Direction, KeyResult, Metric, MetricKind
 from okrflow.core.relative import with_baseline
+from okrflow.core.values import format_value
 
 __all__ = ["exact_or_none", "kr_pace", "kr_progress", "kr_progress_exact", "kr_reading"]
 
@@ -60,17 +61,24 @@ def kr_progress(metric: Metric | None, current: float | None) -> float:
 
 def kr_reading(kr: KeyResult) -> tuple[Metric | None, str | None]:
     """The metric a key result is scored by: its own, or once a relative target's baseline
-    is known, the one with start and target from it; and a problem when it cannot be."""
+    is known, the one with start and target from it; and a problem when it cannot be.
+
+    The baseline is the one recorded (``kr.baseline``, kept in okrflow's metadata when
+    first seen), else the first check-in's value."""
     metric = kr.metric
     if metric is None or not metric.baseline_pending:
         return metric, None
-    first = first_checkin(kr.checkins)
-    if first is None or not math.isfinite(first.value):
-        return metric, None
+    if kr.baseline is not None and math.isfinite(kr.baseline):
+        baseline, said = kr.baseline, "recorded"
+    else:
+        first = first_checkin(kr.checkins)
+        if first is None or not math.isfinite(first.value):
+            return metric, None
+        baseline, said = first.value, "from the first check-in"
     try:
-        return with_baseline(metric, first.value), None
+        return with_baseline(metric, baseline), None
     except ValueError as error:
-        return metric, f"baseline {first.value:g} from the first check-in: {error}"
+        return metric, f"baseline {format_value(baseline, metric.unit)} {said}: {error}"
 
 
 def kr_pace(metric: Metric | None, elapsed: Fraction, dates: QuarterDates | None) -> Fraction:

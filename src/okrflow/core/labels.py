@@ -20,6 +20,7 @@ class LabelNames:
 
     objective: str = "okr::objective"
     key_result: str = "okr::key result"
+    kpi: str = "okr::kpi"
     draft: str = "okr-status::draft"
     review: str = "okr-status::review"
     active: str = "okr-status::active"

@@ -7,7 +7,7 @@ writes them back, so data from a newer okrflow survives. Version 1 keys::
 
     schema           int, 1
     okrflow          version of okrflow that wrote the block
-    type             "objective" | "kr"
+    type             "objective" | "kr" | "kpi"
     key              the stable key (``okrflow apply`` matches on it)
     iid              the issue the block was written for (a copied block is detected)
     objective        KR: key of its objective;  objective_iid: its iid
@@ -15,6 +15,14 @@ writes them back, so data from a newer okrflow survives. Version 1 keys::
     metric           KR: {"kind", "start", "target", "unit", "direction"}, and when set
                      "unit_word", "due", "change" {"kind", "amount"}, "baseline_pending",
                      "strict"
+    baseline         KR: a relative target's baseline, recorded when first measured
+    range            KPI: its healthy range {"low", "high", "unit"}, and when set "unit_word",
+                     "strict"
+    kpis             objective: the KPIs it protects, [{"key": ..., "iid": ...}, ...]
+    initiatives      KR: its linked issues when okrflow last read them
+                     [{"ref", "title", "closed", "assignee"}, ...] ([] once read and none)
+    bad_checkins     KR or KPI: comments that read as check-ins but could not be read,
+                     [{"note_id", "message"}, ...]: listed as problems until fixed
     weight, owner, kind ("committed" | "aspirational"), level
     source           KR: {"kind": "manual" | "initiatives" | "query" | "command", "options": {}}
     checkin          KR: the last recorded check-in
@@ -36,10 +44,12 @@ from collections.abc import Callable, Mapping
 from typing import Any, Literal, TypeVar, cast
 
 from okrflow.core.calendar import FIRST_DAY, LAST_DAY, out_of_range
+from okrflow.core.kpis import KpiRange
 from okrflow.core.model import (
     Change,
     ChangeKind,
     Direction,
+    Initiative,
     Kind,
     Metric,
     MetricKind,
@@ -53,7 +63,7 @@ SCHEMA_VERSION = 1
 MAX_PARENTS = 20
 #: the check-in history kept (a quarter of weekly check-ins); a longer one keeps the newest
 MAX_HISTORY = 16
-OkrType = Literal["objective", "kr"]
+OkrType = Literal["objective", "kr", "kpi"]
 
 _E = TypeVar("_E", bound=enum.Enum)
 
@@ -116,8 +126,8 @@ def _enum(cls: type[_E]) -> Callable[[Any], _E]:
 
 
 def _type(value: Any) -> OkrType:
-    if value not in ("objective", "kr"):
-        raise _Invalid("'objective' or 'kr'")
+    if value not in ("objective", "kr", "kpi"):
+        raise _Invalid("'objective', 'kr' or 'kpi'")
     return cast(OkrType, value)
 
 
@@ -162,6 +172,73 @@ def _metric_dict(metric: Metric) -> dict[str, Any]:
         if getattr(metric, name):
             out[name] = _plain(getattr(metric, name))
     return out
+
+
+@dataclasses.dataclass(frozen=True)
+class BadCheckin:
+    """A comment that reads as a check-in but cannot be read: a problem until fixed."""
+
+    note_id: int
+    message: str
+
+
+def _optional_float(value: Any) -> float | None:
+    return None if value is None else _float(value)
+
+
+def _range(value: Any) -> KpiRange:
+    data = _mapping(value)
+    strict = data.get("strict", False)
+    if not isinstance(strict, bool):
+        raise _Invalid("an object with a true/false strict")
+    healthy = KpiRange(
+        low=_optional_float(data.get("low")),
+        high=_optional_float(data.get("high")),
+        unit=_str(data.get("unit", "")),
+        unit_word=_str(data.get("unit_word", "")),
+        strict=strict,
+    )
+    if healthy.low is None and healthy.high is None:
+        raise _Invalid("an object with low, high or both")
+    return healthy
+
+
+def _initiatives(value: Any) -> tuple[Initiative, ...]:
+    if not isinstance(value, list):
+        raise _Invalid("a list")
+    out = []
+    for item in value:
+        data = _mapping(item)
+        closed, assignee = data.get("closed", False), data.get("assignee")
+        if not isinstance(closed, bool):
+            raise _Invalid("a list of objects with a true/false closed")
+        out.append(
+            Initiative(
+                ref=_str(data.get("ref")),
+                title=_str(data.get("title", "")),
+                closed=closed,
+                assignee=None if assignee is None else _str(assignee),
+            )
+        )
+    return tuple(out)
+
+
+def _bad_checkins(value: Any) -> tuple[BadCheckin, ...]:
+    if not isinstance(value, list):
+        raise _Invalid("a list")
+    return tuple(
+        BadCheckin(_int(_mapping(item).get("note_id")), _str(_mapping(item).get("message")))
+        for item in value
+    )
+
+
+def _range_dict(healthy: KpiRange) -> dict[str, Any]:
+    out: dict[str, Any] = {"low": healthy.low, "high": healthy.high, "unit": healthy.unit}
+    if healthy.unit_word:
+        out["unit_word"] = healthy.unit_word
+    if healthy.strict:
+        out["strict"] = True
+    return {k: v for k, v in out.items() if v is not None}
 
 
 def _source(value: Any) -> MetricSource:
@@ -212,7 +289,12 @@ _FIELDS: dict[str, Callable[[Any], Any]] = {
     "objective": _str,
     "objective_iid": _int,
     "parents": _parents,
+    "kpis": _parents,
     "metric": _metric,
+    "baseline": _float,
+    "range": _range,
+    "initiatives": _initiatives,
+    "bad_checkins": _bad_checkins,
     "weight": _float,
     "owner": _str,
     "kind": _enum(Kind),
@@ -240,7 +322,12 @@ class Meta:
     objective: str | None = None
     objective_iid: int | None = None
     parents: tuple[ParentRef, ...] = ()
+    kpis: tuple[ParentRef, ...] = ()  # objective: the KPIs it protects
     metric: Metric | None = None
+    baseline: float | None = None  # KR: a relative target's recorded baseline
+    range: KpiRange | None = None  # KPI: its healthy range
+    initiatives: tuple[Initiative, ...] | None = None  # KR: None until its links are read
+    bad_checkins: tuple[BadCheckin, ...] = ()
     weight: float | None = None
     owner: str | None = None
     kind: Kind | None = None
@@ -285,7 +372,7 @@ class Meta:
             if field.name == "extra":
                 continue
             value = _plain(getattr(self, field.name))
-            if value is None or value == []:
+            if value is None or (value == [] and field.name != "initiatives"):
                 out.pop(field.name, None)
             else:
                 out[field.name] = value
@@ -316,6 +403,8 @@ def _plain(value: Any) -> Any:
         return value.isoformat()
     if isinstance(value, Metric):
         return _metric_dict(value)
+    if isinstance(value, KpiRange):
+        return _range_dict(value)
     if isinstance(value, ParentRef):
         return {"key": value.key} if value.iid is None else {"key": value.key, "iid": value.iid}
     if dataclasses.is_dataclass(value) and not isinstance(value, type):

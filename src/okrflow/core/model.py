@@ -150,6 +150,12 @@ class Initiative:
     ref: str  # "group/project#12"
     title: str
     closed: bool
+    assignee: str | None = None  # GitLab username of the first assignee
+
+    @property
+    def state(self) -> str:
+        """``"closed"`` or ``"open"``, as a report shows it."""
+        return "closed" if self.closed else "open"
 
 
 @dataclasses.dataclass
@@ -169,6 +175,9 @@ class KeyResult:
     team: str | None = None
     iid: int | None = None
     statement_problem: str | None = None  # why the statement could not be read
+    # A relative target's baseline as first recorded (kept, so that it stays put when
+    # the first check-in is edited or deleted); None: taken from the first check-in.
+    baseline: float | None = None
     # Template sections a person left empty (read from the issue; for lint).
     missing_sections: tuple[str, ...] = ()
 
@@ -215,6 +224,7 @@ class Objective:
     missing_sections: tuple[str, ...] = ()
     # Key-result statements listed in the objective's description, not yet issues.
     proposed_key_results: tuple[str, ...] = ()
+    kpis: list[str] = dataclasses.field(default_factory=list)  # keys of the KPIs it protects
 
 
 @dataclasses.dataclass(frozen=True)

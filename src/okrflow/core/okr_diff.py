@@ -72,6 +72,11 @@ def meta_details(have: Meta, want: Meta, links: Sequence[int]) -> list[str]:
     new_parents = [p.key for p in want.parents]
     if old_parents != new_parents:
         details.append(f"parents {old_parents} -> {new_parents}")
+    old_kpis, new_kpis = [k.key for k in have.kpis], [k.key for k in want.kpis]
+    if old_kpis != new_kpis:
+        details.append(f"kpis {old_kpis} -> {new_kpis}")
+    if have.range != want.range:
+        details.append("healthy range")
     if have.extra.get("purpose") != want.extra.get("purpose"):
         details.append("purpose")
     details.extend(f"link to #{iid}" for iid in links)

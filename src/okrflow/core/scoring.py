@@ -41,7 +41,8 @@ exactly: progress 0.8 at the 0.8 on-track line is on track.
 
 **Score, grade and success** are given to closed objectives only: the score is the
 progress rounded to one decimal, halves up (0.65 -> 0.7, 0.25 -> 0.3;
-:func:`okrflow.core.arithmetic.round_half_up`, the one rounding rule); the grade is
+:func:`okrflow.core.arithmetic.round_half_up`, the one rounding rule), or the score
+recorded when the objective closed (``Objective.score``: frozen at close); the grade is
 green from 0.7, yellow from 0.4, red below; a committed objective succeeds at a score
 of 1.0, an aspirational one at 0.7.
 """
@@ -261,7 +262,9 @@ def evaluate(
 
     ``elapsed`` is the share of the quarter gone, 0..1 (clamped; a fraction of days is
     exact). With ``dates`` (the quarter's first and last day and the day evaluated), a
-    key result due earlier ("by June 30") is paced to its due date. Problems that do
+    key result due earlier ("by June 30") is paced to its due date, and only the
+    check-ins made up to :attr:`QuarterDates.day` count (a quarter that is over is
+    evaluated as of its end). Problems that do
     not stop the evaluation are listed in ``Evaluation.problems``: a repeated
     objective or key-result key (the later one is skipped), a parent that is not in
     ``objectives``, a parent cycle, a negative or non-finite weight, an objective
@@ -284,6 +287,10 @@ def evaluate(
                     Problem(where, f"key result key {kr.key!r} is used twice: this one is skipped")
                 )
                 continue
+            if dates is not None:
+                kr = dataclasses.replace(
+                    kr, checkins=[c for c in kr.checkins if dates.counts(c.at)]
+                )
             metric, trouble = kr_reading(kr)
             if trouble is not None:
                 problems.append(Problem(where, trouble))
@@ -298,6 +305,7 @@ def evaluate(
                 confidence=confidence,
                 metric=metric,
                 baseline_pending=metric is not None and metric.baseline_pending,
+                latest=latest,
             )
             counted.append(kr)
         own_krs[position] = counted
@@ -402,7 +410,9 @@ def evaluate(
         )
         score = grade = success = None
         if objective.state is State.CLOSED:
-            score = score_for(progress)
+            # frozen at close: the score recorded when it closed, else the one it has now
+            recorded = exact_or_none(objective.score)
+            score = score_for(progress if recorded is None else recorded)
             grade = grade_for(score, policy)
             success = success_for(score, objective.kind, policy)
         results[key] = ObjectiveResult(

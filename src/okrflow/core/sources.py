@@ -3,10 +3,12 @@
 A key result's metadata names its source (:class:`~okrflow.core.model.MetricSource`):
 
 ``initiatives``
-    The issues linked to the key result, in any project: closed ÷ all. Option
-    ``measure``: ``share`` (default; in percent when the key result's unit is ``%``,
-    else a fraction 0..1) or ``count`` (how many are closed). Links to OKR issues
-    (the hierarchy) are not initiatives.
+    The issues linked to the key result, in any project. Option ``measure``:
+    ``share``, closed ÷ all (in percent when the key result's unit is ``%``, else a
+    fraction 0..1), or ``count``, how many are closed. Without the option, a key result
+    that counts things ("Publish 4 guides": a count from 0 to 4) is measured by
+    ``count`` (2 of its 4 linked issues closed is 2 guides, 50%), any other by
+    ``share``. Links to OKR issues (the hierarchy) are not initiatives.
 ``query``
     A GitLab issue query over a rolling window ending now. Options: ``labels`` (a list
     or ``"a,b"``; an issue needs all), ``state`` (``opened`` | ``closed`` | ``all``),
@@ -51,6 +53,7 @@ __all__ = [
     "MetricError",
     "QueryOptions",
     "initiatives_value",
+    "linked_initiatives",
     "query_value",
     "share",
 ]
@@ -86,6 +89,8 @@ class LinkedIssue(Protocol):
     def state(self) -> str: ...
     @property
     def labels(self) -> tuple[str, ...]: ...
+    @property
+    def assignees(self) -> tuple[str, ...]: ...
 
 
 class ListedIssue(Protocol):
@@ -110,22 +115,38 @@ def share(part: int, whole: int, unit: str) -> float:
 # -- initiatives ------------------------------------------------------------------------
 
 
+def linked_initiatives(
+    links: Iterable[LinkedIssue], okr_labels: Sequence[str] = ()
+) -> tuple[Initiative, ...]:
+    """The initiatives among a key result's links: every linked issue that is not an OKR
+    issue (one carrying ``okr_labels``), with its reference, title, state and assignee."""
+    return tuple(
+        Initiative(
+            ref=link.reference,
+            title=link.title,
+            closed=link.state == "closed",
+            assignee=link.assignees[0] if link.assignees else None,
+        )
+        for link in links
+        if not set(okr_labels) & set(link.labels)
+    )
+
+
 def initiatives_value(
     links: Iterable[LinkedIssue],
     *,
     unit: str = "",
     options: Mapping[str, Any] | None = None,
     okr_labels: Sequence[str] = (),
+    counts_things: bool = False,
 ) -> Measurement:
-    """Closed ÷ all linked issues that are not OKR issues (those carry ``okr_labels``)."""
-    measure_name = str((options or {}).get("measure", "share"))
+    """The linked issues that are not OKR issues (those carry ``okr_labels``), measured as
+    the option says (default: ``count`` when ``counts_things``, else ``share``)."""
+    default = "count" if counts_things else "share"
+    measure_name = str((options or {}).get("measure", default))
     if measure_name not in ("share", "count"):
         raise MetricError(f"initiatives measure {measure_name!r} is unknown: use share or count")
-    found = tuple(
-        Initiative(ref=link.reference, title=link.title, closed=link.state == "closed")
-        for link in links
-        if not set(okr_labels) & set(link.labels)
-    )
+    found = linked_initiatives(links, okr_labels)
     closed = sum(1 for i in found if i.closed)
     if measure_name == "count":
         return Measurement(

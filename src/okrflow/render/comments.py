@@ -13,9 +13,12 @@ import datetime as dt
 import re
 from collections.abc import Mapping, Sequence
 
+from okrflow.core.checkins import latest_checkin
+from okrflow.core.kpis import explain_kpi
 from okrflow.core.lifecycle import states_text
-from okrflow.core.model import KeyResult, Objective, Outcome, Problem, State
+from okrflow.core.model import KeyResult, Objective, Outcome, Problem, SourceKind, State
 from okrflow.core.rules import Finding
+from okrflow.core.standing import Kpi
 from okrflow.render.display import count, score
 from okrflow.render.escape.markdown import escape_blocks, md_inline, mention
 
@@ -23,6 +26,7 @@ __all__ = [
     "LINT_FIXED",
     "STEP_TITLES",
     "checkin_reminder",
+    "kpi_issue_text",
     "lint_comment",
     "lint_fixed_comment",
     "move_comment",
@@ -195,24 +199,28 @@ def checkin_reminder(
     quarter: str,
     week: dt.date,
     group: str,
-    items: Sequence[tuple[KeyResult, str]],
+    items: Sequence[tuple[KeyResult | Kpi, str]],
     *,
     group_by: str,
     after_days: int,
     marker: str,
 ) -> str:
-    """One weekly reminder: the owners mentioned once, their stale key results listed."""
+    """One weekly reminder: the owners mentioned once, their stale key results (and
+    KPIs) listed."""
     owners = list(dict.fromkeys(owner for _, owner in items))
     who = ", ".join(mention(owner) for owner in owners)
     if group_by == "team":
         who = f"Team {md_inline(group)}: {who}"
+    what = "key results"
+    if any(isinstance(kr, Kpi) for kr, _ in items):
+        what = "KPIs" if all(isinstance(kr, Kpi) for kr, _ in items) else "key results and KPIs"
     lines = [
         f"{who}, the weekly check-in reminder for {md_inline(quarter)} (week of {week}): "
-        f"these key results have had no check-in for more than {after_days} days.",
+        f"these {what} have had no check-in for more than {after_days} days.",
         "",
     ]
     for kr, owner in items:
-        last = kr.latest
+        last = latest_checkin(kr.checkins)
         when = f"last check-in {last.at.date()}" if last else "no check-in yet"
         extra = f", owner {md_inline(owner)}" if group_by == "team" else ""
         lines.append(f"- #{kr.iid} {md_inline(kr.title)} ({when}{extra})")
@@ -224,3 +232,33 @@ def checkin_reminder(
         marker,
     ]
     return "\n".join(lines)
+
+
+def kpi_issue_text(kpi: Kpi) -> str:
+    """The description okrflow writes for a KPI issue (without its metadata block)."""
+    healthy = explain_kpi(kpi.healthy) if kpi.healthy else "not read yet"
+    if kpi.source.kind is SourceKind.MANUAL:
+        how = (
+            "Weekly check-ins: comment on this issue with a first line like "
+            "`Check-in: <value>`, or run `okrflow checkin <ref> --value <value>`."
+        )
+    else:
+        how = f"Measured by okrflow rollup from its {kpi.source.kind.value} source."
+    lines = [
+        "## KPI",
+        "",
+        md_inline(kpi.title),
+        "",
+        "## Healthy range",
+        "",
+        md_inline(healthy),
+        "",
+        "## Owner",
+        "",
+        mention(kpi.owner) if kpi.owner else "(none)",
+        "",
+        "## How it is measured",
+        "",
+        how,
+    ]
+    return "\n".join(lines) + "\n"

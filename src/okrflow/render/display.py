@@ -2,16 +2,21 @@
 
 Progress and confidence are whole percents, scores one decimal, both rounded half up
 by :func:`okrflow.core.report.progress_percent` and :func:`~okrflow.core.report.score_tenths`,
-in the terminal, in GitLab and in every report. The JSON document keeps the
-unrounded values. A count names its noun in the right number
+in the terminal, in GitLab and in every report. A metric value is rounded to two
+decimals, halves up, and written as :func:`okrflow.core.explain.show` writes a reading
+("10 customers", "4.5 hours", "$1,200", "95%", "4.4/5"), so a value reads the same in
+``lint``'s one-line reading, in ``status``, in the progress sections and in the reports.
+The JSON document keeps the unrounded values. A count names its noun in the right number
 (:func:`~okrflow.core.counts.count`, shown from here too).
 """
 
 from __future__ import annotations
 
 import math
+from decimal import ROUND_HALF_UP, Decimal
 
 from okrflow.core.counts import count, plural
+from okrflow.core.explain import show
 from okrflow.core.report import progress_percent, score_tenths
 
 __all__ = [
@@ -21,11 +26,13 @@ __all__ = [
     "confidence",
     "count",
     "day",
+    "goal",
     "grade_label",
     "health_class",
     "health_emoji",
     "health_label",
     "health_symbol",
+    "kpi_state",
     "label",
     "moment",
     "number",
@@ -71,9 +78,6 @@ def series_mark(index: int) -> str:
     return SERIES[index % len(SERIES)][1]
 
 
-_CURRENCIES = ("$", "€", "£", "¥")
-
-
 def percent(progress: float | None) -> str:
     """``0.724`` -> ``"72%"``; never 100% before the target is reached."""
     return MISSING if progress is None else f"{progress_percent(progress)}%"
@@ -91,26 +95,53 @@ def confidence(value: float | None) -> str:
     return MISSING if value is None else f"{progress_percent(value)}%"
 
 
+def _rounded(amount: float) -> float:
+    """``amount`` to two decimals, halves up (the shortest decimal that prints as it)."""
+    exact = Decimal(repr(float(amount)))
+    return float(exact.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)) + 0.0
+
+
 def number(value: float | None) -> str:
     """A metric value: thousands separators, at most two decimals, no trailing zeros."""
     if value is None or not math.isfinite(value):
         return MISSING
-    if float(value).is_integer():
-        return f"{int(value):,}"
-    text = f"{value:,.2f}".rstrip("0").rstrip(".")
-    return "0" if text in ("-0", "") else text
+    return show(_rounded(value))
 
 
-def value(amount: float | None, unit: str = "") -> str:
-    """A metric value with its unit: ``"15,000"``, ``"95%"``, ``"$1,200"``, ``"4 h"``."""
-    text = number(amount)
-    if text == MISSING or not unit:
-        return text
-    if unit in _CURRENCIES:
-        return f"-{unit}{text[1:]}" if text.startswith("-") else f"{unit}{text}"
-    if unit == "%":
-        return f"{text}%"
-    return f"{text} {unit}"
+def value(amount: float | None, unit: str = "", unit_word: str = "") -> str:
+    """A metric value with its unit and unit word: ``"15,000"``, ``"95%"``,
+    ``"$1,200"``, ``"4.5 hours"``, ``"10 customers"``."""
+    if amount is None or not math.isfinite(amount):
+        return MISSING
+    return show(_rounded(amount), unit, unit_word)
+
+
+def goal(
+    kind: str | None,
+    direction: str | None,
+    start: float | None,
+    target: float | None,
+    unit: str = "",
+    unit_word: str = "",
+    *,
+    strict: bool = False,
+) -> str:
+    """Where a key result goes: ``"4 → 10 customers"``, ``"at most 7 days"``, ``"done"``,
+    ``"baseline pending → 80%"`` (no start yet), ``"baseline pending"`` (nor target)."""
+    if kind is None:
+        return MISSING
+    if kind == "milestone":
+        return "done"
+    if kind == "threshold":
+        if direction == "decrease":
+            way = "below" if strict else "at most"
+        else:
+            way = "above" if strict else "at least"
+        return f"{way} {value(target, unit, unit_word)}"
+    if start is None:
+        pending = "baseline pending"
+        return pending if target is None else f"{pending} → {value(target, unit, unit_word)}"
+    return f"{value(start, unit)} → {value(target, unit, unit_word)}"
 
 
 def day(iso: str | None) -> str:
@@ -139,6 +170,11 @@ def health_emoji(health: str | None) -> str:
 def health_class(health: str | None) -> str:
     """CSS class: ``"health-on-track"``, ``"health-needs-attention"``, ``"health-at-risk"``."""
     return "health-" + (health or "unknown").replace(" ", "-")
+
+
+def kpi_state(healthy: bool | None) -> str:
+    """A KPI's state: ``"In range"``, ``"Out of range"`` or ``"No value yet"``."""
+    return {True: "In range", False: "Out of range", None: "No value yet"}[healthy]
 
 
 def grade_label(grade: str | None) -> str:

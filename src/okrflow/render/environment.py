@@ -99,6 +99,8 @@ FILTERS: dict[str, Any] = {
     "team": display.team,
     "ref": display.ref,
     "spark": _spark,
+    "sparkline": display.sparkline,
+    "kpi_state": display.kpi_state,
     "count": display.count,
     "plural": display.plural,
     "md": markdown.md_inline,

@@ -124,6 +124,23 @@ def trend_chart(kr: dict[str, Any]) -> str | None:
     return _fence(lines)
 
 
+def kpi_trend_chart(kpi: dict[str, Any]) -> str | None:
+    """A KPI's weekly values with its healthy bounds; None below 2 weeks with a value."""
+    bound = kpi["high"] if kpi["high"] is not None else kpi["low"]
+    weekly = {
+        "title": kpi["title"],
+        "unit": kpi["unit"],
+        "start": kpi["low"] if kpi["high"] is not None else None,
+        "target": bound,
+        "checkins": [
+            {"at": f"{w['start']}T00:00:00Z", "value": w["value"]}
+            for w in kpi["weeks"]
+            if w["value"] is not None
+        ],
+    }
+    return trend_chart(weekly)
+
+
 def alignment_chart(doc: dict[str, Any]) -> str | None:
     """The alignment tree: one node per objective, coloured and labelled by health."""
     objectives = doc["objectives"]
@@ -208,4 +225,5 @@ def charts(doc: dict[str, Any]) -> dict[str, Any]:
         "trends": {
             kr["key"]: trend_chart(kr) for o in doc["objectives"] for kr in o["key_results"]
         },
+        "kpi_trends": {k["key"]: kpi_trend_chart(k) for k in doc.get("kpis", ())},
     }

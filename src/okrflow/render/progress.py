@@ -12,9 +12,12 @@ A key result's section::
 
     | Current | Start → target | Confidence | Checked in |
     | --- | --- | --- | --- |
-    | 13,000 | 10,000 → 15,000 | 70% | 2024-02-12 |
+    | 13,000 users | 10,000 → 15,000 users | 70% | 2024-02-12 |
 
-An objective's section has one row per key result and per objective aligned under it.
+Values carry the key result's unit word; a relative target still waiting for its first
+value shows "baseline pending", then the start and target derived from it. An
+objective's section has one row per key result and per objective aligned under it. A
+KPI's section shows its latest value against its healthy range, and its recent values.
 """
 
 from __future__ import annotations
@@ -25,8 +28,10 @@ from collections.abc import Iterable, Mapping, Sequence
 
 from okrflow.core.checkins import latest_checkin
 from okrflow.core.evaluation import Evaluation, KeyResultResult, ObjectiveResult
-from okrflow.core.model import Direction, KeyResult, Metric, MetricKind, Objective
+from okrflow.core.kpis import explain_kpi
+from okrflow.core.model import CheckIn, Direction, KeyResult, Metric, MetricKind, Objective
 from okrflow.core.report import progress_percent
+from okrflow.core.standing import Kpi, KpiResult, checkin_day
 from okrflow.render import display
 from okrflow.render.escape.markdown import md_cell
 
@@ -35,6 +40,7 @@ __all__ = [
     "FOOTER",
     "Sections",
     "key_result_section",
+    "kpi_section",
     "objective_section",
     "progress_bar",
     "sections",
@@ -71,22 +77,24 @@ def _value(metric: Metric | None, amount: float | None) -> str:
             else (amount <= metric.target)
         )
         return "done" if reached else "not yet"
-    return display.value(amount, metric.unit if metric else "")
+    if metric is None:
+        return display.value(amount)
+    return display.value(amount, metric.unit, metric.unit_word)
 
 
 def _goal(metric: Metric | None) -> str:
     if metric is None:
         return display.MISSING
-    target = display.value(metric.target, metric.unit)
-    if metric.kind is MetricKind.MILESTONE:
-        return "done"
-    if metric.kind is MetricKind.THRESHOLD:
-        return (
-            f"at most {target}"
-            if metric.direction is Direction.DECREASE
-            else (f"at least {target}")
-        )
-    return f"{display.value(metric.start, metric.unit)} → {target}"
+    pending = metric.baseline_pending
+    return display.goal(
+        metric.kind.value,
+        metric.direction.value,
+        None if pending else metric.start,
+        None if pending and metric.change is not None else metric.target,
+        metric.unit,
+        metric.unit_word,
+        strict=metric.strict,
+    )
 
 
 def _day(at: dt.datetime) -> str:
@@ -94,8 +102,7 @@ def _day(at: dt.datetime) -> str:
     return moment.astimezone(dt.timezone.utc).date().isoformat()
 
 
-def _checked_in(kr: KeyResult) -> str:
-    latest = latest_checkin(kr.checkins)
+def _checked_in(latest: CheckIn | None) -> str:
     if latest is None:
         return display.MISSING
     day = _day(latest.at)
@@ -113,8 +120,8 @@ def key_result_section(kr: KeyResult, result: KeyResultResult) -> str:
         "",
         "| Current | Start → target | Confidence | Checked in |",
         "| --- | --- | --- | --- |",
-        f"| {_value(kr.metric, result.current)} | {_goal(kr.metric)} "
-        f"| {display.confidence(result.confidence)} | {_checked_in(kr)} |",
+        f"| {_value(result.metric, result.current)} | {_goal(result.metric)} "
+        f"| {display.confidence(result.confidence)} | {_checked_in(result.latest)} |",
     ]
     if kr.statement_problem:
         rows += ["", f"The statement could not be read: {md_cell(kr.statement_problem)}"]
@@ -141,8 +148,8 @@ def objective_section(
             continue
         rows.append(
             f"| {_ref(kr.iid, kr.key)} {md_cell(kr.title)} | {progress_bar(kr_result.progress)} "
-            f"| {_value(kr.metric, kr_result.current)} "
-            f"| {display.confidence(kr_result.confidence)} | {_checked_in(kr)} "
+            f"| {_value(kr_result.metric, kr_result.current)} "
+            f"| {display.confidence(kr_result.confidence)} | {_checked_in(kr_result.latest)} "
             f"| {display.health_emoji(kr_result.health.value)} "
             f"{display.health_label(kr_result.health.value)} |"
         )
@@ -159,16 +166,52 @@ def objective_section(
     return "\n".join(rows)
 
 
+_KPI_STATE = {True: ("🟢", "In range"), False: ("🔴", "Out of range"), None: ("⚪", "No value yet")}
+RECENT = 8  # check-ins shown as a KPI's recent trend
+
+
+def _recent(checkins: Sequence[CheckIn]) -> str:
+    ordered = sorted(
+        checkins, key=lambda c: c.at if c.at.tzinfo else c.at.replace(tzinfo=dt.timezone.utc)
+    )
+    return display.sparkline([c.value for c in ordered[-RECENT:]])
+
+
+def kpi_section(kpi: Kpi, result: KpiResult) -> str:
+    """The section of one KPI: its latest value against its healthy range."""
+    emoji, state = _KPI_STATE[result.healthy]
+    healthy = kpi.healthy
+    reading = explain_kpi(healthy) if healthy else display.MISSING
+    unit, word = (healthy.unit, healthy.unit_word) if healthy else ("", "")
+    counted = [c for c in kpi.checkins if checkin_day(c) <= result.last]
+    rows = [
+        f"**KPI** {md_cell(reading)} · {emoji} {state}",
+        "",
+        "| Current | Checked in | Recent check-ins |",
+        "| --- | --- | --- |",
+        f"| {display.value(result.current, unit, word)} | {_checked_in(latest_checkin(counted))} "
+        f"| {_recent(counted)} |",
+    ]
+    if kpi.range_problem:
+        rows += ["", md_cell(kpi.range_problem)]
+    rows += ["", FOOTER]
+    return "\n".join(rows)
+
+
 @dataclasses.dataclass(frozen=True)
 class Sections:
-    """Section text by key, apart for objectives and key results (keys may repeat across)."""
+    """Section text by key, apart for objectives, key results and KPIs (keys may repeat
+    across them)."""
 
     objectives: dict[str, str]
     key_results: dict[str, str]
+    kpis: dict[str, str] = dataclasses.field(default_factory=dict)
 
 
-def sections(objectives: Iterable[Objective], evaluation: Evaluation) -> Sections:
-    """The section of every objective and key result the evaluation covers."""
+def sections(
+    objectives: Iterable[Objective], evaluation: Evaluation, kpis: Iterable[Kpi] = ()
+) -> Sections:
+    """The section of every objective, key result and KPI the evaluation covers."""
     objectives = list(objectives)
     by_key = {o.key: o for o in objectives}
     children: dict[str, list[Objective]] = {}
@@ -194,4 +237,8 @@ def sections(objectives: Iterable[Objective], evaluation: Evaluation) -> Section
             kr_result = evaluation.key_results.get(kr.key)
             if kr_result is not None and kr.key not in out.key_results:
                 out.key_results[kr.key] = key_result_section(kr, kr_result)
+    for kpi in kpis:
+        kpi_result = evaluation.kpis.get(kpi.key)
+        if kpi_result is not None and kpi.key not in out.kpis:
+            out.kpis[kpi.key] = kpi_section(kpi, kpi_result)
     return out

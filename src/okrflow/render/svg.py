@@ -122,10 +122,10 @@ def sparkline(kr: dict[str, Any], *, width: int = 140, height: int = 36) -> Mark
     step = (width - 2 * pad) / (len(values) - 1)
     points = " ".join(f"{_f(pad + i * step)},{_f(y(v))}" for i, v in enumerate(values))
     colour = COLOURS.get(kr["health"], _GREY)
-    unit = kr["unit"]
-    trend = " → ".join(display.value(v, unit) for v in values)
+    unit, word = kr["unit"], kr.get("unit_word", "")
+    trend = " → ".join(display.value(v, unit, word) for v in values)
     label = f"Check-ins: {trend}" + (
-        f" (target {display.value(target, unit)})" if target is not None else ""
+        f" (target {display.value(target, unit, word)})" if target is not None else ""
     )
     body = []
     if target is not None:
@@ -141,6 +141,18 @@ def sparkline(kr: dict[str, Any], *, width: int = 140, height: int = 36) -> Mark
     return _svg(width, height, label, body, "sparkline")
 
 
+def kpi_sparkline(kpi: dict[str, Any]) -> Markup | None:
+    """A KPI's weekly values with its (upper, else lower) healthy bound dashed."""
+    weekly = {
+        "checkins": [{"value": w["value"]} for w in kpi["weeks"] if w["value"] is not None],
+        "target": kpi["high"] if kpi["high"] is not None else kpi["low"],
+        "health": kpi["health"],
+        "unit": kpi["unit"],
+        "unit_word": kpi["unit_word"],
+    }
+    return sparkline(weekly)
+
+
 def charts(doc: dict[str, Any]) -> dict[str, Any]:
     """Every chart of the HTML report, for the templates (None: nothing to draw)."""
     return {
@@ -149,4 +161,5 @@ def charts(doc: dict[str, Any]) -> dict[str, Any]:
         "sparklines": {
             kr["key"]: sparkline(kr) for o in doc["objectives"] for kr in o["key_results"]
         },
+        "kpi_sparklines": {k["key"]: kpi_sparkline(k) for k in doc.get("kpis", ())},
     }

@@ -6,7 +6,8 @@ their :class:`~okrflow.core.model.KeyResult` objects attached. It reads the file
 nothing else. The first mistake is one :class:`~okrflow.errors.ConfigError` (exit 2)
 naming file, line and key path: ``okrs.yml:14: objectives[1].key_results[0].title: ...``.
 
-Modules: ``schema`` (the pydantic models), ``loader`` (checks and conversion).
+Modules: ``schema`` (the pydantic models), ``loader`` (checks and conversion), ``kpis``
+(the ``kpis:`` entries).
 
 Rules:
 
@@ -28,8 +29,14 @@ Rules:
   different from its target.
 - Defaults: ``kind: committed``, ``level: team``, ``weight: 1``, ``source: manual``; a
   key result's owner is its objective's owner unless it names its own.
-- ``source`` is ``manual``, ``initiatives``, ``{query: {labels, state, window_days,
-  measure}}`` or ``{command: {run}}``.
+- ``source`` is ``manual``, ``initiatives``, ``{initiatives: {measure: share | count}}``,
+  ``{query: {labels, state, window_days, measure}}`` or ``{command: {run}}``.
+- ``kpis`` (optional; a file may hold KPIs only, but not nothing) lists standing
+  measures: ``key`` (unique among the KPIs), ``title`` (the measure, its healthy range
+  read from it unless ``low``/``high``/``unit`` say it), ``owner``, ``team`` and
+  ``source`` (``manual`` or a query or command); see :mod:`~okrflow.config.okrfile.kpis`.
+  An objective's ``kpis`` names the KPIs it protects: keys of the file's KPIs or of KPIs
+  already in GitLab (looked up when the file is applied: :attr:`OkrFile.external_kpis`).
 """
 
 from __future__ import annotations
@@ -38,7 +45,9 @@ from okrflow.config.okrfile.loader import OkrFile, Place, kr_key, load_okr_file
 from okrflow.config.okrfile.schema import (
     KEY_PATTERN,
     CommandSpec,
+    InitiativesSpec,
     KeyResultSpec,
+    KpiSpec,
     ObjectiveSpec,
     OkrFileSpec,
     QuerySpec,
@@ -48,7 +57,9 @@ from okrflow.config.okrfile.schema import (
 __all__ = [
     "KEY_PATTERN",
     "CommandSpec",
+    "InitiativesSpec",
     "KeyResultSpec",
+    "KpiSpec",
     "ObjectiveSpec",
     "OkrFile",
     "OkrFileSpec",

@@ -7,7 +7,8 @@ import difflib
 from collections.abc import Mapping
 from pathlib import Path
 
-from okrflow.config.okrfile.schema import KeyResultSpec, OkrFileSpec
+from okrflow.config.okrfile.kpis import load_kpis
+from okrflow.config.okrfile.schema import KeyResultSpec, OkrFileSpec, SourceSpec
 from okrflow.config.yamlfile import KeyPath, Locations, format_key_path, load_validated
 from okrflow.core.calendar import FiscalCalendar
 from okrflow.core.labels import DEFAULT_LABEL_NAMES, LabelNames
@@ -22,6 +23,7 @@ from okrflow.core.model import (
     SourceKind,
 )
 from okrflow.core.relative import with_baseline
+from okrflow.core.standing import Kpi
 from okrflow.core.statements import StatementError, read_statement
 from okrflow.core.values import canonical_unit, format_value, parse_value
 from okrflow.errors import ConfigError
@@ -55,6 +57,10 @@ class OkrFile:
     places: Mapping[str, Place]  # OKR key -> its entry in the file
     external_parents: Mapping[str, Place]  # parent key not in the file -> where first named
     notes: tuple[str, ...] = ()  # warnings: the file is usable, but a person should know
+    kpis: tuple[Kpi, ...] = ()
+    kpi_places: Mapping[str, Place] = dataclasses.field(default_factory=dict)  # KPI key -> entry
+    # KPI keys objectives protect that are not in the file -> where first named
+    external_kpis: Mapping[str, Place] = dataclasses.field(default_factory=dict)
 
     def where(self, key: str) -> str:
         """``file:line`` of an OKR (or of the first mention of an outside parent)."""
@@ -133,6 +139,8 @@ def load_okr_file(
     """
     spec, locations = load_validated(path, OkrFileSpec, what="OKR file", text=text)
     check = _Checker(locations)
+    if not spec.objectives and not spec.kpis:
+        raise check.error(("objectives",), "the file has no objectives and no kpis: give one")
     calendar = calendar or FiscalCalendar()
     try:
         quarter = calendar.label(calendar.parse(spec.quarter))
@@ -164,6 +172,7 @@ def load_okr_file(
             parents=list(dict.fromkeys(o_spec.parent or ())),
             kind=Kind(o_spec.kind),
             weight=o_spec.weight,
+            kpis=list(dict.fromkeys(o_spec.kpis or ())),
         )
         kr_lines: dict[str, int | None] = {}
         for j, k_spec in enumerate(o_spec.key_results):
@@ -184,7 +193,7 @@ def load_okr_file(
                     metric=_metric(k_spec, k_path, check),
                     owner=k_spec.owner or o_spec.owner,
                     weight=k_spec.weight if k_spec.weight is not None else 1.0,
-                    source=_source(k_spec, (*k_path, "source"), check),
+                    source=_kr_source(k_spec, (*k_path, "source"), check),
                     objective=o_spec.key,
                     quarter=quarter,
                     team=team,
@@ -193,6 +202,20 @@ def load_okr_file(
         objectives.append(objective)
 
     external = _check_parents(spec, check)
+    kpis = load_kpis(
+        spec.kpis,
+        error=check.error,
+        value=lambda raw, unit, at: _value(raw, unit, at, check),
+        source=lambda source, at: _source(source, at, check),
+        line=check.line,
+        team=lambda team, at: _team(team, label_names, check.where(at), notes),
+    )
+    kpi_keys = {k.key for k in kpis}
+    external_kpis: dict[str, Place] = {}
+    for i, o_spec in enumerate(spec.objectives):
+        for key in o_spec.kpis or ():
+            if key not in kpi_keys:
+                external_kpis.setdefault(key, check.place(("objectives", i, "kpis")))
     return OkrFile(
         path=str(path),
         quarter=quarter,
@@ -200,6 +223,9 @@ def load_okr_file(
         places=places,
         external_parents=external,
         notes=tuple(notes),
+        kpis=tuple(kpis),
+        kpi_places={k.key: check.place(("kpis", i)) for i, k in enumerate(kpis)},
+        external_kpis=external_kpis,
     )
 
 
@@ -281,6 +307,11 @@ def _metric(spec: KeyResultSpec, path: KeyPath, check: _Checker) -> Metric:
             return with_baseline(read, base)
         except ValueError as exc:
             raise check.error((*path, "start"), str(exc)) from None
+    if isinstance(read, Metric) and read.baseline_pending:
+        target = _value(spec.target or 0, read.unit, (*path, "target"), check)
+        if spec.start is None:  # still waiting for its baseline, toward the target given
+            return dataclasses.replace(read, start=target, target=target, change=None)
+        read = dataclasses.replace(read, baseline_pending=False, change=None)
     if isinstance(read, StatementError):
         if spec.start is None or spec.target is None:
             missing = " and ".join(n for n in ("start", "target") if getattr(spec, n) is None)
@@ -329,15 +360,26 @@ def _metric(spec: KeyResultSpec, path: KeyPath, check: _Checker) -> Metric:
             f"{direction.value} contradicts start {format_value(start, unit)} and target "
             f"{format_value(target, unit)}",
         )
+    if isinstance(read, Metric):  # keep what the statement says: unit word, due date ...
+        return dataclasses.replace(
+            read, kind=kind, start=start, target=target, unit=unit, direction=direction
+        )
     return Metric(kind=kind, start=start, target=target, unit=unit, direction=direction)
 
 
-def _source(spec: KeyResultSpec, path: KeyPath, check: _Checker) -> MetricSource:
-    source = spec.source
-    if isinstance(source, str):
-        return MetricSource(SourceKind(source))
-    if (source.query is None) == (source.command is None):
-        raise check.error(path, "write exactly one of query: or command:")
+def _kr_source(spec: KeyResultSpec, path: KeyPath, check: _Checker) -> MetricSource:
+    if isinstance(spec.source, str):
+        return MetricSource(SourceKind(spec.source))
+    return _source(spec.source, path, check)
+
+
+def _source(source: SourceSpec, path: KeyPath, check: _Checker) -> MetricSource:
+    given = [x for x in (source.initiatives, source.query, source.command) if x is not None]
+    if len(given) != 1:
+        raise check.error(path, "write exactly one of initiatives:, query: or command:")
+    if source.initiatives is not None:
+        measure = source.initiatives.measure
+        return MetricSource(SourceKind.INITIATIVES, {"measure": measure} if measure else {})
     if source.query is not None:
         query = source.query
         options: dict[str, str | int | float | list[str]] = {

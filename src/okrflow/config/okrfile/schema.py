@@ -27,7 +27,9 @@ from okrflow.config.yamlfile import invalid
 __all__ = [
     "KEY_PATTERN",
     "CommandSpec",
+    "InitiativesSpec",
     "KeyResultSpec",
+    "KpiSpec",
     "ObjectiveSpec",
     "OkrFileSpec",
     "QuerySpec",
@@ -77,7 +79,16 @@ def _one_or_many(value: Any) -> Any:
 
 def _source_choice(value: Any) -> Any:
     if isinstance(value, str) and value not in ("manual", "initiatives"):
-        raise invalid("must be manual, initiatives, or a mapping with query: or command: below it")
+        raise invalid(
+            "must be manual, initiatives, or a mapping with initiatives:, query: or command: "
+            "below it"
+        )
+    return value
+
+
+def _kpi_source_choice(value: Any) -> Any:
+    if isinstance(value, str) and value != "manual":
+        raise invalid("must be manual (weekly check-ins), or a mapping with query: or command:")
     return value
 
 
@@ -115,7 +126,18 @@ class CommandSpec(_Spec):
     run: str = Field(min_length=1, description="the command line")
 
 
+class InitiativesSpec(_Spec):
+    """The issues linked to the KR: how many are closed, or which share."""
+
+    measure: Literal["share", "count"] | None = Field(
+        None,
+        description="share: closed / all; count: how many are closed (default: count when "
+        "the KR counts things, 'Publish 4 guides', else share)",
+    )
+
+
 class SourceSpec(_Spec):
+    initiatives: InitiativesSpec | None = None
     query: QuerySpec | None = None
     command: CommandSpec | None = None
 
@@ -139,6 +161,25 @@ class KeyResultSpec(_Spec):
     ] = Field("manual", description="where the current value comes from")
 
 
+class KpiSpec(_Spec):
+    forbidden_keys = {"statement": "write the KPI's measure as title:"}
+
+    key: Key = Field(description="stable key, unique among the KPIs")
+    title: Title = Field(
+        description="the measure and its healthy range, e.g. 'Average first response under 4 hours'"
+    )
+    owner: Username | None = Field(None, description="GitLab username of its owner")
+    team: LabelName | None = Field(None, description="team label")
+    low: Value = Field(None, description="healthy from this value up (overrides the title)")
+    high: Value = Field(None, description="healthy up to this value (overrides the title)")
+    unit: str | None = Field(None, max_length=20, description="unit of low and high: '%', 'h' ...")
+    source: Annotated[
+        Annotated[Literal["manual"], Tag("name")] | Annotated[SourceSpec, Tag("mapping")],
+        Discriminator(_source_form),
+        BeforeValidator(_kpi_source_choice),
+    ] = Field("manual", description="where its values come from (default: weekly check-ins)")
+
+
 class ObjectiveSpec(_Spec):
     forbidden_keys = {"parents": "write parent: (one key, or a list of keys)"}
 
@@ -153,11 +194,15 @@ class ObjectiveSpec(_Spec):
     )
     weight: float = Field(1.0, gt=0, le=1000, description="weight in its parent objectives")
     level: Literal["company", "department", "team"] = "team"
+    kpis: Annotated[list[Key] | None, BeforeValidator(_one_or_many)] = Field(
+        None, description="key(s) of the KPIs this objective protects"
+    )
     key_results: list[KeyResultSpec] = Field(default_factory=list)
 
 
 class OkrFileSpec(_Spec):
-    """The whole file: a quarter and its objectives."""
+    """The whole file: a quarter, its objectives, and the KPIs the teams watch."""
 
     quarter: str = Field(min_length=1, description="fiscal quarter, e.g. FY22-Q2")
-    objectives: list[ObjectiveSpec] = Field(min_length=1)
+    objectives: list[ObjectiveSpec] = Field(default_factory=list)
+    kpis: list[KpiSpec] = Field(default_factory=list)
