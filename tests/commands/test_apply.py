@@ -322,8 +322,9 @@ def test_a_persons_text_around_okrflows_block_survives_apply_byte_for_byte(
     applied(emulator, path)
     iid = by_title(emulator, "Build a repeatable sales motion")
     issue = emulator.issue(PROJECT, iid)
-    above = "Notes from the offsite:\r\n\r\n* hire two SDRs first  \r\n\r\n"
-    below = "\n\nUpdate 2024-02-01: @bob owns the hiring plan. <!-- keep -->\n"
+    # typed in GitLab's editor, stored as GitLab stores it: no "\r", no trailing whitespace
+    above = "Notes from the offsite:\n\n* hire two SDRs first  \n\n"
+    below = "\n\nUpdate 2024-02-01: @bob owns the hiring plan. <!-- keep -->"
     original = issue.description or ""
     issue.description = above + original + below
 

@@ -169,6 +169,29 @@ def test_a_second_rollup_in_a_row_makes_zero_writes(okrs: Emulator) -> None:
     assert second.document["objectives"] == first.document["objectives"]
 
 
+@pytest.mark.parametrize("normalize", [True, False], ids=["gitlab-strips", "kept-as-given"])
+def test_a_second_rollup_writes_nothing_whatever_gitlab_did_to_the_text(
+    okrs: Emulator, normalize: bool
+) -> None:
+    # A person's text with Windows line ends and a trailing blank line: GitLab stores
+    # okrflow's write without "\r" and trailing whitespace (its quick-action pass), or,
+    # for a user who may not run quick actions (a bot), as given.
+    okrs.normalize_text = normalize
+    for issue in okrs.issues(PROJECT):
+        issue.description = "Notes\r\n\r\nmore  \r\n" + (issue.description or "") + "\n\n"
+    first = rollup(workspace(okrs), quarter=QUARTER)
+    stored = okrs.issue(PROJECT, 2).description or ""
+    assert first.changed == [1, 2, 3, 4, 5, 6, 7, 8]
+    assert stored.startswith("Notes\n\nmore  \n" if normalize else "Notes\r\n\r\nmore  \r\n")
+    assert stored.endswith("-->") if normalize else stored.endswith("-->\n\n")
+    okrs.reset_log()
+
+    second = rollup(workspace(okrs), quarter=QUARTER)
+
+    assert second.changed == [] and writes(okrs) == 0
+    assert okrs.issue(PROJECT, 2).description == stored
+
+
 def test_a_comment_typed_in_gitlab_is_picked_up_by_the_next_rollup(okrs: Emulator) -> None:
     rollup(workspace(okrs), quarter=QUARTER)
     okrs.set_now(NOW + DAY)

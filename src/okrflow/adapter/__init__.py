@@ -22,6 +22,7 @@ from okrflow.adapter.repository import (
     NewIssue,
     OkrRepository,
     RecordKey,
+    description_changes,
     label_changes,
     new_description,
 )
@@ -46,6 +47,7 @@ __all__ = [
     "RecordKey",
     "Snapshot",
     "assemble",
+    "description_changes",
     "is_okr",
     "label_changes",
     "local_iid",

@@ -34,6 +34,7 @@ __all__ = [
     "NewIssue",
     "OkrRepository",
     "RecordKey",
+    "description_changes",
     "label_changes",
     "new_description",
 ]
@@ -83,6 +84,14 @@ def new_description(current: str, *, meta: Meta | None = None, section: str | No
     if meta is not None:
         text = desc.with_meta(text, meta.to_dict())
     return text
+
+
+def description_changes(current: str, new: str) -> bool:
+    """Whether writing ``new`` over ``current`` changes what GitLab stores: GitLab drops
+    ``\\r`` and trailing whitespace from what it is sent (unless the writer may not use
+    quick actions), so a text equal but for those is no change
+    (:func:`okrflow.core.description.stored_form`)."""
+    return desc.stored_form(new) != desc.stored_form(current)
 
 
 class OkrRepository(IssueApi, InstallApi):
@@ -182,7 +191,7 @@ class OkrRepository(IssueApi, InstallApi):
         if title is not None and title != record.title:
             fields["title"] = title
         text = new_description(record.description, meta=meta, section=section)
-        if text != record.description:
+        if description_changes(record.description, text):
             fields["description"] = text
         to_add, to_remove = label_changes(record.labels, add=add_labels, remove=remove_labels)
         if to_add:

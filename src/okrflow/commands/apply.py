@@ -49,7 +49,14 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from okrflow.adapter import IssueRecord, LoadedIssue, PlannedIssue, Snapshot, label_changes
+from okrflow.adapter import (
+    IssueRecord,
+    LoadedIssue,
+    PlannedIssue,
+    Snapshot,
+    description_changes,
+    label_changes,
+)
 from okrflow.commands.apply_result import ApplyResult, Change, Stray, What
 from okrflow.commands.compose import new_okr_issue, okr_text, stamped
 from okrflow.commands.workspace import Workspace
@@ -341,7 +348,7 @@ class _Engine:
             return None
         final = wanted.meta.replace(iid=record.iid, extra=pending.extra)
         description = desc.with_meta(record.description, stamped(final).to_dict())
-        if description != record.description:
+        if description_changes(record.description, description):
             self.repo.update_issue(record.iid, description=description)
         return record.iid
 
@@ -386,7 +393,7 @@ class _Engine:
             if parsed.section is not None:
                 text = desc.with_managed_section(text, parsed.section)
         new_description = desc.with_meta(text, stamped(meta).to_dict())
-        if new_description != record.description:
+        if description_changes(record.description, new_description):
             fields["description"] = new_description
         self.result.changes.append(
             Change("update", wanted.what, wanted.okr.key, wanted.title, item.iid, tuple(details))

@@ -39,6 +39,7 @@ from okrflow.adapter import (
     NoteRecord,
     OkrRepository,
     Snapshot,
+    description_changes,
     label_changes,
     new_description,
 )
@@ -281,7 +282,7 @@ def _plan(
         add, remove = label_changes(
             item.record.labels, add=[health], remove=[h for h in every_health if h != health]
         )
-        if text != item.record.description or add or remove:
+        if description_changes(item.record.description, text) or add or remove:
             writes.append(_Write(item, section, tuple(add), tuple(remove), meta))
     return writes
 

@@ -14,7 +14,7 @@ import datetime as dt
 import re
 from collections.abc import Callable
 
-from okrflow.adapter import IssueRecord, NewIssue, PlannedIssue, RecordKey
+from okrflow.adapter import IssueRecord, NewIssue, PlannedIssue, RecordKey, description_changes
 from okrflow.commands.workspace import Workspace
 from okrflow.core.calendar import Quarter
 
@@ -102,7 +102,7 @@ class ScheduleRun:
             )
         else:
             text = with_block(name, existing.description, block)
-            if text == existing.description:
+            if not description_changes(existing.description, text):
                 return existing
             updated = None
             if isinstance(existing, IssueRecord):  # a planned one only lives here
