@@ -32,6 +32,7 @@ ARGS: dict[str, list[list[str]]] = {
     "demo": [["demo", "--output", "out"]],
     "init": [["init"]],
     "lint": [["lint"]],
+    "measure": [["measure", "--output", "values.json"]],
     "move": [["move", "1", "--to", "review"]],
     "new": [
         [

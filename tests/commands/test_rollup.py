@@ -33,7 +33,7 @@ from okrflow.core.description import split, with_meta
 from okrflow.core.labels import DEFAULT_LABEL_NAMES as NAMES
 from okrflow.core.meta import Meta
 from okrflow.core.model import Metric, MetricKind, MetricSource, Problem, SourceKind
-from okrflow.errors import GitLabError
+from okrflow.errors import GitLabError, UsageError
 from okrflow.sandbox import SANDBOX_ALICE_TOKEN, SANDBOX_TOKEN, SANDBOX_URL, Emulator
 
 DAY = dt.timedelta(days=1)
@@ -429,30 +429,67 @@ def test_a_key_result_measured_by_its_initiatives(emulator: Emulator) -> None:
         token=SANDBOX_TOKEN,
         json_body={"target_project_id": PROJECT, "target_issue_iid": obj},
     )
-    result = rollup(workspace(emu), quarter=QUARTER)
+    outside = rollup(workspace(emu), quarter=QUARTER)  # acme/app is not an allowed scope
+    assert outside.document["objectives"][0]["key_results"][0]["initiatives"] == []
+    assert [p.where for p in outside.problems] == [f"#{kr}"]
+    allowed = Config.model_validate({"metrics": {"allowed_scopes": ["acme/app"]}})
+    result = rollup(workspace(emu, config=allowed), quarter=QUARTER)
     kr_doc = result.document["objectives"][0]["key_results"][0]
     assert kr_doc["current"] == 50.0
     assert [i["ref"] for i in kr_doc["initiatives"]] == [f"acme/app#{n}" for n in range(1, 5)]
 
 
-def test_command_sources_only_run_when_the_config_allows(emulator: Emulator) -> None:
+def test_a_command_source_takes_its_value_from_the_values_file(
+    emulator: Emulator, tmp_path: Path
+) -> None:
     emu = emulator
     obj = add_objective(emu, "Delight developers", key="dx")
     kr = add_kr(
         emu,
         "Improve developer NPS from 25 to 35",
         ("dx", obj),
-        source=MetricSource(SourceKind.COMMAND, {"command": "python3 -c 'print(31)'"}),
+        source=MetricSource(SourceKind.COMMAND, {"command": "nps"}),
     )
-    refused = rollup(workspace(emu), quarter=QUARTER)
-    assert refused.problems[0].where == f"#{kr}"
-    assert refused.problems[0].message == (
-        "command metric sources are disabled: set metrics.allow_commands"
-    )
-    allowed = Config.model_validate({"metrics": {"allow_commands": True}})
-    result = rollup(workspace(emu, config=allowed), quarter=QUARTER)
+    config = Config.model_validate({"metrics": {"commands": {"nps": ["python3", "nps.py"]}}})
+    without = rollup(workspace(emu, config=config), quarter=QUARTER)
+    assert [(p.where, p.message) for p in without.problems] == [
+        (
+            f"#{kr}",
+            "measured by the command 'nps': run okrflow measure in a job without the token, "
+            "and give its file to rollup --values",
+        )
+    ]
+    values = tmp_path / "okrflow-values.json"
+    at = (NOW - DAY).isoformat()
+    entry = {"name": "nps", "value": 31.0, "printed": "31", "measured_at": at, "problem": None}
+    values.write_text(json.dumps({"schema": 1, "measured_at": at, "values": [entry]}))
+
+    result = rollup(workspace(emu, config=config), quarter=QUARTER, values=values)
+
     assert result.problems == []
     assert result.document["objectives"][0]["key_results"][0]["current"] == 31
+    recorded = meta_of(emu, kr).checkin
+    assert recorded is not None and (recorded.source, recorded.at) == ("command", NOW - DAY)
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("not json", "is not JSON"),
+        ('{"schema": 1, "values": [{"name": "nps", "value": "31"}]}', "is not a number"),
+        ('{"values": []}', "is not a values file of this okrflow"),
+        ("[" * 100_000 + "]" * 100_000, "is not JSON"),
+    ],
+)
+def test_a_values_file_that_is_not_what_okrflow_measure_writes_is_bad_input(
+    emulator: Emulator, tmp_path: Path, text: str, words: str
+) -> None:
+    values = tmp_path / "values.json"
+    values.write_text(text)
+    emulator.reset_log()
+    with pytest.raises(UsageError, match=words):
+        rollup(workspace(emulator), quarter=QUARTER, values=values)
+    assert emulator.log == []  # refused before anything was asked of GitLab
 
 
 def test_metadata_copied_from_another_issue_is_not_taken_over(okrs: Emulator) -> None:

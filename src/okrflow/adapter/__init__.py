@@ -14,6 +14,7 @@ May import: the standard library, python-gitlab, requests, ``okrflow.core``,
 """
 
 from okrflow.adapter.connection import ConnectionSettings, resolve_connection
+from okrflow.adapter.exposure import token_exposures
 from okrflow.adapter.issues import DESCRIPTION_MAX
 from okrflow.adapter.planned import PlannedBoard, PlannedIssue, PlannedNote, PlannedWrite
 from okrflow.adapter.records import IssueRecord, LabelRecord, LinkRecord, NoteRecord
@@ -55,4 +56,5 @@ __all__ = [
     "parse_ref",
     "read_record",
     "resolve_connection",
+    "token_exposures",
 ]

@@ -45,6 +45,12 @@ COMMANDS: dict[str, Entry] = {
     "lint": Entry(
         "lint_cmd", "lint_command", "Check OKRs against the rules; --comment tells owners"
     ),
+    "measure": Entry(
+        "measure_cmd",
+        "measure_command",
+        "Run the config's metric commands, where no token is, into a values file",
+        ("config", "verbosity"),
+    ),
     "move": Entry("move_cmd", "move_command", "Move OKRs along the lifecycle (draft, review, ...)"),
     "new": Entry(
         "new_cmd", "new_group", "Open an objective or key result issue from the templates"

@@ -10,7 +10,8 @@ The requests it makes grow with what changed, not with what exists:
    count recorded in its metadata (okrflow's own description updates do not change
    that count, while its ``updated_at`` would), newest first, stopping at the newest
    comment already read; key results with another metric source ask that source
-   (:mod:`okrflow.commands.measure`);
+   (:mod:`okrflow.commands.measure`; a command's value comes from the file
+   ``okrflow measure`` wrote, given as ``values``: rollup never starts a process);
 3. one PUT per issue where something a person would see changed: the managed progress
    section (:mod:`okrflow.render.progress`, nothing in it varies with time alone), the health
    label, or the metadata recording a new check-in. A second rollup writes nothing.
@@ -30,8 +31,9 @@ from __future__ import annotations
 
 import concurrent.futures
 import dataclasses
+import os
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any, TypeVar
 
 from okrflow.adapter import (
@@ -44,7 +46,8 @@ from okrflow.adapter import (
     new_description,
 )
 from okrflow.commands.analysis import evaluate_snapshot, report_document
-from okrflow.commands.measure import measure
+from okrflow.commands.command_values import CommandValue, read_values
+from okrflow.commands.measure import SourceRules, measure
 from okrflow.commands.result import Line, Result, Style, plain
 from okrflow.commands.workspace import Workspace
 from okrflow.core.bookkeeping import apply_comments, apply_measurement, checkins_of, needs_comments
@@ -192,6 +195,7 @@ def _refresh(
     snap: Snapshot,
     problems: list[Problem],
     failed: dict[int, str],
+    values: Mapping[str, CommandValue] | None,
 ) -> tuple[dict[int, Meta], int]:
     """Read what changed (comments, metric sources); the new metadata by iid, new check-ins."""
     now = ws.now()
@@ -202,23 +206,20 @@ def _refresh(
             continue
         if kr.source.kind is not SourceKind.MANUAL or needs_comments(item):
             wanted.append(item)
-    names = ws.labels
-    hide = (ws.config.gitlab.token_env,)
+    names, metrics = ws.labels, ws.config.metrics
+    rules = SourceRules(
+        commands=metrics.commands,
+        values=values,
+        scopes=metrics.allowed_scopes,
+        okr_labels=(names.objective, names.key_result),
+    )
 
     def read(repo: OkrRepository, item: LoadedIssue) -> list[NoteRecord] | Measurement:
         kr = item.okr
         assert isinstance(kr, KeyResult)
         if kr.source.kind is SourceKind.MANUAL:
             return repo.list_notes_after(item.iid, item.own_meta().last_comment_id)
-        return measure(
-            kr.source,
-            kr,
-            repo=repo,
-            now=now,
-            allow_commands=ws.config.metrics.allow_commands,
-            okr_labels=(names.objective, names.key_result),
-            hide_env=hide,
-        )
+        return measure(kr.source, kr, repo=repo, now=now, rules=rules)
 
     metas: dict[int, Meta] = {}
     new = 0
@@ -321,15 +322,22 @@ def _log(ws: Workspace, snap: Snapshot, evaluation: Evaluation) -> None:
         )
 
 
-def rollup(ws: Workspace, *, quarter: str | None = None) -> RollupResult:
-    """Roll the quarter's check-ins up into progress and health, and write them to GitLab."""
+def rollup(
+    ws: Workspace,
+    *,
+    quarter: str | None = None,
+    values: str | os.PathLike[str] | None = None,
+) -> RollupResult:
+    """Roll the quarter's check-ins up into progress and health, and write them to GitLab.
+    ``values``: the file ``okrflow measure`` wrote, for key results measured by a command."""
     label = ws.quarter_label(quarter)
+    measured = read_values(values) if values is not None else None
     ws.repo.ensure_can_write()
     snap = ws.repo.load(label)
     workers = _Workers(ws)
     problems: list[Problem] = []
     failed: dict[int, str] = {}
-    metas, new_checkins = _refresh(ws, workers, snap, problems, failed)
+    metas, new_checkins = _refresh(ws, workers, snap, problems, failed, measured)
     evaluation = evaluate_snapshot(ws, snap)
     writes = _plan(ws, snap, evaluation, metas)
     changed: list[int] = []

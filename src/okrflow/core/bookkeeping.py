@@ -176,5 +176,6 @@ def apply_measurement(
     current = meta.checkin
     if current is not None and current.source == source.value and current.value == measured.value:
         return meta, False, problems
-    recorded = RecordedCheckIn(at=now, value=measured.value, source=source.value)
+    at = measured.measured_at or now
+    recorded = RecordedCheckIn(at=at, value=measured.value, source=source.value)
     return record_checkin(meta, recorded), True, problems

@@ -29,7 +29,7 @@ Rules:
 - Defaults: ``kind: committed``, ``level: team``, ``weight: 1``, ``source: manual``; a
   key result's owner is its objective's owner unless it names its own.
 - ``source`` is ``manual``, ``initiatives``, ``{query: {labels, state, window_days,
-  measure}}`` or ``{command: {run}}``.
+  measure}}`` or ``{command: <name>}`` (a command of the config's ``metrics.commands``).
 """
 
 from __future__ import annotations
@@ -37,7 +37,6 @@ from __future__ import annotations
 from okrflow.config.okrfile.loader import OkrFile, Place, kr_key, load_okr_file
 from okrflow.config.okrfile.schema import (
     KEY_PATTERN,
-    CommandSpec,
     KeyResultSpec,
     ObjectiveSpec,
     OkrFileSpec,
@@ -47,7 +46,6 @@ from okrflow.config.okrfile.schema import (
 
 __all__ = [
     "KEY_PATTERN",
-    "CommandSpec",
     "KeyResultSpec",
     "ObjectiveSpec",
     "OkrFile",
