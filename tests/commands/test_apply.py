@@ -438,6 +438,35 @@ def test_an_unknown_parent_stops_the_plan_with_file_line_and_nothing_written(
     assert not writes(emulator)
 
 
+@pytest.mark.parametrize(
+    ("old", "new", "said"),
+    [
+        (
+            "        owner: bob\n",
+            "        owner: bob\n        weight: 11\n",
+            "12: objectives[0].key_results[1]: weight 11 is above the config's "
+            "rules.max_weight (10)",
+        ),
+        (
+            "        owner: bob\n",
+            "        owner: bob\n        source: {command: wau}\n",
+            "12: objectives[0].key_results[1]: the command 'wau' is not one of the config's "
+            "metrics.commands (declared: none): declare it there",
+        ),
+    ],
+    ids=["weight-above-the-maximum", "undeclared-command"],
+)
+def test_what_the_config_does_not_allow_stops_apply_before_anything_is_read(
+    emulator: Emulator, tmp_path: Path, old: str, new: str, said: str
+) -> None:
+    path = okr_file(tmp_path, SMALL.replace(old, new, 1))
+    with pytest.raises(ConfigError) as caught:
+        applied(emulator, path)
+    assert caught.value.exit_code == 2
+    assert str(caught.value) == f"{path}:{said}"
+    assert emulator.log == []
+
+
 def test_a_new_parent_is_linked_and_recorded(emulator: Emulator, tmp_path: Path) -> None:
     path = okr_file(tmp_path, SMALL + "  - key: ops\n    title: Run a calm operation\n")
     applied(emulator, path)

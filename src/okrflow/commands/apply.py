@@ -64,7 +64,7 @@ from okrflow.config.okrfile import OkrFile, load_okr_file
 from okrflow.core import description as desc
 from okrflow.core.issue_text import iid_of_key
 from okrflow.core.meta import SCHEMA_VERSION, Meta, ParentRef
-from okrflow.core.model import KeyResult, Objective
+from okrflow.core.model import KeyResult, Objective, SourceKind
 from okrflow.core.okr_diff import (
     TEXT_KEY,
     fingerprint,
@@ -141,6 +141,7 @@ class _Engine:
 
     def run(self) -> ApplyResult:
         self.result.warnings.extend(self.file.notes)
+        self._within_the_config()
         self.snapshot = self.repo.load(self.file.quarter)
         self._index()
         self._external_parents()
@@ -167,6 +168,27 @@ class _Engine:
         for item in sorted(strays, key=lambda i: i.iid):
             self.result.not_in_file.append(Stray(item.iid, item.record.title))
         return self.result
+
+    def _within_the_config(self) -> None:
+        """Weights and command sources the config allows, before anything is read."""
+        config = self.ws.config
+        limit, commands = config.rules.max_weight, config.metrics.commands
+        for okr in [*self.file.objectives, *self.file.key_results()]:
+            place = self.file.places[okr.key]
+            if okr.weight > limit:
+                raise self.file.error(
+                    place,
+                    f"weight {okr.weight:g} is above the config's rules.max_weight ({limit:g})",
+                )
+            if isinstance(okr, KeyResult) and okr.source.kind is SourceKind.COMMAND:
+                name = okr.source.options.get("command")
+                if name not in commands:
+                    declared = ", ".join(sorted(commands)) or "none"
+                    raise self.file.error(
+                        place,
+                        f"the command {name!r} is not one of the config's metrics.commands "
+                        f"(declared: {declared}): declare it there",
+                    )
 
     def _index(self) -> None:
         """The quarter's OKR issues by key; a key used twice: the oldest issue wins."""

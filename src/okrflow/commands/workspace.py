@@ -133,7 +133,9 @@ class Workspace:
             first_month=fiscal.first_month, naming=fiscal.naming, label_format=fiscal.label_format
         )
         self.labels = label_names(self.config)
-        self.policy: ScoringPolicy = self.config.health.to_policy()
+        self.policy: ScoringPolicy = dataclasses.replace(
+            self.config.health.to_policy(), max_weight=self.config.rules.max_weight
+        )
         self.rule_settings: RuleSettings = self.config.rules.to_settings()
 
     @property
