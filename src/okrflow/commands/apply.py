@@ -173,7 +173,8 @@ class _Engine:
         """Weights and command sources the config allows, before anything is read."""
         config = self.ws.config
         limit, commands = config.rules.max_weight, config.metrics.commands
-        for okr in [*self.file.objectives, *self.file.key_results()]:
+        okrs: list[Objective | KeyResult] = [*self.file.objectives, *self.file.key_results()]
+        for okr in okrs:
             place = self.file.places[okr.key]
             if okr.weight > limit:
                 raise self.file.error(
