@@ -354,7 +354,11 @@ def test_request_economy_at_1000_issues(emulator: Emulator) -> None:
     cold = rollup(workspace(emu), quarter=QUARTER)
     assert cold.new_checkins == len(krs)
     changed_values = len(cold.changed)
-    assert sum(emu.counts().values()) <= pages + len(krs) + changed_values + 5
+    # + one listing of what changed since the read, before the first description write
+    # (every issue here: the emulator's clock stands still, so all share one updated_at;
+    # in GitLab only the issues changed meanwhile, normally one page)
+    recheck = pages
+    assert sum(emu.counts().values()) <= pages + len(krs) + changed_values + recheck + 5
     assert emu.counts_by_route()["GET /projects/:id/issues/:issue_iid/notes"] == len(krs)
 
     emu.reset_log()

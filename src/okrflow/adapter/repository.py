@@ -15,17 +15,18 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from okrflow.adapter.install import InstallApi
-from okrflow.adapter.issues import IssueApi
+from okrflow.adapter.issues import IssueApi, check_description
 from okrflow.adapter.metrics import query_records
 from okrflow.adapter.planned import PlannedIssue
 from okrflow.adapter.records import IssueRecord
 from okrflow.adapter.refs import referenced_issue
 from okrflow.adapter.snapshot import LoadedIssue, Snapshot, is_okr, load_snapshot, read_record
 from okrflow.core import description as desc
+from okrflow.core.authority import by_okrflow
 from okrflow.core.description import read_marker_comment
 from okrflow.core.meta import Meta
 from okrflow.core.sources import QueryOptions
@@ -99,9 +100,15 @@ class OkrRepository(IssueApi, InstallApi):
 
     def fork(self) -> OkrRepository:
         """The same repository over a connection of its own, for another thread."""
-        twin = OkrRepository(self.settings, dry_run=self.dry_run, names=self.names)
+        twin = OkrRepository(
+            self.settings, dry_run=self.dry_run, names=self.names, bot_users=self.bot_users
+        )
         twin._user_ids = self._user_ids
         twin._project = self._project
+        twin.authors = self.authors
+        twin.lease = self.lease
+        twin._members, twin._members_lock = self._members, self._members_lock
+        twin.changes = self.changes
         return twin
 
     # -- reading OKRs --------------------------------------------------------------------
@@ -126,23 +133,29 @@ class OkrRepository(IssueApi, InstallApi):
     def _with_key(self, key: str, labels: Sequence[str], search: bool) -> Iterator[LoadedIssue]:
         for record in self.list_issues(labels=labels, search=key if search else None):
             item = self.read(record)
-            if item.key == key and self.is_okr(record):
+            if item.key == key and self.is_okr(record) and self.authors.is_okrflow(record.author):
                 yield item
 
     def find_okr(self, key: str, labels: Sequence[str]) -> LoadedIssue | None:
-        """The first OKR issue carrying ``labels`` whose okrflow key is ``key``."""
+        """The first OKR issue okrflow's user created carrying ``labels`` whose okrflow key
+        is ``key`` (an issue someone else filed with that key is not okrflow's)."""
         return next(self._with_key(key, labels, search=False), None)
 
     def okrs_with_key(self, key: str, labels: Sequence[str]) -> list[LoadedIssue]:
-        """Every OKR issue carrying ``labels`` whose okrflow key is ``key`` (GitLab's
-        search narrows the listing to the issues that mention it)."""
+        """Every OKR issue okrflow's user created carrying ``labels`` whose okrflow key is
+        ``key`` (GitLab's search narrows the listing to the issues that mention it)."""
         return list(self._with_key(key, labels, search=True))
 
+    def records(self, labels: Sequence[str], record: RecordKey) -> list[IssueRecord]:
+        """Every issue carrying ``labels`` that holds the record block ``record``,
+        whoever wrote it (:func:`okrflow.core.authority.by_okrflow` tells them apart)."""
+        return [r for r in self.list_issues(labels=labels) if record.matches(r.description)]
+
     def find_record(self, labels: Sequence[str], record: RecordKey) -> IssueRecord | None:
-        """The first issue carrying ``labels`` that holds the record block ``record``."""
-        return next(
-            (r for r in self.list_issues(labels=labels) if record.matches(r.description)), None
-        )
+        """The first issue okrflow's user wrote carrying ``labels`` that holds the record
+        block ``record``."""
+        own, _ = by_okrflow(self.records(labels, record), self.authors)
+        return own[0] if own else None
 
     # -- writing -------------------------------------------------------------------------
 
@@ -208,12 +221,41 @@ class OkrRepository(IssueApi, InstallApi):
                 fields["assignee_ids"] = [user_id]
         if not fields:
             return False
-        updated = self.update_issue(record.iid, **fields)
+        updated = self.update_checked(
+            record, fields, lambda now: new_description(now, meta=meta, section=section)
+        )
         if updated is not None:
             item.record = updated
         if meta is not None:
             item.meta = meta
         return True
+
+    def update_checked(
+        self, record: IssueRecord, fields: dict[str, Any], rebuild: Callable[[str], str]
+    ) -> IssueRecord | None:
+        """PUT ``fields`` on the issue okrflow read as ``record``; a description write
+        first asks whether the issue changed since it was read
+        (:mod:`okrflow.adapter.recheck`): when a person changed it, it is read again and
+        the write rebuilt on their text (``rebuild``: okrflow's parts only), dropped when
+        that changes nothing."""
+        if "description" in fields:  # refused unsent, before anything is asked
+            check_description(fields["description"], f"#{record.iid}")
+        if (
+            "description" in fields
+            and not self.dry_run
+            and self.changes.changed_since_read(
+                record, lambda after: self.list_issues(updated_after=after)
+            )
+        ):
+            now = self.get_issue(record.iid).description
+            if desc.stored_form(now) != desc.stored_form(record.description):
+                text = rebuild(now)
+                fields = {k: v for k, v in fields.items() if k != "description"}
+                if description_changes(now, text):
+                    fields["description"] = text
+                if not fields:
+                    return None
+        return self.update_issue(record.iid, **fields)
 
     # -- metric sources ------------------------------------------------------------------
 

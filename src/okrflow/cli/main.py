@@ -5,16 +5,18 @@ python-gitlab), each from its own module under ``okrflow.cli``; the registry say
 where each lives and which shared options it takes (:mod:`okrflow.cli.options`).
 Every :class:`OkrflowError` is printed as one line and exits with its code; input the
 core refuses (:class:`~okrflow.core.errors.CoreError`) is bad input, exit 2; Ctrl-C
-exits 130; anything else is a bug: one line pointing at the log, never a traceback on
-the terminal.
+exits 130, and so does SIGTERM (a cancelled job lets its lease go); anything else is a
+bug: one line pointing at the log, never a traceback on the terminal.
 """
 
 from __future__ import annotations
 
 import importlib
 import os
+import signal
 import sys
 import tempfile
+import threading
 import traceback
 from typing import Any, NamedTuple
 
@@ -120,7 +122,15 @@ def _log_crash() -> str:
     return path
 
 
+def _terminated(signum: int, frame: Any) -> None:
+    """SIGTERM (a cancelled CI job, ``kill``) ends a run as Ctrl-C does: cleanly, so that
+    what it holds (the project's lease) is let go."""
+    raise KeyboardInterrupt
+
+
 def main(argv: list[str] | None = None) -> Any:
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _terminated)
     try:
         return cli.main(args=argv, prog_name="okrflow", standalone_mode=False)
     except OkrflowError as exc:

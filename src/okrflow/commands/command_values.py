@@ -264,7 +264,7 @@ def command_measurement(
     file, measured when the file says (never later than ``now``)."""
     names = ", ".join(sorted(declared)) or "none"
     if not isinstance(name, str) or name not in declared:
-        shown = repr(name)[:60]
+        shown = repr(name[:60] if isinstance(name, str) else name)[:70]
         problem = (
             f"its command source names {shown}, which is not one of metrics.commands "
             f"(declared: {names}): name one, or declare it in the config"

@@ -45,7 +45,7 @@ from okrflow.adapter import (
     label_changes,
     new_description,
 )
-from okrflow.commands.analysis import evaluate_snapshot, report_document
+from okrflow.commands.analysis import evaluate_snapshot, key_result_owners, report_document
 from okrflow.commands.command_values import CommandValue, read_values
 from okrflow.commands.measure import SourceRules, measure
 from okrflow.commands.result import Line, Result, Style, plain
@@ -223,6 +223,7 @@ def _refresh(
 
     metas: dict[int, Meta] = {}
     new = 0
+    owners = key_result_owners(snap)
     for item, answer in workers.run(read, wanted, label="rollup: reading check-ins"):
         okr = item.okr
         assert isinstance(okr, KeyResult)
@@ -238,7 +239,9 @@ def _refresh(
                 ws.out.detail(f"#{item.iid} {okr.source.kind.value}: {answer.detail}")
             meta, fresh, found = apply_measurement(item, answer, source=okr.source.kind, now=now)
         else:
-            meta, fresh, found = apply_comments(item, answer, now=now)
+            meta, fresh, found = apply_comments(
+                item, answer, now=now, policy=ws.checkin_policy, owners=owners.get(item.iid, ())
+            )
         problems.extend(found)
         new += fresh
         if meta != item.meta:

@@ -26,16 +26,18 @@ from __future__ import annotations
 import dataclasses
 import threading
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
-from typing import Generic, Literal, TypeVar
+from typing import Generic, Literal, Protocol, TypeVar
 
 from okrflow.core.model import Problem
 
 __all__ = [
     "CHECKIN_SOURCES",
     "REPORTER",
+    "Authored",
     "Authors",
     "CheckinPolicy",
     "CheckinSource",
+    "by_okrflow",
     "impostor",
     "in_scopes",
     "scope_of_reference",
@@ -102,6 +104,10 @@ class Authors:
     def __post_init__(self) -> None:
         self._token_user = _Once(self.token_user)
 
+    def token_username(self) -> str | None:
+        """The token's user, as GitLab names it (asked once)."""
+        return self._token_user.get()
+
     def own(self) -> frozenset[str]:
         """okrflow's users, lower case (GitLab usernames are unique without case)."""
         token_user = self._token_user.get()
@@ -113,6 +119,25 @@ class Authors:
     def is_okrflow(self, author: str | None) -> bool:
         """Whether GitLab says okrflow's user wrote it (an unknown author never is)."""
         return bool(author) and str(author).lower() in self.own()
+
+
+class Authored(Protocol):
+    """A record GitLab says someone wrote: an issue or a comment."""
+
+    @property
+    def author(self) -> str | None: ...
+
+
+A = TypeVar("A", bound=Authored)
+
+
+def by_okrflow(items: Iterable[A], authors: Authors) -> tuple[list[A], list[A]]:
+    """``items`` split into okrflow's (its user or a bot user wrote them) and the others."""
+    own: list[A] = []
+    others: list[A] = []
+    for item in items:
+        (own if authors.is_okrflow(item.author) else others).append(item)
+    return own, others
 
 
 def impostor(where: str, author: str | None, what: str) -> Problem:
