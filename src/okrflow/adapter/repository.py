@@ -198,14 +198,13 @@ class OkrRepository(IssueApi, InstallApi):
         assignee: str | None = None,
     ) -> bool:
         """Write what changed on one OKR issue in a single PUT; nothing (False) when
-        nothing changed. A description over GitLab's limit is refused unsent."""
+        nothing changed (as GitLab would hold it: titles and descriptions are compared
+        once neutralised). A description over GitLab's limit is refused unsent."""
         record = item.record
-        fields: dict[str, Any] = {}
-        if title is not None and title != record.title:
-            fields["title"] = title
-        text = new_description(record.description, meta=meta, section=section)
-        if description_changes(record.description, text):
-            fields["description"] = text
+        texts = {"description": new_description(record.description, meta=meta, section=section)}
+        if title is not None:
+            texts["title"] = title
+        fields = self._texts_for_gitlab(texts, record)  # as GitLab would get them
         to_add, to_remove = label_changes(record.labels, add=add_labels, remove=remove_labels)
         if to_add:
             fields["add_labels"] = to_add
@@ -238,24 +237,16 @@ class OkrRepository(IssueApi, InstallApi):
         (:mod:`okrflow.adapter.recheck`): when a person changed it, it is read again and
         the write rebuilt on their text (``rebuild``: okrflow's parts only), dropped when
         that changes nothing."""
-        if "description" in fields:  # refused unsent, before anything is asked
-            check_description(fields["description"], f"#{record.iid}")
-        if (
-            "description" in fields
-            and not self.dry_run
-            and self.changes.changed_since_read(
+        if isinstance(fields.get("description"), str):
+            check_description(fields["description"], f"#{record.iid}")  # refused unsent
+            if not self.dry_run and self.changes.changed_since_read(
                 record, lambda after: self.list_issues(updated_after=after)
-            )
-        ):
-            now = self.get_issue(record.iid).description
-            if desc.stored_form(now) != desc.stored_form(record.description):
-                text = rebuild(now)
-                fields = {k: v for k, v in fields.items() if k != "description"}
-                if description_changes(now, text):
-                    fields["description"] = text
-                if not fields:
-                    return None
-        return self.update_issue(record.iid, **fields)
+            ):
+                fresh = self.get_issue(record.iid)
+                if desc.stored_form(fresh.description) != desc.stored_form(record.description):
+                    record = fresh
+                    fields = {**fields, "description": rebuild(fresh.description)}
+        return self.update_issue(record.iid, before=record, **fields)
 
     # -- metric sources ------------------------------------------------------------------
 
