@@ -182,7 +182,8 @@ def test_a_second_rollup_writes_nothing_whatever_gitlab_did_to_the_text(
     first = rollup(workspace(okrs), quarter=QUARTER)
     stored = okrs.issue(PROJECT, 2).description or ""
     assert first.changed == [1, 2, 3, 4, 5, 6, 7, 8]
-    assert stored.startswith("Notes\n\nmore  \n" if normalize else "Notes\r\n\r\nmore  \r\n")
+    # okrflow's write path drops \r as GitLab does (the neutraliser), whatever GitLab keeps
+    assert stored.startswith("Notes\n\nmore  \n")
     assert stored.endswith("-->") if normalize else stored.endswith("-->\n\n")
     okrs.reset_log()
 
