@@ -18,6 +18,7 @@ from okrflow.core.model import Metric
 from okrflow.core.statements import StatementError, parse_statement
 from okrflow.render.templating import render_issue_template
 from okrflow.sandbox import SANDBOX_ALICE_TOKEN, Emulator
+from okrflow.sandbox.quick_actions import extract
 
 PROJECT = "acme/okrs"
 QUARTER = "FY24-Q1"
@@ -134,9 +135,10 @@ def okrs(
 
 
 def edit(emu: Emulator, iid: int, change: Callable[[str], str]) -> str:
-    """Change an issue's description as a person would in the GitLab editor."""
+    """Change an issue's description as a person would in the GitLab editor (stored as
+    GitLab stores it: without ``\\r`` and trailing whitespace)."""
     issue = emu.issue(PROJECT, iid)
-    issue.description = change(issue.description or "")
+    issue.description, _ = extract(change(issue.description or ""))
     return issue.description
 
 

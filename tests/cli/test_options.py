@@ -34,6 +34,7 @@ ARGS: dict[str, list[list[str]]] = {
     "import": [["import", "page.md", "--apply"]],
     "init": [["init"]],
     "lint": [["lint"]],
+    "measure": [["measure", "--output", "values.json"]],
     "move": [["move", "1", "--to", "review"]],
     "new": [
         [

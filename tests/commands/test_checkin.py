@@ -49,6 +49,7 @@ def test_checkin_writes_the_design_comment_and_records_it_in_the_metadata(okrs: 
     assert result.summary() == "checked in #2: 87.5% (confidence 70%)"
     assert okrs.counts_by_route() == {
         "GET /projects/:id/issues/:issue_iid": 1,
+        "GET /projects/:id/issues": 1,  # what changed since the read, before writing
         "POST /projects/:id/issues/:issue_iid/notes": 1,
         "PUT /projects/:id/issues/:issue_iid": 1,
     }

@@ -1,17 +1,17 @@
-"""okrflow.commands.measure: a key result measured by its source, against the emulator;
-commands run without a shell and without the token."""
+"""okrflow.commands.measure: a key result measured by its source, against the emulator; a
+source reads only what the config allows, and a command's value comes from okrflow measure."""
 
 from __future__ import annotations
 
 import datetime as dt
-import sys
+from typing import Any
 
 import pytest
 
 from okrflow.adapter import ConnectionSettings, OkrRepository
-from okrflow.commands.measure import COMMANDS_DISABLED, command_value, measure
+from okrflow.commands.command_values import CommandValue
+from okrflow.commands.measure import SourceRules, measure
 from okrflow.core.model import KeyResult, Metric, MetricKind, MetricSource, SourceKind
-from okrflow.core.sources import MetricError
 from okrflow.sandbox import SANDBOX_PROJECT, SANDBOX_TOKEN, SANDBOX_URL, Emulator
 
 UTC = dt.timezone.utc
@@ -55,6 +55,9 @@ def support(emulator: Emulator) -> Emulator:
     return emulator
 
 
+SUPPORT = SourceRules(scopes=["acme/support"])
+
+
 def gitlab() -> OkrRepository:
     settings = ConnectionSettings(url=SANDBOX_URL, token=SANDBOX_TOKEN, project=SANDBOX_PROJECT)
     return OkrRepository(settings)
@@ -66,60 +69,119 @@ def test_a_query_source_counts_support_issues_closed_in_the_last_30_days(support
         {"labels": ["support"], "state": "closed", "window_days": 30, "project": "acme/support"},
     )
     support.reset_log()
-    measured = measure(source, key_result(source), repo=gitlab(), now=NOW)
+    measured = measure(source, key_result(source), repo=gitlab(), now=NOW, rules=SUPPORT)
     assert measured.value == 3  # closed 29, 12 and 3 days ago
     assert measured.problem is None
     assert support.counts() == {"GET": 1}
     options = {k: v for k, v in source.options.items() if k != "project"}
     group = MetricSource(SourceKind.QUERY, {**options, "group": "acme"})  # with subgroups
-    assert measure(group, key_result(group), repo=gitlab(), now=NOW).value == 3
+    allowed = SourceRules(scopes=["ACME"])  # paths compare without case, as GitLab's
+    assert measure(group, key_result(group), repo=gitlab(), now=NOW, rules=allowed).value == 3
 
 
 def test_a_failed_query_is_a_problem_not_an_exception(support: Emulator) -> None:
     source = MetricSource(SourceKind.QUERY, {"project": "acme/nowhere"})
-    measured = measure(source, key_result(source), repo=gitlab(), now=NOW)
+    rules = SourceRules(scopes=["acme"])
+    measured = measure(source, key_result(source), repo=gitlab(), now=NOW, rules=rules)
     assert measured.value is None
     assert measured.problem is not None and measured.problem.startswith("query metric source:")
 
 
-# -- commands ----------------------------------------------------------------------------------
-
-
-def test_command_sources_are_refused_unless_the_config_allows_them() -> None:
-    source = MetricSource(SourceKind.COMMAND, {"command": "echo 5"})
-    measured = measure(source, key_result(source), repo=None, now=NOW)  # type: ignore[arg-type]
-    assert measured.value is None
-    assert measured.problem == COMMANDS_DISABLED
-
-
-def test_a_command_prints_a_number_in_the_key_results_unit() -> None:
-    py = sys.executable
-    source = MetricSource(
-        SourceKind.COMMAND, {"command": f"{py} -c \"print('working'); print('1,234')\""}
-    )
-    measured = measure(source, key_result(source), repo=None, now=NOW, allow_commands=True)  # type: ignore[arg-type]
-    assert measured.value == 1234
-    assert command_value([py, "-c", "print('35%')"], unit="%").value == 35
-
-
-def test_a_command_runs_without_a_shell_and_without_the_gitlab_token() -> None:
-    py = sys.executable
-    script = "import os, sys; print(len(sys.argv[1]) + len(os.environ.get('GITLAB_TOKEN', '')))"
-    measured = command_value(
-        f"{py} -c \"{script}\" '$(rm -rf /);'", environ={"GITLAB_TOKEN": "secret", "PATH": ""}
-    )
-    assert measured.value == len("$(rm -rf /);")
+# -- what a source may read: the OKR project and metrics.allowed_scopes ------------------------
 
 
 @pytest.mark.parametrize(
-    ("argv", "words"),
+    ("where", "scopes"),
     [
-        (["-c", "import sys; sys.exit(3)"], "failed with exit code 3"),
-        (["-c", "print('lots')"], "printed 'lots'"),
-        (["-c", "pass"], "printed nothing"),
-        (["-c", "import time; time.sleep(5)"], "took longer than 0.5s"),
+        ({"project": "acme/support"}, []),  # not allowed by default
+        ({"project": "other/private"}, ["acme"]),
+        ({"group": "acme"}, ["acme/support"]),  # a project allows no group around it
+        ({"project": "acme/supporting"}, ["acme/support"]),  # a prefix is not a scope
     ],
 )
-def test_a_failing_command_is_a_clear_problem(argv: list[str], words: str) -> None:
-    with pytest.raises(MetricError, match=words):
-        command_value([sys.executable, *argv], timeout=0.5)
+def test_a_query_outside_the_scopes_is_a_problem_and_never_requested(
+    support: Emulator, where: dict[str, str], scopes: list[str]
+) -> None:
+    source = MetricSource(SourceKind.QUERY, {"labels": ["support"], **where})
+    support.reset_log()
+    measured = measure(
+        source, key_result(source), repo=gitlab(), now=NOW, rules=SourceRules(scopes=scopes)
+    )
+    assert measured.value is None
+    assert measured.problem is not None
+    assert "outside the OKR project and metrics.allowed_scopes: not read" in measured.problem
+    assert support.log == []  # nothing asked of GitLab
+
+
+def test_a_query_of_the_okr_project_itself_needs_no_scope(support: Emulator) -> None:
+    support.add_issue(SANDBOX_PROJECT, "Ticket", labels=["support"])
+    for where in ({}, {"project": "Acme/OKRs"}):
+        source = MetricSource(SourceKind.QUERY, {"labels": ["support"], **where})
+        assert measure(source, key_result(source), repo=gitlab(), now=NOW).value == 1
+
+
+def test_initiatives_from_projects_outside_the_scopes_are_left_out_unread(
+    support: Emulator,
+) -> None:
+    support.add_project("acme/finance")  # the token can read it; the config does not allow it
+    support.add_issue("acme/finance", "Confidential deal", confidential=True)
+    support.add_issue(SANDBOX_PROJECT, "Measured")  # 1, the key result
+    support.add_issue(SANDBOX_PROJECT, "Write the guide")  # 2, an initiative here
+    for target, iid in (("acme/okrs", 2), ("acme/support", 1), ("acme/finance", 1)):
+        answer = support.request(
+            "POST",
+            "/projects/acme%2Fokrs/issues/1/links",
+            token=SANDBOX_TOKEN,
+            json_body={"target_project_id": target, "target_issue_iid": iid},
+        )
+        assert answer.status == 201, answer.body
+    source = MetricSource(SourceKind.INITIATIVES, {"measure": "count"})
+    support.reset_log()
+
+    measured = measure(source, key_result(source, iid=1), repo=gitlab(), now=NOW, rules=SUPPORT)
+
+    assert [i.ref for i in measured.initiatives or ()] == ["acme/okrs#2", "acme/support#1"]
+    assert measured.problem is not None and "acme/finance#1" in measured.problem
+    assert "Confidential deal" not in measured.problem
+    assert all("acme%2Ffinance" not in r.path for r in support.log)
+
+
+# -- commands: the value okrflow measure wrote ----------------------------------------------
+
+DECLARED = {"nps": ("python3", "scripts/nps.py")}
+
+
+def command(name: object = "nps") -> MetricSource:
+    return MetricSource(SourceKind.COMMAND, {"command": name})
+
+
+def measured_by(
+    values: dict[str, CommandValue] | None, name: object = "nps", unit: str = ""
+) -> Any:
+    source = command(name)
+    rules = SourceRules(commands=DECLARED, values=values)
+    return measure(source, key_result(source, unit), repo=None, now=NOW, rules=rules)  # type: ignore[arg-type]
+
+
+def test_a_command_source_takes_the_value_okrflow_measure_wrote_in_the_krs_unit() -> None:
+    at = days_ago(0.5)
+    measured = measured_by({"nps": CommandValue("nps", at, printed="90min")}, unit="h")
+    assert (measured.value, measured.measured_at, measured.problem) == (1.5, at, None)
+
+
+@pytest.mark.parametrize(
+    ("name", "values", "words"),
+    [
+        ("scripts/nps.sh", {}, "names 'scripts/nps.sh', which is not one of metrics.commands"),
+        ("nps", None, "run okrflow measure in a job without the token, and give its file"),
+        ("nps", {}, "the values file has no value of 'nps'"),
+        ("nps", {"nps": CommandValue("nps", NOW, problem="took too long")}, "took too long"),
+        ("nps", {"nps": CommandValue("nps", NOW, printed="lots")}, "printed 'lots'"),
+    ],
+)
+def test_a_command_source_without_a_value_is_a_clear_problem(
+    name: str, values: dict[str, CommandValue] | None, words: str
+) -> None:
+    measured = measured_by(values, name)
+    assert measured.value is None
+    assert words in (measured.problem or "")

@@ -47,7 +47,7 @@ PAIRS = [(a.value, b.value) for a in State for b in State]
 
 
 def writes(emu: Emulator) -> int:
-    counts = emu.counts()
+    counts = emu.counts(without="okrflow=lease")
     return counts["POST"] + counts["PUT"] + counts["DELETE"]
 
 
@@ -253,7 +253,7 @@ def test_moving_back_and_forth_comments_each_real_move(emu: Emulator) -> None:
 
 def test_a_persons_text_around_the_metadata_block_is_kept(emu: Emulator) -> None:
     above = "Notes from the planning meeting: @carol will help.\n\n"
-    below = "\n\nP.S. see the retro of last quarter.\n"
+    below = "\n\nP.S. see the retro of last quarter."  # as GitLab stores it: no trailing "\n"
     obj = add_objective(emu, "Delight customers", state="active", above=above, below=below)
     before = description(emu, obj)
     move(workspace(emu), str(obj), to="closed")

@@ -33,7 +33,7 @@ from okrflow.core.description import split, with_meta
 from okrflow.core.labels import DEFAULT_LABEL_NAMES as NAMES
 from okrflow.core.meta import Meta
 from okrflow.core.model import Metric, MetricKind, MetricSource, Problem, SourceKind
-from okrflow.errors import GitLabError
+from okrflow.errors import GitLabError, UsageError
 from okrflow.sandbox import SANDBOX_ALICE_TOKEN, SANDBOX_TOKEN, SANDBOX_URL, Emulator
 
 DAY = dt.timedelta(days=1)
@@ -168,6 +168,30 @@ def test_a_second_rollup_in_a_row_makes_zero_writes(okrs: Emulator) -> None:
     # one listing page of the quarter, one of the KPIs, no comments read
     assert okrs.counts() == {"GET": 2}
     assert second.document["objectives"] == first.document["objectives"]
+
+
+@pytest.mark.parametrize("normalize", [True, False], ids=["gitlab-strips", "kept-as-given"])
+def test_a_second_rollup_writes_nothing_whatever_gitlab_did_to_the_text(
+    okrs: Emulator, normalize: bool
+) -> None:
+    # A person's text with Windows line ends and a trailing blank line: GitLab stores
+    # okrflow's write without "\r" and trailing whitespace (its quick-action pass), or,
+    # for a user who may not run quick actions (a bot), as given.
+    okrs.normalize_text = normalize
+    for issue in okrs.issues(PROJECT):
+        issue.description = "Notes\r\n\r\nmore  \r\n" + (issue.description or "") + "\n\n"
+    first = rollup(workspace(okrs), quarter=QUARTER)
+    stored = okrs.issue(PROJECT, 2).description or ""
+    assert first.changed == [1, 2, 3, 4, 5, 6, 7, 8]
+    # okrflow's write path drops \r as GitLab does (the neutraliser), whatever GitLab keeps
+    assert stored.startswith("Notes\n\nmore  \n")
+    assert stored.endswith("-->") if normalize else stored.endswith("-->\n\n")
+    okrs.reset_log()
+
+    second = rollup(workspace(okrs), quarter=QUARTER)
+
+    assert second.changed == [] and writes(okrs) == 0
+    assert okrs.issue(PROJECT, 2).description == stored
 
 
 def test_a_comment_typed_in_gitlab_is_picked_up_by_the_next_rollup(okrs: Emulator) -> None:
@@ -333,8 +357,12 @@ def test_request_economy_at_1000_issues(emulator: Emulator) -> None:
     cold = rollup(workspace(emu), quarter=QUARTER)
     assert cold.new_checkins == len(krs)
     changed_values = len(cold.changed)
-    # the listing, the KPIs' listing, each key result's new comments and its links, a PUT
-    assert sum(emu.counts().values()) <= pages + 1 + 2 * len(krs) + changed_values + 5
+    # the listing, the KPIs' listing, each key result's new comments and its links, a PUT,
+    # + one listing of what changed since the read, before the first description write
+    # (every issue here: the emulator's clock stands still, so all share one updated_at;
+    # in GitLab only the issues changed meanwhile, normally one page)
+    recheck = pages
+    assert sum(emu.counts().values()) <= pages + 1 + 2 * len(krs) + changed_values + recheck + 5
     assert emu.counts_by_route()["GET /projects/:id/issues/:issue_iid/notes"] == len(krs)
     assert emu.counts_by_route()["GET /projects/:id/issues/:issue_iid/links"] == len(krs)
 
@@ -410,30 +438,67 @@ def test_a_key_result_measured_by_its_initiatives(emulator: Emulator) -> None:
         token=SANDBOX_TOKEN,
         json_body={"target_project_id": PROJECT, "target_issue_iid": obj},
     )
-    result = rollup(workspace(emu), quarter=QUARTER)
+    outside = rollup(workspace(emu), quarter=QUARTER)  # acme/app is not an allowed scope
+    assert outside.document["objectives"][0]["key_results"][0]["initiatives"] == []
+    assert [p.where for p in outside.problems] == [f"#{kr}"]
+    allowed = Config.model_validate({"metrics": {"allowed_scopes": ["acme/app"]}})
+    result = rollup(workspace(emu, config=allowed), quarter=QUARTER)
     kr_doc = result.document["objectives"][0]["key_results"][0]
     assert kr_doc["current"] == 50.0
     assert [i["ref"] for i in kr_doc["initiatives"]] == [f"acme/app#{n}" for n in range(1, 5)]
 
 
-def test_command_sources_only_run_when_the_config_allows(emulator: Emulator) -> None:
+def test_a_command_source_takes_its_value_from_the_values_file(
+    emulator: Emulator, tmp_path: Path
+) -> None:
     emu = emulator
     obj = add_objective(emu, "Delight developers", key="dx")
     kr = add_kr(
         emu,
         "Improve developer NPS from 25 to 35",
         ("dx", obj),
-        source=MetricSource(SourceKind.COMMAND, {"command": "python3 -c 'print(31)'"}),
+        source=MetricSource(SourceKind.COMMAND, {"command": "nps"}),
     )
-    refused = rollup(workspace(emu), quarter=QUARTER)
-    assert refused.problems[0].where == f"#{kr}"
-    assert refused.problems[0].message == (
-        "command metric sources are disabled: set metrics.allow_commands"
-    )
-    allowed = Config.model_validate({"metrics": {"allow_commands": True}})
-    result = rollup(workspace(emu, config=allowed), quarter=QUARTER)
+    config = Config.model_validate({"metrics": {"commands": {"nps": ["python3", "nps.py"]}}})
+    without = rollup(workspace(emu, config=config), quarter=QUARTER)
+    assert [(p.where, p.message) for p in without.problems] == [
+        (
+            f"#{kr}",
+            "measured by the command 'nps': run okrflow measure in a job without the token, "
+            "and give its file to rollup --values",
+        )
+    ]
+    values = tmp_path / "okrflow-values.json"
+    at = (NOW - DAY).isoformat()
+    entry = {"name": "nps", "value": 31.0, "printed": "31", "measured_at": at, "problem": None}
+    values.write_text(json.dumps({"schema": 1, "measured_at": at, "values": [entry]}))
+
+    result = rollup(workspace(emu, config=config), quarter=QUARTER, values=values)
+
     assert result.problems == []
     assert result.document["objectives"][0]["key_results"][0]["current"] == 31
+    recorded = meta_of(emu, kr).checkin
+    assert recorded is not None and (recorded.source, recorded.at) == ("command", NOW - DAY)
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("not json", "is not JSON"),
+        ('{"schema": 1, "values": [{"name": "nps", "value": "31"}]}', "is not a number"),
+        ('{"values": []}', "is not a values file of this okrflow"),
+        ("[" * 100_000 + "]" * 100_000, "is not JSON"),
+    ],
+)
+def test_a_values_file_that_is_not_what_okrflow_measure_writes_is_bad_input(
+    emulator: Emulator, tmp_path: Path, text: str, words: str
+) -> None:
+    values = tmp_path / "values.json"
+    values.write_text(text)
+    emulator.reset_log()
+    with pytest.raises(UsageError, match=words):
+        rollup(workspace(emulator), quarter=QUARTER, values=values)
+    assert emulator.log == []  # refused before anything was asked of GitLab
 
 
 def test_metadata_copied_from_another_issue_is_not_taken_over(okrs: Emulator) -> None:

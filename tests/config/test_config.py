@@ -76,7 +76,9 @@ def test_default_config_is_valid_and_is_what_an_empty_mapping_gives() -> None:
     assert weeks == [4, 2, 1, 0]
     assert default.schedule.checkin_reminders.after_days == 7
     assert default.schedule.checkin_reminders.group_by == "owner"
-    assert default.metrics.allow_commands is False
+    assert (default.metrics.commands, default.metrics.allowed_scopes) == ({}, ())
+    assert default.checkins.sources == "members"
+    assert (default.rules.max_weight, default.gitlab.bot_users) == (10, ())
     assert default.report.formats == ("md", "html", "json")
     assert default.report.output_dir == Path("okrflow-report")
     assert default.report.stale_checkin_days == 14
@@ -178,6 +180,19 @@ def test_example_config_loads_and_differs_from_the_defaults_only_where_it_means_
     assert [team.name for team in example.teams] == ["Company", "Marketing", "Sales"]
     assert example.teams[2] == Team(name="Sales", color="#e9be74", description="Sales team OKRs")
     assert example.model_copy(update={"project": None, "teams": ()}) == Config.default()
+
+
+def test_commands_scopes_and_who_checks_in_read_as_written(tmp_path: Path) -> None:
+    config = load(
+        tmp_path,
+        "metrics:\n  commands:\n    nps: [python3, scripts/nps.py]\n"
+        "  allowed_scopes: [acme/support/, Acme/Web]\n"
+        "checkins:\n  from: owners\ngitlab:\n  bot_users: ['@okr-bot']\n",
+    )
+    assert config.metrics.commands == {"nps": ("python3", "scripts/nps.py")}
+    assert config.metrics.allowed_scopes == ("acme/support", "Acme/Web")
+    assert (config.checkins.sources, config.gitlab.bot_users) == ("owners", ("okr-bot",))
+    assert config.gitlab.timeout == 30  # the rest of a section written in part: defaults
 
 
 def test_example_config_shows_every_key() -> None:
@@ -317,6 +332,36 @@ def test_importing_the_config_does_not_import_python_gitlab() -> None:
 # --- one-line errors, from the command line ------------------------------------------------
 
 BROKEN = [
+    pytest.param(
+        "metrics:\n  allow_commands: true\n",
+        "2: metrics.allow_commands: metrics.allow_commands is gone: name each command under "
+        "metrics.commands (name: [program, arguments ...]), let key results name it "
+        "(source: {command: name}), and run 'okrflow measure' in a job without the token",
+        id="allow-commands-is-gone",
+    ),
+    pytest.param(
+        "metrics:\n  commands:\n    nps: python3 scripts/nps.py | tee x\n",
+        "3: metrics.commands.nps: write the command as a list of words, the program first, "
+        "as it is run (no shell): [python3, scripts/nps.py, --quarter, current]",
+        id="command-as-a-shell-line",
+    ),
+    pytest.param(
+        "metrics:\n  commands:\n    'n p s': [python3]\n",
+        "3: metrics.commands.n p s: a command name is up to 64 letters, digits, '-', '_' or "
+        "'.', starting with a letter or digit, got 'n p s'",
+        id="command-name",
+    ),
+    pytest.param(
+        "metrics:\n  allowed_scopes: [https://gitlab.example.com/acme]\n",
+        "2: metrics.allowed_scopes[0]: must be a project or group path like acme/support "
+        "(no URL, no id), got 'https://gitlab.example.com/acme'",
+        id="scope-not-a-path",
+    ),
+    pytest.param(
+        "checkins:\n  from: everybody\n",
+        "2: checkins.from: must be one of 'members', 'owners', 'anyone', got 'everybody'",
+        id="checkins-from",
+    ),
     pytest.param(
         "gitlab:\n  url: [https://gitlab.example.com\n",
         "2: invalid YAML at column 8: a '[' list is not closed before the end of the file",

@@ -188,7 +188,7 @@ def test_sources_query_and_command_become_metric_sources(tmp_path: Path) -> None
                 source: {query: {labels: [bug, P1], state: opened}}
               - key: wau
                 title: Grow weekly active users from 10,000 to 15,000
-                source: {command: {run: ./wau.sh}}
+                source: {command: wau}
               - key: done
                 title: Launch the new onboarding flow
                 source: initiatives
@@ -202,7 +202,7 @@ def test_sources_query_and_command_become_metric_sources(tmp_path: Path) -> None
         "window_days": 30,
         "measure": "count",
     }
-    assert (wau.source.kind, wau.source.options) == (SourceKind.COMMAND, {"command": "./wau.sh"})
+    assert (wau.source.kind, wau.source.options) == (SourceKind.COMMAND, {"command": "wau"})
     assert done.source.kind is SourceKind.INITIATIVES
 
 
@@ -318,11 +318,18 @@ BROKEN = [
         id="unknown-source",
     ),
     pytest.param(
-        GOOD + "        source: {query: {labels: [x]}, command: {run: x}}\n",
+        GOOD + "        source: {query: {labels: [x]}, command: x}\n",
         11,
         "objectives[0].key_results[0].source",
         "write exactly one of initiatives:, query: or command:",
         id="two-sources",
+    ),
+    pytest.param(
+        GOOD + "        source: {command: {run: ./wau.sh}}\n",
+        11,
+        "objectives[0].key_results[0].source.command",
+        "a command source names a command of the config's metrics.commands: write command: <name>",
+        id="command-line-in-the-okr-file",
     ),
     pytest.param(
         GOOD + "        direction: decrease\n",

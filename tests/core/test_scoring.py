@@ -325,6 +325,23 @@ def test_negative_weight_counts_as_0_and_is_reported() -> None:
     assert [p.where for p in result.problems] == ["b"]
 
 
+def test_a_weight_above_the_maximum_is_left_out_and_reported() -> None:
+    # a key result filed with weight 1e308 moved nothing, and an aligned objective
+    # weighing too much leaves its parent's number alone too
+    heavy_child = Objective("c", "C", iid=3, parents=["o"], weight=11, key_results=[done("z")])
+    objective = Objective("o", "O", key_results=[half("a"), done("b", 1e308)])
+    result = evaluate([objective, heavy_child], elapsed=0.5)
+    assert result.objectives["o"].progress == 0.5
+    assert [(p.where, p.message) for p in result.problems] == [
+        ("b", "weight 1e+308 is above rules.max_weight (10): left out of its objective's "
+         "progress until its weight is 10 or less"),
+        ("#3", "weight 11 is above rules.max_weight (10): left out of its objective's "
+         "progress until its weight is 10 or less"),
+    ]  # fmt: skip
+    raised = evaluate([objective, heavy_child], elapsed=0.5, policy=ScoringPolicy(max_weight=20))
+    assert raised.objectives["o"].progress == pytest.approx((0.5 + 11) / 12)  # 1e308 still out
+
+
 def test_closed_objectives_get_score_grade_and_success() -> None:
     committed = Objective("c", "C", state=State.CLOSED, key_results=[half("a"), done("b")])
     aspirational = Objective(

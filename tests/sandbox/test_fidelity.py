@@ -104,12 +104,15 @@ def test_label_text_colour_follows_gitlab(color: str, text: str) -> None:
     assert text_color(color) == text
 
 
-def test_texts_are_stored_as_gitlab_stores_them_when_asked(emu: Emulator) -> None:
-    kept = call(emu, "POST", ISSUES, {"title": "t", "description": "text\r\nmore\n\n"})
-    emu.normalize_text = True
-    stored = call(emu, "POST", ISSUES, {"title": "t", "description": "text\r\nmore\n\n"})
+def test_texts_are_stored_as_gitlab_stores_them_unless_told_otherwise(emu: Emulator) -> None:
+    stored = call(emu, "POST", ISSUES, {"title": "t", "description": "  text\r\nmore\n\n"})
     note = call(emu, "POST", f"{ISSUES}/1/notes", {"body": "Check-in: 1\r\n  "})
+    edited = call(emu, "PUT", f"{ISSUES}/1", {"description": "a\r\n\r\nb \n"})
+    emu.normalize_text = False
+    kept = call(emu, "POST", ISSUES, {"title": "t", "description": "text\r\nmore\n\n"})
 
-    assert kept["description"] == "text\r\nmore\n\n"  # the default keeps a text as given
-    assert stored["description"] == "text\nmore"
+    # GitLab's extractor deletes "\r" and strips trailing (not leading) whitespace
+    assert stored["description"] == "  text\nmore"
     assert note["body"] == "Check-in: 1"
+    assert edited["description"] == "a\n\nb"
+    assert kept["description"] == "text\r\nmore\n\n"  # switched off: a text as given

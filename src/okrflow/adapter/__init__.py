@@ -14,6 +14,7 @@ May import: the standard library, python-gitlab, requests, ``okrflow.core``,
 """
 
 from okrflow.adapter.connection import ConnectionSettings, resolve_connection
+from okrflow.adapter.exposure import token_exposures
 from okrflow.adapter.issues import DESCRIPTION_MAX
 from okrflow.adapter.planned import PlannedBoard, PlannedIssue, PlannedNote, PlannedWrite
 from okrflow.adapter.records import IssueRecord, LabelRecord, LinkRecord, NoteRecord
@@ -22,6 +23,7 @@ from okrflow.adapter.repository import (
     NewIssue,
     OkrRepository,
     RecordKey,
+    description_changes,
     label_changes,
     new_description,
 )
@@ -55,6 +57,7 @@ __all__ = [
     "RecordKey",
     "Snapshot",
     "assemble",
+    "description_changes",
     "is_okr",
     "label_changes",
     "local_iid",
@@ -63,4 +66,5 @@ __all__ = [
     "read_kpi_record",
     "read_record",
     "resolve_connection",
+    "token_exposures",
 ]

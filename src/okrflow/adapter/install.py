@@ -11,15 +11,15 @@ from __future__ import annotations
 from typing import Any
 
 from okrflow.adapter.http import PER_PAGE, as_dict, enc
+from okrflow.adapter.lease import LeaseApi
 from okrflow.adapter.planned import PlannedBoard
 from okrflow.adapter.records import LabelRecord
-from okrflow.adapter.session import Session
 from okrflow.errors import GitLabError
 
 __all__ = ["InstallApi"]
 
 
-class InstallApi(Session):
+class InstallApi(LeaseApi):
     # -- labels --------------------------------------------------------------------------
 
     def list_labels(self) -> list[LabelRecord]:

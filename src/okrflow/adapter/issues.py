@@ -18,9 +18,10 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from okrflow.adapter.http import PER_PAGE, as_dict, as_list, enc
+from okrflow.adapter.lease import LeaseApi
 from okrflow.adapter.planned import PlannedIssue, PlannedNote
 from okrflow.adapter.records import IssueRecord, LinkRecord, NoteRecord
-from okrflow.adapter.session import Session
+from okrflow.core.description import stored_form
 from okrflow.core.neutraliser import neutralise, neutralise_title
 from okrflow.errors import OkrflowError
 from okrflow.redaction import mask_secrets
@@ -59,7 +60,7 @@ def _issue_query(filters: dict[str, Any]) -> dict[str, Any]:
     return params
 
 
-class IssueApi(Session):
+class IssueApi(LeaseApi):
     # -- what okrflow may send ---------------------------------------------------------
 
     def is_user(self, name: str) -> bool:
@@ -110,7 +111,9 @@ class IssueApi(Session):
         else:
             items = self.http.listing(path, "list issues", params)
         for item in items:
-            yield IssueRecord.from_json(item)
+            record = IssueRecord.from_json(item)
+            self.changes.seen((record,))
+            yield record
 
     def query_issues(
         self,
@@ -142,7 +145,10 @@ class IssueApi(Session):
 
     def get_issue(self, iid: int, project: str | None = None) -> IssueRecord:
         path = f"/projects/{enc(project or self.project_path)}/issues/{iid}"
-        return IssueRecord.from_json(as_dict(self.http.get(path, f"read issue #{iid}")))
+        record = IssueRecord.from_json(as_dict(self.http.get(path, f"read issue #{iid}")))
+        if project is None:
+            self.changes.seen((record,))
+        return record
 
     # -- writing -----------------------------------------------------------------------
 
@@ -179,6 +185,7 @@ class IssueApi(Session):
         if self.dry_run:
             self.plan("create", str(planned), f"labels {', '.join(labels)}" if labels else "")
             return planned
+        self.keep_lease()
         result = self.http.create_once(
             self.api("issues"), data, find_existing, f"create issue {title!r}"
         )
@@ -205,6 +212,7 @@ class IssueApi(Session):
         if self.dry_run:
             self.plan("update issue", f"#{iid}", ", ".join(sorted(data)))
             return None
+        self.keep_lease()
         result = self.http.put(self.api("issues", iid), data, f"update issue #{iid}")
         return IssueRecord.from_json(as_dict(result))
 
@@ -217,7 +225,10 @@ class IssueApi(Session):
                 continue
             previous = getattr(before, name) if before is not None else None
             out[name] = clean(out[name], previous)
-            if out[name] == previous:
+            if out[name] == previous or (
+                # GitLab drops \r and outer whitespace from what it stores
+                name == "description" and stored_form(out[name]) == stored_form(previous)
+            ):
                 del out[name]
         return out
 
@@ -267,8 +278,13 @@ class IssueApi(Session):
         def find() -> NoteRecord | None:
             if marker is None:
                 return None
-            return next((n for n in self.list_notes(issue) if marker in n.body), None)
+            notes = self.list_notes(issue)
+            return next(
+                (n for n in notes if marker in n.body and self.authors.is_okrflow(n.author)),
+                None,
+            )
 
+        self.keep_lease()
         result = self.http.create_once(
             self.api("issues", iid, "notes"), {"body": body}, find, f"comment on #{iid}"
         )
@@ -285,6 +301,7 @@ class IssueApi(Session):
         if self.dry_run:
             self.plan("update the comment on", f"#{iid}", f"comment {note.id}")
             return True
+        self.keep_lease()
         path = self.api("issues", iid, "notes", note.id)
         self.http.put(path, {"body": body}, f"update #{iid}")
         return True
@@ -316,6 +333,7 @@ class IssueApi(Session):
             "link_type": "relates_to",
         }
         what = f"link #{iid} to #{target}"
+        self.keep_lease()
         done = self.http.call_or_none(
             lambda: self.http.gl.http_post(self.api("issues", iid, "links"), post_data=data),
             what,

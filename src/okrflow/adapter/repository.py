@@ -15,11 +15,11 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from okrflow.adapter.install import InstallApi
-from okrflow.adapter.issues import IssueApi
+from okrflow.adapter.issues import IssueApi, check_description
 from okrflow.adapter.metrics import query_records
 from okrflow.adapter.people import PeopleApi
 from okrflow.adapter.planned import PlannedIssue
@@ -36,6 +36,7 @@ from okrflow.adapter.snapshot import (
     reattach,
 )
 from okrflow.core import description as desc
+from okrflow.core.authority import by_okrflow
 from okrflow.core.description import read_marker_comment
 from okrflow.core.meta import Meta
 from okrflow.core.sources import QueryOptions
@@ -44,6 +45,7 @@ __all__ = [
     "NewIssue",
     "OkrRepository",
     "RecordKey",
+    "description_changes",
     "label_changes",
     "new_description",
 ]
@@ -96,15 +98,29 @@ def new_description(current: str, *, meta: Meta | None = None, section: str | No
     return text
 
 
+def description_changes(current: str, new: str) -> bool:
+    """Whether writing ``new`` over ``current`` changes what GitLab stores: GitLab drops
+    ``\\r`` and trailing whitespace from what it is sent (unless the writer may not use
+    quick actions), so a text equal but for those is no change
+    (:func:`okrflow.core.description.stored_form`)."""
+    return desc.stored_form(new) != desc.stored_form(current)
+
+
 class OkrRepository(IssueApi, InstallApi, PeopleApi):
     """The OKR project, read into the core model and written back."""
 
     def fork(self) -> OkrRepository:
         """The same repository over a connection of its own, for another thread."""
-        twin = OkrRepository(self.settings, dry_run=self.dry_run, names=self.names)
+        twin = OkrRepository(
+            self.settings, dry_run=self.dry_run, names=self.names, bot_users=self.bot_users
+        )
         twin._user_ids = self._user_ids
         twin._user_names = self._user_names
         twin._project = self._project
+        twin.authors = self.authors
+        twin.lease = self.lease
+        twin._members, twin._members_lock = self._members, self._members_lock
+        twin.changes = self.changes
         return twin
 
     # -- reading OKRs --------------------------------------------------------------------
@@ -147,23 +163,29 @@ class OkrRepository(IssueApi, InstallApi, PeopleApi):
     def _with_key(self, key: str, labels: Sequence[str], search: bool) -> Iterator[LoadedIssue]:
         for record in self.list_issues(labels=labels, search=key if search else None):
             item = self.read(record)
-            if item.key == key and self.is_okr(record):
+            if item.key == key and self.is_okr(record) and self.authors.is_okrflow(record.author):
                 yield item
 
     def find_okr(self, key: str, labels: Sequence[str]) -> LoadedIssue | None:
-        """The first OKR issue carrying ``labels`` whose okrflow key is ``key``."""
+        """The first OKR issue okrflow's user created carrying ``labels`` whose okrflow key
+        is ``key`` (an issue someone else filed with that key is not okrflow's)."""
         return next(self._with_key(key, labels, search=False), None)
 
     def okrs_with_key(self, key: str, labels: Sequence[str]) -> list[LoadedIssue]:
-        """Every OKR issue carrying ``labels`` whose okrflow key is ``key`` (GitLab's
-        search narrows the listing to the issues that mention it)."""
+        """Every OKR issue okrflow's user created carrying ``labels`` whose okrflow key is
+        ``key`` (GitLab's search narrows the listing to the issues that mention it)."""
         return list(self._with_key(key, labels, search=True))
 
+    def records(self, labels: Sequence[str], record: RecordKey) -> list[IssueRecord]:
+        """Every issue carrying ``labels`` that holds the record block ``record``,
+        whoever wrote it (:func:`okrflow.core.authority.by_okrflow` tells them apart)."""
+        return [r for r in self.list_issues(labels=labels) if record.matches(r.description)]
+
     def find_record(self, labels: Sequence[str], record: RecordKey) -> IssueRecord | None:
-        """The first issue carrying ``labels`` that holds the record block ``record``."""
-        return next(
-            (r for r in self.list_issues(labels=labels) if record.matches(r.description)), None
-        )
+        """The first issue okrflow's user wrote carrying ``labels`` that holds the record
+        block ``record``."""
+        own, _ = by_okrflow(self.records(labels, record), self.authors)
+        return own[0] if own else None
 
     # -- writing -------------------------------------------------------------------------
 
@@ -229,12 +251,33 @@ class OkrRepository(IssueApi, InstallApi, PeopleApi):
                 fields["assignee_ids"] = [user_id]
         if not fields:
             return False
-        updated = self.update_issue(record.iid, before=record, **fields)
+        updated = self.update_checked(
+            record, fields, lambda now: new_description(now, meta=meta, section=section)
+        )
         if updated is not None:
             item.record = updated
         if meta is not None:
             item.meta = meta
         return True
+
+    def update_checked(
+        self, record: IssueRecord, fields: dict[str, Any], rebuild: Callable[[str], str]
+    ) -> IssueRecord | None:
+        """PUT ``fields`` on the issue okrflow read as ``record``; a description write
+        first asks whether the issue changed since it was read
+        (:mod:`okrflow.adapter.recheck`): when a person changed it, it is read again and
+        the write rebuilt on their text (``rebuild``: okrflow's parts only), dropped when
+        that changes nothing."""
+        if isinstance(fields.get("description"), str):
+            check_description(fields["description"], f"#{record.iid}")  # refused unsent
+            if not self.dry_run and self.changes.changed_since_read(
+                record, lambda after: self.list_issues(updated_after=after)
+            ):
+                fresh = self.get_issue(record.iid)
+                if desc.stored_form(fresh.description) != desc.stored_form(record.description):
+                    record = fresh
+                    fields = {**fields, "description": rebuild(fresh.description)}
+        return self.update_issue(record.iid, before=record, **fields)
 
     # -- metric sources ------------------------------------------------------------------
 

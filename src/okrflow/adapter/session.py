@@ -7,12 +7,14 @@ and the checks made before the first write (a job token cannot write issues).
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from typing import Any
 
 from okrflow.adapter.connection import ConnectionSettings, require_project
-from okrflow.adapter.http import Http, as_dict, enc
+from okrflow.adapter.http import PER_PAGE, Http, as_dict, enc
 from okrflow.adapter.planned import PlannedWrite
+from okrflow.adapter.recheck import Changes
+from okrflow.core.authority import Authors
 from okrflow.core.labels import DEFAULT_LABEL_NAMES, LabelNames
 from okrflow.errors import GitLabError, UsageError
 
@@ -28,10 +30,12 @@ class Session:
         *,
         dry_run: bool = False,
         names: LabelNames = DEFAULT_LABEL_NAMES,
+        bot_users: Collection[str] = (),
     ) -> None:
         self.settings = settings
         self.dry_run = dry_run
         self.names = names
+        self.bot_users = tuple(bot_users)
         self.planned: list[PlannedWrite] = []
         self._lock = threading.Lock()
         self._user_ids: dict[str, int | None] = {}
@@ -39,6 +43,12 @@ class Session:
         self.http = Http(settings)
         self.project_path = require_project(settings)
         self._project: dict[str, Any] | None = None
+        # asked of GitLab at most once per run, by whichever thread first needs it, over
+        # a connection of its own; shared by every fork
+        self.authors = Authors(token_user=self._read_token_user, bot_users=self.bot_users)
+        self._members: list[dict[str, int]] = []
+        self._members_lock = threading.Lock()
+        self.changes = Changes()  # what was read, and what changed since (shared by forks)
 
     # -- the project ------------------------------------------------------------------
 
@@ -125,7 +135,30 @@ class Session:
         return self._user_names.get(name)
 
     def current_username(self) -> str | None:
+        """The token's user (``GET /user``, asked once per run); None for a job token or
+        no token."""
+        return self.authors.token_username()
+
+    def _read_token_user(self) -> str | None:
         if self.settings.token_kind != "private":
             return None
-        data = as_dict(self.http.get("/user", "read the current user"))
+        data = as_dict(Http(self.settings).get("/user", "read the current user"))
         return str(data.get("username") or "") or None
+
+    def member_levels(self) -> dict[str, int]:
+        """Every member of the project with their access level, direct or inherited from
+        its groups (``/members/all``, read once per run, one page per 100 members)."""
+        with self._members_lock:
+            if not self._members:
+                query = {"per_page": PER_PAGE}
+                found: dict[str, int] = {}
+                what = f"list the members of {self.project_path}"
+                for member in Http(self.settings).listing(self.api("members", "all"), what, query):
+                    name, level = member.get("username"), member.get("access_level")
+                    if isinstance(name, str) and isinstance(level, int):
+                        found[name] = max(level, found.get(name, 0))
+                        shown = member.get("name")
+                        if isinstance(shown, str) and shown:
+                            self.remember_names([(name, shown)])
+                self._members.append(found)
+            return self._members[0]

@@ -17,6 +17,7 @@ from typing import Any, Generic, TypeVar
 from okrflow.adapter.issues import IssueApi
 from okrflow.adapter.records import IssueRecord
 from okrflow.core import description as desc
+from okrflow.core.authority import Authors
 from okrflow.core.bookkeeping import own_meta
 from okrflow.core.issue_text import iid_of_key, read_issue
 from okrflow.core.kpi_issue import read_kpi_issue
@@ -83,6 +84,8 @@ class Snapshot:
     # the listing's other issues: okrflow's own records of the quarter (planning,
     # report, retrospective issues), read with the OKRs at no extra cost
     others: list[IssueRecord] = dataclasses.field(default_factory=list)
+    # issues claiming a key another issue keeps (:func:`settle_keys`): not scored
+    set_aside: dict[int, LoadedIssue] = dataclasses.field(default_factory=dict)
 
     def by_key(self, key: str) -> LoadedIssue | None:
         return next((item for item in self.issues.values() if item.key == key), None)
@@ -150,24 +153,70 @@ def is_okr(record: IssueRecord, names: LabelNames) -> bool:
     return desc.META_OPEN in record.description and names.report not in labels
 
 
+def _claim_rank(item: LoadedIssue, authors: Authors | None) -> tuple[bool, bool, bool, int]:
+    """Which of several issues claiming one key keeps it (the least): the one okrflow's
+    user created, then one whose key is its own number, then one whose metadata was
+    written for it (not copied), then the oldest."""
+    okrflows = authors is not None and authors.is_okrflow(item.record.author)
+    own_number = iid_of_key(item.key) == item.iid
+    written_for_it = item.meta.iid in (None, item.iid)
+    return (not okrflows, not own_number, not written_for_it, item.iid)
+
+
+def settle_keys(
+    items: dict[int, LoadedIssue], authors: Authors | None
+) -> tuple[dict[int, LoadedIssue], dict[int, LoadedIssue], list[Problem]]:
+    """A key claimed by several issues of a kind is a collision: one keeps it
+    (:func:`_claim_rank`; okrflow's user is asked who it is only when there is one), the
+    others are set aside, unscored, each with a problem naming both issues."""
+    claims: dict[tuple[bool, str], list[LoadedIssue]] = {}
+    for item in items.values():
+        claims.setdefault((item.is_objective, item.key), []).append(item)
+    kept = dict(items)
+    aside: dict[int, LoadedIssue] = {}
+    problems: list[Problem] = []
+    for (_, key), claimants in claims.items():
+        if len(claimants) < 2:
+            continue
+        ranked = sorted(claimants, key=lambda item: _claim_rank(item, authors))
+        winner = ranked[0]
+        created = authors is not None and authors.is_okrflow(winner.record.author)
+        for loser in ranked[1:]:
+            del kept[loser.iid]
+            aside[loser.iid] = loser
+            by = f"@{loser.record.author}" if loser.record.author else "an unknown author"
+            problems.append(
+                Problem(
+                    f"#{loser.iid}",
+                    f"#{loser.iid} (by {by}) claims the key {key!r} of #{winner.iid}"
+                    f"{', which okrflow created' if created else ''}: #{winner.iid} keeps it "
+                    f"and #{loser.iid} is left out (give it a key of its own, or remove the "
+                    "okrflow block copied into it)",
+                )
+            )
+    return kept, aside, problems
+
+
 def assemble(
     records: Iterable[IssueRecord],
     names: LabelNames,
     quarter: str | None = None,
     kpi_records: Iterable[IssueRecord] = (),
+    authors: Authors | None = None,
 ) -> Snapshot:
-    """Build the objective tree, and the KPIs, from issue records (pure: no requests)."""
-    items: dict[int, LoadedIssue] = {}
+    """Build the objective tree, and the KPIs, from issue records (no requests but, when
+    two issues claim one key, the one that asks ``authors`` who okrflow's user is)."""
+    read: dict[int, LoadedIssue] = {}
     problems: list[Problem] = []
     others: dict[int, IssueRecord] = {}
     for record in records:
-        if record.iid in items:
+        if record.iid in read:
             continue
         if not is_okr(record, names):
             others.setdefault(record.iid, record)
             continue
         item = read_record(record, names)
-        items[record.iid] = item
+        read[record.iid] = item
         problems.extend(item.problems)
     kpi_items: dict[int, LoadedKpi] = {}
     for record in kpi_records:
@@ -175,6 +224,8 @@ def assemble(
             continue
         kpi_items[record.iid] = read_kpi_record(record, names)
         problems.extend(kpi_items[record.iid].problems)
+    items, aside, collisions = settle_keys(read, authors)
+    problems.extend(collisions)
     key_of_iid = {iid: item.key for iid, item in items.items()}
 
     def resolve(key: str | None) -> str | None:
@@ -200,7 +251,15 @@ def assemble(
         else:
             parent.key_results.append(okr)
     return Snapshot(
-        quarter, objectives, orphans, items, problems, kpis, kpi_items, list(others.values())
+        quarter,
+        objectives,
+        orphans,
+        items,
+        problems,
+        kpis,
+        kpi_items,
+        list(others.values()),
+        aside,
     )
 
 
@@ -308,4 +367,5 @@ def load_snapshot(
                     if not quarter or names.quarter_in(" ".join(record.labels)) is None:
                         yield record
 
-    return assemble(records(), names, quarter, gl.list_issues(labels=[names.kpi], state="opened"))
+    kpi_records = gl.list_issues(labels=[names.kpi], state="opened")
+    return assemble(records(), names, quarter, kpi_records, gl.authors)

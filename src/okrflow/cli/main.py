@@ -5,8 +5,8 @@ python-gitlab), each from its own module under ``okrflow.cli``; the registry say
 where each lives and which shared options it takes (:mod:`okrflow.cli.options`).
 Every :class:`OkrflowError` is printed as one line and exits with its code; input the
 core refuses (:class:`~okrflow.core.errors.CoreError`) is bad input, exit 2; Ctrl-C
-exits 130; anything else is a bug: one line pointing at the log, never a traceback on
-the terminal.
+exits 130, and so does SIGTERM (a cancelled job lets its lease go); anything else is a
+bug: one line pointing at the log, never a traceback on the terminal.
 """
 
 from __future__ import annotations
@@ -14,8 +14,10 @@ from __future__ import annotations
 import importlib
 import io
 import os
+import signal
 import sys
 import tempfile
+import threading
 import traceback
 from typing import Any, NamedTuple
 
@@ -51,6 +53,12 @@ COMMANDS: dict[str, Entry] = {
     ),
     "lint": Entry(
         "lint_cmd", "lint_command", "Check OKRs against the rules; --comment tells owners"
+    ),
+    "measure": Entry(
+        "measure_cmd",
+        "measure_command",
+        "Run the config's metric commands, where no token is, into a values file",
+        ("config", "verbosity"),
     ),
     "move": Entry("move_cmd", "move_command", "Move OKRs along the lifecycle (draft, review, ...)"),
     "new": Entry(
@@ -129,6 +137,12 @@ def _log_crash() -> str:
     return path
 
 
+def _terminated(signum: int, frame: Any) -> None:
+    """SIGTERM (a cancelled CI job, ``kill``) ends a run as Ctrl-C does: cleanly, so that
+    what it holds (the project's lease) is let go."""
+    raise KeyboardInterrupt
+
+
 def _error(message: str) -> None:
     """The one error line: no token, no control character."""
     click.echo(f"okrflow: {_visible(message)}", err=True)
@@ -142,6 +156,8 @@ def _click_error(exc: click.ClickException) -> None:
 
 
 def main(argv: list[str] | None = None) -> Any:
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _terminated)
     try:
         return cli.main(args=argv, prog_name="okrflow", standalone_mode=False)
     except OkrflowError as exc:

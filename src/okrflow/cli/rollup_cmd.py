@@ -13,12 +13,21 @@ from okrflow.commands.workspace import Workspace
 @click.option(
     "--quarter", default=None, metavar="Q", help="Quarter label, e.g. FY24-Q1 (default: today's)."
 )
-def rollup_command(ws: Workspace, quarter: str | None) -> RollupResult:
+@click.option(
+    "--values",
+    default=None,
+    metavar="FILE",
+    type=click.Path(dir_okay=False),
+    help="The file okrflow measure wrote: values of the key results measured by a command.",
+)
+def rollup_command(ws: Workspace, quarter: str | None, values: str | None) -> RollupResult:
     """Read new check-ins and metric sources, compute progress and health, and write
     them to the issues that changed (progress section, health label).
 
     Problems with single issues are listed and do not fail the run; when GitLab
     keeps failing on some, the rest is done and the run exits 1 (run it again to
-    finish). With --json, prints {"quarter", "changed", "problems", "objectives"}.
+    finish). Key results measured by a command take the value okrflow measure wrote
+    (--values FILE); rollup never runs a command itself. With --json, prints
+    {"quarter", "changed", "problems", "objectives"}.
     """
-    return rollup(ws, quarter=quarter)
+    return rollup(ws, quarter=quarter, values=values)

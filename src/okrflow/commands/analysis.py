@@ -22,7 +22,7 @@ from okrflow.core.rules import Finding, lint
 from okrflow.core.scoring import evaluate
 from okrflow.core.standing import evaluate_kpis
 
-__all__ = ["evaluate_snapshot", "lint_snapshot", "report_document"]
+__all__ = ["evaluate_snapshot", "key_result_owners", "lint_snapshot", "report_document"]
 
 
 def evaluate_snapshot(ws: Workspace, snapshot: Snapshot) -> Evaluation:
@@ -31,6 +31,18 @@ def evaluate_snapshot(ws: Workspace, snapshot: Snapshot) -> Evaluation:
     evaluation = evaluate(snapshot.objectives, elapsed=dates.elapsed, policy=ws.policy, dates=dates)
     evaluation.kpis = evaluate_kpis(snapshot.kpis, first=dates.start, last=dates.day)
     return evaluation
+
+
+def key_result_owners(snapshot: Snapshot) -> dict[int, tuple[str, ...]]:
+    """Who owns each scored key result, by iid: its owner and assignees, and its
+    objective's owner (``checkins.from: owners``)."""
+    owners: dict[int, tuple[str, ...]] = {}
+    for objective in snapshot.objectives:
+        for kr in objective.key_results:
+            if kr.iid is not None and kr.iid in snapshot.issues:
+                people = (kr.owner, *snapshot.item(kr).record.assignees, objective.owner)
+                owners[kr.iid] = tuple(p for p in people if p)
+    return owners
 
 
 def lint_snapshot(ws: Workspace, snapshot: Snapshot) -> list[Finding]:

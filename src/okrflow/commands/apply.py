@@ -50,8 +50,16 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from okrflow.adapter import IssueRecord, LoadedIssue, PlannedIssue, Snapshot, label_changes
+from okrflow.adapter import (
+    IssueRecord,
+    LoadedIssue,
+    PlannedIssue,
+    Snapshot,
+    description_changes,
+    label_changes,
+)
 from okrflow.commands.apply_kpis import KpiSync
+from okrflow.commands.apply_match import check_against_config, match
 from okrflow.commands.apply_parents import external_parents
 from okrflow.commands.apply_result import ApplyResult, Change, Stray, What
 from okrflow.commands.compose import new_okr_issue, okr_text, stamped
@@ -95,8 +103,13 @@ def _load(ws: Workspace, path: str | Path) -> OkrFile:
 
 
 def run(ws: Workspace, okr_file: OkrFile, *, execute: bool) -> ApplyResult:
-    """Compare ``okr_file`` with GitLab; with ``execute`` write the differences."""
-    return _Engine(ws, okr_file, execute).run()
+    """Compare ``okr_file`` with GitLab; with ``execute`` write the differences, holding
+    the project's lease (:meth:`Workspace.lease`)."""
+    check_against_config(okr_file, ws.config)  # before anything is read
+    if not execute:
+        return _Engine(ws, okr_file, execute).run()
+    with ws.lease("apply"):
+        return _Engine(ws, okr_file, execute).run()
 
 
 @dataclasses.dataclass
@@ -132,6 +145,7 @@ class _Engine:
         self.broken: set[str] = set()  # keys whose write failed: their children are skipped
         self.users: dict[str, bool] = {}
         self.duplicates: list[LoadedIssue] = []
+        self.impostors: set[int] = set()  # issues with the file's keys someone else filed
 
     # -- the run ------------------------------------------------------------------------
 
@@ -165,37 +179,21 @@ class _Engine:
         wanted = {o.key for o in self.file.objectives} | {k.key for k in self.file.key_results()}
         wanted |= set(self.file.external_parents)
         strays = [i for i in self.snapshot.issues.values() if i.key not in wanted]
+        strays = [i for i in strays if i.iid not in self.impostors]
         strays += [i for i in self.duplicates if i not in strays]
         for item in sorted(strays, key=lambda i: i.iid):
             self.result.not_in_file.append(Stray(item.iid, item.record.title))
         return self.result
 
     def _index(self) -> None:
-        """The quarter's OKR issues by key; a key used twice: the oldest issue wins."""
         assert self.snapshot is not None
-        for item in sorted(self.snapshot.issues.values(), key=lambda i: i.iid):
-            first = self.existing.get(item.key)
-            if first is None:
-                self.existing[item.key] = item
-                continue
-            self.duplicates.append(item)
-            self.result.warnings.append(
-                f"#{item.iid} has the same okrflow key as #{first.iid} ({item.key!r}); "
-                f"#{first.iid} is the one kept in step with the file"
-            )
-        for objective in self.file.objectives:
-            self._same_type(objective.key, objective=True)
-            for kr in objective.key_results:
-                self._same_type(kr.key, objective=False)
-
-    def _same_type(self, key: str, *, objective: bool) -> None:
-        item = self.existing.get(key)
-        if item is not None and item.is_objective != objective:
-            what = "an objective" if item.is_objective else "a key result"
-            raise self.file.error(
-                self.file.places[key],
-                f"{key!r} is the key of #{item.iid}, {what} in GitLab: give this OKR another key",
-            )
+        found = match(self.file, self.snapshot, self.repo.authors)
+        self.existing, self.duplicates, self.impostors = (
+            found.existing,
+            found.duplicates,
+            found.impostors,
+        )
+        self.result.warnings.extend(found.warnings)
 
     def _external_parents(self) -> None:
         """Parent keys the file names but does not define: objectives already in GitLab."""
@@ -334,7 +332,7 @@ class _Engine:
             return None
         final = wanted.meta.replace(iid=record.iid, extra=pending.extra)
         description = desc.with_meta(record.description, stamped(final).to_dict())
-        if description != record.description:
+        if description_changes(record.description, description):
             self.repo.update_issue(record.iid, before=record, description=description)
         return record.iid
 
@@ -379,7 +377,7 @@ class _Engine:
             if parsed.section is not None:
                 text = desc.with_managed_section(text, parsed.section)
         new_description = desc.with_meta(text, stamped(meta).to_dict())
-        if new_description != record.description:
+        if description_changes(record.description, new_description):
             fields["description"] = new_description
         self.result.changes.append(
             Change("update", wanted.what, wanted.okr.key, wanted.title, item.iid, tuple(details))
@@ -398,7 +396,11 @@ class _Engine:
         for target in links:
             self.repo.create_link(item.iid, target)
         if fields:
-            updated = self.repo.update_issue(item.iid, before=record, **fields)
+            # a person's edit since the snapshot: their text stays, okrflow's block is updated
+            stamp = stamped(meta if not untouched else wanted.meta.replace(extra=item.meta.extra))
+            updated = self.repo.update_checked(
+                record, fields, lambda now: desc.with_meta(now, stamp.to_dict())
+            )
             if updated is not None:
                 item.record = updated
 

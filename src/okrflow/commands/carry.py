@@ -32,7 +32,7 @@ from okrflow.adapter import IssueRecord, LoadedIssue, PlannedIssue, Snapshot
 from okrflow.commands.analysis import evaluate_snapshot
 from okrflow.commands.compose import new_okr_issue
 from okrflow.commands.result import Line, Result, Style, plain
-from okrflow.commands.workspace import Workspace
+from okrflow.commands.workspace import Workspace, leased
 from okrflow.core.evaluation import Evaluation
 from okrflow.core.labels import LabelNames
 from okrflow.core.meta import Meta, ParentRef
@@ -352,6 +352,7 @@ def carry_objective(
     return result
 
 
+@leased("carry")
 def carry(ws: Workspace, ref: str, *, to: str) -> CarryResult:
     """Carry the objective ``ref`` (``12``, ``#12``, a URL) over to quarter ``to``."""
     to_label = ws.quarter_label(to, option="--to")

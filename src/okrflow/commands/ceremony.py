@@ -48,6 +48,8 @@ def closing_ceremony(run: ScheduleRun, ending: str) -> list[str]:
         return [f"{ending} has no OKRs: no closing report"]
     run.write()
     posted = post_report(ws, doc)
+    for problem in posted.problems:  # a report issue someone else filed: ignored, named
+        run.report(problem)
     lines = [f"closing report of {ending}: {posted.line(dry_run=ws.dry_run)}"]
     report = f"#{posted.iid}" if posted.iid is not None else ""
     return lines + open_retrospectives(ws, doc, report=report)
@@ -59,7 +61,7 @@ def _announce(run: ScheduleRun, posted: PostResult, quarter: str, next_quarter: 
     if posted.iid is None or posted.action == "created":
         return ""
     marker = FINAL_MARKER.format(quarter=quarter)
-    if any(marker in note.body for note in ws.repo.list_notes(posted.iid)):
+    if any(marker in note.body for note in run.own_notes(posted.iid, marker)):
         return ""
     body = comments.report_final(quarter, next_quarter, run.day, marker)
     ws.repo.create_note(posted.iid, body, marker=marker)
@@ -96,6 +98,8 @@ def day0_report(
     if doc["objectives"]:
         run.write()
         posted = post_report(ws, doc)
+        for problem in posted.problems:
+            run.report(problem)
         lines.append(
             f"closing report of {ending} with its outcomes: {posted.line(dry_run=ws.dry_run)}"
         )

@@ -14,7 +14,7 @@ from typing import Any
 
 from okrflow.adapter import LabelRecord, PlannedBoard
 from okrflow.commands.result import Line, Result, Style, plain
-from okrflow.commands.workspace import Workspace
+from okrflow.commands.workspace import Workspace, leased
 from okrflow.errors import GitLabError
 from okrflow.render.templating import ISSUE_TEMPLATES, ui_template_text
 
@@ -127,6 +127,7 @@ def _hex(colour: str) -> str:
     return text
 
 
+@leased("init")
 def init(ws: Workspace) -> InitResult:
     """Create or update labels, the lifecycle board and its lists, and the issue templates."""
     ws.repo.ensure_can_write()

@@ -29,6 +29,7 @@ from okrflow.adapter import LoadedIssue, NoteRecord, Snapshot
 from okrflow.commands.analysis import evaluate_snapshot, lint_snapshot
 from okrflow.commands.result import Line, Result, Style, plain
 from okrflow.commands.workspace import Workspace
+from okrflow.core.authority import by_okrflow, impostor
 from okrflow.core.description import split
 from okrflow.core.explain import explain
 from okrflow.core.kpis import explain_kpi
@@ -165,6 +166,7 @@ def _comment(
     item: LoadedIssue,
     findings: Sequence[Finding],
     problems: Sequence[Problem],
+    impostors: list[Problem],
 ) -> CommentChange | None:
     """Create, update, mark fixed or leave the one lint comment of ``item``."""
     meta = item.meta if item.meta.iid in (None, item.iid) else None
@@ -175,7 +177,11 @@ def _comment(
     unknown = has_block or item.record.user_notes_count == 0
     if not findings and not problems and known_id is None and unknown:
         return None
-    notes = ws.repo.list_notes(item.iid)
+    notes, others = by_okrflow(ws.repo.list_notes(item.iid), ws.repo.authors)
+    for other in others:  # a lint marker in someone else's comment: not okrflow's comment
+        if LINT_MARKER in other.body:
+            what = f"comment {other.id} carries okrflow's lint marker"
+            impostors.append(impostor(f"#{item.iid} note {other.id}", other.author, what))
     existing = _existing(notes, known_id)
     if findings or problems:
         body, action = comment_body(item, findings, problems), "updated"
@@ -246,11 +252,14 @@ def lint(ws: Workspace, *, quarter: str | None = None, comment: bool = False) ->
     if not comment:
         return result
     targets = [item for item in snap.issues.values() if item.record.state != "closed"]
-    if targets:
-        ws.repo.ensure_can_write()
-    for item in targets:
-        mine = [f for f in findings if f.iid == item.iid]
-        change = _comment(ws, item, mine, _issue_problems(problems, item.iid))
-        if change is not None:
-            result.comments.append(change)
+    if not targets:
+        return result
+    impostors: list[Problem] = []
+    with ws.lease("lint --comment"):
+        for item in targets:
+            mine = [f for f in findings if f.iid == item.iid]
+            change = _comment(ws, item, mine, _issue_problems(problems, item.iid), impostors)
+            if change is not None:
+                result.comments.append(change)
+    result.problems.extend(impostors)
     return result

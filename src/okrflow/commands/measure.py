@@ -3,14 +3,14 @@
 ``manual`` (the default) is check-ins: comments typed on the issue or written by
 ``okrflow checkin``. ``initiatives`` and ``query`` are read from GitLab by the adapter
 and measured by the core (:mod:`okrflow.core.sources`, where their options are
-described). ``command`` runs here:
+described); ``command`` takes the value ``okrflow measure`` wrote
+(:mod:`okrflow.commands.command_values`): no process is ever started here.
 
-``command``
-    A command that prints a number (``{"command": "scripts/nps.sh", "timeout": 60}``),
-    run without a shell (``shlex.split``), with no GitLab token in its environment,
-    and only when the config sets ``metrics.allow_commands: true``: the command is read
-    from an issue, so anyone who can edit the issue could otherwise run programs on the
-    machine running okrflow.
+What a source may do is the config's, which a merge request reviews, never the issue's
+(:class:`SourceRules`): a command source names one of ``metrics.commands``; a query or
+an initiatives source reads only the OKR project and ``metrics.allowed_scopes``. A
+query naming another project or group is a problem on its key result and is never
+requested; an issue linked from elsewhere is left out of the initiatives, unread.
 
 :func:`measure` returns a :class:`~okrflow.core.sources.Measurement`: a value, or a
 problem saying why there is none. It never raises for a source's content or a failed
@@ -19,14 +19,13 @@ request.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
-import os
-import shlex
-import subprocess
 from collections.abc import Mapping, Sequence
-from typing import Any
 
-from okrflow.adapter import OkrRepository
+from okrflow.adapter import LinkRecord, OkrRepository
+from okrflow.commands.command_values import CommandValue, command_measurement
+from okrflow.core.authority import in_scopes, scope_of_reference
 from okrflow.core.model import KeyResult, MetricKind, MetricSource, SourceKind
 from okrflow.core.sources import (
     Measurement,
@@ -36,82 +35,76 @@ from okrflow.core.sources import (
     query_value,
 )
 from okrflow.core.standing import Kpi
-from okrflow.core.values import parse_value
 from okrflow.errors import GitLabError
 
-__all__ = [
-    "COMMANDS_DISABLED",
-    "DEFAULT_COMMAND_TIMEOUT",
-    "command_value",
-    "measure",
-]
-
-DEFAULT_COMMAND_TIMEOUT = 60.0
-COMMANDS_DISABLED = "command metric sources are disabled: set metrics.allow_commands"
-# Never hand a token to a command read from an issue.
-_SECRET_ENV = ("GITLAB_TOKEN", "CI_JOB_TOKEN", "GITLAB_PRIVATE_TOKEN", "CI_JOB_JWT")
+__all__ = ["SourceRules", "measure"]
 
 
-def command_value(
-    command: str | Sequence[str],
-    *,
-    unit: str = "",
-    timeout: float = DEFAULT_COMMAND_TIMEOUT,
-    environ: Mapping[str, str] | None = None,
-    hide_env: Sequence[str] = (),
-) -> Measurement:
-    """Run ``command`` (no shell) and read the number it prints (its last non-empty line).
+@dataclasses.dataclass(frozen=True)
+class SourceRules:
+    """What the config lets metric sources do (see the module's docstring)."""
 
-    The environment is okrflow's without GitLab tokens (and without ``hide_env``)."""
-    argv = shlex.split(command) if isinstance(command, str) else list(command)
-    if not argv:
-        raise MetricError("the command metric source has an empty command")
-    env = dict(os.environ if environ is None else environ)
-    for name in (*_SECRET_ENV, *hide_env):
-        env.pop(name, None)
-    shown = shlex.join(argv)[:80]
-    try:
-        done = subprocess.run(
-            argv,
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-            check=False,
-            stdin=subprocess.DEVNULL,
-            env=env,
-        )
-    except FileNotFoundError:
-        raise MetricError(f"command {argv[0]!r} not found") from None
-    except PermissionError:
-        raise MetricError(f"command {argv[0]!r} is not executable") from None
-    except subprocess.TimeoutExpired:
-        raise MetricError(f"command {shown!r} took longer than {timeout:g}s") from None
-    if done.returncode != 0:
-        tail = (done.stderr or "").strip().splitlines()
-        reason = f": {tail[-1][:120]}" if tail else ""
-        raise MetricError(f"command {shown!r} failed with exit code {done.returncode}{reason}")
-    lines = [line.strip() for line in (done.stdout or "").splitlines() if line.strip()]
-    if not lines:
-        raise MetricError(f"command {shown!r} printed nothing: it should print a number")
-    try:
-        value = parse_value(lines[-1], unit)
-    except ValueError as exc:
-        raise MetricError(f"command {shown!r} printed {lines[-1][:40]!r}: {exc}") from None
-    return Measurement(value, detail=f"printed by {shown}")
+    commands: Mapping[str, Sequence[str]] = dataclasses.field(default_factory=dict)
+    values: Mapping[str, CommandValue] | None = None  # okrflow measure's file, when given
+    scopes: Sequence[str] = ()  # metrics.allowed_scopes, besides the OKR project
+    okr_labels: Sequence[str] = ()  # links to issues carrying these are the hierarchy
 
 
-def _command_options(options: Mapping[str, Any]) -> tuple[str | list[str], float]:
-    command = options.get("command")
-    if isinstance(command, list) and all(isinstance(c, str) for c in command):
-        argv: str | list[str] = [str(c) for c in command]
-    elif isinstance(command, str) and command.strip():
-        argv = command
+def _query_outside(options: QueryOptions, home: str, rules: SourceRules) -> str | None:
+    """Why the query may not run, or None: it names a project or group outside the scopes."""
+    if options.group is not None:
+        target, what = options.group, "group"
+    elif options.project is not None:
+        target, what = options.project, "project"
     else:
-        raise MetricError("the command metric source needs options.command (a string)")
-    timeout = options.get("timeout", DEFAULT_COMMAND_TIMEOUT)
-    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not 0 < timeout <= 600:
-        raise MetricError("command timeout must be a number of seconds, above 0 and at most 600")
-    return argv, float(timeout)
+        return None
+    if in_scopes(target, home=home, allowed=rules.scopes, group=what == "group"):
+        return None
+    return (
+        f"its query reads the {what} {target!r}, outside the OKR project and "
+        "metrics.allowed_scopes: not read (list it under metrics.allowed_scopes in the "
+        "config to allow it)"
+    )
+
+
+def _in_scope_links(
+    links: Sequence[LinkRecord], home: str, rules: SourceRules
+) -> tuple[list[LinkRecord], list[str]]:
+    """The linked issues of projects the config allows, and the references left out."""
+    kept: list[LinkRecord] = []
+    left_out: list[str] = []
+    for link in links:
+        if in_scopes(scope_of_reference(link.reference, home), home=home, allowed=rules.scopes):
+            kept.append(link)
+        else:
+            left_out.append(link.reference)
+    return kept, left_out
+
+
+def _initiatives(
+    kr: KeyResult | Kpi, source: MetricSource, repo: OkrRepository, rules: SourceRules
+) -> Measurement:
+    assert kr.iid is not None
+    metric = kr.metric
+    links, left_out = _in_scope_links(repo.list_links(kr.iid), repo.project_path, rules)
+    measured = initiatives_value(
+        links,
+        unit=metric.unit if metric else "",
+        options=source.options,
+        okr_labels=rules.okr_labels,
+        counts_things=metric is not None and metric.kind is MetricKind.COUNT,
+    )
+    if not left_out:
+        return measured
+    shown = ", ".join(left_out[:3]) + (
+        f" and {len(left_out) - 3} more" if len(left_out) > 3 else ""
+    )
+    note = (
+        f"issues linked from outside the OKR project and metrics.allowed_scopes are left "
+        f"out of its initiatives: {shown}"
+    )
+    problem = f"{measured.problem}; {note}" if measured.problem else note
+    return dataclasses.replace(measured, problem=problem)
 
 
 def measure(
@@ -120,32 +113,29 @@ def measure(
     *,
     repo: OkrRepository,
     now: dt.datetime,
-    allow_commands: bool = False,
-    okr_labels: Sequence[str] = (),
-    hide_env: Sequence[str] = (),
+    rules: SourceRules | None = None,
 ) -> Measurement:
     """The current value of ``kr`` from its (non-manual) source; never raises for the
     source's content or a failed request: those come back as ``Measurement.problem``."""
-    metric = kr.metric
-    unit = metric.unit if metric else ""
+    rules = rules or SourceRules()
+    unit = kr.metric.unit if kr.metric else ""
     try:
         if source.kind is SourceKind.INITIATIVES:
-            assert kr.iid is not None
-            return initiatives_value(
-                repo.list_links(kr.iid),
-                unit=unit,
-                options=source.options,
-                okr_labels=okr_labels,
-                counts_things=metric is not None and metric.kind is MetricKind.COUNT,
-            )
+            return _initiatives(kr, source, repo, rules)
         if source.kind is SourceKind.QUERY:
             options = QueryOptions.from_options(source.options)
+            refused = _query_outside(options, repo.project_path, rules)
+            if refused is not None:
+                return Measurement(None, problem=refused)
             return query_value(repo.query(options, now), options, now=now, unit=unit)
         if source.kind is SourceKind.COMMAND:
-            if not allow_commands:
-                return Measurement(None, problem=COMMANDS_DISABLED)
-            argv, timeout = _command_options(source.options)
-            return command_value(argv, unit=unit, timeout=timeout, hide_env=hide_env)
+            return command_measurement(
+                source.options.get("command"),
+                declared=rules.commands,
+                values=rules.values,
+                unit=unit,
+                now=now,
+            )
     except MetricError as exc:
         return Measurement(None, problem=str(exc))
     except GitLabError as exc:

@@ -46,6 +46,7 @@ from okrflow.adapter import IssueRecord, LoadedIssue, NoteRecord, Snapshot, asse
 from okrflow.commands.analysis import evaluate_snapshot, lint_snapshot
 from okrflow.commands.move_result import Blocked, Moved, MoveResult
 from okrflow.commands.workspace import Workspace
+from okrflow.core.authority import by_okrflow
 from okrflow.core.lifecycle import (
     ALLOWED,
     ALSO_BLOCKING,
@@ -187,7 +188,7 @@ class _Writer:
         item = step.item
         states = item.okr.states
         marker = f"{MOVE_MARKER} {states_code(states)}->{target.value} -->"
-        notes = self.ws.repo.list_notes(item.iid)
+        notes, _ = by_okrflow(self.ws.repo.list_notes(item.iid), self.ws.repo.authors)
         if _last_move_marker(notes) == marker:
             return  # written by an interrupted run: the move was announced, not done
         body = move_comment(
@@ -270,7 +271,7 @@ def _load_around(ws: Workspace, record: IssueRecord) -> Snapshot:
     snap = ws.repo.load(quarter, unscheduled=True)
     if record.iid not in snap.issues:  # e.g. a closed issue without a quarter label
         records = [i.record for i in snap.issues.values()] + [record]
-        snap = assemble(records, names, quarter)
+        snap = assemble(records, names, quarter, authors=ws.repo.authors)
     return snap
 
 

@@ -26,7 +26,7 @@ from okrflow.commands.new_checks import (
     slugify,
 )
 from okrflow.commands.result import Line, Result, Style, plain
-from okrflow.commands.workspace import Workspace
+from okrflow.commands.workspace import Workspace, leased
 from okrflow.core.issue_text import iid_of_key, key_for_iid
 from okrflow.core.meta import Meta, ParentRef
 from okrflow.core.model import KeyResult, Kind, Objective
@@ -266,6 +266,7 @@ def _parent_iids(item: LoadedIssue, scope: Sequence[LoadedIssue]) -> list[int]:
 # -- the commands ------------------------------------------------------------------------------
 
 
+@leased("new")
 def new_objective(
     ws: Workspace,
     *,
@@ -333,6 +334,7 @@ def new_objective(
     return _create(ws, result, okr, meta)
 
 
+@leased("new")
 def new_kr(
     ws: Workspace,
     *,

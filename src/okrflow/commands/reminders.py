@@ -98,7 +98,7 @@ def checkin_reminders(run: ScheduleRun, quarter: Quarter) -> Action | None:
             lambda: comments.reminders_issue(label, settings.group_by, settings.after_days),
         )
     on = record if isinstance(record, PlannedIssue) else record.iid
-    notes = ws.repo.list_notes(record.iid) if isinstance(record, IssueRecord) else []
+    notes = run.own_notes(record.iid, "<!-- okrflow:") if isinstance(record, IssueRecord) else []
     for name in pending:
         marker = REMINDER_MARKER.format(week=week.isoformat(), who=_marker_name(name))
         body = comments.checkin_reminder(

@@ -40,7 +40,12 @@ from pathlib import Path
 from typing import Any
 
 from okrflow.adapter import Snapshot
-from okrflow.commands.analysis import evaluate_snapshot, lint_snapshot, report_document
+from okrflow.commands.analysis import (
+    evaluate_snapshot,
+    key_result_owners,
+    lint_snapshot,
+    report_document,
+)
 from okrflow.commands.local_files import checked_path, shown
 from okrflow.commands.report_issue import PostResult, find_report_issue, post_report
 from okrflow.commands.result import Line, Result, Style, plain
@@ -48,7 +53,7 @@ from okrflow.commands.story import tell_story
 from okrflow.commands.workspace import Workspace
 from okrflow.core.bookkeeping import checkin_problem
 from okrflow.core.calendar import Quarter
-from okrflow.core.checkins import CheckinError, checkin_from_comment
+from okrflow.core.checkins import CheckinError, checkin_from_comment, is_checkin
 from okrflow.core.evaluation import Evaluation
 from okrflow.core.model import CheckIn, SourceKind, State
 from okrflow.core.report import REPORT_KINDS, ReportKind
@@ -84,6 +89,7 @@ class ReportResult(Result):
         verb = "would write" if self.dry_run else "wrote"
         out: list[str | Line] = [f"{verb} {path}" for path in self.files.values()]
         if self.post is not None:
+            out += [Line(f"{p.where}: {p.message}", "warning") for p in self.post.problems]
             out.append(self.post.line(dry_run=self.dry_run))
         return out
 
@@ -104,7 +110,9 @@ def _aware(moment: dt.datetime) -> dt.datetime:
 
 def attach_checkin_history(ws: Workspace, snap: Snapshot) -> None:
     """Give each manual key result with only its latest check-in recorded the quarter's
-    earlier check-ins, read from its comments (never one newer than the recorded one)."""
+    earlier check-ins, read from its comments (never one newer than the recorded one);
+    a check-in from someone ``checkins.from`` does not allow is left out."""
+    policy, owners = ws.checkin_policy, key_result_owners(snap)
     for kr in snap.key_results():
         latest = kr.latest
         if kr.iid is None or latest is None or len(kr.checkins) > 1:
@@ -115,6 +123,8 @@ def attach_checkin_history(ws: Workspace, snap: Snapshot) -> None:
         for note in ws.repo.list_notes(kr.iid):
             if note.system or note.created_at is None:
                 continue
+            if is_checkin(note.body) and policy.refusal(note.author, owners.get(kr.iid, ())):
+                continue  # not counted (rollup says why)
             try:
                 found = checkin_from_comment(
                     note.body, at=note.created_at, author=note.author, metric=kr.metric
@@ -240,5 +250,6 @@ def report(
             write_file(path, texts[name])
     result = ReportResult(doc["quarter"], doc["kind"], doc, paths, planned=ws.planned())
     if posting:
-        result.post = post_report(ws, doc)
+        with ws.lease("report --post"):
+            result.post = post_report(ws, doc)
     return result

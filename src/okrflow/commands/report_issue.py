@@ -19,7 +19,9 @@ from typing import Any, Literal
 from okrflow.adapter import IssueRecord, NewIssue, PlannedIssue, RecordKey
 from okrflow.commands.workspace import Workspace
 from okrflow.core.archive import document_block
+from okrflow.core.authority import by_okrflow, impostor
 from okrflow.core.description import marker_comment, read_marker_comment
+from okrflow.core.model import Problem
 from okrflow.render import environment, render
 
 __all__ = [
@@ -43,6 +45,7 @@ class PostResult:
     web_url: str
     action: Literal["created", "updated", "unchanged"]
     title: str = ""
+    problems: tuple[Problem, ...] = ()  # report issues someone else wrote: ignored
 
     def line(self, *, dry_run: bool = False) -> str:
         if self.iid is None:
@@ -144,29 +147,40 @@ def _record(quarter: str, kind: str) -> RecordKey:
     return RecordKey("report", {"quarter": quarter, "kind": kind})
 
 
-def find_report_issue(ws: Workspace, quarter: str, kind: str) -> IssueRecord | None:
-    """The report issue of ``quarter`` and ``kind``: by labels, then by its record block."""
-    return ws.repo.find_record([ws.labels.report, quarter], _record(quarter, kind))
+def find_report_issue(
+    ws: Workspace, quarter: str, kind: str
+) -> tuple[IssueRecord | None, tuple[Problem, ...]]:
+    """The report issue of ``quarter`` and ``kind`` okrflow's user wrote (by labels, then
+    by its record block), and a problem for each one someone else wrote (ignored)."""
+    found = ws.repo.records([ws.labels.report, quarter], _record(quarter, kind))
+    own, others = by_okrflow(found, ws.repo.authors)
+    problems = tuple(
+        impostor(
+            f"#{r.iid}", r.author, f"#{r.iid} holds okrflow's {kind} report record of {quarter}"
+        )
+        for r in others
+    )
+    return (own[0] if own else None), problems
 
 
 def post_report(ws: Workspace, doc: dict[str, Any]) -> PostResult:
     """Create or update the one report issue of the document's quarter and kind."""
     quarter, kind = doc["quarter"], doc["kind"]
     title = issue_title(doc)
-    existing = find_report_issue(ws, quarter, kind)
+    existing, problems = find_report_issue(ws, quarter, kind)
     if existing is not None:
         previous = read_marker(existing.description) or {}
         stamp = previous.get("generated_at")
         if isinstance(stamp, str) and existing.title == title:
             as_before = issue_description(ws, dict(doc, generated_at=stamp))
             if _same(as_before, existing.description):
-                return PostResult(existing.iid, existing.web_url, "unchanged", title)
+                return PostResult(existing.iid, existing.web_url, "unchanged", title, problems)
         ws.repo.ensure_can_write()
         fields: dict[str, Any] = {"description": issue_description(ws, doc)}
         if existing.title != title:
             fields["title"] = title
         ws.repo.update_issue(existing.iid, before=existing, **fields)
-        return PostResult(existing.iid, existing.web_url, "updated", title)
+        return PostResult(existing.iid, existing.web_url, "updated", title, problems)
     ws.repo.ensure_can_write()
     created = ws.repo.create(
         NewIssue(
@@ -177,5 +191,5 @@ def post_report(ws: Workspace, doc: dict[str, Any]) -> PostResult:
         )
     )
     if isinstance(created, PlannedIssue):
-        return PostResult(None, "", "created", title)
-    return PostResult(created.iid, created.web_url, "created", title)
+        return PostResult(None, "", "created", title, problems)
+    return PostResult(created.iid, created.web_url, "created", title, problems)

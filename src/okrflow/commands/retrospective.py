@@ -24,6 +24,7 @@ from typing import Any
 from okrflow.adapter import IssueRecord, NewIssue, PlannedIssue, RecordKey, Snapshot
 from okrflow.commands.compose import without_label_actions
 from okrflow.commands.workspace import Workspace
+from okrflow.core.authority import by_okrflow
 from okrflow.core.description import marker_comment, read_marker_comment
 from okrflow.core.model import Problem
 from okrflow.core.retrospective import Retrospective, read_answers
@@ -83,7 +84,11 @@ def _new_issue(ws: Workspace, doc: Mapping[str, Any], team: str | None, report: 
 
 
 def _existing(ws: Workspace, quarter: str) -> list[IssueRecord]:
-    return list(ws.repo.list_issues(labels=[ws.labels.retrospective, quarter]))
+    """The quarter's retrospectives okrflow opened (one someone else filed with its
+    record is not okrflow's: the team's own is opened next to it)."""
+    issues = ws.repo.list_issues(labels=[ws.labels.retrospective, quarter])
+    own, _ = by_okrflow(issues, ws.repo.authors)
+    return own
 
 
 def open_retrospectives(ws: Workspace, doc: Mapping[str, Any], *, report: str = "") -> list[str]:

@@ -12,9 +12,10 @@ The requests it makes grow with what changed, not with what exists:
    comment already read; and, while a comment could not be read as a check-in, from
    that comment on at every run, so the problem is listed until a person fixes or
    deletes it. Key results and KPIs with another metric source ask that source
-   (:mod:`okrflow.commands.measure`). A key result's linked issues (its initiatives,
-   recorded in its metadata for status and the reports) are read with its comments, and
-   once when they were never read;
+   (:mod:`okrflow.commands.measure`; a command's value comes from the file
+   ``okrflow measure`` wrote, given as ``values``: rollup never starts a process). A key
+   result's linked issues (its initiatives, recorded in its metadata for status and the
+   reports) are read with its comments, and once when they were never read;
 3. one PUT per issue where something a person would see changed: the managed progress
    section (:mod:`okrflow.render.progress`, nothing in it varies with time alone), the health
    label, or the metadata recording a new check-in, initiatives, or a relative target's
@@ -37,8 +38,9 @@ from __future__ import annotations
 import concurrent.futures
 import dataclasses
 import math
+import os
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any, TypeVar
 
 from okrflow.adapter import (
@@ -47,11 +49,13 @@ from okrflow.adapter import (
     NoteRecord,
     OkrRepository,
     Snapshot,
+    description_changes,
     label_changes,
     new_description,
 )
-from okrflow.commands.analysis import evaluate_snapshot, report_document
-from okrflow.commands.measure import measure
+from okrflow.commands.analysis import evaluate_snapshot, key_result_owners, report_document
+from okrflow.commands.command_values import CommandValue, read_values
+from okrflow.commands.measure import SourceRules, measure
 from okrflow.commands.result import Line, Result, Style, plain
 from okrflow.commands.workspace import Workspace
 from okrflow.core.bookkeeping import (
@@ -234,27 +238,25 @@ def _refresh(
     snap: Snapshot,
     problems: list[Problem],
     failed: dict[int, str],
+    values: Mapping[str, CommandValue] | None,
 ) -> tuple[dict[int, Meta], int]:
     """Read what changed (comments, metric sources, links); the new metadata by iid, and
     the number of new check-ins."""
     now = ws.now()
-    names = ws.labels
+    names, metrics = ws.labels, ws.config.metrics
     okr_labels = (names.objective, names.key_result, names.kpi)
-    hide = (ws.config.gitlab.token_env,)
+    rules = SourceRules(
+        commands=metrics.commands,
+        values=values,
+        scopes=metrics.allowed_scopes,
+        okr_labels=okr_labels,
+    )
 
     def read(repo: OkrRepository, item: LoadedIssue | LoadedKpi) -> _Read:
         okr = item.okr
         assert not isinstance(okr, Objective)
         if okr.source.kind is not SourceKind.MANUAL:
-            measured = measure(
-                okr.source,
-                okr,
-                repo=repo,
-                now=now,
-                allow_commands=ws.config.metrics.allow_commands,
-                okr_labels=okr_labels,
-                hide_env=hide,
-            )
+            measured = measure(okr.source, okr, repo=repo, now=now, rules=rules)
             return _Read(measured=measured, initiatives=measured.initiatives)
         meta = item.own_meta()
         notes = None
@@ -268,6 +270,7 @@ def _refresh(
 
     metas: dict[int, Meta] = {}
     new = 0
+    owners = key_result_owners(snap)
     for item, answer in workers.run(read, _wanted(snap), label="rollup: reading check-ins"):
         okr = item.okr
         assert not isinstance(okr, Objective)
@@ -285,7 +288,13 @@ def _refresh(
             )
             problems.extend(found)
         elif answer.notes is not None:
-            meta, fresh, found = apply_comments(item, answer.notes, now=now)
+            meta, fresh, found = apply_comments(
+                item,
+                answer.notes,
+                now=now,
+                policy=ws.checkin_policy,
+                owners=owners.get(item.iid, ()),
+            )
             problems.extend(found)
         if answer.initiatives is not None and isinstance(okr, KeyResult):
             okr.initiatives = list(answer.initiatives)
@@ -353,7 +362,7 @@ def _plan(
         add, remove = label_changes(
             item.record.labels, add=[label], remove=[h for h in every_health if h != label]
         )
-        if text != item.record.description or add or remove:
+        if description_changes(item.record.description, text) or add or remove:
             writes.append(_Write(item, section, tuple(add), tuple(remove), meta))
     return writes
 
@@ -390,15 +399,22 @@ def _log(ws: Workspace, snap: Snapshot, evaluation: Evaluation) -> None:
         )
 
 
-def rollup(ws: Workspace, *, quarter: str | None = None) -> RollupResult:
-    """Roll the quarter's check-ins up into progress and health, and write them to GitLab."""
+def rollup(
+    ws: Workspace,
+    *,
+    quarter: str | None = None,
+    values: str | os.PathLike[str] | None = None,
+) -> RollupResult:
+    """Roll the quarter's check-ins up into progress and health, and write them to GitLab.
+    ``values``: the file ``okrflow measure`` wrote, for key results measured by a command."""
     label = ws.quarter_label(quarter)
+    measured = read_values(values) if values is not None else None
     ws.repo.ensure_can_write()
     snap = ws.repo.load(label)
     workers = _Workers(ws)
     problems: list[Problem] = []
     failed: dict[int, str] = {}
-    metas, new_checkins = _refresh(ws, workers, snap, problems, failed)
+    metas, new_checkins = _refresh(ws, workers, snap, problems, failed, measured)
     # unreadable check-ins recorded before this run: those of the issues re-read are
     # what this run found (a fixed one is gone)
     reread = {f"#{iid} note " for iid in metas}

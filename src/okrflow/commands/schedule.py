@@ -46,10 +46,10 @@ from okrflow.commands.move import move_bulk
 from okrflow.commands.reminders import checkin_reminders, stale_key_results
 from okrflow.commands.result import Line, Result, Style, plain
 from okrflow.commands.schedule_run import Action, Kept, ScheduleRun, named
-from okrflow.commands.workspace import Workspace
+from okrflow.commands.workspace import Workspace, leased
 from okrflow.core.calendar import Quarter, ScheduleStep
 from okrflow.core.description import marker_comment, read_marker_comment
-from okrflow.core.model import State
+from okrflow.core.model import Problem, State
 from okrflow.render import comments
 from okrflow.render.display import count
 
@@ -83,12 +83,14 @@ class ScheduleResult(Result):
     current: str
     upcoming: str
     actions: list[Action] = dataclasses.field(default_factory=list)
+    problems: list[Problem] = dataclasses.field(default_factory=list)
 
     def lines(self, style: Style = plain) -> list[str | Line]:
         head = f"schedule for {self.day} ({self.current}; next: {self.upcoming})"
         if self.dry_run:
             head += ", dry run"
-        out: list[str | Line] = [head]
+        out: list[str | Line] = [Line(f"{p.where}: {p.message}", "warning") for p in self.problems]
+        out.append(head)
         for action in self.actions:
             out.append(f"{action.what} (due {action.due}):")
             out.extend(f"  {line}" for line in action.lines)
@@ -200,7 +202,7 @@ def _review(run: ScheduleRun, plan: _Plan) -> list[str]:
     reminded = []
     for objective in drafts:
         assert objective.iid is not None
-        if any(marker in note.body for note in ws.repo.list_notes(objective.iid)):
+        if any(marker in note.body for note in run.own_notes(objective.iid, "<!-- okrflow:")):
             continue
         run.write()
         body = comments.review_reminder(objective, plan.label, start, marker)
@@ -254,6 +256,7 @@ _STEP_RUNNERS: dict[str, Callable[[ScheduleRun, _Plan], list[str]]] = {
 # -- the command -------------------------------------------------------------------------------
 
 
+@leased("schedule")
 def schedule(ws: Workspace) -> ScheduleResult:
     """Run every step of the OKR schedule due on ``ws.today()`` and not done yet, then
     the weekly check-in reminders. Set ``ws.now`` to run it for another day."""
@@ -277,4 +280,5 @@ def schedule(ws: Workspace) -> ScheduleResult:
     reminders = checkin_reminders(run, current)
     if reminders is not None:
         result.actions.append(reminders)
+    result.problems.extend(run.problems)
     return result

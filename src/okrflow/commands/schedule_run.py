@@ -14,9 +14,18 @@ import datetime as dt
 import re
 from collections.abc import Callable
 
-from okrflow.adapter import IssueRecord, NewIssue, PlannedIssue, RecordKey
+from okrflow.adapter import (
+    IssueRecord,
+    NewIssue,
+    NoteRecord,
+    PlannedIssue,
+    RecordKey,
+    description_changes,
+)
 from okrflow.commands.workspace import Workspace
+from okrflow.core.authority import by_okrflow, impostor
 from okrflow.core.calendar import Quarter
+from okrflow.core.model import Problem
 
 __all__ = ["Action", "Kept", "ScheduleRun", "named", "with_block"]
 
@@ -54,6 +63,7 @@ class ScheduleRun:
         self.day = day
         self._listings: dict[str, list[Kept]] = {}
         self._can_write = False
+        self.problems: list[Problem] = []  # impostors met on the way
 
     def label(self, quarter: Quarter) -> str:
         return self.ws.calendar.label(quarter)
@@ -69,9 +79,37 @@ class ScheduleRun:
             self._listings[quarter] = list(found)
         return self._listings[quarter]
 
+    def report(self, problem: Problem) -> None:
+        if problem not in self.problems:
+            self.problems.append(problem)
+
     def find(self, quarter: str, name: str) -> Kept | None:
+        """The quarter's issue that holds the record ``name``, if okrflow's user wrote it;
+        one someone else wrote is an impostor, reported and ignored."""
         record = RecordKey(name, {"quarter": quarter})
-        return next((r for r in self.listing(quarter) if record.matches(r.description)), None)
+        found = [r for r in self.listing(quarter) if record.matches(r.description)]
+        for issue in found:
+            if isinstance(issue, IssueRecord) and not self.ws.repo.authors.is_okrflow(issue.author):
+                what = f"#{issue.iid} holds okrflow's {name} record of {quarter}"
+                self.report(impostor(f"#{issue.iid}", issue.author, what))
+        return next(
+            (
+                r
+                for r in found
+                if isinstance(r, PlannedIssue) or self.ws.repo.authors.is_okrflow(r.author)
+            ),
+            None,
+        )
+
+    def own_notes(self, iid: int, markers: str) -> list[NoteRecord]:
+        """The comments okrflow's user wrote on ``iid``; another's carrying okrflow's
+        ``markers`` (the start of its marker comments) is reported as an impostor."""
+        own, others = by_okrflow(self.ws.repo.list_notes(iid), self.ws.repo.authors)
+        for note in others:
+            if markers in note.body:
+                what = f"comment {note.id} on #{iid} carries okrflow's marker"
+                self.report(impostor(f"#{iid} note {note.id}", note.author, what))
+        return own
 
     def remember(self, quarter: str, issue: Kept) -> None:
         others = [r for r in self.listing(quarter) if named(r) != named(issue)]
@@ -107,7 +145,7 @@ class ScheduleRun:
             )
         else:
             text = change(with_block(name, existing.description, block))
-            if text == existing.description:
+            if not description_changes(existing.description, text):
                 return existing
             updated = None
             if isinstance(existing, IssueRecord):  # a planned one only lives here

@@ -27,6 +27,7 @@ from okrflow.commands.report_issue import find_report_issue
 from okrflow.commands.retrospective import read_retrospectives
 from okrflow.commands.workspace import Workspace
 from okrflow.core.archive import read_document, read_history
+from okrflow.core.authority import by_okrflow
 from okrflow.core.calendar import Quarter
 from okrflow.core.ceremony import tell
 
@@ -76,13 +77,14 @@ def kept_history(ws: Workspace, snap: Snapshot, quarter: Quarter) -> list[Any]:
     """The history entries of the quarters before ``quarter`` (see the module)."""
     label = ws.calendar.label(quarter)
     planning = RecordKey(PLANNING_RECORD, {"quarter": label})
-    for record in snap.others:
+    own, _ = by_okrflow(snap.others, ws.repo.authors)  # history only from okrflow's records
+    for record in own:
         if ws.labels.report in record.labels and planning.matches(record.description):
             entries = read_history(record.description, label)
             if entries is not None:
                 return entries
     previous = ws.calendar.label(quarter.previous())
-    issue = find_report_issue(ws, previous, "closing")
+    issue, _ = find_report_issue(ws, previous, "closing")
     kept = read_document(issue.description) if issue is not None else None
     if kept is None:
         return []

@@ -13,15 +13,19 @@ call that builds a workspace, for the command line and for a pipeline script ali
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
+import functools
 import os
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from typing import Concatenate, ParamSpec, TypeVar
 
 from okrflow.adapter import ConnectionSettings, OkrRepository, PlannedWrite, resolve_connection
 from okrflow.commands.reporter import Recorder, Reporter
 from okrflow.config import DEFAULT_CONFIG_PATH, Config, load_config
+from okrflow.core.authority import CheckinPolicy
 from okrflow.core.calendar import FIRST_DAY, LAST_DAY, FiscalCalendar, Quarter, out_of_range
 from okrflow.core.dates import QuarterDates
 from okrflow.core.labels import LabelNames
@@ -97,6 +101,8 @@ class Workspace:
     dry_run: bool = False
     now: Callable[[], dt.datetime] = _utcnow
     _repo: OkrRepository | None = dataclasses.field(default=None, repr=False)
+    _policy: CheckinPolicy | None = dataclasses.field(default=None, repr=False)
+    _leases: int = dataclasses.field(default=0, repr=False)  # leases held, nested
 
     @classmethod
     def open(
@@ -138,7 +144,9 @@ class Workspace:
             first_month=fiscal.first_month, naming=fiscal.naming, label_format=fiscal.label_format
         )
         self.labels = label_names(self.config)
-        self.policy: ScoringPolicy = self.config.health.to_policy()
+        self.policy: ScoringPolicy = dataclasses.replace(
+            self.config.health.to_policy(), max_weight=self.config.rules.max_weight
+        )
         self.rule_settings: RuleSettings = self.config.rules.to_settings()
 
     @property
@@ -147,8 +155,54 @@ class Workspace:
         if self._repo is None:
             if self.connection is None:
                 raise UsageError("this command needs a GitLab connection")
-            self._repo = OkrRepository(self.connection, dry_run=self.dry_run, names=self.labels)
+            self._repo = OkrRepository(
+                self.connection,
+                dry_run=self.dry_run,
+                names=self.labels,
+                bot_users=self.config.gitlab.bot_users,
+            )
         return self._repo
+
+    @property
+    def checkin_policy(self) -> CheckinPolicy:
+        """Whose check-ins count (``checkins.from``), for this run: who okrflow's user is
+        and who the project's members are are asked of GitLab once, when first needed."""
+        if self._policy is None:
+            repo = self.repo
+            self._policy = CheckinPolicy(
+                authors=repo.authors,
+                source=self.config.checkins.sources,
+                members=repo.member_levels,
+            )
+        return self._policy
+
+    @contextlib.contextmanager
+    def lease(self, command: str) -> Iterator[None]:
+        """Hold the project's lease while ``command`` creates things
+        (:mod:`okrflow.adapter.lease`): a second run waits (``gitlab.lease_wait``), then
+        refuses. Released at the end, on errors and Ctrl-C too. Nested leases (schedule
+        posting its report) are the one already held; a dry run takes none."""
+        if self.dry_run:
+            yield
+            return
+        if self._leases:
+            self._leases += 1
+            try:
+                yield
+            finally:
+                self._leases -= 1
+            return
+        settings = self.config.gitlab
+        self.repo.ensure_can_write()
+        held = self.repo.take_lease(
+            command, wait=settings.lease_wait, ttl=settings.lease_ttl, notify=self.out.warn
+        )
+        self._leases = 1
+        try:
+            yield
+        finally:
+            self._leases = 0
+            self.repo.release_lease(held)
 
     def planned(self) -> list[PlannedWrite] | None:
         """The writes this dry run has planned so far (the same list, growing); None
@@ -218,3 +272,24 @@ def connect_settings(
         ssl_verify=gitlab.ssl_verify,
         environ=os.environ if environ is None else environ,
     )
+
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def leased(
+    command: str,
+) -> Callable[[Callable[Concatenate[Workspace, P], R]], Callable[Concatenate[Workspace, P], R]]:
+    """A command function that creates things, run holding the project's lease
+    (:meth:`Workspace.lease`)."""
+
+    def wrap(fn: Callable[Concatenate[Workspace, P], R]) -> Callable[Concatenate[Workspace, P], R]:
+        @functools.wraps(fn)
+        def run(ws: Workspace, /, *args: P.args, **kwargs: P.kwargs) -> R:
+            with ws.lease(command):
+                return fn(ws, *args, **kwargs)
+
+        return run
+
+    return wrap

@@ -2,27 +2,28 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
     BaseModel,
     BeforeValidator,
-    ConfigDict,
     Field,
     ValidationInfo,
     field_validator,
     model_validator,
 )
 
+from okrflow.config.section import Section
+from okrflow.config.trust import CheckinSettings, MetricsSettings
 from okrflow.config.values import (
     TOKEN_KEYS,
     Colour,
     Fraction,
     LabelName,
     RuleId,
+    Username,
     Weeks,
     check_env_name,
     check_gitlab_url,
@@ -42,6 +43,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CheckinReminders",
+    "CheckinSettings",
     "Config",
     "FiscalYearSettings",
     "GitLabSettings",
@@ -62,30 +64,7 @@ __all__ = [
 ]
 
 
-class _Section(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
-
-    #: keys refused with their own message (never echoing the value)
-    forbidden_keys: ClassVar[Mapping[str, str]] = {}
-
-    @model_validator(mode="before")
-    @classmethod
-    def _fill_in_defaults(cls, data: Any) -> Any:
-        """A partly written sub-section keeps the defaults of the keys it leaves out; an
-        empty one (``gitlab:`` with nothing below) is all defaults."""
-        if not isinstance(data, dict):
-            return data
-        merged = dict(data)
-        for name, field in cls.model_fields.items():
-            default, value = field.default, data.get(name)
-            if isinstance(default, BaseModel) and isinstance(value, dict):
-                merged[name] = {**default.model_dump(), **value}
-            elif value is None and name in data and isinstance(default, (BaseModel, tuple)):
-                del merged[name]  # "teams:" with everything below commented out
-        return merged
-
-
-class GitLabSettings(_Section):
+class GitLabSettings(Section):
     forbidden_keys = TOKEN_KEYS
 
     url: Annotated[str | None, AfterValidator(check_gitlab_url)] = Field(
@@ -117,9 +96,30 @@ class GitLabSettings(_Section):
         description="retries of a request answered 429 or 5xx, with backoff (Retry-After honoured)",
     )
     ssl_verify: bool = Field(True, description="verify the server's TLS certificate")
+    bot_users: Annotated[tuple[Username, ...], BeforeValidator(to_tuple)] = Field(
+        (),
+        description="GitLab users whose issues and comments okrflow also takes as its own "
+        "records, besides the token's user (a bot, or the user of an earlier token)",
+    )
+    lease_wait: float = Field(
+        300.0,
+        ge=0,
+        le=3600,
+        description="seconds a command that creates (apply, new, schedule ...) waits for "
+        "another okrflow run's lease on the project before it gives up",
+    )
+    lease_ttl: float = Field(
+        600.0,
+        ge=30,
+        le=86400,
+        description="seconds a lease lasts unless its run renews it (it does while it "
+        "writes); a run killed half way is taken over once its lease is this old",
+    )
+
+    _unique_bots = field_validator("bot_users")(unique("user"))
 
 
-class FiscalYearSettings(_Section):
+class FiscalYearSettings(Section):
     first_month: Annotated[int, AfterValidator(check_month)] = Field(
         1,
         description="month the fiscal year starts in, 1 (January) to 12; with 2, FY22 runs "
@@ -137,13 +137,13 @@ class FiscalYearSettings(_Section):
     )
 
 
-class Label(_Section):
+class Label(Section):
     name: LabelName = Field(description="label name in GitLab")
     color: Colour = Field(description="label colour, '#RRGGBB' or a CSS colour name")
     description: str = Field("", description="label description shown in GitLab")
 
 
-class LabelStyle(_Section):
+class LabelStyle(Section):
     color: Colour = Field(description="colour of these labels, '#RRGGBB' or a CSS colour name")
     description: str = Field("", description="description given to these labels in GitLab")
 
@@ -155,7 +155,7 @@ def _label(name: str, color: str, description: str) -> Any:
     )
 
 
-class TypeLabels(_Section):
+class TypeLabels(Section):
     objective: Label = _label("okr::objective", "#1f75cb", "OKR: an objective")
     key_result: Label = _label("okr::key result", "#6699cc", "OKR: a key result")
     kpi: Label = _label(
@@ -168,14 +168,14 @@ class TypeLabels(_Section):
     )
 
 
-class LifecycleLabels(_Section):
+class LifecycleLabels(Section):
     draft: Label = _label("okr-status::draft", "#bfbfbf", "OKR lifecycle: In Draft")
     review: Label = _label("okr-status::review", "#e9be74", "OKR lifecycle: Under Review")
     active: Label = _label("okr-status::active", "#108548", "OKR lifecycle: Active")
     closed: Label = _label("okr-status::closed", "#737278", "OKR lifecycle: Closed")
 
 
-class HealthLabels(_Section):
+class HealthLabels(Section):
     on_track: Label = _label("okr-health::on track", "#108548", "OKR health: on track")
     needs_attention: Label = _label(
         "okr-health::needs attention", "#c17d10", "OKR health: needs attention"
@@ -183,7 +183,7 @@ class HealthLabels(_Section):
     at_risk: Label = _label("okr-health::at risk", "#dd2b0e", "OKR health: at risk")
 
 
-class Labels(_Section):
+class Labels(Section):
     type: TypeLabels = Field(TypeLabels(), description="labels saying what an issue is")
     lifecycle: LifecycleLabels = Field(
         LifecycleLabels(), description="lifecycle labels; okrflow keeps exactly one on an OKR"
@@ -218,7 +218,7 @@ class Labels(_Section):
         return self
 
 
-class Team(_Section):
+class Team(Section):
     name: LabelName = Field(description="team name, also its GitLab label")
     color: Colour | None = Field(None, description="label colour; default: labels.team.color")
     description: str = Field("", description="label description; default: labels.team's")
@@ -233,7 +233,7 @@ class Team(_Section):
         return data
 
 
-class LifecycleSettings(_Section):
+class LifecycleSettings(Section):
     board: str = Field(
         "OKRs",
         min_length=1,
@@ -241,7 +241,7 @@ class LifecycleSettings(_Section):
     )
 
 
-class Step(_Section):
+class Step(Section):
     enabled: bool = Field(True, description="whether okrflow schedule does this step")
     weeks_before: Weeks = Field(description="weeks before the quarter starts")
 
@@ -250,7 +250,7 @@ def _step(weeks: int, what: str) -> Any:
     return Field(Step(weeks_before=weeks), description=what)
 
 
-class CheckinReminders(_Section):
+class CheckinReminders(Section):
     enabled: bool = Field(True, description="remind owners of key results without a check-in")
     after_days: int = Field(7, ge=1, le=92, description="days without a check-in before a reminder")
     group_by: Literal["owner", "team"] = Field(
@@ -258,7 +258,7 @@ class CheckinReminders(_Section):
     )
 
 
-class Schedule(_Section):
+class Schedule(Section):
     drafting: Step = _step(4, "drafting of next quarter's OKRs starts")
     review: Step = _step(2, "drafts go to review")
     closing: Step = _step(1, "closing ceremony and report of the ending quarter")
@@ -282,7 +282,7 @@ class Schedule(_Section):
         return step
 
 
-class HealthSettings(_Section):
+class HealthSettings(Section):
     grace_elapsed: Fraction = Field(
         0.1, description="share of the quarter during which every key result is on track"
     )
@@ -327,7 +327,7 @@ class HealthSettings(_Section):
         return ScoringPolicy(**self.model_dump())
 
 
-class RulesSettings(_Section):
+class RulesSettings(Section):
     disabled: Annotated[tuple[RuleId, ...], BeforeValidator(to_tuple)] = Field(
         (), description="ids of lint rules that do not run"
     )
@@ -337,6 +337,13 @@ class RulesSettings(_Section):
     )
     min_krs: int = Field(3, ge=1, le=20, description="fewest key results an objective has")
     max_krs: int = Field(5, ge=1, le=20, description="most key results an objective has")
+    max_weight: float = Field(
+        10.0,
+        gt=0,
+        le=1000,
+        description="highest weight an OKR may have; one above is a problem and the OKR is "
+        "left out of its parents' progress until it is fixed",
+    )
 
     _range = field_validator("max_krs")(not_below({"max_krs": "min_krs"}))
 
@@ -346,15 +353,7 @@ class RulesSettings(_Section):
         return RuleSettings(disabled=self.disabled, severities=dict(self.severity))
 
 
-class MetricsSettings(_Section):
-    allow_commands: bool = Field(
-        False,
-        description="let key results read their value from a shell command; off unless set "
-        "here, on the machine that runs okrflow",
-    )
-
-
-class ReportSettings(_Section):
+class ReportSettings(Section):
     templates_dir: Path | None = Field(
         None, strict=False, description="directory of Jinja templates overriding the built-in"
     )
@@ -372,7 +371,7 @@ class ReportSettings(_Section):
     _unique_formats = field_validator("formats")(unique("format"))
 
 
-class Config(_Section):
+class Config(Section):
     """The okrflow config. Every key has a default; :meth:`default` is the config
     okrflow uses when there is no file."""
 
@@ -396,6 +395,9 @@ class Config(_Section):
     health: HealthSettings = Field(HealthSettings(), description="how health and scores are judged")
     rules: RulesSettings = Field(RulesSettings(), description="lint rules")
     metrics: MetricsSettings = Field(MetricsSettings(), description="metric sources")
+    checkins: CheckinSettings = Field(
+        CheckinSettings(), description="who may check in on a key result"
+    )
     report: ReportSettings = Field(ReportSettings(), description="reports")
 
     _teams_unique = field_validator("teams")(unique("team", lambda team: team.name))

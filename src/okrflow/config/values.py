@@ -18,16 +18,21 @@ from okrflow.config.yamlfile import TypeName, invalid, show_value
 __all__ = [
     "COLOUR_NAMES",
     "TOKEN_KEYS",
+    "Argv",
     "Colour",
+    "CommandName",
     "Fraction",
     "LabelName",
     "RuleId",
+    "ScopePath",
+    "Username",
     "Weeks",
     "check_env_name",
     "check_gitlab_url",
     "check_label_format",
     "check_month",
     "check_project",
+    "check_username",
     "not_above",
     "not_below",
     "to_tuple",
@@ -201,7 +206,58 @@ def _rule_id(value: str) -> str:
     return value
 
 
+_USERNAME = re.compile(r"@?([A-Za-z0-9_][A-Za-z0-9_.\-]*)")
+
+
+def check_username(value: str) -> str:
+    """A GitLab username, written ``alice`` or ``@alice``; stored without the ``@``."""
+    match = _USERNAME.fullmatch(value.strip())
+    if match is None:
+        raise invalid("must be a GitLab username, such as alice or @alice")
+    return match.group(1)
+
+
+def _command_name(value: str) -> str:
+    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}", value):
+        raise invalid(
+            "a command name is up to 64 letters, digits, '-', '_' or '.', starting with a "
+            "letter or digit"
+        )
+    return value
+
+
+def _argv(value: Any) -> Any:
+    if isinstance(value, str):
+        raise invalid(
+            "write the command as a list of words, the program first, as it is run (no "
+            "shell): [python3, scripts/nps.py, --quarter, current]",
+            show_input=False,
+        )
+    if isinstance(value, list) and not value:
+        raise invalid("must name a program: [program, arguments ...]")
+    return tuple(value) if isinstance(value, list) else value
+
+
+def _scope_path(value: str) -> str:
+    """``acme/support``: a project or group path, never an id, a URL or ``..``."""
+    text = value.strip().strip("/")
+    parts = text.split("/")
+    if not text or any(not re.fullmatch(r"[A-Za-z0-9_][A-Za-z0-9_.\-]*", p) for p in parts):
+        raise invalid("must be a project or group path like acme/support (no URL, no id)")
+    if any(set(part) <= {"."} for part in parts):
+        raise invalid("must be a project or group path like acme/support, without '.' or '..'")
+    return text
+
+
 Colour = Annotated[str, BeforeValidator(_colour), TypeName("colour")]
+Username = Annotated[str, AfterValidator(check_username), TypeName("username")]
+CommandName = Annotated[str, AfterValidator(_command_name), TypeName("command name")]
+Argv = Annotated[
+    tuple[Annotated[str, Field(min_length=1)], ...],
+    BeforeValidator(_argv),
+    TypeName("list of words"),
+]
+ScopePath = Annotated[str, AfterValidator(_scope_path), TypeName("project or group path")]
 LabelName = Annotated[str, AfterValidator(_label_name), TypeName("label name")]
 RuleId = Annotated[str, AfterValidator(_rule_id), TypeName("rule id")]
 Fraction = Annotated[float, Field(ge=0, le=1), TypeName("number from 0 to 1")]

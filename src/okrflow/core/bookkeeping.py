@@ -19,10 +19,11 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import TYPE_CHECKING, Protocol
 
-from okrflow.core.checkins import CheckinError, checkin_from_comment
+from okrflow.core.authority import CheckinPolicy, impostor
+from okrflow.core.checkins import CheckinError, checkin_from_comment, is_checkin
 from okrflow.core.issue_text import iid_of_key
 from okrflow.core.meta import MAX_HISTORY, BadCheckin, Meta, RecordedCheckIn
 from okrflow.core.model import CheckIn, KeyResult, Objective, Problem, SourceKind
@@ -150,14 +151,43 @@ def checkins_of(meta: Meta) -> list[CheckIn]:
     return out
 
 
+def _judged(
+    note: Comment, iid: int, policy: CheckinPolicy | None, owners: Collection[str]
+) -> tuple[bool, str, list[Problem]]:
+    """(whether a check-in comment counts, its source, problems): okrflow's check-in
+    marker means ``okrflow checkin`` wrote it only when okrflow's user did; the author
+    must be allowed by the policy."""
+    where = f"#{iid} note {note.id}"
+    marked = MARKER_PREFIX in note.body
+    if policy is None:
+        return True, "manual" if marked else "comment", []
+    problems: list[Problem] = []
+    okrflows = marked and policy.authors.is_okrflow(note.author)
+    if marked and not okrflows:
+        what = f"comment {note.id} carries okrflow's check-in marker"
+        problems.append(impostor(where, note.author, what))
+    refusal = policy.refusal(note.author, owners)
+    if refusal is not None:
+        problems.append(Problem(where, f"check-in not counted: {refusal}"))
+        return False, "comment", problems
+    return True, "manual" if okrflows else "comment", problems
+
+
 def apply_comments(
-    item: TrackedIssue, notes: Sequence[Comment], *, now: dt.datetime
+    item: TrackedIssue,
+    notes: Sequence[Comment],
+    *,
+    now: dt.datetime,
+    policy: CheckinPolicy | None = None,
+    owners: Collection[str] = (),
 ) -> tuple[Meta, bool, list[Problem]]:
     """(new metadata, whether its latest check-in is new, problems) after reading
     ``notes`` (the comments after :func:`comments_after`), read against the key result's
     (or KPI's) metric: every readable check-in joins the history, the newest becomes the
     latest when it is newer than the one recorded; malformed ones are problems naming
-    issue and comment, recorded in the metadata (``bad_checkins``) until fixed."""
+    issue and comment, recorded in the metadata (``bad_checkins``) until fixed. With
+    ``policy``, a check-in from someone it does not allow (``owners``: the key result's
+    and its objective's) is a problem and does not count (:mod:`okrflow.core.authority`)."""
     okr = item.okr
     assert not isinstance(okr, Objective)
     meta = item.own_meta()
@@ -167,7 +197,11 @@ def apply_comments(
     problems: list[Problem] = []
     found: list[RecordedCheckIn] = []
     for note in sorted(notes, key=lambda n: n.id):
-        if note.system:
+        if note.system or not is_checkin(note.body):
+            continue
+        counts, source, judged = _judged(note, item.iid, policy, owners)
+        problems.extend(judged)
+        if not counts:
             continue
         try:
             read = checkin_from_comment(
@@ -187,7 +221,7 @@ def apply_comments(
                 confidence=read.confidence,
                 note_id=note.id,
                 author=read.author,
-                source="manual" if MARKER_PREFIX in note.body else "comment",
+                source=source,
             )
         )
     # system notes (label changes ...) do not move the mark: a comment re-read later
@@ -214,5 +248,6 @@ def apply_measurement(
     current = meta.checkin
     if current is not None and current.source == source.value and current.value == measured.value:
         return meta, False, problems
-    recorded = RecordedCheckIn(at=now, value=measured.value, source=source.value)
+    at = measured.measured_at or now
+    recorded = RecordedCheckIn(at=at, value=measured.value, source=source.value)
     return record_checkin(meta, recorded), True, problems

@@ -51,6 +51,7 @@ __all__ = [
     "checkin_from_comment",
     "first_checkin",
     "format_checkin_comment",
+    "is_checkin",
     "latest_checkin",
     "parse_checkin_comment",
 ]
@@ -107,17 +108,9 @@ def _parse_confidence(number: str, percent: bool) -> float:
     return value
 
 
-def parse_checkin_comment(
-    body: str, *, unit: str = "", metric: Metric | None = None
-) -> ParsedCheckin | None:
-    """Read a check-in comment; None when the comment is not a check-in.
-
-    ``metric`` (the key result's) reads the value against it; without it, in ``unit``.
-
-    Raises :class:`CheckinError` when the first line is a check-in that cannot be
-    read: a missing or non-numeric value, or a confidence that is not a number in
-    0-100% (or 0.0-1.0).
-    """
+def _checkin_line(body: str) -> tuple[str, list[str]] | None:
+    """(what follows the label on the first line, the lines after it), or None when the
+    comment is not meant as a check-in."""
     lines = body.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     first = next((i for i, line in enumerate(lines) if line.strip()), None)
     if first is None:
@@ -129,7 +122,30 @@ def parse_checkin_comment(
     rest = line[label.end() :].strip()
     if not label["colon"] and not re.match(r"[+\-\u2212$€£.\d]", rest):
         return None  # "Check in with Sam": words, not a check-in
-    note_lines = lines[first + 1 :]
+    return rest, lines[first + 1 :]
+
+
+def is_checkin(body: str) -> bool:
+    """Whether a comment is meant as a check-in (readable or not): its first line starts
+    like one."""
+    return _checkin_line(body) is not None
+
+
+def parse_checkin_comment(
+    body: str, *, unit: str = "", metric: Metric | None = None
+) -> ParsedCheckin | None:
+    """Read a check-in comment; None when the comment is not a check-in.
+
+    ``metric`` (the key result's) reads the value against it; without it, in ``unit``.
+
+    Raises :class:`CheckinError` when the first line is a check-in that cannot be
+    read: a missing or non-numeric value, or a confidence that is not a number in
+    0-100% (or 0.0-1.0).
+    """
+    found = _checkin_line(body)
+    if found is None:
+        return None
+    rest, note_lines = found
 
     confidence: float | None = None
     word = _CONFIDENCE_WORD.search(rest)

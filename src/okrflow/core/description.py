@@ -58,6 +58,7 @@ __all__ = [
     "render_meta_block",
     "restore_mentions",
     "split",
+    "stored_form",
     "unescape_blocks",
     "with_managed_section",
     "with_meta",
@@ -369,6 +370,14 @@ def with_managed_section(description: str | None, content: str) -> str:
         head = text[: first.start]
         return _append(head, new, eol) + eol + eol + text[first.start :]
     return _append(text, new, eol)
+
+
+def stored_form(text: str | None) -> str:
+    """``text`` as GitLab stores a description or comment written through its API or UI:
+    without ``\\r`` and without trailing whitespace (its quick-action pass does this to
+    every text, with or without a quick action). Two texts with the same stored form
+    are the same to GitLab: writing one over the other changes nothing."""
+    return (text or "").replace("\r", "").rstrip()
 
 
 def marker_comment(name: str, data: Mapping[str, Any]) -> str:

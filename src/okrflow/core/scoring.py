@@ -125,6 +125,11 @@ class ScoringPolicy:
     ``yellow_from`` (0.4), red below. Success: a committed objective needs a score of
     at least ``committed_success`` (1.0), an aspirational one ``aspirational_success``
     (0.7).
+
+    ``max_weight`` (10, the config's ``rules.max_weight``): issue text can say any
+    weight, so an OKR weighing more is a problem and is left out of its parents'
+    progress (as with weight 0) until it is fixed; a team lead wants the number to come
+    from the OKRs whose weights make sense, and to be told which one does not.
     """
 
     grace_elapsed: float = 0.1
@@ -137,6 +142,7 @@ class ScoringPolicy:
     yellow_from: float = 0.4
     aspirational_success: float = 0.7
     committed_success: float = 1.0
+    max_weight: float = 10.0
 
     def __post_init__(self) -> None:
         if self.objective_health not in ("pace", "weakest"):
@@ -247,8 +253,8 @@ def _where(iid: int | None, key: str) -> str:
     return f"#{iid}" if iid is not None else key
 
 
-def _usable_weight(weight: float) -> float:
-    return weight if math.isfinite(weight) and weight > 0 else 0.0
+def _usable_weight(weight: float, policy: ScoringPolicy) -> float:
+    return weight if math.isfinite(weight) and 0 < weight <= policy.max_weight else 0.0
 
 
 def evaluate(
@@ -378,6 +384,15 @@ def evaluate(
                         "(0 leaves it out of the rollup); it counts as 0",
                     )
                 )
+            elif weight > policy.max_weight:
+                problems.append(
+                    Problem(
+                        _where(iid, item_key),
+                        f"weight {weight:g} is above rules.max_weight ({policy.max_weight:g}): "
+                        "left out of its objective's progress until its weight is "
+                        f"{policy.max_weight:g} or less",
+                    )
+                )
 
     # Children before parents (Kahn's algorithm on the graph without cycle links).
     pending = {key: len(children_of[key]) for key in keys}
@@ -389,12 +404,11 @@ def evaluate(
         entries: list[tuple[float, float, Health]] = []
         for kr in own_krs[position_of[key]]:
             result = kr_results[kr.key]
-            entries.append((result.progress, _usable_weight(kr.weight), result.health))
+            entries.append((result.progress, _usable_weight(kr.weight, policy), result.health))
         for child in children_of[key]:
             child_result = results[child]
-            entries.append(
-                (child_result.progress, _usable_weight(by_key[child].weight), child_result.health)
-            )
+            weight = _usable_weight(by_key[child].weight, policy)
+            entries.append((child_result.progress, weight, child_result.health))
         mean = weighted_mean((value, weight) for value, weight, _ in entries)
         if mean is None and entries:
             problems.append(

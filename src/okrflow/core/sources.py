@@ -76,6 +76,7 @@ class Measurement:
     problem: str | None = None
     detail: str = ""  # how it was measured, for the log
     initiatives: tuple[Initiative, ...] | None = None  # INITIATIVES: the linked issues
+    measured_at: dt.datetime | None = None  # when, if not now (a command's value)
 
 
 class LinkedIssue(Protocol):

@@ -60,9 +60,10 @@ rules beyond Developer+, ``If-Unmodified-Since``, the spam check, and GitLab's
 Markdown extensions beyond tables and front matter (Markdown structure comes
 from a CommonMark parser, not GitLab's own). Seeding helpers (``add_issue``,
 ``add_note`` ...) write state directly: they leave label events and events but
-run no quick actions and record no mentions. By default a text without quick
-actions is stored as given; GitLab also drops ``\\r`` and trailing whitespace
-from every description and note (``emu.normalize_text = True``).
+run no quick actions and record no mentions. Every description and note written
+through the API is stored as GitLab stores it, without ``\\r`` and without trailing
+whitespace, whether or not it held a quick action (``emu.normalize_text = False``
+keeps a text without commands as given).
 """
 
 from okrflow.sandbox.clock import Clock

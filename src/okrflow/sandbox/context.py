@@ -27,7 +27,7 @@ class Ctx:
     # the emulator's application rate limiter (notes_create, issues_create); raises 429
     limiter: Callable[[str, auth.Caller], None] | None = None
     events_retention: timedelta = timedelta(days=3 * 365)
-    normalize_text: bool = False  # store texts as GitLab does (see Emulator.normalize_text)
+    normalize_text: bool = True  # store texts as GitLab does (see Emulator.normalize_text)
 
     # basics ---------------------------------------------------------------
     @property

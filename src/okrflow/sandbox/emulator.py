@@ -99,8 +99,8 @@ class Emulator(ControlsMixin, SeedingMixin):
         self.events_retention = timedelta(days=3 * 365)  # GitLab prunes older events
         # GitLab stores every description and note written through the API without
         # "\r" and without trailing whitespace (its quick-action pass always does);
-        # off by default: the emulator keeps a text without commands as given.
-        self.normalize_text = False
+        # False keeps a text without commands as given (seeding-like writes in a test).
+        self.normalize_text = True
         self._lock = threading.RLock()
         self._log: list[RequestRecord] = []
         self._log_lock = threading.Lock()

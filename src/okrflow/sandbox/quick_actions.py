@@ -8,7 +8,7 @@ or not the command then applies (``/merge`` in an issue, ``/close`` without the
 right, ``/weight`` on Free); unknown ``/words`` stay. ``/shrug`` and
 ``/tableflip`` are substitutions. The text comes back without ``\\r`` and without
 trailing whitespace, as GitLab stores it even when it held no command (the
-emulator does so for texts without commands only when ``normalize_text`` is on).
+emulator does so for texts without commands unless ``normalize_text`` is off).
 
 What each command does is :mod:`okrflow.sandbox.quick_commands`.
 """

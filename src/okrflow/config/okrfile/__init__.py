@@ -30,7 +30,8 @@ Rules:
 - Defaults: ``kind: committed``, ``level: team``, ``weight: 1``, ``source: manual``; a
   key result's owner is its objective's owner unless it names its own.
 - ``source`` is ``manual``, ``initiatives``, ``{initiatives: {measure: share | count}}``,
-  ``{query: {labels, state, window_days, measure}}`` or ``{command: {run}}``.
+  ``{query: {labels, state, window_days, measure}}`` or ``{command: <name>}`` (a command
+  of the config's ``metrics.commands``).
 - ``kpis`` (optional; a file may hold KPIs only, but not nothing) lists standing
   measures: ``key`` (unique among the KPIs), ``title`` (the measure, its healthy range
   read from it unless ``low``/``high``/``unit`` say it), ``owner``, ``team`` and
@@ -44,7 +45,6 @@ from __future__ import annotations
 from okrflow.config.okrfile.loader import OkrFile, Place, kr_key, load_okr_file
 from okrflow.config.okrfile.schema import (
     KEY_PATTERN,
-    CommandSpec,
     InitiativesSpec,
     KeyResultSpec,
     KpiSpec,
@@ -56,7 +56,6 @@ from okrflow.config.okrfile.schema import (
 
 __all__ = [
     "KEY_PATTERN",
-    "CommandSpec",
     "InitiativesSpec",
     "KeyResultSpec",
     "KpiSpec",

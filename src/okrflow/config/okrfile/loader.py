@@ -390,4 +390,4 @@ def _source(source: SourceSpec, path: KeyPath, check: _Checker) -> MetricSource:
         }
         return MetricSource(SourceKind.QUERY, options)
     assert source.command is not None
-    return MetricSource(SourceKind.COMMAND, {"command": source.command.run})
+    return MetricSource(SourceKind.COMMAND, {"command": source.command})

@@ -21,12 +21,11 @@ from pydantic import (
     Tag,
 )
 
-from okrflow.config.values import LabelName
+from okrflow.config.values import LabelName, Username
 from okrflow.config.yamlfile import invalid
 
 __all__ = [
     "KEY_PATTERN",
-    "CommandSpec",
     "InitiativesSpec",
     "KeyResultSpec",
     "KpiSpec",
@@ -37,7 +36,6 @@ __all__ = [
 ]
 
 KEY_PATTERN = r"[A-Za-z0-9][A-Za-z0-9._@\-]*"  # "@": the key of a carried OKR (x@FY24-Q2)
-_USERNAME = re.compile(r"@?([A-Za-z0-9_][A-Za-z0-9_.\-]*)")
 _IID_KEY = re.compile(r"iid-\d+")
 
 
@@ -50,13 +48,6 @@ def _check_key(value: str) -> str:
     if _IID_KEY.fullmatch(value):
         raise invalid("keys of the form iid-<n> are reserved for issues okrflow has no key for")
     return value
-
-
-def _check_username(value: str) -> str:
-    match = _USERNAME.fullmatch(value.strip())
-    if match is None:
-        raise invalid("must be a GitLab username, such as alice or @alice")
-    return match.group(1)
 
 
 def _number_or_text(value: Any) -> Any:
@@ -97,7 +88,6 @@ def _source_form(value: Any) -> str:
 
 
 Key = Annotated[str, AfterValidator(_check_key)]
-Username = Annotated[str, AfterValidator(_check_username)]
 Title = Annotated[str, Field(min_length=1, max_length=255)]
 Value = Annotated[float | str | None, BeforeValidator(_number_or_text)]
 
@@ -120,10 +110,18 @@ class QuerySpec(_Spec):
     )
 
 
-class CommandSpec(_Spec):
-    """A command that prints the KR's current value (only where the config allows it)."""
+def _command_name(value: Any) -> Any:
+    if isinstance(value, dict):
+        raise invalid(
+            "a command source names a command of the config's metrics.commands: write "
+            "command: <name>, and the command line in the config (metrics.commands: "
+            "{<name>: [program, arguments ...]})",
+            show_input=False,
+        )
+    return value
 
-    run: str = Field(min_length=1, description="the command line")
+
+CommandName = Annotated[str, BeforeValidator(_command_name), Field(min_length=1, max_length=64)]
 
 
 class InitiativesSpec(_Spec):
@@ -139,7 +137,9 @@ class InitiativesSpec(_Spec):
 class SourceSpec(_Spec):
     initiatives: InitiativesSpec | None = None
     query: QuerySpec | None = None
-    command: CommandSpec | None = None
+    command: CommandName | None = Field(
+        None, description="the name of a command of the config's metrics.commands"
+    )
 
 
 class KeyResultSpec(_Spec):

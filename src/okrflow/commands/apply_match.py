@@ -1,0 +1,90 @@
+"""Matching an OKR file to what GitLab holds, before ``okrflow apply`` writes anything.
+
+:func:`check_against_config`: the file may not go beyond what the config allows (a
+weight above ``rules.max_weight``, a command ``metrics.commands`` does not declare);
+:func:`match`: the quarter's OKR issues by the file's keys. Only issues okrflow's user
+created are adopted: one someone else filed with a key of the file is an impostor,
+reported and never adopted (apply creates okrflow's own, which then keeps the key). A
+key used by two of okrflow's issues: the oldest is kept in step with the file.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+from okrflow.adapter import LoadedIssue, Snapshot
+from okrflow.config import Config
+from okrflow.config.okrfile import OkrFile
+from okrflow.core.authority import Authors, impostor
+from okrflow.core.model import KeyResult, Objective, SourceKind
+
+__all__ = ["Matched", "check_against_config", "match"]
+
+
+def check_against_config(okr_file: OkrFile, config: Config) -> None:
+    """Raise (file, line, exit 2) where the file goes beyond what the config allows."""
+    limit, commands = config.rules.max_weight, config.metrics.commands
+    okrs: list[Objective | KeyResult] = [*okr_file.objectives, *okr_file.key_results()]
+    for okr in okrs:
+        place = okr_file.places[okr.key]
+        if okr.weight > limit:
+            raise okr_file.error(
+                place, f"weight {okr.weight:g} is above the config's rules.max_weight ({limit:g})"
+            )
+        if isinstance(okr, KeyResult) and okr.source.kind is SourceKind.COMMAND:
+            name = okr.source.options.get("command")
+            if name not in commands:
+                declared = ", ".join(sorted(commands)) or "none"
+                raise okr_file.error(
+                    place,
+                    f"the command {name!r} is not one of the config's metrics.commands "
+                    f"(declared: {declared}): declare it there",
+                )
+
+
+@dataclasses.dataclass
+class Matched:
+    existing: dict[str, LoadedIssue]  # the file's keys -> okrflow's issue with that key
+    duplicates: list[LoadedIssue]  # another issue of okrflow's with a key already taken
+    impostors: set[int]  # issues with a key of the file that someone else filed
+    warnings: list[str]
+
+
+def match(okr_file: OkrFile, snap: Snapshot, authors: Authors) -> Matched:
+    """The quarter's OKR issues by key (see the module's docstring)."""
+    found = Matched({}, [], set(), [])
+    keys = {o.key for o in okr_file.objectives} | {k.key for k in okr_file.key_results()}
+    keys |= set(okr_file.external_parents)
+    for item in sorted([*snap.issues.values(), *snap.set_aside.values()], key=lambda i: i.iid):
+        if item.key not in keys or authors.is_okrflow(item.record.author):
+            continue
+        what = f"#{item.iid} carries the key {item.key!r} of the file"
+        found.warnings.append(impostor(f"#{item.iid}", item.record.author, what).message)
+        found.impostors.add(item.iid)
+    for item in sorted(snap.issues.values(), key=lambda i: i.iid):
+        if item.iid in found.impostors:
+            continue
+        first = found.existing.get(item.key)
+        if first is None:
+            found.existing[item.key] = item
+            continue
+        found.duplicates.append(item)
+        found.warnings.append(
+            f"#{item.iid} has the same okrflow key as #{first.iid} ({item.key!r}); "
+            f"#{first.iid} is the one kept in step with the file"
+        )
+    for objective in okr_file.objectives:
+        _same_type(okr_file, found, objective.key, objective=True)
+        for kr in objective.key_results:
+            _same_type(okr_file, found, kr.key, objective=False)
+    return found
+
+
+def _same_type(okr_file: OkrFile, found: Matched, key: str, *, objective: bool) -> None:
+    item = found.existing.get(key)
+    if item is not None and item.is_objective != objective:
+        what = "an objective" if item.is_objective else "a key result"
+        raise okr_file.error(
+            okr_file.places[key],
+            f"{key!r} is the key of #{item.iid}, {what} in GitLab: give this OKR another key",
+        )
