@@ -29,7 +29,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory):
     output = tmp_path_factory.mktemp("demo")
     seen: dict[str, object] = {}
 
-    def capture(emu, server, config_path):
+    def capture(result, emu, server, config_path):
         config = load_config(config_path, explicit=True)
         env = {"GITLAB_TOKEN": emu.default_token}
         conn = resolve_connection(url=server.url, project=emu.default_project, environ=env)
@@ -145,6 +145,9 @@ def test_okrflow_demo_serve_keeps_the_emulator_running_until_sigterm(tmp_path: P
             lines.append(line)
             if "okrflow status" in line:
                 break
+        # the closing scores and the time the demo took come before the serving lines
+        done = next(n for n, line in enumerate(lines) if line.startswith("done in "))
+        assert done < next(n for n, line in enumerate(lines) if "keeps serving" in line)
         exports = dict(
             line.strip().removeprefix("export ").split("=", 1)
             for line in lines

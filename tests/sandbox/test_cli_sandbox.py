@@ -42,6 +42,7 @@ class Sandbox:
 
     def _read_exports(self) -> dict[str, str]:
         exports: dict[str, str] = {}
+        self.preamble: list[str] = []  # what it printed before its exports
         while len(exports) < 3:
             try:
                 line = self.lines.get(timeout=STARTUP_TIMEOUT)
@@ -51,6 +52,8 @@ class Sandbox:
             if line.startswith("export "):
                 name, _, value = line[len("export ") :].partition("=")
                 exports[name] = value
+            elif not exports:
+                self.preamble.append(line)
         return exports
 
     def _stderr(self) -> str:
@@ -213,3 +216,20 @@ def test_a_public_sandbox_has_a_random_token_and_refuses_the_published_ones(
         ):
             gl.auth()
     assert first.stop(signal.SIGTERM) == 0 and second.stop(signal.SIGTERM) == 0
+
+
+def test_quiet_prints_only_the_exports_and_verbose_counts_the_requests(
+    sandbox_factory: list[Sandbox],
+) -> None:
+    quiet = start(sandbox_factory, "--port", "0", "--quiet")
+    assert quiet.stop(signal.SIGTERM) == 0
+    assert quiet.preamble == [] and quiet.rest_of_stdout() == []  # no banner, no "stopped"
+    assert quiet._stderr() == ""
+
+    loud = start(sandbox_factory, "--port", "0", "-v")
+    assert loud.preamble[0].startswith("okrflow sandbox: GitLab emulator on http://127.0.0.1:")
+    gl = gitlab.Gitlab(loud.exports["GITLAB_URL"], private_token=loud.exports["GITLAB_TOKEN"])
+    gl.projects.get(loud.exports["OKRFLOW_PROJECT"])
+    assert loud.stop(signal.SIGTERM) == 0
+    assert loud.rest_of_stdout() == ["okrflow sandbox: stopped"]
+    assert "okrflow sandbox: answered 1 request (GET 1)" in loud._stderr()

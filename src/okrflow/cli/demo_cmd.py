@@ -12,7 +12,7 @@ import click
 
 from okrflow.cli.options import refuse_unused, shared, shared_options
 from okrflow.cli.output import Terminal
-from okrflow.commands.demo import run_demo
+from okrflow.commands.demo import DemoResult, run_demo
 from okrflow.sandbox import Emulator, EmulatorServer
 
 
@@ -43,9 +43,20 @@ def demo_command(output: Path, serve: bool) -> None:
     refuse_unused(["verbosity"], "demo")
     out = Terminal(verbosity=shared().verbosity)
     started = time.monotonic()
-    result = run_demo(output, out=out, on_ready=_serve if serve else None)
-    out.show(result)
-    out.step(f"done in {time.monotonic() - started:.1f}s; open {result.files['html']}")
+
+    def summary(result: DemoResult) -> None:
+        out.show(result)
+        out.step(f"done in {time.monotonic() - started:.1f}s; open {result.files['html']}")
+
+    def then_serve(
+        result: DemoResult, emu: Emulator, server: EmulatorServer, config_path: Path
+    ) -> None:
+        summary(result)  # the scores first: serving lasts until Ctrl-C
+        _serve(emu, server, config_path)
+
+    result = run_demo(output, out=out, on_ready=then_serve if serve else None)
+    if not serve:
+        summary(result)
 
 
 def _serve(emu: Emulator, server: EmulatorServer, config_path: Path) -> None:

@@ -77,7 +77,10 @@ COMMANDS: dict[str, Entry] = {
         ("verbosity",),
     ),
     "sandbox": Entry(
-        "sandbox", "sandbox_command", "Serve a GitLab emulator to try commands against", ()
+        "sandbox",
+        "sandbox_command",
+        "Serve a GitLab emulator to try commands against",
+        ("verbosity",),
     ),
     "schedule": Entry(
         "schedule_cmd", "schedule_command", "Do what the OKR schedule says is due today"

@@ -144,7 +144,7 @@ def run_demo(
     output: Path,
     *,
     out: Reporter,
-    on_ready: Callable[[Emulator, EmulatorServer, Path], None] | None = None,
+    on_ready: Callable[[DemoResult, Emulator, EmulatorServer, Path], None] | None = None,
 ) -> DemoResult:
     """Play the demo quarter against a freshly served emulator; write the report to ``output``.
 
@@ -152,8 +152,8 @@ def run_demo(
     are replaced); a directory that holds anything else is refused, nothing written
     (:class:`~okrflow.commands.local_files.OwnDirectory`).
 
-    ``on_ready`` (used by ``--serve``) is called with the emulator and its server after
-    the report is written, before the server stops.
+    ``on_ready`` (used by ``--serve``) is called with the finished result, the emulator
+    and its server after the report is written, before the server stops.
     """
     OwnDirectory(output, demo_files()).claim()
     config_path = output / CONFIG_FILE
@@ -196,20 +196,20 @@ def run_demo(
         clock.set(end)
         moved = move_bulk(ws, quarter=QUARTER, from_state=State.ACTIVE, to=State.CLOSED)
         out.step(f"  {clock.now():%Y-%m-%d}  quarter ends, {moved.summary()}")
-        result = report(ws, quarter=QUARTER, kind="closing", formats=DEMO_FORMATS, output=output)
+        closing = report(ws, quarter=QUARTER, kind="closing", formats=DEMO_FORMATS, output=output)
+        result = DemoResult(
+            output=output,
+            files={str(fmt): path for fmt, path in closing.files.items()},
+            report=closing,
+            checkins=checkins,
+            comments=comments,
+            seconds_simulated=int((end - start).total_seconds()),
+        )
         if on_ready is not None:
-            on_ready(emu, server, config_path)
+            on_ready(result, emu, server, config_path)
     finally:
         server.stop()
-    files: dict[str, Path] = {str(fmt): path for fmt, path in result.files.items()}
-    return DemoResult(
-        output=output,
-        files=files,
-        report=result,
-        checkins=checkins,
-        comments=comments,
-        seconds_simulated=int((end - start).total_seconds()),
-    )
+    return result
 
 
 def _play_quarter(
