@@ -15,6 +15,7 @@ May import: the standard library, python-gitlab, requests, ``okrflow.core``,
 
 from okrflow.adapter.connection import ConnectionSettings, resolve_connection
 from okrflow.adapter.issues import DESCRIPTION_MAX
+from okrflow.adapter.pace import PRESETS, Budget, Pacer, budget_of
 from okrflow.adapter.planned import PlannedBoard, PlannedIssue, PlannedNote, PlannedWrite
 from okrflow.adapter.records import IssueRecord, LabelRecord, LinkRecord, NoteRecord
 from okrflow.adapter.refs import FORMS, IssueRef, local_iid, parse_ref
@@ -29,6 +30,10 @@ from okrflow.adapter.snapshot import LoadedIssue, Snapshot, assemble, is_okr, re
 
 __all__ = [
     "DESCRIPTION_MAX",
+    "PRESETS",
+    "Budget",
+    "Pacer",
+    "budget_of",
     "FORMS",
     "ConnectionSettings",
     "IssueRecord",

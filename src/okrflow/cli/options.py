@@ -171,7 +171,11 @@ def okr_command(
                 reporter=terminal,
                 connect="connection" in takes,
             )
-            terminal.show(fn(ws, **kwargs), as_json=as_json)
+            result = fn(ws, **kwargs)
+            waited = ws.waited()
+            if waited:
+                terminal.warn(waited)
+            terminal.show(result, as_json=as_json)
 
         if json:
             run = click.option(

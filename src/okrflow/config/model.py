@@ -2,21 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
     BaseModel,
     BeforeValidator,
-    ConfigDict,
     Field,
     ValidationInfo,
     field_validator,
     model_validator,
 )
 
+from okrflow.config.gitlab import GitLabSettings
+from okrflow.config.section import _Section
 from okrflow.config.values import (
     TOKEN_KEYS,
     Colour,
@@ -24,8 +24,6 @@ from okrflow.config.values import (
     LabelName,
     RuleId,
     Weeks,
-    check_env_name,
-    check_gitlab_url,
     check_label_format,
     check_month,
     check_project,
@@ -60,63 +58,6 @@ __all__ = [
     "Team",
     "TypeLabels",
 ]
-
-
-class _Section(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
-
-    #: keys refused with their own message (never echoing the value)
-    forbidden_keys: ClassVar[Mapping[str, str]] = {}
-
-    @model_validator(mode="before")
-    @classmethod
-    def _fill_in_defaults(cls, data: Any) -> Any:
-        """A partly written sub-section keeps the defaults of the keys it leaves out; an
-        empty one (``gitlab:`` with nothing below) is all defaults."""
-        if not isinstance(data, dict):
-            return data
-        merged = dict(data)
-        for name, field in cls.model_fields.items():
-            default, value = field.default, data.get(name)
-            if isinstance(default, BaseModel) and isinstance(value, dict):
-                merged[name] = {**default.model_dump(), **value}
-            elif value is None and name in data and isinstance(default, (BaseModel, tuple)):
-                del merged[name]  # "teams:" with everything below commented out
-        return merged
-
-
-class GitLabSettings(_Section):
-    forbidden_keys = TOKEN_KEYS
-
-    url: Annotated[str | None, AfterValidator(check_gitlab_url)] = Field(
-        None,
-        description="GitLab URL, such as https://gitlab.example.com; --gitlab-url and "
-        "GITLAB_URL win over it, CI_SERVER_URL is used when none is set",
-    )
-    token_env: Annotated[str, AfterValidator(check_env_name)] = Field(
-        "GITLAB_TOKEN",
-        description="name of the environment variable holding the GitLab token (a project "
-        "or personal access token); the token itself is never written in this file",
-    )
-    python_gitlab_config: str | None = Field(
-        None,
-        description="section of a python-gitlab config file to take URL and token from, "
-        "instead of url and token_env",
-    )
-    python_gitlab_config_file: Path | None = Field(
-        None,
-        strict=False,
-        description="python-gitlab config file to read; default: python-gitlab's own search "
-        "(~/.python-gitlab.cfg, /etc/python-gitlab.cfg)",
-    )
-    timeout: float = Field(30.0, gt=0, le=600, description="seconds to wait for one request")
-    retries: int = Field(
-        8,
-        ge=0,
-        le=20,
-        description="retries of a request answered 429 or 5xx, with backoff (Retry-After honoured)",
-    )
-    ssl_verify: bool = Field(True, description="verify the server's TLS certificate")
 
 
 class FiscalYearSettings(_Section):
