@@ -30,11 +30,9 @@ from okrflow.adapter.snapshot import LoadedIssue, Snapshot, assemble, is_okr, re
 
 __all__ = [
     "DESCRIPTION_MAX",
+    "FORMS",
     "PRESETS",
     "Budget",
-    "Pacer",
-    "budget_of",
-    "FORMS",
     "ConnectionSettings",
     "IssueRecord",
     "IssueRef",
@@ -44,6 +42,7 @@ __all__ = [
     "NewIssue",
     "NoteRecord",
     "OkrRepository",
+    "Pacer",
     "PlannedBoard",
     "PlannedIssue",
     "PlannedNote",
@@ -51,6 +50,7 @@ __all__ = [
     "RecordKey",
     "Snapshot",
     "assemble",
+    "budget_of",
     "is_okr",
     "label_changes",
     "local_iid",

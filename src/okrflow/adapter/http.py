@@ -63,22 +63,13 @@ class _Gitlab(gitlab.Gitlab):
     def http_request(self, verb: str, path: str, *args: Any, **kwargs: Any) -> Any:
         transient = kwargs.pop("retry_transient_errors", None)
         transient = self.retry_transient_errors if transient is None else transient
-        kwargs.pop("max_retries", None)
-        kwargs.pop("obey_rate_limit", None)
+        kwargs.update(obey_rate_limit=False, retry_transient_errors=False, max_retries=0)
         pacer, attempt = self.pacer, 0
         while True:
             pacer.before(verb, path)
             self._answer_headers = {}
             try:
-                return super().http_request(
-                    verb,
-                    path,
-                    *args,
-                    obey_rate_limit=False,
-                    retry_transient_errors=False,
-                    max_retries=0,
-                    **kwargs,
-                )
+                return super().http_request(verb, path, *args, **kwargs)
             except gitlab.exceptions.GitlabError as exc:
                 code = exc.response_code or 0
                 retryable = code == 429 or (transient and code in TRANSIENT_STATUSES)
@@ -128,7 +119,7 @@ def describe_network_error(exc: Exception) -> str:
     return "connection lost"
 
 
-def _connect(settings: ConnectionSettings) -> gitlab.Gitlab:
+def _connect(settings: ConnectionSettings) -> _Gitlab:
     if settings.python_gitlab_section:
         try:
             base = gitlab.Gitlab.from_config(

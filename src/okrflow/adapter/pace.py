@@ -48,9 +48,9 @@ class Budget:
 #: GitLab's documented limits (requests per user per minute)
 PRESETS: Mapping[str, Budget] = {
     # GitLab.com today: authenticated API 2,000/min, notes 60/min, issues 200/min
-    "gitlab.com": Budget(2000, 60, 200),
+    "gitlab-com": Budget(2000, 60, 200),
     # GitLab.com's proposed Free plan: 5,000 an hour sustained (83 a minute), bursts of 100
-    "gitlab.com-free-proposed": Budget(83, 60, 200),
+    "gitlab-com-free-proposed": Budget(83, 60, 200),
     # self-managed defaults: API throttles off, notes 300/min, issue creation off
     "self-managed": Budget(None, 300, None),
     "none": Budget(None, None, None),
@@ -127,7 +127,7 @@ class Pacer:
         clock: Callable[[], float] = time.time,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
-        self.budget = budget or PRESETS["gitlab.com"]
+        self.budget = budget or PRESETS["gitlab-com"]
         self.unreachable_after = unreachable_after
         self.clock = clock
         self.sleep = sleep
@@ -142,7 +142,8 @@ class Pacer:
             name: collections.deque() for name in ("requests", "notes", "issues")
         }
         self._remaining: int | None = None  # GitLab's count for the window ending _reset
-        self._reset = 0.0
+        self._reset = 0.0  # our clock's time of GitLab's RateLimit-Reset
+        self._server_reset = 0
         self._limit: int | None = None
 
     # -- before a request --------------------------------------------------------------
@@ -179,11 +180,10 @@ class Pacer:
                 if until > wait:
                     wait, why = until, f"okrflow's budget of {limit} {name} a minute"
         if self._remaining is not None and now < self._reset and self._remaining <= 0:
-            # never longer than a window: a clock that disagrees with GitLab's
-            until = min(self._reset - now + RESET_MARGIN, MINUTE + RESET_MARGIN)
+            until = self._reset - now + RESET_MARGIN
             if until > wait:
-                limit = f" of {self._limit}" if self._limit else ""
-                wait, why = until, f"GitLab's rate limit{limit} requests a minute"
+                of = f" of {self._limit}" if self._limit else ""
+                wait, why = until, f"GitLab's rate limit{of} requests a minute"
         return wait, why
 
     def _take(self, kind: str | None, now: float) -> None:
@@ -221,9 +221,12 @@ class Pacer:
             if remaining is None or reset is None:
                 return
             self._limit = _int(headers, "RateLimit-Limit") or self._limit
-            if self._remaining is None or reset > self._reset:
-                self._remaining, self._reset = remaining, float(reset)
-            elif reset == self._reset:
+            if self._remaining is None or reset > self._server_reset:
+                self._remaining, self._server_reset = remaining, reset
+                # GitLab's clock may differ from ours: never more than a window ahead
+                now = self.clock()
+                self._reset = now + max(0.0, min(float(reset) - now, MINUTE))
+            elif reset == self._server_reset:
                 self._remaining = min(self._remaining, remaining)
 
     # -- retries -----------------------------------------------------------------------
@@ -248,6 +251,7 @@ class Pacer:
         with self._lock:
             self.retried += seconds
             self.retries += 1
+            self._remaining = None  # the answer said how long to wait: GitLab counts anew
         listener = self.listener
         if listener is not None:
             listener.warn(f"{why}; retrying in {seconds:g} s, {attempt} of {of}")

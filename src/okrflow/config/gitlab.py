@@ -13,7 +13,7 @@ from okrflow.config.values import TOKEN_KEYS, check_env_name, check_gitlab_url
 __all__ = ["GitLabSettings", "RatePreset"]
 
 #: GitLab's documented limits, by name (see :data:`okrflow.adapter.pace.PRESETS`)
-RatePreset = Literal["gitlab.com", "gitlab.com-free-proposed", "self-managed", "none"]
+RatePreset = Literal["gitlab-com", "gitlab-com-free-proposed", "self-managed", "none"]
 
 
 class GitLabSettings(_Section):
@@ -56,9 +56,9 @@ class GitLabSettings(_Section):
         "giving up",
     )
     rate_limits: RatePreset = Field(
-        "gitlab.com",
-        description="GitLab's documented per-minute limits okrflow paces itself by: gitlab.com "
-        "(2,000 requests, 60 notes, 200 issues), gitlab.com-free-proposed (83 requests, 60 "
+        "gitlab-com",
+        description="GitLab's documented per-minute limits okrflow paces itself by: gitlab-com "
+        "(2,000 requests, 60 notes, 200 issues), gitlab-com-free-proposed (83 requests, 60 "
         "notes, 200 issues), self-managed (no request budget, 300 notes), none",
     )
     requests_per_minute: int | None = Field(
