@@ -45,7 +45,8 @@ class GitLabSettings(_Section):
         8,
         ge=0,
         le=20,
-        description="retries of a request answered 429 or 5xx, with backoff (Retry-After honoured)",
+        description="retries of a request answered 429 (after its Retry-After) or 5xx, or whose "
+        "connection dropped, with backoff (0.25 s doubling up to 10 s: 8 retries wait ~36 s)",
     )
     ssl_verify: bool = Field(True, description="verify the server's TLS certificate")
     unreachable_after: float = Field(
