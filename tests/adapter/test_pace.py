@@ -81,8 +81,8 @@ def test_presets_and_overrides():
     assert budget_of("none", requests=5) == Budget(5, None, None)
 
 
-def test_an_unreachable_gitlab_is_retried_within_8_seconds_by_default():
-    assert retries_within(8) == 5  # 0.25 + 0.5 + 1 + 2 + 4
+def test_an_unreachable_gitlab_is_retried_within_6_seconds_by_default():
+    assert Pacer().network_retries() == retries_within(6) == 5  # 0.25 + 0.5 + 1 + 2 + 2
 
 
 @pytest.mark.parametrize("retry_after", [7, 31])

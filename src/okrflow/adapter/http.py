@@ -22,7 +22,7 @@ import gitlab.exceptions
 import requests
 
 from okrflow.adapter.connection import ConnectionSettings
-from okrflow.adapter.pace import Pacer, backoff
+from okrflow.adapter.pace import Pacer, backoff, unreachable_backoff
 from okrflow.errors import GitLabError, UsageError
 from okrflow.redaction import redact
 
@@ -79,10 +79,11 @@ class _Gitlab(gitlab.Gitlab):
                 wait = pacer.retry_wait(self._answer_headers, attempt)
                 why = f"GitLab answered {code} to {verb.upper()} {_short(path)}"
             except NETWORK_ERRORS as exc:
-                of = pacer.network_retries() if _unreachable(exc) else self.okrflow_max_retries
+                unreachable = _unreachable(exc)
+                of = pacer.network_retries() if unreachable else self.okrflow_max_retries
                 if not transient or attempt >= of:
                     raise
-                wait = backoff(attempt)
+                wait = unreachable_backoff(attempt) if unreachable else backoff(attempt)
                 why = f"could not reach GitLab at {self.url} ({describe_network_error(exc)})"
             attempt += 1
             pacer.retry(wait, why, attempt, of)

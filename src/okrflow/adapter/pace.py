@@ -29,7 +29,16 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Protocol
 
-__all__ = ["PRESETS", "Budget", "Listener", "Pacer", "backoff", "budget_of", "creation_kind"]
+__all__ = [
+    "PRESETS",
+    "Budget",
+    "Listener",
+    "Pacer",
+    "backoff",
+    "budget_of",
+    "creation_kind",
+    "unreachable_backoff",
+]
 
 MINUTE = 60.0
 RESET_MARGIN = 0.5  # seconds past GitLab's RateLimit-Reset before the next request
@@ -102,11 +111,16 @@ def backoff(attempt: int) -> float:
     return float(min(0.25 * 2**attempt, 10.0))
 
 
+def unreachable_backoff(attempt: int) -> float:
+    """Seconds before retry ``attempt`` after a refused connection: 0.25 .. 2, then 2."""
+    return min(backoff(attempt), 2.0)
+
+
 def retries_within(seconds: float) -> int:
-    """How many retries the backoff fits in ``seconds`` of waiting."""
+    """How many retries :func:`unreachable_backoff` fits in ``seconds`` of waiting."""
     count, total = 0, 0.0
-    while total + backoff(count) <= seconds:
-        total += backoff(count)
+    while total + unreachable_backoff(count) <= seconds:
+        total += unreachable_backoff(count)
         count += 1
     return count
 
@@ -123,7 +137,7 @@ class Pacer:
         self,
         budget: Budget | None = None,
         *,
-        unreachable_after: float = 8.0,
+        unreachable_after: float = 6.0,
         clock: Callable[[], float] = time.time,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:

@@ -50,7 +50,7 @@ class GitLabSettings(_Section):
     )
     ssl_verify: bool = Field(True, description="verify the server's TLS certificate")
     unreachable_after: float = Field(
-        8.0,
+        6.0,
         ge=0,
         le=600,
         description="seconds of retries after a refused connection or an unknown host before "
