@@ -12,6 +12,7 @@ was doing, with the token masked: nothing else in okrflow catches them.
 from __future__ import annotations
 
 import concurrent.futures
+import configparser
 import threading
 from collections.abc import Callable, Collection, Iterator
 from typing import Any, TypeVar
@@ -21,10 +22,10 @@ import gitlab
 import gitlab.exceptions
 import requests
 
-from okrflow.adapter.connection import ConnectionSettings
+from okrflow.adapter.connection import ConnectionSettings, check_url
 from okrflow.adapter.pace import Pacer, backoff, unreachable_backoff
 from okrflow.errors import GitLabError, UsageError
-from okrflow.redaction import redact
+from okrflow.redaction import redact, register_secret
 
 __all__ = ["PER_PAGE", "Http", "as_dict", "as_list", "enc"]
 
@@ -122,12 +123,7 @@ def describe_network_error(exc: Exception) -> str:
 
 def _connect(settings: ConnectionSettings) -> _Gitlab:
     if settings.python_gitlab_section:
-        try:
-            base = gitlab.Gitlab.from_config(
-                settings.python_gitlab_section, list(settings.python_gitlab_files) or None
-            )
-        except gitlab.config.ConfigError as exc:  # GitlabConfigMissingError is one
-            raise UsageError(f"python-gitlab config: {exc}") from None
+        base = _from_config(settings)
         gl = _Gitlab(
             base.url,
             private_token=base.private_token,
@@ -153,6 +149,33 @@ def _connect(settings: ConnectionSettings) -> _Gitlab:
     gl.okrflow_max_retries = settings.retries
     gl.okrflow_watch(settings.pacer)
     return gl
+
+
+def _from_config(settings: ConnectionSettings) -> gitlab.Gitlab:
+    """The URL and token of a python-gitlab config section: its tokens registered as
+    secrets at once (every message masks them), its URL checked like GITLAB_URL, and a
+    file that cannot be read one line that quotes none of it."""
+    section = settings.python_gitlab_section
+    files = list(settings.python_gitlab_files) or None
+    try:
+        base = gitlab.Gitlab.from_config(section, files)
+    except gitlab.config.ConfigError as exc:  # GitlabConfigMissingError is one
+        raise UsageError(f"python-gitlab config: {_first_line(exc)}") from None
+    except configparser.Error as exc:
+        line = getattr(exc, "lineno", None)
+        where = f", line {line}" if isinstance(line, int) else ""
+        raise UsageError(
+            f"python-gitlab config: the file cannot be read ({type(exc).__name__}{where}): "
+            "fix its syntax ([section] headers, 'key = value' lines)"
+        ) from None
+    for secret in (base.private_token, base.oauth_token, base.job_token):
+        register_secret(secret)
+    check_url(str(base.url or ""), f"url of section [{section}] in the python-gitlab config")
+    return base
+
+
+def _first_line(exc: Exception) -> str:
+    return redact(str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__)
 
 
 class Http:

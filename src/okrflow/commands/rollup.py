@@ -277,6 +277,8 @@ def _plan(
             continue
         health = names.health_label(results[okr.key].health)
         meta = metas.get(okr.iid)
+        if meta is None and item.broken_block:
+            meta = item.own_meta()  # rebuilt from what could be read
         text = new_description(item.record.description, meta=meta, section=section)
         add, remove = label_changes(
             item.record.labels, add=[health], remove=[h for h in every_health if h != health]
@@ -297,10 +299,8 @@ def _save(repo: OkrRepository, write: _Write) -> bool:
 
 
 def _problems(*groups: Sequence[Problem]) -> list[Problem]:
-    out: list[Problem] = []
-    for group in groups:
-        out.extend(p for p in group if p not in out)
-    return out
+    """The problems of every group, each once, in order (linear: there may be many)."""
+    return list(dict.fromkeys(p for group in groups for p in group))
 
 
 def _log(ws: Workspace, snap: Snapshot, evaluation: Evaluation) -> None:
