@@ -138,4 +138,6 @@ def test_an_unreachable_url_is_named_wherever_it_is_given(run: Run) -> None:
     ):
         code, _, err = run(*argv)
         assert code == 1
-        assert err.startswith("okrflow: could not reach GitLab at http://127.0.0.1:1 while")
+        *retries, last = err.strip().splitlines()
+        assert last.startswith("okrflow: could not reach GitLab at http://127.0.0.1:1 while")
+        assert retries and all("retrying in" in line for line in retries)

@@ -45,6 +45,6 @@ def test_a_connection_lost_past_the_retries_is_a_gitlab_error_naming_what_failed
         call(_adapter(emulator))
     assert caught.value.message == (
         f"could not reach GitLab at {emulator.base_url} while trying to {what}, "
-        "after retries (ConnectionError)"
+        "after retries (connection lost): check the URL and that GitLab is up"
     )
     assert caught.value.exit_code == 1

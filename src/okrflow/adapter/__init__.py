@@ -16,6 +16,7 @@ May import: the standard library, python-gitlab, requests, ``okrflow.core``,
 from okrflow.adapter.connection import ConnectionSettings, resolve_connection
 from okrflow.adapter.exposure import token_exposures
 from okrflow.adapter.issues import DESCRIPTION_MAX
+from okrflow.adapter.pace import PRESETS, Budget, Pacer, budget_of
 from okrflow.adapter.planned import PlannedBoard, PlannedIssue, PlannedNote, PlannedWrite
 from okrflow.adapter.records import IssueRecord, LabelRecord, LinkRecord, NoteRecord
 from okrflow.adapter.refs import FORMS, IssueRef, local_iid, parse_ref
@@ -40,6 +41,8 @@ from okrflow.adapter.snapshot import (
 __all__ = [
     "DESCRIPTION_MAX",
     "FORMS",
+    "PRESETS",
+    "Budget",
     "ConnectionSettings",
     "IssueRecord",
     "IssueRef",
@@ -50,6 +53,7 @@ __all__ = [
     "NewIssue",
     "NoteRecord",
     "OkrRepository",
+    "Pacer",
     "PlannedBoard",
     "PlannedIssue",
     "PlannedNote",
@@ -57,6 +61,7 @@ __all__ = [
     "RecordKey",
     "Snapshot",
     "assemble",
+    "budget_of",
     "description_changes",
     "is_okr",
     "label_changes",

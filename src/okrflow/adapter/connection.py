@@ -21,6 +21,7 @@ import re
 import urllib.parse
 from collections.abc import Mapping
 
+from okrflow.adapter.pace import Pacer
 from okrflow.errors import UsageError
 from okrflow.redaction import register_secret
 
@@ -37,6 +38,8 @@ class ConnectionSettings:
     retries: int = 8
     ssl_verify: bool = True
     token_env: str = "GITLAB_TOKEN"  # the variable the token is read from
+    # paces every request of this connection, its threads and forks (one, shared)
+    pacer: Pacer = dataclasses.field(default_factory=Pacer, compare=False, repr=False)
 
     @property
     def read_only(self) -> bool:
@@ -55,6 +58,7 @@ def resolve_connection(
     timeout: float = 30.0,
     retries: int = 8,
     ssl_verify: bool = True,
+    pacer: Pacer | None = None,
     environ: Mapping[str, str],
 ) -> ConnectionSettings:
     resolved_project = (
@@ -69,6 +73,7 @@ def resolve_connection(
         "timeout": timeout,
         "retries": retries,
         "ssl_verify": ssl_verify,
+        "pacer": pacer or Pacer(),
     }
     if python_gitlab_section and not (url or environ.get("GITLAB_URL")):
         files = (python_gitlab_file,) if python_gitlab_file else ()

@@ -14,7 +14,6 @@ from __future__ import annotations
 import concurrent.futures
 import configparser
 import threading
-import time
 from collections.abc import Callable, Collection, Iterator
 from typing import Any, TypeVar
 from urllib.parse import quote
@@ -24,6 +23,7 @@ import gitlab.exceptions
 import requests
 
 from okrflow.adapter.connection import ConnectionSettings, check_url
+from okrflow.adapter.pace import Pacer, backoff, unreachable_backoff
 from okrflow.errors import GitLabError, UsageError
 from okrflow.redaction import redact, register_secret
 
@@ -40,16 +40,88 @@ NETWORK_ERRORS = (
 
 
 class _Gitlab(gitlab.Gitlab):
-    """python-gitlab with okrflow's retry budget applied to every request."""
+    """python-gitlab, paced, with okrflow's retries (python-gitlab's own are off).
+
+    Before each request the connection's :class:`~okrflow.adapter.pace.Pacer` may
+    wait; every answer's ``RateLimit-*`` headers go back to it. A 429 is retried
+    after its ``Retry-After``; 5xx answers (when ``retry_transient_errors``) after a
+    backoff, up to ``okrflow_max_retries``; a refused connection or an unknown host
+    only within the pacer's ``unreachable_after`` seconds. Each retry is told.
+    """
 
     okrflow_max_retries = 8
+    pacer: Pacer
+
+    def okrflow_watch(self, pacer: Pacer) -> None:
+        self.pacer = pacer
+        self._answer_headers: dict[str, str] = {}
+        self.session.hooks["response"].append(self._seen)
+
+    def _seen(self, response: requests.Response, *args: Any, **kwargs: Any) -> None:
+        self._answer_headers = dict(response.headers)
+        self.pacer.observe(response.status_code, response.headers)
 
     def http_request(self, verb: str, path: str, *args: Any, **kwargs: Any) -> Any:
-        kwargs.setdefault("max_retries", self.okrflow_max_retries)
-        return super().http_request(verb, path, *args, **kwargs)
+        transient = kwargs.pop("retry_transient_errors", None)
+        transient = self.retry_transient_errors if transient is None else transient
+        kwargs.update(obey_rate_limit=False, retry_transient_errors=False, max_retries=0)
+        pacer, attempt = self.pacer, 0
+        while True:
+            pacer.before(verb, path)
+            self._answer_headers = {}
+            try:
+                return super().http_request(verb, path, *args, **kwargs)
+            except gitlab.exceptions.GitlabError as exc:
+                code = exc.response_code or 0
+                retryable = code == 429 or (transient and code in TRANSIENT_STATUSES)
+                if not retryable or attempt >= self.okrflow_max_retries:
+                    raise
+                of = self.okrflow_max_retries
+                wait = pacer.retry_wait(self._answer_headers, attempt)
+                why = f"GitLab answered {code} to {verb.upper()} {_short(path)}"
+            except NETWORK_ERRORS as exc:
+                unreachable = _unreachable(exc)
+                of = pacer.network_retries() if unreachable else self.okrflow_max_retries
+                if not transient or attempt >= of:
+                    raise
+                wait = unreachable_backoff(attempt) if unreachable else backoff(attempt)
+                why = f"could not reach GitLab at {self.url} ({describe_network_error(exc)})"
+            attempt += 1
+            pacer.retry(wait, why, attempt, of)
 
 
-def _connect(settings: ConnectionSettings) -> gitlab.Gitlab:
+TRANSIENT_STATUSES = frozenset([500, 502, 503, 504, *range(520, 531)])
+
+
+def _short(path: str) -> str:
+    """A request path without the API prefix and query (for a retry line)."""
+    bare = path.split("?", 1)[0]
+    return bare.split("/api/v4", 1)[-1] or "/"
+
+
+def _unreachable(exc: Exception) -> bool:
+    """A connection that never started: refused, or a host name that does not resolve."""
+    return describe_network_error(exc) in ("connection refused", "unknown host")
+
+
+def describe_network_error(exc: Exception) -> str:
+    """What went wrong with the connection, in words (never the URL's query)."""
+    text = str(exc)
+    if isinstance(exc, requests.Timeout):
+        return "timed out"
+    if "refused" in text.lower():
+        return "connection refused"
+    if any(
+        mark in text
+        for mark in ("Name or service not known", "resolve", "getaddrinfo", "nodename nor")
+    ):
+        return "unknown host"
+    if isinstance(exc, requests.exceptions.ChunkedEncodingError):
+        return "connection lost mid-answer"
+    return "connection lost"
+
+
+def _connect(settings: ConnectionSettings) -> _Gitlab:
     if settings.python_gitlab_section:
         base = _from_config(settings)
         gl = _Gitlab(
@@ -75,6 +147,7 @@ def _connect(settings: ConnectionSettings) -> gitlab.Gitlab:
             **token_args,  # type: ignore[arg-type]
         )
     gl.okrflow_max_retries = settings.retries
+    gl.okrflow_watch(settings.pacer)
     return gl
 
 
@@ -184,7 +257,8 @@ class Http:
         return GitLabError(
             redact(
                 f"could not reach GitLab at {self.settings.url or 'the configured URL'} "
-                f"while trying to {what}, after retries ({type(exc).__name__})"
+                f"while trying to {what}, after retries ({describe_network_error(exc)}): "
+                "check the URL and that GitLab is up"
             )
         )
 
@@ -273,7 +347,9 @@ class Http:
             except NETWORK_ERRORS as exc:
                 if attempt == attempts - 1:
                     raise self.unreachable(exc, what) from None
-            time.sleep(min(0.1 * 2**attempt, 5.0))
+            self.gl.pacer.retry(
+                backoff(attempt), f"could not be sure GitLab did {what}", attempt + 1, attempts - 1
+            )
             if find_existing is not None:
                 existing = self.call(find_existing, what)
                 if existing is not None:

@@ -173,7 +173,11 @@ def okr_command(
                 reporter=terminal,
                 connect="connection" in takes and (connect_if is None or bool(kwargs[connect_if])),
             )
-            terminal.show(fn(ws, **kwargs), as_json=as_json)
+            result = fn(ws, **kwargs)
+            waited = ws.waited()
+            if waited:
+                terminal.warn(waited)
+            terminal.show(result, as_json=as_json)
 
         if json:
             run = click.option(

@@ -19,7 +19,7 @@ import json
 import os
 import sys
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import IO, TextIO, TypeVar, cast
 
 from okrflow.commands.result import Line, Result
@@ -30,6 +30,8 @@ from okrflow.render.escape.terminal import Painter, json_safe, visible
 __all__ = ["Terminal"]
 
 T = TypeVar("T")
+
+PROGRESS_EVERY = 60.0  # seconds between progress lines in CI
 
 _COLOURS = {"green": "32", "yellow": "33", "red": "31", "bold": "1", "dim": "2"}
 
@@ -43,10 +45,12 @@ class Terminal:
         verbosity: int = 0,
         stream: IO[str] | None = None,
         err: IO[str] | None = None,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.stream = stream or sys.stdout
         self.err = err or sys.stderr
         self.verbosity = verbosity
+        self.clock = clock
         self.painter = Painter()
 
     @property
@@ -83,7 +87,8 @@ class Terminal:
         self._emit(f"warning: {text}", self.err)
 
     def progress(self, items: Iterable[T], *, label: str, total: int | None = None) -> Iterator[T]:
-        """A progress bar on a terminal; in CI one line at the start and one at the end."""
+        """A progress bar with its ETA on a terminal; in CI a line at the start, one a
+        minute with what is done and the time left, and one at the end."""
         if self.verbosity < 0:
             yield from items
             return
@@ -91,17 +96,26 @@ class Terminal:
             import click
 
             with click.progressbar(
-                items, length=total, label=visible(label), file=cast(TextIO, self.err)
+                items,
+                length=total,
+                label=visible(label),
+                show_eta=True,
+                file=cast(TextIO, self.err),
             ) as bar:
                 yield from bar
             return
-        start = time.monotonic()
+        start = self.clock()
+        told = start
         done = 0
         self._emit(f"{label} ...", self.err)
         for item in items:
             done += 1
             yield item
-        self._emit(f"{label}: {done} done in {time.monotonic() - start:.1f}s", self.err)
+            now = self.clock()
+            if now - told >= PROGRESS_EVERY and done != total:
+                told = now
+                self._emit(f"{label}: {_so_far(done, total, now - start)}", self.err)
+        self._emit(f"{label}: {done} done in {self.clock() - start:.1f}s", self.err)
 
     # -- results -------------------------------------------------------------------------
 
@@ -138,3 +152,12 @@ class Terminal:
         self.step(f"dry run: {count(len(planned), 'write')} would be made:")
         for write in planned:
             self.step(f"  would {write}")
+
+
+def _so_far(done: int, total: int | None, elapsed: float) -> str:
+    """``120 of 1,250 done, about 9 min left`` (the rate so far, projected)."""
+    if not total or done >= total:
+        return f"{done} done"
+    left = elapsed / done * (total - done)
+    eta = f"{left / 60:.0f} min" if left >= 90 else f"{left:.0f} s"
+    return f"{done} of {total} done, about {eta} left"

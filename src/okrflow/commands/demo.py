@@ -26,7 +26,7 @@ from importlib import resources
 from pathlib import Path
 from urllib.parse import quote
 
-from okrflow.adapter import resolve_connection
+from okrflow.adapter import PRESETS, Pacer, resolve_connection
 from okrflow.commands.apply import apply
 from okrflow.commands.checkin import checkin
 from okrflow.commands.init import init
@@ -170,6 +170,7 @@ def run_demo(
             url=server.url,
             project=emu.default_project,
             environ={"GITLAB_TOKEN": emu.default_token or ""},
+            pacer=Pacer(PRESETS["none"]),  # its own emulator, which limits nothing
         )
         ws = Workspace(config=config, connection=settings, out=Recorder())
         quarter = ws.calendar.parse(QUARTER)

@@ -22,7 +22,14 @@ import re
 from collections.abc import Callable, Iterator, Mapping
 from typing import Concatenate, ParamSpec, TypeVar
 
-from okrflow.adapter import ConnectionSettings, OkrRepository, PlannedWrite, resolve_connection
+from okrflow.adapter import (
+    ConnectionSettings,
+    OkrRepository,
+    Pacer,
+    PlannedWrite,
+    budget_of,
+    resolve_connection,
+)
 from okrflow.commands.reporter import Recorder, Reporter
 from okrflow.config import DEFAULT_CONFIG_PATH, Config, load_config
 from okrflow.core.authority import CheckinPolicy
@@ -155,6 +162,7 @@ class Workspace:
         if self._repo is None:
             if self.connection is None:
                 raise UsageError("this command needs a GitLab connection")
+            self.connection.pacer.listener = self.out
             self._repo = OkrRepository(
                 self.connection,
                 dry_run=self.dry_run,
@@ -203,6 +211,12 @@ class Workspace:
         finally:
             self._leases = 0
             self.repo.release_lease(held)
+
+    def waited(self) -> str | None:
+        """How long this run waited for GitLab (retries, rate limits), when it did."""
+        if self._repo is None or self.connection is None:
+            return None
+        return self.connection.pacer.summary()
 
     def planned(self) -> list[PlannedWrite] | None:
         """The writes this dry run has planned so far (the same list, growing); None
@@ -270,6 +284,15 @@ def connect_settings(
         timeout=gitlab.timeout,
         retries=gitlab.retries,
         ssl_verify=gitlab.ssl_verify,
+        pacer=Pacer(
+            budget_of(
+                gitlab.rate_limits,
+                requests=gitlab.requests_per_minute,
+                notes=gitlab.notes_per_minute,
+                issues=gitlab.issues_per_minute,
+            ),
+            unreachable_after=gitlab.unreachable_after,
+        ),
         environ=os.environ if environ is None else environ,
     )
 

@@ -15,6 +15,7 @@ from pydantic import (
     model_validator,
 )
 
+from okrflow.config.gitlab import GitLabSettings
 from okrflow.config.section import Section
 from okrflow.config.trust import CheckinSettings, MetricsSettings
 from okrflow.config.values import (
@@ -23,10 +24,7 @@ from okrflow.config.values import (
     Fraction,
     LabelName,
     RuleId,
-    Username,
     Weeks,
-    check_env_name,
-    check_gitlab_url,
     check_label_format,
     check_month,
     check_project,
@@ -62,61 +60,6 @@ __all__ = [
     "Team",
     "TypeLabels",
 ]
-
-
-class GitLabSettings(Section):
-    forbidden_keys = TOKEN_KEYS
-
-    url: Annotated[str | None, AfterValidator(check_gitlab_url)] = Field(
-        None,
-        description="GitLab URL, such as https://gitlab.example.com; --gitlab-url and "
-        "GITLAB_URL win over it, CI_SERVER_URL is used when none is set",
-    )
-    token_env: Annotated[str, AfterValidator(check_env_name)] = Field(
-        "GITLAB_TOKEN",
-        description="name of the environment variable holding the GitLab token (a project "
-        "or personal access token); the token itself is never written in this file",
-    )
-    python_gitlab_config: str | None = Field(
-        None,
-        description="section of a python-gitlab config file to take URL and token from, "
-        "instead of url and token_env",
-    )
-    python_gitlab_config_file: Path | None = Field(
-        None,
-        strict=False,
-        description="python-gitlab config file to read; default: python-gitlab's own search "
-        "(~/.python-gitlab.cfg, /etc/python-gitlab.cfg)",
-    )
-    timeout: float = Field(30.0, gt=0, le=600, description="seconds to wait for one request")
-    retries: int = Field(
-        8,
-        ge=0,
-        le=20,
-        description="retries of a request answered 429 or 5xx, with backoff (Retry-After honoured)",
-    )
-    ssl_verify: bool = Field(True, description="verify the server's TLS certificate")
-    bot_users: Annotated[tuple[Username, ...], BeforeValidator(to_tuple)] = Field(
-        (),
-        description="GitLab users whose issues and comments okrflow also takes as its own "
-        "records, besides the token's user (a bot, or the user of an earlier token)",
-    )
-    lease_wait: float = Field(
-        300.0,
-        ge=0,
-        le=3600,
-        description="seconds a command that creates (apply, new, schedule ...) waits for "
-        "another okrflow run's lease on the project before it gives up",
-    )
-    lease_ttl: float = Field(
-        600.0,
-        ge=30,
-        le=86400,
-        description="seconds a lease lasts unless its run renews it (it does while it "
-        "writes); a run killed half way is taken over once its lease is this old",
-    )
-
-    _unique_bots = field_validator("bot_users")(unique("user"))
 
 
 class FiscalYearSettings(Section):
