@@ -84,6 +84,9 @@ def test_init_creates_exactly_the_configured_labels_with_colours_and_description
         "okr-health::on track": ("#108548", "OKR health: on track"),
         "okr-health::needs attention": ("#c17d10", "OKR health: needs attention"),
         "okr-health::at risk": ("#dd2b0e", "OKR health: at risk"),
+        "okr-grade::green": ("#108548", "OKR closed with a green grade"),
+        "okr-grade::yellow": ("#c17d10", "OKR closed with a yellow grade"),
+        "okr-grade::red": ("#dd2b0e", "OKR closed with a red grade"),
         "FY24-Q1": ("#330066", "OKR quarter"),  # the current quarter ...
         "FY24-Q2": ("#330066", "OKR quarter"),  # ... and the next
         "CSM": ("#009966", "OKR team"),
@@ -111,7 +114,7 @@ def test_init_commits_the_three_issue_templates_to_the_default_branch(emulator: 
 
 def test_init_reports_every_change_and_a_summary(emulator: Emulator) -> None:
     result = init(workspace(emulator))
-    assert result.summary() == "init: 22 created, 0 updated, 0 unchanged"
+    assert result.summary() == "init: 25 created, 0 updated, 0 unchanged"
     assert Change("created", "label", "okr::objective").line() == "created label okr::objective"
     lines = [c.line() for c in result.changes]
     assert "created board OKRs" in lines
@@ -127,7 +130,7 @@ def test_init_twice_writes_nothing_the_second_time(emulator: Emulator) -> None:
 
     assert writes(emulator) == 0
     assert result.changes == []
-    assert result.summary() == "init: 0 created, 0 updated, 22 unchanged"
+    assert result.summary() == "init: 0 created, 0 updated, 25 unchanged"
 
 
 def test_init_reads_labels_boards_and_each_template_once(emulator: Emulator) -> None:
@@ -317,7 +320,7 @@ def test_dry_run_makes_only_get_requests_and_says_what_it_would_do(emulator: Emu
     result = init(workspace(emulator, dry_run=True))
     assert set(emulator.counts()) == {"GET"}
     assert emulator.labels(PROJECT) == []
-    assert result.summary() == "init (dry run): 22 created, 0 updated, 0 unchanged"
+    assert result.summary() == "init (dry run): 25 created, 0 updated, 0 unchanged"
     assert Change("created", "label", "okr::report").line(dry_run=True) == (
         "would create label okr::report"
     )
@@ -353,7 +356,7 @@ def test_a_create_whose_answer_is_lost_is_not_made_twice(emulator: Emulator, rou
     init(Workspace(config=Config.default(), connection=settings, now=lambda: TODAY))
     assert len(emulator.state.boards) == 1
     assert board(emulator) == ("OKRs", LIFECYCLE)
-    assert len(emulator.labels(PROJECT)) == 14
+    assert len(emulator.labels(PROJECT)) == 17
     emulator.reset_log()
     init(workspace(emulator))
     assert writes(emulator) == 0

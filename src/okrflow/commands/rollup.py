@@ -17,7 +17,8 @@ The requests it makes grow with what changed, not with what exists:
 
 Reads and writes for different issues run in a small pool of threads, each with its own
 GitLab connection (``requests.Session`` is not documented as thread-safe: psf/requests
-#2766). Closed issues are left as they were when they closed. Key results whose
+#2766). Closed issues get no new check-ins; they carry their grade label instead of a
+health label, and their section shows score, grade and outcome. Key results whose
 objective is not in the quarter are not scored (``okrflow lint`` reports them).
 
 One issue that cannot be read or written is a problem in the result, not a failed run.
@@ -42,7 +43,7 @@ from okrflow.adapter import (
     label_changes,
     new_description,
 )
-from okrflow.commands.analysis import evaluate_snapshot, report_document
+from okrflow.commands.analysis import closings, evaluate_snapshot, report_document
 from okrflow.commands.measure import measure
 from okrflow.commands.result import Line, Result, Style, plain
 from okrflow.commands.workspace import Workspace
@@ -258,9 +259,10 @@ def _plan(
     ws: Workspace, snap: Snapshot, evaluation: Evaluation, metas: dict[int, Meta]
 ) -> list[_Write]:
     """The issues where something changed, with what to write."""
-    texts = sections(snap.objectives, evaluation)
+    closed = closings(ws, snap, evaluation)
+    texts = sections(snap.objectives, evaluation, closed)
     names = ws.labels
-    every_health = [names.on_track, names.needs_attention, names.at_risk]
+    every_health = list(names.health_labels)
     writes: list[_Write] = []
     items: list[tuple[Objective | KeyResult, str | None, Any]] = []
     for objective in snap.objectives:
@@ -273,13 +275,18 @@ def _plan(
             continue
         seen.add(okr.iid)
         item = snap.item(okr)
-        if item.record.state == "closed":
-            continue
-        health = names.health_label(results[okr.key].health)
+        closing = (closed.objectives if isinstance(okr, Objective) else closed.key_results).get(
+            okr.key
+        )
+        if closing is not None:  # its grade instead of a live health label
+            shown = names.grade_label(closing.grade)
+        else:
+            shown = names.health_label(results[okr.key].health)
+        others = every_health + list(names.grade_labels)
         meta = metas.get(okr.iid)
         text = new_description(item.record.description, meta=meta, section=section)
         add, remove = label_changes(
-            item.record.labels, add=[health], remove=[h for h in every_health if h != health]
+            item.record.labels, add=[shown], remove=[h for h in others if h != shown]
         )
         if text != item.record.description or add or remove:
             writes.append(_Write(item, section, tuple(add), tuple(remove), meta))

@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 import enum
 
-from okrflow.core.model import Health, Metric, Problem
+from okrflow.core.model import Health, Metric, Outcome, Problem
 
 
 class Grade(str, enum.Enum):
@@ -45,3 +45,22 @@ class Evaluation:
     objectives: dict[str, ObjectiveResult]  # by objective key
     key_results: dict[str, KeyResultResult]  # by key-result key (unique across the set)
     problems: list[Problem] = dataclasses.field(default_factory=list)
+
+
+@dataclasses.dataclass(frozen=True)
+class Closing:
+    """What a closed OKR shows instead of its live health: its score, grade and outcome
+    (None: nobody recorded one, e.g. closed in GitLab's UI)."""
+
+    score: float
+    grade: Grade
+    outcome: Outcome | None = None
+
+
+@dataclasses.dataclass
+class Closings:
+    """The closings of the closed OKRs of a set, by key, apart for objectives and key
+    results (keys may repeat across)."""
+
+    objectives: dict[str, Closing] = dataclasses.field(default_factory=dict)
+    key_results: dict[str, Closing] = dataclasses.field(default_factory=dict)
