@@ -20,6 +20,7 @@ from typing import Any
 
 from okrflow.adapter.install import InstallApi
 from okrflow.adapter.issues import IssueApi
+from okrflow.adapter.label_events import LabelEventApi
 from okrflow.adapter.metrics import query_records
 from okrflow.adapter.planned import PlannedIssue
 from okrflow.adapter.records import IssueRecord
@@ -85,7 +86,7 @@ def new_description(current: str, *, meta: Meta | None = None, section: str | No
     return text
 
 
-class OkrRepository(IssueApi, InstallApi):
+class OkrRepository(IssueApi, InstallApi, LabelEventApi):
     """The OKR project, read into the core model and written back."""
 
     def fork(self) -> OkrRepository:

@@ -59,7 +59,6 @@ from okrflow.core.lifecycle import (
     states_text,
     transition_allowed,
 )
-from okrflow.core.meta import Meta
 from okrflow.core.model import KeyResult, Objective, Outcome, State
 from okrflow.core.rules import Finding
 from okrflow.core.scoring import grade_for, score_for
@@ -207,9 +206,9 @@ class _Writer:
         names = self.ws.labels
         others = [names.state_label(s) for s in State if s is not target]
         add = [names.state_label(target)]
-        meta: Meta | None = None
+        meta = item.own_meta().replace(lifecycle=target)  # what a board move is checked against
         if target is State.CLOSED:
-            meta = item.own_meta().replace(outcome=step.outcome, score=step.score)
+            meta = meta.replace(outcome=step.outcome, score=step.score)
             if step.score is not None:  # its grade instead of a live health label
                 grade = names.grade_label(grade_for(step.score, self.ws.policy))
                 add.append(grade)

@@ -11,7 +11,10 @@ The requests it makes grow with what changed, not with what exists:
    that count, while its ``updated_at`` would), newest first, stopping at the newest
    comment already read; key results with another metric source ask that source
    (:mod:`okrflow.commands.measure`);
-3. one PUT per issue where something a person would see changed: the managed progress
+3. label events only for issues whose lifecycle label differs from the state recorded in
+   their metadata (a board move; :mod:`okrflow.commands.board_moves`), and a comment on
+   those that bypassed okrflow move's checks;
+4. one PUT per issue where something a person would see changed: the managed progress
    section (:mod:`okrflow.render.progress`, nothing in it varies with time alone), the health
    label, or the metadata recording a new check-in. A second rollup writes nothing.
 
@@ -44,6 +47,7 @@ from okrflow.adapter import (
     new_description,
 )
 from okrflow.commands.analysis import closings, evaluate_snapshot, report_document
+from okrflow.commands.board_moves import check_board_moves
 from okrflow.commands.measure import measure
 from okrflow.commands.result import Line, Result, Style, plain
 from okrflow.commands.workspace import Workspace
@@ -284,6 +288,9 @@ def _plan(
             shown = names.health_label(results[okr.key].health)
         others = every_health + list(names.grade_labels)
         meta = metas.get(okr.iid)
+        state = okr.state
+        if closing is None and state is not None and item.meta.lifecycle != state:
+            meta = (meta or item.own_meta()).replace(lifecycle=state)  # the state seen now
         text = new_description(item.record.description, meta=meta, section=section)
         add, remove = label_changes(
             item.record.labels, add=[shown], remove=[h for h in others if h != shown]
@@ -336,6 +343,7 @@ def rollup(ws: Workspace, *, quarter: str | None = None) -> RollupResult:
     problems: list[Problem] = []
     failed: dict[int, str] = {}
     metas, new_checkins = _refresh(ws, workers, snap, problems, failed)
+    problems.extend(check_board_moves(ws, snap))
     evaluation = evaluate_snapshot(ws, snap)
     writes = _plan(ws, snap, evaluation, metas)
     changed: list[int] = []

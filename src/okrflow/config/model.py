@@ -245,6 +245,11 @@ class LifecycleSettings(_Section):
         min_length=1,
         description="issue board showing the lifecycle, one list per lifecycle label",
     )
+    on_bypass: Literal["report", "revert"] = Field(
+        "report",
+        description="a lifecycle label a person changed past okrflow move's checks (a board "
+        "drag): report it on the issue, or also move it back",
+    )
 
 
 class Step(_Section):
