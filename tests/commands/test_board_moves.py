@@ -132,3 +132,37 @@ def test_a_move_while_a_blocking_rule_is_broken_is_reported(emu: Emulator) -> No
     [comment] = note_bodies(emu, obj)
     assert "@bob moved this from In Draft to Under Review" in comment
     assert "but it breaks kr-count, which okrflow move refuses for Under Review" in comment
+
+
+def test_a_label_edit_on_an_objective_okrflow_new_filed_is_checked_before_any_rollup(
+    emu: Emulator,
+) -> None:
+    from okrflow.commands.new import new_objective
+
+    emu.set_now(NOW)
+    data = Config.default().model_dump(mode="json")
+    data["teams"] = ["CSM"]
+    settings = ConnectionSettings(
+        url=emu.base_url, token=emu.default_token, project=PROJECT, retries=1
+    )
+    ws = Workspace(config=Config.model_validate(data), connection=settings, now=lambda: NOW)
+    made = new_objective(
+        ws,
+        title="Delight our developers",
+        quarter=QUARTER,
+        team="CSM",
+        owner="alice",
+        purpose="Developers who love the product stay.",
+    )
+    assert made.iid is not None and meta_of(emu, made.iid).lifecycle is State.DRAFT
+    emu.request(  # a label edit by a member, no board needed
+        "PUT",
+        f"/projects/{emu.project(PROJECT).id}/issues/{made.iid}",
+        token=emu.token_for("bob"),
+        json_body={"add_labels": "okr-status::active", "remove_labels": "okr-status::draft"},
+    )
+
+    rollup(workspace(emu), quarter=QUARTER)
+
+    [comment] = note_bodies(emu, made.iid)
+    assert comment.startswith("okrflow: @bob moved this from In Draft to Active")
