@@ -152,8 +152,8 @@ def test_apply_that_loses_the_connection_stops_with_one_line_of_what_was_done(
     [
         ("drop", r"/labels$", "0 created, 0 updated, 0 unchanged"),
         ("500", r"/labels$", "0 created, 0 updated, 0 unchanged"),
-        ("drop", r"/lists$", "15 created, 0 updated, 0 unchanged"),
-        ("drop", r"/repository/files/", "19 created, 0 updated, 0 unchanged"),
+        ("drop", r"/lists$", "18 created, 0 updated, 0 unchanged"),
+        ("drop", r"/repository/files/", "22 created, 0 updated, 0 unchanged"),
     ],
     ids=["labels-unreachable", "labels-500", "board-lists-unreachable", "templates-unreachable"],
 )
