@@ -97,3 +97,30 @@ def test_a_url_that_is_not_http_is_a_usage_error_naming_where_it_came_from(url):
     with pytest.raises(UsageError, match="GitLab URL") as caught:
         resolve_connection(environ={"CI_SERVER_URL": url})
     assert "CI_SERVER_URL" in str(caught.value)
+
+
+@pytest.mark.parametrize("url", ["glpat-url-is-a-token-1234", "https://x y", "https://a\tb"])
+def test_a_value_that_is_not_a_url_is_never_echoed(url):
+    with pytest.raises(UsageError, match=r"its value is not shown") as caught:
+        resolve_connection(url=url, environ={"GITLAB_TOKEN": "glpat-other-token-5678"})
+    assert url not in str(caught.value)
+
+
+def test_anything_shaped_like_a_gitlab_token_is_masked_registered_or_not():
+    text = "GITLAB_URL=glpat-Ab12Cd34Ef56Gh78 job glcbt-64_abcdefgh12 deploy gldt-abcdefgh1234"
+    assert redact(text) == f"GITLAB_URL={MASK} job {MASK} deploy {MASK}"
+
+
+def test_the_token_of_a_python_gitlab_config_file_is_masked_once_connected(tmp_path):
+    from okrflow.adapter.http import Http
+
+    token = "SECRETfromcfg-0001"  # no GitLab prefix: masked because it was registered
+    cfg = tmp_path / "gitlab.cfg"
+    cfg.write_text(f"[work]\nurl = http://127.0.0.1:1\nprivate_token = {token}\n")
+    settings = resolve_connection(
+        python_gitlab_section="work", python_gitlab_file=str(cfg), project="a/b", environ={}
+    )
+
+    Http(settings)
+
+    assert redact(f"GitLab refused {token}") == f"GitLab refused {MASK}"

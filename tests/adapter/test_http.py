@@ -220,13 +220,16 @@ def test_an_update_after_someone_else_committed_is_refused(emulator: Emulator) -
     assert gl.read_file("a.md", ref="main") == "Theirs\n"
 
 
-def test_a_comment_of_quick_actions_only_is_no_comment_and_no_crash(emulator: Emulator) -> None:
+def test_a_comment_of_quick_actions_only_is_sent_as_text_and_runs_nothing(
+    emulator: Emulator,
+) -> None:
     gl = connect(emulator)
     emulator.add_label(emulator.default_project, "x")
     issue = gl.create_issue(title="KR", description="", labels=[])
     assert not isinstance(issue, str)
-    assert gl.create_note(1, "/label ~x") is None  # GitLab answers 202, without an id
-    assert emulator.notes(emulator.default_project, 1) == []
+    note = gl.create_note(1, "/label ~x")  # GitLab would run it and answer 202, without an id
+    assert note is not None and note.body == "\\/label ~x"
+    assert emulator.issue_labels(emulator.default_project, 1) == []
 
 
 def test_boards_are_listed_over_every_page() -> None:

@@ -367,7 +367,9 @@ TEXT = [
         id="unicode-rtl-shown",
         argv=("status", "--quarter", QUARTER),
         exit=0,
-        expect="^#1 " + re.escape(RTL_TITLE),
+        # right-to-left scripts as they are; a bidi override shown, not obeyed
+        expect="^#1 "
+        + re.escape(RTL_TITLE.replace("\u202e", "\\u202e").replace("\u202c", "\\u202c")),
         stream="stdout",
         setup=lambda emu: okrs(emu, title=RTL_TITLE, purpose=RTL_PURPOSE),
         env=ENV,
@@ -509,8 +511,8 @@ TOKENS_IN_ERRORS = [
         id="gitlab-url-not-a-url",
         argv=("status", "--gitlab-url", "banana"),
         exit=2,
-        expect=r"^okrflow: the GitLab URL 'banana' \(--gitlab-url / GITLAB_URL\) is not an "
-        r"http\(s\) URL",
+        expect=r"^okrflow: the GitLab URL \(--gitlab-url / GITLAB_URL\) is not an http\(s\) URL",
+        forbidden=("banana",),  # never echoed: it might be a token
         server=False,
     ),
     Case(

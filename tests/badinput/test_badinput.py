@@ -16,6 +16,7 @@ from . import (
     cases_issues,
     cases_messages,
     cases_okrfile,
+    cases_trust,
 )
 from .case import TOKENS, Case, Ran, assert_case
 from .world import PROJECT
@@ -29,6 +30,7 @@ ALL: list[Case] = [
     *cases_issues.CASES,
     *cases_hostile.CASES,
     *cases_messages.CASES,
+    *cases_trust.CASES,
 ]
 
 

@@ -17,7 +17,7 @@ from okrflow.core.meta import Meta
 from okrflow.core.model import Metric
 from okrflow.core.statements import StatementError, parse_statement
 from okrflow.render.templating import render_issue_template
-from okrflow.sandbox import Emulator
+from okrflow.sandbox import SANDBOX_ALICE_TOKEN, Emulator
 
 PROJECT = "acme/okrs"
 QUARTER = "FY24-Q1"
@@ -148,6 +148,17 @@ def set_labels(emu: Emulator, iid: int, names: Sequence[str]) -> None:
         token=emu.default_token,
         json_body={"labels": ",".join(names)},
     )
+
+
+def as_alice(emu: Emulator, iid: int, **fields: object) -> None:
+    """Change an issue through the API as alice, a member who is not okrflow's user."""
+    answer = emu.request(
+        "PUT",
+        f"/projects/{PROJECT.replace('/', '%2F')}/issues/{iid}",
+        token=SANDBOX_ALICE_TOKEN,
+        json_body=dict(fields),
+    )
+    assert answer.status == 200, answer.json()
 
 
 def person_text(description: str | None) -> str:

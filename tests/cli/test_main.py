@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
+from typing import Any
 
 import pytest
 
 from okrflow import __version__
+from okrflow.cli import main as cli_main
 from okrflow.cli.main import COMMANDS
+from okrflow.redaction import register_secret
 
 
 def run(*code: str) -> subprocess.CompletedProcess[str]:
@@ -59,7 +63,6 @@ def test_every_command_has_help():
 def test_an_error_message_is_printed_with_every_token_masked(monkeypatch, capsys):
     from okrflow.cli import main as main_module
     from okrflow.errors import GitLabError
-    from okrflow.redaction import register_secret
 
     register_secret("glpat-boundary-secret")
 
@@ -73,3 +76,25 @@ def test_an_error_message_is_printed_with_every_token_masked(monkeypatch, capsys
     err = capsys.readouterr().err
     assert "glpat-boundary-secret" not in err and "glpat-other" not in err
     assert err.startswith("okrflow: refused [MASKED] at https://u:[MASKED]@h/x")
+
+
+def test_the_crash_log_shows_control_characters_and_masks_tokens(
+    invoke: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setattr(cli_main.tempfile, "tempdir", str(tmp_path))
+
+    def explode(*args: Any, **kwargs: Any) -> None:
+        raise RuntimeError("title \x1b]0;pwned\x07\x1b[2K\rJob succeeded glpat-SECRETcrash0001")
+
+    register_secret("glpat-SECRETcrash0001")
+    monkeypatch.setattr(cli_main.LazyGroup, "get_command", lambda *a: None)
+    monkeypatch.setattr(cli_main.cli, "main", explode)
+
+    code, out, err = invoke("status")
+
+    assert code == 1
+    assert err.startswith("okrflow: unexpected error (RuntimeError); details in ")
+    (log,) = tmp_path.glob("okrflow-crash-*.log")
+    text = log.read_text(encoding="utf-8")
+    assert "title \\x1b]0;pwned\\x07\\x1b[2K\\x0dJob succeeded [MASKED]" in text
+    assert "\x1b" not in text and "\r" not in text and "SECRETcrash" not in text + out + err

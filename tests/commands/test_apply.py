@@ -334,7 +334,8 @@ def test_a_persons_text_around_okrflows_block_survives_apply_byte_for_byte(
     assert result.count("update") == 2 and writes(emulator) == {"PUT": 2}
 
     text = emulator.issue(PROJECT, iid).description or ""
-    assert text.startswith(above + original[: original.index(desc.META_OPEN)])
+    # as GitLab stores any text it is sent: its quick-action extractor deletes every \r
+    assert text.startswith(above.replace("\r", "") + original[: original.index(desc.META_OPEN)])
     assert text.endswith("-->" + below)
     meta = desc.split(text).meta
     assert meta is not None

@@ -104,18 +104,27 @@ def test_the_summary_names_every_objective_and_the_files(demo):
 
 @pytest.mark.e2e
 def test_okrflow_demo_from_the_command_line(tmp_path: Path):
-    run = subprocess.run(
-        [str(OKRFLOW), "demo", "--output", str(tmp_path / "out")],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env={**os.environ, "NO_COLOR": "1"},
-    )
+    def demo_into(out: Path) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [str(OKRFLOW), "demo", "--output", str(out)],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            env={**os.environ, "NO_COLOR": "1"},
+        )
+
+    run = demo_into(tmp_path / "out")
     assert run.returncode == 0, run.stderr
     for suffix in ("md", "html", "json"):
         assert (tmp_path / "out" / f"okrflow-report-FY22-Q2.{suffix}").is_file()
     assert "closing scores:" in run.stdout
     assert "Traceback" not in run.stderr
+
+    # its own directory: a rerun replaces the demo's files and nothing else
+    (tmp_path / "out" / "okrflow-notes.md").write_text("mine\n", encoding="utf-8")
+    again = demo_into(tmp_path / "out")
+    assert again.returncode == 0, again.stderr
+    assert (tmp_path / "out" / "okrflow-notes.md").read_text(encoding="utf-8") == "mine\n"
 
 
 @pytest.mark.e2e

@@ -25,7 +25,7 @@ from okrflow.core.model import Problem
 from okrflow.core.rules import Finding, Severity
 from okrflow.errors import EXIT_FINDINGS
 from okrflow.render.templating import ui_template_text
-from okrflow.sandbox import Emulator
+from okrflow.sandbox import SANDBOX_ALICE_TOKEN, Emulator
 
 
 def writes(emu: Emulator) -> int:
@@ -232,10 +232,16 @@ def test_an_owner_that_is_a_group_ping_is_not_mentioned(emu: Emulator) -> None:
 
 
 def file_from_ui(emu: Emulator, title: str, sections: dict[str, str]) -> int:
-    """Submit the raw objective UI template, filled in, through the API."""
+    """Submit the raw objective UI template, filled in, through the API, as alice would
+    (okrflow's own writes never carry quick actions)."""
     text = fill_template(ui_template_text("objective"), sections, tick="Committed")
-    record = workspace(emu).repo.create_issue(title=title, description=text, labels=[])
-    return record.iid
+    answer = emu.request(
+        "POST",
+        "/projects/acme%2Fokrs/issues",
+        token=SANDBOX_ALICE_TOKEN,
+        json_body={"title": title, "description": text},
+    )
+    return int(answer.json()["iid"])
 
 
 def test_an_objective_filed_from_the_ui_template_is_recognised(emu: Emulator) -> None:

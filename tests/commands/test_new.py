@@ -169,13 +169,14 @@ def test_an_explicit_key_used_by_another_okr_is_refused(emu: Emulator) -> None:
 def test_a_title_is_stored_literally_and_never_run_as_a_template(emu: Emulator) -> None:
     objective(emu, HOSTILE, purpose="{{ 6*7 }} @all\n/close")
     issue = emu.issue(PROJECT, 1)
-    assert issue.title == HOSTILE
+    titled = HOSTILE.replace("@all", "@\u2060all")  # GitLab reads mentions in titles too
+    assert issue.title == titled
     description = issue.description or ""
     assert "49" not in description and "42" not in description
     assert "@all" not in description  # written as @\u2060all: pings no one
     assert issue.state == "opened"  # "/close" in the purpose is no quick action
     okr = snapshot(emu).objectives[0]
-    assert okr.title == HOSTILE and okr.purpose == "{{ 6*7 }} @all\n/close"
+    assert okr.title == titled and okr.purpose == "{{ 6*7 }} @all\n/close"
 
 
 # -- key results -------------------------------------------------------------------------------

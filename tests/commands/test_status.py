@@ -151,12 +151,15 @@ def test_colours_only_on_a_terminal_and_never_with_no_color(
     result = status(workspace(emu))
     monkeypatch.delenv("NO_COLOR", raising=False)
     monkeypatch.setenv("TERM", "xterm")
-    coloured = "\n".join(format_status(result, style=Terminal(stream=_Tty()).style))
-    assert "\x1b[33m" in coloured  # needs attention in yellow
-    plain = "\n".join(format_status(result, style=Terminal(stream=io.StringIO()).style))
-    assert "\x1b[" not in plain
+
+    def printed(terminal: Terminal) -> str:
+        lines = format_status(result, style=terminal.style)
+        return "\n".join(terminal.printable(line) for line in lines)
+
+    assert "\x1b[33m" in printed(Terminal(stream=_Tty()))  # needs attention in yellow
+    assert "\x1b[" not in printed(Terminal(stream=io.StringIO()))
     monkeypatch.setenv("NO_COLOR", "1")
-    assert "\x1b[" not in "\n".join(format_status(result, style=Terminal(stream=_Tty()).style))
+    assert "\x1b[" not in printed(Terminal(stream=_Tty()))
 
 
 # -- the command line -----------------------------------------------------------------------

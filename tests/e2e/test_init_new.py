@@ -228,10 +228,12 @@ def test_a_hostile_title_is_stored_literally(okrflow_cli: Any) -> None:
     result = new_objective(okrflow_cli, title=HOSTILE)
     assert result.returncode == 0, result.stderr
     issue = okrflow_cli.emu.issue(PROJECT, 1)
-    assert issue.title == HOSTILE
+    inert = "@\u2060all"  # a title's mentions notify too: written so they ping no one
+    assert issue.title == HOSTILE.replace("@all", inert)
     assert "49" not in (issue.description or "")
 
     kr_title = "Cut {{ 7*7 }} @all <script> incidents from 10 to 2"
     made = run(okrflow_cli, "new", "kr", "--objective", "1", "--title", kr_title)
     assert made.returncode == 0, made.stderr
-    assert okrflow_cli.emu.issue(PROJECT, 2).title == kr_title
+    assert okrflow_cli.emu.issue(PROJECT, 2).title == kr_title.replace("@all", inert)
+    assert {m.name for m in okrflow_cli.emu.mentions} == {"alice"}  # the owner, no @all

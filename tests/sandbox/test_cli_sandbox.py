@@ -163,3 +163,53 @@ def test_help_lists_sandbox_without_importing_it() -> None:
     assert result.returncode == 0, result.stderr
     assert "sandbox" in result.stdout
     assert "--port" in CliRunner().invoke(cli, ["sandbox", "--help"]).output
+
+
+def test_sandbox_refuses_an_address_others_can_reach_without_public() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "okrflow", "sandbox", "--host", "0.0.0.0", "--port", "0"],
+        capture_output=True,
+        text=True,
+        timeout=STARTUP_TIMEOUT,
+    )
+
+    assert result.returncode == 2
+    assert result.stderr == (
+        "okrflow: --host '0.0.0.0' is not a loopback address, and the sandbox's tokens are "
+        "published: add --public to serve there with a random token\n"
+    )
+    assert result.stdout == ""  # nothing served, no token printed
+
+
+@pytest.mark.parametrize("host", ["localhost", "127.0.0.2"])
+def test_sandbox_prints_the_address_it_bound(sandbox_factory: list[Sandbox], host: str) -> None:
+    box = start(sandbox_factory, "--host", host, "--port", "0")
+    url = box.exports["GITLAB_URL"]
+
+    bound = "127.0.0.1" if host == "localhost" else host
+    assert url.startswith(f"http://{bound}:")
+    with gitlab.Gitlab(url, private_token=box.exports["GITLAB_TOKEN"], timeout=10) as gl:
+        assert gl.projects.get("acme/okrs").path_with_namespace == "acme/okrs"
+    assert box.stop(signal.SIGTERM) == 0
+
+
+def test_a_public_sandbox_has_a_random_token_and_refuses_the_published_ones(
+    sandbox_factory: list[Sandbox],
+) -> None:
+    from okrflow.sandbox.seed import PUBLISHED_TOKENS
+
+    first = start(sandbox_factory, "--public", "--port", "0")
+    second = start(sandbox_factory, "--public", "--port", "0")
+    token = first.exports["GITLAB_TOKEN"]
+
+    assert token not in PUBLISHED_TOKENS and token != second.exports["GITLAB_TOKEN"]
+    with gitlab.Gitlab(first.exports["GITLAB_URL"], private_token=token, timeout=10) as gl:
+        gl.auth()
+        assert gl.user is not None and gl.user.username == "okr-lead"
+    for published in PUBLISHED_TOKENS:
+        with (
+            gitlab.Gitlab(first.exports["GITLAB_URL"], private_token=published, timeout=10) as gl,
+            pytest.raises(gitlab.exceptions.GitlabAuthenticationError),
+        ):
+            gl.auth()
+    assert first.stop(signal.SIGTERM) == 0 and second.stop(signal.SIGTERM) == 0

@@ -31,6 +31,7 @@ ISSUES = "/projects/acme%2Fokrs/issues"
         ("https://example.com/@alice", []),
         ("mail alice@example.com", []),
         ("snake_@alice", []),
+        ("@\u2060alice and @\u2060all", []),  # a word joiner after "@": how okrflow writes them
     ],
 )
 def test_what_counts_as_a_mention(text: str, expected: list[str]) -> None:
@@ -106,3 +107,16 @@ def test_seeding_records_no_mentions(emu: Emulator) -> None:
     emu.add_note("acme/okrs", 1, "@alice")
 
     assert emu.mentions == []
+
+
+def test_a_title_mentions_too_and_an_edit_of_it_records_only_new_mentions(emu: Emulator) -> None:
+    emu.request(
+        "POST", ISSUES, token=SANDBOX_TOKEN, json_body={"title": "for @bob", "description": "x"}
+    )
+    emu.request("PUT", f"{ISSUES}/1", token=SANDBOX_TOKEN, json_body={"title": "@bob and @all"})
+    emu.request("PUT", f"{ISSUES}/1", token=SANDBOX_TOKEN, json_body={"description": "@bob"})
+
+    assert [(m.kind, m.name, m.note_id) for m in emu.mentions] == [
+        ("user", "bob", None),
+        ("all", "all", None),
+    ]

@@ -56,6 +56,12 @@ def test_a_line_starting_with_a_known_command_in_a_paragraph_is_one(text: str) -
         "/closed",
         "a/close",
         "/close-it",
+        "\\/close",  # a backslash first: how okrflow writes a line that starts with "/"
+        "a\r/close",  # GitLab deletes "\r" before it looks: no line starts there
+        "a\u2028/close",  # Unicode line and paragraph separators and NEL end no line
+        "a\u2029/close",
+        "a\x85/close",
+        "\u2060/close",
     ],
 )
 def test_lines_gitlab_does_not_execute(text: str) -> None:

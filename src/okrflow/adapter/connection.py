@@ -16,11 +16,13 @@ This module does not import python-gitlab.
 from __future__ import annotations
 
 import dataclasses
+import ipaddress
+import re
 import urllib.parse
 from collections.abc import Mapping
 
 from okrflow.errors import UsageError
-from okrflow.redaction import redact, register_secret
+from okrflow.redaction import register_secret
 
 
 @dataclasses.dataclass(frozen=True)
@@ -82,7 +84,14 @@ def resolve_connection(
             "no GitLab URL: pass --gitlab-url, set GITLAB_URL, or set gitlab.url in the config "
             "(try 'okrflow sandbox' for a local GitLab emulator)"
         )
-    _check_url(
+    token = environ.get(token_env)
+    kind = "private"
+    if not token and environ.get("CI_JOB_TOKEN"):
+        token, kind = environ["CI_JOB_TOKEN"], "job"
+    if not token:
+        kind = "none"
+    register_secret(token)  # before anything is said about the URL
+    check_url(
         resolved_url,
         "--gitlab-url / GITLAB_URL"
         if url or environ.get("GITLAB_URL")
@@ -90,13 +99,6 @@ def resolve_connection(
         if config_url
         else "CI_SERVER_URL",
     )
-    token = environ.get(token_env)
-    kind = "private"
-    if not token and environ.get("CI_JOB_TOKEN"):
-        token, kind = environ["CI_JOB_TOKEN"], "job"
-    if not token:
-        kind = "none"
-    register_secret(token)
     return ConnectionSettings(
         url=resolved_url.rstrip("/"),
         token=token,
@@ -108,29 +110,43 @@ def resolve_connection(
 _SECRET_PARAMS = ("private_token", "job_token", "access_token", "token")
 
 
-def _check_url(url: str, source: str) -> None:
-    """A GitLab URL is http(s)://host[/path]; credentials in it are refused without
-    echoing it (the token belongs in GITLAB_TOKEN)."""
+_HOST = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?")
+
+
+def check_url(url: str, source: str) -> None:
+    """A GitLab URL is http(s)://host[:port][/path], without white space. A value that is
+    not one is never echoed (it may be a token put in the wrong variable); credentials
+    in it are refused (the token belongs in GITLAB_TOKEN)."""
+    invalid = UsageError(
+        f"the GitLab URL ({source}) is not an http(s) URL (its value is not shown, in case it "
+        "is a secret): write it like https://gitlab.example.com"
+    )
+    text = url.strip()
+    if not text or any(c.isspace() or not c.isprintable() for c in text):
+        raise invalid
     try:
-        parts = urllib.parse.urlsplit(url.strip())
+        parts = urllib.parse.urlsplit(text)
         params = {name.lower() for name, _ in urllib.parse.parse_qsl(parts.query, True)}
         has_credentials = bool(parts.username or parts.password or params & set(_SECRET_PARAMS))
         host, _ = parts.hostname, parts.port
     except ValueError:  # e.g. a port that is not a number
-        raise UsageError(
-            f"the GitLab URL ({source}) is not a valid URL: write it like "
-            "https://gitlab.example.com"
-        ) from None
+        raise invalid from None
     if has_credentials:
         raise UsageError(
             f"the GitLab URL ({source}) must not contain a user name or token: give the plain URL "
             "(https://gitlab.example.com) and put the token in GITLAB_TOKEN"
         )
-    if parts.scheme not in ("http", "https") or not host:
-        raise UsageError(
-            f"the GitLab URL {redact(url)!r} ({source}) is not an http(s) URL: write it like "
-            "https://gitlab.example.com"
-        )
+    if parts.scheme not in ("http", "https") or not host or not _valid_host(host):
+        raise invalid
+
+
+def _valid_host(host: str) -> bool:
+    if _HOST.fullmatch(host):
+        return True
+    try:
+        return ipaddress.ip_address(host).version == 6
+    except ValueError:
+        return False
 
 
 def require_project(settings: ConnectionSettings) -> str:

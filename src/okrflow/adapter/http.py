@@ -12,6 +12,7 @@ was doing, with the token masked: nothing else in okrflow catches them.
 from __future__ import annotations
 
 import concurrent.futures
+import configparser
 import threading
 import time
 from collections.abc import Callable, Collection, Iterator
@@ -22,9 +23,9 @@ import gitlab
 import gitlab.exceptions
 import requests
 
-from okrflow.adapter.connection import ConnectionSettings
+from okrflow.adapter.connection import ConnectionSettings, check_url
 from okrflow.errors import GitLabError, UsageError
-from okrflow.redaction import redact
+from okrflow.redaction import redact, register_secret
 
 __all__ = ["PER_PAGE", "Http", "as_dict", "as_list", "enc"]
 
@@ -50,12 +51,7 @@ class _Gitlab(gitlab.Gitlab):
 
 def _connect(settings: ConnectionSettings) -> gitlab.Gitlab:
     if settings.python_gitlab_section:
-        try:
-            base = gitlab.Gitlab.from_config(
-                settings.python_gitlab_section, list(settings.python_gitlab_files) or None
-            )
-        except gitlab.config.ConfigError as exc:  # GitlabConfigMissingError is one
-            raise UsageError(f"python-gitlab config: {exc}") from None
+        base = _from_config(settings)
         gl = _Gitlab(
             base.url,
             private_token=base.private_token,
@@ -80,6 +76,33 @@ def _connect(settings: ConnectionSettings) -> gitlab.Gitlab:
         )
     gl.okrflow_max_retries = settings.retries
     return gl
+
+
+def _from_config(settings: ConnectionSettings) -> gitlab.Gitlab:
+    """The URL and token of a python-gitlab config section: its tokens registered as
+    secrets at once (every message masks them), its URL checked like GITLAB_URL, and a
+    file that cannot be read one line that quotes none of it."""
+    section = settings.python_gitlab_section
+    files = list(settings.python_gitlab_files) or None
+    try:
+        base = gitlab.Gitlab.from_config(section, files)
+    except gitlab.config.ConfigError as exc:  # GitlabConfigMissingError is one
+        raise UsageError(f"python-gitlab config: {_first_line(exc)}") from None
+    except configparser.Error as exc:
+        line = getattr(exc, "lineno", None)
+        where = f", line {line}" if isinstance(line, int) else ""
+        raise UsageError(
+            f"python-gitlab config: the file cannot be read ({type(exc).__name__}{where}): "
+            "fix its syntax ([section] headers, 'key = value' lines)"
+        ) from None
+    for secret in (base.private_token, base.oauth_token, base.job_token):
+        register_secret(secret)
+    check_url(str(base.url or ""), f"url of section [{section}] in the python-gitlab config")
+    return base
+
+
+def _first_line(exc: Exception) -> str:
+    return redact(str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__)
 
 
 class Http:

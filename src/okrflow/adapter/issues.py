@@ -1,8 +1,12 @@
 """Issues, comments and links of the OKR project, as plain records.
 
 Every issue write goes through :meth:`IssueApi.update_issue` or
-:meth:`IssueApi.create_issue`, and both refuse a description over GitLab's limit
-before sending it (:data:`DESCRIPTION_MAX`): a write GitLab would refuse is one
+:meth:`IssueApi.create_issue`, every comment through :meth:`IssueApi.create_note` or
+:meth:`IssueApi.update_note`. They are the one place where text leaves okrflow for
+GitLab, so each title, description and comment passes :meth:`IssueApi.for_gitlab`
+there (:mod:`okrflow.core.neutraliser`: no line can start a quick action, mentions
+only of GitLab users, no token), and a description over GitLab's limit is refused
+before it is sent (:data:`DESCRIPTION_MAX`): a write GitLab would refuse is one
 clear line instead. Creates and comments are sent once
 (:meth:`~okrflow.adapter.http.Http.create_once`).
 """
@@ -17,7 +21,9 @@ from okrflow.adapter.http import PER_PAGE, as_dict, as_list, enc
 from okrflow.adapter.planned import PlannedIssue, PlannedNote
 from okrflow.adapter.records import IssueRecord, LinkRecord, NoteRecord
 from okrflow.adapter.session import Session
+from okrflow.core.neutraliser import neutralise, neutralise_title
 from okrflow.errors import OkrflowError
+from okrflow.redaction import mask_secrets
 
 __all__ = ["DESCRIPTION_MAX", "IssueApi", "check_description"]
 
@@ -54,6 +60,21 @@ def _issue_query(filters: dict[str, Any]) -> dict[str, Any]:
 
 
 class IssueApi(Session):
+    # -- what okrflow may send ---------------------------------------------------------
+
+    def is_user(self, name: str) -> bool:
+        """Whether GitLab knows a user ``name`` (asked once per name and run)."""
+        return self.user_id(name) is not None
+
+    def for_gitlab(self, text: str, previous: str | None = None) -> str:
+        """A description or comment as it may be sent: no quick action, mentions only of
+        users (or already in ``previous``, the text GitLab holds), no token."""
+        return neutralise(mask_secrets(text), self.is_user, previous=previous)
+
+    def title_for_gitlab(self, title: str, previous: str | None = None) -> str:
+        """A title as it may be sent: one line, mentions only of users, no token."""
+        return neutralise_title(mask_secrets(title), self.is_user, previous=previous)
+
     # -- reading -----------------------------------------------------------------------
 
     def list_issues(
@@ -140,6 +161,7 @@ class IssueApi(Session):
         failure before the create is sent again. A dry run answers with the
         :class:`PlannedIssue`.
         """
+        title, description = self.title_for_gitlab(title), self.for_gitlab(description)
         planned = PlannedIssue(title, tuple(labels), description)
         check_description(description, str(planned))
         data: dict[str, Any] = {
@@ -159,9 +181,18 @@ class IssueApi(Session):
         )
         return result if isinstance(result, IssueRecord) else IssueRecord.from_json(result)
 
-    def update_issue(self, iid: int, **fields: Any) -> IssueRecord | None:
-        """PUT the given fields (labels, add_labels, remove_labels, state_event, ...); the
-        issue as GitLab answers it, or None in a dry run."""
+    def update_issue(
+        self, iid: int, *, before: IssueRecord | None = None, **fields: Any
+    ) -> IssueRecord | None:
+        """PUT the given fields (title, description, labels, add_labels, remove_labels,
+        state_event, ...); the issue as GitLab answers it, or None in a dry run.
+
+        ``before`` is the issue as okrflow read it: mentions it holds stay as they are,
+        and a title or description that would not change is not sent (nothing at all
+        is sent, and ``before`` comes back, when no field is left)."""
+        fields = self._texts_for_gitlab(fields, before)
+        if not fields:
+            return before
         if isinstance(fields.get("description"), str):
             check_description(fields["description"], f"#{iid}")
         data = {
@@ -173,6 +204,19 @@ class IssueApi(Session):
             return None
         result = self.http.put(self.api("issues", iid), data, f"update issue #{iid}")
         return IssueRecord.from_json(as_dict(result))
+
+    def _texts_for_gitlab(
+        self, fields: dict[str, Any], before: IssueRecord | None
+    ) -> dict[str, Any]:
+        out = dict(fields)
+        for name, clean in (("title", self.title_for_gitlab), ("description", self.for_gitlab)):
+            if not isinstance(out.get(name), str):
+                continue
+            previous = getattr(before, name) if before is not None else None
+            out[name] = clean(out[name], previous)
+            if out[name] == previous:
+                del out[name]
+        return out
 
     # -- comments ------------------------------------------------------------------------
 
@@ -210,6 +254,7 @@ class IssueApi(Session):
         kept (GitLab answers 202 with no comment).
         """
         target = f"#{iid}" if isinstance(iid, int) else str(iid)
+        body = self.for_gitlab(body)
         if self.dry_run or not isinstance(iid, int):
             first = body.strip().splitlines()[0] if body.strip() else ""
             self.plan("comment on", target, first[:80])
@@ -228,11 +273,18 @@ class IssueApi(Session):
             return result
         return NoteRecord.from_json(result) if "id" in result else None
 
-    def update_note(self, iid: int, note_id: int, body: str) -> None:
+    def update_note(self, iid: int, note: NoteRecord, body: str) -> bool:
+        """Edit okrflow's comment ``note`` to say ``body``; False (nothing sent) when it
+        says that already, as GitLab holds it."""
+        body = self.for_gitlab(body, previous=note.body)
+        if body.strip() == note.body.strip():
+            return False
         if self.dry_run:
-            self.plan("update the comment on", f"#{iid}", f"comment {note_id}")
-            return
-        self.http.put(self.api("issues", iid, "notes", note_id), {"body": body}, f"update #{iid}")
+            self.plan("update the comment on", f"#{iid}", f"comment {note.id}")
+            return True
+        path = self.api("issues", iid, "notes", note.id)
+        self.http.put(path, {"body": body}, f"update #{iid}")
+        return True
 
     # -- links ---------------------------------------------------------------------------
 

@@ -177,14 +177,13 @@ class OkrRepository(IssueApi, InstallApi, LabelEventApi):
         assignee: str | None = None,
     ) -> bool:
         """Write what changed on one OKR issue in a single PUT; nothing (False) when
-        nothing changed. A description over GitLab's limit is refused unsent."""
+        nothing changed (as GitLab would hold it: titles and descriptions are compared
+        once neutralised). A description over GitLab's limit is refused unsent."""
         record = item.record
-        fields: dict[str, Any] = {}
-        if title is not None and title != record.title:
-            fields["title"] = title
-        text = new_description(record.description, meta=meta, section=section)
-        if text != record.description:
-            fields["description"] = text
+        texts = {"description": new_description(record.description, meta=meta, section=section)}
+        if title is not None:
+            texts["title"] = title
+        fields = self._texts_for_gitlab(texts, record)  # as GitLab would get them
         to_add, to_remove = label_changes(record.labels, add=add_labels, remove=remove_labels)
         if to_add:
             fields["add_labels"] = to_add
@@ -200,7 +199,7 @@ class OkrRepository(IssueApi, InstallApi, LabelEventApi):
                 fields["assignee_ids"] = [user_id]
         if not fields:
             return False
-        updated = self.update_issue(record.iid, **fields)
+        updated = self.update_issue(record.iid, before=record, **fields)
         if updated is not None:
             item.record = updated
         if meta is not None:

@@ -49,6 +49,12 @@ class LoadedIssue:
         return isinstance(self.okr, Objective)
 
     @property
+    def broken_block(self) -> bool:
+        """Whether the metadata block is broken (unreadable, too deep or too large,
+        duplicated): the next write rebuilds it from :meth:`own_meta`."""
+        return desc.split(self.record.description).meta_problem is not None
+
+    @property
     def notes_count(self) -> int:
         """The comments GitLab counts on the issue now (system notes left out)."""
         return self.record.user_notes_count

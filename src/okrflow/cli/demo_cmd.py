@@ -12,7 +12,7 @@ import click
 
 from okrflow.cli.options import refuse_unused, shared, shared_options
 from okrflow.cli.output import Terminal
-from okrflow.commands.demo import clear_output, run_demo
+from okrflow.commands.demo import run_demo
 from okrflow.sandbox import Emulator, EmulatorServer
 
 
@@ -23,7 +23,8 @@ from okrflow.sandbox import Emulator, EmulatorServer
     type=click.Path(file_okay=False, path_type=Path),
     default=Path("okrflow-demo"),
     show_default=True,
-    help="Directory for the report (Markdown, HTML, JSON) and the demo's config.",
+    help="Directory for the report (Markdown, HTML, JSON) and the demo's config: made if "
+    "missing; one that holds other files is refused (a rerun replaces only the demo's own).",
 )
 @click.option(
     "--serve",
@@ -41,7 +42,6 @@ def demo_command(output: Path, serve: bool) -> None:
     """
     refuse_unused(["verbosity"], "demo")
     out = Terminal(verbosity=shared().verbosity)
-    clear_output(output)
     started = time.monotonic()
     result = run_demo(output, out=out, on_ready=_serve if serve else None)
     out.show(result)

@@ -12,6 +12,7 @@ the terminal.
 from __future__ import annotations
 
 import importlib
+import io
 import os
 import sys
 import tempfile
@@ -107,21 +108,40 @@ def cli() -> None:
     """
 
 
+def _visible(text: str, *, newlines: bool = False) -> str:
+    # imported here: okrflow --help loads no renderer
+    from okrflow.render.escape.terminal import visible
+
+    return visible(redact(text), newlines=newlines)
+
+
 def _log_crash() -> str:
     fd, path = tempfile.mkstemp(prefix="okrflow-crash-", suffix=".log")
-    with os.fdopen(fd, "w") as fh:
-        fh.write(redact(traceback.format_exc()))
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(_visible(traceback.format_exc(), newlines=True))
     return path
+
+
+def _error(message: str) -> None:
+    """The one error line: no token, no control character."""
+    click.echo(f"okrflow: {_visible(message)}", err=True)
+
+
+def _click_error(exc: click.ClickException) -> None:
+    """click's usage message (it quotes what was typed), made visible line by line."""
+    shown = io.StringIO()
+    exc.show(file=shown)
+    click.echo(_visible(shown.getvalue().rstrip("\n"), newlines=True), err=True)
 
 
 def main(argv: list[str] | None = None) -> Any:
     try:
         return cli.main(args=argv, prog_name="okrflow", standalone_mode=False)
     except OkrflowError as exc:
-        click.echo(f"okrflow: {redact(exc.message)}", err=True)
+        _error(exc.message)
         sys.exit(exc.exit_code)
     except CoreError as exc:  # input the core refused: bad input
-        click.echo(f"okrflow: {redact(exc.message)}", err=True)
+        _error(exc.message)
         sys.exit(EXIT_USAGE)
     except click.exceptions.Abort:
         click.echo("okrflow: interrupted", err=True)
@@ -130,15 +150,11 @@ def main(argv: list[str] | None = None) -> Any:
         click.echo("okrflow: interrupted", err=True)
         sys.exit(130)
     except click.ClickException as exc:
-        exc.show()
+        _click_error(exc)
         sys.exit(exc.exit_code)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
     except Exception as exc:  # a bug: never a traceback on the terminal
         path = _log_crash()
-        click.echo(
-            f"okrflow: unexpected error ({type(exc).__name__}); details in {path}. "
-            "Please report it.",
-            err=True,
-        )
+        _error(f"unexpected error ({type(exc).__name__}); details in {path}. Please report it.")
         sys.exit(1)

@@ -6,7 +6,11 @@
 carries the JSON document only), the writes a dry run would have made, and the error
 it ends with. Colours appear only on a terminal and never with ``NO_COLOR``;
 ``--quiet`` keeps only warnings and errors; ``--verbose`` adds detail lines. Every line
-passes through :func:`okrflow.redaction.redact`.
+passes through :func:`okrflow.redaction.redact` and is made
+:func:`~okrflow.render.escape.terminal.visible` (no escape sequence or control
+character from an issue reaches the terminal; okrflow's own colours are marked by a
+:class:`~okrflow.render.escape.terminal.Painter`); JSON is escaped by ``json.dumps``
+and :func:`~okrflow.render.escape.terminal.json_safe`.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from typing import IO, TextIO, TypeVar, cast
 from okrflow.commands.result import Line, Result
 from okrflow.redaction import redact
 from okrflow.render.display import count
+from okrflow.render.escape.terminal import Painter, json_safe, visible
 
 __all__ = ["Terminal"]
 
@@ -42,6 +47,7 @@ class Terminal:
         self.stream = stream or sys.stdout
         self.err = err or sys.stderr
         self.verbosity = verbosity
+        self.painter = Painter()
 
     @property
     def is_tty(self) -> bool:
@@ -54,10 +60,14 @@ class Terminal:
     def style(self, text: str, colour: str) -> str:
         if not self.colour or colour not in _COLOURS:
             return text
-        return f"\x1b[{_COLOURS[colour]}m{text}\x1b[0m"
+        return self.painter.mark(text, _COLOURS[colour])
+
+    def printable(self, text: str) -> str:
+        """One line as it may be printed: no token, no control character, own colours."""
+        return self.painter.paint(redact(text), colour=self.colour)
 
     def _emit(self, text: str, stream: IO[str]) -> None:
-        print(redact(text), file=stream, flush=True)
+        print(self.printable(text), file=stream, flush=True)
 
     # -- the reporter --------------------------------------------------------------------
 
@@ -81,17 +91,17 @@ class Terminal:
             import click
 
             with click.progressbar(
-                items, length=total, label=label, file=cast(TextIO, self.err)
+                items, length=total, label=visible(label), file=cast(TextIO, self.err)
             ) as bar:
                 yield from bar
             return
         start = time.monotonic()
         done = 0
-        print(f"{label} ...", file=self.err, flush=True)
+        self._emit(f"{label} ...", self.err)
         for item in items:
             done += 1
             yield item
-        print(f"{label}: {done} done in {time.monotonic() - start:.1f}s", file=self.err, flush=True)
+        self._emit(f"{label}: {done} done in {time.monotonic() - start:.1f}s", self.err)
 
     # -- results -------------------------------------------------------------------------
 
@@ -110,7 +120,7 @@ class Terminal:
                 self.step(entry.text)
         if as_json:
             text = json.dumps(result.json(), indent=2, ensure_ascii=False, default=str)
-            print(redact(text), file=self.stream, flush=True)
+            print(json_safe(redact(text)), file=self.stream, flush=True)
         elif result.planned is not None and result.shows_planned:
             self._planned(result)
         error = result.error()

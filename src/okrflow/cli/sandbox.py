@@ -21,7 +21,18 @@ from okrflow.sandbox.runner import SandboxInfo, run_sandbox
     show_default=True,
     help="Port to listen on; 0 picks a free one.",
 )
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on: a loopback address, or any other with --public.",
+)
+@click.option(
+    "--public",
+    is_flag=True,
+    default=False,
+    help="Allow a --host others can reach; the tokens are then random, not the published ones.",
+)
 @click.option(
     "--state",
     "state_file",
@@ -29,12 +40,13 @@ from okrflow.sandbox.runner import SandboxInfo, run_sandbox
     default=None,
     help="JSON file to load the state from (if it exists) and save it to on exit.",
 )
-def sandbox_command(port: int, host: str, state_file: Path | None) -> None:
+def sandbox_command(port: int, host: str, public: bool, state_file: Path | None) -> None:
     """Serve a GitLab emulator (REST API v4, Free tier) to try every command against.
 
     Seeded with user okr-lead, group acme and the empty project acme/okrs. Prints
-    the export lines for GITLAB_URL, GITLAB_TOKEN (a sandbox-only token) and
-    OKRFLOW_PROJECT, then serves until Ctrl-C or SIGTERM.
+    the export lines for GITLAB_URL (the address it bound), GITLAB_TOKEN (a
+    sandbox-only token) and OKRFLOW_PROJECT, then serves until Ctrl-C or SIGTERM.
+    Loopback only, unless --public: then the tokens are random, printed here only.
     """
     refuse_unused((), "sandbox")
     stop = threading.Event()
@@ -51,7 +63,9 @@ def sandbox_command(port: int, host: str, state_file: Path | None) -> None:
         click.echo(f"export OKRFLOW_PROJECT={info.project}")
 
     try:
-        run_sandbox(host=host, port=port, state_path=state_file, ready=ready, stop=stop)
+        run_sandbox(
+            host=host, port=port, state_path=state_file, ready=ready, stop=stop, public=public
+        )
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)

@@ -9,6 +9,8 @@ import click
 from okrflow.cli.options import okr_command
 from okrflow.commands.schedule import ScheduleResult, schedule
 from okrflow.commands.workspace import Workspace
+from okrflow.core.calendar import out_of_range
+from okrflow.errors import UsageError
 
 
 @okr_command("schedule", dry_run=True, json=True)
@@ -29,6 +31,9 @@ def schedule_command(ws: Workspace, day: dt.datetime | None) -> ScheduleResult:
     not done again, so running it twice for a day writes nothing the second time.
     """
     if day is not None:
+        problem = out_of_range(day)
+        if problem is not None:
+            raise UsageError(f"--date {day.date()} {problem}")
         noon = dt.datetime.combine(day.date(), dt.time(12), tzinfo=dt.timezone.utc)
         ws.now = lambda: noon
     return schedule(ws)

@@ -299,13 +299,15 @@ class _Engine:
         return _Desired(
             what=what,
             okr=okr,
-            title=okr.title,
+            title=self.repo.title_for_gitlab(okr.title),  # compared as GitLab holds it
             labels=[label for label in labels if label != self.names.draft],
             old_team=old_team if isinstance(old_team, str) and old_team != okr.team else None,
             owner=okr.owner if okr.owner and self._user_exists(okr.owner) else None,
             meta=base.replace(extra=extra, **fields),
-            text=okr_text(
-                okr, self.names, self.file.quarter, [iid for _, iid in links if iid is not None]
+            text=self.repo.for_gitlab(
+                okr_text(
+                    okr, self.names, self.file.quarter, [iid for _, iid in links if iid is not None]
+                )
             ),
             links=links,
         )
@@ -342,7 +344,7 @@ class _Engine:
         final = wanted.meta.replace(iid=record.iid, extra=pending.extra)
         description = desc.with_meta(record.description, stamped(final).to_dict())
         if description != record.description:
-            self.repo.update_issue(record.iid, description=description)
+            self.repo.update_issue(record.iid, before=record, description=description)
         return record.iid
 
     def _update(self, item: LoadedIssue, wanted: _Desired) -> None:
@@ -405,7 +407,7 @@ class _Engine:
         for target in links:
             self.repo.create_link(item.iid, target)
         if fields:
-            updated = self.repo.update_issue(item.iid, **fields)
+            updated = self.repo.update_issue(item.iid, before=record, **fields)
             if updated is not None:
                 item.record = updated
 

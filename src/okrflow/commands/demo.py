@@ -21,7 +21,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import random
-import shutil
 from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
@@ -31,8 +30,9 @@ from okrflow.adapter import resolve_connection
 from okrflow.commands.apply import apply
 from okrflow.commands.checkin import checkin
 from okrflow.commands.init import init
+from okrflow.commands.local_files import OwnDirectory
 from okrflow.commands.move import move_bulk
-from okrflow.commands.report import ReportResult, report
+from okrflow.commands.report import ReportResult, output_paths, report
 from okrflow.commands.reporter import Recorder, Reporter
 from okrflow.commands.result import Result, Style, plain
 from okrflow.commands.rollup import rollup
@@ -40,10 +40,14 @@ from okrflow.commands.workspace import Workspace
 from okrflow.config import load_config
 from okrflow.core.model import KeyResult, MetricKind, State
 from okrflow.core.values import format_value
+from okrflow.render import Format
 from okrflow.render.display import count, score
 from okrflow.sandbox import SANDBOX_ALICE_TOKEN, Emulator, EmulatorServer
 
 QUARTER = "FY22-Q2"
+CONFIG_FILE = "okrflow.yml"
+DEMO_FORMATS: tuple[Format, ...] = ("md", "html", "json")
+OKR_FILE = "okrs-FY22-Q2.yml"
 WEEKS = 13
 # How far each key result gets by the end of the quarter (share of the way to target);
 # the rest get a value drawn from the seeded generator.
@@ -74,6 +78,12 @@ class DemoResult(Result):
 
     def lines(self, style: Style = plain) -> list[str]:
         return summary_lines(self)
+
+
+def demo_files() -> tuple[str, ...]:
+    """The names of the files the demo writes into its directory."""
+    reports = output_paths(Path("."), DEMO_FORMATS, QUARTER).values()
+    return (CONFIG_FILE, OKR_FILE, *(path.name for path in reports))
 
 
 def _data(name: str) -> str:
@@ -138,13 +148,17 @@ def run_demo(
 ) -> DemoResult:
     """Play the demo quarter against a freshly served emulator; write the report to ``output``.
 
+    ``output`` is made (or was made by an earlier demo: only the demo's own files in it
+    are replaced); a directory that holds anything else is refused, nothing written
+    (:class:`~okrflow.commands.local_files.OwnDirectory`).
+
     ``on_ready`` (used by ``--serve``) is called with the emulator and its server after
     the report is written, before the server stops.
     """
-    output.mkdir(parents=True, exist_ok=True)
-    config_path = output / "okrflow.yml"
+    OwnDirectory(output, demo_files()).claim()
+    config_path = output / CONFIG_FILE
     config_path.write_text(_data("okrflow.yml"), encoding="utf-8")
-    okrs_path = output / "okrs-FY22-Q2.yml"
+    okrs_path = output / OKR_FILE
     okrs_path.write_text(_data("quarter.yml"), encoding="utf-8")
     config = load_config(config_path, explicit=True)
 
@@ -182,9 +196,7 @@ def run_demo(
         clock.set(end)
         moved = move_bulk(ws, quarter=QUARTER, from_state=State.ACTIVE, to=State.CLOSED)
         out.step(f"  {clock.now():%Y-%m-%d}  quarter ends, {moved.summary()}")
-        result = report(
-            ws, quarter=QUARTER, kind="closing", formats=("md", "html", "json"), output=output
-        )
+        result = report(ws, quarter=QUARTER, kind="closing", formats=DEMO_FORMATS, output=output)
         if on_ready is not None:
             on_ready(emu, server, config_path)
     finally:
@@ -263,14 +275,3 @@ def summary_lines(result: DemoResult) -> list[str]:
     lines.append("report:")
     lines.extend(f"  {path}" for path in result.files.values())
     return lines
-
-
-def clear_output(output: Path) -> None:
-    """Remove an earlier demo's files (only the ones the demo writes)."""
-    if output.is_dir():
-        for child in output.iterdir():
-            if child.name.startswith(("okrflow", "okrs-")):
-                if child.is_dir():
-                    shutil.rmtree(child)
-                else:
-                    child.unlink()

@@ -181,8 +181,7 @@ def _comment(
         change = CommentChange(item.iid, "created", note_id)
     else:
         note_id = existing.id
-        if existing.body.strip() != body.strip():
-            ws.repo.update_note(item.iid, existing.id, body)
+        if ws.repo.update_note(item.iid, existing, body):
             change = CommentChange(item.iid, action, note_id)
     if has_block and meta is not None and note_id is not None and note_id != known_id:
         ws.repo.save(item, meta=meta.replace(lint_comment_id=note_id))
@@ -200,10 +199,7 @@ def lint(ws: Workspace, *, quarter: str | None = None, comment: bool = False) ->
     caller decides (the CLI exits 3 unless :attr:`LintResult.clean`)."""
     label, snap = _load(ws, quarter)
     findings = lint_snapshot(ws, snap)
-    problems = list(snap.problems)
-    for problem in evaluate_snapshot(ws, snap).problems:
-        if problem not in problems:
-            problems.append(problem)
+    problems = list(dict.fromkeys([*snap.problems, *evaluate_snapshot(ws, snap).problems]))
     result = LintResult(
         quarter=label,
         checked=len(snap.issues),

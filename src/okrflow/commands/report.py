@@ -35,6 +35,7 @@ from typing import Any
 
 from okrflow.adapter import Snapshot
 from okrflow.commands.analysis import evaluate_snapshot, lint_snapshot, report_document
+from okrflow.commands.local_files import checked_path, shown
 from okrflow.commands.report_issue import PostResult, find_report_issue, post_report
 from okrflow.commands.result import Line, Result, Style, plain
 from okrflow.commands.workspace import Workspace
@@ -193,7 +194,9 @@ def _write(path: Path, text: str) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
     except OSError as exc:
-        raise UsageError(f"cannot write the report to {path}: {exc.strerror or exc}") from None
+        raise UsageError(
+            f"cannot write the report to {shown(path)}: {exc.strerror or exc}"
+        ) from None
 
 
 # -- the command ------------------------------------------------------------------------
@@ -212,6 +215,7 @@ def report(
     ``report.formats``) to ``output`` (default: ``report.output_dir``), and post it
     when ``post`` (default: ``report.post``). A dry run writes no file and no issue."""
     settings = ws.config.report
+    target = checked_path(output or settings.output_dir, "--output")  # before any request
     chosen = tuple(dict.fromkeys(formats or settings.formats))
     for fmt in chosen:
         if fmt not in FORMATS:
@@ -220,7 +224,7 @@ def report(
     if posting:
         ws.repo.ensure_can_write()  # before reading anything: a job token cannot post
     doc, _ = build_quarter_report(ws, quarter=quarter, kind=kind)
-    paths = output_paths(Path(output or settings.output_dir), chosen, doc["quarter"])
+    paths = output_paths(target, chosen, doc["quarter"])
     texts = {fmt: render(doc, fmt, templates_dir=settings.templates_dir) for fmt in chosen}
     if not ws.dry_run:
         for name, path in paths.items():

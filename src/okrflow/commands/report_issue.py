@@ -158,7 +158,7 @@ def post_report(ws: Workspace, doc: dict[str, Any]) -> PostResult:
         fields: dict[str, Any] = {"description": issue_description(ws, doc)}
         if existing.title != title:
             fields["title"] = title
-        ws.repo.update_issue(existing.iid, **fields)
+        ws.repo.update_issue(existing.iid, before=existing, **fields)
         return PostResult(existing.iid, existing.web_url, "updated", title)
     ws.repo.ensure_can_write()
     created = ws.repo.create(

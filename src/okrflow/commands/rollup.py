@@ -288,6 +288,8 @@ def _plan(
             shown = names.health_label(results[okr.key].health)
         others = every_health + list(names.grade_labels)
         meta = metas.get(okr.iid)
+        if meta is None and item.broken_block:
+            meta = item.own_meta()  # rebuilt from what could be read
         state = okr.state
         if closing is None and state is not None and item.meta.lifecycle != state:
             meta = (meta or item.own_meta()).replace(lifecycle=state)  # the state seen now
@@ -311,10 +313,8 @@ def _save(repo: OkrRepository, write: _Write) -> bool:
 
 
 def _problems(*groups: Sequence[Problem]) -> list[Problem]:
-    out: list[Problem] = []
-    for group in groups:
-        out.extend(p for p in group if p not in out)
-    return out
+    """The problems of every group, each once, in order (linear: there may be many)."""
+    return list(dict.fromkeys(p for group in groups for p in group))
 
 
 def _log(ws: Workspace, snap: Snapshot, evaluation: Evaluation) -> None:

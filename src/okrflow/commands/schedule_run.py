@@ -106,7 +106,7 @@ class ScheduleRun:
                 return existing
             updated = None
             if isinstance(existing, IssueRecord):  # a planned one only lives here
-                updated = repo.update_issue(existing.iid, description=text)
+                updated = repo.update_issue(existing.iid, before=existing, description=text)
             issue = updated or dataclasses.replace(existing, description=text)
         self.remember(quarter, issue)
         return issue

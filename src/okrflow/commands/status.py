@@ -19,7 +19,7 @@ from okrflow.commands.workspace import Workspace
 from okrflow.core.model import KeyResult
 from okrflow.core.report import progress_percent
 from okrflow.render import display
-from okrflow.render.escape.terminal import one_line
+from okrflow.render.escape.terminal import visible
 
 __all__ = ["BAR_WIDTH", "StatusResult", "bar", "format_status", "status"]
 
@@ -86,12 +86,12 @@ def _objective_line(o: dict[str, Any], indent: str, style: Style, also: list[int
         display.state_label(o["state"]),
     ]
     if o.get("owner"):
-        details.append(f"@{one_line(o['owner'])}")
+        details.append(f"@{visible(o['owner'])}")
     if not closed and o.get("score") is not None:
         details.append(f"score {display.score(o['score'])}")
     if also:
         details.append(style("(also under " + ", ".join(f"#{i}" for i in also) + ")", "dim"))
-    head = f"{style('#' + str(o['iid']), 'bold')} {one_line(o['title'])}"
+    head = f"{style('#' + str(o['iid']), 'bold')} {visible(o['title'])}"
     return indent + "  ".join([head, *details])
 
 
@@ -106,8 +106,8 @@ def _kr_line(kr: dict[str, Any], indent: str, style: Style) -> str:
     if kr.get("confidence") is not None:
         details.append(f"confidence {display.confidence(kr['confidence'])}")
     if kr.get("owner"):
-        details.append(f"@{one_line(kr['owner'])}")
-    head = f"KR #{kr['iid']} {one_line(kr['title'])}"
+        details.append(f"@{visible(kr['owner'])}")
+    head = f"KR #{kr['iid']} {visible(kr['title'])}"
     return indent + "  ".join([head, *details])
 
 
@@ -159,9 +159,9 @@ def format_status(result: StatusResult, style: Style = plain) -> list[str]:
     if result.orphans:
         lines += ["", "key results without an objective:"]
         for kr in result.orphans:
-            lines.append(f"    KR #{kr.iid} {one_line(kr.title)}")
+            lines.append(f"    KR #{kr.iid} {visible(kr.title)}")
     problems = doc.get("problems") or []
     if problems:
         lines += ["", style(f"problems ({len(problems)}):", "yellow")]
-        lines += [f"    {p['where']}: {one_line(p['message'])}" for p in problems]
+        lines += [f"    {p['where']}: {visible(p['message'])}" for p in problems]
     return lines

@@ -22,7 +22,7 @@ from collections.abc import Callable, Mapping
 from okrflow.adapter import ConnectionSettings, OkrRepository, PlannedWrite, resolve_connection
 from okrflow.commands.reporter import Recorder, Reporter
 from okrflow.config import DEFAULT_CONFIG_PATH, Config, load_config
-from okrflow.core.calendar import FiscalCalendar, Quarter
+from okrflow.core.calendar import FIRST_DAY, LAST_DAY, FiscalCalendar, Quarter, out_of_range
 from okrflow.core.labels import LabelNames
 from okrflow.core.rules import RuleSettings
 from okrflow.core.scoring import ScoringPolicy
@@ -42,6 +42,9 @@ def _utcnow() -> dt.datetime:
             raise UsageError(
                 f"{NOW_ENVVAR}={pretend!r} is not an ISO 8601 date or time (e.g. 2024-03-01)"
             ) from None
+        problem = out_of_range(moment)
+        if problem is not None:
+            raise UsageError(f"{NOW_ENVVAR}={pretend!r} {problem}")
         return moment if moment.tzinfo else moment.replace(tzinfo=dt.timezone.utc)
     return dt.datetime.now(dt.timezone.utc)
 
@@ -164,9 +167,16 @@ class Workspace:
         if not label:
             return self.calendar.quarter_of(self.today())
         try:
-            return self.calendar.parse(label)
+            quarter = self.calendar.parse(label)
         except ValueError as exc:
             raise UsageError(f"{option} {label!r}: {exc}") from None
+        years = range(FIRST_DAY.year + 1, LAST_DAY.year)  # its days, and the next quarter's
+        if quarter.fiscal_year not in years:
+            raise UsageError(
+                f"{option} {label!r}: okrflow works with the quarters of fiscal years "
+                f"{years.start} to {years.stop - 1}"
+            )
+        return quarter
 
     def quarter_label(self, label: str | None, *, option: str = "--quarter") -> str:
         return self.calendar.label(self.quarter(label, option=option))

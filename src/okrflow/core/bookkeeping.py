@@ -21,7 +21,7 @@ from typing import Protocol
 
 from okrflow.core.checkins import CheckinError, checkin_from_comment
 from okrflow.core.issue_text import iid_of_key
-from okrflow.core.meta import Meta, RecordedCheckIn
+from okrflow.core.meta import MAX_HISTORY, Meta, RecordedCheckIn
 from okrflow.core.model import CheckIn, KeyResult, Objective, Problem, SourceKind
 from okrflow.core.sources import Measurement
 
@@ -39,7 +39,7 @@ __all__ = [
 ]
 
 MARKER_PREFIX = "<!-- okrflow:checkin "  # in the comments ``okrflow checkin`` writes
-HISTORY_LENGTH = 16  # check-ins kept in the metadata for the trend (a quarter of weeklies)
+HISTORY_LENGTH = MAX_HISTORY  # check-ins kept in the metadata for the trend
 
 
 class Comment(Protocol):

@@ -18,6 +18,11 @@ Rules:
   being planned: drafting 4 weeks out, review 2 weeks out, the closing ceremony of the
   ending quarter 1 week out, activation on day 0. Check-ins are weekly on ``weekday``
   (0 = Monday) within the quarter.
+- okrflow works with the days :data:`FIRST_DAY` to :data:`LAST_DAY` (its clock, a
+  ``--date``, a quarter asked for, a time in issue text): far enough inside what a date
+  can hold (years 1 to 9999) that the quarter of any of them, the next one, its
+  schedule and a query window around it can always be computed. :func:`out_of_range`
+  says why a day is outside.
 """
 
 from __future__ import annotations
@@ -31,12 +36,24 @@ from typing import Final, Literal
 
 __all__ = [
     "DEFAULT_SCHEDULE",
+    "FIRST_DAY",
+    "LAST_DAY",
     "FiscalCalendar",
     "Quarter",
     "ScheduleStep",
+    "out_of_range",
 ]
 
 _FIELDS: Final = {"yyyy", "yy", "q"}
+FIRST_DAY: Final = dt.date(1900, 1, 1)
+LAST_DAY: Final = dt.date(2999, 12, 31)
+
+
+def out_of_range(day: dt.date | dt.datetime) -> str | None:
+    """None for a day okrflow works with; else what to say about it."""
+    if FIRST_DAY <= (day.date() if isinstance(day, dt.datetime) else day) <= LAST_DAY:
+        return None
+    return f"is outside the days okrflow works with ({FIRST_DAY} to {LAST_DAY})"
 
 
 @dataclasses.dataclass(frozen=True, order=True)

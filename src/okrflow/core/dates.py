@@ -129,7 +129,7 @@ def resolve_due(
         same = quarter_number is not None and quarter_number.group(1) == named.group(1)
         return end if same else None
     elif year := re.fullmatch(r"end of (\d{4})", text):
-        date = dt.date(int(year.group(1)), 12, 31)
+        date = dt.date(max(int(year.group(1)), 1), 12, 31)  # year 0 is no date
     elif part := re.fullmatch(rf"(early|mid|late|end of)[- ]?({_MONTH})", text):
         day = {"early": 10, "mid": 15}.get(part.group(1))
         return _in_span(_month(part.group(2)), day, start, end)
@@ -150,7 +150,7 @@ def resolve_due(
         month = _month(alone.group(1))
         if alone.group(2) is None:
             return _in_span(month, None, start, end)
-        given = int(alone.group(2))
+        given = max(int(alone.group(2)), 1)
         date = dt.date(given, month, calendar.monthrange(given, month)[1])
     if date is None or not start <= date <= end:
         return None

@@ -37,11 +37,11 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import math
 import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from okrflow.core.json_text import DECODER, bounded_json, json_extent
 from okrflow.core.meta import SCHEMA_VERSION, Meta, ParentRef, RecordedCheckIn
 
 __all__ = [
@@ -73,21 +73,6 @@ _START_RE = re.compile(r"<!--[ \t]*okrflow:progress:start[ \t]*-->")
 _END_RE = re.compile(r"<!--[ \t]*okrflow:progress:end[ \t]*-->")
 _BLANK_LINE_AT_END = re.compile(r"(?:\A|\n)[ \t]*\r?\n\Z")
 
-
-def _no_constant(name: str) -> Any:
-    """NaN and Infinity are not JSON (Python reads them): a hand-edited block holding one
-    is broken, not a number okrflow could never write back."""
-    raise ValueError(f"{name} is not a JSON number")
-
-
-def _finite(text: str) -> float:
-    value = float(text)
-    if not math.isfinite(value):
-        raise ValueError(f"{text[:24]} is too large a number")
-    return value
-
-
-_DECODER = json.JSONDecoder(parse_constant=_no_constant, parse_float=_finite)
 
 WORD_JOINER = "\u2060"
 # "@" itself, and the HTML references GitLab turns back into "@" before it looks for
@@ -203,7 +188,7 @@ def _inside(pos: int, spans: list[_Span]) -> bool:
 
 def _decode_object(body: str) -> tuple[dict[str, Any] | None, str | None]:
     try:
-        value = _DECODER.decode(body.strip())
+        value = bounded_json(body)
     except ValueError as exc:
         return None, f"its JSON is not valid ({exc})"
     if not isinstance(value, dict):
@@ -218,9 +203,10 @@ def _meta_span(text: str, start: int, after_marker: int) -> _Span:
         meta, problem = _decode_object(text[after_marker:close].strip() or "null")
         return _Span(start, close + 3, meta, problem and f"the okrflow metadata block: {problem}")
     body = _skip_ws(text, eol_at)
-    if text.startswith("{", body):
+    extent, too_big = json_extent(text, body) if text.startswith("{", body) else (body, "")
+    if too_big is None:
         try:
-            value, json_end = _DECODER.raw_decode(text, body)
+            value, json_end = DECODER.raw_decode(text[:extent], body)
         except ValueError:
             pass
         else:
@@ -391,6 +377,7 @@ def marker_comment(name: str, data: Mapping[str, Any]) -> str:
     comment (``<``, ``>`` and ``&`` are written as escapes)."""
     text = json.dumps(dict(data), sort_keys=True, ensure_ascii=True)
     text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    text = text.replace("--", "-\\u002d")  # "--" would end the comment (strict CommonMark)
     return f"<!-- okrflow:{name} {text} -->"
 
 
@@ -401,7 +388,7 @@ def read_marker_comment(name: str, text: str | None) -> dict[str, Any] | None:
     if match is None:
         return None
     try:
-        data = json.loads(match.group(1))
+        data = bounded_json(match.group(1))
     except ValueError:
         return None
     return data if isinstance(data, dict) else None

@@ -26,7 +26,7 @@ from typing import TypedDict
 
 from okrflow.core.description import split, unescape_blocks
 from okrflow.core.labels import DEFAULT_LABEL_NAMES, LabelNames
-from okrflow.core.meta import Meta
+from okrflow.core.meta import MAX_PARENTS, Meta
 from okrflow.core.model import CheckIn, KeyResult, Kind, MetricSource, Objective, Problem, State
 
 __all__ = [
@@ -108,16 +108,16 @@ def reference_iid(text: str, project: str | None = None) -> int | None:
 
 def _refs(text: str, project: str | None) -> tuple[list[int], list[str]]:
     """(iids in ``project``, references to other projects)."""
-    iids: list[int] = []
+    iids: dict[int, None] = {}  # in order, each once (linear: a section may name thousands)
     foreign: list[str] = []
     for match in _REF.finditer(text):
         path = match.group("upath") or match.group("path")
         iid = int(match.group("uiid") or match.group("iid"))
         if path and project and path.strip("/").casefold() != project.casefold():
             foreign.append(match.group(0))
-        elif iid not in iids:
-            iids.append(iid)
-    return iids, foreign
+        else:
+            iids.setdefault(iid, None)
+    return list(iids), foreign
 
 
 def _heading_name(raw: str) -> str | None:
@@ -217,8 +217,11 @@ class _Reader:
         if content.isdigit():
             return [int(content)]
         iids, foreign = _refs(content, self.project)
-        for ref in foreign:
-            self.note(f"the {name} section refers to another project ({ref}); not followed")
+        if foreign:
+            more = f" and {len(foreign) - 1:,} more" if len(foreign) > 1 else ""
+            self.note(
+                f"the {name} section refers to another project ({foreign[0]}{more}); not followed"
+            )
         return iids
 
     def kind(self) -> Kind | None:
@@ -389,6 +392,9 @@ def _objective(
         parents = _keys(reader.parents(PARENT), known)
     else:
         parents = [p.key for p in meta.parents] if meta else []
+    if len(parents) > MAX_PARENTS:
+        reader.note(f"{len(parents):,} parent objectives: only the first {MAX_PARENTS} are read")
+        parents = parents[:MAX_PARENTS]
     proposed = tuple(i for i in _items(reader.text(KEY_RESULTS)) if not _REF.fullmatch(i))
     for name, value in ((PURPOSE, purpose), (TEAM, common["team"]), (QUARTER, common["quarter"])):
         if not value:

@@ -37,6 +37,7 @@ import enum
 from collections.abc import Callable, Mapping
 from typing import Any, Literal, TypeVar, cast
 
+from okrflow.core.calendar import FIRST_DAY, LAST_DAY, out_of_range
 from okrflow.core.model import (
     Change,
     ChangeKind,
@@ -51,6 +52,10 @@ from okrflow.core.model import (
 )
 
 SCHEMA_VERSION = 1
+#: the most parents an objective is aligned under; a longer list keeps the first ones
+MAX_PARENTS = 20
+#: the check-in history kept (a quarter of weekly check-ins); a longer one keeps the newest
+MAX_HISTORY = 16
 OkrType = Literal["objective", "kr"]
 
 _E = TypeVar("_E", bound=enum.Enum)
@@ -124,6 +129,8 @@ def _time(value: Any) -> dt.datetime:
         parsed = dt.datetime.fromisoformat(_str(value).replace("Z", "+00:00"))
     except ValueError:
         raise _Invalid("an ISO 8601 time") from None
+    if out_of_range(parsed):
+        raise _Invalid(f"a time from {FIRST_DAY} to {LAST_DAY}")
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.timezone.utc)
 
 
@@ -261,8 +268,9 @@ class Meta:
         for name, convert in _FIELDS.items():
             if data.get(name) is None:
                 continue
+            raw = _capped(name, data[name], problems)
             try:
-                values[name] = convert(data[name])
+                values[name] = convert(raw)
             except (_Invalid, TypeError, ValueError) as exc:
                 expected = exc.args[0] if isinstance(exc, _Invalid) else "valid"
                 problems.append(f"metadata key {name!r} should be {expected}; ignored")
@@ -290,6 +298,20 @@ class Meta:
 
     def replace(self, **changes: Any) -> Meta:
         return dataclasses.replace(self, **changes)
+
+
+def _capped(name: str, value: Any, problems: list[str]) -> Any:
+    """A list longer than okrflow keeps, cut to its cap (parents: the first ones;
+    check-ins: the newest), with a problem saying so."""
+    cap = {"parents": MAX_PARENTS, "checkins": MAX_HISTORY}.get(name)
+    if cap is None or not isinstance(value, list) or len(value) <= cap:
+        return value
+    which = "first" if name == "parents" else "newest"
+    problems.append(
+        f"metadata key {name!r} holds {len(value):,} entries, more than the {cap} okrflow "
+        f"keeps; the {which} {cap} are read"
+    )
+    return value[:cap] if name == "parents" else value[-cap:]
 
 
 def _plain(value: Any) -> Any:

@@ -44,6 +44,7 @@ from okrflow.core.values import TIME_UNITS, canonical_unit
 
 __all__ = [
     "DEFAULT_WINDOW_DAYS",
+    "MAX_WINDOW_DAYS",
     "LinkedIssue",
     "ListedIssue",
     "Measurement",
@@ -55,6 +56,8 @@ __all__ = [
 ]
 
 DEFAULT_WINDOW_DAYS = 30
+#: the longest query window (ten years): a longer one is a problem on its key result
+MAX_WINDOW_DAYS = 3_660
 _MEASURES = ("count", "share", "median_days_to_close")
 _STATES = ("opened", "closed", "all")
 _DAY_MS = TIME_UNITS["d"]
@@ -156,12 +159,13 @@ def _labels(value: Any) -> tuple[str, ...]:
 
 
 def _positive(name: str, value: Any, default: float) -> float:
+    """A window in days: above 0, at most :data:`MAX_WINDOW_DAYS`."""
     if value is None:
         return default
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
         raise MetricError(f"query {name} must be a number above 0, not {value!r}")
-    if not math.isfinite(value):
-        raise MetricError(f"query {name} must be a finite number")
+    if not math.isfinite(value) or value > MAX_WINDOW_DAYS:
+        raise MetricError(f"query {name} must be at most {MAX_WINDOW_DAYS:,} days, not {value:g}")
     return float(value)
 
 

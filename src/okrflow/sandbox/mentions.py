@@ -1,6 +1,8 @@
 """Mentions GitLab turns into to-dos and notifications, recorded as :class:`Mention` rows.
 
-A description (on create and when edited) or a note (on create and edit) mentions
+An issue's title and description (on create and when edited; GitLab's
+``attr_mentionable :title`` and ``:description``, read together as
+:func:`issue_text`) or a note (on create and edit) mentions
 ``@username`` (a user), ``@group/path`` (every member of a group the author can
 see) or ``@all`` (the project's members), as :func:`okrflow.sandbox.markup.mention_names`
 finds them: not in code, links, HTML comments or after a backslash. An edit
@@ -15,6 +17,12 @@ from okrflow.sandbox import auth
 from okrflow.sandbox.markup import mention_candidates, mention_names
 from okrflow.sandbox.rows import Issue, Mention, Note, User
 from okrflow.sandbox.state import State
+
+
+def issue_text(title: str | None, description: str | None) -> str:
+    """What GitLab reads an issue's mentions from: its title (stripped, one line) and
+    its description."""
+    return f"{(title or '').strip()}\n\n{description or ''}"
 
 
 def _resolvable(state: State, names: set[str]) -> bool:

@@ -24,7 +24,7 @@ from okrflow.sandbox.issue_service import (
     unlink_issues,
 )
 from okrflow.sandbox.labelling import label_by_title, resolve_labels
-from okrflow.sandbox.mentions import record_mentions
+from okrflow.sandbox.mentions import issue_text, record_mentions
 from okrflow.sandbox.pagination import paginate
 from okrflow.sandbox.quick_commands import Interpretation, Target, interpret
 from okrflow.sandbox.render import issue_json
@@ -238,7 +238,7 @@ def create_issue(ctx: Ctx) -> Response:
     record_event(state, project.id, user.id, "created", issue, now)
     apply_changes(state, issue, actor, wanted, now)
     after_commands(ctx, issue, actor, result, now)
-    record_mentions(state, issue, user, text, now=now)
+    record_mentions(state, issue, user, issue_text(title, text), now=now)
     project.last_activity_at = ctx.now()
     return Response(201, issue_json(ctx, issue, single=True, relative_to=project))
 
@@ -279,7 +279,7 @@ def update_issue(ctx: Ctx) -> Response:
     if title is not None:
         wanted["title"] = title
     result = Interpretation()
-    old_description = issue.description
+    old_title, old_description = issue.title, issue.description
     if description is not None:
         wanted["description"], result = _description_commands(
             ctx, project, issue, actor, description
@@ -292,8 +292,12 @@ def update_issue(ctx: Ctx) -> Response:
             issue.updated_at = format_time(stamp)
         project.last_activity_at = now
     after_commands(ctx, issue, actor, result, now)
-    if issue.description != old_description:
-        record_mentions(state, issue, user, issue.description, old_text=old_description, now=now)
+    if (issue.title, issue.description) != (old_title, old_description):
+        new, old = (
+            issue_text(issue.title, issue.description),
+            issue_text(old_title, old_description),
+        )
+        record_mentions(state, issue, user, new, old_text=old, now=now)
     return Response(200, issue_json(ctx, issue, single=True, relative_to=project))
 
 

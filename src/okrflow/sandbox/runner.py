@@ -7,14 +7,16 @@ seed; it is written back to ``state_path`` when serving stops.
 from __future__ import annotations
 
 import dataclasses
+import ipaddress
 import os
+import socket
 import threading
 from collections.abc import Callable
 from pathlib import Path
 
 from okrflow.errors import OkrflowError, UsageError
 from okrflow.sandbox.emulator import Emulator
-from okrflow.sandbox.seed import SANDBOX_PROJECT, SANDBOX_TOKEN
+from okrflow.sandbox.seed import SANDBOX_PROJECT, SANDBOX_TOKEN, replace_published_tokens
 
 
 @dataclasses.dataclass(frozen=True)
@@ -40,6 +42,19 @@ def open_sandbox(state_path: str | os.PathLike[str] | None) -> Emulator:
     return Emulator.sandbox()
 
 
+def is_loopback(host: str) -> bool:
+    """Whether every address ``host`` names is a loopback address (127.0.0.0/8, ::1)."""
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        pass
+    try:
+        found = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
+    except (OSError, UnicodeError):
+        return False
+    return bool(found) and all(ipaddress.ip_address(f[4][0]).is_loopback for f in found)
+
+
 def run_sandbox(
     *,
     host: str,
@@ -47,15 +62,25 @@ def run_sandbox(
     state_path: str | os.PathLike[str] | None,
     ready: Callable[[SandboxInfo], None],
     stop: threading.Event,
+    public: bool = False,
 ) -> Emulator:
-    """Serve the sandbox until ``stop`` is set; save the state if a path is given."""
+    """Serve the sandbox until ``stop`` is set; save the state if a path is given.
+
+    Only on loopback unless ``public``: then on ``host`` too, with random tokens in
+    place of the published ones (:data:`~okrflow.sandbox.seed.PUBLISHED_TOKENS`)."""
+    if not public and not is_loopback(host):
+        raise UsageError(
+            f"--host {host!r} is not a loopback address, and the sandbox's tokens are "
+            "published: add --public to serve there with a random token"
+        )
     emu = open_sandbox(state_path)
+    if public:
+        replace_published_tokens(emu)
     try:
         server = emu.server(host, port)
-    except OSError as exc:
-        raise OkrflowError(
-            f"cannot listen on {host}:{port} ({exc.strerror or exc}); try another --port"
-        ) from exc
+    except (OSError, OverflowError) as exc:
+        why = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+        raise OkrflowError(f"cannot listen on {host}:{port} ({why}); try another --port") from exc
     server.start()
     try:
         ready(
@@ -78,4 +103,4 @@ def run_sandbox(
     return emu
 
 
-__all__ = ["SandboxInfo", "open_sandbox", "run_sandbox"]
+__all__ = ["SandboxInfo", "is_loopback", "open_sandbox", "run_sandbox"]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import secrets
+
 from okrflow.sandbox.seeding import SeedingMixin
 
 SANDBOX_URL = "http://gitlab.example"
@@ -36,3 +38,27 @@ def seed_sandbox(emu: SeedingMixin) -> None:
     emu.add_token(SANDBOX_JOB_TOKEN, SANDBOX_USER, scopes=("api",), kind="job")
     emu.default_token = SANDBOX_TOKEN
     emu.default_project = SANDBOX_PROJECT
+
+
+#: the tokens above: published in okrflow's source, so only for a sandbox on loopback
+PUBLISHED_TOKENS = frozenset(
+    {
+        SANDBOX_TOKEN,
+        SANDBOX_READ_TOKEN,
+        SANDBOX_ALICE_TOKEN,
+        SANDBOX_OUTSIDER_TOKEN,
+        SANDBOX_JOB_TOKEN,
+    }
+)
+
+
+def replace_published_tokens(emu: SeedingMixin) -> None:
+    """Give every token whose value is published a new random one (the default token
+    too): for a sandbox that others can reach."""
+    with emu._lock:
+        for row in emu.state.tokens.values():
+            if row.token in PUBLISHED_TOKENS:
+                fresh = ("glcbt-" if row.kind == "job" else "glpat-") + secrets.token_hex(16)
+                if row.token == emu.default_token:
+                    emu.default_token = fresh
+                row.token = fresh

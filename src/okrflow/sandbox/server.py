@@ -153,12 +153,14 @@ class EmulatorServer:
         return int(self._httpd.server_address[1])
 
     @property
+    def bound(self) -> str:
+        """The address the socket is bound to (``localhost`` resolved: ``127.0.0.1``)."""
+        return str(self._httpd.server_address[0])
+
+    @property
     def url(self) -> str:
-        host = self.host
-        if host in ("0.0.0.0", ""):
-            host = "127.0.0.1"
-        elif host == "::":
-            host = "::1"
+        """The URL of the address actually bound (all interfaces: ``0.0.0.0``)."""
+        host = self.bound
         if ":" in host:
             host = f"[{host}]"
         return f"http://{host}:{self.port}"

@@ -65,11 +65,12 @@ def md_cell(text: Any) -> str:
 
 def mention(username: Any) -> str:
     """``@username`` as a real mention when it is a plain GitLab username; anything
-    else (``all``, ``here``, ``group/sub``, text) is written inert."""
+    else (``all``, ``here``, ``group/sub``, text with line breaks) is written inert, on
+    one line. Whether the name is a user's is the adapter's question, when it writes."""
     name = as_text(username).strip().removeprefix("@")
     if _USERNAME.fullmatch(name) and name.casefold() not in _GROUP_PINGS:
         return Markup(f"@{name}")  # the username pattern admits no HTML
-    return neutralize_mentions("@" + name)
+    return md_inline("@" + name)
 
 
 def label_ref(name: Any) -> str:
