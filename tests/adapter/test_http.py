@@ -194,11 +194,30 @@ def test_a_template_file_gitlab_refuses_to_rewrite_is_done_when_it_holds_the_con
     assert gl.read_file("a.md", ref="main") == "Hello\n"
 
 
-def test_a_create_of_a_file_that_exists_updates_it(emulator: Emulator) -> None:
+def test_a_create_of_a_file_someone_made_meanwhile_leaves_theirs(emulator: Emulator) -> None:
     gl = connect(emulator)
-    gl.write_file("a.md", "Old\n", branch="main", message="add", exists=False)
-    gl.write_file("a.md", "New\n", branch="main", message="add again", exists=False)
-    assert gl.read_file("a.md", ref="main") == "New\n"
+    emulator.add_file(emulator.default_project, "a.md", "Theirs\n", author="alice")
+    with pytest.raises(GitLabError, match=r"create a\.md \(400"):
+        gl.write_file("a.md", "Mine\n", branch="main", message="add", exists=False)
+    assert gl.read_file("a.md", ref="main") == "Theirs\n"
+
+
+def test_an_update_after_someone_else_committed_is_refused(emulator: Emulator) -> None:
+    gl = connect(emulator)
+    gl.write_file("a.md", "Mine\n", branch="main", message="add", exists=False)
+    before = gl.repo_file("a.md", ref="main")
+    assert before is not None and before.text == "Mine\n"
+    emulator.add_file(emulator.default_project, "a.md", "Theirs\n", author="alice")
+    with pytest.raises(GitLabError, match=r"update a\.md \(400"):
+        gl.write_file(
+            "a.md",
+            "Mine 2\n",
+            branch="main",
+            message="m",
+            exists=True,
+            last_commit_id=before.last_commit_id,
+        )
+    assert gl.read_file("a.md", ref="main") == "Theirs\n"
 
 
 def test_a_comment_of_quick_actions_only_is_sent_as_text_and_runs_nothing(

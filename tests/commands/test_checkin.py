@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from click.testing import CliRunner
 from rollup_world import (
@@ -19,7 +21,7 @@ from okrflow.cli.main import cli
 from okrflow.commands.checkin import checkin, parse_confidence
 from okrflow.commands.rollup import rollup
 from okrflow.core.checkins import parse_checkin_comment
-from okrflow.errors import UsageError
+from okrflow.errors import GitLabError, UsageError
 from okrflow.sandbox import SANDBOX_TOKEN, SANDBOX_URL, Emulator
 
 
@@ -150,3 +152,72 @@ def test_a_persons_unread_comment_is_still_read_by_the_next_rollup(okrs: Emulato
     assert kr["current"] == 90  # the newer of the two
     assert [c["value"] for c in kr["checkins"]] == [85, 90]  # both in the trend
     assert meta_of(okrs, 2).notes_count == 2
+
+
+# -- a repeated identical check-in is one check-in ----------------------------------------------
+
+
+def test_the_same_checkin_run_twice_the_same_day_records_one(okrs: Emulator) -> None:
+    first = checkin(workspace(okrs), "#2", value="87.5%", confidence="70%", note="Two wins.")
+    okrs.reset_log()
+
+    again = checkin(workspace(okrs), "#2", value="87.5%", confidence="70%", note="Two wins.")
+
+    assert len(okrs.notes(PROJECT, 2)) == 1
+    assert writes(okrs) == 0
+    assert again.repeated and again.note_id == first.note_id
+    assert again.summary() == (
+        "already checked in #2 today: 87.5% (confidence 70%) (nothing written)"
+    )
+    assert again.to_json()["repeated"] is True
+
+
+@pytest.mark.parametrize(
+    ("value", "confidence", "note", "later"),
+    [
+        ("88%", "70%", "Two wins.", 0),  # another value
+        ("87.5%", "80%", "Two wins.", 0),  # another confidence
+        ("87.5%", "70%", "Three wins.", 0),  # another note
+        ("87.5%", "70%", "Two wins.", 1),  # the next day
+    ],
+)
+def test_a_checkin_that_differs_in_anything_is_a_new_one(
+    okrs: Emulator, value: str, confidence: str, note: str, later: int
+) -> None:
+    checkin(workspace(okrs), "#2", value="87.5%", confidence="70%", note="Two wins.")
+    when = NOW + dt.timedelta(days=later)
+    okrs.set_now(when)
+    result = checkin(workspace(okrs, now=when), "#2", value=value, confidence=confidence, note=note)
+
+    assert not result.repeated
+    assert len(okrs.notes(PROJECT, 2)) == 2
+
+
+def test_a_run_stopped_after_its_comment_is_finished_not_repeated(okrs: Emulator) -> None:
+    okrs.faults.error(status=500, method="PUT", path=r"/issues/2$", times=20)
+    with pytest.raises(GitLabError):
+        checkin(workspace(okrs), "#2", value="91", note="retried step")
+    okrs.faults.clear()
+    assert len(okrs.notes(PROJECT, 2)) == 1 and meta_of(okrs, 2).checkin is None
+
+    result = checkin(workspace(okrs), "#2", value="91", note="retried step")
+
+    notes = okrs.notes(PROJECT, 2)
+    assert len(notes) == 1
+    meta = meta_of(okrs, 2)
+    assert meta.checkin is not None and meta.checkin.note_id == notes[0].id == result.note_id
+
+
+def test_a_persons_comment_copying_the_marker_does_not_stand_for_the_checkin(
+    okrs: Emulator,
+) -> None:
+    from okrflow.commands.checkin import checkin_marker
+
+    marker = checkin_marker(2, 90.0, None, "", NOW.date())
+    okrs.add_note(PROJECT, 2, f"Check-in: 90%\n\n{marker}", author="alice", created_at=NOW)
+
+    result = checkin(workspace(okrs), "#2", value="90")
+
+    assert not result.repeated
+    authors = [okrs.state.users[n.author_id].username for n in okrs.notes(PROJECT, 2)]
+    assert authors == ["alice", "okr-lead"]

@@ -85,6 +85,9 @@ def test_init_creates_exactly_the_configured_labels_with_colours_and_description
         "okr-health::on track": ("#108548", "OKR health: on track"),
         "okr-health::needs attention": ("#c17d10", "OKR health: needs attention"),
         "okr-health::at risk": ("#dd2b0e", "OKR health: at risk"),
+        "okr-grade::green": ("#108548", "OKR closed with a green grade"),
+        "okr-grade::yellow": ("#c17d10", "OKR closed with a yellow grade"),
+        "okr-grade::red": ("#dd2b0e", "OKR closed with a red grade"),
         "FY24-Q1": ("#330066", "OKR quarter"),  # the current quarter ...
         "FY24-Q2": ("#330066", "OKR quarter"),  # ... and the next
         "CSM": ("#009966", "OKR team"),
@@ -112,7 +115,7 @@ def test_init_commits_the_three_issue_templates_to_the_default_branch(emulator: 
 
 def test_init_reports_every_change_and_a_summary(emulator: Emulator) -> None:
     result = init(workspace(emulator))
-    assert result.summary() == "init: 23 created, 0 updated, 0 unchanged"
+    assert result.summary() == "init: 26 created, 0 updated, 0 unchanged"
     assert Change("created", "label", "okr::objective").line() == "created label okr::objective"
     lines = [c.line() for c in result.changes]
     assert "created board OKRs" in lines
@@ -128,7 +131,7 @@ def test_init_twice_writes_nothing_the_second_time(emulator: Emulator) -> None:
 
     assert writes(emulator) == 0
     assert result.changes == []
-    assert result.summary() == "init: 0 created, 0 updated, 23 unchanged"
+    assert result.summary() == "init: 0 created, 0 updated, 26 unchanged"
 
 
 def test_init_reads_labels_boards_and_each_template_once(emulator: Emulator) -> None:
@@ -138,7 +141,7 @@ def test_init_reads_labels_boards_and_each_template_once(emulator: Emulator) -> 
     by_route = emulator.counts_by_route()
     assert by_route["GET /projects/:id/labels"] == 1
     assert by_route["GET /projects/:id/boards"] == 1
-    assert by_route["GET /projects/:id/repository/files/:file_path/raw"] == 3
+    assert by_route["GET /projects/:id/repository/files/:file_path"] == 3
     assert (
         sum(emulator.counts(without="okrflow=lease").values()) == 6
     )  # and the project, for its default branch
@@ -208,16 +211,100 @@ def test_missing_lists_are_added_and_a_reordered_board_is_put_back_in_order(
     assert writes(emulator) == 0
 
 
-def test_a_changed_template_is_updated_and_an_equal_one_left_alone(emulator: Emulator) -> None:
-    init(workspace(emulator))
-    emulator.add_file(PROJECT, ".gitlab/issue_templates/OKR Key Result.md", "edited by hand\n")
+KR_PATH = ".gitlab/issue_templates/OKR Key Result.md"
+
+
+def test_an_edited_template_survives_init_and_is_named(emulator: Emulator) -> None:
+    ws = workspace(emulator)
+    init(ws)
+    emulator.add_file(PROJECT, KR_PATH, "our own KR template\n", author="alice")
     emulator.reset_log()
 
     result = init(workspace(emulator))
 
-    assert [c.line() for c in result.changes] == ["updated template OKR Key Result.md"]
-    assert emulator.counts_by_route()["PUT /projects/:id/repository/files/:file_path"] == 1
-    assert writes(emulator) == 1
+    assert writes(emulator) == 0
+    assert emulator.file_text(PROJECT, KR_PATH, "main") == "our own KR template\n"
+    assert result.changes == []
+    [note] = result.notes
+    assert note.startswith("template OKR Key Result.md was edited by Alice")
+    assert "init --force replaces it" in note
+
+
+def test_init_force_restores_an_edited_template(emulator: Emulator) -> None:
+    ws = workspace(emulator)
+    init(ws)
+    emulator.add_file(PROJECT, KR_PATH, "our own KR template\n", author="alice")
+    emulator.reset_log()
+
+    result = init(workspace(emulator), force=True)
+
+    assert [c.line() for c in result.changes] == [
+        "updated template OKR Key Result.md (replaced an edit (--force))"
+    ]
+    assert emulator.file_text(PROJECT, KR_PATH, "main") == ui_template_text(
+        "kr", label_names=ws.labels
+    )
+    emulator.reset_log()
+    init(workspace(emulator))
+    assert writes(emulator) == 0
+
+
+def test_a_template_okrflow_never_installed_is_never_touched(emulator: Emulator) -> None:
+    emulator.add_file(PROJECT, KR_PATH, "the team's template\n", author="alice")
+
+    first = init(workspace(emulator))
+    forced = init(workspace(emulator), force=True)
+
+    for result in (first, forced):
+        assert "template OKR Key Result.md was not installed by okrflow" in result.notes[0]
+    assert emulator.file_text(PROJECT, KR_PATH, "main") == "the team's template\n"
+    templates = [c.line() for c in first.changes if c.kind == "template"]
+    assert templates == [
+        "created template OKR Objective.md",
+        "created template OKR Retrospective.md",
+    ]
+
+
+def test_a_template_okrflow_wrote_earlier_is_updated_to_the_new_one(emulator: Emulator) -> None:
+    init(workspace(emulator))
+    config = config_with(labels__lifecycle__draft__name="okr-status::in draft")
+    emulator.reset_log()
+
+    result = init(workspace(emulator, config))
+
+    updated = [c.line() for c in result.changes if c.kind == "template"]
+    assert updated == [
+        "updated template OKR Objective.md",
+        "updated template OKR Key Result.md",
+    ]
+    text = emulator.file_text(PROJECT, KR_PATH, "main")
+    assert text is not None and '~"okr-status::in draft"' in text
+
+
+def test_a_persons_commit_claiming_okrflows_record_does_not_count(emulator: Emulator) -> None:
+    """The record is okrflow's only when okrflow's user committed it: alice writing the
+    trailer of her own content through the Files API (committer: alice) claims nothing."""
+    from okrflow.core.installed import with_trailer
+
+    theirs = "the team's template\n"
+    with emulator.as_user("alice"):
+        emulator.request(
+            "POST",
+            f"/projects/{emulator.project(PROJECT).id}/repository/files/"
+            + KR_PATH.replace("/", "%2F").replace(" ", "%20"),
+            json_body={
+                "branch": "main",
+                "content": theirs,
+                "commit_message": with_trailer("add", theirs),
+                "author_email": "okr-lead@example.com",
+            },
+        )
+    assert emulator.file_text(PROJECT, KR_PATH, "main") == theirs
+
+    result = init(workspace(emulator), force=True)
+
+    assert emulator.file_text(PROJECT, KR_PATH, "main") == theirs
+    assert any("was not installed by okrflow" in note for note in result.notes)
 
 
 def test_configured_label_names_reach_labels_board_and_templates(emulator: Emulator) -> None:
@@ -236,7 +323,7 @@ def test_dry_run_makes_only_get_requests_and_says_what_it_would_do(emulator: Emu
     result = init(workspace(emulator, dry_run=True))
     assert set(emulator.counts()) == {"GET"}
     assert emulator.labels(PROJECT) == []
-    assert result.summary() == "init (dry run): 23 created, 0 updated, 0 unchanged"
+    assert result.summary() == "init (dry run): 26 created, 0 updated, 0 unchanged"
     assert Change("created", "label", "okr::report").line(dry_run=True) == (
         "would create label okr::report"
     )
@@ -272,7 +359,7 @@ def test_a_create_whose_answer_is_lost_is_not_made_twice(emulator: Emulator, rou
     init(Workspace(config=Config.default(), connection=settings, now=lambda: TODAY))
     assert len(emulator.state.boards) == 1
     assert board(emulator) == ("OKRs", LIFECYCLE)
-    assert len(emulator.labels(PROJECT)) == 15
+    assert len(emulator.labels(PROJECT)) == 18
     emulator.reset_log()
     init(workspace(emulator))
     assert writes(emulator) == 0

@@ -278,6 +278,32 @@ def test_closing_records_outcome_and_score_and_closes_the_issues(emu: Emulator) 
     assert "outcome: missed, score 0.8" in note_bodies(emu, obj)[0]
 
 
+def test_closing_swaps_the_live_health_label_for_the_grade(emu: Emulator) -> None:
+    obj, krs = objective_with_krs(emu, state="active", values=[40, 40, 30])  # 100, 100, 50
+    for iid in (obj, *krs):
+        emu.request(
+            "PUT",
+            f"/projects/acme%2Fokrs/issues/{iid}",
+            token=emu.default_token,
+            json_body={"add_labels": "okr-health::on track"},
+        )
+    move(workspace(emu), str(obj), to="closed")
+
+    def kept(iid: int) -> list[str]:
+        return [
+            label
+            for label in emu.issue_labels(PROJECT, iid)
+            if label.startswith(("okr-health::", "okr-grade::"))
+        ]
+
+    assert kept(obj) == ["okr-grade::green"]  # 0.8
+    assert [kept(k) for k in krs] == [
+        ["okr-grade::green"],
+        ["okr-grade::green"],
+        ["okr-grade::yellow"],
+    ]
+
+
 def test_the_score_is_the_one_evaluate_snapshot_gives(emu: Emulator) -> None:
     from okrflow.commands.analysis import evaluate_snapshot
 

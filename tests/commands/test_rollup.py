@@ -284,7 +284,14 @@ def test_a_plain_comment_is_read_once_then_no_more(okrs: Emulator) -> None:
     assert okrs.counts() == {"GET": 2}  # the quarter and the KPIs
 
 
-def test_closed_issues_are_left_as_they_closed(okrs: Emulator) -> None:
+def test_a_closed_issue_loses_its_health_label_and_shows_its_grade_and_outcome(
+    okrs: Emulator,
+) -> None:
+    """Closed in GitLab's UI, after a rollup gave it a health label: the next rollup
+    swaps the health label for the grade, the section shows score, grade and outcome
+    (none recorded), its comments are not read, and a second rollup writes nothing."""
+    rollup(workspace(okrs), quarter=QUARTER)
+    assert any(label.startswith("okr-health::") for label in okrs.issue_labels(PROJECT, 8))
     okrs.request(
         "PUT",
         "/projects/acme%2Fokrs/issues/8",
@@ -292,10 +299,20 @@ def test_closed_issues_are_left_as_they_closed(okrs: Emulator) -> None:
         json_body={"state_event": "close", "add_labels": NAMES.closed},
     )
     okrs.reset_log()
+
     result = rollup(workspace(okrs), quarter=QUARTER)
-    assert 8 not in result.changed
-    assert "okrflow:progress" not in (okrs.issue(PROJECT, 8).description or "")
+
+    assert 8 in result.changed
+    labels = okrs.issue_labels(PROJECT, 8)
+    assert not [label for label in labels if label.startswith("okr-health::")]
+    assert [label for label in labels if label.startswith("okr-grade::")] == [NAMES.yellow]
+    section = split(okrs.issue(PROJECT, 8).description or "").section or ""
+    assert "grade yellow · outcome not recorded" in section
+    assert "On track" not in section.splitlines()[0]
     assert "/issues/8/notes" not in " ".join(r.path for r in okrs.log)
+    okrs.reset_log()
+    rollup(workspace(okrs), quarter=QUARTER)
+    assert set(okrs.counts()) == {"GET"}
 
 
 # -- request economy at 1,000 issues ----------------------------------------------------------

@@ -82,6 +82,21 @@ def test_objective_lines_show_bar_health_state_and_owner(emu: Emulator) -> None:
     assert "needs attention" in line and "Active" in line and "@alice" in line
 
 
+def test_a_closed_objective_shows_grade_and_outcome_instead_of_health(emu: Emulator) -> None:
+    from okrflow.commands.move import move
+
+    obj, _ = objective_with_krs(emu, state="active", values=[40, 40, 30])  # 100, 100, 50
+    move(workspace(emu), str(obj), to="closed")
+
+    lines = format_status(status(workspace(emu)))
+
+    line = next(x for x in lines if x.startswith(f"#{obj} "))
+    assert "grade green  score 0.8  outcome missed" in line and "Closed" in line
+    assert not any(word in line for word in ("on track", "needs attention", "at risk"))
+    kr_lines = [x for x in lines if "KR #" in x]
+    assert kr_lines and all("closed" in x and "on track" not in x for x in kr_lines)
+
+
 def test_key_result_lines_show_current_target_progress_and_confidence(emu: Emulator) -> None:
     tree(emu)
     lines = format_status(status(workspace(emu)))

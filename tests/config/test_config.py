@@ -129,9 +129,10 @@ def test_default_fiscal_year_and_schedule_agree_with_core_calendar() -> None:
 
 def test_managed_labels_are_every_fixed_label_once() -> None:
     names = [label.name for label in Config.default().labels.managed()]
-    assert len(names) == len(set(names)) == 13
+    assert len(names) == len(set(names)) == 16
     assert "okr::kpi" in names
     assert "okr-health::at risk" in names
+    assert "okr-grade::green" in names
 
 
 def _models(model: type[BaseModel]) -> Iterator[type[BaseModel]]:

@@ -61,22 +61,44 @@ def test_init_twice_the_second_run_writes_nothing(okrflow_cli: Any) -> None:
     assert "created board OKRs" in lines
     assert "added board list okr-status::closed" in lines
     assert "created template OKR Objective.md" in lines
-    assert lines[-1] == "init: 23 created, 0 updated, 0 unchanged"
+    assert lines[-1] == "init: 26 created, 0 updated, 0 unchanged"
     okrflow_cli.emu.reset_log()
 
     second = run(okrflow_cli, "init")
 
     assert second.returncode == 0, second.stderr
-    assert second.stdout.splitlines() == ["init: 0 created, 0 updated, 23 unchanged"]
+    assert second.stdout.splitlines() == ["init: 0 created, 0 updated, 26 unchanged"]
     assert writes(okrflow_cli) == 0
     assert sum(okrflow_cli.emu.counts().values()) > 0  # it did look
+
+
+def test_an_edited_template_survives_init_and_init_force_restores_it(okrflow_cli: Any) -> None:
+    emu = okrflow_cli.emu
+    path = ".gitlab/issue_templates/OKR Objective.md"
+    assert run(okrflow_cli, "init").returncode == 0
+    installed = emu.file_text(PROJECT, path, "main")
+    emu.add_file(PROJECT, path, "Our objective template\n", author="alice")
+    emu.reset_log()
+
+    kept = run(okrflow_cli, "init")
+
+    assert kept.returncode == 0, kept.stderr
+    assert "template OKR Objective.md was edited by Alice" in kept.stderr
+    assert writes(okrflow_cli) == 0
+    assert emu.file_text(PROJECT, path, "main") == "Our objective template\n"
+
+    forced = run(okrflow_cli, "init", "--force")
+
+    assert forced.returncode == 0, forced.stderr
+    assert "updated template OKR Objective.md" in forced.stdout
+    assert emu.file_text(PROJECT, path, "main") == installed
 
 
 def test_init_dry_run_makes_only_get_requests(okrflow_cli: Any) -> None:
     result = run(okrflow_cli, "init", "--dry-run")
     assert result.returncode == 0, result.stderr
     assert "would create label okr-status::draft" in result.stdout.splitlines()
-    assert result.stdout.splitlines()[-1] == "init (dry run): 23 created, 0 updated, 0 unchanged"
+    assert result.stdout.splitlines()[-1] == "init (dry run): 26 created, 0 updated, 0 unchanged"
     assert set(okrflow_cli.emu.counts()) == {"GET"}
     assert okrflow_cli.emu.labels(PROJECT) == []
 

@@ -109,3 +109,23 @@ def test_rollup_dry_run_prints_the_planned_writes(okrflow_cli: Any) -> None:
     assert done.returncode == 0, done.stderr
     assert "would update issue #1" in done.stdout
     assert writes(emu) == 0
+
+
+def test_the_same_checkin_run_twice_the_same_day_records_one_check_in(okrflow_cli: Any) -> None:
+    """A retried pipeline step: the same okrflow checkin again finds the first one."""
+    emu = okrflow_cli.emu
+    seed(emu)
+    args = ("checkin", "#2", "--value", "85%", "--confidence", "70%", "--note", "Two wins")
+
+    first = okrflow_cli(*args, extra_env=ENV)
+    assert first.returncode == 0, first.stderr
+    emu.reset_log()
+    again = okrflow_cli(*args, "--json", extra_env=ENV)
+
+    assert again.returncode == 0, again.stderr
+    assert json.loads(again.stdout)["repeated"] is True
+    assert writes(emu) == 0
+    assert len(emu.notes(PROJECT, 2)) == 1
+    rolled = okrflow_cli("rollup", "--quarter", QUARTER, "--json", extra_env=ENV)
+    kr = json.loads(rolled.stdout)["objectives"][0]["key_results"][0]
+    assert [c["value"] for c in kr["checkins"]] == [85]

@@ -155,8 +155,8 @@ def test_apply_that_loses_the_connection_stops_with_one_line_of_what_was_done(
     [
         ("drop", r"/labels$", "0 created, 0 updated, 0 unchanged"),
         ("500", r"/labels$", "0 created, 0 updated, 0 unchanged"),
-        ("drop", r"/lists$", "16 created, 0 updated, 0 unchanged"),
-        ("drop", r"/repository/files/", "20 created, 0 updated, 0 unchanged"),
+        ("drop", r"/lists$", "19 created, 0 updated, 0 unchanged"),
+        ("drop", r"/repository/files/", "23 created, 0 updated, 0 unchanged"),
     ],
     ids=["labels-unreachable", "labels-500", "board-lists-unreachable", "templates-unreachable"],
 )

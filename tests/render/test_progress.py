@@ -149,3 +149,29 @@ def test_an_objective_without_key_results_says_so() -> None:
     evaluation = evaluate([lonely], elapsed=0.2)
     text = objective_section(lonely, evaluation.objectives["lonely"], evaluation.key_results)
     assert "| no key results yet | `░░░░░░░░░░` 0% |" in text
+
+
+def test_a_closed_okr_shows_score_grade_and_outcome_instead_of_health() -> None:
+    from okrflow.core.evaluation import Closing, Closings, Grade
+    from okrflow.core.model import Outcome
+
+    objectives = tree()
+    evaluation = evaluate(objectives, elapsed=0.5)
+    closed = Closings(
+        objectives={"company": Closing(0.5, Grade.YELLOW, Outcome.MISSED)},
+        key_results={"wau": Closing(0.6, Grade.YELLOW)},
+    )
+
+    texts = sections(objectives, evaluation, closed)
+
+    head = texts.objectives["company"].splitlines()[0]
+    assert head == (
+        "**Progress** `█████░░░░░` 53% · 🟡 Closed · score 0.5 · grade yellow · outcome missed"
+    )
+    wau_head = texts.key_results["wau"].splitlines()[0]
+    assert wau_head.endswith("Closed · score 0.6 · grade yellow · outcome not recorded")
+    assert "On track" not in head + wau_head
+    wau_row = next(r for r in texts.objectives["company"].splitlines() if r.startswith("| #2 "))
+    assert wau_row.endswith("| 🟡 grade yellow |")
+    open_row = next(r for r in texts.objectives["company"].splitlines() if r.startswith("| #4 "))
+    assert "grade" not in open_row  # still open: its health

@@ -8,15 +8,27 @@ holds the content okrflow meant to write.
 
 from __future__ import annotations
 
+import base64
+import dataclasses
 from typing import Any
 
 from okrflow.adapter.http import PER_PAGE, as_dict, enc
 from okrflow.adapter.lease import LeaseApi
 from okrflow.adapter.planned import PlannedBoard
 from okrflow.adapter.records import LabelRecord
+from okrflow.core.installed import Written
 from okrflow.errors import GitLabError
 
-__all__ = ["InstallApi"]
+__all__ = ["InstallApi", "RepoFile"]
+
+
+@dataclasses.dataclass(frozen=True)
+class RepoFile:
+    """A repository file as GitLab holds it on one ref."""
+
+    text: str
+    sha256: str
+    last_commit_id: str
 
 
 class InstallApi(LeaseApi):
@@ -108,21 +120,71 @@ class InstallApi(LeaseApi):
         )
         return None if raw is None else raw.decode("utf-8")
 
+    def repo_file(self, path: str, ref: str) -> RepoFile | None:
+        """The file on ``ref`` with its sha256 and last commit; None when there is none."""
+        found = self.http.call_or_none(
+            lambda: self.http.gl.http_get(
+                self.api("repository", "files", enc(path)), query_data={"ref": ref}
+            ),
+            f"read {path}",
+            (404,),
+        )
+        if found is None:
+            return None
+        data = as_dict(found)
+        text = base64.b64decode(str(data.get("content") or "")).decode("utf-8")
+        return RepoFile(
+            text, str(data.get("content_sha256") or ""), str(data.get("last_commit_id") or "")
+        )
+
+    def path_commits(self, path: str, ref: str) -> list[Written]:
+        """The commits of ``ref`` that touched ``path``, newest first."""
+        query = {"ref_name": ref, "path": path, "per_page": PER_PAGE}
+        items = self.http.listing(self.api("repository", "commits"), f"history of {path}", query)
+        return [
+            Written(
+                committer_email=str(item.get("committer_email") or ""),
+                message=str(item.get("message") or ""),
+                author_name=str(item.get("author_name") or ""),
+                created_at=str(item.get("created_at") or ""),
+            )
+            for item in items
+        ]
+
+    def own_emails(self) -> list[str]:
+        """The addresses GitLab commits okrflow's user's Files API writes with."""
+        if self.settings.token_kind != "private":
+            return []
+        data = as_dict(self.http.get("/user", "read the current user"))
+        keys = ("commit_email", "email", "public_email")
+        return [str(data[k]) for k in keys if data.get(k)]
+
     def write_file(
-        self, path: str, content: str, *, branch: str, message: str, exists: bool
+        self,
+        path: str,
+        content: str,
+        *,
+        branch: str,
+        message: str,
+        exists: bool,
+        last_commit_id: str | None = None,
     ) -> None:
         """Commit ``content`` to ``path`` on ``branch`` (create it, or update it).
 
         GitLab refuses (400) a create of a file that exists and, depending on the
         version, an update that changes nothing; either way, when the branch holds
         ``content`` afterwards (an earlier attempt whose answer was lost wrote it), the
-        write is done. A file created meanwhile with other content is updated.
+        write is done. A file changed or created meanwhile by someone else is left alone.
+        ``last_commit_id``: update only if nobody committed to the file since (GitLab
+        refuses the update otherwise, and so does this).
         """
         if self.dry_run:
             self.plan("update file" if exists else "create file", path)
             return
         url = self.api("repository", "files", enc(path))
         data = {"branch": branch, "content": content, "commit_message": message}
+        if exists and last_commit_id:
+            data["last_commit_id"] = last_commit_id
         try:
             if exists:
                 self.http.put(url, data, f"update {path}")
@@ -132,9 +194,5 @@ class InstallApi(LeaseApi):
         except GitLabError as exc:
             if exc.status != 400:
                 raise
-            current = self.read_file(path, ref=branch)
-            if current == content:
-                return
-            if exists or current is None:
-                raise
-        self.http.put(url, data, f"update {path}")
+            if self.read_file(path, ref=branch) != content:
+                raise  # changed or created meanwhile by someone else: theirs, left alone

@@ -20,6 +20,7 @@ from typing import Any
 
 from okrflow.adapter.install import InstallApi
 from okrflow.adapter.issues import IssueApi, check_description
+from okrflow.adapter.label_events import LabelEventApi
 from okrflow.adapter.metrics import query_records
 from okrflow.adapter.people import PeopleApi
 from okrflow.adapter.planned import PlannedIssue
@@ -106,7 +107,7 @@ def description_changes(current: str, new: str) -> bool:
     return desc.stored_form(new) != desc.stored_form(current)
 
 
-class OkrRepository(IssueApi, InstallApi, PeopleApi):
+class OkrRepository(IssueApi, InstallApi, PeopleApi, LabelEventApi):
     """The OKR project, read into the core model and written back."""
 
     def fork(self) -> OkrRepository:

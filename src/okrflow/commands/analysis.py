@@ -16,13 +16,20 @@ from typing import Any
 
 from okrflow.adapter import Snapshot
 from okrflow.commands.workspace import Workspace
-from okrflow.core.evaluation import Evaluation
+from okrflow.core.evaluation import Closing, Closings, Evaluation
+from okrflow.core.model import KeyResult, Objective, State
 from okrflow.core.report import ReportKind, build_report
 from okrflow.core.rules import Finding, lint
-from okrflow.core.scoring import evaluate
+from okrflow.core.scoring import evaluate, grade_for, score_for
 from okrflow.core.standing import evaluate_kpis
 
-__all__ = ["evaluate_snapshot", "key_result_owners", "lint_snapshot", "report_document"]
+__all__ = [
+    "closings",
+    "evaluate_snapshot",
+    "key_result_owners",
+    "lint_snapshot",
+    "report_document",
+]
 
 
 def evaluate_snapshot(ws: Workspace, snapshot: Snapshot) -> Evaluation:
@@ -74,3 +81,29 @@ def report_document(
         today=ws.quarter_dates(snapshot.quarter).day,
         kpis=snapshot.kpis,
     )
+
+
+def closings(ws: Workspace, snapshot: Snapshot, evaluation: Evaluation) -> Closings:
+    """Score, grade and outcome of every closed OKR of the snapshot: the score and outcome
+    recorded when it closed (``okrflow move``), else its score now and no outcome (an
+    issue closed in GitLab's UI, until someone says)."""
+    out = Closings()
+    for objective in snapshot.objectives:
+        result = evaluation.objectives.get(objective.key)
+        if result is not None and (found := _closing(ws, snapshot, objective, result.progress)):
+            out.objectives[objective.key] = found
+        for kr in objective.key_results:
+            kr_result = evaluation.key_results.get(kr.key)
+            if kr_result is not None and (found := _closing(ws, snapshot, kr, kr_result.progress)):
+                out.key_results[kr.key] = found
+    return out
+
+
+def _closing(
+    ws: Workspace, snapshot: Snapshot, okr: Objective | KeyResult, progress: float
+) -> Closing | None:
+    item = snapshot.issues.get(okr.iid) if okr.iid is not None else None
+    if item is None or (item.record.state != "closed" and okr.state is not State.CLOSED):
+        return None
+    score = item.meta.score if item.meta.score is not None else score_for(progress)
+    return Closing(score=score, grade=grade_for(score, ws.policy), outcome=item.meta.outcome)

@@ -12,23 +12,30 @@ the issue's comment count, so the next rollup knows it without reading the comme
 Two requests and two writes: read the issue, post the comment (carrying an invisible
 marker, so a retried POST after a lost answer finds the first comment instead of adding
 a second), update the metadata.
+
+**Once.** The marker is a digest of the key result, value, confidence, note and day, so
+the same ``okrflow checkin`` run again the same day (a retried pipeline step) finds the
+comment the first run wrote, by okrflow's user, and writes nothing: one read more, made
+only when the metadata's latest check-in has that value, confidence and day, or when
+the issue has comments the metadata has not seen (a first run stopped after its comment).
 """
 
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
+import hashlib
 import math
-import uuid
 from typing import Any
 
-from okrflow.adapter import NoteRecord, local_iid
+from okrflow.adapter import LoadedIssue, LoadedKpi, NoteRecord, local_iid
 from okrflow.commands.result import Line, Result, Style, plain
 from okrflow.commands.workspace import Workspace
 from okrflow.core.bookkeeping import MARKER_PREFIX, record_checkin
 from okrflow.core.checkin_values import format_checkin_value, parse_checkin_value
 from okrflow.core.checkins import format_checkin_comment
 from okrflow.core.description import escape_blocks
-from okrflow.core.meta import RecordedCheckIn
+from okrflow.core.meta import Meta, RecordedCheckIn
 from okrflow.core.model import Objective, SourceKind
 from okrflow.errors import UsageError
 from okrflow.render import display
@@ -47,6 +54,7 @@ class CheckinResult(Result):
     comment: str
     warnings: tuple[str, ...] = ()
     shown: str = ""  # the value as the comment says it ("7 customers", "done")
+    repeated: bool = False  # the same check-in was already made today: nothing written
 
     def lines(self, style: Style = plain) -> list[str | Line]:
         return [*(Line(w, "warning") for w in self.warnings), self.summary()]
@@ -55,6 +63,8 @@ class CheckinResult(Result):
         shown = self.shown or display.value(self.value, self.unit)
         if self.confidence is not None:
             shown += f" (confidence {display.confidence(self.confidence)})"
+        if self.repeated:
+            return f"already checked in #{self.iid} today: {shown} (nothing written)"
         verb = "would check in" if self.dry_run else "checked in"
         return f"{verb} #{self.iid}: {shown}"
 
@@ -66,6 +76,7 @@ class CheckinResult(Result):
             "confidence": self.confidence,
             "note_id": self.note_id,
             "dry_run": self.dry_run,
+            "repeated": self.repeated,
         }
 
 
@@ -120,12 +131,33 @@ def checkin(
             f"#{iid} takes its value from its {kr.source.kind.value} source: "
             "the next rollup replaces this check-in when that value changes"
         )
-    marker = f"{MARKER_PREFIX}{uuid.uuid4().hex} -->"
+    marker = checkin_marker(iid, amount, confidence_value, note, ws.today())
     text = format_checkin_comment(
         amount, unit=unit, confidence=confidence_value, note=escape_blocks(note), metric=metric
     )
     body = f"{text.rstrip()}\n\n{marker}\n"
-    posted = repo.create_note(iid, body, marker=marker)
+    base = item.own_meta()
+    earlier = _earlier(ws, item, base, marker, amount, confidence_value)
+
+    def outcome(note_id: int | None, comment: str, repeated: bool = False) -> CheckinResult:
+        return CheckinResult(
+            iid=iid,
+            title=record.title,
+            value=amount,
+            unit=unit,
+            confidence=confidence_value,
+            note_id=note_id,
+            comment=comment,
+            warnings=tuple(warnings),
+            shown=format_checkin_value(amount, metric, unit),
+            repeated=repeated,
+            planned=ws.planned(),
+        )
+
+    if earlier is not None and base.checkin is not None and base.checkin.note_id == earlier.id:
+        return outcome(earlier.id, earlier.body, repeated=True)
+    # An earlier run that stopped after its comment: record that one, post no other.
+    posted = earlier if earlier is not None else repo.create_note(iid, body, marker=marker)
     created = posted if isinstance(posted, NoteRecord) else None
     at = (created.created_at if created else None) or ws.now()
     author = created.author if created else None
@@ -137,25 +169,59 @@ def checkin(
         author=author,
         source="manual",
     )
-    base = item.own_meta()
     meta = record_checkin(base, recorded)
     # When okrflow had read every comment before this one, it has read this one too;
     # otherwise the counts stay apart and the next rollup reads the comments it missed.
-    if created is not None and (base.notes_count or 0) == record.user_notes_count:
+    if (
+        earlier is None
+        and created is not None
+        and (base.notes_count or 0) == record.user_notes_count
+    ):
         meta = meta.replace(
             last_comment_id=max(created.id, base.last_comment_id or 0),
             notes_count=record.user_notes_count + 1,
         )
     repo.save(item, meta=meta)
-    return CheckinResult(
-        iid=iid,
-        title=record.title,
-        value=amount,
-        unit=unit,
-        confidence=confidence_value,
-        note_id=created.id if created else None,
-        comment=body,
-        warnings=tuple(warnings),
-        shown=format_checkin_value(amount, metric, unit),
-        planned=ws.planned(),
+    return outcome(created.id if created else None, body)
+
+
+def checkin_marker(
+    iid: int, value: float, confidence: float | None, note: str, day: dt.date
+) -> str:
+    """The invisible marker of a check-in: the same for the same key result, value,
+    confidence, note and day, so a repeated ``okrflow checkin`` is recognised."""
+    key = "\0".join([str(iid), repr(value), repr(confidence), note.strip(), day.isoformat()])
+    return f"{MARKER_PREFIX}{hashlib.sha256(key.encode()).hexdigest()[:32]} -->"
+
+
+def _earlier(
+    ws: Workspace,
+    item: LoadedIssue | LoadedKpi,
+    base: Meta,
+    marker: str,
+    value: float,
+    confidence: float | None,
+) -> NoteRecord | None:
+    """The comment an identical check-in wrote today, by okrflow's user; None if none.
+
+    Reads comments only when one can be there: the metadata's latest check-in has this
+    value, confidence and day, or the issue has comments the metadata has not counted.
+    """
+    latest = base.checkin
+    same = (
+        latest is not None
+        and latest.note_id is not None
+        and latest.value == value
+        and latest.confidence == confidence
+        and latest.at.date() == ws.today()
     )
+    unseen = item.record.user_notes_count != (base.notes_count or 0)
+    if not same and not unseen:
+        return None
+    after = base.last_comment_id
+    if same and latest is not None and latest.note_id is not None:
+        after = min(latest.note_id - 1, after if after is not None else latest.note_id - 1)
+    found = [n for n in ws.repo.list_notes_after(item.iid, after) if marker in n.body]
+    if not found:
+        return None
+    return next((n for n in found if ws.repo.authors.is_okrflow(n.author)), None)

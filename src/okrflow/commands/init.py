@@ -15,6 +15,7 @@ from typing import Any
 from okrflow.adapter import LabelRecord, PlannedBoard
 from okrflow.commands.result import Line, Result, Style, plain
 from okrflow.commands.workspace import Workspace, leased
+from okrflow.core.installed import Written, content_sha256, verdict, with_trailer
 from okrflow.errors import GitLabError
 from okrflow.render.templating import ISSUE_TEMPLATES, ui_template_text
 
@@ -128,14 +129,15 @@ def _hex(colour: str) -> str:
 
 
 @leased("init")
-def init(ws: Workspace) -> InitResult:
-    """Create or update labels, the lifecycle board and its lists, and the issue templates."""
+def init(ws: Workspace, *, force: bool = False) -> InitResult:
+    """Create or update labels, the lifecycle board and its lists, and the issue templates
+    (``force``: also those a person edited after okrflow installed them)."""
     ws.repo.ensure_can_write()
     result = InitResult(planned=ws.planned())
     try:
         labels = _labels(ws, result)
         _board(ws, result, labels)
-        _templates(ws, result)
+        _templates(ws, result, force)
     except GitLabError as exc:
         if ws.dry_run:
             raise
@@ -232,16 +234,41 @@ def _order_lists(
     return moved
 
 
-def _templates(ws: Workspace, result: InitResult) -> None:
+def _templates(ws: Workspace, result: InitResult, force: bool) -> None:
+    """Install each issue template; one a person edited after okrflow installed it is
+    left as it is and named (``force`` overwrites it); one okrflow never installed is
+    never touched."""
     gl = ws.repo
     branch = gl.default_branch
+    emails: list[str] | None = None
     for short in TEMPLATE_NAMES:
         file_name = ISSUE_TEMPLATES[short]
         path = f"{TEMPLATE_DIR}/{file_name}"
         content = ui_template_text(short, label_names=ws.labels)
-        current = gl.read_file(path, ref=branch)
-        if current == content:
+        current = gl.repo_file(path, ref=branch)
+        sha = current.sha256 if current is not None else None
+        history: list[Written] = []
+        if current is not None and sha != content_sha256(content):
+            history = gl.path_commits(path, ref=branch)
+            emails = gl.own_emails() if emails is None else emails
+        found = verdict(sha, content, history, emails or [])
+        if found == "unchanged":
             result.unchanged.append(f"template {file_name}")
+            continue
+        if found == "foreign":
+            result.unchanged.append(f"template {file_name}")
+            result.notes.append(
+                f"template {file_name} was not installed by okrflow; okrflow leaves it "
+                "(delete or rename it to let init install okrflow's)"
+            )
+            continue
+        if found == "edited" and not force:
+            who = _last_change(history)
+            result.unchanged.append(f"template {file_name}")
+            result.notes.append(
+                f"template {file_name} was edited{who} since okrflow installed it; okrflow "
+                "leaves it (init --force replaces it with okrflow's)"
+            )
             continue
         exists = current is not None
         verb = "update" if exists else "add"
@@ -249,7 +276,20 @@ def _templates(ws: Workspace, result: InitResult) -> None:
             path,
             content,
             branch=branch,
-            message=f"okrflow init: {verb} issue template {file_name}",
+            message=with_trailer(f"okrflow init: {verb} issue template {file_name}", content),
             exists=exists,
+            last_commit_id=current.last_commit_id if current is not None else None,
         )
-        result.changes.append(Change("updated" if exists else "created", "template", file_name))
+        detail = "replaced an edit (--force)" if found == "edited" else ""
+        result.changes.append(
+            Change("updated" if exists else "created", "template", file_name, detail)
+        )
+
+
+def _last_change(history: Sequence[Written]) -> str:
+    if not history:
+        return ""
+    last = history[0]
+    by = f" by {last.author_name}" if last.author_name else ""
+    on = f" on {last.created_at[:10]}" if last.created_at else ""
+    return by + on

@@ -19,7 +19,8 @@ are skipped, and a closed key result is left closed unless the objective closes.
 **Writes.** One PUT per issue (labels swapped with ``add_labels`` /
 ``remove_labels``, so an issue that had two lifecycle labels ends with one; on
 Closed also the outcome and score in okrflow's metadata and ``state_event=close``),
-and one comment "okrflow: moved from In Draft to Under Review by @user". The
+and one comment "okrflow: moved from In Draft to Under Review by @user"; closing swaps the
+health label for the grade label (okr-grade::green, yellow or red). The
 comment is written first; a run interrupted between comment and PUT finds it on
 the next run (the issue's newest okrflow move comment already announces this
 very move) and does not write it twice.
@@ -59,10 +60,9 @@ from okrflow.core.lifecycle import (
     states_text,
     transition_allowed,
 )
-from okrflow.core.meta import Meta
 from okrflow.core.model import KeyResult, Objective, Outcome, State
 from okrflow.core.rules import Finding
-from okrflow.core.scoring import score_for
+from okrflow.core.scoring import grade_for, score_for
 from okrflow.errors import FindingsError, UsageError
 from okrflow.render.comments import move_comment
 
@@ -206,13 +206,21 @@ class _Writer:
         item = step.item
         names = self.ws.labels
         others = [names.state_label(s) for s in State if s is not target]
-        meta: Meta | None = None
+        add = [names.state_label(target)]
+        meta = item.own_meta().replace(lifecycle=target)  # what a board move is checked against
         if target is State.CLOSED:
-            meta = item.own_meta().replace(outcome=step.outcome, score=step.score)
+            meta = meta.replace(outcome=step.outcome, score=step.score)
+            if step.score is not None:  # its grade instead of a live health label
+                grade = names.grade_label(grade_for(step.score, self.ws.policy))
+                add.append(grade)
+                others += [*names.health_labels, *names.grade_labels]
+                others.remove(grade)
+        else:
+            others += names.grade_labels
         self.ws.repo.save(
             item,
             meta=meta,
-            add_labels=[names.state_label(target)],
+            add_labels=add,
             remove_labels=others,
             state_event="close" if target is State.CLOSED else "reopen",
         )

@@ -29,7 +29,7 @@ from okrflow.commands.result import Line, Result, Style, plain
 from okrflow.commands.workspace import Workspace, leased
 from okrflow.core.issue_text import iid_of_key, key_for_iid
 from okrflow.core.meta import Meta, ParentRef
-from okrflow.core.model import KeyResult, Kind, Objective
+from okrflow.core.model import KeyResult, Kind, Objective, State
 from okrflow.core.statements import StatementError, parse_statement
 from okrflow.errors import UsageError
 from okrflow.render.display import count
@@ -330,6 +330,7 @@ def new_objective(
         weight=weight,
         owner=owner_name,
         kind=chosen_kind,
+        lifecycle=State.DRAFT,  # filed in draft: a board move is checked from here
     )
     return _create(ws, result, okr, meta)
 
@@ -407,5 +408,6 @@ def new_kr(
         metric=metric,
         weight=weight,
         owner=owner_name,
+        lifecycle=State.DRAFT,
     )
     return _create(ws, result, okr, meta)

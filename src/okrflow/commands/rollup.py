@@ -16,7 +16,10 @@ The requests it makes grow with what changed, not with what exists:
    ``okrflow measure`` wrote, given as ``values``: rollup never starts a process). A key
    result's linked issues (its initiatives, recorded in its metadata for status and the
    reports) are read with its comments, and once when they were never read;
-3. one PUT per issue where something a person would see changed: the managed progress
+3. label events only for issues whose lifecycle label differs from the state recorded in
+   their metadata (a board move; :mod:`okrflow.commands.board_moves`), and a comment on
+   those that bypassed okrflow move's checks;
+4. one PUT per issue where something a person would see changed: the managed progress
    section (:mod:`okrflow.render.progress`, nothing in it varies with time alone), the health
    label, or the metadata recording a new check-in, initiatives, or a relative target's
    baseline the first time it is known (so that it stays put). A second rollup writes
@@ -24,7 +27,8 @@ The requests it makes grow with what changed, not with what exists:
 
 Reads and writes for different issues run in a small pool of threads, each with its own
 GitLab connection (``requests.Session`` is not documented as thread-safe: psf/requests
-#2766). Closed issues are left as they were when they closed. Key results whose
+#2766). Closed issues get no new check-ins; they carry their grade label instead of a
+health label, and their section shows score, grade and outcome. Key results whose
 objective is not in the quarter are not scored (``okrflow lint`` reports them).
 
 One issue that cannot be read or written is a problem in the result, not a failed run.
@@ -53,7 +57,13 @@ from okrflow.adapter import (
     label_changes,
     new_description,
 )
-from okrflow.commands.analysis import evaluate_snapshot, key_result_owners, report_document
+from okrflow.commands.analysis import (
+    closings,
+    evaluate_snapshot,
+    key_result_owners,
+    report_document,
+)
+from okrflow.commands.board_moves import check_board_moves
 from okrflow.commands.command_values import CommandValue, read_values
 from okrflow.commands.measure import SourceRules, measure
 from okrflow.commands.result import Line, Result, Style, plain
@@ -66,7 +76,7 @@ from okrflow.core.bookkeeping import (
     needs_comments,
 )
 from okrflow.core.checkins import first_checkin
-from okrflow.core.evaluation import Evaluation
+from okrflow.core.evaluation import Closing, Evaluation
 from okrflow.core.meta import Meta
 from okrflow.core.model import Health, Initiative, KeyResult, Objective, Problem, SourceKind
 from okrflow.core.sources import Measurement, linked_initiatives
@@ -329,38 +339,51 @@ class _Write:
 def _plan(
     ws: Workspace, snap: Snapshot, evaluation: Evaluation, metas: dict[int, Meta]
 ) -> list[_Write]:
-    """The issues where something changed, with what to write."""
-    texts = sections(snap.objectives, evaluation, snap.kpis)
+    """The issues where something changed, with what to write. A closed OKR shows its
+    grade instead of a live health label."""
+    closed = closings(ws, snap, evaluation)
+    texts = sections(snap.objectives, evaluation, snap.kpis, closed)
     names = ws.labels
-    every_health = [names.on_track, names.needs_attention, names.at_risk]
+    others = [*names.health_labels, *names.grade_labels]
     writes: list[_Write] = []
-    items: list[tuple[LoadedIssue | LoadedKpi, str | None, Health]] = []
+    items: list[tuple[LoadedIssue | LoadedKpi, str | None, Health, Closing | None]] = []
     for objective in snap.objectives:
         result = evaluation.objectives.get(objective.key)
         if objective.iid is not None and result is not None:
-            items.append((snap.item(objective), texts.objectives.get(objective.key), result.health))
+            text = texts.objectives.get(objective.key)
+            closing = closed.objectives.get(objective.key)
+            items.append((snap.item(objective), text, result.health, closing))
         for kr in objective.key_results:
             kr_result = evaluation.key_results.get(kr.key)
             if kr.iid is not None and kr_result is not None:
-                items.append((snap.item(kr), texts.key_results.get(kr.key), kr_result.health))
+                text = texts.key_results.get(kr.key)
+                closing = closed.key_results.get(kr.key)
+                items.append((snap.item(kr), text, kr_result.health, closing))
     for kpi in snap.kpis:
         kpi_result = evaluation.kpis.get(kpi.key)
         if kpi.iid is not None and kpi_result is not None:
-            items.append((snap.kpi_item(kpi), texts.kpis.get(kpi.key), kpi_result.health))
+            items.append((snap.kpi_item(kpi), texts.kpis.get(kpi.key), kpi_result.health, None))
     seen: set[int] = set()
-    for item, section, health in items:
-        if item.iid in seen or section is None or item.record.state == "closed":
+    for item, section, health, closing in items:
+        if item.iid in seen or section is None:
+            continue
+        if closing is None and item.record.state == "closed":
             continue
         seen.add(item.iid)
-        label = names.health_label(health)
+        label = names.grade_label(closing.grade) if closing else names.health_label(health)
         meta = metas.get(item.iid)
         if meta is None and item.broken_block:
             meta = item.own_meta()  # rebuilt from what could be read
-        if isinstance(item.okr, KeyResult):
-            meta = _baseline(item.okr, meta or item.own_meta()) or meta
+        okr = item.okr
+        if isinstance(okr, KeyResult) and closing is None:
+            meta = _baseline(okr, meta or item.own_meta()) or meta
+        if isinstance(okr, (Objective, KeyResult)) and closing is None:
+            state = okr.state
+            if state is not None and item.own_meta().lifecycle != state:
+                meta = (meta or item.own_meta()).replace(lifecycle=state)  # the state seen now
         text = new_description(item.record.description, meta=meta, section=section)
         add, remove = label_changes(
-            item.record.labels, add=[label], remove=[h for h in every_health if h != label]
+            item.record.labels, add=[label], remove=[h for h in others if h != label]
         )
         if description_changes(item.record.description, text) or add or remove:
             writes.append(_Write(item, section, tuple(add), tuple(remove), meta))
@@ -419,6 +442,7 @@ def rollup(
     # what this run found (a fixed one is gone)
     reread = {f"#{iid} note " for iid in metas}
     snap.problems[:] = [p for p in snap.problems if not p.where.startswith(tuple(reread))]
+    problems.extend(check_board_moves(ws, snap))
     evaluation = evaluate_snapshot(ws, snap)
     writes = _plan(ws, snap, evaluation, metas)
     changed: list[int] = []

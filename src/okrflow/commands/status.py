@@ -29,6 +29,7 @@ __all__ = ["BAR_WIDTH", "StatusResult", "bar", "format_status", "kpi_line", "kr_
 
 BAR_WIDTH = 10
 _HEALTH_COLOUR = {"on track": "green", "needs attention": "yellow", "at risk": "red"}
+_GRADE_COLOUR = {"green": "green", "yellow": "yellow", "red": "red"}
 
 
 @dataclasses.dataclass
@@ -73,15 +74,24 @@ def _health(health: str | None, style: Style) -> str:
     return style(text, _HEALTH_COLOUR.get(health or "", ""))
 
 
+def _closed(o: dict[str, Any], style: Style) -> str:
+    """What a closed objective shows instead of its health: grade, score, outcome."""
+    grade = o["grade"]
+    outcome = o.get("outcome") or "not recorded"
+    text = f"grade {grade}  score {display.score(o['score'])}  outcome {outcome}"
+    return style(text, _GRADE_COLOUR.get(grade, ""))
+
+
 def _objective_line(o: dict[str, Any], indent: str, style: Style, also: list[int]) -> str:
+    closed = o["state"] == "closed" and o.get("grade") and o.get("score") is not None
     details = [
         bar(o["progress"]),
-        _health(o["health"], style),
+        _closed(o, style) if closed else _health(o["health"], style),
         display.state_label(o["state"]),
     ]
     if o.get("owner"):
         details.append(f"@{visible(o['owner'])}")
-    if o.get("score") is not None:
+    if not closed and o.get("score") is not None:
         details.append(f"score {display.score(o['score'])}")
     if o.get("kpi_iids"):
         details.append("protects KPI " + ", ".join(f"#{i}" for i in o["kpi_iids"]))
@@ -117,7 +127,8 @@ def kr_numbers(kr: dict[str, Any]) -> str:
 
 
 def _kr_line(kr: dict[str, Any], indent: str, style: Style) -> str:
-    details = [kr_numbers(kr), bar(kr["progress"]), _health(kr["health"], style)]
+    shown = "closed" if kr.get("state") == "closed" else _health(kr["health"], style)
+    details = [kr_numbers(kr), bar(kr["progress"]), shown]
     if kr.get("confidence") is not None:
         details.append(f"confidence {display.confidence(kr['confidence'])}")
     if kr.get("owner"):

@@ -85,6 +85,9 @@ def label_names(config: Config) -> LabelNames:
         on_track=labels.health.on_track.name,
         needs_attention=labels.health.needs_attention.name,
         at_risk=labels.health.at_risk.name,
+        green=labels.grade.green.name,
+        yellow=labels.grade.yellow.name,
+        red=labels.grade.red.name,
         teams=tuple(team.name for team in config.teams),
         quarter_pattern=quarter_pattern(config.fiscal_year.label_format),
     )

@@ -126,12 +126,21 @@ class HealthLabels(Section):
     at_risk: Label = _label("okr-health::at risk", "#dd2b0e", "OKR health: at risk")
 
 
+class GradeLabels(Section):
+    green: Label = _label("okr-grade::green", "#108548", "OKR closed with a green grade")
+    yellow: Label = _label("okr-grade::yellow", "#c17d10", "OKR closed with a yellow grade")
+    red: Label = _label("okr-grade::red", "#dd2b0e", "OKR closed with a red grade")
+
+
 class Labels(Section):
     type: TypeLabels = Field(TypeLabels(), description="labels saying what an issue is")
     lifecycle: LifecycleLabels = Field(
         LifecycleLabels(), description="lifecycle labels; okrflow keeps exactly one on an OKR"
     )
     health: HealthLabels = Field(HealthLabels(), description="health labels set by rollup")
+    grade: GradeLabels = Field(
+        GradeLabels(), description="grade labels a closed OKR carries instead of a health label"
+    )
     quarter: LabelStyle = Field(
         LabelStyle(color="#330066", description="OKR quarter"),
         description="style of the quarter labels (FY24-Q1)",
@@ -143,7 +152,7 @@ class Labels(Section):
 
     def managed(self) -> tuple[Label, ...]:
         """Every fixed label okrflow creates, in a stable order."""
-        groups: tuple[BaseModel, ...] = (self.type, self.lifecycle, self.health)
+        groups: tuple[BaseModel, ...] = (self.type, self.lifecycle, self.health, self.grade)
         return tuple(
             label
             for group in groups
@@ -181,6 +190,11 @@ class LifecycleSettings(Section):
         "OKRs",
         min_length=1,
         description="issue board showing the lifecycle, one list per lifecycle label",
+    )
+    on_bypass: Literal["report", "revert"] = Field(
+        "report",
+        description="a lifecycle label a person changed past okrflow move's checks (a board "
+        "drag): report it on the issue, or also move it back",
     )
 
 

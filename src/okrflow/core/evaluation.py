@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 import enum
 
-from okrflow.core.model import CheckIn, Health, Metric, Problem
+from okrflow.core.model import CheckIn, Health, Metric, Outcome, Problem
 from okrflow.core.standing import KpiResult
 
 
@@ -48,3 +48,22 @@ class Evaluation:
     key_results: dict[str, KeyResultResult]  # by key-result key (unique across the set)
     problems: list[Problem] = dataclasses.field(default_factory=list)
     kpis: dict[str, KpiResult] = dataclasses.field(default_factory=dict)  # by KPI key
+
+
+@dataclasses.dataclass(frozen=True)
+class Closing:
+    """What a closed OKR shows instead of its live health: its score, grade and outcome
+    (None: nobody recorded one, e.g. closed in GitLab's UI)."""
+
+    score: float
+    grade: Grade
+    outcome: Outcome | None = None
+
+
+@dataclasses.dataclass
+class Closings:
+    """The closings of the closed OKRs of a set, by key, apart for objectives and key
+    results (keys may repeat across)."""
+
+    objectives: dict[str, Closing] = dataclasses.field(default_factory=dict)
+    key_results: dict[str, Closing] = dataclasses.field(default_factory=dict)

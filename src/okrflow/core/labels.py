@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import re
 
+from okrflow.core.evaluation import Grade
 from okrflow.core.model import Health, State
 
 __all__ = ["DEFAULT_LABEL_NAMES", "LabelNames"]
@@ -28,6 +29,9 @@ class LabelNames:
     on_track: str = "okr-health::on track"
     needs_attention: str = "okr-health::needs attention"
     at_risk: str = "okr-health::at risk"
+    green: str = "okr-grade::green"
+    yellow: str = "okr-grade::yellow"
+    red: str = "okr-grade::red"
     report: str = "okr::report"
     retrospective: str = "okr::retrospective"
     carry: str = "okr::carry"
@@ -48,6 +52,17 @@ class LabelNames:
             Health.NEEDS_ATTENTION: self.needs_attention,
             Health.AT_RISK: self.at_risk,
         }[health]
+
+    @property
+    def health_labels(self) -> tuple[str, ...]:
+        return (self.on_track, self.needs_attention, self.at_risk)
+
+    def grade_label(self, grade: Grade) -> str:
+        return {Grade.GREEN: self.green, Grade.YELLOW: self.yellow, Grade.RED: self.red}[grade]
+
+    @property
+    def grade_labels(self) -> tuple[str, ...]:
+        return (self.green, self.yellow, self.red)
 
     def state_of(self, label: str) -> State | None:
         return next((s for s in State if self.state_label(s) == label), None)

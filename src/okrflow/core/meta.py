@@ -32,6 +32,8 @@ writes them back, so data from a newer okrflow survives. Version 1 keys::
     notes_count      KR: the issue's user_notes_count when okrflow last read (or wrote) its
                      comments; rollup reads comments again only when the count differs
     outcome, score   set when closed
+    lifecycle        the lifecycle state okrflow last recorded (a board move is checked
+                     against it)
     last_comment_id  the newest comment already read;  lint_comment_id  okrflow's lint comment
 """
 
@@ -56,6 +58,7 @@ from okrflow.core.model import (
     MetricSource,
     Outcome,
     SourceKind,
+    State,
 )
 
 SCHEMA_VERSION = 1
@@ -305,6 +308,7 @@ _FIELDS: dict[str, Callable[[Any], Any]] = {
     "notes_count": _int,
     "outcome": _enum(Outcome),
     "score": _float,
+    "lifecycle": _enum(State),
     "last_comment_id": _int,
     "lint_comment_id": _int,
 }
@@ -338,6 +342,7 @@ class Meta:
     notes_count: int | None = None
     outcome: Outcome | None = None
     score: float | None = None
+    lifecycle: State | None = None  # the lifecycle state okrflow last recorded
     last_comment_id: int | None = None
     lint_comment_id: int | None = None
     extra: Mapping[str, Any] = dataclasses.field(default_factory=dict)  # unknown keys

@@ -262,3 +262,30 @@ def kpi_issue_text(kpi: Kpi) -> str:
         how,
     ]
     return "\n".join(lines) + "\n"
+
+
+# -- board moves -----------------------------------------------------------------------------
+
+
+def bypass_comment(
+    recorded: State,
+    current: State,
+    *,
+    by: str | None,
+    at: dt.datetime | None,
+    reason: str,
+    reverted: bool,
+    marker: str,
+) -> str:
+    """The one comment on a lifecycle label a person changed past okrflow move's checks."""
+    who = mention(by) if by else "someone (GitLab does not say who)"
+    when = f" on {at.astimezone(dt.timezone.utc).date().isoformat()}" if at else ""
+    moved = f"{who} moved this from {recorded.display} to {current.display}{when}"
+    if reverted:
+        body = f"okrflow: moved back to {recorded.display}: {moved}, but {reason}."
+    else:
+        body = (
+            f"okrflow: {moved}, but {reason}. okrflow leaves it there; "
+            "`okrflow move` is the checked way."
+        )
+    return f"{body}\n\n{marker}"

@@ -23,10 +23,12 @@ __all__ = [
     "ALL_TEAMS_SERIES",
     "MISSING",
     "SERIES",
+    "closed_text",
     "confidence",
     "count",
     "day",
     "goal",
+    "grade_emoji",
     "grade_label",
     "health_class",
     "health_emoji",
@@ -225,3 +227,17 @@ def sparkline(values: list[float | None]) -> str:
     if high == low:
         return bars[3] * len(nums)
     return "".join(bars[round((v - low) / (high - low) * (len(bars) - 1))] for v in nums)
+
+
+_GRADE_EMOJI = {"green": "🟢", "yellow": "🟡", "red": "🔴"}
+
+
+def grade_emoji(grade: str | None) -> str:
+    return _GRADE_EMOJI.get(grade or "", "⚪")
+
+
+def closed_text(score_value: float, grade: str, outcome: str | None) -> str:
+    """``Closed · score 0.6 · grade yellow · outcome missed``: what a closed OKR shows
+    where an open one shows its health."""
+    said = outcome if outcome else "not recorded"
+    return f"Closed · score {score(score_value)} · grade {grade} · outcome {said}"

@@ -27,7 +27,13 @@ import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 
 from okrflow.core.checkins import latest_checkin
-from okrflow.core.evaluation import Evaluation, KeyResultResult, ObjectiveResult
+from okrflow.core.evaluation import (
+    Closing,
+    Closings,
+    Evaluation,
+    KeyResultResult,
+    ObjectiveResult,
+)
 from okrflow.core.kpis import explain_kpi
 from okrflow.core.model import CheckIn, Direction, KeyResult, Metric, MetricKind, Objective
 from okrflow.core.report import progress_percent
@@ -59,7 +65,15 @@ def progress_bar(progress: float, width: int = BAR_WIDTH) -> str:
     return f"`{'█' * filled}{'░' * (width - filled)}` {percent}%"
 
 
-def _headline(progress: float, health: str, score: float | None = None) -> str:
+def _headline(
+    progress: float, health: str, score: float | None = None, closing: Closing | None = None
+) -> str:
+    if closing is not None:  # a closed OKR: no live health
+        outcome = closing.outcome.value if closing.outcome else None
+        return (
+            f"**Progress** {progress_bar(progress)} · {display.grade_emoji(closing.grade.value)} "
+            + display.closed_text(closing.score, closing.grade.value, outcome)
+        )
     line = (
         f"**Progress** {progress_bar(progress)} · "
         f"{display.health_emoji(health)} {display.health_label(health)}"
@@ -113,10 +127,19 @@ def _ref(iid: int | None, key: str) -> str:
     return md_cell(display.ref(iid, key))
 
 
-def key_result_section(kr: KeyResult, result: KeyResultResult) -> str:
-    """The section of one key result."""
+def _health_cell(health: str, closing: Closing | None) -> str:
+    if closing is not None:
+        return f"{display.grade_emoji(closing.grade.value)} grade {closing.grade.value}"
+    return f"{display.health_emoji(health)} {display.health_label(health)}"
+
+
+def key_result_section(
+    kr: KeyResult, result: KeyResultResult, closing: Closing | None = None
+) -> str:
+    """The section of one key result (``closing``: it is closed, and shows this instead
+    of its health)."""
     rows = [
-        _headline(result.progress, result.health.value),
+        _headline(result.progress, result.health.value, closing=closing),
         "",
         "| Current | Start → target | Confidence | Checked in |",
         "| --- | --- | --- | --- |",
@@ -134,10 +157,15 @@ def objective_section(
     result: ObjectiveResult,
     key_results: Mapping[str, KeyResultResult],
     children: Sequence[tuple[Objective, ObjectiveResult]] = (),
+    closings: Closings | None = None,
 ) -> str:
-    """The section of one objective: its key results, then the objectives aligned under it."""
+    """The section of one objective: its key results, then the objectives aligned under
+    it; what is closed (``closings``) shows its grade instead of its health."""
+    closed = closings or Closings()
     rows = [
-        _headline(result.progress, result.health.value, result.score),
+        _headline(
+            result.progress, result.health.value, result.score, closed.objectives.get(objective.key)
+        ),
         "",
         "| | Progress | Current | Confidence | Checked in | Health |",
         "| --- | --- | --- | --- | --- | --- |",
@@ -150,15 +178,14 @@ def objective_section(
             f"| {_ref(kr.iid, kr.key)} {md_cell(kr.title)} | {progress_bar(kr_result.progress)} "
             f"| {_value(kr_result.metric, kr_result.current)} "
             f"| {display.confidence(kr_result.confidence)} | {_checked_in(kr_result.latest)} "
-            f"| {display.health_emoji(kr_result.health.value)} "
-            f"{display.health_label(kr_result.health.value)} |"
+            f"| {_health_cell(kr_result.health.value, closed.key_results.get(kr.key))} |"
         )
     for child, child_result in children:
         rows.append(
             f"| aligned: {_ref(child.iid, child.key)} {md_cell(child.title)} "
             f"| {progress_bar(child_result.progress)} | {display.MISSING} | {display.MISSING} "
-            f"| {display.MISSING} | {display.health_emoji(child_result.health.value)} "
-            f"{display.health_label(child_result.health.value)} |"
+            f"| {display.MISSING} "
+            f"| {_health_cell(child_result.health.value, closed.objectives.get(child.key))} |"
         )
     if len(rows) == 4:
         rows.append(f"| no key results yet | {progress_bar(0.0)} | | | | |")
@@ -209,9 +236,14 @@ class Sections:
 
 
 def sections(
-    objectives: Iterable[Objective], evaluation: Evaluation, kpis: Iterable[Kpi] = ()
+    objectives: Iterable[Objective],
+    evaluation: Evaluation,
+    kpis: Iterable[Kpi] = (),
+    closings: Closings | None = None,
 ) -> Sections:
-    """The section of every objective, key result and KPI the evaluation covers."""
+    """The section of every objective, key result and KPI the evaluation covers; the
+    closed ones (``closings``) show their score, grade and outcome instead of their health."""
+    closed = closings or Closings()
     objectives = list(objectives)
     by_key = {o.key: o for o in objectives}
     children: dict[str, list[Objective]] = {}
@@ -232,11 +264,14 @@ def sections(
             result,
             evaluation.key_results,
             [(child, evaluation.objectives[child.key]) for child in aligned],
+            closed,
         )
         for kr in objective.key_results:
             kr_result = evaluation.key_results.get(kr.key)
             if kr_result is not None and kr.key not in out.key_results:
-                out.key_results[kr.key] = key_result_section(kr, kr_result)
+                out.key_results[kr.key] = key_result_section(
+                    kr, kr_result, closed.key_results.get(kr.key)
+                )
     for kpi in kpis:
         kpi_result = evaluation.kpis.get(kpi.key)
         if kpi_result is not None and kpi.key not in out.kpis:
