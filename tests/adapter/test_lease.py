@@ -4,6 +4,10 @@ for, taken over when expired, renewed while writing, let go by its id."""
 from __future__ import annotations
 
 import json
+import os
+import socket
+import subprocess
+import sys
 
 import pytest
 
@@ -82,3 +86,33 @@ def test_every_lease_request_says_so_in_its_query(emulator: Emulator) -> None:
     repo.release_lease(take(repo, "apply"))
     assert emulator.log and all("okrflow=lease" in r.query for r in emulator.log)
     assert emulator.counts(without="okrflow=lease") == {}
+
+
+def test_the_lease_of_a_killed_run_on_this_machine_is_taken_over_at_once(
+    emulator: Emulator,
+) -> None:
+    take(connect(emulator), "apply")
+    label = next(lab for lab in emulator.labels(SANDBOX_PROJECT) if lab.name == LEASE_LABEL)
+    ended = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                           capture_output=True, text=True, check=True)  # fmt: skip
+    dead = int(ended.stdout)
+    label.description = (label.description or "").replace(f'"pid": {os.getpid()}', f'"pid": {dead}')
+    said: list[str] = []
+
+    lease = connect(emulator).take_lease("apply", wait=0, ttl=600, notify=said.append)
+
+    assert held(emulator)[0]["holder"] == lease.holder
+    assert len(said) == 1 and said[0].startswith("took over")
+
+
+def test_a_live_holder_on_another_host_is_waited_for(emulator: Emulator) -> None:
+    take(connect(emulator), "apply")
+    label = next(lab for lab in emulator.labels(SANDBOX_PROJECT) if lab.name == LEASE_LABEL)
+    label.description = (
+        (label.description or "")
+        .replace(json.dumps(socket.gethostname()), json.dumps("another-runner"))
+        .replace(f'"pid": {os.getpid()}', '"pid": 999999999')
+    )
+
+    with pytest.raises(GitLabError, match="another okrflow run holds the lease"):
+        take(connect(emulator), "apply")

@@ -181,7 +181,9 @@ def test_the_next_quarters_reports_find_the_history_with_no_extra_request(
     assert quarters == ["FY24-Q1", "FY24-Q2"]
     listings = [r for r in emu.log if r.route == "/projects/:id/issues"]
     assert [unquote(r.query) for r in listings if "FY24-Q1" in unquote(r.query)] == []
-    assert len(listings) == 1  # FY24-Q2's own listing, and nothing else
+    kpis = [r for r in listings if "labels=okr%3A%3Akpi" in r.query]  # KPIs have no quarter
+    assert len(kpis) == 1
+    assert len(listings) == 2  # FY24-Q2's own listing and the open KPIs', nothing else
 
 
 def test_the_dashboard_lists_every_quarter_and_keeps_the_closed_one_as_it_closed(
@@ -206,4 +208,5 @@ def test_the_dashboard_lists_every_quarter_and_keeps_the_closed_one_as_it_closed
     )
     assert writes(emu) == 0
     listings = [unquote(r.query) for r in emu.log if r.route == "/projects/:id/issues"]
-    assert len(listings) == 2  # okrflow's own issues, and the latest quarter's
+    # okrflow's own issues, the latest quarter's, and the open KPIs (they have no quarter)
+    assert len(listings) == 3 and sum("labels=okr::kpi" in q for q in listings) == 1

@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
+import rollup_world
 from rollup_world import (
     NOW,
     PROJECT,
@@ -15,16 +17,27 @@ from rollup_world import (
     add_objective,
     comment,
     meta_of,
-    workspace,
     writes,
 )
 
 from okrflow.commands.report import report
 from okrflow.commands.rollup import rollup
 from okrflow.commands.status import format_status, status
+from okrflow.commands.workspace import Workspace
+from okrflow.config import Config
 from okrflow.core.model import MetricSource, SourceKind
 from okrflow.render import display
 from okrflow.sandbox import SANDBOX_TOKEN, Emulator
+
+
+def workspace(emu: Emulator, **options: Any) -> Workspace:
+    """A workspace whose config lets initiative sources read acme/docs, where the guides
+    are (other projects are left out: metrics.allowed_scopes)."""
+    config = Config.default()
+    metrics = config.metrics.model_copy(update={"allowed_scopes": ("acme/docs",)})
+    return rollup_world.workspace(
+        emu, config=config.model_copy(update={"metrics": metrics}), **options
+    )
 
 
 def link(emu: Emulator, kr: int, target: int, project: str = "acme/docs") -> None:

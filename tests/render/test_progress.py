@@ -162,7 +162,7 @@ def test_a_closed_okr_shows_score_grade_and_outcome_instead_of_health() -> None:
         key_results={"wau": Closing(0.6, Grade.YELLOW)},
     )
 
-    texts = sections(objectives, evaluation, closed)
+    texts = sections(objectives, evaluation, closings=closed)
 
     head = texts.objectives["company"].splitlines()[0]
     assert head == (

@@ -8,12 +8,13 @@ The lease is a project label named :data:`LEASE_LABEL`. GitLab keeps label names
 in a project and answers a second create with ``409 Label already exists``, so creating
 it is a test-and-set every run sees. Its description is a one-line record (JSON):
 ``holder`` (a random id of this run), ``command``, ``job`` (the CI job URL, when there is
-one), ``taken`` and ``expires``.
+one), ``host`` and ``pid`` (of the process), ``taken`` and ``expires``.
 
 - :meth:`LeaseApi.take_lease` creates the label. A 409 means another run holds it: read
   it; while it has not expired, wait (polling, with one line to say so) at most ``wait``
   seconds, then give up (:class:`~okrflow.errors.GitLabError`, exit 1). An expired lease
-  (a run that was killed) is taken over: it is read again and deleted *by its id*, then
+  (a run that was killed), or one whose holder ran on this machine (same host name) as a
+  process that is gone, is taken over: it is read again and deleted *by its id*, then
   created anew. If the run that held it finished and another took it meanwhile, the new
   label has another id, the delete answers 404 and nothing of the new run's is touched;
   two runs taking over the same expired lease race on the create, and one waits.
@@ -36,6 +37,7 @@ import dataclasses
 import datetime as dt
 import json
 import os
+import socket
 import threading
 import time
 import uuid
@@ -80,6 +82,8 @@ def _record(holder: str, command: str, ttl: float) -> str:
         "holder": holder,
         "command": command,
         "job": os.environ.get("CI_JOB_URL") or "",
+        "host": socket.gethostname(),
+        "pid": os.getpid(),
         "taken": now.isoformat(timespec="seconds"),
         "expires": (now + dt.timedelta(seconds=ttl)).isoformat(timespec="seconds"),
     }
@@ -104,6 +108,23 @@ def _expiry(data: dict[str, Any]) -> dt.datetime | None:
     except ValueError:
         return None
     return moment if moment.tzinfo else moment.replace(tzinfo=dt.timezone.utc)
+
+
+def _gone(data: dict[str, Any]) -> bool:
+    """Whether the lease's holder was a process of this machine that no longer runs (a
+    killed run here: its lease need not wait for its expiry)."""
+    pid = data.get("pid")
+    if data.get("host") != socket.gethostname() or not isinstance(pid, int) or pid <= 0:
+        return False
+    if pid == os.getpid():
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except OSError:  # it runs, as another user
+        return False
+    return False
 
 
 def _who(data: dict[str, Any]) -> str:
@@ -174,7 +195,7 @@ class LeaseApi(Session):
                 continue  # released between our create and our read: try again
             data = _read_record(label.get("description") or "")
             expires = _expiry(data)
-            if expires is None or expires <= _now():
+            if expires is None or expires <= _now() or _gone(data):
                 again = self._label()  # read again: still the same, expired one?
                 if again is not None and again.get("id") == label.get("id"):
                     self._delete_label(int(label["id"]), "take over an expired okrflow lease")
