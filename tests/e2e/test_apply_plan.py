@@ -100,7 +100,7 @@ def test_a_broken_file_is_one_line_with_file_line_and_key_and_exit_2(
     result = okrflow_cli("plan", FILE)
     assert result.returncode == 2
     assert result.stderr.strip().splitlines() == [
-        f"okrflow: {FILE}:38: objectives[0].key_results[0].weihgt: unknown key, "
+        f"okrflow: {FILE}:41: objectives[0].key_results[0].weihgt: unknown key, "
         "did you mean 'weight'?"
     ]
     assert not okrflow_cli.emu.log or set(okrflow_cli.emu.counts()) <= {"GET"}
