@@ -107,18 +107,22 @@ def _meta_of(record: IssueRecord) -> Meta:
     return Meta.from_dict(parsed.meta)[0] if parsed.meta is not None else Meta()
 
 
+def _fields(record: IssueRecord) -> dict[str, Any]:
+    """What the core's issue readers take of every issue record."""
+    return {
+        "iid": record.iid,
+        "title": record.title,
+        "description": record.description,
+        "labels": record.labels,
+        "assignees": record.assignees,
+        "state": record.state,
+    }
+
+
 def read_record(record: IssueRecord, names: LabelNames) -> LoadedIssue:
     """Read one objective or key-result issue into the model. Never raises on content."""
     okr, problems = read_issue(
-        iid=record.iid,
-        title=record.title,
-        description=record.description,
-        labels=record.labels,
-        assignees=record.assignees,
-        author=record.author,
-        web_url=record.web_url,
-        state=record.state,
-        label_names=names,
+        **_fields(record), author=record.author, web_url=record.web_url, label_names=names
     )
     meta = _meta_of(record)
     if isinstance(okr, KeyResult) and okr.metric is None and okr.statement_problem is None:
@@ -131,15 +135,7 @@ def read_record(record: IssueRecord, names: LabelNames) -> LoadedIssue:
 
 def read_kpi_record(record: IssueRecord, names: LabelNames) -> LoadedKpi:
     """Read one KPI issue. Never raises on content."""
-    kpi, problems = read_kpi_issue(
-        iid=record.iid,
-        title=record.title,
-        description=record.description,
-        labels=record.labels,
-        assignees=record.assignees,
-        state=record.state,
-        label_names=names,
-    )
+    kpi, problems = read_kpi_issue(**_fields(record), label_names=names)
     return LoadedKpi(record=record, okr=kpi, meta=_meta_of(record), problems=problems)
 
 
