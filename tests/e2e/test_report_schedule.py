@@ -103,7 +103,7 @@ def test_schedule_steps_through_the_dates_and_runs_once_per_day(okrflow_cli: Any
     (review,) = seed(emu, sample_objectives(State.REVIEW, prefix="q2-")[:1], "FY24-Q2")
     for date, expected in [
         ("2024-03-04", "drafting FY24-Q2 (due 2024-03-04):"),
-        ("2024-03-25", "closing FY24-Q2 (due 2024-03-25):"),
+        ("2024-03-25", "closing ceremony of FY24-Q1 (due 2024-03-25):"),
         ("2024-04-01", "activate FY24-Q2 (due 2024-04-01):"),
     ]:
         done = okrflow_cli("schedule", "--date", date)

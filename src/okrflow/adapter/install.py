@@ -34,8 +34,13 @@ class RepoFile:
 class InstallApi(LeaseApi):
     # -- labels --------------------------------------------------------------------------
 
-    def list_labels(self) -> list[LabelRecord]:
-        items = self.http.listing(self.api("labels"), "list labels", {"per_page": PER_PAGE})
+    def list_labels(self, *, with_counts: bool = False) -> list[LabelRecord]:
+        """The project's labels (and its groups'); ``with_counts``: with how many issues
+        carry each (GitLab counts them in the same request)."""
+        params: dict[str, Any] = {"per_page": PER_PAGE}
+        if with_counts:
+            params["with_counts"] = "true"
+        items = self.http.listing(self.api("labels"), "list labels", params)
         return [LabelRecord.from_json(item) for item in items]
 
     def create_label(self, name: str, color: str, description: str) -> LabelRecord | None:

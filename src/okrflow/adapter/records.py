@@ -139,13 +139,16 @@ class LabelRecord:
     color: str
     description: str
     is_project_label: bool = True  # False: inherited from a group, not changeable here
+    issues: int | None = None  # open and closed issues carrying it, when asked with counts
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> LabelRecord:
+        counts = [data.get(k) for k in ("open_issues_count", "closed_issues_count")]
         return cls(
             id=int(data["id"]),
             name=str(data["name"]),
             color=str(data.get("color") or ""),
             description=str(data.get("description") or ""),
             is_project_label=data.get("is_project_label") is not False,
+            issues=sum(int(c) for c in counts if c is not None) if any(counts) else None,
         )

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
@@ -121,7 +122,7 @@ class OkrRepository(IssueApi, InstallApi, PeopleApi, LabelEventApi):
         twin.authors = self.authors
         twin.lease = self.lease
         twin._members, twin._members_lock = self._members, self._members_lock
-        twin.changes = self.changes
+        twin.changes, twin.loaded = self.changes, self.loaded
         return twin
 
     # -- reading OKRs --------------------------------------------------------------------
@@ -133,7 +134,19 @@ class OkrRepository(IssueApi, InstallApi, PeopleApi, LabelEventApi):
         :func:`~okrflow.adapter.snapshot.reattach`)."""
         snap = load_snapshot(self, self.names, quarter=quarter, unscheduled=unscheduled)
         reattach(snap, self._linked_objectives)
+        if quarter is not None:
+            self.loaded[quarter] = len(snap.issues) + len(snap.kpi_issues)
         return snap
+
+    def quarters_in_use(self) -> dict[str, int]:
+        """Each quarter label of the project that issues carry, with how many: one labels
+        request (GitLab counts the issues), not a listing of the issues."""
+        pattern = re.compile(self.names.quarter_pattern)
+        return {
+            label.name: label.issues
+            for label in self.list_labels(with_counts=True)
+            if pattern.fullmatch(label.name) and label.issues
+        }
 
     def _linked_objectives(self, iid: int) -> list[int]:
         """The iids of the objectives (objective label) issue ``iid`` is linked to."""

@@ -49,6 +49,7 @@ class Session:
         self._members: list[dict[str, int]] = []
         self._members_lock = threading.Lock()
         self.changes = Changes()  # what was read, and what changed since (shared by forks)
+        self.loaded: dict[str, int] = {}  # quarters loaded this run: how many issues each held
 
     # -- the project ------------------------------------------------------------------
 

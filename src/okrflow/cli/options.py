@@ -174,6 +174,9 @@ def okr_command(
                 connect="connection" in takes and (connect_if is None or bool(kwargs[connect_if])),
             )
             result = fn(ws, **kwargs)
+            if terminal.verbosity >= 0:  # not asked for --quiet or --json: no request
+                for line in ws.empty_quarters():
+                    terminal.note(line)
             waited = ws.waited()
             if waited:
                 terminal.warn(waited)

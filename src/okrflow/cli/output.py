@@ -83,6 +83,10 @@ class Terminal:
         if self.verbosity >= 1:
             self._emit(text, self.err)
 
+    def note(self, text: str) -> None:
+        if self.verbosity >= 0:
+            self._emit(text, self.err)
+
     def warn(self, text: str) -> None:
         self._emit(f"warning: {text}", self.err)
 

@@ -14,7 +14,12 @@ from okrflow.render import FORMATS, Format
 
 
 @okr_command("report", dry_run=True, json=True)
-@click.option("--quarter", default=None, metavar="Q", help="Quarter, e.g. FY24-Q1 (default: now).")
+@click.option(
+    "--quarter",
+    default=None,
+    metavar="Q",
+    help="Quarter: a label (FY24-Q1), current, next or previous (default: current).",
+)
 @click.option(
     "--kind",
     type=click.Choice(REPORT_KINDS),
@@ -42,6 +47,11 @@ from okrflow.render import FORMATS, Format
     default=None,
     help="Also create or update the quarter's report issue (default: the config's report.post).",
 )
+@click.option(
+    "--allow-empty",
+    is_flag=True,
+    help="Post the report of a quarter that holds no OKRs (refused otherwise, exit 2).",
+)
 def report_command(
     ws: Workspace,
     quarter: str | None,
@@ -49,6 +59,7 @@ def report_command(
     formats: tuple[Format, ...],
     output: Path | None,
     post: bool | None,
+    allow_empty: bool,
 ) -> ReportResult:
     """Write the closing-ceremony report (or a progress report) of a quarter.
 
@@ -56,4 +67,12 @@ def report_command(
     the report issue (labelled okr::report and the quarter; one per quarter and kind)
     is created, updated, or left alone when nothing changed.
     """
-    return report(ws, quarter=quarter, kind=kind, formats=formats, output=output, post=post)
+    return report(
+        ws,
+        quarter=quarter,
+        kind=kind,
+        formats=formats,
+        output=output,
+        post=post,
+        allow_empty=allow_empty,
+    )

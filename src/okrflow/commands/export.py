@@ -120,6 +120,7 @@ def export(
         raise UsageError(f"--format must be one of {', '.join(EXPORT_FORMATS)}, not {fmt!r}")
     label = ws.quarter_label(quarter)
     snap = ws.repo.load(label)
+    ws.refuse_empty(label, doing="nothing to export")
     warnings = []
     here = {o.key for o in snap.objectives}
     for o in snap.objectives:

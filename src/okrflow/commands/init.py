@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from okrflow.adapter import LabelRecord, PlannedBoard
@@ -96,15 +96,19 @@ class InitResult(Result):
         }
 
 
-def desired_labels(ws: Workspace) -> list[LabelSpec]:
+def desired_labels(ws: Workspace, in_use: Iterable[str] = ()) -> list[LabelSpec]:
     """Every label okrflow manages: type, lifecycle, health, the current and next
-    quarter, and the configured teams; in that order, each name once."""
+    quarter and the quarters ``in_use`` (labels GitLab made in its default colour when
+    an issue got them), and the configured teams; in that order, each name once."""
     config = ws.config
     specs = [LabelSpec(lab.name, lab.color, lab.description) for lab in config.labels.managed()]
     current = ws.calendar.quarter_of(ws.today())
     style = config.labels.quarter
-    for quarter in (current, current.next()):
-        specs.append(LabelSpec(ws.calendar.label(quarter), style.color, style.description))
+    pattern = re.compile(ws.labels.quarter_pattern)
+    quarters = [ws.calendar.label(q) for q in (current, current.next())]
+    quarters += sorted(name for name in in_use if pattern.fullmatch(name))
+    for name in quarters:
+        specs.append(LabelSpec(name, style.color, style.description))
     for team in config.teams:
         description = team.description or config.labels.team.description
         specs.append(LabelSpec(team.name, config.team_color(team), description))
@@ -154,7 +158,7 @@ def _labels(ws: Workspace, result: InitResult) -> dict[str, LabelRecord]:
     """Make the labels match the config; returns the labels known by name afterwards."""
     gl = ws.repo
     existing = {label.name: label for label in gl.list_labels()}
-    for spec in desired_labels(ws):
+    for spec in desired_labels(ws, in_use=existing):
         have = existing.get(spec.name)
         if have is None:
             created = gl.create_label(spec.name, spec.color, spec.description)

@@ -229,10 +229,12 @@ def report(
     formats: Sequence[Format] = (),
     output: Path | str | None = None,
     post: bool | None = None,
+    allow_empty: bool = False,
 ) -> ReportResult:
     """Build the report of ``quarter``, write it in ``formats`` (default:
     ``report.formats``) to ``output`` (default: ``report.output_dir``), and post it
-    when ``post`` (default: ``report.post``). A dry run writes no file and no issue."""
+    when ``post`` (default: ``report.post``); a quarter without OKRs is posted only with
+    ``allow_empty``. A dry run writes no file and no issue."""
     settings = ws.config.report
     target = checked_path(output or settings.output_dir, "--output")  # before any request
     chosen = tuple(dict.fromkeys(formats or settings.formats))
@@ -243,6 +245,10 @@ def report(
     if posting:
         ws.repo.ensure_can_write()  # before reading anything: a job token cannot post
     doc, _ = build_quarter_report(ws, quarter=quarter, kind=kind)
+    if posting and not allow_empty:
+        ws.refuse_empty(
+            doc["quarter"], doing=f"no {doc['kind']} report posted", override="--allow-empty"
+        )
     paths = output_paths(target, chosen, doc["quarter"])
     texts = {fmt: render(doc, fmt, templates_dir=settings.templates_dir) for fmt in chosen}
     if not ws.dry_run:

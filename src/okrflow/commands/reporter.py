@@ -26,6 +26,10 @@ class Reporter(Protocol):
     def detail(self, text: str) -> None:
         """A line shown only with --verbose."""
 
+    def note(self, text: str) -> None:
+        """A line on how the run was set up (which quarter, and why), beside the result:
+        on stderr, hidden by --quiet."""
+
     def warn(self, text: str) -> None:
         """A warning, always shown."""
 
@@ -44,6 +48,9 @@ class Recorder:
         self.lines.append(redact(text))
 
     def detail(self, text: str) -> None:
+        self.lines.append(redact(text))
+
+    def note(self, text: str) -> None:
         self.lines.append(redact(text))
 
     def warn(self, text: str) -> None:

@@ -50,8 +50,10 @@ from okrflow.commands.workspace import Workspace, leased
 from okrflow.core.calendar import Quarter, ScheduleStep
 from okrflow.core.description import marker_comment, read_marker_comment
 from okrflow.core.model import Problem, State
+from okrflow.errors import UsageError
 from okrflow.render import comments
-from okrflow.render.display import count
+from okrflow.render.comments import adopted_quarter
+from okrflow.render.display import count, percent
 
 __all__ = [
     "STEPS",
@@ -129,8 +131,11 @@ def due_steps(ws: Workspace, day: dt.date) -> list[DueStep]:
 # -- hidden state blocks -------------------------------------------------------------------
 
 
-def _plan_block(quarter: str, done: dict[str, str]) -> str:
-    return marker_comment(_PLAN, {"quarter": quarter, "done": done})
+def _plan_block(quarter: str, done: dict[str, str], skipped: dict[str, str]) -> str:
+    record: dict[str, object] = {"quarter": quarter, "done": done}
+    if skipped:
+        record["skipped"] = skipped
+    return marker_comment(_PLAN, record)
 
 
 # -- the planning issue ----------------------------------------------------------------------
@@ -165,19 +170,28 @@ class _Plan:
         self.record = run.find(self.label, _PLAN)
         block = read_marker_comment(_PLAN, self.record.description) if self.record else None
         done = block.get("done") if block else None
+        skipped = block.get("skipped") if block else None
         self.done: dict[str, str] = dict(done) if isinstance(done, dict) else {}
+        self.skipped: dict[str, str] = dict(skipped) if isinstance(skipped, dict) else {}
 
     def mark(self, step: str, *, edit: Callable[[str], str] | None = None) -> Kept:
         """Record ``step`` as done, in the same update as ``edit`` of the description."""
         self.done[step] = self.run.day.isoformat()
-        self.record = self.run.store(
-            self.label,
-            _PLAN,
-            _plan_block(self.label, self.done),
-            self.record,
-            lambda: _planning_text(self.run.ws, self.quarter),
-            edit=edit,
-        )
+        self.skipped.pop(step, None)
+        return self._store(lambda: _planning_text(self.run.ws, self.quarter), edit)
+
+    def skip(self, steps: dict[str, dt.date]) -> Kept:
+        """Record ``steps`` as skipped: the schedule met this quarter already under way."""
+        self.skipped.update({name: self.run.day.isoformat() for name in steps})
+        ws = self.run.ws
+        gone = percent(ws.elapsed(self.quarter))
+        return self._store(lambda: adopted_quarter(self.label, self.run.day, gone, steps), None)
+
+    def _store(
+        self, make: Callable[[], tuple[str, str]], edit: Callable[[str], str] | None
+    ) -> Kept:
+        block = _plan_block(self.label, self.done, self.skipped)
+        self.record = self.run.store(self.label, _PLAN, block, self.record, make, edit=edit)
         return self.record
 
 
@@ -213,6 +227,46 @@ def _review(run: ScheduleRun, plan: _Plan) -> list[str]:
     if not reminded:
         return [f"no objective of {plan.label} left to remind ({len(drafts)} in draft)"]
     return [f"{verb} {count(len(reminded), 'draft objective')}: {', '.join(reminded)}"]
+
+
+def _heading(step: DueStep, calendar_label: Callable[[Quarter], str]) -> str:
+    """What a step's lines are headed with: the quarter it acts on (the closing ceremony
+    is of the quarter before the one it plans)."""
+    if step.name == "closing":
+        return f"closing ceremony of {calendar_label(step.quarter.previous())}"
+    return f"{step.name} {calendar_label(step.quarter)}"
+
+
+def _adopt(run: ScheduleRun, plans: dict[Quarter, _Plan], due: list[DueStep]) -> Action | None:
+    """The schedule's first run, in a quarter already under way (no record of this
+    quarter or the one before: a run that only missed days catches up instead), skips
+    that quarter's steps dated before today, records them as skipped and says so."""
+    ws = run.ws
+    current = ws.calendar.quarter_of(run.day)
+    past = {s.name: s.date for s in due if s.quarter == current and s.date < run.day}
+    plan = plans.setdefault(current, _Plan(run, current))
+    if not past or plan.record is not None or _Plan(run, current.previous()).record is not None:
+        return None
+    record = plan.skip(past)
+    label = plan.label
+    gone = percent(ws.elapsed(current))
+    names = ", ".join(f"{_STEP_WORDS[n]} ({d})" for n, d in past.items())
+    return Action(
+        f"first run in {label}",
+        run.day,
+        [
+            f"{label} is under way ({gone} gone): skipped {names}, recorded in "
+            f"{named(record)}; schedule --catch-up runs them"
+        ],
+    )
+
+
+_STEP_WORDS = {
+    "drafting": "drafting",
+    "review": "review",
+    "closing": "the closing ceremony",
+    "activate": "day 0",
+}
 
 
 def _closing(run: ScheduleRun, plan: _Plan) -> list[str]:
@@ -257,10 +311,17 @@ _STEP_RUNNERS: dict[str, Callable[[ScheduleRun, _Plan], list[str]]] = {
 
 
 @leased("schedule")
-def schedule(ws: Workspace) -> ScheduleResult:
+def schedule(ws: Workspace, *, catch_up: bool = False, allow_empty: bool = False) -> ScheduleResult:
     """Run every step of the OKR schedule due on ``ws.today()`` and not done yet, then
-    the weekly check-in reminders. Set ``ws.now`` to run it for another day."""
+    the weekly check-in reminders. Set ``ws.now`` to run it for another day.
+
+    The first run in a quarter already under way skips that quarter's past steps
+    (recorded as skipped); ``catch_up`` runs them, and those skipped before. With no
+    OKRs in the current and the next quarter, and the next one's drafting not due, the
+    run is refused unless ``allow_empty``."""
     day = ws.today()
+    if not allow_empty:
+        _refuse_empty(ws, day)
     current = ws.calendar.quarter_of(day)
     result = ScheduleResult(
         day,
@@ -271,14 +332,38 @@ def schedule(ws: Workspace) -> ScheduleResult:
     run = ScheduleRun(ws, day)
     run.write()  # fail at once, not half way, when only a job token is available
     plans: dict[Quarter, _Plan] = {}
-    for step in due_steps(ws, day):
+    due = due_steps(ws, day)
+    adopted = None if catch_up else _adopt(run, plans, due)
+    if adopted is not None:
+        result.actions.append(adopted)
+    for step in due:
         plan = plans.get(step.quarter) or plans.setdefault(step.quarter, _Plan(run, step.quarter))
-        if step.name in plan.done:
+        if step.name in plan.done or (step.name in plan.skipped and not catch_up):
             continue
-        what = f"{step.name} {plan.label}"
+        what = _heading(step, ws.calendar.label)
         result.actions.append(Action(what, step.date, _STEP_RUNNERS[step.name](run, plan)))
     reminders = checkin_reminders(run, current)
     if reminders is not None:
         result.actions.append(reminders)
     result.problems.extend(run.problems)
     return result
+
+
+def _refuse_empty(ws: Workspace, day: dt.date) -> None:
+    """No OKRs in the current and the next quarter, and nothing to open for the next one
+    yet (its drafting is not due): a schedule run has nothing to act on (exit 2)."""
+    current = ws.calendar.quarter_of(day)
+    upcoming = current.next()
+    drafting = {s.name: d for s, d in ws.calendar.schedule_dates(upcoming, schedule_steps(ws))}
+    opens = drafting.get("drafting")
+    if opens is not None and opens <= day:
+        return
+    labels = [ws.calendar.label(q) for q in (current, upcoming)]
+    in_use = ws.repo.quarters_in_use()
+    if any(in_use.get(label) for label in labels):
+        return
+    when = f"; {labels[1]}'s drafting opens on {opens}" if opens is not None else ""
+    raise UsageError(
+        f"{labels[0]} and {labels[1]} hold no OKRs: nothing to schedule{when} "
+        f"({ws.quarters_in_use()}); give --allow-empty to run it anyway"
+    )

@@ -34,6 +34,7 @@ from okrflow.commands.reporter import Recorder, Reporter
 from okrflow.config import DEFAULT_CONFIG_PATH, Config, load_config
 from okrflow.core.authority import CheckinPolicy
 from okrflow.core.calendar import FIRST_DAY, LAST_DAY, FiscalCalendar, Quarter, out_of_range
+from okrflow.core.counts import count
 from okrflow.core.dates import QuarterDates
 from okrflow.core.labels import LabelNames
 from okrflow.core.rules import RuleSettings
@@ -41,6 +42,8 @@ from okrflow.core.scoring import ScoringPolicy
 from okrflow.errors import UsageError
 
 NOW_ENVVAR = "OKRFLOW_NOW"
+#: what --quarter takes besides a label: the quarter today falls in, the one after, before
+QUARTER_WORDS = ("current", "next", "previous")
 CONFIG_ENVVAR = "OKRFLOW_CONFIG"
 
 
@@ -113,6 +116,7 @@ class Workspace:
     _repo: OkrRepository | None = dataclasses.field(default=None, repr=False)
     _policy: CheckinPolicy | None = dataclasses.field(default=None, repr=False)
     _leases: int = dataclasses.field(default=0, repr=False)  # leases held, nested
+    _said: set[str] = dataclasses.field(default_factory=set, repr=False)  # quarters told
 
     @classmethod
     def open(
@@ -232,10 +236,12 @@ class Workspace:
         return self.now().date()
 
     def quarter(self, label: str | None, *, option: str = "--quarter") -> Quarter:
-        """The quarter named by ``label``, or the one today falls in; a label that is no
-        quarter is a :class:`UsageError` naming ``option``, where it came from."""
-        if not label:
-            return self.calendar.quarter_of(self.today())
+        """The quarter named by ``label`` (a label, or ``current``, ``next``, ``previous``),
+        or the one today falls in; a label that is no quarter is a :class:`UsageError`
+        naming ``option``, where it came from. A quarter chosen for the user (none given,
+        or a word) is said once, with why, through the reporter."""
+        if not label or label.strip().lower() in QUARTER_WORDS:
+            return self._chosen(label.strip().lower() if label else None, option)
         try:
             quarter = self.calendar.parse(label)
         except ValueError as exc:
@@ -247,6 +253,60 @@ class Workspace:
                 f"{years.start} to {years.stop - 1}"
             )
         return quarter
+
+    def _chosen(self, word: str | None, option: str) -> Quarter:
+        current = self.calendar.quarter_of(self.today())
+        quarter = {None: current, "current": current, "next": current.next()}.get(
+            word, current.previous()
+        )
+        name = self.calendar.label(quarter)
+        if name not in self._said:
+            self._said.add(name)
+            why = (
+                f"the current quarter (today is {self.today()}; {option} names another)"
+                if word is None
+                else f"the {word} quarter, from {option} {word} (today is {self.today()})"
+            )
+            self.out.note(f"{name}: {why}")
+        return quarter
+
+    def quarters_in_use(self) -> str:
+        """``FY25-Q1 (4 issues), FY24-Q4 (9 issues)``: the quarter labels issues carry,
+        newest first (one labels request); ``no quarter yet`` when none does."""
+        found = self.repo.quarters_in_use()
+
+        def order(name: str) -> tuple[int, int]:
+            try:
+                quarter = self.calendar.parse(name)
+            except ValueError:
+                return (0, 0)
+            return (quarter.fiscal_year, quarter.number)
+
+        names = sorted(found, key=order, reverse=True)
+        if not names:
+            return "no issue carries a quarter label yet"
+        return "quarters in use: " + ", ".join(f"{n} ({count(found[n], 'issue')})" for n in names)
+
+    def empty_quarters(self) -> list[str]:
+        """A line for each quarter this run loaded and found empty, naming the quarters
+        that are in use (one labels request, made only when a quarter was empty)."""
+        if self._repo is None:
+            return []
+        empty = [name for name, held in self._repo.loaded.items() if not held]
+        if not empty:
+            return []
+        where = self.quarters_in_use()
+        return [f"{name} holds no OKRs; {where}: name one with --quarter" for name in empty]
+
+    def refuse_empty(self, label: str, *, doing: str, override: str | None = None) -> None:
+        """Refuse (exit 2) ``doing`` for a quarter whose load found no OKRs, naming the
+        quarters in use, and ``override``, the option that does it anyway."""
+        if self.repo.loaded.get(label, 1) == 0:
+            anyway = f", or give {override} to do it anyway" if override else ""
+            raise UsageError(
+                f"{label} holds no OKRs: {doing} ({self.quarters_in_use()}); "
+                f"name the quarter with --quarter{anyway}"
+            )
 
     def quarter_label(self, label: str | None, *, option: str = "--quarter") -> str:
         return self.calendar.label(self.quarter(label, option=option))

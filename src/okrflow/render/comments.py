@@ -25,6 +25,7 @@ from okrflow.render.escape.markdown import escape_blocks, md_inline, mention
 __all__ = [
     "LINT_FIXED",
     "STEP_TITLES",
+    "adopted_quarter",
     "checkin_reminder",
     "kpi_issue_text",
     "lint_comment",
@@ -121,6 +122,27 @@ def review_reminder(objective: Objective, quarter: str, start: dt.date, marker: 
         f"starts on {start}: only objectives under review that pass lint become active "
         f"then.\n\n{marker}"
     )
+
+
+def adopted_quarter(
+    quarter: str, day: dt.date, gone: str, skipped: Mapping[str, dt.date]
+) -> tuple[str, str]:
+    """(title, text) of the planning issue of ``quarter`` when okrflow's schedule first
+    ran with it under way (``gone``: how much of it, "68%"): which steps it skipped."""
+    label = md_inline(quarter)
+    rows = [f"| {STEP_TITLES[name]} | {date} | skipped |" for name, date in skipped.items()]
+    lines = [
+        f"# OKR planning: {label}",
+        "",
+        f"okrflow's schedule first ran on {day}, with {label} under way ({gone} of it gone).",
+        "It skipped the steps dated before that day and does what is due from then on;",
+        "`okrflow schedule --catch-up` runs the skipped ones.",
+        "",
+        "| Step | Date | |",
+        "| --- | --- | --- |",
+        *rows,
+    ]
+    return f"OKR planning: {quarter}", "\n".join(lines) + "\n"
 
 
 def planning_issue(

@@ -54,7 +54,7 @@ def dump_yaml(
         lines.append("")
     lines += _dump({k: v for k, v in data.items() if k != "objectives"}).rstrip("\n").split("\n")
     objectives = data.get("objectives") or []
-    lines += ["", "objectives:"]
+    lines += ["", "objectives:" if objectives else "objectives: []"]
     for i, objective in enumerate(objectives):
         if i:
             lines.append("")
