@@ -178,8 +178,8 @@ def test_config_reference_lists_every_key_with_type_default_and_description() ->
 def test_example_config_loads_and_differs_from_the_defaults_only_where_it_means_to() -> None:
     example = load_config(EXAMPLE, explicit=True)
     assert example.project == "acme/okrs"
-    assert [team.name for team in example.teams] == ["Company", "Marketing", "Sales"]
-    assert example.teams[2] == Team(name="Sales", color="#e9be74", description="Sales team OKRs")
+    assert [team.name for team in example.teams] == ["Company", "Marketing", "Support", "Sales"]
+    assert example.teams[3] == Team(name="Sales", color="#e9be74", description="Sales team OKRs")
     assert example.model_copy(update={"project": None, "teams": ()}) == Config.default()
 
 

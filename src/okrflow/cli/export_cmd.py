@@ -11,8 +11,13 @@ from okrflow.commands.export import EXPORT_FORMATS, ExportFormat, ExportResult, 
 from okrflow.commands.workspace import Workspace
 
 
-@okr_command("export", json=True)
-@click.option("--quarter", default=None, metavar="Q", help="Quarter, e.g. FY24-Q1 (default: now).")
+@okr_command("export", json=True, reads_quarter=True)
+@click.option(
+    "--quarter",
+    default=None,
+    metavar="Q",
+    help="The quarter to export: FY24-Q1, current, next or previous (default: current).",
+)
 @click.option(
     "--format",
     "fmt",

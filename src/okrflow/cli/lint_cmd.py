@@ -9,9 +9,12 @@ from okrflow.commands.lint import LintResult, lint
 from okrflow.commands.workspace import Workspace
 
 
-@okr_command("lint", dry_run=True, json=True)
+@okr_command("lint", dry_run=True, json=True, reads_quarter=True)
 @click.option(
-    "--quarter", default=None, metavar="Q", help="The quarter to check (default: the current one)."
+    "--quarter",
+    default=None,
+    metavar="Q",
+    help="The quarter to check: FY24-Q1, current, next or previous (default: current).",
 )
 @click.option(
     "--comment",

@@ -32,7 +32,10 @@ OUTCOMES = click.Choice(["achieved", "missed", "not-a-priority"], case_sensitive
     "reaches the objective's success bar, else missed).",
 )
 @click.option(
-    "--quarter", default=None, metavar="Q", help="Bulk: the quarter (default: the current one)."
+    "--quarter",
+    default=None,
+    metavar="Q",
+    help="Bulk: the quarter, FY24-Q1, current, next or previous (default: current).",
 )
 @click.option(
     "--from", "from_state", type=STATES, default=None, help="Bulk: move the OKRs in this state."

@@ -22,7 +22,12 @@ def new_group() -> None:
 
 @okr_command("objective", dry_run=True, json=True)
 @click.option("--title", required=True, help="The objective: one inspiring sentence.")
-@click.option("--quarter", required=True, metavar="Q", help="Quarter, e.g. FY24-Q1.")
+@click.option(
+    "--quarter",
+    required=True,
+    metavar="Q",
+    help="Quarter: FY24-Q1, current, next or previous.",
+)
 @click.option("--team", required=True, help="Team (a configured team's label).")
 @click.option("--owner", required=True, metavar="USER", help="GitLab username of the DRI.")
 @click.option("--purpose", required=True, metavar="TEXT", help="Why it matters.")

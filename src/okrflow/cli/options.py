@@ -149,11 +149,14 @@ def okr_command(
     json: bool = False,
     takes: Collection[OptionGroup] = ALL_SHARED,
     connect_if: str | None = None,
+    reads_quarter: bool = False,
 ) -> Callable[[Callable[..., Any]], click.Command]:
     """A click command from ``fn(ws, **options) -> Result``: the shared options of
     ``takes``, ``--dry-run`` and ``--json`` when asked, the workspace opened from them,
     the result printed (see the module's docstring). ``connect_if`` names an option
-    without which the command needs no GitLab (``import`` without ``--apply``)."""
+    without which the command needs no GitLab (``import`` without ``--apply``);
+    ``reads_quarter``: a command showing a quarter, which names the quarters in use when
+    the one asked for is empty."""
 
     def decorate(fn: Callable[..., Any]) -> click.Command:
         @functools.wraps(fn)
@@ -174,7 +177,7 @@ def okr_command(
                 connect="connection" in takes and (connect_if is None or bool(kwargs[connect_if])),
             )
             result = fn(ws, **kwargs)
-            if terminal.verbosity >= 0:  # not asked for --quiet or --json: no request
+            if reads_quarter and terminal.verbosity >= 0:  # not for --quiet, --json
                 for line in ws.empty_quarters():
                     terminal.note(line)
             waited = ws.waited()

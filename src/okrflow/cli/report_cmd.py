@@ -13,12 +13,12 @@ from okrflow.core.report import REPORT_KINDS, ReportKind
 from okrflow.render import FORMATS, Format
 
 
-@okr_command("report", dry_run=True, json=True)
+@okr_command("report", dry_run=True, json=True, reads_quarter=True)
 @click.option(
     "--quarter",
     default=None,
     metavar="Q",
-    help="Quarter: a label (FY24-Q1), current, next or previous (default: current).",
+    help="The quarter: FY24-Q1, current, next or previous (default: current).",
 )
 @click.option(
     "--kind",

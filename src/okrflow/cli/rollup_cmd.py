@@ -9,9 +9,12 @@ from okrflow.commands.rollup import RollupResult, rollup
 from okrflow.commands.workspace import Workspace
 
 
-@okr_command("rollup", dry_run=True, json=True)
+@okr_command("rollup", dry_run=True, json=True, reads_quarter=True)
 @click.option(
-    "--quarter", default=None, metavar="Q", help="Quarter label, e.g. FY24-Q1 (default: today's)."
+    "--quarter",
+    default=None,
+    metavar="Q",
+    help="The quarter: FY24-Q1, current, next or previous (default: current).",
 )
 @click.option(
     "--values",

@@ -9,9 +9,12 @@ from okrflow.commands.status import StatusResult, status
 from okrflow.commands.workspace import Workspace
 
 
-@okr_command("status", json=True)
+@okr_command("status", json=True, reads_quarter=True)
 @click.option(
-    "--quarter", default=None, metavar="Q", help="The quarter to show (default: the current one)."
+    "--quarter",
+    default=None,
+    metavar="Q",
+    help="The quarter to show: FY24-Q1, current, next or previous (default: current).",
 )
 def status_command(ws: Workspace, quarter: str | None) -> StatusResult:
     """Show the quarter's OKR tree: objectives (aligned ones under their parents) with

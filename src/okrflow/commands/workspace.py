@@ -117,6 +117,7 @@ class Workspace:
     _policy: CheckinPolicy | None = dataclasses.field(default=None, repr=False)
     _leases: int = dataclasses.field(default=0, repr=False)  # leases held, nested
     _said: set[str] = dataclasses.field(default_factory=set, repr=False)  # quarters told
+    _resolved: set[str] = dataclasses.field(default_factory=set, repr=False)  # quarters asked
 
     @classmethod
     def open(
@@ -241,11 +242,14 @@ class Workspace:
         naming ``option``, where it came from. A quarter chosen for the user (none given,
         or a word) is said once, with why, through the reporter."""
         if not label or label.strip().lower() in QUARTER_WORDS:
-            return self._chosen(label.strip().lower() if label else None, option)
+            quarter = self._chosen(label.strip().lower() if label else None, option)
+            self._resolved.add(self.calendar.label(quarter))
+            return quarter
         try:
             quarter = self.calendar.parse(label)
         except ValueError as exc:
             raise UsageError(f"{option} {label!r}: {exc}") from None
+        self._resolved.add(self.calendar.label(quarter))
         years = range(FIRST_DAY.year + 1, LAST_DAY.year)  # its days, and the next quarter's
         if quarter.fiscal_year not in years:
             raise UsageError(
@@ -288,11 +292,13 @@ class Workspace:
         return "quarters in use: " + ", ".join(f"{n} ({count(found[n], 'issue')})" for n in names)
 
     def empty_quarters(self) -> list[str]:
-        """A line for each quarter this run loaded and found empty, naming the quarters
-        that are in use (one labels request, made only when a quarter was empty)."""
+        """A line for each quarter asked for (``--quarter``, or the current one) that this
+        run loaded and found empty, naming the quarters in use (one labels request, made
+        only then)."""
         if self._repo is None:
             return []
-        empty = [name for name, held in self._repo.loaded.items() if not held]
+        loaded = self._repo.loaded
+        empty = [name for name, held in loaded.items() if not held and name in self._resolved]
         if not empty:
             return []
         where = self.quarters_in_use()
