@@ -1,13 +1,14 @@
 """Messages a newcomer meets first, exactly: no token (naming the variable the config
-chose, not "GitLab rejected the token"), a status code said once, and counts with the
-right plural."""
+chose, not "GitLab rejected the token"), a status code said once, counts with the
+right plural, which quarter a command chose and why, an empty quarter naming the
+quarters in use, and writing commands refusing an empty quarter."""
 
 from __future__ import annotations
 
 import re
 
-from .case import FAKE_TOKEN, Case
-from .world import ENV, QUARTER, okrs
+from .case import FAKE_TOKEN, Case, Ran
+from .world import ENV, PROJECT, QUARTER, okrs
 
 NO_TOKEN = {"GITLAB_TOKEN": None, "CI_JOB_TOKEN": None}
 API_SCOPE = "to a personal or project access token with the 'api' scope"
@@ -89,4 +90,64 @@ CASES = [
             "rollup FY24-Q1 (dry run): 1 KR, 0 new check-ins, 2 issues would be updated"
         ),
     ),
+    Case(
+        id="message-the-quarter-chosen-for-you-is-said",
+        argv=("status",),
+        env=ENV,
+        setup=okrs,
+        exit=0,
+        expect=exactly(
+            "FY24-Q1: the current quarter (today is 2024-02-15; --quarter names another)"
+        ),
+    ),
+    Case(
+        id="message-a-quarter-that-is-none-names-the-words",
+        argv=("status", "--quarter", "nxt"),
+        env=ENV,
+        exit=2,
+        expect=exactly(
+            "okrflow: --quarter 'nxt': not a quarter: 'nxt' (write it like FY24-Q1); "
+            "or one of current, next, previous"
+        ),
+    ),
+    Case(
+        id="message-an-empty-quarter-names-the-quarters-in-use",
+        argv=("status", "--quarter", "next"),
+        env=ENV,
+        setup=okrs,
+        exit=0,
+        expect=exactly(
+            "FY24-Q2 holds no OKRs; quarters in use: FY24-Q1 (4 issues): name one with --quarter"
+        ),
+    ),
+    Case(
+        id="message-report-post-refuses-an-empty-quarter",
+        argv=("report", "--quarter", "FY24-Q2", "--post", "--kind", "closing"),
+        env=ENV,
+        setup=okrs,
+        exit=2,
+        expect=exactly(
+            "okrflow: FY24-Q2 holds no OKRs: no closing report posted (quarters in use: "
+            "FY24-Q1 (4 issues)); name the quarter with --quarter, or give --allow-empty to "
+            "do it anyway"
+        ),
+        check=lambda ran: _nothing_posted(ran),
+    ),
+    Case(
+        id="message-schedule-refuses-when-no-quarter-it-acts-on-has-okrs",
+        argv=("schedule",),
+        env=ENV,
+        exit=2,
+        expect=exactly(
+            "okrflow: FY24-Q1 and FY24-Q2 hold no OKRs: nothing to schedule; FY24-Q2's "
+            "drafting opens on 2024-03-04 (no issue carries a quarter label yet); give "
+            "--allow-empty to run it anyway"
+        ),
+        check=lambda ran: _nothing_posted(ran),
+    ),
 ]
+
+
+def _nothing_posted(ran: Ran) -> None:
+    assert ran.emu is not None
+    assert not [i for i in ran.emu.issues(PROJECT) if i.title.startswith("OKR ")]

@@ -248,7 +248,8 @@ class Workspace:
         try:
             quarter = self.calendar.parse(label)
         except ValueError as exc:
-            raise UsageError(f"{option} {label!r}: {exc}") from None
+            words = ", ".join(QUARTER_WORDS)
+            raise UsageError(f"{option} {label!r}: {exc}; or one of {words}") from None
         self._resolved.add(self.calendar.label(quarter))
         years = range(FIRST_DAY.year + 1, LAST_DAY.year)  # its days, and the next quarter's
         if quarter.fiscal_year not in years:
