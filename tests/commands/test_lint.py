@@ -318,7 +318,9 @@ def test_cli_lint_exits_3_on_findings_and_0_when_clean(
     obj, _ = objective_with_krs(emu, purpose="")
     code, out, err = run("lint")
     assert code == EXIT_FINDINGS
-    assert f"#{obj} error purpose: " in out and err.startswith(f"okrflow: lint {QUARTER}")
+    assert f"#{obj} error purpose: " in out and err.splitlines()[-1].startswith(
+        f"okrflow: lint {QUARTER}"
+    )
     set_purpose(
         emu, obj, "## Purpose / why it matters\n\n", "## Purpose / why it matters\n\nBecause.\n"
     )

@@ -36,7 +36,7 @@ def test_reading_and_reporting_commands_print_json(okrflow_cli, tmp_path: Path):
         ("lint", "--quarter", quarter, "--json"),
         ("plan", str(EXAMPLE), "--json"),
         ("rollup", "--quarter", quarter, "--json"),
-        ("schedule", "--date", "2020-01-01", "--dry-run", "--json"),
+        ("schedule", "--date", "2020-01-01", "--allow-empty", "--dry-run", "--json"),
     ):
         document = as_json(okrflow_cli(*argv))
         assert isinstance(document, dict), argv
