@@ -225,6 +225,17 @@ def read_rows(
     return draft
 
 
+def _measure(fields: _Fields, row: dict[str, str]) -> dict[str, Any]:
+    """A key result row's owner, weight and measure, read the same in both layouts."""
+    return {
+        "owner": fields.owner(row, "owner") or None,
+        "weight": fields.get(row, "weight"),
+        "start": fields.get(row, "start"),
+        "target": fields.get(row, "target"),
+        "unit": fields.get(row, "unit"),
+    }
+
+
 def _parents(raw: str) -> list[str]:
     return [p for p in re.split(r"[;,\s]+", raw) if p]
 
@@ -257,11 +268,7 @@ def _flat(draft: Draft, fields: _Fields, table: Sequence[tuple[int, dict[str, st
             where,
             objective,
             title=fields.get(row, "key_result"),
-            owner=fields.owner(row, "owner") or None,
-            weight=fields.get(row, "weight"),
-            start=fields.get(row, "start"),
-            target=fields.get(row, "target"),
-            unit=fields.get(row, "unit"),
+            **_measure(fields, row),
             key=fields.get(row, "key") or None,
             direction=fields.get(row, "direction"),
             source=fields.get(row, "source"),
@@ -327,11 +334,7 @@ def _tree(
             where,
             found,
             title=fields.get(row, "title"),
-            owner=fields.owner(row, "owner") or None,
-            weight=fields.get(row, "weight"),
-            start=fields.get(row, "start"),
-            target=fields.get(row, "target"),
-            unit=fields.get(row, "unit"),
+            **_measure(fields, row),
         )
     if skipped:
         draft.warn(draft.source, f"{skipped} row(s) neither an objective nor a key result skipped")
