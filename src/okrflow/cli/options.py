@@ -55,6 +55,7 @@ class Shared:
     config_path: str | None = None
     gitlab_url: str | None = None
     project: str | None = None
+    group: str | None = None
     quiet: bool = False
     verbose: int = 0
     given: set[str] = dataclasses.field(default_factory=set)  # "--config", "--project" ...
@@ -105,6 +106,13 @@ def _shared(group: OptionGroup) -> list[click.Option]:
                 metavar="PATH",
                 help="OKR project, group/project or id (env OKRFLOW_PROJECT; then the "
                 "config's project, then CI_PROJECT_PATH).",
+            ),
+            _option(
+                "--group",
+                attribute="group",
+                metavar="PATH",
+                help="OKR group instead of a project: OKRs in any project of the group and "
+                "its subgroups (env OKRFLOW_GROUP; then the config's group).",
             ),
         ]
     return [
@@ -169,6 +177,7 @@ def okr_command(
                 config_path=given.config_path,
                 gitlab_url=given.gitlab_url,
                 project=given.project,
+                group=given.group,
                 dry_run=bool(kwargs.pop("dry_run", False)),
                 reporter=terminal,
                 connect="connection" in takes and (connect_if is None or bool(kwargs[connect_if])),

@@ -121,6 +121,7 @@ class Workspace:
         config_path: str | os.PathLike[str] | None = None,
         gitlab_url: str | None = None,
         project: str | None = None,
+        group: str | None = None,
         dry_run: bool = False,
         reporter: Reporter | None = None,
         now: Callable[[], dt.datetime] | None = None,
@@ -136,7 +137,9 @@ class Workspace:
         path, explicit = config_location(config_path, env)
         config = load_config(path, explicit=explicit)
         connection = (
-            connect_settings(config, gitlab_url=gitlab_url, project=project, environ=env)
+            connect_settings(
+                config, gitlab_url=gitlab_url, project=project, group=group, environ=env
+            )
             if connect
             else None
         )
@@ -271,6 +274,7 @@ def connect_settings(
     *,
     gitlab_url: str | None,
     project: str | None,
+    group: str | None = None,
     environ: Mapping[str, str] | None = None,
 ) -> ConnectionSettings:
     gitlab = config.gitlab
@@ -279,6 +283,9 @@ def connect_settings(
         project=project,
         config_url=gitlab.url,
         config_project=config.project,
+        group=group,
+        config_group=config.group,
+        okr_projects=tuple(p.path for p in config.projects),
         token_env=gitlab.token_env,
         python_gitlab_section=gitlab.python_gitlab_config,
         python_gitlab_file=(
