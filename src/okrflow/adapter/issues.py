@@ -89,7 +89,8 @@ class IssueApi(LeaseApi):
         iids: Sequence[int] = (),
         page_workers: int = 1,
     ) -> Iterator[IssueRecord]:
-        """Every matching issue of the OKR project, one listing page per 100 issues.
+        """Every matching issue of the OKR scope (the OKR project, or the OKR projects of
+        the group: one group listing), one listing page per 100 issues.
 
         With ``page_workers`` > 1, pages 2.. are requested that many at a time once the
         first page has said how many there are (the same requests, overlapping; the
@@ -105,13 +106,15 @@ class IssueApi(LeaseApi):
                 "iids[]": iids,
             }
         )
-        path = self.api("issues")
+        path = self.scope_api("issues")
         if page_workers > 1:
             items = self.http.pages_concurrently(path, params, page_workers, "list issues")
         else:
             items = self.http.listing(path, "list issues", params)
         for item in items:
             record = IssueRecord.from_json(item)
+            if self.group_path is not None and not self.in_scope(record.project):
+                continue  # a project of the group that holds no OKRs
             self.changes.seen((record,))
             yield record
 
@@ -145,10 +148,18 @@ class IssueApi(LeaseApi):
 
     def get_issue(self, iid: int, project: str | None = None) -> IssueRecord:
         path = f"/projects/{enc(project or self.project_path)}/issues/{iid}"
-        record = IssueRecord.from_json(as_dict(self.http.get(path, f"read issue #{iid}")))
-        if project is None:
+        where = f"{project}#{iid}" if project else f"#{iid}"
+        record = IssueRecord.from_json(as_dict(self.http.get(path, f"read issue {where}")))
+        if project is None or self.in_scope(project):
             self.changes.seen((record,))
         return record
+
+    def project_of(self, record: IssueRecord | None) -> str | None:
+        """In a group scope, the project an issue okrflow read lives in (where a write to
+        it goes); None in a project scope (the OKR project)."""
+        if self.group_path is None or record is None or not record.project:
+            return None
+        return record.project
 
     # -- writing -----------------------------------------------------------------------
 
@@ -203,17 +214,20 @@ class IssueApi(LeaseApi):
         fields = self._texts_for_gitlab(fields, before)
         if not fields:
             return before
+        project = self.project_of(before)
+        where = f"{project}#{iid}" if project else f"#{iid}"
         if isinstance(fields.get("description"), str):
-            check_description(fields["description"], f"#{iid}")
+            check_description(fields["description"], where)
         data = {
             k: (_label_params([str(x) for x in v]) if isinstance(v, list | tuple) else v)
             for k, v in fields.items()
         }
         if self.dry_run:
-            self.plan("update issue", f"#{iid}", ", ".join(sorted(data)))
+            self.plan("update issue", where, ", ".join(sorted(data)))
             return None
         self.keep_lease()
-        result = self.http.put(self.api("issues", iid), data, f"update issue #{iid}")
+        path = self.api("issues", iid, project=project)
+        result = self.http.put(path, data, f"update issue {where}")
         return IssueRecord.from_json(as_dict(result))
 
     def _texts_for_gitlab(
@@ -242,7 +256,9 @@ class IssueApi(LeaseApi):
         )
         return [NoteRecord.from_json(item) for item in items]
 
-    def list_notes_after(self, iid: int, after_id: int | None = None) -> list[NoteRecord]:
+    def list_notes_after(
+        self, iid: int, after_id: int | None = None, project: str | None = None
+    ) -> list[NoteRecord]:
         """The issue's comments with an id above ``after_id`` (all when None), newest first.
 
         Reads newest first and stops at the first comment already seen, so a few new
@@ -250,8 +266,9 @@ class IssueApi(LeaseApi):
         """
         query = {"per_page": PER_PAGE, "sort": "desc", "order_by": "created_at"}
         found: list[NoteRecord] = []
-        path = self.api("issues", iid, "notes")
-        for item in self.http.listing(path, f"read comments of #{iid}", query):
+        path = self.api("issues", iid, "notes", project=project)
+        where = f"{project}#{iid}" if project else f"#{iid}"
+        for item in self.http.listing(path, f"read comments of {where}", query):
             note = NoteRecord.from_json(item)
             if after_id is not None and note.id <= after_id:
                 break
@@ -308,8 +325,11 @@ class IssueApi(LeaseApi):
 
     # -- links ---------------------------------------------------------------------------
 
-    def list_links(self, iid: int) -> list[LinkRecord]:
-        items = self.http.get(self.api("issues", iid, "links"), f"read links of #{iid}")
+    def list_links(self, iid: int, project: str | None = None) -> list[LinkRecord]:
+        """The issue's links (``project``: of another project of the scope)."""
+        where = f"{project}#{iid}" if project else f"#{iid}"
+        path = self.api("issues", iid, "links", project=project)
+        items = self.http.get(path, f"read links of {where}")
         return [LinkRecord.from_json(as_dict(item)) for item in as_list(items)]
 
     def create_link(

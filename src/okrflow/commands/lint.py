@@ -81,7 +81,7 @@ class LintResult(Result):
     checked: int  # OKR issues read
     findings: list[Finding]
     problems: list[Problem]
-    titles: dict[int, str] = dataclasses.field(default_factory=dict)
+    titles: dict[str, str] = dataclasses.field(default_factory=dict)  # by #12 (reference)
     comments: list[CommentChange] = dataclasses.field(default_factory=list)
     readings: list[tuple[str, str]] = dataclasses.field(default_factory=list)  # (where, line)
 
@@ -102,8 +102,7 @@ class LintResult(Result):
         with it, exit 3)."""
         out: list[str | Line] = [f"{where} reads: {reading}" for where, reading in self.readings]
         for where, findings in self.by_issue():
-            iid = findings[0].iid
-            title = self.titles.get(iid) if iid is not None else None
+            title = self.titles.get(where)
             out.append(f"{where} {title}" if title else where)
             out.extend(f"{where} {f.severity.value} {f.rule}: {f.message}" for f in findings)
         for problem in self.problems:
@@ -221,7 +220,7 @@ def readings(snap: Snapshot) -> list[tuple[str, str]]:
 def _origin(snap: Snapshot, kr: KeyResult) -> str:
     """Where the reading comes from: the statement, or fields okrflow recorded for it
     (an OKR file's start:, target: ...) when they say something else."""
-    item = snap.issues.get(kr.iid) if kr.iid is not None else None
+    item = snap.get(kr)
     recorded = item.meta.metric if item is not None else None
     if recorded is not None and recorded != read_statement(kr.title):
         return "okrflow's metadata (the OKR file's fields)"
@@ -245,7 +244,7 @@ def lint(ws: Workspace, *, quarter: str | None = None, comment: bool = False) ->
         checked=len(snap.issues),
         findings=findings,
         problems=problems,
-        titles={iid: item.okr.title for iid, item in snap.issues.items()},
+        titles={item.shown: item.okr.title for item in snap.issues.values()},
         planned=ws.planned(),
         readings=readings(snap),
     )
