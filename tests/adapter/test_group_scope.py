@@ -19,6 +19,7 @@ from group_world import (
     WEB,
     build_group,
     key_result,
+    objective,
     seed_okrs,
 )
 from okrflow.adapter import ConnectionSettings, OkrRepository
@@ -164,3 +165,19 @@ def test_a_warm_group_read_costs_one_listing_page_per_hundred_issues(group: Emul
     assert routes["GET /groups/:id/issues"] == math.ceil(issues / 100) + 1  # + the KPI listing
     assert routes["GET /groups/:id/projects"] == 1
     assert sum(routes.values()) == math.ceil(issues / 100) + 2
+
+
+def test_a_parent_outside_the_group_is_a_problem_and_not_followed(group: Emulator) -> None:
+    objective(
+        group, SUPPORT, "Delight partners", key="support-partners", parents=[("x", "other/corp#4")]
+    )
+    snap = group_repo(group).load(QUARTER)
+    item = snap.by_key("support-partners")
+    assert item is not None and item.okr.parents == []  # type: ignore[union-attr]
+    assert [(p.where, p.message) for p in snap.problems if p.where == f"{SUPPORT}#2"] == [
+        (
+            f"{SUPPORT}#2",
+            "other/corp#4 is in other/corp, outside the group's OKR projects: not followed "
+            "(align it with an OKR of the group)",
+        )
+    ]

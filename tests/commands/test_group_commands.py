@@ -14,19 +14,23 @@ from group_world import (
     PLATFORM,
     QUARTER,
     SALES,
+    SUPPORT,
     WEB,
     build_group,
     key_result,
+    objective,
     seed_okrs,
 )
 from okrflow.adapter import ConnectionSettings
+from okrflow.commands.checkin import checkin
 from okrflow.commands.lint import lint
 from okrflow.commands.reporter import Recorder
 from okrflow.commands.rollup import rollup
 from okrflow.commands.status import format_status, status
-from okrflow.commands.workspace import Workspace
+from okrflow.commands.workspace import Workspace, connect_settings
 from okrflow.config import Config
 from okrflow.core.description import split
+from okrflow.errors import UsageError
 from okrflow.render import report_schema
 from okrflow.sandbox import Emulator
 
@@ -158,3 +162,46 @@ def test_a_token_that_cannot_see_a_project_reads_the_rest_and_names_it_once(
     # 90% uptime alone: the landing pages of acme/eng/web are not read
     assert [k["reference"] for k in platform["key_results"]] == [f"{PLATFORM}#2"]
     assert math.isclose(platform["progress"], 0.9)
+
+
+def test_a_checkin_in_a_group_names_the_key_result_by_full_reference(group: Emulator) -> None:
+    group.set_now(NOW)
+    ws = group_workspace(group)
+    with pytest.raises(UsageError, match=r"give group/project#2$"):
+        checkin(ws, "#2", value="18")
+    with pytest.raises(UsageError, match=r"outside the OKR projects of the group acme$"):
+        checkin(ws, "other/place#2", value="18")
+    assert [r.method for r in group.log if r.method != "GET"] == []
+    done = checkin(ws, f"{SALES}#2", value="18")
+    assert done.summary() == f"checked in {SALES}#2: 18"
+    assert done.to_json()["reference"] == f"{SALES}#2" and done.to_json()["iid"] == 2
+    (note,) = group.notes(SALES, 2)
+    assert "18" in note.body and group.notes(PLATFORM, 2) == []
+    after = status(group_workspace(group), quarter=QUARTER).document
+    sales = next(o for o in after["objectives"] if o["reference"] == f"{SALES}#1")
+    # leads 10 -> 20 at 18: 0.8; with the partner deals at 0: (0.8 + 0) / 2 = 0.4
+    assert [round(k["progress"], 6) for k in sales["key_results"]] == [0.8, 0.0]
+    assert math.isclose(sales["progress"], 0.4)
+
+
+def test_an_objective_without_a_team_label_takes_its_projects_team(group: Emulator) -> None:
+    objective(group, SUPPORT, "Delight partners", key="support-partners")  # no team label
+    config = Config.model_validate(
+        {"group": GROUP, "projects": [{"path": SUPPORT, "team": "Support"}, SALES]}
+    )
+    ws = Workspace(
+        config=config,
+        connection=connect_settings(
+            config,
+            gitlab_url=group.base_url,
+            project=None,
+            environ={"GITLAB_TOKEN": str(group.default_token)},
+        ),
+        out=Recorder(),
+        now=lambda: NOW,
+    )
+    result = status(ws, quarter=QUARTER)
+    teams = {o["reference"]: o["team"] for o in result.document["objectives"]}
+    assert teams == {f"{SUPPORT}#2": "Support", f"{SALES}#1": "Sales"}
+    line = next(line for line in format_status(result) if line.startswith(f"{SUPPORT}#2 "))
+    assert line.endswith("team Support")

@@ -37,6 +37,7 @@ class ConnectionSettings:
     project: str | None = None
     group: str | None = None  # a group scope: OKRs in any project of the group
     okr_projects: tuple[str, ...] = ()  # in a group scope, the projects holding OKRs
+    project_teams: tuple[tuple[str, str], ...] = ()  # (project, team) the config names
     python_gitlab_section: str | None = None
     python_gitlab_files: tuple[str, ...] = ()
     timeout: float = 30.0
@@ -65,6 +66,7 @@ def resolve_connection(
     group: str | None = None,
     config_group: str | None = None,
     okr_projects: tuple[str, ...] = (),
+    project_teams: tuple[tuple[str, str], ...] = (),
     token_env: str = "GITLAB_TOKEN",
     python_gitlab_section: str | None = None,
     python_gitlab_file: str | None = None,
@@ -85,6 +87,7 @@ def resolve_connection(
         "project": resolved_project,
         "group": resolved_group,
         "okr_projects": okr_projects if resolved_group else (),
+        "project_teams": project_teams if resolved_group else (),
         "token_env": token_env,
         "timeout": timeout,
         "retries": retries,

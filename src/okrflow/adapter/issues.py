@@ -276,7 +276,12 @@ class IssueApi(LeaseApi):
         return found
 
     def create_note(
-        self, iid: int | PlannedIssue, body: str, *, marker: str | None = None
+        self,
+        iid: int | PlannedIssue,
+        body: str,
+        *,
+        marker: str | None = None,
+        project: str | None = None,
     ) -> NoteRecord | PlannedNote | None:
         """Comment on an issue once. ``marker`` (a string unique to this comment, kept in
         its body) is how a comment that was created but not acknowledged is found.
@@ -284,7 +289,7 @@ class IssueApi(LeaseApi):
         None when GitLab made no comment of it: a body of quick actions only is run, not
         kept (GitLab answers 202 with no comment).
         """
-        target = f"#{iid}" if isinstance(iid, int) else str(iid)
+        target = f"{project or ''}#{iid}" if isinstance(iid, int) else str(iid)
         body = self.for_gitlab(body)
         if self.dry_run or not isinstance(iid, int):
             first = body.strip().splitlines()[0] if body.strip() else ""
@@ -295,7 +300,7 @@ class IssueApi(LeaseApi):
         def find() -> NoteRecord | None:
             if marker is None:
                 return None
-            notes = self.list_notes(issue)
+            notes = self.list_notes_after(issue, None, project)
             return next(
                 (n for n in notes if marker in n.body and self.authors.is_okrflow(n.author)),
                 None,
@@ -303,7 +308,10 @@ class IssueApi(LeaseApi):
 
         self.keep_lease()
         result = self.http.create_once(
-            self.api("issues", iid, "notes"), {"body": body}, find, f"comment on #{iid}"
+            self.api("issues", iid, "notes", project=project),
+            {"body": body},
+            find,
+            f"comment on {target}",
         )
         if isinstance(result, NoteRecord):
             return result

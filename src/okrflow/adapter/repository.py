@@ -136,6 +136,10 @@ class OkrRepository(IssueApi, InstallApi, PeopleApi, LabelEventApi):
         :func:`~okrflow.adapter.snapshot.reattach`)."""
         snap = load_snapshot(self, self.names, quarter=quarter, unscheduled=unscheduled)
         reattach(snap, self._linked_objectives)
+        teams = {path.casefold(): team for path, team in self.settings.project_teams}
+        for item in snap.issues.values() if teams else ():
+            if item.okr.team is None:  # the team of its project, as the config says
+                item.okr.team = teams.get(item.record.project.casefold())
         snap.problems[:0] = [
             Problem(path, "the token cannot read this project: its OKRs are left out")
             for path in self.unreadable
@@ -163,7 +167,7 @@ class OkrRepository(IssueApi, InstallApi, PeopleApi, LabelEventApi):
         """One issue read as a KPI when it carries the KPI label, else as an OKR."""
         if self.names.kpi in record.labels:
             return read_kpi_record(record, self.names, across=self.across)
-        return read_record(record, self.names)
+        return read_record(record, self.names, across=self.across)
 
     def referenced_any(self, ref: str, *, option: str = "") -> LoadedIssue | LoadedKpi:
         """Like :meth:`referenced`, reading a KPI issue as a KPI."""

@@ -239,10 +239,12 @@ def assemble(
     authors: Authors | None = None,
     *,
     across: bool = False,
+    in_scope: Callable[[str], bool] | None = None,
 ) -> Snapshot:
     """Build the objective tree, and the KPIs, from issue records (no requests but, when
     two issues claim one key, the one that asks ``authors`` who okrflow's user is).
-    ``across``: the records come from the projects of a group scope."""
+    ``across``: the records come from the projects of a group scope; ``in_scope`` tells
+    its OKR projects (a parent in another project is a problem, and not followed)."""
     read: dict[IssueId, LoadedIssue] = {}
     problems: list[Problem] = []
     others: dict[IssueId, IssueRecord] = {}
@@ -267,13 +269,22 @@ def assemble(
     problems.extend(collisions)
     key_of_issue = {which: item.key for which, item in items.items()}
 
-    def resolve(key: str | None, project: str) -> str | None:
+    def resolve(key: str | None, project: str, item: LoadedIssue) -> str | None:
         """The key of the issue a key made from a number names (read in ``project``)."""
         if key is None:
             return None
         which = issue_of_key(key, project)
         if which is None:
             return key
+        if across and in_scope is not None and not in_scope(which.project):
+            problems.append(
+                Problem(
+                    item.shown,
+                    f"{which} is in {which.project}, outside the group's OKR projects: "
+                    "not followed (align it with an OKR of the group)",
+                )
+            )
+            return None
         return key_of_issue.get(which, key_for_ref(*which) if across else key)
 
     objectives = [i.okr for i in items.values() if isinstance(i.okr, Objective)]
@@ -283,10 +294,12 @@ def assemble(
     for item in items.values():
         okr = item.okr
         if isinstance(okr, Objective):
-            okr.parents = [p for p in (resolve(k, item.issue_id.project) for k in okr.parents) if p]
+            okr.parents = [
+                p for p in (resolve(k, item.issue_id.project, item) for k in okr.parents) if p
+            ]
             continue
         assert isinstance(okr, KeyResult)
-        okr.objective = resolve(okr.objective, item.issue_id.project)
+        okr.objective = resolve(okr.objective, item.issue_id.project, item)
         parent = by_key.get(okr.objective) if okr.objective else None
         if parent is None:
             orphans.append(okr)
@@ -411,4 +424,6 @@ def load_snapshot(
 
     kpi_records = gl.list_issues(labels=[names.kpi], state="opened")
     across = gl.group_path is not None
-    return assemble(records(), names, quarter, kpi_records, gl.authors, across=across)
+    return assemble(
+        records(), names, quarter, kpi_records, gl.authors, across=across, in_scope=gl.in_scope
+    )

@@ -91,6 +91,8 @@ def _objective_line(o: dict[str, Any], indent: str, style: Style, also: list[int
     ]
     if o.get("owner"):
         details.append(f"@{visible(o['owner'])}")
+    if o.get("reference") and o.get("team"):  # a group scope: the tree spans teams
+        details.append(f"team {visible(o['team'])}")
     if not closed and o.get("score") is not None:
         details.append(f"score {display.score(o['score'])}")
     if o.get("kpi_iids"):

@@ -286,6 +286,7 @@ def connect_settings(
         group=group,
         config_group=config.group,
         okr_projects=tuple(p.path for p in config.projects),
+        project_teams=tuple((p.path, p.team) for p in config.projects if p.team),
         token_env=gitlab.token_env,
         python_gitlab_section=gitlab.python_gitlab_config,
         python_gitlab_file=(
