@@ -12,6 +12,7 @@ from group_world import (
     GROUP,
     NOW,
     PLATFORM,
+    PROJECTS,
     QUARTER,
     SALES,
     SUPPORT,
@@ -133,6 +134,14 @@ def test_group_lint_names_findings_by_full_reference(group: Emulator) -> None:
     assert finding.to_json()["reference"] == "acme/eng/web#2"
     assert finding.to_json()["iid"] == 2
     assert any(line.startswith("acme/eng/web#2 Make the site better") for line in result.lines())
+    group.reset_log()
+    lint(group_workspace(group), quarter=QUARTER, comment=True)
+    commented = {
+        r.path.split("/issues/")[0] for r in group.log if r.method == "POST" and "/notes" in r.path
+    }
+    assert commented
+    assert commented <= {f"/api/v4/projects/{p.replace('/', '%2F')}" for p in PROJECTS}
+    assert any("lint" in n.body for n in group.notes(WEB, 2))  # on the issue, in its project
 
 
 def test_a_token_that_cannot_see_a_project_reads_the_rest_and_names_it_once(

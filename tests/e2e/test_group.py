@@ -57,6 +57,12 @@ def test_okrs_across_a_group_roll_up_into_one_tree(okrflow_cli: Any) -> None:
     assert "both a group (--group) and a project (--project)" in both.stderr
     assert emu.log == []
 
+    # a command that does not work over a group yet says so, nothing read
+    report = okrflow_cli("report", "--group", "acme", extra_env=ENV)
+    assert (report.returncode, report.stdout) == (2, "")
+    assert "okrflow report does not work over a group yet" in report.stderr
+    assert emu.log == []
+
     # rollup writes each OKR in its own project
     emu.reset_log()
     first = okrflow_cli("rollup", "--json", extra_env=ENV)

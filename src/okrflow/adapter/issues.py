@@ -128,8 +128,9 @@ class IssueApi(LeaseApi):
         created_after: dt.datetime | None = None,
         updated_after: dt.datetime | None = None,
     ) -> Iterator[IssueRecord]:
-        """Issues of any project (default: the OKR project) or of a whole group with its
-        subgroups, for metric sources; one listing page per 100 issues."""
+        """Issues of any project (default: the OKR scope: the OKR project, or the group)
+        or of a whole group with its subgroups, for metric sources; one listing page per
+        100 issues."""
         params = _issue_query(
             {
                 "labels": labels,
@@ -138,6 +139,7 @@ class IssueApi(LeaseApi):
                 "updated_after": updated_after,
             }
         )
+        group = group or (self.group_path if project is None else None)
         if group:
             path, what = f"/groups/{enc(group)}/issues", f"list issues of group {group}"
         else:
@@ -248,12 +250,12 @@ class IssueApi(LeaseApi):
 
     # -- comments ------------------------------------------------------------------------
 
-    def list_notes(self, iid: int) -> list[NoteRecord]:
-        """The issue's comments, oldest first."""
+    def list_notes(self, iid: int, project: str | None = None) -> list[NoteRecord]:
+        """The issue's comments, oldest first (``project``: of another project of a
+        group scope)."""
         query = {"per_page": PER_PAGE, "sort": "asc", "order_by": "created_at"}
-        items = self.http.listing(
-            self.api("issues", iid, "notes"), f"read comments of #{iid}", query
-        )
+        path = self.api("issues", iid, "notes", project=project)
+        items = self.http.listing(path, f"read comments of {project or ''}#{iid}", query)
         return [NoteRecord.from_json(item) for item in items]
 
     def list_notes_after(
@@ -300,7 +302,7 @@ class IssueApi(LeaseApi):
         def find() -> NoteRecord | None:
             if marker is None:
                 return None
-            notes = self.list_notes_after(issue, None, project)
+            notes = self.list_notes(issue, project)
             return next(
                 (n for n in notes if marker in n.body and self.authors.is_okrflow(n.author)),
                 None,
@@ -317,18 +319,21 @@ class IssueApi(LeaseApi):
             return result
         return NoteRecord.from_json(result) if "id" in result else None
 
-    def update_note(self, iid: int, note: NoteRecord, body: str) -> bool:
+    def update_note(
+        self, iid: int, note: NoteRecord, body: str, project: str | None = None
+    ) -> bool:
         """Edit okrflow's comment ``note`` to say ``body``; False (nothing sent) when it
         says that already, as GitLab holds it."""
         body = self.for_gitlab(body, previous=note.body)
         if body.strip() == note.body.strip():
             return False
+        where = f"{project or ''}#{iid}"
         if self.dry_run:
-            self.plan("update the comment on", f"#{iid}", f"comment {note.id}")
+            self.plan("update the comment on", where, f"comment {note.id}")
             return True
         self.keep_lease()
-        path = self.api("issues", iid, "notes", note.id)
-        self.http.put(path, {"body": body}, f"update #{iid}")
+        path = self.api("issues", iid, "notes", note.id, project=project)
+        self.http.put(path, {"body": body}, f"update {where}")
         return True
 
     # -- links ---------------------------------------------------------------------------

@@ -46,6 +46,8 @@ CONFIG_HELP = (
 )
 
 F = TypeVar("F", bound=Callable[..., Any])
+#: the commands that work over a group scope so far; the others refuse one (exit 2)
+GROUP_COMMANDS = frozenset({"status", "lint", "rollup", "checkin"})
 
 
 @dataclasses.dataclass
@@ -182,6 +184,12 @@ def okr_command(
                 reporter=terminal,
                 connect="connection" in takes and (connect_if is None or bool(kwargs[connect_if])),
             )
+            if ws.connection is not None and ws.connection.group and name not in GROUP_COMMANDS:
+                raise UsageError(
+                    f"okrflow {name} does not work over a group yet (only "
+                    f"{', '.join(sorted(GROUP_COMMANDS))} do): run it on one OKR project "
+                    "with --project"
+                )
             result = fn(ws, **kwargs)
             waited = ws.waited()
             if waited:

@@ -176,7 +176,8 @@ def _comment(
     unknown = has_block or item.record.user_notes_count == 0
     if not findings and not problems and known_id is None and unknown:
         return None
-    notes, others = by_okrflow(ws.repo.list_notes(item.iid), ws.repo.authors)
+    where = ws.repo.project_of(item.record)
+    notes, others = by_okrflow(ws.repo.list_notes(item.iid, where), ws.repo.authors)
     for other in others:  # a lint marker in someone else's comment: not okrflow's comment
         if LINT_MARKER in other.body:
             what = f"comment {other.id} carries okrflow's lint marker"
@@ -190,12 +191,12 @@ def _comment(
         return None
     change: CommentChange | None = None
     if existing is None:
-        note = ws.repo.create_note(item.iid, body, marker=LINT_MARKER)
+        note = ws.repo.create_note(item.iid, body, marker=LINT_MARKER, project=where)
         note_id = note.id if isinstance(note, NoteRecord) else None
         change = CommentChange(item.iid, "created", note_id)
     else:
         note_id = existing.id
-        if ws.repo.update_note(item.iid, existing, body):
+        if ws.repo.update_note(item.iid, existing, body, where):
             change = CommentChange(item.iid, action, note_id)
     if has_block and meta is not None and note_id is not None and note_id != known_id:
         ws.repo.save(item, meta=meta.replace(lint_comment_id=note_id))
