@@ -65,6 +65,10 @@ def test_a_group_rollup_writes_each_okr_in_its_project_and_a_second_writes_nothi
     ]
     section = split(group.issue(PLATFORM, 1).description).section or ""
     assert "45%" in section  # the platform objective's progress, in its own project
+    # a bare #1 would link to the issue's own project: the sections name others in full
+    assert f"| {WEB}#1 Ship 4 landing pages |" in section
+    company = split(group.issue("acme/company", 1).description).section or ""
+    assert f"aligned: {SALES}#1 Build the pipeline" in company
     assert "acme/okrs" not in {r.path.split("/issues")[0] for r in group.log if r.method == "PUT"}
     group.reset_log()
     second = rollup(group_workspace(group), quarter=QUARTER)
