@@ -28,8 +28,7 @@ import hashlib
 import math
 from typing import Any
 
-from okrflow.adapter import LoadedIssue, LoadedKpi, NoteRecord
-from okrflow.adapter.refs import scope_ref
+from okrflow.adapter import LoadedIssue, LoadedKpi, NoteRecord, scope_ref
 from okrflow.commands.result import Line, Result, Style, plain
 from okrflow.commands.workspace import Workspace
 from okrflow.core.bookkeeping import MARKER_PREFIX, record_checkin
