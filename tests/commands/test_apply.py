@@ -20,7 +20,7 @@ from okrflow.config import Config
 from okrflow.config.okrfile import load_okr_file
 from okrflow.core import description as desc
 from okrflow.core.labels import DEFAULT_LABEL_NAMES as NAMES
-from okrflow.core.model import Objective
+from okrflow.core.model import IssueId, Objective
 from okrflow.errors import ConfigError, GitLabError
 from okrflow.sandbox import Emulator
 
@@ -363,7 +363,7 @@ def test_okrflows_own_untouched_text_is_rendered_again_when_the_file_changes(
     text = emulator.issue(PROJECT, iid).description or ""
     assert "Repeatable beats heroic." in text and "A motion we can repeat" not in text
     ws = workspace(emulator)
-    item = ws.repo.load("FY24-Q1").issues[iid]
+    item = ws.repo.load("FY24-Q1").issues[IssueId("", iid)]
     assert item.okr.purpose == "Repeatable beats heroic."  # type: ignore[union-attr]
 
 

@@ -21,7 +21,7 @@ from okr_world import (
 from okrflow.commands.lint import FIXED_TEXT, LINT_MARKER, comment_body, lint
 from okrflow.commands.status import status
 from okrflow.core.description import WORD_JOINER, split, with_meta
-from okrflow.core.model import Problem
+from okrflow.core.model import IssueId, Problem
 from okrflow.core.rules import Finding, Severity
 from okrflow.errors import EXIT_FINDINGS
 from okrflow.render.templating import ui_template_text
@@ -211,7 +211,7 @@ def test_dry_run_comment_only_reads(emu: Emulator) -> None:
 def test_issue_text_quoted_in_a_comment_pings_no_one_and_runs_nothing(emu: Emulator) -> None:
     obj, _ = objective_with_krs(emu)
     ws = workspace(emu)
-    item = ws.repo.load(QUARTER).issues[obj]
+    item = ws.repo.load(QUARTER).issues[IssueId("", obj)]
     hostile = Finding(
         "measurable", Severity.ERROR, "k", obj, "statement 'ask @all'\n/close\n<!-- x"
     )
@@ -224,7 +224,7 @@ def test_issue_text_quoted_in_a_comment_pings_no_one_and_runs_nothing(emu: Emula
 def test_an_owner_that_is_a_group_ping_is_not_mentioned(emu: Emulator) -> None:
     obj, _ = objective_with_krs(emu, owner="all")
     ws = workspace(emu)
-    item = ws.repo.load(QUARTER).issues[obj]
+    item = ws.repo.load(QUARTER).issues[IssueId("", obj)]
     assert comment_body(item, []).startswith(f"@{WORD_JOINER}all")
 
 

@@ -32,7 +32,7 @@ from okrflow.commands.move import (
 )
 from okrflow.core.description import split
 from okrflow.core.errors import CoreError
-from okrflow.core.model import Outcome, State
+from okrflow.core.model import IssueId, Outcome, State
 from okrflow.core.rules import Finding, Severity
 from okrflow.errors import EXIT_FINDINGS, EXIT_USAGE, FindingsError, UsageError
 from okrflow.sandbox import SANDBOX_URL, Emulator
@@ -310,7 +310,7 @@ def test_the_score_is_the_one_evaluate_snapshot_gives(emu: Emulator) -> None:
     obj, _ = objective_with_krs(emu, state="active", values=[33, 27, 21])
     ws = workspace(emu)
     snap = ws.repo.load(QUARTER)
-    snap.issues[obj].okr.state = State.CLOSED
+    snap.issues[IssueId("", obj)].okr.state = State.CLOSED
     expected = evaluate_snapshot(ws, snap).objectives[f"obj-{obj}"].score
     move(ws, str(obj), to="closed")
     assert meta_of(emu, obj)["score"] == expected

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from okrflow.core.meta import Meta, ParentRef
-from okrflow.core.model import Direction, Kind, Metric, MetricKind, Objective
+from okrflow.core.model import Direction, IssueId, Kind, Metric, MetricKind, Objective
 from okrflow.core.okr_diff import fingerprint, meta_details, text_conflicts, unlinked
 
 OBJECTIVE = Objective(
@@ -53,7 +53,7 @@ def test_metadata_before_the_links_exist_has_no_target_iids() -> None:
 
 def test_text_conflicts_name_the_section_a_person_must_change() -> None:
     read = Objective(key="sales", title="t", purpose="Old why.", owner="carol", parents=["iid-9"])
-    found = text_conflicts(read, OBJECTIVE, "bob", {9: "company"})
+    found = text_conflicts(read, OBJECTIVE, "bob", {IssueId("", 9): "company"})
     assert [f.split("; a person")[0] for f in found] == [
         "its description says owner @carol, the file @bob",
         'its description says purpose "Old why.", the file "A motion we can repeat; @all of us."',

@@ -19,7 +19,7 @@ from okrflow.adapter.issues import DESCRIPTION_MAX
 from okrflow.adapter.pace import PRESETS, Budget, Pacer, budget_of
 from okrflow.adapter.planned import PlannedBoard, PlannedIssue, PlannedNote, PlannedWrite
 from okrflow.adapter.records import IssueRecord, LabelRecord, LinkRecord, NoteRecord
-from okrflow.adapter.refs import FORMS, IssueRef, local_iid, parse_ref
+from okrflow.adapter.refs import FORMS, IssueRef, local_iid, parse_ref, scope_ref
 from okrflow.adapter.repository import (
     NewIssue,
     OkrRepository,
@@ -71,5 +71,6 @@ __all__ = [
     "read_kpi_record",
     "read_record",
     "resolve_connection",
+    "scope_ref",
     "token_exposures",
 ]

@@ -7,6 +7,9 @@ Precedence, first found wins:
   ``CI_JOB_TOKEN`` (read-only: GitLab refuses it for issue, label and board writes,
   and okrflow says so before trying).
 - Project: ``--project``, ``OKRFLOW_PROJECT``, the config's ``project``, ``CI_PROJECT_PATH``.
+- Or a group: ``--group``, ``OKRFLOW_GROUP``, the config's ``group`` (OKRs in any project of
+  the group and its subgroups, or in the config's ``projects``). A group and a project
+  given together are bad usage; ``CI_PROJECT_PATH`` does not count against a group.
 - A python-gitlab config section (``gitlab.python_gitlab_config``) supplies URL and
   token instead.
 
@@ -32,6 +35,9 @@ class ConnectionSettings:
     token: str | None = dataclasses.field(default=None, repr=False)
     token_kind: str = "private"  # private | job | none
     project: str | None = None
+    group: str | None = None  # a group scope: OKRs in any project of the group
+    okr_projects: tuple[str, ...] = ()  # in a group scope, the projects holding OKRs
+    project_teams: tuple[tuple[str, str], ...] = ()  # (project, team) the config names
     python_gitlab_section: str | None = None
     python_gitlab_files: tuple[str, ...] = ()
     timeout: float = 30.0
@@ -40,6 +46,11 @@ class ConnectionSettings:
     token_env: str = "GITLAB_TOKEN"  # the variable the token is read from
     # paces every request of this connection, its threads and forks (one, shared)
     pacer: Pacer = dataclasses.field(default_factory=Pacer, compare=False, repr=False)
+
+    @property
+    def scope(self) -> str:
+        """The OKR scope's path: the group, else the project."""
+        return self.group or self.project or ""
 
     @property
     def read_only(self) -> bool:
@@ -52,6 +63,10 @@ def resolve_connection(
     project: str | None = None,
     config_url: str | None = None,
     config_project: str | None = None,
+    group: str | None = None,
+    config_group: str | None = None,
+    okr_projects: tuple[str, ...] = (),
+    project_teams: tuple[tuple[str, str], ...] = (),
     token_env: str = "GITLAB_TOKEN",
     python_gitlab_section: str | None = None,
     python_gitlab_file: str | None = None,
@@ -61,14 +76,18 @@ def resolve_connection(
     pacer: Pacer | None = None,
     environ: Mapping[str, str],
 ) -> ConnectionSettings:
-    resolved_project = (
-        project
-        or environ.get("OKRFLOW_PROJECT")
-        or config_project
-        or environ.get("CI_PROJECT_PATH")
+    resolved_group, resolved_project = _scope(
+        group=group,
+        config_group=config_group,
+        project=project,
+        config_project=config_project,
+        environ=environ,
     )
     common = {
         "project": resolved_project,
+        "group": resolved_group,
+        "okr_projects": okr_projects if resolved_group else (),
+        "project_teams": project_teams if resolved_group else (),
         "token_env": token_env,
         "timeout": timeout,
         "retries": retries,
@@ -110,6 +129,43 @@ def resolve_connection(
         token_kind=kind,
         **common,  # type: ignore[arg-type]
     )
+
+
+def _scope(
+    *,
+    group: str | None,
+    config_group: str | None,
+    project: str | None,
+    config_project: str | None,
+    environ: Mapping[str, str],
+) -> tuple[str | None, str | None]:
+    """(group, project): one of them, each from the first place that gives it."""
+    groups = [
+        (name, value.strip().strip("/"))
+        for name, value in (
+            ("--group", group),
+            ("OKRFLOW_GROUP", environ.get("OKRFLOW_GROUP")),
+            ("group: in the config", config_group),
+        )
+        if value and value.strip().strip("/")
+    ]
+    projects = [
+        (name, value)
+        for name, value in (
+            ("--project", project),
+            ("OKRFLOW_PROJECT", environ.get("OKRFLOW_PROJECT")),
+            ("project: in the config", config_project),
+        )
+        if value
+    ]
+    if groups and projects:
+        raise UsageError(
+            f"both a group ({groups[0][0]}) and a project ({projects[0][0]}) name the OKR "
+            "scope: give one of them"
+        )
+    if groups:
+        return groups[0][1], None
+    return None, projects[0][1] if projects else environ.get("CI_PROJECT_PATH") or None
 
 
 _SECRET_PARAMS = ("private_token", "job_token", "access_token", "token")

@@ -89,7 +89,8 @@ class IssueApi(LeaseApi):
         iids: Sequence[int] = (),
         page_workers: int = 1,
     ) -> Iterator[IssueRecord]:
-        """Every matching issue of the OKR project, one listing page per 100 issues.
+        """Every matching issue of the OKR scope (the OKR project, or the OKR projects of
+        the group: one group listing), one listing page per 100 issues.
 
         With ``page_workers`` > 1, pages 2.. are requested that many at a time once the
         first page has said how many there are (the same requests, overlapping; the
@@ -105,13 +106,15 @@ class IssueApi(LeaseApi):
                 "iids[]": iids,
             }
         )
-        path = self.api("issues")
+        path = self.scope_api("issues")
         if page_workers > 1:
             items = self.http.pages_concurrently(path, params, page_workers, "list issues")
         else:
             items = self.http.listing(path, "list issues", params)
         for item in items:
             record = IssueRecord.from_json(item)
+            if self.group_path is not None and not self.in_scope(record.project):
+                continue  # a project of the group that holds no OKRs
             self.changes.seen((record,))
             yield record
 
@@ -125,8 +128,9 @@ class IssueApi(LeaseApi):
         created_after: dt.datetime | None = None,
         updated_after: dt.datetime | None = None,
     ) -> Iterator[IssueRecord]:
-        """Issues of any project (default: the OKR project) or of a whole group with its
-        subgroups, for metric sources; one listing page per 100 issues."""
+        """Issues of any project (default: the OKR scope: the OKR project, or the group)
+        or of a whole group with its subgroups, for metric sources; one listing page per
+        100 issues."""
         params = _issue_query(
             {
                 "labels": labels,
@@ -135,6 +139,7 @@ class IssueApi(LeaseApi):
                 "updated_after": updated_after,
             }
         )
+        group = group or (self.group_path if project is None else None)
         if group:
             path, what = f"/groups/{enc(group)}/issues", f"list issues of group {group}"
         else:
@@ -145,10 +150,18 @@ class IssueApi(LeaseApi):
 
     def get_issue(self, iid: int, project: str | None = None) -> IssueRecord:
         path = f"/projects/{enc(project or self.project_path)}/issues/{iid}"
-        record = IssueRecord.from_json(as_dict(self.http.get(path, f"read issue #{iid}")))
-        if project is None:
+        where = f"{project}#{iid}" if project else f"#{iid}"
+        record = IssueRecord.from_json(as_dict(self.http.get(path, f"read issue {where}")))
+        if project is None or self.in_scope(project):
             self.changes.seen((record,))
         return record
+
+    def project_of(self, record: IssueRecord | None) -> str | None:
+        """In a group scope, the project an issue okrflow read lives in (where a write to
+        it goes); None in a project scope (the OKR project)."""
+        if self.group_path is None or record is None or not record.project:
+            return None
+        return record.project
 
     # -- writing -----------------------------------------------------------------------
 
@@ -203,17 +216,20 @@ class IssueApi(LeaseApi):
         fields = self._texts_for_gitlab(fields, before)
         if not fields:
             return before
+        project = self.project_of(before)
+        where = f"{project}#{iid}" if project else f"#{iid}"
         if isinstance(fields.get("description"), str):
-            check_description(fields["description"], f"#{iid}")
+            check_description(fields["description"], where)
         data = {
             k: (_label_params([str(x) for x in v]) if isinstance(v, list | tuple) else v)
             for k, v in fields.items()
         }
         if self.dry_run:
-            self.plan("update issue", f"#{iid}", ", ".join(sorted(data)))
+            self.plan("update issue", where, ", ".join(sorted(data)))
             return None
         self.keep_lease()
-        result = self.http.put(self.api("issues", iid), data, f"update issue #{iid}")
+        path = self.api("issues", iid, project=project)
+        result = self.http.put(path, data, f"update issue {where}")
         return IssueRecord.from_json(as_dict(result))
 
     def _texts_for_gitlab(
@@ -234,15 +250,17 @@ class IssueApi(LeaseApi):
 
     # -- comments ------------------------------------------------------------------------
 
-    def list_notes(self, iid: int) -> list[NoteRecord]:
-        """The issue's comments, oldest first."""
+    def list_notes(self, iid: int, project: str | None = None) -> list[NoteRecord]:
+        """The issue's comments, oldest first (``project``: of another project of a
+        group scope)."""
         query = {"per_page": PER_PAGE, "sort": "asc", "order_by": "created_at"}
-        items = self.http.listing(
-            self.api("issues", iid, "notes"), f"read comments of #{iid}", query
-        )
+        path = self.api("issues", iid, "notes", project=project)
+        items = self.http.listing(path, f"read comments of {project or ''}#{iid}", query)
         return [NoteRecord.from_json(item) for item in items]
 
-    def list_notes_after(self, iid: int, after_id: int | None = None) -> list[NoteRecord]:
+    def list_notes_after(
+        self, iid: int, after_id: int | None = None, project: str | None = None
+    ) -> list[NoteRecord]:
         """The issue's comments with an id above ``after_id`` (all when None), newest first.
 
         Reads newest first and stops at the first comment already seen, so a few new
@@ -250,8 +268,9 @@ class IssueApi(LeaseApi):
         """
         query = {"per_page": PER_PAGE, "sort": "desc", "order_by": "created_at"}
         found: list[NoteRecord] = []
-        path = self.api("issues", iid, "notes")
-        for item in self.http.listing(path, f"read comments of #{iid}", query):
+        path = self.api("issues", iid, "notes", project=project)
+        where = f"{project}#{iid}" if project else f"#{iid}"
+        for item in self.http.listing(path, f"read comments of {where}", query):
             note = NoteRecord.from_json(item)
             if after_id is not None and note.id <= after_id:
                 break
@@ -259,7 +278,12 @@ class IssueApi(LeaseApi):
         return found
 
     def create_note(
-        self, iid: int | PlannedIssue, body: str, *, marker: str | None = None
+        self,
+        iid: int | PlannedIssue,
+        body: str,
+        *,
+        marker: str | None = None,
+        project: str | None = None,
     ) -> NoteRecord | PlannedNote | None:
         """Comment on an issue once. ``marker`` (a string unique to this comment, kept in
         its body) is how a comment that was created but not acknowledged is found.
@@ -267,7 +291,7 @@ class IssueApi(LeaseApi):
         None when GitLab made no comment of it: a body of quick actions only is run, not
         kept (GitLab answers 202 with no comment).
         """
-        target = f"#{iid}" if isinstance(iid, int) else str(iid)
+        target = f"{project or ''}#{iid}" if isinstance(iid, int) else str(iid)
         body = self.for_gitlab(body)
         if self.dry_run or not isinstance(iid, int):
             first = body.strip().splitlines()[0] if body.strip() else ""
@@ -278,7 +302,7 @@ class IssueApi(LeaseApi):
         def find() -> NoteRecord | None:
             if marker is None:
                 return None
-            notes = self.list_notes(issue)
+            notes = self.list_notes(issue, project)
             return next(
                 (n for n in notes if marker in n.body and self.authors.is_okrflow(n.author)),
                 None,
@@ -286,30 +310,39 @@ class IssueApi(LeaseApi):
 
         self.keep_lease()
         result = self.http.create_once(
-            self.api("issues", iid, "notes"), {"body": body}, find, f"comment on #{iid}"
+            self.api("issues", iid, "notes", project=project),
+            {"body": body},
+            find,
+            f"comment on {target}",
         )
         if isinstance(result, NoteRecord):
             return result
         return NoteRecord.from_json(result) if "id" in result else None
 
-    def update_note(self, iid: int, note: NoteRecord, body: str) -> bool:
+    def update_note(
+        self, iid: int, note: NoteRecord, body: str, project: str | None = None
+    ) -> bool:
         """Edit okrflow's comment ``note`` to say ``body``; False (nothing sent) when it
         says that already, as GitLab holds it."""
         body = self.for_gitlab(body, previous=note.body)
         if body.strip() == note.body.strip():
             return False
+        where = f"{project or ''}#{iid}"
         if self.dry_run:
-            self.plan("update the comment on", f"#{iid}", f"comment {note.id}")
+            self.plan("update the comment on", where, f"comment {note.id}")
             return True
         self.keep_lease()
-        path = self.api("issues", iid, "notes", note.id)
-        self.http.put(path, {"body": body}, f"update #{iid}")
+        path = self.api("issues", iid, "notes", note.id, project=project)
+        self.http.put(path, {"body": body}, f"update {where}")
         return True
 
     # -- links ---------------------------------------------------------------------------
 
-    def list_links(self, iid: int) -> list[LinkRecord]:
-        items = self.http.get(self.api("issues", iid, "links"), f"read links of #{iid}")
+    def list_links(self, iid: int, project: str | None = None) -> list[LinkRecord]:
+        """The issue's links (``project``: of another project of the scope)."""
+        where = f"{project}#{iid}" if project else f"#{iid}"
+        path = self.api("issues", iid, "links", project=project)
+        items = self.http.get(path, f"read links of {where}")
         return [LinkRecord.from_json(as_dict(item)) for item in as_list(items)]
 
     def create_link(

@@ -11,11 +11,13 @@ __all__ = ["LabelEventApi"]
 
 
 class LabelEventApi(Session):
-    def label_events(self, iid: int) -> list[LabelChange]:
+    def label_events(self, iid: int, project: str | None = None) -> list[LabelChange]:
         """The issue's label events, oldest first; ``user`` None when GitLab names none
-        (a deleted user, or an event GitLab made itself)."""
-        path = self.api("issues", iid, "resource_label_events")
-        items = self.http.listing(path, f"read label events of #{iid}", {"per_page": PER_PAGE})
+        (a deleted user, or an event GitLab made itself). ``project``: of another
+        project of a group scope."""
+        path = self.api("issues", iid, "resource_label_events", project=project)
+        where = f"{project or ''}#{iid}"
+        items = self.http.listing(path, f"read label events of {where}", {"per_page": PER_PAGE})
         changes = []
         for item in items:
             label = item.get("label")

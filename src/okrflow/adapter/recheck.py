@@ -42,7 +42,7 @@ class Changes:
         self._lock = threading.RLock()  # the listing notes what it reads, in this thread
         self._latest: dt.datetime | None = None
         self._base: dt.datetime | None = None  # updated_after of every listing of a run
-        self._changed: dict[int, str] = {}  # iid -> description as GitLab stores it
+        self._changed: dict[int, str] = {}  # issue id -> description as GitLab stores it
         self._asked = float("-inf")
 
     def seen(self, records: Iterable[IssueRecord]) -> None:
@@ -68,7 +68,7 @@ class Changes:
                 return True  # nothing to compare with: read it again
             if time.monotonic() - self._asked > FRESH_FOR:
                 for item in listing(self._base):
-                    self._changed[item.iid] = stored_form(item.description)
+                    self._changed[item.id] = stored_form(item.description)
                 self._asked = time.monotonic()
-            now = self._changed.get(record.iid)
+            now = self._changed.get(record.id)
         return now is not None and now != stored_form(record.description)

@@ -54,6 +54,12 @@ class IssueRecord:
     user_notes_count: int
     people: tuple[tuple[str, str], ...] = ()  # (username, display name) of author, assignees
 
+    @property
+    def project(self) -> str:
+        """The path of the issue's project (``group/project``); empty when GitLab sent
+        no full reference."""
+        return self.reference.rpartition("#")[0]
+
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> IssueRecord:
         refs = data.get("references") or {}

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from okrflow.adapter.issues import IssueApi
     from okrflow.adapter.records import IssueRecord
 
-__all__ = ["FORMS", "IssueRef", "local_iid", "parse_ref", "referenced_issue"]
+__all__ = ["FORMS", "IssueRef", "local_iid", "parse_ref", "referenced_issue", "scope_ref"]
 
 FORMS = (
     "12, #12, group/project#12 or an issue URL "
@@ -84,10 +84,7 @@ def local_iid(text: str, project: str, *, base_url: str | None = None) -> int:
     ref = parse_ref(text)
     if ref.project is None:
         return ref.iid
-    path = ref.project.strip("/")
-    prefix = urlsplit(base_url).path.strip("/") if base_url else ""
-    if prefix and path.casefold().startswith(prefix.casefold() + "/"):
-        path = path[len(prefix) + 1 :]
+    path = _without_prefix(ref.project, base_url)
     if path.casefold() != project.strip("/").casefold():
         raise UsageError(
             f"{text.strip()!r} refers to an issue in {ref.project}, not in the OKR project "
@@ -103,11 +100,43 @@ def referenced_issue(gl: IssueApi, ref: str, *, option: str = "") -> IssueRecord
     failure; a missing project stays a :class:`GitLabError`. ``option`` (``--objective``)
     is named in the message when given.
     """
-    iid = local_iid(ref, gl.project_path, base_url=gl.settings.url)
+    project, iid = scope_ref(gl, ref)
     try:
-        return gl.get_issue(iid)
+        return gl.get_issue(iid, project)
     except GitLabError as exc:
         if exc.status != 404 or "project not found" in exc.message.lower():
             raise
         where = f"{option} {ref}" if option else ref
-        raise UsageError(f"{where}: there is no issue #{iid} in {gl.project_path}") from None
+        in_project = project or gl.project_path
+        raise UsageError(f"{where}: there is no issue #{iid} in {in_project}") from None
+
+
+def scope_ref(gl: IssueApi, text: str) -> tuple[str | None, int]:
+    """(project, iid) of a reference into the OKR scope: in a project scope (None, iid)
+    of the OKR project (:func:`local_iid`); in a group scope a full reference into one
+    of its OKR projects (a bare ``#12`` could be any project's). Anything else is a
+    :class:`UsageError` (exit 2)."""
+    if gl.group_path is None:
+        return None, local_iid(text, gl.project_path, base_url=gl.settings.url)
+    ref = parse_ref(text)
+    if ref.project is None:
+        raise UsageError(
+            f"{text.strip()!r}: in the group scope {gl.group_path} an issue is named with its "
+            f"project: give group/project#{ref.iid}"
+        )
+    path = _without_prefix(ref.project, gl.settings.url)
+    if not gl.in_scope(path):
+        raise UsageError(
+            f"{text.strip()!r} refers to an issue in {path}, outside the OKR projects of the "
+            f"group {gl.group_path}"
+        )
+    return next(p for p in gl.okr_projects() if p.casefold() == path.casefold()), ref.iid
+
+
+def _without_prefix(path: str, base_url: str | None) -> str:
+    """A URL's project path without the sub-path GitLab is served under."""
+    path = path.strip("/")
+    prefix = urlsplit(base_url).path.strip("/") if base_url else ""
+    if prefix and path.casefold().startswith(prefix.casefold() + "/"):
+        return path[len(prefix) + 1 :]
+    return path

@@ -41,6 +41,7 @@ from okrflow.core import description as desc
 from okrflow.core.authority import by_okrflow
 from okrflow.core.description import read_marker_comment
 from okrflow.core.meta import Meta
+from okrflow.core.model import IssueId, Problem
 from okrflow.core.sources import QueryOptions
 
 __all__ = [
@@ -119,6 +120,8 @@ class OkrRepository(IssueApi, InstallApi, PeopleApi, LabelEventApi):
         twin._user_ids = self._user_ids
         twin._user_names = self._user_names
         twin._project = self._project
+        twin._home, twin._scope_projects = self._home, self._scope_projects
+        twin.unreadable = self.unreadable
         twin.authors = self.authors
         twin.lease = self.lease
         twin._members, twin._members_lock = self._members, self._members_lock
@@ -134,6 +137,14 @@ class OkrRepository(IssueApi, InstallApi, PeopleApi, LabelEventApi):
         :func:`~okrflow.adapter.snapshot.reattach`)."""
         snap = load_snapshot(self, self.names, quarter=quarter, unscheduled=unscheduled)
         reattach(snap, self._linked_objectives)
+        teams = {path.casefold(): team for path, team in self.settings.project_teams}
+        for item in snap.issues.values() if teams else ():
+            if item.okr.team is None:  # the team of its project, as the config says
+                item.okr.team = teams.get(item.record.project.casefold())
+        snap.problems[:0] = [
+            Problem(path, "the token cannot read this project: its OKRs are left out")
+            for path in self.unreadable
+        ]
         if quarter is not None:
             self.loaded[quarter] = len(snap.issues) + len(snap.kpi_issues)
         return snap
@@ -148,19 +159,28 @@ class OkrRepository(IssueApi, InstallApi, PeopleApi, LabelEventApi):
             if pattern.fullmatch(label.name) and label.issues
         }
 
-    def _linked_objectives(self, iid: int) -> list[int]:
-        """The iids of the objectives (objective label) issue ``iid`` is linked to."""
-        return [link.iid for link in self.list_links(iid) if self.names.objective in link.labels]
+    @property
+    def across(self) -> bool:
+        """A group scope: OKRs in several projects, named by full reference."""
+        return self.group_path is not None
+
+    def _linked_objectives(self, issue: IssueId) -> list[IssueId]:
+        """The objectives (objective label) ``issue`` is linked to."""
+        return [
+            IssueId(link.reference.rpartition("#")[0] if self.across else "", link.iid)
+            for link in self.list_links(issue.iid, project=issue.project or None)
+            if self.names.objective in link.labels
+        ]
 
     def read(self, record: IssueRecord) -> LoadedIssue:
         """One issue read into the model (never raises on its content)."""
-        return read_record(record, self.names)
+        return read_record(record, self.names, across=self.across)
 
     def read_any(self, record: IssueRecord) -> LoadedIssue | LoadedKpi:
         """One issue read as a KPI when it carries the KPI label, else as an OKR."""
         if self.names.kpi in record.labels:
-            return read_kpi_record(record, self.names)
-        return read_record(record, self.names)
+            return read_kpi_record(record, self.names, across=self.across)
+        return read_record(record, self.names, across=self.across)
 
     def referenced_any(self, ref: str, *, option: str = "") -> LoadedIssue | LoadedKpi:
         """Like :meth:`referenced`, reading a KPI issue as a KPI."""
@@ -283,11 +303,13 @@ class OkrRepository(IssueApi, InstallApi, PeopleApi, LabelEventApi):
         the write rebuilt on their text (``rebuild``: okrflow's parts only), dropped when
         that changes nothing."""
         if isinstance(fields.get("description"), str):
-            check_description(fields["description"], f"#{record.iid}")  # refused unsent
+            project = self.project_of(record)
+            where = f"{project}#{record.iid}" if project else f"#{record.iid}"
+            check_description(fields["description"], where)  # refused unsent
             if not self.dry_run and self.changes.changed_since_read(
                 record, lambda after: self.list_issues(updated_after=after)
             ):
-                fresh = self.get_issue(record.iid)
+                fresh = self.get_issue(record.iid, project)
                 if desc.stored_form(fresh.description) != desc.stored_form(record.description):
                     record = fresh
                     fields = {**fields, "description": rebuild(fresh.description)}

@@ -1,7 +1,9 @@
-"""A connection to one OKR project: what every part of the repository shares.
+"""A connection to one OKR scope: what every part of the repository shares.
 
-The project path, the dry-run switch with the writes it planned, the users looked up,
-and the checks made before the first write (a job token cannot write issues).
+The scope (one project, or a group and those of its projects that hold OKRs; the first
+of those is the group's home project: its lease, its reports), the dry-run switch with
+the writes it planned, the users looked up, and the checks made before the first write
+(a job token cannot write issues).
 """
 
 from __future__ import annotations
@@ -41,7 +43,14 @@ class Session:
         self._user_ids: dict[str, int | None] = {}
         self._user_names: dict[str, str | None] = {}
         self.http = Http(settings)
-        self.project_path = require_project(settings)
+        self.group_path = settings.group
+        self._home: str | None = (
+            require_project(settings)
+            if settings.group is None
+            else next(iter(settings.okr_projects), None)
+        )
+        self._scope_projects: list[str] | None = None
+        self.unreadable: tuple[str, ...] = ()  # OKR projects of the config the token cannot see
         self._project: dict[str, Any] | None = None
         # asked of GitLab at most once per run, by whichever thread first needs it, over
         # a connection of its own; shared by every fork
@@ -51,16 +60,74 @@ class Session:
         self.changes = Changes()  # what was read, and what changed since (shared by forks)
         self.loaded: dict[str, int] = {}  # quarters loaded this run: how many issues each held
 
+    # -- the scope --------------------------------------------------------------------
+
+    @property
+    def project_path(self) -> str:
+        """The OKR project; in a group scope its home project (the first OKR project)."""
+        if self._home is None:
+            projects = self.okr_projects()
+            if not projects:
+                raise UsageError(
+                    f"the group {self.group_path} has no project the token can see: check the "
+                    "group's path and that the token's user is a member"
+                )
+            self._home = projects[0]
+        return self._home
+
+    @property
+    def scope_path(self) -> str:
+        """The group in a group scope, else the OKR project."""
+        return self.group_path or self.project_path
+
+    def okr_projects(self) -> list[str]:
+        """The projects holding OKRs: the OKR project, or in a group scope the config's
+        projects the token can see (default: every project of the group and its
+        subgroups it can see), asked once per run (one page per 100 projects). The
+        config's projects it cannot see are :attr:`unreadable`."""
+        if self.group_path is None:
+            return [self.project_path]
+        if self._scope_projects is None:
+            query = {"include_subgroups": True, "per_page": PER_PAGE, "simple": True}
+            what = f"list the projects of group {self.group_path}"
+            path = f"/groups/{enc(self.group_path)}/projects"
+            seen = sorted(
+                str(item["path_with_namespace"])
+                for item in self.http.listing(path, what, query)
+                if isinstance(item, dict) and item.get("path_with_namespace")
+            )
+            wanted = self.settings.okr_projects
+            if wanted:
+                visible = {p.casefold(): p for p in seen}
+                self.unreadable = tuple(p for p in wanted if p.casefold() not in visible)
+                seen = [visible[p.casefold()] for p in wanted if p.casefold() in visible]
+            self._scope_projects = seen
+        return list(self._scope_projects)
+
+    def in_scope(self, project: str) -> bool:
+        """Whether OKRs of ``project`` (a path) belong to the scope."""
+        if self.group_path is None:
+            return project.casefold() == self.project_path.casefold()
+        return project.casefold() in {p.casefold() for p in self.okr_projects()}
+
     # -- the project ------------------------------------------------------------------
 
     @property
     def url(self) -> str:
         return self.http.url
 
-    def api(self, *parts: str | int) -> str:
-        """``/projects/acme%2Fokrs/issues/12``: a path under the OKR project."""
+    def scope_api(self, *parts: str | int) -> str:
+        """``/groups/acme/issues`` in a group scope, else :meth:`api`'s path."""
+        if self.group_path is None:
+            return self.api(*parts)
         tail = "".join(f"/{part}" for part in parts)
-        return f"/projects/{enc(self.project_path)}{tail}"
+        return f"/groups/{enc(self.group_path)}{tail}"
+
+    def api(self, *parts: str | int, project: str | None = None) -> str:
+        """``/projects/acme%2Fokrs/issues/12``: a path under the OKR project (or under
+        ``project``, another project of a group scope)."""
+        tail = "".join(f"/{part}" for part in parts)
+        return f"/projects/{enc(project or self.project_path)}{tail}"
 
     @property
     def project(self) -> dict[str, Any]:

@@ -19,11 +19,11 @@ from okrflow.adapter.records import IssueRecord
 from okrflow.core import description as desc
 from okrflow.core.authority import Authors
 from okrflow.core.bookkeeping import own_meta
-from okrflow.core.issue_text import iid_of_key, read_issue
+from okrflow.core.issue_text import issue_of_key, key_for_ref, read_issue
 from okrflow.core.kpi_issue import read_kpi_issue
 from okrflow.core.labels import LabelNames
 from okrflow.core.meta import Meta
-from okrflow.core.model import KeyResult, Objective, Problem
+from okrflow.core.model import IssueId, KeyResult, Objective, Problem
 from okrflow.core.standing import Kpi
 from okrflow.core.statements import StatementError, parse_statement
 
@@ -39,14 +39,26 @@ class Loaded(Generic[OkrT]):
     okr: OkrT
     meta: Meta
     problems: list[Problem]
+    across: bool = False  # read in a group scope: named by full reference
 
     @property
     def iid(self) -> int:
         return self.record.iid
 
     @property
+    def issue_id(self) -> IssueId:
+        """Which issue it is: its project (in a group scope) and iid."""
+        return issue_id_of(self.record, self.across)
+
+    @property
     def key(self) -> str:
         return self.okr.key
+
+    @property
+    def shown(self) -> str:
+        """The issue as output names it: ``#12``, or in a group scope its full
+        reference ``acme/sales#12``."""
+        return str(self.issue_id)
 
     @property
     def is_objective(self) -> bool:
@@ -77,15 +89,22 @@ class Snapshot:
     quarter: str | None
     objectives: list[Objective]
     orphans: list[KeyResult]  # key results whose objective is not in the snapshot
-    issues: dict[int, LoadedIssue]  # objectives and key results, by iid
+    issues: dict[IssueId, LoadedIssue]  # objectives and key results, by project and iid
     problems: list[Problem]
     kpis: list[Kpi] = dataclasses.field(default_factory=list)  # the open KPIs
-    kpi_issues: dict[int, LoadedKpi] = dataclasses.field(default_factory=dict)  # by iid
+    kpi_issues: dict[IssueId, LoadedKpi] = dataclasses.field(default_factory=dict)
     # the listing's other issues: okrflow's own records of the quarter (planning,
     # report, retrospective issues), read with the OKRs at no extra cost
     others: list[IssueRecord] = dataclasses.field(default_factory=list)
     # issues claiming a key another issue keeps (:func:`settle_keys`): not scored
-    set_aside: dict[int, LoadedIssue] = dataclasses.field(default_factory=dict)
+    set_aside: dict[IssueId, LoadedIssue] = dataclasses.field(default_factory=dict)
+
+    def has(self, okr: Objective | KeyResult) -> bool:
+        """Whether ``okr``'s issue is one of the snapshot's objectives and key results."""
+        return okr.issue_id is not None and okr.issue_id in self.issues
+
+    def get(self, okr: Objective | KeyResult) -> LoadedIssue | None:
+        return self.issues.get(okr.issue_id) if okr.issue_id is not None else None
 
     def by_key(self, key: str) -> LoadedIssue | None:
         return next((item for item in self.issues.values() if item.key == key), None)
@@ -94,12 +113,18 @@ class Snapshot:
         return [kr for o in self.objectives for kr in o.key_results] + list(self.orphans)
 
     def item(self, okr: Objective | KeyResult) -> LoadedIssue:
-        assert okr.iid is not None
-        return self.issues[okr.iid]
+        assert okr.issue_id is not None
+        return self.issues[okr.issue_id]
 
     def kpi_item(self, kpi: Kpi) -> LoadedKpi:
-        assert kpi.iid is not None
-        return self.kpi_issues[kpi.iid]
+        assert kpi.issue_id is not None
+        return self.kpi_issues[kpi.issue_id]
+
+
+def issue_id_of(record: IssueRecord, across: bool) -> IssueId:
+    """Which issue ``record`` is: in a project scope its iid (the project goes without
+    saying, and output says ``#12``), in a group scope its project and iid."""
+    return IssueId(record.project if across else "", record.iid)
 
 
 def _meta_of(record: IssueRecord) -> Meta:
@@ -119,24 +144,36 @@ def _fields(record: IssueRecord) -> dict[str, Any]:
     }
 
 
-def read_record(record: IssueRecord, names: LabelNames) -> LoadedIssue:
-    """Read one objective or key-result issue into the model. Never raises on content."""
+def read_record(record: IssueRecord, names: LabelNames, *, across: bool = False) -> LoadedIssue:
+    """Read one objective or key-result issue into the model. Never raises on content.
+    ``across`` (a group scope): its references into other projects are followed, and
+    a key made from its number names its project (``acme/sales#12``)."""
     okr, problems = read_issue(
-        **_fields(record), author=record.author, web_url=record.web_url, label_names=names
+        **_fields(record),
+        author=record.author,
+        web_url=record.web_url,
+        label_names=names,
+        across=across,
     )
+    okr.project = record.project if across else ""
+    if across and issue_of_key(okr.key, record.project) == (record.project, record.iid):
+        okr.key = key_for_ref(record.project, record.iid)
     meta = _meta_of(record)
     if isinstance(okr, KeyResult) and okr.metric is None and okr.statement_problem is None:
         try:
             okr.metric = parse_statement(okr.title)
         except StatementError as exc:
             okr.statement_problem = str(exc)
-    return LoadedIssue(record=record, okr=okr, meta=meta, problems=problems)
+    return LoadedIssue(record=record, okr=okr, meta=meta, problems=problems, across=across)
 
 
-def read_kpi_record(record: IssueRecord, names: LabelNames) -> LoadedKpi:
+def read_kpi_record(record: IssueRecord, names: LabelNames, *, across: bool = False) -> LoadedKpi:
     """Read one KPI issue. Never raises on content."""
     kpi, problems = read_kpi_issue(**_fields(record), label_names=names)
-    return LoadedKpi(record=record, okr=kpi, meta=_meta_of(record), problems=problems)
+    kpi.project = record.project if across else ""
+    return LoadedKpi(
+        record=record, okr=kpi, meta=_meta_of(record), problems=problems, across=across
+    )
 
 
 def is_okr(record: IssueRecord, names: LabelNames) -> bool:
@@ -154,14 +191,14 @@ def _claim_rank(item: LoadedIssue, authors: Authors | None) -> tuple[bool, bool,
     user created, then one whose key is its own number, then one whose metadata was
     written for it (not copied), then the oldest."""
     okrflows = authors is not None and authors.is_okrflow(item.record.author)
-    own_number = iid_of_key(item.key) == item.iid
+    own_number = issue_of_key(item.key, item.issue_id.project) == item.issue_id
     written_for_it = item.meta.iid in (None, item.iid)
     return (not okrflows, not own_number, not written_for_it, item.iid)
 
 
 def settle_keys(
-    items: dict[int, LoadedIssue], authors: Authors | None
-) -> tuple[dict[int, LoadedIssue], dict[int, LoadedIssue], list[Problem]]:
+    items: dict[IssueId, LoadedIssue], authors: Authors | None
+) -> tuple[dict[IssueId, LoadedIssue], dict[IssueId, LoadedIssue], list[Problem]]:
     """A key claimed by several issues of a kind is a collision: one keeps it
     (:func:`_claim_rank`; okrflow's user is asked who it is only when there is one), the
     others are set aside, unscored, each with a problem naming both issues."""
@@ -169,7 +206,7 @@ def settle_keys(
     for item in items.values():
         claims.setdefault((item.is_objective, item.key), []).append(item)
     kept = dict(items)
-    aside: dict[int, LoadedIssue] = {}
+    aside: dict[IssueId, LoadedIssue] = {}
     problems: list[Problem] = []
     for (_, key), claimants in claims.items():
         if len(claimants) < 2:
@@ -178,15 +215,16 @@ def settle_keys(
         winner = ranked[0]
         created = authors is not None and authors.is_okrflow(winner.record.author)
         for loser in ranked[1:]:
-            del kept[loser.iid]
-            aside[loser.iid] = loser
+            del kept[loser.issue_id]
+            aside[loser.issue_id] = loser
             by = f"@{loser.record.author}" if loser.record.author else "an unknown author"
+            lost, kept_by = loser.shown, winner.shown
             problems.append(
                 Problem(
-                    f"#{loser.iid}",
-                    f"#{loser.iid} (by {by}) claims the key {key!r} of #{winner.iid}"
-                    f"{', which okrflow created' if created else ''}: #{winner.iid} keeps it "
-                    f"and #{loser.iid} is left out (give it a key of its own, or remove the "
+                    lost,
+                    f"{lost} (by {by}) claims the key {key!r} of {kept_by}"
+                    f"{', which okrflow created' if created else ''}: {kept_by} keeps it "
+                    f"and {lost} is left out (give it a key of its own, or remove the "
                     "okrflow block copied into it)",
                 )
             )
@@ -199,36 +237,55 @@ def assemble(
     quarter: str | None = None,
     kpi_records: Iterable[IssueRecord] = (),
     authors: Authors | None = None,
+    *,
+    across: bool = False,
+    in_scope: Callable[[str], bool] | None = None,
 ) -> Snapshot:
     """Build the objective tree, and the KPIs, from issue records (no requests but, when
-    two issues claim one key, the one that asks ``authors`` who okrflow's user is)."""
-    read: dict[int, LoadedIssue] = {}
+    two issues claim one key, the one that asks ``authors`` who okrflow's user is).
+    ``across``: the records come from the projects of a group scope; ``in_scope`` tells
+    its OKR projects (a parent in another project is a problem, and not followed)."""
+    read: dict[IssueId, LoadedIssue] = {}
     problems: list[Problem] = []
-    others: dict[int, IssueRecord] = {}
+    others: dict[IssueId, IssueRecord] = {}
     for record in records:
-        if record.iid in read:
+        which = issue_id_of(record, across)
+        if which in read:
             continue
         if not is_okr(record, names):
-            others.setdefault(record.iid, record)
+            others.setdefault(which, record)
             continue
-        item = read_record(record, names)
-        read[record.iid] = item
+        item = read_record(record, names, across=across)
+        read[which] = item
         problems.extend(item.problems)
-    kpi_items: dict[int, LoadedKpi] = {}
+    kpi_items: dict[IssueId, LoadedKpi] = {}
     for record in kpi_records:
-        if record.iid in kpi_items or names.kpi not in record.labels:
+        which = issue_id_of(record, across)
+        if which in kpi_items or names.kpi not in record.labels:
             continue
-        kpi_items[record.iid] = read_kpi_record(record, names)
-        problems.extend(kpi_items[record.iid].problems)
+        kpi_items[which] = read_kpi_record(record, names, across=across)
+        problems.extend(kpi_items[which].problems)
     items, aside, collisions = settle_keys(read, authors)
     problems.extend(collisions)
-    key_of_iid = {iid: item.key for iid, item in items.items()}
+    key_of_issue = {which: item.key for which, item in items.items()}
 
-    def resolve(key: str | None) -> str | None:
+    def resolve(key: str | None, project: str, item: LoadedIssue) -> str | None:
+        """The key of the issue a key made from a number names (read in ``project``)."""
         if key is None:
             return None
-        iid = iid_of_key(key)
-        return key_of_iid.get(iid, key) if iid is not None else key
+        which = issue_of_key(key, project)
+        if which is None:
+            return key
+        if across and in_scope is not None and not in_scope(which.project):
+            problems.append(
+                Problem(
+                    item.shown,
+                    f"{which} is in {which.project}, outside the group's OKR projects: "
+                    "not followed (align it with an OKR of the group)",
+                )
+            )
+            return None
+        return key_of_issue.get(which, key_for_ref(*which) if across else key)
 
     objectives = [i.okr for i in items.values() if isinstance(i.okr, Objective)]
     kpis = [i.okr for i in kpi_items.values()]
@@ -237,10 +294,12 @@ def assemble(
     for item in items.values():
         okr = item.okr
         if isinstance(okr, Objective):
-            okr.parents = [p for p in (resolve(k) for k in okr.parents) if p]
+            okr.parents = [
+                p for p in (resolve(k, item.issue_id.project, item) for k in okr.parents) if p
+            ]
             continue
         assert isinstance(okr, KeyResult)
-        okr.objective = resolve(okr.objective)
+        okr.objective = resolve(okr.objective, item.issue_id.project, item)
         parent = by_key.get(okr.objective) if okr.objective else None
         if parent is None:
             orphans.append(okr)
@@ -263,21 +322,21 @@ def _same_words(a: str, b: str) -> bool:
     return " ".join(a.casefold().split()) == " ".join(b.casefold().split())
 
 
-def reattach(snap: Snapshot, linked_iids: Callable[[int], Iterable[int]]) -> None:
+def reattach(snap: Snapshot, linked: Callable[[IssueId], Iterable[IssueId]]) -> None:
     """Give each key result cut off from its objective (no objective found for it: its
     description lost okrflow's record and its Objective section) the objective it can
-    be rebuilt from: the one its issue links reach (``linked_iids`` reads them, one
+    be rebuilt from: the one its issue links reach (``linked`` reads them, one
     request per such key result), else the one whose Key results section lists its
     statement. Either way a problem says so; one that cannot be rebuilt is a problem
     naming what to do. Rollup writes a rebuilt objective back into the key result."""
-    objectives = {o.iid: o for o in snap.objectives if o.iid is not None}
+    objectives = {o.issue_id: o for o in snap.objectives if o.issue_id is not None}
     kept: list[KeyResult] = []
     for kr in snap.orphans:
         where = _ref(kr)
         found: Objective | None = None
         how = ""
-        if kr.iid is not None and objectives:
-            hits = [objectives[i] for i in linked_iids(kr.iid) if i in objectives]
+        if kr.issue_id is not None and objectives:
+            hits = [objectives[i] for i in linked(kr.issue_id) if i in objectives]
             if len(hits) == 1:
                 found, how = hits[0], "through its issue links"
         if found is None:
@@ -304,15 +363,15 @@ def reattach(snap: Snapshot, linked_iids: Callable[[int], Iterable[int]]) -> Non
         snap.problems.append(
             Problem(
                 where,
-                f"its description no longer says its objective; #{found.iid} found {how} "
+                f"its description no longer says its objective; {_ref(found)} found {how} "
                 "(rollup writes it back)",
             )
         )
     snap.orphans = kept
 
 
-def _ref(kr: KeyResult) -> str:
-    return f"#{kr.iid}" if kr.iid is not None else kr.key
+def _ref(okr: KeyResult | Objective) -> str:
+    return str(okr.issue_id) if okr.issue_id is not None else okr.key
 
 
 def prefetched(items: Iterator[T]) -> Iterator[T]:
@@ -364,4 +423,7 @@ def load_snapshot(
                         yield record
 
     kpi_records = gl.list_issues(labels=[names.kpi], state="opened")
-    return assemble(records(), names, quarter, kpi_records, gl.authors)
+    across = gl.group_path is not None
+    return assemble(
+        records(), names, quarter, kpi_records, gl.authors, across=across, in_scope=gl.in_scope
+    )

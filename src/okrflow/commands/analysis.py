@@ -17,7 +17,7 @@ from typing import Any
 from okrflow.adapter import Snapshot
 from okrflow.commands.workspace import Workspace
 from okrflow.core.evaluation import Closing, Closings, Evaluation
-from okrflow.core.model import KeyResult, Objective, State
+from okrflow.core.model import IssueId, KeyResult, Objective, State
 from okrflow.core.report import ReportKind, build_report
 from okrflow.core.rules import Finding, lint
 from okrflow.core.scoring import evaluate, grade_for, score_for
@@ -40,15 +40,16 @@ def evaluate_snapshot(ws: Workspace, snapshot: Snapshot) -> Evaluation:
     return evaluation
 
 
-def key_result_owners(snapshot: Snapshot) -> dict[int, tuple[str, ...]]:
-    """Who owns each scored key result, by iid: its owner and assignees, and its
+def key_result_owners(snapshot: Snapshot) -> dict[IssueId, tuple[str, ...]]:
+    """Who owns each scored key result, by issue: its owner and assignees, and its
     objective's owner (``checkins.from: owners``)."""
-    owners: dict[int, tuple[str, ...]] = {}
+    owners: dict[IssueId, tuple[str, ...]] = {}
     for objective in snapshot.objectives:
         for kr in objective.key_results:
-            if kr.iid is not None and kr.iid in snapshot.issues:
-                people = (kr.owner, *snapshot.item(kr).record.assignees, objective.owner)
-                owners[kr.iid] = tuple(p for p in people if p)
+            item = snapshot.get(kr)
+            if item is not None:
+                people = (kr.owner, *item.record.assignees, objective.owner)
+                owners[item.issue_id] = tuple(p for p in people if p)
     return owners
 
 
@@ -67,7 +68,7 @@ def report_document(
     """The JSON report document of DESIGN.md for a loaded quarter."""
     if evaluation is None:
         evaluation = evaluate_snapshot(ws, snapshot)
-    project = ws.connection.project if ws.connection else None
+    project = (ws.connection.scope or None) if ws.connection else None
     return build_report(
         quarter=snapshot.quarter or ws.quarter_label(None),
         objectives=snapshot.objectives,
@@ -102,7 +103,7 @@ def closings(ws: Workspace, snapshot: Snapshot, evaluation: Evaluation) -> Closi
 def _closing(
     ws: Workspace, snapshot: Snapshot, okr: Objective | KeyResult, progress: float
 ) -> Closing | None:
-    item = snapshot.issues.get(okr.iid) if okr.iid is not None else None
+    item = snapshot.get(okr)
     if item is None or (item.record.state != "closed" and okr.state is not State.CLOSED):
         return None
     score = item.meta.score if item.meta.score is not None else score_for(progress)

@@ -67,12 +67,13 @@ def _answer(
 ) -> Problem:
     repo, names = ws.repo, ws.labels
     revert = ws.config.lifecycle.on_bypass == "revert"
-    by, at = who_moved(repo.label_events(item.iid), names.state_label(current))
+    where = repo.project_of(item.record)
+    by, at = who_moved(repo.label_events(item.iid, where), names.state_label(current))
     marker = f"{BYPASS_MARKER} {recorded.value}->{current.value} -->"
     body = bypass_comment(
         recorded, current, by=by, at=at, reason=reason, reverted=revert, marker=marker
     )
-    repo.create_note(item.iid, body, marker=marker)
+    repo.create_note(item.iid, body, marker=marker, project=where)
     if revert:
         repo.save(
             item,

@@ -138,7 +138,7 @@ def _unfinished(snap: Snapshot, objective: Objective, evaluation: Evaluation) ->
     for kr in objective.key_results:
         result = evaluation.key_results.get(kr.key)
         progress = result.progress if result else 0.0
-        outcome = snap.item(kr).meta.outcome if kr.iid in snap.issues else None
+        outcome = snap.item(kr).meta.outcome if snap.has(kr) else None
         if progress < 1.0 and outcome not in _DONE_OUTCOMES:
             out.append(kr)
     return out
@@ -295,7 +295,8 @@ def carry_objective(
         )
         created = True
         if isinstance(new, IssueRecord):  # later carries in the same run see it (a parent)
-            target.issues[new.iid] = ws.repo.read(new)
+            read = ws.repo.read(new)
+            target.issues[read.issue_id] = read
     else:
         new, created = existing.record, False
     new_ref = new if isinstance(new, PlannedIssue) else new.iid
@@ -336,7 +337,7 @@ def carry_objective(
     ):
         result.closed.append(item.iid)
     for kr in objective.key_results:
-        if kr.iid is None or kr.iid not in snap.issues:
+        if kr.iid is None or not snap.has(kr):
             continue
         kr_result = evaluation.key_results.get(kr.key)
         progress = kr_result.progress if kr_result else 0.0
@@ -364,7 +365,7 @@ def carry(ws: Workspace, ref: str, *, to: str) -> CarryResult:
             raise UsageError(f"#{iid} is already in {to_label}: give a later quarter with --to")
         raise UsageError(f"#{iid} is in {quarter}: OKRs are carried forward, to a later quarter")
     snap = ws.repo.load(quarter, unscheduled=quarter is None)
-    item = snap.issues.get(iid)
+    item = snap.issues.get(first.issue_id)
     if item is None:
         raise UsageError(
             f"#{iid} is not an OKR objective (no {ws.labels.objective} label): "

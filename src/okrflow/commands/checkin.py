@@ -28,7 +28,7 @@ import hashlib
 import math
 from typing import Any
 
-from okrflow.adapter import LoadedIssue, LoadedKpi, NoteRecord, local_iid
+from okrflow.adapter import LoadedIssue, LoadedKpi, NoteRecord, scope_ref
 from okrflow.commands.result import Line, Result, Style, plain
 from okrflow.commands.workspace import Workspace
 from okrflow.core.bookkeeping import MARKER_PREFIX, record_checkin
@@ -55,6 +55,7 @@ class CheckinResult(Result):
     warnings: tuple[str, ...] = ()
     shown: str = ""  # the value as the comment says it ("7 customers", "done")
     repeated: bool = False  # the same check-in was already made today: nothing written
+    reference: str = ""  # in a group scope, the key result's full reference
 
     def lines(self, style: Style = plain) -> list[str | Line]:
         return [*(Line(w, "warning") for w in self.warnings), self.summary()]
@@ -63,14 +64,16 @@ class CheckinResult(Result):
         shown = self.shown or display.value(self.value, self.unit)
         if self.confidence is not None:
             shown += f" (confidence {display.confidence(self.confidence)})"
+        named = self.reference or f"#{self.iid}"
         if self.repeated:
-            return f"already checked in #{self.iid} today: {shown} (nothing written)"
+            return f"already checked in {named} today: {shown} (nothing written)"
         verb = "would check in" if self.dry_run else "checked in"
-        return f"{verb} #{self.iid}: {shown}"
+        return f"{verb} {named}: {shown}"
 
     def to_json(self) -> dict[str, Any]:
         return {
             "iid": self.iid,
+            **({"reference": self.reference} if self.reference else {}),
             "value": self.value,
             "unit": self.unit,
             "confidence": self.confidence,
@@ -108,10 +111,10 @@ def checkin(
     """Check in ``value`` (in the key result's unit) on the key result ``ref``."""
     confidence_value = parse_confidence(confidence) if confidence is not None else None
     repo = ws.repo
-    local_iid(ref, repo.project_path, base_url=repo.url)  # a bad reference before anything else
+    scope_ref(repo, ref)  # a bad reference before anything else
     repo.ensure_can_write()
     item = repo.referenced_any(ref)
-    record, iid = item.record, item.iid
+    record, iid, where = item.record, item.iid, repo.project_of(item.record)
     kr = item.okr
     if isinstance(kr, Objective):
         raise UsageError(
@@ -152,12 +155,17 @@ def checkin(
             shown=format_checkin_value(amount, metric, unit),
             repeated=repeated,
             planned=ws.planned(),
+            reference=item.shown if item.across else "",
         )
 
     if earlier is not None and base.checkin is not None and base.checkin.note_id == earlier.id:
         return outcome(earlier.id, earlier.body, repeated=True)
     # An earlier run that stopped after its comment: record that one, post no other.
-    posted = earlier if earlier is not None else repo.create_note(iid, body, marker=marker)
+    posted = (
+        earlier
+        if earlier is not None
+        else repo.create_note(iid, body, marker=marker, project=where)
+    )
     created = posted if isinstance(posted, NoteRecord) else None
     at = (created.created_at if created else None) or ws.now()
     author = created.author if created else None
@@ -221,7 +229,8 @@ def _earlier(
     after = base.last_comment_id
     if same and latest is not None and latest.note_id is not None:
         after = min(latest.note_id - 1, after if after is not None else latest.note_id - 1)
-    found = [n for n in ws.repo.list_notes_after(item.iid, after) if marker in n.body]
+    notes = ws.repo.list_notes_after(item.iid, after, ws.repo.project_of(item.record))
+    found = [n for n in notes if marker in n.body]
     if not found:
         return None
     return next((n for n in found if ws.repo.authors.is_okrflow(n.author)), None)

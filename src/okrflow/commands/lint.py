@@ -81,7 +81,7 @@ class LintResult(Result):
     checked: int  # OKR issues read
     findings: list[Finding]
     problems: list[Problem]
-    titles: dict[int, str] = dataclasses.field(default_factory=dict)
+    titles: dict[str, str] = dataclasses.field(default_factory=dict)  # by #12 (reference)
     comments: list[CommentChange] = dataclasses.field(default_factory=list)
     readings: list[tuple[str, str]] = dataclasses.field(default_factory=list)  # (where, line)
 
@@ -102,8 +102,7 @@ class LintResult(Result):
         with it, exit 3)."""
         out: list[str | Line] = [f"{where} reads: {reading}" for where, reading in self.readings]
         for where, findings in self.by_issue():
-            iid = findings[0].iid
-            title = self.titles.get(iid) if iid is not None else None
+            title = self.titles.get(where)
             out.append(f"{where} {title}" if title else where)
             out.extend(f"{where} {f.severity.value} {f.rule}: {f.message}" for f in findings)
         for problem in self.problems:
@@ -177,7 +176,8 @@ def _comment(
     unknown = has_block or item.record.user_notes_count == 0
     if not findings and not problems and known_id is None and unknown:
         return None
-    notes, others = by_okrflow(ws.repo.list_notes(item.iid), ws.repo.authors)
+    where = ws.repo.project_of(item.record)
+    notes, others = by_okrflow(ws.repo.list_notes(item.iid, where), ws.repo.authors)
     for other in others:  # a lint marker in someone else's comment: not okrflow's comment
         if LINT_MARKER in other.body:
             what = f"comment {other.id} carries okrflow's lint marker"
@@ -191,12 +191,12 @@ def _comment(
         return None
     change: CommentChange | None = None
     if existing is None:
-        note = ws.repo.create_note(item.iid, body, marker=LINT_MARKER)
+        note = ws.repo.create_note(item.iid, body, marker=LINT_MARKER, project=where)
         note_id = note.id if isinstance(note, NoteRecord) else None
         change = CommentChange(item.iid, "created", note_id)
     else:
         note_id = existing.id
-        if ws.repo.update_note(item.iid, existing, body):
+        if ws.repo.update_note(item.iid, existing, body, where):
             change = CommentChange(item.iid, action, note_id)
     if has_block and meta is not None and note_id is not None and note_id != known_id:
         ws.repo.save(item, meta=meta.replace(lint_comment_id=note_id))
@@ -221,7 +221,7 @@ def readings(snap: Snapshot) -> list[tuple[str, str]]:
 def _origin(snap: Snapshot, kr: KeyResult) -> str:
     """Where the reading comes from: the statement, or fields okrflow recorded for it
     (an OKR file's start:, target: ...) when they say something else."""
-    item = snap.issues.get(kr.iid) if kr.iid is not None else None
+    item = snap.get(kr)
     recorded = item.meta.metric if item is not None else None
     if recorded is not None and recorded != read_statement(kr.title):
         return "okrflow's metadata (the OKR file's fields)"
@@ -245,7 +245,7 @@ def lint(ws: Workspace, *, quarter: str | None = None, comment: bool = False) ->
         checked=len(snap.issues),
         findings=findings,
         problems=problems,
-        titles={iid: item.okr.title for iid, item in snap.issues.items()},
+        titles={item.shown: item.okr.title for item in snap.issues.values()},
         planned=ws.planned(),
         readings=readings(snap),
     )

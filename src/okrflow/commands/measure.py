@@ -50,15 +50,19 @@ class SourceRules:
     okr_labels: Sequence[str] = ()  # links to issues carrying these are the hierarchy
 
 
-def _query_outside(options: QueryOptions, home: str, rules: SourceRules) -> str | None:
-    """Why the query may not run, or None: it names a project or group outside the scopes."""
+def _query_outside(
+    options: QueryOptions, home: str, rules: SourceRules, group: str | None = None
+) -> str | None:
+    """Why the query may not run, or None: it names a project or group outside the scopes
+    (``group``: a group scope's group, which its sources may read as a whole)."""
     if options.group is not None:
         target, what = options.group, "group"
     elif options.project is not None:
         target, what = options.project, "project"
     else:
         return None
-    if in_scopes(target, home=home, allowed=rules.scopes, group=what == "group"):
+    allowed = (*rules.scopes, *([group] if group else []))
+    if in_scopes(target, home=home, allowed=allowed, group=what == "group"):
         return None
     return (
         f"its query reads the {what} {target!r}, outside the OKR project and "
@@ -86,7 +90,8 @@ def _initiatives(
 ) -> Measurement:
     assert kr.iid is not None
     metric = kr.metric
-    links, left_out = _in_scope_links(repo.list_links(kr.iid), repo.project_path, rules)
+    links = repo.list_links(kr.iid, kr.project or None)
+    links, left_out = _in_scope_links(links, repo.scope_path, rules)
     measured = initiatives_value(
         links,
         unit=metric.unit if metric else "",
@@ -124,7 +129,7 @@ def measure(
             return _initiatives(kr, source, repo, rules)
         if source.kind is SourceKind.QUERY:
             options = QueryOptions.from_options(source.options)
-            refused = _query_outside(options, repo.project_path, rules)
+            refused = _query_outside(options, repo.scope_path, rules, repo.group_path)
             if refused is not None:
                 return Measurement(None, problem=refused)
             return query_value(repo.query(options, now), options, now=now, unit=unit)

@@ -106,7 +106,7 @@ def _done(item: LoadedIssue, target: State) -> bool:
 
 
 def _key_results(snap: Snapshot, objective: Objective) -> list[LoadedIssue]:
-    return [snap.item(kr) for kr in objective.key_results if kr.iid in snap.issues]
+    return [snap.item(kr) for kr in objective.key_results if snap.has(kr)]
 
 
 def _findings_of(findings: Sequence[Finding], iids: set[int]) -> list[Finding]:
@@ -277,9 +277,9 @@ def _load_around(ws: Workspace, record: IssueRecord) -> Snapshot:
     names = ws.labels
     quarter = next((q for q in (names.quarter_of(lab) for lab in record.labels) if q), None)
     snap = ws.repo.load(quarter, unscheduled=True)
-    if record.iid not in snap.issues:  # e.g. a closed issue without a quarter label
+    if ws.repo.read(record).issue_id not in snap.issues:  # e.g. closed, no quarter label
         records = [i.record for i in snap.issues.values()] + [record]
-        snap = assemble(records, names, quarter, authors=ws.repo.authors)
+        snap = assemble(records, names, quarter, authors=ws.repo.authors, across=ws.repo.across)
     return snap
 
 
@@ -308,7 +308,7 @@ def move(
             "label): okrflow moves objectives and key results only"
         )
     snap = _load_around(ws, record)
-    item = snap.issues[iid]
+    item = snap.issues[ws.repo.read(record).issue_id]
     if not transition_allowed(item.okr.states, target):
         raise UsageError(
             f"#{iid} cannot move from {states_text(item.okr.states)} to {target.display}: "

@@ -117,13 +117,15 @@ def attach_checkin_history(ws: Workspace, snap: Snapshot) -> None:
         latest = kr.latest
         if kr.iid is None or latest is None or len(kr.checkins) > 1:
             continue
-        if kr.source.kind is not SourceKind.MANUAL or kr.iid not in snap.issues:
+        if kr.source.kind is not SourceKind.MANUAL or not snap.has(kr):
             continue
         history: list[CheckIn] = []
         for note in ws.repo.list_notes(kr.iid):
             if note.system or note.created_at is None:
                 continue
-            if is_checkin(note.body) and policy.refusal(note.author, owners.get(kr.iid, ())):
+            if is_checkin(note.body) and policy.refusal(
+                note.author, owners.get(snap.item(kr).issue_id, ())
+            ):
                 continue  # not counted (rollup says why)
             try:
                 found = checkin_from_comment(

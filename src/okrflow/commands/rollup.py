@@ -73,7 +73,7 @@ from okrflow.core.bookkeeping import (
 )
 from okrflow.core.evaluation import Evaluation
 from okrflow.core.meta import Meta
-from okrflow.core.model import Initiative, KeyResult, Objective, Problem, SourceKind
+from okrflow.core.model import Initiative, IssueId, KeyResult, Objective, Problem, SourceKind
 from okrflow.core.sources import Measurement, linked_initiatives
 from okrflow.errors import GitLabError, OkrflowError
 from okrflow.render import display
@@ -95,13 +95,13 @@ class RollupResult(Result):
     quarter: str
     key_results: int  # scored key results
     new_checkins: int  # check-ins recorded by this run (comments and metric sources)
-    changed: list[int]  # iids written (or, in a dry run, that would be)
+    changed: list[int | str]  # iids (a group scope: references) written, or to be
     problems: list[Problem]
     document: dict[str, Any]  # the JSON report document after the rollup
     needed: int = 0  # issues that needed a write
     # Issues left behind because GitLab kept failing (5xx, 429 or no answer after the
     # retries), with what it answered: the run failed in part (exit 1), run it again.
-    failed: dict[int, str] = dataclasses.field(default_factory=dict)
+    failed: dict[int | str, str] = dataclasses.field(default_factory=dict)
 
     def summary(self) -> str:
         """``rollup FY24-Q1: 40 KRs, 3 new check-ins, 5 issues updated``."""
@@ -241,9 +241,9 @@ def _refresh(
     workers: _Workers,
     snap: Snapshot,
     problems: list[Problem],
-    failed: dict[int, str],
+    failed: dict[int | str, str],
     values: Mapping[str, CommandValue] | None,
-) -> tuple[dict[int, Meta], int]:
+) -> tuple[dict[IssueId, Meta], int]:
     """Read what changed (comments, metric sources, links); the new metadata by iid, and
     the number of new check-ins."""
     now = ws.now()
@@ -265,28 +265,31 @@ def _refresh(
         meta = item.own_meta()
         notes = None
         if needs_comments(item):
-            notes = repo.list_notes_after(item.iid, comments_after(meta))
+            notes = repo.list_notes_after(
+                item.iid, comments_after(meta), repo.project_of(item.record)
+            )
         links = None
         changed = item.notes_count != (meta.notes_count or 0)
         if isinstance(okr, KeyResult) and (changed or meta.initiatives is None):
-            links = linked_initiatives(repo.list_links(item.iid), okr_labels)
+            where = repo.project_of(item.record)
+            links = linked_initiatives(repo.list_links(item.iid, where), okr_labels)
         return _Read(notes=notes, initiatives=links)
 
-    metas: dict[int, Meta] = {}
+    metas: dict[IssueId, Meta] = {}
     new = 0
     owners = key_result_owners(snap)
     for item, answer in workers.run(read, _wanted(snap), label="rollup: reading check-ins"):
         okr = item.okr
         assert not isinstance(okr, Objective)
         if isinstance(answer, OkrflowError):
-            problems.append(Problem(f"#{item.iid}", f"check-ins not read: {answer.message}"))
+            problems.append(Problem(item.shown, f"check-ins not read: {answer.message}"))
             if (failing := _failing(answer)) is not None:
-                failed[item.iid] = failing
+                failed[named(item)] = failing
             continue
         meta, fresh = item.own_meta(), False
         if answer.measured is not None:
             if answer.measured.detail:
-                ws.out.detail(f"#{item.iid} {okr.source.kind.value}: {answer.measured.detail}")
+                ws.out.detail(f"{item.shown} {okr.source.kind.value}: {answer.measured.detail}")
             meta, fresh, found = apply_measurement(
                 item, answer.measured, source=okr.source.kind, now=now
             )
@@ -297,7 +300,7 @@ def _refresh(
                 answer.notes,
                 now=now,
                 policy=ws.checkin_policy,
-                owners=owners.get(item.iid, ()),
+                owners=owners.get(item.issue_id, ()),
             )
             problems.extend(found)
         if answer.initiatives is not None and isinstance(okr, KeyResult):
@@ -305,9 +308,14 @@ def _refresh(
             meta = meta.replace(initiatives=answer.initiatives)
         new += fresh
         if meta != item.meta:
-            metas[item.iid] = meta
+            metas[item.issue_id] = meta
             okr.checkins = checkins_of(meta)
     return metas, new
+
+
+def named(item: LoadedIssue | LoadedKpi) -> int | str:
+    """An issue in a result: its iid, or in a group scope its full reference."""
+    return item.shown if item.across else item.iid
 
 
 def _save(repo: OkrRepository, write: Write) -> bool:
@@ -356,24 +364,24 @@ def rollup(
     snap = ws.repo.load(label)
     workers = _Workers(ws)
     problems: list[Problem] = []
-    failed: dict[int, str] = {}
+    failed: dict[int | str, str] = {}
     metas, new_checkins = _refresh(ws, workers, snap, problems, failed, measured)
     # unreadable check-ins recorded before this run: those of the issues re-read are
     # what this run found (a fixed one is gone)
-    reread = {f"#{iid} note " for iid in metas}
+    reread = {f"{issue} note " for issue in metas}
     snap.problems[:] = [p for p in snap.problems if not p.where.startswith(tuple(reread))]
     problems.extend(check_board_moves(ws, snap))
     evaluation = evaluate_snapshot(ws, snap)
     writes = plan_writes(ws, snap, evaluation, metas)
-    changed: list[int] = []
+    changed: list[int | str] = []
     for write, answer in workers.run(_save, writes, label="rollup: writing"):
         if isinstance(answer, OkrflowError):
-            problems.append(Problem(f"#{write.item.iid}", f"not updated: {answer.message}"))
+            problems.append(Problem(write.item.shown, f"not updated: {answer.message}"))
             if (failing := _failing(answer)) is not None:
-                failed[write.item.iid] = failing
+                failed[named(write.item)] = failing
         elif answer:
-            changed.append(write.item.iid)
-    changed.sort()
+            changed.append(named(write.item))
+    changed.sort(key=lambda n: (str(type(n)), n))
     _log(ws, snap, evaluation)
     document = report_document(ws, snap, evaluation=evaluation)
     result = RollupResult(

@@ -19,7 +19,7 @@ from okrflow.commands.workspace import Workspace
 from okrflow.core.checkins import first_checkin
 from okrflow.core.evaluation import Closing, Evaluation
 from okrflow.core.meta import Meta
-from okrflow.core.model import Health, KeyResult, Objective
+from okrflow.core.model import Health, IssueId, KeyResult, Objective
 from okrflow.render.progress import sections
 
 __all__ = ["Write", "plan_writes", "with_baseline"]
@@ -46,7 +46,7 @@ class Write:
 
 
 def plan_writes(
-    ws: Workspace, snap: Snapshot, evaluation: Evaluation, metas: dict[int, Meta]
+    ws: Workspace, snap: Snapshot, evaluation: Evaluation, metas: dict[IssueId, Meta]
 ) -> list[Write]:
     """The issues where something changed, with what to write. A closed OKR shows its
     grade instead of a live health label."""
@@ -72,15 +72,15 @@ def plan_writes(
         kpi_result = evaluation.kpis.get(kpi.key)
         if kpi.iid is not None and kpi_result is not None:
             items.append((snap.kpi_item(kpi), texts.kpis.get(kpi.key), kpi_result.health, None))
-    seen: set[int] = set()
+    seen: set[IssueId] = set()
     for item, section, health, closing in items:
-        if item.iid in seen or section is None:
+        if item.issue_id in seen or section is None:
             continue
         if closing is None and item.record.state == "closed":
             continue
-        seen.add(item.iid)
+        seen.add(item.issue_id)
         label = names.grade_label(closing.grade) if closing else names.health_label(health)
-        meta = metas.get(item.iid)
+        meta = metas.get(item.issue_id)
         if meta is None and item.broken_block:
             meta = item.own_meta()  # rebuilt from what could be read
         okr = item.okr

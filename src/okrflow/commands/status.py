@@ -82,7 +82,7 @@ def _closed(o: dict[str, Any], style: Style) -> str:
     return style(text, _GRADE_COLOUR.get(grade, ""))
 
 
-def _objective_line(o: dict[str, Any], indent: str, style: Style, also: list[int]) -> str:
+def _objective_line(o: dict[str, Any], indent: str, style: Style, also: list[int | str]) -> str:
     closed = o["state"] == "closed" and o.get("grade") and o.get("score") is not None
     details = [
         bar(o["progress"]),
@@ -91,14 +91,32 @@ def _objective_line(o: dict[str, Any], indent: str, style: Style, also: list[int
     ]
     if o.get("owner"):
         details.append(f"@{visible(o['owner'])}")
+    if o.get("reference") and o.get("team"):  # a group scope: the tree spans teams
+        details.append(f"team {visible(o['team'])}")
     if not closed and o.get("score") is not None:
         details.append(f"score {display.score(o['score'])}")
     if o.get("kpi_iids"):
         details.append("protects KPI " + ", ".join(f"#{i}" for i in o["kpi_iids"]))
     if also:
-        details.append(style("(also under " + ", ".join(f"#{i}" for i in also) + ")", "dim"))
-    head = f"{style('#' + str(o['iid']), 'bold')} {visible(o['title'])}"
+        under = ", ".join(visible(i) if isinstance(i, str) else f"#{i}" for i in also)
+        details.append(style(f"(also under {under})", "dim"))
+    head = f"{style(_named(o), 'bold')} {visible(o['title'])}"
     return indent + "  ".join([head, *details])
+
+
+def _named(okr: dict[str, Any]) -> str:
+    """``#12``, or in a group scope the full reference ``acme/sales#12``."""
+    return visible(okr.get("reference") or f"#{okr['iid']}")
+
+
+def _ident(o: dict[str, Any]) -> int | str:
+    """Which objective an entry of the document is: its reference in a group scope
+    (two projects both have a #1), else its iid."""
+    return str(o["reference"]) if o.get("reference") else int(o["iid"])
+
+
+def _parents(o: dict[str, Any]) -> list[int | str]:
+    return list(o.get("parent_references") or o["parent_iids"])
 
 
 def kr_numbers(kr: dict[str, Any]) -> str:
@@ -133,7 +151,7 @@ def _kr_line(kr: dict[str, Any], indent: str, style: Style) -> str:
         details.append(f"confidence {display.confidence(kr['confidence'])}")
     if kr.get("owner"):
         details.append(f"@{visible(kr['owner'])}")
-    head = f"KR #{kr['iid']} {visible(kr['title'])}"
+    head = f"KR {_named(kr)} {visible(kr['title'])}"
     return indent + "  ".join([head, *details])
 
 
@@ -170,11 +188,11 @@ def format_status(result: StatusResult, style: Style = plain) -> list[str]:
     """The tree as text lines; ``style(text, colour)`` colours (the terminal's)."""
     doc = result.document
     objectives: list[dict[str, Any]] = doc["objectives"]
-    by_iid = {o["iid"]: o for o in objectives if o.get("iid") is not None}
-    children: dict[int, list[dict[str, Any]]] = {}
+    by_iid = {_ident(o): o for o in objectives if o.get("iid") is not None}
+    children: dict[int | str, list[dict[str, Any]]] = {}
     roots: list[dict[str, Any]] = []
     for o in objectives:
-        parents = [p for p in o["parent_iids"] if p in by_iid and p != o["iid"]]
+        parents = [p for p in _parents(o) if p in by_iid and p != _ident(o)]
         for parent in parents:
             children.setdefault(parent, []).append(o)
         if not parents:
@@ -189,27 +207,29 @@ def format_status(result: StatusResult, style: Style = plain) -> list[str]:
         ),
         "",
     ]
-    shown: set[int] = set()
+    shown: set[int | str] = set()
 
-    def visit(o: dict[str, Any], depth: int, via: int | None, path: tuple[int, ...]) -> None:
-        iid = o["iid"]
+    def visit(
+        o: dict[str, Any], depth: int, via: int | str | None, path: tuple[int | str, ...]
+    ) -> None:
+        iid = _ident(o)
         shown.add(iid)
         indent = "    " * depth
-        also = [p for p in o["parent_iids"] if p in by_iid and p not in (via, iid)]
+        also = [p for p in _parents(o) if p in by_iid and p not in (via, iid)]
         lines.append(_objective_line(o, indent, style, also))
         for kr in o["key_results"]:
             lines.append(_kr_line(kr, indent + "    ", style))
             for initiative in kr.get("initiatives", ()):
                 lines.append(_initiative_line(initiative, indent + "        ", style))
         for child in children.get(iid, ()):
-            if child["iid"] not in path:  # a parent cycle is shown once, not forever
-                visit(child, depth + 1, iid, (*path, child["iid"]))
+            if _ident(child) not in path:  # a parent cycle is shown once, not forever
+                visit(child, depth + 1, iid, (*path, _ident(child)))
 
     for o in roots:
-        visit(o, 0, None, (o["iid"],))
+        visit(o, 0, None, (_ident(o),))
     for o in objectives:  # objectives only reachable through a parent cycle
-        if o["iid"] not in shown:
-            visit(o, 0, None, (o["iid"],))
+        if _ident(o) not in shown:
+            visit(o, 0, None, (_ident(o),))
     if not objectives:
         lines.append("no objectives in this quarter")
 
@@ -220,7 +240,7 @@ def format_status(result: StatusResult, style: Style = plain) -> list[str]:
     if result.orphans:
         lines += ["", "key results without an objective:"]
         for kr in result.orphans:
-            lines.append(f"    KR #{kr.iid} {visible(kr.title)}")
+            lines.append(f"    KR {visible(str(kr.issue_id))} {visible(kr.title)}")
     problems = doc.get("problems") or []
     if problems:
         lines += ["", style(f"problems ({len(problems)}):", "yellow")]

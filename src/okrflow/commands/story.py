@@ -117,11 +117,7 @@ def tell_story(ws: Workspace, doc: dict[str, Any], snap: Snapshot) -> dict[str, 
         found, refused = read_retrospectives(ws, snap, doc["quarter"])
         retros = [r.to_json() for r in found]
         problems = [{"where": p.where, "message": p.message} for p in refused]
-    marked = [
-        o.key
-        for o in snap.objectives
-        if o.iid is not None and o.iid in snap.issues and is_marked(snap.item(o), ws.labels)
-    ]
+    marked = [o.key for o in snap.objectives if snap.has(o) and is_marked(snap.item(o), ws.labels)]
     history = kept_history(ws, snap, quarter)
     dates = quarter_dates(ws, quarter)
     told = tell(

@@ -126,6 +126,7 @@ class Workspace:
         config_path: str | os.PathLike[str] | None = None,
         gitlab_url: str | None = None,
         project: str | None = None,
+        group: str | None = None,
         dry_run: bool = False,
         reporter: Reporter | None = None,
         now: Callable[[], dt.datetime] | None = None,
@@ -141,7 +142,9 @@ class Workspace:
         path, explicit = config_location(config_path, env)
         config = load_config(path, explicit=explicit)
         connection = (
-            connect_settings(config, gitlab_url=gitlab_url, project=project, environ=env)
+            connect_settings(
+                config, gitlab_url=gitlab_url, project=project, group=group, environ=env
+            )
             if connect
             else None
         )
@@ -338,6 +341,7 @@ def connect_settings(
     *,
     gitlab_url: str | None,
     project: str | None,
+    group: str | None = None,
     environ: Mapping[str, str] | None = None,
 ) -> ConnectionSettings:
     gitlab = config.gitlab
@@ -346,6 +350,10 @@ def connect_settings(
         project=project,
         config_url=gitlab.url,
         config_project=config.project,
+        group=group,
+        config_group=config.group,
+        okr_projects=tuple(p.path for p in config.projects),
+        project_teams=tuple((p.path, p.team) for p in config.projects if p.team),
         token_env=gitlab.token_env,
         python_gitlab_section=gitlab.python_gitlab_config,
         python_gitlab_file=(

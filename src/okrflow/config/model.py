@@ -16,6 +16,7 @@ from pydantic import (
 )
 
 from okrflow.config.gitlab import GitLabSettings
+from okrflow.config.scope import OkrProject, check_group, check_projects
 from okrflow.config.section import Section
 from okrflow.config.trust import CheckinSettings, MetricsSettings
 from okrflow.config.values import (
@@ -340,6 +341,18 @@ class Config(Section):
         description="OKR project path (group/project) or id; --project and OKRFLOW_PROJECT "
         "win over it, CI_PROJECT_PATH is used when none is set",
     )
+    group: Annotated[str | None, BeforeValidator(check_project)] = Field(
+        None,
+        description="OKR group path instead of project: OKRs in any project of the group and "
+        "its subgroups; --group and OKRFLOW_GROUP win over it",
+    )
+    projects: Annotated[
+        tuple[OkrProject, ...], BeforeValidator(to_tuple), TypeName("list of projects")
+    ] = Field(
+        (),
+        description="in a group scope, the projects holding OKRs (default: every project of "
+        "the group the token can see), each a path or a mapping with path and team",
+    )
     fiscal_year: FiscalYearSettings = Field(
         FiscalYearSettings(), description="fiscal calendar and quarter labels"
     )
@@ -358,6 +371,8 @@ class Config(Section):
     report: ReportSettings = Field(ReportSettings(), description="reports")
 
     _teams_unique = field_validator("teams")(unique("team", lambda team: team.name))
+    _one_scope = field_validator("group")(check_group)
+    _projects = field_validator("projects")(check_projects)
 
     @classmethod
     def default(cls) -> Config:

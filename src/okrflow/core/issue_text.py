@@ -26,15 +26,35 @@ from typing import TypedDict
 
 from okrflow.core.description import split, unescape_blocks
 from okrflow.core.issue_meta import read_meta
+from okrflow.core.issue_refs import (
+    PROJECT_OF_URL,
+    REF,
+    iid_of_key,
+    issue_of_key,
+    key_for_iid,
+    key_for_ref,
+    reference_iid,
+    refs,
+)
 from okrflow.core.labels import DEFAULT_LABEL_NAMES, LabelNames
 from okrflow.core.meta import MAX_PARENTS, Meta
-from okrflow.core.model import CheckIn, KeyResult, Kind, MetricSource, Objective, Problem, State
+from okrflow.core.model import (
+    CheckIn,
+    KeyResult,
+    Kind,
+    MetricSource,
+    Objective,
+    Problem,
+    State,
+)
 
 __all__ = [
     "DEFAULT_LABEL_NAMES",
     "LabelNames",
     "iid_of_key",
+    "issue_of_key",
     "key_for_iid",
+    "key_for_ref",
     "parse_sections",
     "read_issue",
     "reference_iid",
@@ -77,48 +97,6 @@ _MENTION = re.compile(rf"(?<![\w@])@\u2060?({_USERNAME})")
 _LIST_ITEM = re.compile(r"^[ \t]*(?:[-*+]|\d{1,3}[.)])[ \t]+(?:\[[ xX]\][ \t]+)?")
 _CHECKED = re.compile(r"^[ \t]*(?:[-*+]|\d{1,3}[.)])[ \t]+\[[xX]\]")
 _UNCHECKED = re.compile(r"^[ \t]*(?:[-*+]|\d{1,3}[.)])[ \t]+\[ \]")
-_REF = re.compile(
-    r"https?://[^\s/]+/(?P<upath>[^\s#]+?)/-/(?:issues|work_items)/(?P<uiid>\d+)"
-    r"|(?<![\w/&])(?P<path>[A-Za-z0-9_.\-]+(?:/[A-Za-z0-9_.\-]+)+)?#(?P<iid>\d+)\b"
-)
-_PROJECT_OF_URL = re.compile(r"https?://[^\s/]+/(?P<path>.+?)/-/(?:issues|work_items)/\d+")
-
-
-def key_for_iid(iid: int) -> str:
-    """The key of an issue okrflow has no metadata for: ``iid-12``."""
-    return f"iid-{iid}"
-
-
-def iid_of_key(key: str) -> int | None:
-    """12 for ``iid-12``; None for any other key."""
-    match = re.fullmatch(r"iid-(\d+)", key)
-    return int(match.group(1)) if match else None
-
-
-def reference_iid(text: str, project: str | None = None) -> int | None:
-    """The iid in ``12``, ``#12``, ``group/project#12`` or an issue URL.
-
-    With ``project`` (``group/project``), a reference into another project is None.
-    """
-    text = text.strip()
-    if text.isdigit():
-        return int(text)
-    refs = _refs(text, project)[0]
-    return refs[0] if refs else None
-
-
-def _refs(text: str, project: str | None) -> tuple[list[int], list[str]]:
-    """(iids in ``project``, references to other projects)."""
-    iids: dict[int, None] = {}  # in order, each once (linear: a section may name thousands)
-    foreign: list[str] = []
-    for match in _REF.finditer(text):
-        path = match.group("upath") or match.group("path")
-        iid = int(match.group("uiid") or match.group("iid"))
-        if path and project and path.strip("/").casefold() != project.casefold():
-            foreign.append(match.group(0))
-        else:
-            iids.setdefault(iid, None)
-    return list(iids), foreign
 
 
 def _heading_name(raw: str) -> str | None:
@@ -200,6 +178,7 @@ class _Reader:
     project: str | None
     sections: dict[str, str]
     problems: list[Problem]
+    across: bool = False  # a group scope: references into other projects are followed
 
     def note(self, message: str) -> None:
         self.problems.append(Problem(f"#{self.iid}", message))
@@ -219,17 +198,23 @@ class _Reader:
             self.note("the Owner section does not name a GitLab user: write @username")
         return names[0] if names else None
 
-    def parents(self, name: str) -> list[int]:
+    def parents(self, name: str, known: dict[int, str]) -> list[str]:
+        """The keys of the issues section ``name`` refers to (``known``: keys by iid in
+        the issue's project); another project's issues only in a group scope."""
         content = self.text(name)
         if content.isdigit():
-            return [int(content)]
-        iids, foreign = _refs(content, self.project)
-        if foreign:
+            return _keys([int(content)], known)
+        iids, foreign = refs(content, self.project)
+        keys = _keys(iids, known)
+        if foreign and self.across:
+            keys += [key_for_ref(path, iid) for _, path, iid in foreign]
+        elif foreign:
             more = f" and {len(foreign) - 1:,} more" if len(foreign) > 1 else ""
             self.note(
-                f"the {name} section refers to another project ({foreign[0]}{more}); not followed"
+                f"the {name} section refers to another project ({foreign[0][0]}{more}); "
+                "not followed"
             )
-        return iids
+        return keys
 
     def kind(self) -> Kind | None:
         lines = self.text(KIND).splitlines()
@@ -275,15 +260,17 @@ def read_issue(
     web_url: str = "",
     state: str = "opened",
     label_names: LabelNames = DEFAULT_LABEL_NAMES,
+    across: bool = False,
 ) -> tuple[Objective | KeyResult, list[Problem]]:
     """Read one OKR issue. Never raises on content: whatever is odd becomes a problem.
 
     ``author`` is not the owner; it is accepted for callers' convenience only.
+    ``across`` (a group scope): references to issues of other projects are followed.
     """
     del author
-    url = _PROJECT_OF_URL.match(web_url)
+    url = PROJECT_OF_URL.match(web_url)
     text = description or ""
-    reader = _Reader(iid, url.group("path") if url else None, {}, [])
+    reader = _Reader(iid, url.group("path") if url else None, {}, [], across)
     meta, meta_problems = read_meta(text, iid, reader.note)
     reader.problems += meta_problems
     reader.sections = parse_sections(split(text).human)
@@ -362,13 +349,13 @@ def _objective(
     purpose = reader.text(PURPOSE)
     if PARENT in reader.sections:
         known = {p.iid: p.key for p in (meta.parents if meta else ()) if p.iid is not None}
-        parents = _keys(reader.parents(PARENT), known)
+        parents = reader.parents(PARENT, known)
     else:
         parents = [p.key for p in meta.parents] if meta else []
     if len(parents) > MAX_PARENTS:
         reader.note(f"{len(parents):,} parent objectives: only the first {MAX_PARENTS} are read")
         parents = parents[:MAX_PARENTS]
-    proposed = tuple(i for i in _items(reader.text(KEY_RESULTS)) if not _REF.fullmatch(i))
+    proposed = tuple(i for i in _items(reader.text(KEY_RESULTS)) if not REF.fullmatch(i))
     for name, value in ((PURPOSE, purpose), (TEAM, common["team"]), (QUARTER, common["quarter"])):
         if not value:
             missing.append(name)
@@ -396,7 +383,7 @@ def _key_result(
     objective = meta.objective if meta else None
     if name in reader.sections:
         known = {meta.objective_iid: meta.objective} if meta and meta.objective_iid else {}
-        keys = _keys(reader.parents(name), {k: v for k, v in known.items() if v})
+        keys = reader.parents(name, {k: v for k, v in known.items() if v})
         if len(keys) > 1:
             reader.note(f"the {name} section names {len(keys)} objectives; {keys[0]} is taken")
         objective = keys[0] if keys else None

@@ -10,6 +10,18 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import enum
+from typing import NamedTuple
+
+
+class IssueId(NamedTuple):
+    """Which issue an OKR is: its project's path and its iid (two projects of a group
+    scope both have a #1). ``project`` is empty when GitLab named no project."""
+
+    project: str
+    iid: int
+
+    def __str__(self) -> str:
+        return f"{self.project}#{self.iid}"
 
 
 class State(str, enum.Enum):
@@ -174,12 +186,17 @@ class KeyResult:
     quarter: str | None = None
     team: str | None = None
     iid: int | None = None
+    project: str = ""  # the path of the issue's project (with iid: which issue it is)
     statement_problem: str | None = None  # why the statement could not be read
     # A relative target's baseline as first recorded (kept, so that it stays put when
     # the first check-in is edited or deleted); None: taken from the first check-in.
     baseline: float | None = None
     # Template sections a person left empty (read from the issue; for lint).
     missing_sections: tuple[str, ...] = ()
+
+    @property
+    def issue_id(self) -> IssueId | None:
+        return IssueId(self.project, self.iid) if self.iid is not None else None
 
     @property
     def latest(self) -> CheckIn | None:
@@ -218,6 +235,7 @@ class Objective:
     key_results: list[KeyResult] = dataclasses.field(default_factory=list)
     weight: float = 1.0
     iid: int | None = None
+    project: str = ""  # the path of the issue's project (with iid: which issue it is)
     outcome: Outcome | None = None
     score: float | None = None  # set when closed, 0.0-1.0
     # Template sections a person left empty (read from the issue; for lint).
@@ -225,6 +243,10 @@ class Objective:
     # Key-result statements listed in the objective's description, not yet issues.
     proposed_key_results: tuple[str, ...] = ()
     kpis: list[str] = dataclasses.field(default_factory=list)  # keys of the KPIs it protects
+
+    @property
+    def issue_id(self) -> IssueId | None:
+        return IssueId(self.project, self.iid) if self.iid is not None else None
 
 
 @dataclasses.dataclass(frozen=True)

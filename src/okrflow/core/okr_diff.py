@@ -16,9 +16,9 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from okrflow.core.issue_text import iid_of_key
+from okrflow.core.issue_text import issue_of_key
 from okrflow.core.meta import Meta, ParentRef
-from okrflow.core.model import KeyResult, Metric, MetricSource, Objective
+from okrflow.core.model import IssueId, KeyResult, Metric, MetricSource, Objective
 from okrflow.core.values import format_value
 
 __all__ = [
@@ -102,14 +102,14 @@ def text_conflicts(
     read: Objective | KeyResult,
     want: Objective | KeyResult,
     owner: str | None,
-    keys: Mapping[int, str],
+    keys: Mapping[IssueId, str],
 ) -> list[str]:
     """Where the issue, read back (``read``), differs from the file (``want``) because
-    a person's text in a section wins; ``keys`` names the issues by iid."""
+    a person's text in a section wins; ``keys`` names the issues by project and iid."""
 
     def key_of(key: str | None) -> str | None:
-        iid = iid_of_key(key) if key else None
-        return keys.get(iid, key) if iid is not None else key
+        which = issue_of_key(key, read.project) if key else None
+        return keys.get(which, key) if which is not None else key
 
     found: list[tuple[str, str, str, str]] = []  # (what, issue says, file says, section)
     if owner and read.owner != owner:

@@ -110,6 +110,7 @@ def _key_result(kr: KeyResult, result: KeyResultResult, today: dt.date) -> dict[
         target = None if pending and metric.change is not None else _num(metric.target)
     return {
         "iid": kr.iid,
+        **_reference(kr),
         "key": kr.key,
         "title": kr.title,
         "owner": kr.owner,
@@ -153,6 +154,11 @@ def _key_result(kr: KeyResult, result: KeyResultResult, today: dt.date) -> dict[
     }
 
 
+def _reference(okr: Objective | KeyResult) -> dict[str, str]:
+    """In a group scope, the OKR's full reference (``acme/sales#12``) next to its iid."""
+    return {"reference": str(okr.issue_id)} if okr.project and okr.issue_id else {}
+
+
 def _aware(moment: dt.datetime) -> dt.datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=dt.timezone.utc)
 
@@ -161,7 +167,7 @@ def _objective(
     o: Objective,
     result: ObjectiveResult,
     evaluation: Evaluation,
-    iids: dict[str, int | None],
+    iids: dict[str, Objective],
     seen_krs: set[str],
     today: dt.date,
     kpi_iids: dict[str, int | None],
@@ -175,9 +181,11 @@ def _objective(
         if kr_result is None:
             raise ValueError(f"the evaluation has no result for key result {kr.key!r}")
         krs.append(_key_result(kr, kr_result, today))
-    parent_iids = [iid for p in o.parents if (iid := iids.get(p)) is not None]
+    parents = [iids[p] for p in o.parents if p in iids and iids[p].iid is not None]
+    across = {"parent_references": [str(p.issue_id) for p in parents]} if _reference(o) else {}
     return {
         "iid": o.iid,
+        **_reference(o),
         "key": o.key,
         "title": o.title,
         "purpose": o.purpose,
@@ -187,7 +195,8 @@ def _objective(
         "kind": o.kind.value,
         "owner": o.owner,
         "weight": _num(o.weight),
-        "parent_iids": parent_iids,
+        "parent_iids": [p.iid for p in parents],
+        **across,
         "parent_keys": list(o.parents),
         "progress": _num(result.progress) or 0.0,
         "health": result.health.value,
@@ -246,9 +255,9 @@ def build_report(
         raise ValueError(f"report kind must be one of {', '.join(REPORT_KINDS)}, not {kind!r}")
     if today is None:
         today = _aware(generated_at).astimezone(dt.timezone.utc).date()
-    iids: dict[str, int | None] = {}
+    iids: dict[str, Objective] = {}
     for o in objectives:
-        iids.setdefault(o.key, o.iid)
+        iids.setdefault(o.key, o)
     kpi_iids: dict[str, int | None] = {}
     for k in kpis:
         kpi_iids.setdefault(k.key, k.iid)

@@ -73,11 +73,13 @@ class Finding:
     key: str
     iid: int | None
     message: str
+    project: str = ""  # in a group scope, the path of the OKR's project
 
     @property
     def where(self) -> str:
-        """``#12`` once the OKR is in GitLab, else its key."""
-        return f"#{self.iid}" if self.iid is not None else self.key
+        """``#12`` (in a group scope ``acme/sales#12``) once the OKR is in GitLab, else
+        its key."""
+        return f"{self.project}#{self.iid}" if self.iid is not None else self.key
 
     def to_json(self) -> dict[str, Any]:
         """The finding as the JSON report document and ``lint --json`` list it."""
@@ -86,6 +88,7 @@ class Finding:
             "severity": self.severity.value,
             "where": self.where,
             "iid": self.iid,
+            **({"reference": self.where} if self.project else {}),
             "key": self.key,
             "message": self.message,
         }
@@ -339,17 +342,18 @@ def lint(
     objective_keys: dict[str, Objective] = {}
     kr_keys: dict[str, KeyResult] = {}
 
-    def emit(key: str, iid: int | None, raw: Iterable[_Raw]) -> None:
+    def emit(okr: Objective | KeyResult, raw: Iterable[_Raw]) -> None:
         batch = sorted(raw, key=lambda item: rank[item[0]])
         for rule, message, level in batch:
             if settings.enabled(rule):
-                findings.append(Finding(rule, settings.severity(rule, level), key, iid, message))
+                severity = settings.severity(rule, level)
+                findings.append(Finding(rule, severity, okr.key, okr.iid, message, okr.project))
 
-    def duplicate(kind: str, key: str, first_iid: int | None) -> _Raw:
-        first = f"#{first_iid}" if first_iid is not None else f"another {kind}"
+    def duplicate(kind: str, key: str, first: Objective | KeyResult) -> _Raw:
+        where = str(first.issue_id) if first.issue_id is not None else f"another {kind}"
         return (
             "duplicate-key",
-            f"{kind} key {key!r} is also used by {first}: keys must be unique; "
+            f"{kind} key {key!r} is also used by {where}: keys must be unique; "
             "give this one another key",
             None,
         )
@@ -357,19 +361,18 @@ def lint(
     def key_result(kr: KeyResult, objective: Objective | None) -> None:
         raw = list(_key_result_findings(kr, objective))
         if kr.key in kr_keys:
-            raw.append(duplicate("key result", kr.key, kr_keys[kr.key].iid))
+            raw.append(duplicate("key result", kr.key, kr_keys[kr.key]))
         else:
             kr_keys[kr.key] = kr
-        emit(kr.key, kr.iid, raw)
+        emit(kr, raw)
 
     for objective in objectives:
         raw = list(_objective_findings(objective))
         if objective.key in objective_keys:
-            first_iid = objective_keys[objective.key].iid
-            raw.append(duplicate("objective", objective.key, first_iid))
+            raw.append(duplicate("objective", objective.key, objective_keys[objective.key]))
         else:
             objective_keys[objective.key] = objective
-        emit(objective.key, objective.iid, raw)
+        emit(objective, raw)
         for kr in objective.key_results:
             key_result(kr, objective)
     for kr in orphans:

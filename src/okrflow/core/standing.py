@@ -30,7 +30,15 @@ from fractions import Fraction
 
 from okrflow.core.checkins import latest_checkin
 from okrflow.core.kpis import KpiRange
-from okrflow.core.model import CheckIn, Direction, Health, Metric, MetricKind, MetricSource
+from okrflow.core.model import (
+    CheckIn,
+    Direction,
+    Health,
+    IssueId,
+    Metric,
+    MetricKind,
+    MetricSource,
+)
 
 __all__ = ["Kpi", "KpiResult", "KpiWeek", "checkin_day", "evaluate_kpi", "evaluate_kpis"]
 
@@ -55,6 +63,11 @@ class Kpi:
     iid: int | None = None
     closed: bool = False  # retired: its issue is closed
     range_problem: str | None = None
+    project: str = ""  # the path of the issue's project (with iid: which issue it is)
+
+    @property
+    def issue_id(self) -> IssueId | None:
+        return IssueId(self.project, self.iid) if self.iid is not None else None
 
     @property
     def metric(self) -> Metric | None:

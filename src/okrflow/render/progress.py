@@ -123,8 +123,10 @@ def _checked_in(latest: CheckIn | None) -> str:
     return day if latest.source in _MANUAL_SOURCES else f"{day} ({md_cell(latest.source)})"
 
 
-def _ref(iid: int | None, key: str) -> str:
-    return md_cell(display.ref(iid, key))
+def _ref(okr: Objective | KeyResult) -> str:
+    """``#12``, in a group scope ``acme/sales#12`` (GitLab links a bare ``#12`` to the
+    issue's own project), or the key before the OKR has an issue."""
+    return md_cell(str(okr.issue_id) if okr.issue_id is not None else okr.key)
 
 
 def _health_cell(health: str, closing: Closing | None) -> str:
@@ -175,14 +177,14 @@ def objective_section(
         if kr_result is None:  # a repeated key: scoring skipped it and said so
             continue
         rows.append(
-            f"| {_ref(kr.iid, kr.key)} {md_cell(kr.title)} | {progress_bar(kr_result.progress)} "
+            f"| {_ref(kr)} {md_cell(kr.title)} | {progress_bar(kr_result.progress)} "
             f"| {_value(kr_result.metric, kr_result.current)} "
             f"| {display.confidence(kr_result.confidence)} | {_checked_in(kr_result.latest)} "
             f"| {_health_cell(kr_result.health.value, closed.key_results.get(kr.key))} |"
         )
     for child, child_result in children:
         rows.append(
-            f"| aligned: {_ref(child.iid, child.key)} {md_cell(child.title)} "
+            f"| aligned: {_ref(child)} {md_cell(child.title)} "
             f"| {progress_bar(child_result.progress)} | {display.MISSING} | {display.MISSING} "
             f"| {display.MISSING} "
             f"| {_health_cell(child_result.health.value, closed.objectives.get(child.key))} |"

@@ -1,0 +1,125 @@
+"""OKRs across a whole GitLab group, as a user runs them: the installed ``okrflow`` over
+real HTTP against the emulator, with group ``acme`` (``acme/company``, ``acme/sales``,
+``acme/support``, subgroup ``acme/eng`` with ``acme/eng/platform`` and
+``acme/eng/web``), OKRs aligned across projects. One scenario, growing with the
+group scope."""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import Any
+
+import pytest
+
+from group_world import (
+    COMPANY,
+    NOW,
+    PLATFORM,
+    SALES,
+    SUPPORT,
+    WEB,
+    build_group,
+    seed_okrs,
+)
+
+pytestmark = pytest.mark.e2e
+
+# the group scope comes from the config (or --group); OKRFLOW_PROJECT would clash
+ENV: dict[str, str | None] = {"OKRFLOW_NOW": NOW.isoformat(), "OKRFLOW_PROJECT": None}
+CONFIG = f"""\
+group: acme
+projects:
+  - {COMPANY}
+  - {{path: {SALES}, team: Sales}}
+  - {{path: {SUPPORT}, team: Support}}
+  - {{path: {PLATFORM}, team: Platform}}
+  - {{path: {WEB}, team: Web}}
+"""
+
+
+def writes(emu: Any) -> int:
+    counts = emu.counts(without="okrflow=lease")
+    return int(counts["POST"] + counts["PUT"] + counts["DELETE"])
+
+
+def test_okrs_across_a_group_roll_up_into_one_tree(okrflow_cli: Any) -> None:
+    emu = okrflow_cli.emu
+    build_group(emu)
+    seed_okrs(emu)
+    (okrflow_cli.cwd / "config").mkdir()
+    (okrflow_cli.cwd / "config" / "okrflow.yml").write_text(CONFIG, encoding="utf-8")
+
+    # a group and a project at once is bad usage, nothing read
+    emu.reset_log()
+    both = okrflow_cli("status", "--group", "acme", "--project", SALES, extra_env=ENV)
+    assert (both.returncode, both.stdout) == (2, "")
+    assert "both a group (--group) and a project (--project)" in both.stderr
+    assert emu.log == []
+
+    # a command that does not work over a group yet says so, nothing read
+    report = okrflow_cli("report", "--group", "acme", extra_env=ENV)
+    assert (report.returncode, report.stdout) == (2, "")
+    assert "okrflow report does not work over a group yet" in report.stderr
+    assert emu.log == []
+
+    # rollup writes each OKR in its own project
+    emu.reset_log()
+    first = okrflow_cli("rollup", "--json", extra_env=ENV)
+    assert first.returncode == 0, first.stderr
+    assert json.loads(first.stdout)["changed"] == [
+        f"{COMPANY}#1",
+        f"{PLATFORM}#1",
+        f"{PLATFORM}#2",
+        f"{WEB}#1",
+        f"{SALES}#1",
+        f"{SALES}#2",
+        f"{SUPPORT}#1",
+    ]
+    put = sorted(r.path.split("/issues/")[0] for r in emu.log if r.method == "PUT")
+    assert len(put) == 7 and not [p for p in put if "okrs" in p]
+
+    # status --group acme --json: one tree across projects, as computed by hand
+    shown = okrflow_cli("status", "--group", "acme", "--json", extra_env=ENV)
+    assert shown.returncode == 0, shown.stderr
+    doc = json.loads(shown.stdout)
+    progress = {o["reference"]: o["progress"] for o in doc["objectives"]}
+    progress |= {k["reference"]: k["progress"] for o in doc["objectives"] for k in o["key_results"]}
+    # leads 10 -> 20 at 15: 0.5; partner deals, no check-in: 0; sales (0.5 + 0) / 2 = 0.25
+    # uptime 90 -> 100 at 99: 0.9; landing pages: 0; platform (0.9 + 0) / 2 = 0.45
+    # the company objective from the two aligned under it: (0.25 + 0.45) / 2 = 0.35
+    expected = {
+        f"{SALES}#2": 0.5,
+        f"{SUPPORT}#1": 0.0,
+        f"{SALES}#1": 0.25,
+        f"{PLATFORM}#2": 0.9,
+        f"{WEB}#1": 0.0,
+        f"{PLATFORM}#1": 0.45,
+        f"{COMPANY}#1": 0.35,
+    }
+    assert progress.keys() == expected.keys()
+    assert all(math.isclose(progress[k], v) for k, v in expected.items()), progress
+    parents = {o["reference"]: o["parent_references"] for o in doc["objectives"]}
+    assert parents == {
+        f"{COMPANY}#1": [],
+        f"{SALES}#1": [f"{COMPANY}#1"],
+        f"{PLATFORM}#1": [f"{COMPANY}#1"],
+    }
+
+    # a second rollup writes nothing and reads the quarter's listing page, the KPI
+    # listing and the group's projects
+    emu.reset_log()
+    second = okrflow_cli("rollup", "--json", extra_env=ENV)
+    assert second.returncode == 0, second.stderr
+    assert json.loads(second.stdout)["changed"] == []
+    assert writes(emu) == 0
+    routes = emu.counts_by_route()
+    assert routes["GET /groups/:id/issues"] == 2 and routes["GET /groups/:id/projects"] == 1
+    assert sum(routes.values()) <= 2 + 1 + 1, routes  # and at most GET /user
+
+    # a token that cannot see acme/eng/web: the rest is read, the project named once
+    carol = okrflow_cli("status", extra_env={**ENV, "GITLAB_TOKEN": emu.token_for("carol")})
+    assert carol.returncode == 0, carol.stderr
+    assert (carol.stdout + carol.stderr).count(WEB) == 1, carol.stdout
+    assert f"{WEB}: the token cannot read this project" in carol.stdout
+    assert f"KR {PLATFORM}#2 Raise uptime" in carol.stdout
