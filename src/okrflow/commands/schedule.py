@@ -40,6 +40,7 @@ import dataclasses
 import datetime as dt
 from collections.abc import Callable
 
+from okrflow.commands.adopt import adopt_filed
 from okrflow.commands.carry import carry_marked
 from okrflow.commands.ceremony import closing_ceremony, day0_report
 from okrflow.commands.move import move_bulk
@@ -270,6 +271,7 @@ def schedule(ws: Workspace) -> ScheduleResult:
     )
     run = ScheduleRun(ws, day)
     run.write()  # fail at once, not half way, when only a job token is available
+    result.problems.extend(adopt_filed(ws).problems)  # UI-filed OKRs first (commands.adopt)
     plans: dict[Quarter, _Plan] = {}
     for step in due_steps(ws, day):
         plan = plans.get(step.quarter) or plans.setdefault(step.quarter, _Plan(run, step.quarter))
