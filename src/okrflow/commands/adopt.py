@@ -139,6 +139,7 @@ def _write(ws: Workspace, item: LoadedIssue, plan: Adoption) -> bool:
 def _comments(ws: Workspace, item: LoadedIssue, plan: Adoption, created: list[int]) -> None:
     ws.repo.create_note(item.iid, adoption_comment(plan, created), marker=ADOPTED_MARKER)
     if plan.problems:
+        item.okr.owner = plan.owner  # greets only an owner GitLab knows
         body = comment_body(item, [], plan.problems)
         ws.repo.create_note(item.iid, body, marker=LINT_MARKER)
 
