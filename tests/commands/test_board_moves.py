@@ -16,10 +16,11 @@ from okr_world import (
 from rollup_world import meta_of
 
 from okrflow.adapter import ConnectionSettings
+from okrflow.commands.move import move
 from okrflow.commands.rollup import rollup
 from okrflow.commands.workspace import Workspace
 from okrflow.config import Config
-from okrflow.core.model import State
+from okrflow.core.model import Outcome, State
 from okrflow.sandbox import Emulator
 
 LIFECYCLE = ["okr-status::draft", "okr-status::review", "okr-status::active", "okr-status::closed"]
@@ -211,6 +212,9 @@ def test_closing_in_the_ui_is_a_move_to_closed_with_the_outcome_unknown(
     emu.reset_log()
     rollup(workspace(emu), quarter=QUARTER)
     assert writes(emu) == 0
+
+    move(workspace(emu), str(drafted), to="closed", outcome="missed")  # someone says
+    assert meta_of(emu, drafted).outcome is Outcome.MISSED
 
 
 def test_schedule_checks_board_moves_too(emu: Emulator, drafted: int) -> None:

@@ -10,8 +10,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from okr_seed import sample_objectives, seed
 from filed_world import OBJECTIVE_LINES, file_objective
+from okr_seed import sample_objectives, seed
 from okr_world import objective_with_krs
 
 from okrflow.sandbox import Emulator
