@@ -18,7 +18,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from okrflow.adapter import LoadedIssue
+from okrflow.adapter import IssueRecord, LoadedIssue, Snapshot
 from okrflow.commands.adopt_lines import Lines, quarter_label_of, team_label_of
 from okrflow.commands.compose import stamped
 from okrflow.commands.lint import LINT_MARKER, comment_body
@@ -43,7 +43,9 @@ from okrflow.core.model import KeyResult, Objective, Problem
 from okrflow.errors import OkrflowError, UsageError
 from okrflow.render.display import count
 
-__all__ = ["AdoptResult", "adopt", "adopt_filed"]
+__all__ = ["QUARTERS_AROUND", "AdoptResult", "adopt", "adopt_filed", "adopt_into", "adopt_snapshot"]
+
+QUARTERS_AROUND = 8  # quarter labels left out of the listing of OKRs of no quarter: 2 years
 
 
 @dataclasses.dataclass
@@ -117,10 +119,20 @@ def _context(ws: Workspace) -> Context:
 def _parent(
     ws: Workspace, kr: KeyResult, objectives: dict[int, LoadedIssue], plans: dict[int, Adoption]
 ) -> Parent | None:
+    """The open objective a filed key result's Objective section names (one request when
+    it is outside the pass: in another quarter)."""
     iid = iid_of_key(kr.objective) if kr.objective else None
-    item = objectives.get(iid) if iid is not None else None
-    if item is None:
+    if iid is None:
         return None
+    item = objectives.get(iid)
+    if item is None:
+        try:
+            record = ws.repo.get_issue(iid)
+        except OkrflowError:
+            return None
+        if record.state != "opened" or ws.labels.objective not in record.labels:
+            return None
+        item = objectives[iid] = ws.repo.read(record)
     plan = plans.get(item.iid)
     quarter = plan.quarter if plan else quarter_label_of(ws, item.record)
     team = plan.team if plan else team_label_of(ws, item.record) or item.okr.team
@@ -149,22 +161,39 @@ def _proposed(item: LoadedIssue) -> tuple[str, ...]:
     return okr.proposed_key_results if isinstance(okr, Objective) else ()
 
 
-class _Pass:
-    """One adoption pass over the open OKR issues."""
+def _unscheduled(ws: Workspace) -> list[IssueRecord]:
+    """The open objectives and key results with no quarter label: one listing each (one
+    page while few are waiting), every quarter label of the years around today left out
+    by GitLab."""
+    cal, names = ws.calendar, ws.labels
+    now = cal.quarter_of(ws.today())
+    quarters, before, after = [now], now, now
+    for _ in range(QUARTERS_AROUND):
+        before, after = before.previous(), after.next()
+        quarters += [before, after]
+    labels = sorted(cal.label(q) for q in quarters)
+    out: list[IssueRecord] = []
+    for type_label in (names.objective, names.key_result):
+        for record in ws.repo.list_issues(labels=[type_label], not_labels=labels, state="opened"):
+            if names.quarter_in(" ".join(record.labels)) is None:
+                out.append(record)
+    return out
 
-    def __init__(self, ws: Workspace, quarter: str | None) -> None:
+
+class _Pass:
+    """One adoption pass over the open OKR issues of a snapshot and those of no quarter."""
+
+    def __init__(self, ws: Workspace, snap: Snapshot) -> None:
         self.ws = ws
-        self.quarter = quarter
-        repo, names = ws.repo, ws.labels
-        self.objectives = {
-            r.iid: repo.read(r) for r in repo.list_issues(labels=[names.objective], state="opened")
-        }
-        self.key_results = {
-            r.iid: repo.read(r)
-            for r in repo.list_issues(labels=[names.key_result], state="opened")
-            if names.objective not in r.labels
-        }
-        self.result = AdoptResult(quarter=quarter, planned=ws.planned())
+        self.quarter = snap.quarter
+        repo = ws.repo
+        listed = [i.record for i in [*snap.issues.values(), *snap.set_aside.values()]]
+        records = {r.iid: r for r in [*listed, *_unscheduled(ws)] if r.state == "opened"}
+        # read afresh: the snapshot resolved references into keys, adoption wants the iids
+        read = {iid: repo.read(r) for iid, r in sorted(records.items())}
+        self.objectives = {i: item for i, item in read.items() if item.is_objective}
+        self.key_results = {i: item for i, item in read.items() if not item.is_objective}
+        self.result = AdoptResult(quarter=snap.quarter, planned=ws.planned())
 
     def filed(self, items: dict[int, LoadedIssue]) -> list[LoadedIssue]:
         names = self.ws.labels
@@ -180,7 +209,6 @@ class _Pass:
             i
             for i in sorted(self.objectives.values(), key=lambda i: i.iid)
             if LINES_KEY in i.meta.extra
-            and (self.quarter is None or i.iid in plans or self.quarter in i.record.labels)
         ]
 
     def anything(self) -> bool:
@@ -229,8 +257,6 @@ class _Pass:
             ctx=ctx,
             parent=parent,
         )
-        if self.quarter is not None and plan.quarter != self.quarter:
-            return None
         self.result.adopted.append(item.iid)
         self.result.problems.extend(item.problems + plan.problems)
         plan.problems[:0] = item.problems
@@ -251,15 +277,29 @@ class _Pass:
             return default
 
 
-def adopt_filed(ws: Workspace, *, quarter: str | None = None) -> AdoptResult:
-    """Adopt what people filed from the templates (all quarters, or ``quarter``'s only);
-    the lease is taken only when there is something to write."""
-    label = ws.quarter_label(quarter) if quarter else None
-    adoption = _Pass(ws, label)
+def adopt_snapshot(ws: Workspace, snap: Snapshot) -> tuple[AdoptResult, bool]:
+    """Adopt what people filed among ``snap``'s issues and those of no quarter; (what it
+    did, whether it wrote anything). The lease is taken only when there is something to
+    write."""
+    adoption = _Pass(ws, snap)
     if not adoption.anything():
-        return adoption.run()  # writes nothing: names the lines that are no key result
+        return adoption.run(), False  # writes nothing: names the lines that are no key result
     with ws.lease("adopt"):
-        return adoption.run()
+        return adoption.run(), True
+
+
+def adopt_into(ws: Workspace, snap: Snapshot, problems: list[Problem]) -> Snapshot:
+    """Rollup's adoption: ``snap`` adopted, its problems added to ``problems``; the
+    quarter read again when adoption wrote (a warm run asks two listings more)."""
+    result, wrote = adopt_snapshot(ws, snap)
+    problems.extend(result.problems)
+    return ws.repo.load(snap.quarter) if wrote else snap
+
+
+def adopt_filed(ws: Workspace, *, quarter: str | None = None) -> AdoptResult:
+    """Adopt the OKR issues people filed: those of ``quarter`` (default: the current
+    one) and those of no quarter."""
+    return adopt_snapshot(ws, ws.repo.load(ws.quarter_label(quarter)))[0]
 
 
 def adopt(ws: Workspace, *, quarter: str | None = None) -> AdoptResult:

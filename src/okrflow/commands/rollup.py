@@ -53,7 +53,7 @@ from okrflow.adapter import (
     OkrRepository,
     Snapshot,
 )
-from okrflow.commands.adopt import adopt_filed
+from okrflow.commands.adopt import adopt_into
 from okrflow.commands.analysis import (
     evaluate_snapshot,
     key_result_owners,
@@ -354,8 +354,9 @@ def rollup(
     label = ws.quarter_label(quarter)
     measured = read_values(values) if values is not None else None
     ws.repo.ensure_can_write()
-    problems: list[Problem] = adopt_filed(ws).problems  # UI-filed OKRs first (two listings)
     snap = ws.repo.load(label)
+    problems: list[Problem] = []
+    snap = adopt_into(ws, snap, problems)  # UI-filed OKRs adopted (commands.adopt)
     workers = _Workers(ws)
     failed: dict[int, str] = {}
     metas, new_checkins = _refresh(ws, workers, snap, problems, failed, measured)
