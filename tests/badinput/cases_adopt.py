@@ -19,7 +19,7 @@ from okrflow.render.templating import ui_template_text
 from okrflow.sandbox import Emulator
 
 from .case import Case, Ran
-from .world import ENV, PROJECT, QUARTER, okrs
+from .world import ENV, PROJECT, QUARTER, edit, labels, okrs, set_labels
 
 CONFIG = {"config/okrflow.yml": "teams: [CSM, Support]\n"}
 GOOD = {
@@ -132,3 +132,38 @@ CASES = [
         one_line=False,
     ),
 ]
+
+
+def moved_by_nobody(emu: Emulator) -> Any:
+    """A draft okrflow recorded, put into Active by a label event GitLab returns with
+    ``"user": null`` (its author was deleted)."""
+    world = okrs(emu, state="draft")
+    for iid in world.iids:
+        edit(
+            emu, iid, lambda text: text.replace('"schema": 1', '"lifecycle": "draft", "schema": 1')
+        )
+    set_labels(emu, world.objective, labels("okr::objective", "active"))
+    issue = emu.issue(PROJECT, world.objective)
+    for event in emu.state.label_events_of(issue.id):
+        event.user_id = None
+    return world
+
+
+def reported_as_someone(ran: Ran) -> None:
+    assert ran.emu is not None
+    notes = [n.body for n in ran.emu.notes(PROJECT, ran.arranged.objective)]
+    assert [n for n in notes if n.startswith("okrflow: someone (GitLab does not say who)")]
+    assert split(ran.description(ran.arranged.krs[0])).section, "the run did not go on"
+
+
+CASES.append(
+    Case(
+        id="board-move-label-event-without-a-user",
+        argv=("rollup", "--quarter", QUARTER),
+        exit=0,
+        expect=r"#1: someone moved it from In Draft to Active, but okrflow move does not go",
+        setup=moved_by_nobody,
+        env=ENV,
+        check=reported_as_someone,
+    )
+)
