@@ -14,7 +14,8 @@ from okrflow.commands.workspace import Workspace
     "--quarter",
     default=None,
     metavar="Q",
-    help="Only the issues that belong to this quarter, e.g. FY24-Q1 (default: every quarter).",
+    help="The quarter whose issues to look at, e.g. FY24-Q1 (default: today's); issues "
+    "with no quarter label are always looked at.",
 )
 def adopt_command(ws: Workspace, quarter: str | None) -> AdoptResult:
     """Give the OKR issues people filed from the templates in GitLab what okrflow gives

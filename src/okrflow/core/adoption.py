@@ -26,6 +26,7 @@ Pure: the caller reads GitLab and writes what :func:`plan_adoption` says.
 from __future__ import annotations
 
 import dataclasses
+import difflib
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
@@ -45,6 +46,7 @@ from okrflow.core.statements import StatementError, parse_statement
 
 __all__ = [
     "ADOPTED_MARKER",
+    "EDIT_LIKENESS",
     "LINES_KEY",
     "Adoption",
     "Context",
@@ -60,6 +62,7 @@ __all__ = [
 
 ADOPTED_MARKER = "<!-- okrflow:adopted -->"
 LINES_KEY = "key_result_lines"  # objective metadata: [{"line": ..., "iid": ...}, ...]
+EDIT_LIKENESS = 0.6  # how alike (difflib's ratio) a changed line is to the one it edits
 
 
 @dataclasses.dataclass(frozen=True)
@@ -336,10 +339,14 @@ def _same(a: str, b: str) -> bool:
     return " ".join(a.casefold().split()) == " ".join(b.casefold().split())
 
 
+def _likeness(a: str, b: str) -> float:
+    return difflib.SequenceMatcher(None, a.casefold(), b.casefold()).ratio()
+
+
 def line_changes(recorded: Sequence[tuple[str, int]], lines: Sequence[str]) -> LineChanges:
     """Compare the Key results ``lines`` with the ``recorded`` ones: a line found again
-    is kept; of the others, a recorded line and a current one at the same place among
-    the unmatched are an edit; the rest are new or removed."""
+    is kept; of the others, a current line much like a recorded one (the most alike,
+    at least :data:`EDIT_LIKENESS`) is its edit; the rest are new or removed."""
     unmeasurable: list[tuple[str, str]] = []
     current: list[str] = []
     for line in dict.fromkeys(lines):
@@ -352,11 +359,18 @@ def line_changes(recorded: Sequence[tuple[str, int]], lines: Sequence[str]) -> L
     kept = [r for r in recorded if any(_same(r[0], line) for line in current)]
     gone = [r for r in recorded if r not in kept]
     fresh = [line for line in current if not any(_same(r[0], line) for r in recorded)]
-    edited = [(iid, line) for (_, iid), line in zip(gone, fresh, strict=False)]
-    pairs = len(edited)
+    edited: list[tuple[int, str]] = []
+    new: list[str] = []
+    for line in fresh:
+        best = max(gone, key=lambda r: _likeness(r[0], line), default=None)
+        if best is not None and _likeness(best[0], line) >= EDIT_LIKENESS:
+            gone.remove(best)
+            edited.append((best[1], line))
+        else:
+            new.append(line)
     return LineChanges(
-        new=fresh[pairs:],
+        new=new,
         edited=edited,
-        removed=[(iid, line) for line, iid in gone[pairs:]],
+        removed=[(iid, line) for line, iid in gone],
         unmeasurable=unmeasurable,
     )
