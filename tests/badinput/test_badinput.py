@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from . import (
+    cases_adopt,
     cases_checkin,
     cases_config,
     cases_hostile,
@@ -31,6 +32,7 @@ ALL: list[Case] = [
     *cases_hostile.CASES,
     *cases_messages.CASES,
     *cases_trust.CASES,
+    *cases_adopt.CASES,
 ]
 
 

@@ -16,10 +16,11 @@ from okr_world import (
 from rollup_world import meta_of
 
 from okrflow.adapter import ConnectionSettings
+from okrflow.commands.move import move
 from okrflow.commands.rollup import rollup
 from okrflow.commands.workspace import Workspace
 from okrflow.config import Config
-from okrflow.core.model import State
+from okrflow.core.model import Outcome, State
 from okrflow.sandbox import Emulator
 
 LIFECYCLE = ["okr-status::draft", "okr-status::review", "okr-status::active", "okr-status::closed"]
@@ -166,3 +167,63 @@ def test_a_label_edit_on_an_objective_okrflow_new_filed_is_checked_before_any_ro
 
     [comment] = note_bodies(emu, made.iid)
     assert comment.startswith("okrflow: @bob moved this from In Draft to Active")
+
+
+def test_two_lifecycle_labels_at_once_resolve_to_the_one_added_last(
+    emu: Emulator, drafted: int
+) -> None:
+    emu.request(  # a label added by hand next to the old one
+        "PUT",
+        f"/projects/{emu.project(PROJECT).id}/issues/{drafted}",
+        token=emu.token_for("bob"),
+        json_body={"add_labels": "okr-status::active"},
+    )
+    assert sorted(lifecycle_labels(emu, drafted)) == ["okr-status::active", "okr-status::draft"]
+
+    result = rollup(workspace(emu), quarter=QUARTER)
+
+    assert lifecycle_labels(emu, drafted) == ["okr-status::active"]
+    assert any("Active, added last, is kept" in p.message for p in result.problems)
+    [comment] = note_bodies(emu, drafted)  # then checked as a move: In Draft to Active
+    assert "@bob moved this from In Draft to Active" in comment
+    emu.reset_log()
+    rollup(workspace(emu), quarter=QUARTER)
+    assert writes(emu) == 0
+
+
+def test_closing_in_the_ui_is_a_move_to_closed_with_the_outcome_unknown(
+    emu: Emulator, drafted: int
+) -> None:
+    emu.request(
+        "PUT",
+        f"/projects/{emu.project(PROJECT).id}/issues/{drafted}",
+        token=emu.token_for("alice"),
+        json_body={"state_event": "close"},
+    )
+
+    result = rollup(workspace(emu), quarter=QUARTER)
+
+    assert lifecycle_labels(emu, drafted) == ["okr-status::closed"]
+    meta = meta_of(emu, drafted)
+    assert meta.lifecycle is State.CLOSED and meta.outcome is None
+    assert any("its outcome unknown until someone says" in p.message for p in result.problems)
+    labels = emu.issue_labels(PROJECT, drafted)
+    assert not any(label.startswith("okr-health::") for label in labels)
+    emu.reset_log()
+    rollup(workspace(emu), quarter=QUARTER)
+    assert writes(emu) == 0
+
+    move(workspace(emu), str(drafted), to="closed", outcome="missed")  # someone says
+    assert meta_of(emu, drafted).outcome is Outcome.MISSED
+
+
+def test_schedule_checks_board_moves_too(emu: Emulator, drafted: int) -> None:
+    from okrflow.commands.schedule import schedule
+
+    emu.move_on_board(PROJECT, drafted, "okr-status::active", user="alice")
+
+    result = schedule(workspace(emu))
+
+    [comment] = note_bodies(emu, drafted)
+    assert comment.startswith("okrflow: @alice moved this from In Draft to Active")
+    assert any("@alice moved it" in p.message for p in result.problems)

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from filed_world import OBJECTIVE_LINES, file_objective
 from okr_seed import sample_objectives, seed
 from okr_world import objective_with_krs
 
@@ -24,6 +25,7 @@ PLACEHOLDERS = ("#-", "#0", "a new issue a new issue", "(new)")
 def world(emu: Emulator, tmp_path: Path) -> dict[str, int]:
     objectives = seed(emu, sample_objectives())
     thin, _ = objective_with_krs(emu, "Too thin", krs=2)  # lint comments on it
+    file_objective(emu, title="Filed in the UI", lines=OBJECTIVE_LINES[:2])  # adopt adopts it
     shutil.copy(ROOT / "config" / "okrs.example.yml", tmp_path / "okrs.yml")
     adoption = objectives[0]
     assert adoption.iid is not None and adoption.krs[0].iid is not None
@@ -34,6 +36,7 @@ def commands(world: dict[str, int]) -> dict[str, list[str]]:
     obj, kr = str(world["objective"]), str(world["kr"])
     return {
         "init": ["init"],
+        "adopt": ["adopt"],
         "new objective": [
             *("new", "objective", "--title", "Delight developers", "--quarter", "FY24-Q1"),
             *("--team", "Company", "--owner", "alice", "--purpose", "P", "--parent", obj),

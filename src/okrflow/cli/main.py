@@ -38,6 +38,9 @@ class Entry(NamedTuple):
 
 
 COMMANDS: dict[str, Entry] = {
+    "adopt": Entry(
+        "adopt_cmd", "adopt_command", "Adopt OKR issues people filed from the templates"
+    ),
     "apply": Entry("apply_cmd", "apply_command", "Make GitLab match an OKR file (OKRs as code)"),
     "carry": Entry("carry_cmd", "carry_command", "Carry an objective over to a later quarter"),
     "checkin": Entry("checkin_cmd", "checkin_command", "Record a check-in on a key result"),

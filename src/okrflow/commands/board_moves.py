@@ -1,5 +1,10 @@
 """Lifecycle labels people changed on the board or by hand, noticed on the next run.
 
+Two lifecycle labels at once (a label added by hand next to the old one) resolve to
+the one added last (label events, read only for such issues); the others are removed.
+An OKR closed in GitLab's UI is moved to Closed (label and record), its outcome unknown
+until someone says (``okrflow move REF --to closed --outcome ...``).
+
 For each open OKR whose lifecycle label differs from the state okrflow last recorded in
 its metadata (only those: a warm run reads nothing more), the move is judged as
 ``okrflow move`` judges it (:func:`okrflow.core.board_moves.bypass_reason`). One it
@@ -16,14 +21,14 @@ from collections.abc import Sequence
 from okrflow.adapter import LoadedIssue, Snapshot
 from okrflow.commands.analysis import lint_snapshot
 from okrflow.commands.workspace import Workspace
-from okrflow.core.board_moves import bypass_reason, who_moved
+from okrflow.core.board_moves import bypass_reason, latest_added, who_moved
 from okrflow.core.lifecycle import blocking_for_move
 from okrflow.core.model import Objective, Problem, State
 from okrflow.core.rules import Finding
 from okrflow.errors import OkrflowError
 from okrflow.render.comments import bypass_comment
 
-__all__ = ["BYPASS_MARKER", "check_board_moves", "moved_by_hand"]
+__all__ = ["BYPASS_MARKER", "check_board_moves", "check_quarter", "moved_by_hand"]
 
 BYPASS_MARKER = "<!-- okrflow:bypass"
 
@@ -37,22 +42,89 @@ def moved_by_hand(item: LoadedIssue) -> tuple[State, State] | None:
     return (recorded, current) if recorded != current else None
 
 
-def check_board_moves(ws: Workspace, snap: Snapshot) -> list[Problem]:
-    """Report (and with ``revert``, undo) the moves okrflow move would have refused."""
+def _one_state(ws: Workspace, item: LoadedIssue) -> Problem | None:
+    """Several lifecycle labels at once: the one added last is kept."""
+    names, okr = ws.labels, item.okr
+    labels = [names.state_label(s) for s in okr.states]
+    latest = latest_added(ws.repo.label_events(item.iid), labels)
+    if latest is None:
+        return Problem(
+            f"#{item.iid}",
+            f"{len(labels)} lifecycle labels ({', '.join(labels)}) and no label event says "
+            "which came last: remove all but one",
+        )
+    state = names.state_of(latest)
+    assert state is not None
+    ws.repo.save(item, remove_labels=[label for label in labels if label != latest])
+    okr.state, okr.states = state, (state,)
+    return Problem(
+        f"#{item.iid}",
+        f"{len(labels)} lifecycle labels at once: {state.display}, added last, is kept",
+    )
+
+
+def _closed_in_ui(ws: Workspace, item: LoadedIssue) -> Problem:
+    """An issue closed in GitLab: a move to Closed, outcome unknown until someone says."""
+    names, okr = ws.labels, item.okr
+    others = [names.state_label(s) for s in okr.states if s is not State.CLOSED]
+    meta = item.own_meta().replace(lifecycle=State.CLOSED)
+    ws.repo.save(item, meta=meta, add_labels=[names.closed], remove_labels=others)
+    okr.state, okr.states = State.CLOSED, (State.CLOSED,)
+    return Problem(
+        f"#{item.iid}",
+        "closed in GitLab: moved to Closed, its outcome unknown until someone says "
+        f"(okrflow move {item.iid} --to closed --outcome ...)",
+    )
+
+
+def _settle_labels(ws: Workspace, snap: Snapshot) -> list[Problem]:
+    """Resolve several lifecycle labels, and record issues closed in the UI."""
+    problems: list[Problem] = []
+    for item in sorted(snap.issues.values(), key=lambda i: i.iid):
+        okr = item.okr
+        try:
+            if item.record.state == "closed":
+                if okr.state is not State.CLOSED and item.meta.lifecycle is not State.CLOSED:
+                    problems.append(_closed_in_ui(ws, item))
+            elif len(okr.states) > 1 and (found := _one_state(ws, item)) is not None:
+                problems.append(found)
+        except OkrflowError as exc:
+            problems.append(Problem(f"#{item.iid}", f"lifecycle labels not settled: {exc.message}"))
+    return problems
+
+
+def check_quarter(ws: Workspace, quarter: str) -> list[Problem]:
+    """The board check on its own (``schedule``: rollup does it in its run): the quarter
+    loaded, each allowed move recorded here."""
+    return check_board_moves(ws, ws.repo.load(quarter), record=True)
+
+
+def check_board_moves(ws: Workspace, snap: Snapshot, *, record: bool = False) -> list[Problem]:
+    """Report (and with ``revert``, undo) the moves okrflow move would have refused; with
+    ``record``, write the new state of those it would have allowed (else the caller does)."""
+    problems = _settle_labels(ws, snap)
     moved = [(item, pair) for item in snap.issues.values() if (pair := moved_by_hand(item))]
     if not moved:
-        return []
+        return problems
     findings = lint_snapshot(ws, snap)
-    problems: list[Problem] = []
     for item, (recorded, current) in sorted(moved, key=lambda m: m[0].iid):
         reason = bypass_reason(recorded, current, _blockers(snap, item, findings))
         if reason is None:
-            continue  # allowed: the caller records the new state
+            if record:
+                _record(ws, item, current, problems)
+            continue  # allowed: recorded (by the caller, unless ``record``)
         try:
             problems.append(_answer(ws, item, recorded, current, reason))
         except OkrflowError as exc:
             problems.append(Problem(f"#{item.iid}", f"board move not handled: {exc.message}"))
     return problems
+
+
+def _record(ws: Workspace, item: LoadedIssue, state: State, problems: list[Problem]) -> None:
+    try:
+        ws.repo.save(item, meta=item.own_meta().replace(lifecycle=state))
+    except OkrflowError as exc:
+        problems.append(Problem(f"#{item.iid}", f"board move not recorded: {exc.message}"))
 
 
 def _blockers(snap: Snapshot, item: LoadedIssue, findings: Sequence[Finding]) -> list[Finding]:

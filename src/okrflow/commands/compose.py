@@ -59,6 +59,7 @@ def okr_text(
             objective=refs[0] if refs else None,
             owner=okr.owner,
             weight=number(okr.weight) if okr.weight != 1.0 else None,
+            quarter=quarter,
         )
     return without_label_actions(text)
 

@@ -125,12 +125,22 @@ def _check(
     return Blocked(item.iid, item.okr.title, target, tuple(blockers))
 
 
+def _says_outcome(item: LoadedIssue, target: State, outcome: Outcome | None) -> bool:
+    """An issue closed already (in GitLab's UI, outcome unknown) given its outcome now."""
+    return target is State.CLOSED and outcome is not None and item.meta.outcome is not outcome
+
+
 def _plan(
-    item: LoadedIssue, krs: Sequence[LoadedIssue], target: State, result: MoveResult
+    item: LoadedIssue,
+    krs: Sequence[LoadedIssue],
+    target: State,
+    result: MoveResult,
+    outcome: Outcome | None = None,
 ) -> list[_Step]:
     steps: list[_Step] = []
     for candidate, cascaded in [(item, False), *((kr, True) for kr in krs)]:
-        if _done(candidate, target):
+        said = not cascaded and _says_outcome(candidate, target, outcome)
+        if _done(candidate, target) and not said:
             result.unchanged.append(candidate.iid)
         elif cascaded and target is not State.CLOSED and candidate.record.state == "closed":
             result.skipped.append((candidate.iid, "closed key results stay closed"))
@@ -316,7 +326,7 @@ def move(
         )
     krs = _key_results(snap, item.okr) if isinstance(item.okr, Objective) else []
     result = MoveResult(to=target, planned=ws.planned())
-    steps = _plan(item, krs, target, result)
+    steps = _plan(item, krs, target, result, wanted)
     if steps and target in CHECKED:  # already there: nothing to check, nothing to do
         blocked = _check(item, krs, target, lint_snapshot(ws, snap))
         if blocked is not None:

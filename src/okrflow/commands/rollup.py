@@ -53,6 +53,7 @@ from okrflow.adapter import (
     OkrRepository,
     Snapshot,
 )
+from okrflow.commands.adopt import adopt_into
 from okrflow.commands.analysis import (
     evaluate_snapshot,
     key_result_owners,
@@ -362,8 +363,9 @@ def rollup(
     measured = read_values(values) if values is not None else None
     ws.repo.ensure_can_write()
     snap = ws.repo.load(label)
-    workers = _Workers(ws)
     problems: list[Problem] = []
+    snap = adopt_into(ws, snap, problems)  # UI-filed OKRs adopted (commands.adopt)
+    workers = _Workers(ws)
     failed: dict[int | str, str] = {}
     metas, new_checkins = _refresh(ws, workers, snap, problems, failed, measured)
     # unreadable check-ins recorded before this run: those of the issues re-read are

@@ -40,6 +40,8 @@ import dataclasses
 import datetime as dt
 from collections.abc import Callable
 
+from okrflow.commands.adopt import adopt_filed
+from okrflow.commands.board_moves import check_quarter
 from okrflow.commands.carry import carry_marked
 from okrflow.commands.ceremony import closing_ceremony, day0_report
 from okrflow.commands.move import move_bulk
@@ -331,6 +333,8 @@ def schedule(ws: Workspace, *, catch_up: bool = False, allow_empty: bool = False
     )
     run = ScheduleRun(ws, day)
     run.write()  # fail at once, not half way, when only a job token is available
+    result.problems.extend(adopt_filed(ws).problems)  # UI-filed OKRs first (commands.adopt)
+    result.problems.extend(check_quarter(ws, result.current))  # board moves (board_moves)
     plans: dict[Quarter, _Plan] = {}
     due = due_steps(ws, day)
     adopted = None if catch_up else _adopt(run, plans, due)

@@ -18,7 +18,7 @@ from okrflow.core.lifecycle import CHECKED, transition_allowed
 from okrflow.core.model import State
 from okrflow.core.rules import Finding
 
-__all__ = ["LabelChange", "bypass_reason", "who_moved"]
+__all__ = ["LabelChange", "bypass_reason", "latest_added", "who_moved"]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -49,3 +49,12 @@ def who_moved(events: Sequence[LabelChange], label: str) -> tuple[str | None, dt
         if event.label == label and event.action == "add":
             return event.user, event.at
     return None, None
+
+
+def latest_added(events: Sequence[LabelChange], labels: Sequence[str]) -> str | None:
+    """Of ``labels`` (lifecycle labels an issue carries at once), the one added last;
+    None when no label event says."""
+    for event in reversed(events):
+        if event.action == "add" and event.label in labels:
+            return event.label
+    return None
