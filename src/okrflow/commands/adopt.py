@@ -40,7 +40,7 @@ from okrflow.core.adoption import (
 from okrflow.core.calendar import ScheduleStep
 from okrflow.core.issue_text import iid_of_key
 from okrflow.core.model import KeyResult, Objective, Problem
-from okrflow.errors import OkrflowError, UsageError
+from okrflow.errors import OkrflowError
 from okrflow.render.display import count
 
 __all__ = ["QUARTERS_AROUND", "AdoptResult", "adopt", "adopt_filed", "adopt_into", "adopt_snapshot"]
@@ -101,15 +101,15 @@ def _drafting(ws: Workspace) -> str | None:
 
 
 def _context(ws: Workspace) -> Context:
-    def label(text: str) -> str | None:
+    def label(text: str) -> str | None:  # what a Quarter section says, as a label
         try:
-            return ws.quarter_label(text)
-        except UsageError:
+            return ws.calendar.label(ws.calendar.parse(text))
+        except ValueError:
             return None
 
     return Context(
         names=ws.labels,
-        current=ws.quarter_label(None),
+        current=ws.calendar.label(ws.calendar.quarter_of(ws.today())),
         drafting=_drafting(ws),
         is_user=ws.repo.is_user,
         quarter_label=label,
@@ -290,7 +290,10 @@ def adopt_snapshot(ws: Workspace, snap: Snapshot) -> tuple[AdoptResult, bool]:
 
 def adopt_into(ws: Workspace, snap: Snapshot, problems: list[Problem]) -> Snapshot:
     """Rollup's adoption: ``snap`` adopted, its problems added to ``problems``; the
-    quarter read again when adoption wrote (a warm run asks two listings more)."""
+    quarter read again when adoption wrote (a warm run asks two listings more). Not in a
+    group scope yet: adoption writes by project-less iid, so it waits for that."""
+    if ws.repo.across:
+        return snap
     result, wrote = adopt_snapshot(ws, snap)
     problems.extend(result.problems)
     return ws.repo.load(snap.quarter) if wrote else snap

@@ -333,7 +333,8 @@ def schedule(ws: Workspace, *, catch_up: bool = False, allow_empty: bool = False
     )
     run = ScheduleRun(ws, day)
     run.write()  # fail at once, not half way, when only a job token is available
-    result.problems.extend(adopt_filed(ws).problems)  # UI-filed OKRs first (commands.adopt)
+    # UI-filed OKRs first (commands.adopt), in the quarter the schedule's head names
+    result.problems.extend(adopt_filed(ws, quarter=result.current).problems)
     result.problems.extend(check_quarter(ws, result.current))  # board moves (board_moves)
     plans: dict[Quarter, _Plan] = {}
     due = due_steps(ws, day)
