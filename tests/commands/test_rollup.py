@@ -352,16 +352,16 @@ def seed(emu: Emulator, objectives: int) -> list[int]:
     return krs
 
 
-def test_request_economy_at_1000_issues(
-    emulator: Emulator, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_request_economy_at_300_issues(emulator: Emulator, monkeypatch: pytest.MonkeyPatch) -> None:
+    # 300 issues (3 listing pages) show the same per-page and per-issue rules as 1,000
+    # did in a quarter of the time; benchmarks/rollup.py measures 1,000 to 10,000
     # one re-check listing for the whole run: on a slow machine the run outlasts the
     # 10 s a listing is reused, and the count would depend on the machine's speed
     monkeypatch.setattr("okrflow.adapter.recheck.FRESH_FOR", 1e9)
     emu = emulator
     emu.set_now(NOW - 2 * DAY)
-    krs = seed(emu, 200)
-    n = 1000
+    krs = seed(emu, 60)
+    n = 300
     pages = math.ceil(n / 100)
     rollup(workspace(emu), quarter=QUARTER)  # sections and health labels in place
 

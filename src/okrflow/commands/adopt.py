@@ -2,7 +2,7 @@
 would have given them (:mod:`okrflow.core.adoption` says what), and turn an objective's
 Key results lines into key-result issues.
 
-``rollup`` and ``schedule`` run the same pass first (:func:`adopt_filed`); the command
+``rollup`` and ``schedule`` run the same pass first (:func:`adopt_into`); the command
 is for people who want it now. It reads two listings (the open issues with the objective
 label and with the key-result label, one page per 100 issues): which of them lack
 okrflow's metadata is in the listing, so a run with nothing to adopt asks nothing more

@@ -28,7 +28,7 @@ from okrflow.core.rules import Finding
 from okrflow.errors import OkrflowError
 from okrflow.render.comments import bypass_comment
 
-__all__ = ["BYPASS_MARKER", "check_board_moves", "check_quarter", "moved_by_hand"]
+__all__ = ["BYPASS_MARKER", "check_board_moves", "moved_by_hand"]
 
 BYPASS_MARKER = "<!-- okrflow:bypass"
 
@@ -91,12 +91,6 @@ def _settle_labels(ws: Workspace, snap: Snapshot) -> list[Problem]:
         except OkrflowError as exc:
             problems.append(Problem(f"#{item.iid}", f"lifecycle labels not settled: {exc.message}"))
     return problems
-
-
-def check_quarter(ws: Workspace, quarter: str) -> list[Problem]:
-    """The board check on its own (``schedule``: rollup does it in its run): the quarter
-    loaded, each allowed move recorded here."""
-    return check_board_moves(ws, ws.repo.load(quarter), record=True)
 
 
 def check_board_moves(ws: Workspace, snap: Snapshot, *, record: bool = False) -> list[Problem]:

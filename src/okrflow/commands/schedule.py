@@ -40,8 +40,8 @@ import dataclasses
 import datetime as dt
 from collections.abc import Callable
 
-from okrflow.commands.adopt import adopt_filed
-from okrflow.commands.board_moves import check_quarter
+from okrflow.commands.adopt import adopt_into
+from okrflow.commands.board_moves import check_board_moves
 from okrflow.commands.carry import carry_marked
 from okrflow.commands.ceremony import closing_ceremony, day0_report
 from okrflow.commands.move import move_bulk
@@ -333,9 +333,10 @@ def schedule(ws: Workspace, *, catch_up: bool = False, allow_empty: bool = False
     )
     run = ScheduleRun(ws, day)
     run.write()  # fail at once, not half way, when only a job token is available
-    # UI-filed OKRs first (commands.adopt), in the quarter the schedule's head names
-    result.problems.extend(adopt_filed(ws, quarter=result.current).problems)
-    result.problems.extend(check_quarter(ws, result.current))  # board moves (board_moves)
+    # UI-filed OKRs first (commands.adopt), then board moves (commands.board_moves), on
+    # one load of the quarter the schedule's head names (read again only if adoption wrote)
+    snap = adopt_into(ws, ws.repo.load(result.current), result.problems)
+    result.problems.extend(check_board_moves(ws, snap, record=True))
     plans: dict[Quarter, _Plan] = {}
     due = due_steps(ws, day)
     adopted = None if catch_up else _adopt(run, plans, due)
