@@ -17,8 +17,9 @@ from typing import Any, Generic, TypeVar
 from okrflow.adapter.issues import IssueApi
 from okrflow.adapter.records import IssueRecord
 from okrflow.core import description as desc
+from okrflow.core import kr_records
 from okrflow.core.authority import Authors
-from okrflow.core.bookkeeping import own_meta
+from okrflow.core.bookkeeping import checkins_of, own_meta
 from okrflow.core.issue_text import iid_of_key, read_issue
 from okrflow.core.kpi_issue import read_kpi_issue
 from okrflow.core.labels import LabelNames
@@ -39,6 +40,9 @@ class Loaded(Generic[OkrT]):
     okr: OkrT
     meta: Meta
     problems: list[Problem]
+    # a key result: what the last rollup kept of it in its objective's metadata
+    # (:mod:`okrflow.core.kr_records`); ``meta`` is already merged with it
+    rolled: Meta | None = None
 
     @property
     def iid(self) -> int:
@@ -246,6 +250,7 @@ def assemble(
             orphans.append(okr)
         else:
             parent.key_results.append(okr)
+    _with_entries(items)
     return Snapshot(
         quarter,
         objectives,
@@ -257,6 +262,24 @@ def assemble(
         list(others.values()),
         aside,
     )
+
+
+def _with_entries(items: dict[int, LoadedIssue]) -> None:
+    """Each key result's metadata merged with what its objective keeps of it."""
+    for item in items.values():
+        objective = item.okr
+        if not isinstance(objective, Objective) or objective.iid is None:
+            continue
+        kept = kr_records.entries(item.meta)
+        for kr in objective.key_results:
+            kr_item = items.get(kr.iid) if kr.iid is not None else None
+            if kr_item is None or kr.iid not in kept:
+                continue
+            kr_item.rolled = kept[kr.iid]
+            kr_item.meta = kr_records.merged(kr_item.meta, kr_item.rolled)
+            kr.checkins = checkins_of(kr_item.meta)
+            kr.baseline = kr_item.meta.baseline
+            kr.initiatives = list(kr_item.meta.initiatives or ())
 
 
 def _same_words(a: str, b: str) -> bool:

@@ -1,0 +1,136 @@
+"""Which key results' comments a rollup reads, and how.
+
+New comments come in one batch, the project's ``commented`` events after a
+watermark (:mod:`okrflow.adapter.comment_events`: one request per 100 comments, each
+event carrying its note). A key result (or KPI) has its own comments read, one
+request, only where the batch cannot answer:
+
+- the comment count GitLab lists (``user_notes_count``) is not the count okrflow
+  recorded plus the new comments the batch holds for it: a comment was deleted,
+  or one was made that the batch does not hold (events pruned, made before the
+  watermark while the last rollup ran);
+- its ``updated_at`` is later than both the time okrflow last read its comments and
+  its newest new comment: something changed with no new comment (an edited comment,
+  or a label or text edit), so its comments may have changed;
+- it holds a check-in that could not be read (re-read until it is fixed, as before);
+- the batch itself could not be read: every key result whose count moved is read
+  on its own, as before batches.
+
+When no count moved and nothing was edited, nothing is read (a warm rollup reads
+the listing only).
+
+The watermark is the newest event the last rollup read, kept in the metadata of the
+objectives it wrote (:mod:`okrflow.core.kr_records`), and taken only from objectives
+okrflow's user filed: a person cannot make okrflow skip comments with it, and a
+watermark moved forward would only send the key results the batch misses to the
+count check above. With none, the batch starts the day before the oldest issue of
+the quarter was filed (no comment on it can be older).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Sequence
+
+from okrflow.adapter import (
+    LoadedIssue,
+    LoadedKpi,
+    NoteRecord,
+    OkrRepository,
+    Snapshot,
+)
+from okrflow.core import kr_records
+from okrflow.core.bookkeeping import needs_comments
+from okrflow.core.kr_records import Watermark
+from okrflow.errors import OkrflowError
+
+__all__ = ["CommentReads", "plan_comment_reads"]
+
+#: GitLab touches an issue just after saving a comment: an ``updated_at`` this close to
+#: the newest comment is that comment's
+TOUCH_SLACK = dt.timedelta(seconds=2)
+DAY = dt.timedelta(days=1)
+
+
+@dataclasses.dataclass(frozen=True)
+class CommentReads:
+    """By iid: the new comments the batch found, and the issues whose own comments
+    must be read; the watermark to record; why the batch was not read (else None)."""
+
+    batch: dict[int, list[NoteRecord]]
+    own: set[int]
+    mark: Watermark | None
+    unread: str | None = None
+
+
+def trusted_watermark(repo: OkrRepository, snap: Snapshot) -> Watermark | None:
+    """The newest watermark of the objectives okrflow's user filed."""
+    marks = [
+        (mark, item)
+        for item in snap.issues.values()
+        if item.is_objective and (mark := kr_records.watermark(item.meta)) is not None
+    ]
+    own = [mark for mark, item in marks if repo.authors.is_okrflow(item.record.author)]
+    return max(own, key=lambda m: m.event_id, default=None)
+
+
+def _start(items: Sequence[LoadedIssue | LoadedKpi], mark: Watermark | None) -> dt.date:
+    if mark is not None:
+        return (mark.at - DAY).date()
+    created = [i.record.created_at for i in items if i.record.created_at is not None]
+    oldest = min(created, default=dt.datetime.now(dt.timezone.utc))
+    return (oldest - DAY).date()
+
+
+def _edited(item: LoadedIssue | LoadedKpi, new: Sequence[NoteRecord]) -> bool:
+    seen = kr_records.seen_at(item.own_meta())
+    updated = item.record.updated_at
+    if seen is None or updated is None:
+        return False
+    newest = max([seen, *(n.created_at for n in new if n.created_at is not None)])
+    return updated > newest + TOUCH_SLACK
+
+
+def _moved(item: LoadedIssue | LoadedKpi) -> bool:
+    """Whether the listing says the issue's comments may have changed."""
+    return needs_comments(item) or _edited(item, ())
+
+
+def plan_comment_reads(
+    repo: OkrRepository, snap: Snapshot, items: Sequence[LoadedIssue | LoadedKpi]
+) -> CommentReads:
+    """Decide, for each of ``items`` (open, checked in by comments), whether the batch
+    answers it (see the module's rules). Nothing is read when the listing says no
+    comment count moved and nothing was edited."""
+    moved = [item for item in items if _moved(item)]
+    if not moved:
+        return CommentReads({}, set(), None)
+    mark = trusted_watermark(repo, snap)
+    try:
+        batch = repo.comment_events(
+            after=_start(items, mark), since_event=mark.event_id if mark else None
+        )
+    except OkrflowError as exc:
+        return CommentReads({}, {i.iid for i in moved}, None, exc.message)
+    found: dict[int, list[NoteRecord]] = {}
+    own: set[int] = set()
+    projects = {i.record.project_id for i in items}
+    by_iid: dict[int, list[NoteRecord]] = {}
+    for event in batch.events:
+        if event.project_id in projects or not event.project_id:
+            by_iid.setdefault(event.iid, []).append(event.note)
+    for item in moved:
+        meta = item.own_meta()
+        last = meta.last_comment_id or 0
+        new = [n for n in by_iid.get(item.iid, []) if n.id > last and not n.system]
+        if (
+            meta.bad_checkins
+            or item.notes_count != (meta.notes_count or 0) + len(new)
+            or _edited(item, new)
+        ):
+            own.add(item.iid)
+        elif new:
+            found[item.iid] = new
+    newest = Watermark(*batch.newest) if batch.newest is not None else mark
+    return CommentReads(found, own, newest)

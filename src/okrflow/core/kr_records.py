@@ -1,0 +1,173 @@
+"""What a rollup keeps of its key results in their objective's metadata.
+
+A rollup writes an objective (its progress table shows every key result) and leaves
+the key-result issues alone, so the check-in bookkeeping of each key result lives in
+its objective's metadata block, by iid, under ``key_results``::
+
+    {"key_results": {"12": {"checkin": {...}, "checkins": [...], "notes_count": 3,
+                            "last_comment_id": 881, "seen_at": "2024-02-14T09:00:00+00:00"}},
+     "events": {"id": 5120, "at": "2024-02-14T09:00:00+00:00"}}
+
+- an entry holds the fields of :data:`BOOKKEEPING` (the check-ins, the comments
+  read, the baseline, the initiatives last read) and ``seen_at``, the key result's
+  ``updated_at`` when okrflow last read its comments (a later one with no new comment
+  means something was edited: its comments are read again);
+- ``events``: the newest comment event the rollup that wrote the block had read, the
+  watermark the next rollup reads events after (:mod:`okrflow.commands.rollup_reads`
+  trusts it only in an objective okrflow's user filed).
+
+A key result's own block may be newer than its entry (``okrflow checkin`` records
+there): :func:`merged` takes whichever holds the later check-in or comment. Pure.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+from okrflow.core.meta import Meta, RecordedCheckIn
+
+__all__ = [
+    "BOOKKEEPING",
+    "Watermark",
+    "entries",
+    "entry",
+    "merged",
+    "new_checkins",
+    "seen_at",
+    "watermark",
+    "with_entries",
+    "with_seen",
+    "with_watermark",
+]
+
+#: the fields of a key result's metadata its objective keeps for it
+BOOKKEEPING = (
+    "checkin",
+    "checkins",
+    "notes_count",
+    "last_comment_id",
+    "bad_checkins",
+    "baseline",
+    "initiatives",
+)
+RECORDS = "key_results"
+EVENTS = "events"
+SEEN = "seen_at"
+
+
+@dataclasses.dataclass(frozen=True)
+class Watermark:
+    """The newest comment event read, and when it happened."""
+
+    event_id: int
+    at: dt.datetime
+
+
+def _time(value: Any) -> dt.datetime | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        moment = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.timezone.utc)
+
+
+def seen_at(meta: Meta) -> dt.datetime | None:
+    """The key result's ``updated_at`` when its comments were last read (None: unknown)."""
+    return _time(meta.extra.get(SEEN))
+
+
+def with_seen(meta: Meta, at: dt.datetime | None) -> Meta:
+    extra = {k: v for k, v in meta.extra.items() if k != SEEN}
+    if at is not None:
+        extra[SEEN] = at.isoformat()
+    return meta.replace(extra=extra)
+
+
+def entry(meta: Meta) -> Meta:
+    """The part of a key result's metadata its objective keeps."""
+    kept = Meta(**{name: getattr(meta, name) for name in BOOKKEEPING})
+    return with_seen(kept, seen_at(meta))
+
+
+def _plain(meta: Meta) -> dict[str, Any]:
+    out = entry(meta).to_dict()
+    out.pop("schema", None)
+    return out
+
+
+def entries(objective: Meta) -> dict[int, Meta]:
+    """The entries an objective's metadata keeps, by key-result iid (a malformed
+    one is left out: the key result's comments are then read again)."""
+    raw = objective.extra.get(RECORDS)
+    if not isinstance(raw, Mapping):
+        return {}
+    out: dict[int, Meta] = {}
+    for iid, data in raw.items():
+        if str(iid).isdigit() and isinstance(data, Mapping):
+            read, problems = Meta.from_dict(data)
+            if not problems:
+                out[int(iid)] = entry(read)
+    return out
+
+
+def with_entries(objective: Meta, updates: Mapping[int, Meta]) -> Meta:
+    """``objective`` keeping ``updates`` (key-result metadata, by iid) as entries."""
+    if not updates:
+        return objective
+    raw = objective.extra.get(RECORDS)
+    kept = dict(raw) if isinstance(raw, Mapping) else {}
+    for iid, meta in sorted(updates.items()):
+        kept[str(iid)] = _plain(meta)
+    return objective.replace(extra={**objective.extra, RECORDS: kept})
+
+
+def _latest(meta: Meta) -> tuple[int, dt.datetime]:
+    at = meta.checkin.at if meta.checkin is not None else dt.datetime.min
+    return meta.last_comment_id or 0, at if at.tzinfo else at.replace(tzinfo=dt.timezone.utc)
+
+
+def merged(own: Meta, kept: Meta | None) -> Meta:
+    """A key result's metadata with its objective's entry (``kept``) when that is at
+    least as recent as its own block; its own block wins when it holds a later
+    comment or check-in (``okrflow checkin`` wrote it since the last rollup)."""
+    if kept is None:
+        return own
+    mine, theirs = _latest(own), _latest(kept)
+    if mine[0] > theirs[0] or (mine[0] == theirs[0] and mine[1] > theirs[1]):
+        return own
+    fields = {name: getattr(kept, name) for name in BOOKKEEPING}
+    return with_seen(own.replace(**fields), seen_at(kept))
+
+
+def _all(meta: Meta | None) -> set[RecordedCheckIn]:
+    if meta is None:
+        return set()
+    found = [*meta.checkins, *([meta.checkin] if meta.checkin else [])]
+    return {dataclasses.replace(c, note_id=None) for c in found}
+
+
+def new_checkins(before: Meta | None, after: Meta) -> int:
+    """The check-ins ``after`` holds that ``before`` (the last rollup's entry) did not."""
+    return len(_all(after) - _all(before))
+
+
+def watermark(objective: Meta) -> Watermark | None:
+    raw = objective.extra.get(EVENTS)
+    if not isinstance(raw, Mapping):
+        return None
+    event_id, at = raw.get("id"), _time(raw.get("at"))
+    if not isinstance(event_id, int) or isinstance(event_id, bool) or event_id < 0 or at is None:
+        return None
+    return Watermark(event_id, at)
+
+
+def with_watermark(objective: Meta, mark: Watermark | None) -> Meta:
+    if mark is None:
+        return objective
+    value = {"id": mark.event_id, "at": mark.at.isoformat()}
+    return objective.replace(extra={**objective.extra, EVENTS: value})
