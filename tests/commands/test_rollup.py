@@ -213,6 +213,65 @@ def test_a_comment_typed_in_gitlab_is_picked_up_by_the_next_rollup(okrs: Emulato
     assert section_of(okrs, 1).startswith("**Progress** `█████░░░░░` 53%")
 
 
+def _current(result: object, iid: int) -> object:
+    document = getattr(result, "document")
+    krs = {kr["iid"]: kr for o in document["objectives"] for kr in o["key_results"]}
+    return krs[iid]["current"]
+
+
+def test_a_typed_check_in_comes_in_the_batch_an_edited_or_deleted_one_by_its_own_read(
+    okrs: Emulator,
+) -> None:
+    rollup(workspace(okrs), quarter=QUARTER)
+    notes_route = "GET /projects/:id/issues/:issue_iid/notes"
+
+    # typed between two rollups: found in the batch of comment events
+    later = NOW + DAY
+    okrs.set_now(later)
+    note = typed(okrs, 5, "Check-in: 8")
+    okrs.reset_log()
+    typed_in = rollup(workspace(okrs, now=later), quarter=QUARTER)
+    routes = okrs.counts_by_route()
+    assert routes["GET /projects/:id/events"] == 1 and notes_route not in routes
+    assert (_current(typed_in, 5), typed_in.new_checkins, typed_in.changed) == (8, 1, [1])
+
+    # alice fixes the value an hour later: GitLab lists #5 as changed with no new comment
+    later += dt.timedelta(hours=1)
+    okrs.set_now(later)
+    answer = okrs.request(
+        "PUT",
+        f"/projects/acme%2Fokrs/issues/5/notes/{note}",
+        token=SANDBOX_ALICE_TOKEN,
+        json_body={"body": "Check-in: 6"},
+    )
+    assert answer.status == 200
+    okrs.reset_log()
+    edited = rollup(workspace(okrs, now=later), quarter=QUARTER)
+    assert (_current(edited, 5), edited.changed) == (6, [1])
+    assert [r.path for r in okrs.log if r.path.endswith("/notes")] == [
+        "/api/v4/projects/acme%2Fokrs/issues/5/notes"
+    ]
+    assert okrs.counts_by_route()["GET /projects/:id/events"] == 1
+    # 8 requests, within ceil(N/100) + the changed issues + a small constant: the
+    # listing page (8 issues) and the KPIs' page, the comment events, okrflow's user
+    # and the members (whose check-ins count), #5's comments, the re-check listing
+    # before writing, and #1's PUT (its row for #5 and the record of #5's check-ins)
+    assert sum(okrs.counts().values()) == 8
+
+    # deleted: the count fell; #5's comments are read again and its check-in is gone
+    okrs.request(
+        "DELETE", f"/projects/acme%2Fokrs/issues/5/notes/{note}", token=SANDBOX_ALICE_TOKEN
+    )
+    okrs.reset_log()
+    deleted = rollup(workspace(okrs, now=later), quarter=QUARTER)
+    assert _current(deleted, 5) == 3  # the check-in typed before
+    assert okrs.counts_by_route()[notes_route] == 1
+    assert [c.value for c in record_of(okrs, 5).checkins] == [3]
+    okrs.reset_log()
+    assert rollup(workspace(okrs, now=later), quarter=QUARTER).changed == []
+    assert okrs.counts() == {"GET": 2}
+
+
 def test_a_malformed_check_in_is_a_problem_naming_issue_and_comment_and_the_rest_rolls_up(
     okrs: Emulator, monkeypatch: pytest.MonkeyPatch
 ) -> None:

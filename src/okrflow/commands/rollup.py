@@ -6,30 +6,35 @@ The requests it makes grow with what changed, not with what exists:
    :meth:`okrflow.adapter.OkrRepository.load`;
    a few pages requested at a time, each read while the next ones are on their way);
    the hierarchy comes from okrflow's metadata, never from per-issue link requests;
-2. the comments of a key result or KPI only when its ``user_notes_count`` differs from
-   the count recorded in its metadata (okrflow's own description updates do not change
-   that count, while its ``updated_at`` would), newest first, stopping at the newest
-   comment already read; and, while a comment could not be read as a check-in, from
-   that comment on at every run, so the problem is listed until a person fixes or
-   deletes it. Key results and KPIs with another metric source ask that source
+2. when the listing says comments changed (a comment count, or an ``updated_at``
+   later than okrflow last saw), the new comments in one batch: the project's comment
+   events after a watermark, 100 a page; a key result's own comments only where the
+   batch cannot answer (:mod:`okrflow.commands.rollup_reads`: a deleted or edited
+   comment, events missing, a check-in still to be fixed). Nothing is read when
+   nothing moved. Key results and KPIs with another metric source ask that source
    (:mod:`okrflow.commands.measure`; a command's value comes from the file
-   ``okrflow measure`` wrote, given as ``values``: rollup never starts a process). A key
-   result's linked issues (its initiatives, recorded in its metadata for status and the
-   reports) are read with its comments, and once when they were never read;
+   ``okrflow measure`` wrote, given as ``values``: rollup never starts a process); a key
+   result's links only when it is measured by them;
 3. label events only for issues whose lifecycle label differs from the state recorded in
    their metadata (a board move; :mod:`okrflow.commands.board_moves`), and a comment on
    those that bypassed okrflow move's checks;
-4. one PUT per issue where something a person would see changed: the managed progress
-   section (:mod:`okrflow.render.progress`, nothing in it varies with time alone), the health
-   label, or the metadata recording a new check-in, initiatives, or a relative target's
-   baseline the first time it is known (so that it stays put). A second rollup writes
-   nothing. KPIs (the open issues with the KPI label) are rolled up the same way.
+4. one PUT per objective where something a person would see changed: its progress
+   section (:mod:`okrflow.render.progress`: a row per key result with its progress,
+   value, confidence, last check-in and health; nothing in it varies with time alone),
+   its health label, or its metadata, which records its key results' check-ins
+   (:mod:`okrflow.core.kr_records`) and the comment watermark. A key result is written
+   only to mend (:mod:`okrflow.commands.rollup_writes`); a closed one shows its grade.
+   A second rollup writes nothing. KPIs (the open issues with the KPI label) are
+   rolled up as before, each written where its section, label or record changed.
 
-Reads and writes for different issues run in a small pool of threads, each with its own
-GitLab connection (``requests.Session`` is not documented as thread-safe: psf/requests
-#2766). Closed issues get no new check-ins; they carry their grade label instead of a
-health label, and their section shows score, grade and outcome. Key results whose
-objective is not in the quarter are not scored (``okrflow lint`` reports them).
+"New check-ins" are those recorded since the last rollup, whoever wrote them (a typed
+comment, ``okrflow checkin``, a metric source).
+
+Reads and writes for different issues run in a small pool of threads
+(:mod:`okrflow.commands.rollup_pool`). Closed issues get no new check-ins; they carry
+their grade label instead of a health label, and their section shows score, grade
+and outcome. Key results whose objective is not in the quarter are not scored
+(``okrflow lint`` reports them).
 
 One issue that cannot be read or written is a problem in the result, not a failed run.
 When GitLab keeps failing (5xx, 429 or no answer after the retries) the run still does
@@ -61,7 +66,7 @@ from okrflow.commands.command_values import CommandValue, read_values
 from okrflow.commands.measure import SourceRules, measure
 from okrflow.commands.result import Line, Result, Style, plain
 from okrflow.commands.rollup_pool import MAX_WORKERS, Workers, failing
-from okrflow.commands.rollup_reads import plan_comment_reads
+from okrflow.commands.rollup_reads import Rebuilt, plan_comment_reads
 from okrflow.commands.rollup_writes import Write, plan_writes
 from okrflow.commands.workspace import Workspace
 from okrflow.core import kr_records
@@ -217,11 +222,13 @@ def _refresh(
         if okr.source.kind is not SourceKind.MANUAL:
             measured = measure(okr.source, okr, repo=repo, now=now, rules=rules)
             return _Read(measured=measured, initiatives=measured.initiatives)
+        if item.iid in reads.full:
+            return _Read(notes=repo.list_notes_after(item.iid, None))
         if item.iid in reads.own:
             return _Read(notes=repo.list_notes_after(item.iid, comments_after(item.own_meta())))
         return _Read(notes=reads.batch[item.iid])
 
-    wanted = [i for i in items if _measured(i) or i.iid in reads.own or i.iid in reads.batch]
+    wanted = [i for i in items if _measured(i) or i.iid in {*reads.own, *reads.full, *reads.batch}]
     metas: dict[int, Meta] = {}
     owners = key_result_owners(snap)
     for item, answer in workers.run(read, wanted, label="rollup: reading check-ins"):
@@ -242,7 +249,7 @@ def _refresh(
             problems.extend(found)
         elif answer.notes is not None:
             meta, _, found = apply_comments(
-                item,
+                Rebuilt(item) if item.iid in reads.full else item,
                 answer.notes,
                 now=now,
                 policy=ws.checkin_policy,

@@ -13,6 +13,8 @@ request, only where the batch cannot answer:
   its newest new comment: something changed with no new comment (an edited comment,
   or a label or text edit), so its comments may have changed;
 - it holds a check-in that could not be read (re-read until it is fixed, as before);
+- a count that fell or an edit: all its comments are read again and its check-ins
+  rebuilt from them (an edited value replaces the old one, a deleted one is gone);
 - the batch itself could not be read: every key result whose count moved is read
   on its own, as before batches.
 
@@ -43,6 +45,9 @@ from okrflow.adapter import (
 from okrflow.core import kr_records
 from okrflow.core.bookkeeping import needs_comments
 from okrflow.core.kr_records import Watermark
+from okrflow.core.meta import Meta
+from okrflow.core.model import KeyResult, Objective
+from okrflow.core.standing import Kpi
 from okrflow.errors import OkrflowError
 
 __all__ = ["CommentReads", "plan_comment_reads"]
@@ -55,13 +60,41 @@ DAY = dt.timedelta(days=1)
 
 @dataclasses.dataclass(frozen=True)
 class CommentReads:
-    """By iid: the new comments the batch found, and the issues whose own comments
-    must be read; the watermark to record; why the batch was not read (else None)."""
+    """By iid: the new comments the batch found; the issues whose comments after the
+    last one read must be read, and those whose comments must all be read again (one
+    was edited or deleted: their check-ins are rebuilt); the watermark to record; why
+    the batch was not read (else None)."""
 
     batch: dict[int, list[NoteRecord]]
     own: set[int]
     mark: Watermark | None
     unread: str | None = None
+    full: set[int] = dataclasses.field(default_factory=set)
+
+
+@dataclasses.dataclass(frozen=True)
+class Rebuilt:
+    """An issue as :func:`okrflow.core.bookkeeping.apply_comments` sees it when all its
+    comments are read again: its comment bookkeeping starts afresh."""
+
+    item: LoadedIssue | LoadedKpi
+
+    @property
+    def iid(self) -> int:
+        return self.item.iid
+
+    @property
+    def okr(self) -> Objective | KeyResult | Kpi:
+        return self.item.okr
+
+    @property
+    def notes_count(self) -> int:
+        return self.item.notes_count
+
+    def own_meta(self) -> Meta:
+        return self.item.own_meta().replace(
+            checkin=None, checkins=(), notes_count=None, last_comment_id=None, bad_checkins=()
+        )
 
 
 def trusted_watermark(repo: OkrRepository, snap: Snapshot) -> Watermark | None:
@@ -115,6 +148,7 @@ def plan_comment_reads(
         return CommentReads({}, {i.iid for i in moved}, None, exc.message)
     found: dict[int, list[NoteRecord]] = {}
     own: set[int] = set()
+    full: set[int] = set()
     projects = {i.record.project_id for i in items}
     by_iid: dict[int, list[NoteRecord]] = {}
     for event in batch.events:
@@ -124,13 +158,12 @@ def plan_comment_reads(
         meta = item.own_meta()
         last = meta.last_comment_id or 0
         new = [n for n in by_iid.get(item.iid, []) if n.id > last and not n.system]
-        if (
-            meta.bad_checkins
-            or item.notes_count != (meta.notes_count or 0) + len(new)
-            or _edited(item, new)
-        ):
+        expected = (meta.notes_count or 0) + len(new)
+        if item.notes_count < expected or _edited(item, new):
+            full.add(item.iid)  # a comment deleted or edited
+        elif meta.bad_checkins or item.notes_count > expected:
             own.add(item.iid)
         elif new:
             found[item.iid] = new
     newest = Watermark(*batch.newest) if batch.newest is not None else mark
-    return CommentReads(found, own, newest)
+    return CommentReads(found, own, newest, full=full)

@@ -53,11 +53,7 @@ class Write:
 POINTER = "Progress and health: in the progress table of its objective, #{iid}."
 
 
-def _bare(meta: Meta) -> Meta:
-    """``meta`` without what its objective keeps of it."""
-    blank = Meta()
-    cleared = meta.replace(**{name: getattr(blank, name) for name in kr_records.BOOKKEEPING})
-    return kr_records.with_seen(cleared, None)
+IDENTITY = ("type", "key", "iid", "objective")
 
 
 def _entries(snap: Snapshot, objective: Objective, metas: dict[int, Meta]) -> dict[int, Meta]:
@@ -86,7 +82,10 @@ def _kr_write(
         meta = meta.replace(lifecycle=state)
     stale = [h for h in (*names.health_labels, *names.grade_labels) if h in item.record.labels]
     sectioned = desc.SECTION_START in item.record.description
-    mend = item.broken_block or _bare(own) != _bare(item.meta) or meta.lifecycle != own.lifecycle
+    rebuilt = any(
+        getattr(own, f) != getattr(item.meta, f) for f in ("type", "key", "iid", "objective")
+    )
+    mend = item.broken_block or rebuilt or meta.lifecycle != own.lifecycle
     if not (mend or stale or sectioned):
         return None
     section = POINTER.format(iid=objective_iid) if sectioned and objective_iid else None
