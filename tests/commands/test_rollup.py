@@ -28,7 +28,7 @@ from rollup_world import (
 
 from okrflow.cli.main import cli
 from okrflow.commands.result import Line
-from okrflow.commands.rollup import rollup
+from okrflow.commands.rollup import RollupResult, rollup
 from okrflow.config import Config
 from okrflow.core.description import split, with_meta
 from okrflow.core.labels import DEFAULT_LABEL_NAMES as NAMES
@@ -213,8 +213,8 @@ def test_a_comment_typed_in_gitlab_is_picked_up_by_the_next_rollup(okrs: Emulato
     assert section_of(okrs, 1).startswith("**Progress** `█████░░░░░` 53%")
 
 
-def _current(result: object, iid: int) -> object:
-    document = getattr(result, "document")
+def _current(result: RollupResult, iid: int) -> object:
+    document = result.document
     krs = {kr["iid"]: kr for o in document["objectives"] for kr in o["key_results"]}
     return krs[iid]["current"]
 

@@ -25,8 +25,8 @@ The watermark is the newest event the last rollup read, kept in the metadata of 
 objectives it wrote (:mod:`okrflow.core.kr_records`), and taken only from objectives
 okrflow's user filed: a person cannot make okrflow skip comments with it, and a
 watermark moved forward would only send the key results the batch misses to the
-count check above. With none, the batch starts the day before the oldest issue of
-the quarter was filed (no comment on it can be older).
+count check above. With none, the batch starts the day before okrflow last read the
+comments of the issues that moved (or they were filed: no comment can be older).
 """
 
 from __future__ import annotations
@@ -108,11 +108,14 @@ def trusted_watermark(repo: OkrRepository, snap: Snapshot) -> Watermark | None:
     return max(own, key=lambda m: m.event_id, default=None)
 
 
-def _start(items: Sequence[LoadedIssue | LoadedKpi], mark: Watermark | None) -> dt.date:
+def _start(moved: Sequence[LoadedIssue | LoadedKpi], mark: Watermark | None) -> dt.date:
+    """The day before which no comment the batch needs was made: the watermark's, else
+    the earliest of when okrflow last read each moved issue (or it was filed)."""
     if mark is not None:
         return (mark.at - DAY).date()
-    created = [i.record.created_at for i in items if i.record.created_at is not None]
-    oldest = min(created, default=dt.datetime.now(dt.timezone.utc))
+    since = [kr_records.seen_at(i.own_meta()) or i.record.created_at for i in moved]
+    known = [at for at in since if at is not None]
+    oldest = min(known, default=dt.datetime.now(dt.timezone.utc))
     return (oldest - DAY).date()
 
 
@@ -142,7 +145,7 @@ def plan_comment_reads(
     mark = trusted_watermark(repo, snap)
     try:
         batch = repo.comment_events(
-            after=_start(items, mark), since_event=mark.event_id if mark else None
+            after=_start(moved, mark), since_event=mark.event_id if mark else None
         )
     except OkrflowError as exc:
         return CommentReads({}, {i.iid for i in moved}, None, exc.message)

@@ -16,8 +16,8 @@ its objective's metadata block, by iid, under ``key_results``::
   watermark the next rollup reads events after (:mod:`okrflow.commands.rollup_reads`
   trusts it only in an objective okrflow's user filed).
 
-A key result's own block may be newer than its entry (``okrflow checkin`` records
-there): :func:`merged` takes whichever holds the later check-in or comment. Pure.
+A key result's own block may hold check-ins newer than its entry (``okrflow checkin``
+records there): :func:`merged` folds them in. Pure.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
+from okrflow.core.bookkeeping import record_checkin
 from okrflow.core.meta import Meta, RecordedCheckIn
 
 __all__ = [
@@ -126,22 +127,32 @@ def with_entries(objective: Meta, updates: Mapping[int, Meta]) -> Meta:
     return objective.replace(extra={**objective.extra, RECORDS: kept})
 
 
-def _latest(meta: Meta) -> tuple[int, dt.datetime]:
-    at = meta.checkin.at if meta.checkin is not None else dt.datetime.min
-    return meta.last_comment_id or 0, at if at.tzinfo else at.replace(tzinfo=dt.timezone.utc)
+def _moment(at: dt.datetime) -> dt.datetime:
+    return at if at.tzinfo else at.replace(tzinfo=dt.timezone.utc)
 
 
 def merged(own: Meta, kept: Meta | None) -> Meta:
-    """A key result's metadata with its objective's entry (``kept``) when that is at
-    least as recent as its own block; its own block wins when it holds a later
-    comment or check-in (``okrflow checkin`` wrote it since the last rollup)."""
+    """A key result's metadata with its objective's entry (``kept``): the entry's
+    bookkeeping, with the check-ins its own block recorded since (``okrflow checkin``
+    writes there) folded in, and its own comment mark when that is further on."""
     if kept is None:
         return own
-    mine, theirs = _latest(own), _latest(kept)
-    if mine[0] > theirs[0] or (mine[0] == theirs[0] and mine[1] > theirs[1]):
-        return own
     fields = {name: getattr(kept, name) for name in BOOKKEEPING}
-    return with_seen(own.replace(**fields), seen_at(kept))
+    out = with_seen(own.replace(**fields), seen_at(kept))
+    # what the entry already judged (read up to ``seen_at``, a deleted check-in left
+    # out) is not taken back from the key result's own, older block
+    marks = [m for m in (seen_at(kept), kept.checkin.at if kept.checkin else None) if m]
+    after = max((_moment(m) for m in marks), default=None)
+    since = [
+        c
+        for c in (*own.checkins, *([own.checkin] if own.checkin else []))
+        if after is None or _moment(c.at) > after
+    ]
+    if since:
+        out = record_checkin(out, *since)
+    if (own.last_comment_id or 0) > (kept.last_comment_id or 0):
+        out = out.replace(last_comment_id=own.last_comment_id, notes_count=own.notes_count)
+    return out
 
 
 def _all(meta: Meta | None) -> set[RecordedCheckIn]:
