@@ -140,17 +140,21 @@ def plan_comment_reads(
     answers it (see the module's rules). Nothing is read when the listing says no
     comment count moved and nothing was edited."""
     moved = [item for item in items if _moved(item)]
+    # a check-in still to be fixed, and nothing else new: its own comments, no batch
+    fixing = {i.iid for i in moved if i.notes_count == (i.own_meta().notes_count or 0)}
+    fixing -= {i.iid for i in moved if _edited(i, ())}
+    moved = [item for item in moved if item.iid not in fixing]
     if not moved:
-        return CommentReads({}, set(), None)
+        return CommentReads({}, fixing, None)
     mark = trusted_watermark(repo, snap)
     try:
         batch = repo.comment_events(
             after=_start(moved, mark), since_event=mark.event_id if mark else None
         )
     except OkrflowError as exc:
-        return CommentReads({}, {i.iid for i in moved}, None, exc.message)
+        return CommentReads({}, fixing | {i.iid for i in moved}, None, exc.message)
     found: dict[int, list[NoteRecord]] = {}
-    own: set[int] = set()
+    own: set[int] = set(fixing)
     full: set[int] = set()
     projects = {i.record.project_id for i in items}
     by_iid: dict[int, list[NoteRecord]] = {}
