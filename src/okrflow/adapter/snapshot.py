@@ -250,7 +250,7 @@ def assemble(
             orphans.append(okr)
         else:
             parent.key_results.append(okr)
-    _with_entries(items)
+    _with_entries(items, problems)
     return Snapshot(
         quarter,
         objectives,
@@ -264,8 +264,9 @@ def assemble(
     )
 
 
-def _with_entries(items: dict[int, LoadedIssue]) -> None:
-    """Each key result's metadata merged with what its objective keeps of it."""
+def _with_entries(items: dict[int, LoadedIssue], problems: list[Problem]) -> None:
+    """Each key result's metadata merged with what its objective keeps of it (its
+    check-ins still to be fixed are problems, as those of its own block are)."""
     for item in items.values():
         objective = item.okr
         if not isinstance(objective, Objective) or objective.iid is None:
@@ -276,7 +277,13 @@ def _with_entries(items: dict[int, LoadedIssue]) -> None:
             if kr_item is None or kr.iid not in kept:
                 continue
             kr_item.rolled = kept[kr.iid]
+            before = set(kr_item.meta.bad_checkins)
             kr_item.meta = kr_records.merged(kr_item.meta, kr_item.rolled)
+            for bad in kr_item.meta.bad_checkins:
+                if bad not in before:
+                    found = Problem(f"#{kr.iid} note {bad.note_id}", bad.message)
+                    kr_item.problems.append(found)
+                    problems.append(found)
             kr.checkins = checkins_of(kr_item.meta)
             kr.baseline = kr_item.meta.baseline
             kr.initiatives = list(kr_item.meta.initiatives or ())

@@ -53,7 +53,7 @@ class Write:
 POINTER = "Progress and health: in the progress table of its objective, #{iid}."
 
 
-IDENTITY = ("type", "key", "iid", "objective")
+IDENTITY = ("type", "key", "objective")
 
 
 def _entries(snap: Snapshot, objective: Objective, metas: dict[int, Meta]) -> dict[int, Meta]:
@@ -82,9 +82,11 @@ def _kr_write(
         meta = meta.replace(lifecycle=state)
     stale = [h for h in (*names.health_labels, *names.grade_labels) if h in item.record.labels]
     sectioned = desc.SECTION_START in item.record.description
-    rebuilt = any(
-        getattr(own, f) != getattr(item.meta, f) for f in ("type", "key", "iid", "objective")
-    )
+    copied = item.meta.iid not in (None, item.iid)  # a block copied from another issue
+    # what own_meta() rebuilds of a block cut short: its type, key and objective
+    rebuilt = copied or any(getattr(own, f) != getattr(item.meta, f) for f in IDENTITY)
+    if rebuilt and meta is item.meta:
+        meta = own.replace(lifecycle=meta.lifecycle)
     mend = item.broken_block or rebuilt or meta.lifecycle != own.lifecycle
     if not (mend or stale or sectioned):
         return None
