@@ -2,7 +2,7 @@
 
 Usage::
 
-    .venv/bin/python benchmarks/rollup.py --sizes 1000,5000,10000 --latency-ms 20
+    .venv/bin/python benchmarks/rollup.py --sizes 1250,10000 --latency-ms 20
 
 For each size N the GitLab emulator is seeded through its Python API (no HTTP) with
 N/5 objectives of 4 key results each, written as okrflow writes them (template
@@ -12,13 +12,17 @@ installed ``okrflow rollup`` console script exactly as a scheduled pipeline woul
 (Python start-up and imports included):
 
 - COLD: every key result has a new check-in comment (typed by alice) and no issue
-  has a progress section yet: everything is read and written;
+  has a progress section yet: every comment is read (in batches of comment events)
+  and every objective written (its table shows its key results);
 - WARM: right after, nothing changed: the rollup should read one listing page per
   100 issues and write nothing.
 
-Reported per run: GET / POST / PUT counts from the emulator's request log, wall
-seconds of the subprocess, and its peak memory (``ru_maxrss`` of that child, from
-``os.wait4``), as a Markdown table with the machine (CPU count, Python version).
+Reported per run: GET / POST / PUT counts from the emulator's request log, all
+requests, wall seconds of the subprocess, the minutes the same requests would take
+under a limit of 2,000 and of 100 requests a minute (GitLab.com's authenticated API
+today, and the burst its proposed Free limit allows), and the subprocess's peak
+memory (``ru_maxrss`` of that child, from ``os.wait4``), as a Markdown table with the
+machine (CPU count, Python version).
 Loopback only; each rollup is killed after ``--timeout`` seconds.
 """
 
@@ -156,9 +160,12 @@ def measure(
     emu = Emulator.sandbox()
     started = time.perf_counter()
     krs = seed(emu, size)
-    emu.set_now(NOW - dt.timedelta(days=1))
+    # typed over the day before, a second apart (people do not all comment at once)
+    typed = NOW - dt.timedelta(days=1)
     for number, iid in enumerate(krs):
-        emu.add_note(PROJECT, iid, f"Check-in: {10_000 + number % 5_000:,}", author="alice")
+        at = typed + dt.timedelta(seconds=number)
+        body = f"Check-in: {10_000 + number % 5_000:,}"
+        emu.add_note(PROJECT, iid, body, author="alice", created_at=at)
     emu.set_now(NOW)
     seeded = time.perf_counter() - started
     print(f"seeded {size} issues and {len(krs)} comments in {seeded:.1f}s", file=sys.stderr)
@@ -203,8 +210,9 @@ def table(rows: Sequence[dict[str, object]], latency_ms: float) -> str:
         f"machine: {os.cpu_count()} CPUs, Python {platform.python_version()} "
         f"({platform.python_implementation()}), {platform.system()} {platform.machine()}",
         "",
-        "| issues | run | exit | GET | POST | PUT | budget | wall s | peak MB |",
-        "| ---: | --- | ---: | ---: | ---: | ---: | --- | ---: | ---: |",
+        "| issues | run | exit | GET | POST | PUT | requests | budget | wall s "
+        "| min at 2,000/min | min at 100/min | peak MB |",
+        "| ---: | --- | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: |",
     ]
     for row in rows:
         pages, krs, size = int(str(row["pages"])), int(str(row["krs"])), int(str(row["size"]))
@@ -213,11 +221,16 @@ def table(rows: Sequence[dict[str, object]], latency_ms: float) -> str:
             # (adoption)
             budget = f"GET ≤ {pages + 4}, writes 0"
         else:
-            # listing pages, the KPIs' page, each key result's comments and links, the PUTs
-            budget = f"all ≤ {pages + 1 + 2 * krs + size + 5}"
+            # listing pages, the KPIs' page, the comment events (100 a page), okrflow's user
+            # and the members, a re-check listing (renewed every 10 s) a page each, one PUT
+            # per objective
+            events = math.ceil(krs / 100)
+            budget = f"all ≤ {pages + 1 + events + 2 + 20 + (size - krs)}"
+        total = sum(int(str(row[verb])) for verb in ("GET", "POST", "PUT"))
         lines.append(
             f"| {size:,} | {row['run']} | {row['exit']} | {row['GET']} | {row['POST']} "
-            f"| {row['PUT']} | {budget} | {float(str(row['wall'])):.2f} "
+            f"| {row['PUT']} | {total:,} | {budget} | {float(str(row['wall'])):.2f} "
+            f"| {total / 2000:.1f} | {total / 100:.1f} "
             f"| {int(str(row['peak'])) / 2**20:.0f} |"
         )
     return "\n".join(lines)
@@ -225,7 +238,7 @@ def table(rows: Sequence[dict[str, object]], latency_ms: float) -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", default="1000,5000,10000", help="issue counts, comma-separated")
+    parser.add_argument("--sizes", default="1250,10000", help="issue counts, comma-separated")
     parser.add_argument("--latency-ms", type=float, default=20.0, help="added per request")
     parser.add_argument("--timeout", type=float, default=900.0, help="seconds per rollup")
     parser.add_argument("--warm-runs", type=int, default=1, help="warm rollups after the cold one")

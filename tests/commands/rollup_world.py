@@ -173,6 +173,21 @@ def meta_of(emu: Emulator, iid: int) -> Meta:
     return Meta.from_dict(data)[0]
 
 
+def record_of(emu: Emulator, iid: int) -> Meta:
+    """What okrflow records of key result ``iid``: its own block merged with the entry
+    its objective keeps of it (:mod:`okrflow.core.kr_records`)."""
+    from okrflow.core import kr_records
+    from okrflow.core.description import split
+
+    own = meta_of(emu, iid)
+    for issue in emu.issues(PROJECT):
+        data = split(issue.description).meta
+        kept = kr_records.entries(Meta.from_dict(data)[0]) if data else {}
+        if iid in kept:
+            return kr_records.merged(own, kept[iid])
+    return own
+
+
 def writes(emu: Emulator) -> int:
     counts = emu.counts(without="okrflow=lease")
     return counts["POST"] + counts["PUT"] + counts["DELETE"]

@@ -78,6 +78,9 @@ def test_check_ins_were_typed_as_comments_and_written_by_okrflow(demo):
     assert result.checkins - result.comments > 20
     krs = [kr for o in result.report.document["objectives"] for kr in o["key_results"]]
     assert all(len(kr["checkins"]) >= 8 for kr in krs)
+    # the weekly rollups' "new check-ins" add up to the quarter's check-ins, the typed
+    # ones and those okrflow checkin recorded alike
+    assert result.rolled_up == result.checkins
 
 
 def test_the_report_shows_the_numbers_gitlab_holds(demo):

@@ -16,6 +16,7 @@ from rollup_world import (
     add_objective,
     comment,
     meta_of,
+    record_of,
     workspace,
 )
 
@@ -73,7 +74,7 @@ def test_an_unreadable_checkin_is_listed_on_every_run_until_its_author_fixes_it(
         again = rollup(workspace(emulator), quarter=QUARTER)
         assert any(p.where == f"#{kr} note {bad}" for p in again.problems)
         assert listed(everywhere(emulator, tmp_path), f"#{kr} note {bad}", words) == []
-    assert meta_of(emulator, kr).bad_checkins[0].note_id == bad
+    assert record_of(emulator, kr).bad_checkins[0].note_id == bad
     # the author corrects the comment: the next rollup reads it, the problem is gone
     emulator.request(
         "PUT",

@@ -155,22 +155,24 @@ def test_a_second_run_that_cannot_wait_stops_with_one_line(tmp_path: Path) -> No
 
 def test_a_persons_edit_between_okrflows_read_and_write_survives(tmp_path: Path) -> None:
     with world(tmp_path / "edit") as w:
-        # held after rollup read the quarter, before it reads the first check-ins
-        held = w.emu.pause("GET", "/projects/:id/issues/:issue_iid/notes", when="before")
+        # held after rollup read the quarter, before it reads the new comments
+        held = w.emu.pause("GET", "/projects/:id/events", when="before")
         run = start(w, ("rollup", "--quarter", QUARTER))
         try:
             assert held.wait(60), "rollup never read check-ins"
-            before = w.emu.issue(PROJECT, 2).description or ""
+            before = w.emu.issue(PROJECT, 1).description or ""
             edited = before.replace("## Owner", "Bob: CSAT survey moved to March.\n\n## Owner")
             assert edited != before
-            w.as_user("bob", "PUT", f"{P}/issues/2", {"description": edited})
+            w.as_user("bob", "PUT", f"{P}/issues/1", {"description": edited})
         finally:
             held.release()
         code, _, err = finish(w, run)
         assert code == 0, err
-        after = w.emu.issue(PROJECT, 2).description or ""
+        after = w.emu.issue(PROJECT, 1).description or ""
         assert "Bob: CSAT survey moved to March." in after  # the person's edit survived
         parts = split(after)
-        assert parts.section is not None and "85" in parts.section  # and okrflow wrote its part
-        assert (parts.meta or {}).get("checkin", {}).get("value") == 85
+        # and okrflow wrote its part: #2's row in the table, #2's check-in in the record
+        assert parts.section is not None and "| 85% |" in parts.section
+        entry = (parts.meta or {}).get("key_results", {}).get("2", {})
+        assert entry.get("checkin", {}).get("value") == 85
         assert w.tokens_found() == []

@@ -13,6 +13,7 @@ May import: the standard library, python-gitlab, requests, ``okrflow.core``,
 ``okrflow.errors`` and ``okrflow.redaction``. Commands use only the names below.
 """
 
+from okrflow.adapter.comment_events import CommentBatch, CommentEvent
 from okrflow.adapter.connection import ConnectionSettings, resolve_connection
 from okrflow.adapter.exposure import token_exposures
 from okrflow.adapter.issues import DESCRIPTION_MAX
@@ -43,6 +44,8 @@ __all__ = [
     "FORMS",
     "PRESETS",
     "Budget",
+    "CommentBatch",
+    "CommentEvent",
     "ConnectionSettings",
     "IssueRecord",
     "IssueRef",

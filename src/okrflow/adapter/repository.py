@@ -19,6 +19,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
+from okrflow.adapter.comment_events import CommentEventApi
 from okrflow.adapter.install import InstallApi
 from okrflow.adapter.issues import IssueApi, check_description
 from okrflow.adapter.label_events import LabelEventApi
@@ -109,7 +110,7 @@ def description_changes(current: str, new: str) -> bool:
     return desc.stored_form(new) != desc.stored_form(current)
 
 
-class OkrRepository(IssueApi, InstallApi, PeopleApi, LabelEventApi):
+class OkrRepository(IssueApi, InstallApi, PeopleApi, LabelEventApi, CommentEventApi):
     """The OKR project, read into the core model and written back."""
 
     def fork(self) -> OkrRepository:

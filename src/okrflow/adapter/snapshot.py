@@ -17,8 +17,9 @@ from typing import Any, Generic, TypeVar
 from okrflow.adapter.issues import IssueApi
 from okrflow.adapter.records import IssueRecord
 from okrflow.core import description as desc
+from okrflow.core import kr_records
 from okrflow.core.authority import Authors
-from okrflow.core.bookkeeping import own_meta
+from okrflow.core.bookkeeping import checkins_of, own_meta
 from okrflow.core.issue_text import issue_of_key, key_for_ref, read_issue
 from okrflow.core.kpi_issue import read_kpi_issue
 from okrflow.core.labels import LabelNames
@@ -40,6 +41,9 @@ class Loaded(Generic[OkrT]):
     meta: Meta
     problems: list[Problem]
     across: bool = False  # read in a group scope: named by full reference
+    # a key result: what the last rollup kept of it in its objective's metadata
+    # (:mod:`okrflow.core.kr_records`); ``meta`` is already merged with it
+    rolled: Meta | None = None
 
     @property
     def iid(self) -> int:
@@ -305,6 +309,7 @@ def assemble(
             orphans.append(okr)
         else:
             parent.key_results.append(okr)
+    _with_entries(items, problems)
     return Snapshot(
         quarter,
         objectives,
@@ -316,6 +321,34 @@ def assemble(
         list(others.values()),
         aside,
     )
+
+
+def _with_entries(items: dict[IssueId, LoadedIssue], problems: list[Problem]) -> None:
+    """Each key result's metadata merged with what its objective keeps of it (its
+    check-ins still to be fixed are problems, as those of its own block are)."""
+    for item in items.values():
+        objective = item.okr
+        if not isinstance(objective, Objective) or objective.issue_id is None:
+            continue
+        kept = kr_records.entries(item.meta)
+        for kr in objective.key_results:
+            kr_item = items.get(kr.issue_id) if kr.issue_id is not None else None
+            if kr_item is None:
+                continue
+            name = kr_records.entry_name(kr_item.issue_id, objective.issue_id)
+            if name not in kept:
+                continue
+            kr_item.rolled = kept[name]
+            before = set(kr_item.meta.bad_checkins)
+            kr_item.meta = kr_records.merged(kr_item.meta, kr_item.rolled)
+            for bad in kr_item.meta.bad_checkins:
+                if bad not in before:
+                    found = Problem(f"{kr_item.shown} note {bad.note_id}", bad.message)
+                    kr_item.problems.append(found)
+                    problems.append(found)
+            kr.checkins = checkins_of(kr_item.meta)
+            kr.baseline = kr_item.meta.baseline
+            kr.initiatives = list(kr_item.meta.initiatives or ())
 
 
 def _same_words(a: str, b: str) -> bool:

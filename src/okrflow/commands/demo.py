@@ -75,6 +75,7 @@ class DemoResult(Result):
     checkins: int
     comments: int
     seconds_simulated: int
+    rolled_up: int = 0  # the new check-ins the weekly rollups counted, summed
 
     def lines(self, style: Style = plain) -> list[str]:
         return summary_lines(self)
@@ -191,7 +192,7 @@ def run_demo(
         moved = move_bulk(ws, quarter=QUARTER, from_state=State.REVIEW, to=State.ACTIVE)
         out.step(f"  {clock.now():%Y-%m-%d}  day 0, {moved.summary()}")
 
-        checkins, comments = _play_quarter(ws, emu, clock, start, out)
+        checkins, comments, rolled_up = _play_quarter(ws, emu, clock, start, out)
 
         end = dt.datetime.combine(ws.calendar.end(quarter), dt.time(17), dt.timezone.utc)
         clock.set(end)
@@ -205,6 +206,7 @@ def run_demo(
             checkins=checkins,
             comments=comments,
             seconds_simulated=int((end - start).total_seconds()),
+            rolled_up=rolled_up,
         )
         if on_ready is not None:
             on_ready(result, emu, server, config_path)
@@ -215,13 +217,14 @@ def run_demo(
 
 def _play_quarter(
     ws: Workspace, emu: Emulator, clock: _Clock, start: dt.datetime, out: Reporter
-) -> tuple[int, int]:
-    """Thirteen weeks of check-ins and weekly rollups. Returns (check-ins, typed comments)."""
+) -> tuple[int, int, int]:
+    """Thirteen weeks of check-ins and weekly rollups. Returns (check-ins, typed
+    comments, the new check-ins the rollups counted)."""
     rng = random.Random(2021)
     snap = ws.repo.load(QUARTER)
     key_results = [kr for kr in snap.key_results() if kr.iid is not None]
     project = quote(emu.default_project or "", safe="")
-    checkins = comments = 0
+    checkins = comments = rolled_up = 0
     for week in range(1, WEEKS + 1):
         clock.set(start + dt.timedelta(weeks=week, hours=-48))  # Friday check-ins
         for index, kr in enumerate(key_results):
@@ -252,9 +255,10 @@ def _play_quarter(
             checkins += 1
         clock.set(start + dt.timedelta(weeks=week, hours=-24))  # the weekly pipeline
         rolled = rollup(ws, quarter=QUARTER)
+        rolled_up += rolled.new_checkins
         if week % 4 == 0 or week == WEEKS:
             out.step(f"  {clock.now():%Y-%m-%d}  week {week:2d}: {rolled.summary()}")
-    return checkins, comments
+    return checkins, comments, rolled_up
 
 
 def summary_lines(result: DemoResult) -> list[str]:

@@ -6,30 +6,35 @@ The requests it makes grow with what changed, not with what exists:
    :meth:`okrflow.adapter.OkrRepository.load`;
    a few pages requested at a time, each read while the next ones are on their way);
    the hierarchy comes from okrflow's metadata, never from per-issue link requests;
-2. the comments of a key result or KPI only when its ``user_notes_count`` differs from
-   the count recorded in its metadata (okrflow's own description updates do not change
-   that count, while its ``updated_at`` would), newest first, stopping at the newest
-   comment already read; and, while a comment could not be read as a check-in, from
-   that comment on at every run, so the problem is listed until a person fixes or
-   deletes it. Key results and KPIs with another metric source ask that source
+2. when the listing says comments changed (a comment count, or an ``updated_at``
+   later than okrflow last saw), the new comments in one batch: the project's comment
+   events after a watermark, 100 a page; a key result's own comments only where the
+   batch cannot answer (:mod:`okrflow.commands.rollup_reads`: a deleted or edited
+   comment, events missing, a check-in still to be fixed). Nothing is read when
+   nothing moved. Key results and KPIs with another metric source ask that source
    (:mod:`okrflow.commands.measure`; a command's value comes from the file
-   ``okrflow measure`` wrote, given as ``values``: rollup never starts a process). A key
-   result's linked issues (its initiatives, recorded in its metadata for status and the
-   reports) are read with its comments, and once when they were never read;
+   ``okrflow measure`` wrote, given as ``values``: rollup never starts a process); a key
+   result's links only when it is measured by them;
 3. label events only for issues whose lifecycle label differs from the state recorded in
    their metadata (a board move; :mod:`okrflow.commands.board_moves`), and a comment on
    those that bypassed okrflow move's checks;
-4. one PUT per issue where something a person would see changed: the managed progress
-   section (:mod:`okrflow.render.progress`, nothing in it varies with time alone), the health
-   label, or the metadata recording a new check-in, initiatives, or a relative target's
-   baseline the first time it is known (so that it stays put). A second rollup writes
-   nothing. KPIs (the open issues with the KPI label) are rolled up the same way.
+4. one PUT per objective where something a person would see changed: its progress
+   section (:mod:`okrflow.render.progress`: a row per key result with its progress,
+   value, confidence, last check-in and health; nothing in it varies with time alone),
+   its health label, or its metadata, which records its key results' check-ins
+   (:mod:`okrflow.core.kr_records`) and the comment watermark. A key result is written
+   only to mend (:mod:`okrflow.commands.rollup_writes`); a closed one shows its grade.
+   A second rollup writes nothing. KPIs (the open issues with the KPI label) are
+   rolled up as before, each written where its section, label or record changed.
 
-Reads and writes for different issues run in a small pool of threads, each with its own
-GitLab connection (``requests.Session`` is not documented as thread-safe: psf/requests
-#2766). Closed issues get no new check-ins; they carry their grade label instead of a
-health label, and their section shows score, grade and outcome. Key results whose
-objective is not in the quarter are not scored (``okrflow lint`` reports them).
+"New check-ins" are those recorded since the last rollup, whoever wrote them (a typed
+comment, ``okrflow checkin``, a metric source).
+
+Reads and writes for different issues run in a small pool of threads
+(:mod:`okrflow.commands.rollup_pool`). Closed issues get no new check-ins; they carry
+their grade label instead of a health label, and their section shows score, grade
+and outcome. Key results whose objective is not in the quarter are not scored
+(``okrflow lint`` reports them).
 
 One issue that cannot be read or written is a problem in the result, not a failed run.
 When GitLab keeps failing (5xx, 429 or no answer after the retries) the run still does
@@ -39,12 +44,10 @@ with one line saying so (a partial failure; running it again finishes the work).
 
 from __future__ import annotations
 
-import concurrent.futures
 import dataclasses
 import os
-import threading
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from typing import Any, TypeVar
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from okrflow.adapter import (
     LoadedIssue,
@@ -63,19 +66,22 @@ from okrflow.commands.board_moves import check_board_moves
 from okrflow.commands.command_values import CommandValue, read_values
 from okrflow.commands.measure import SourceRules, measure
 from okrflow.commands.result import Line, Result, Style, plain
+from okrflow.commands.rollup_pool import MAX_WORKERS, Workers, failing
+from okrflow.commands.rollup_reads import Rebuilt, plan_comment_reads
 from okrflow.commands.rollup_writes import Write, plan_writes
 from okrflow.commands.workspace import Workspace
+from okrflow.core import kr_records
 from okrflow.core.bookkeeping import (
     apply_comments,
     apply_measurement,
     checkins_of,
     comments_after,
-    needs_comments,
 )
 from okrflow.core.evaluation import Evaluation
+from okrflow.core.kr_records import Watermark
 from okrflow.core.meta import Meta
 from okrflow.core.model import Initiative, IssueId, KeyResult, Objective, Problem, SourceKind
-from okrflow.core.sources import Measurement, linked_initiatives
+from okrflow.core.sources import Measurement
 from okrflow.errors import GitLabError, OkrflowError
 from okrflow.render import display
 from okrflow.render.display import count
@@ -85,10 +91,6 @@ __all__ = [
     "RollupResult",
     "rollup",
 ]
-
-MAX_WORKERS = 4
-T = TypeVar("T")
-R = TypeVar("R")
 
 
 @dataclasses.dataclass
@@ -151,57 +153,6 @@ class RollupResult(Result):
         }
 
 
-def _failing(exc: OkrflowError) -> str | None:
-    """What GitLab answered when it kept failing (as opposed to refusing one issue)."""
-    if not isinstance(exc, GitLabError):
-        return None
-    if exc.status is None:
-        return "no answer"
-    return str(exc.status) if exc.status >= 500 or exc.status == 429 else None
-
-
-# -- a small pool with one GitLab connection per thread ----------------------------------------
-
-
-class _Workers:
-    def __init__(self, ws: Workspace) -> None:
-        self.ws = ws
-        # A dry run sends no writes and plans them in one list: keep it on one thread.
-        self.parallel = not ws.dry_run and ws.connection is not None
-        self._local = threading.local()
-
-    def repo(self) -> OkrRepository:
-        if not self.parallel:
-            return self.ws.repo
-        repo: OkrRepository | None = getattr(self._local, "repo", None)
-        if repo is None:
-            repo = self._local.repo = self.ws.repo.fork()
-        return repo
-
-    def run(
-        self, fn: Callable[[OkrRepository, T], R], items: Sequence[T], *, label: str
-    ) -> Iterator[tuple[T, R | OkrflowError]]:
-        """``fn(repo, item)`` for each item, in any order; an OkrflowError is yielded,
-        not raised."""
-
-        def call(item: T) -> tuple[T, R | OkrflowError]:
-            try:
-                return item, fn(self.repo(), item)
-            except OkrflowError as exc:
-                return item, exc
-
-        if not items:
-            return
-        if not self.parallel or len(items) == 1:
-            yield from self.ws.out.progress((call(i) for i in items), label=label, total=len(items))
-            return
-        with concurrent.futures.ThreadPoolExecutor(max_workers=MAX_WORKERS) as pool:
-            futures = [pool.submit(call, item) for item in items]
-            done = concurrent.futures.as_completed(futures)
-            for future in self.ws.out.progress(done, label=label, total=len(futures)):
-                yield future.result()
-
-
 # -- the rollup ------------------------------------------------------------------------------
 
 
@@ -219,34 +170,39 @@ class _Read:
     initiatives: tuple[Initiative, ...] | None = None
 
 
-def _wanted(snap: Snapshot) -> list[LoadedIssue | LoadedKpi]:
-    """The open key results and KPIs to read: those with a metric source, and those whose
-    comments changed (or hold a check-in still to be fixed); a key result whose links
-    were never read is read too."""
+def _open_items(snap: Snapshot) -> list[LoadedIssue | LoadedKpi]:
+    """The open key results and KPIs of the rollup."""
     items: list[LoadedIssue | LoadedKpi] = [snap.item(kr) for kr in _scored_key_results(snap)]
     items += snap.kpi_issues.values()
-    wanted: list[LoadedIssue | LoadedKpi] = []
-    for item in items:
-        if item.record.state == "closed":
-            continue
-        okr = item.okr
-        assert not isinstance(okr, Objective)
-        unread = isinstance(okr, KeyResult) and item.own_meta().initiatives is None
-        if okr.source.kind is not SourceKind.MANUAL or needs_comments(item) or unread:
-            wanted.append(item)
-    return wanted
+    return [item for item in items if item.record.state != "closed"]
+
+
+def _measured(item: LoadedIssue | LoadedKpi) -> bool:
+    okr = item.okr
+    assert not isinstance(okr, Objective)
+    return okr.source.kind is not SourceKind.MANUAL
+
+
+@dataclasses.dataclass(frozen=True)
+class Refreshed:
+    """What reading found: the new metadata by issue, the check-ins new since the last
+    rollup, and the watermark of the comments read."""
+
+    metas: dict[IssueId, Meta]
+    new_checkins: int
+    mark: Watermark | None
 
 
 def _refresh(
     ws: Workspace,
-    workers: _Workers,
+    workers: Workers,
     snap: Snapshot,
     problems: list[Problem],
     failed: dict[int | str, str],
     values: Mapping[str, CommandValue] | None,
-) -> tuple[dict[IssueId, Meta], int]:
-    """Read what changed (comments, metric sources, links); the new metadata by iid, and
-    the number of new check-ins."""
+) -> Refreshed:
+    """Read what changed (comments in one batch, metric sources, the links of a key
+    result measured by them)."""
     now = ws.now()
     names, metrics = ws.labels, ws.config.metrics
     okr_labels = (names.objective, names.key_result, names.kpi)
@@ -256,6 +212,10 @@ def _refresh(
         scopes=metrics.allowed_scopes,
         okr_labels=okr_labels,
     )
+    items = _open_items(snap)
+    reads = plan_comment_reads(ws.repo, snap, [i for i in items if not _measured(i)])
+    if reads.unread is not None:
+        ws.out.detail(f"comment events not read ({reads.unread}): each changed issue read")
 
     def read(repo: OkrRepository, item: LoadedIssue | LoadedKpi) -> _Read:
         okr = item.okr
@@ -263,55 +223,55 @@ def _refresh(
         if okr.source.kind is not SourceKind.MANUAL:
             measured = measure(okr.source, okr, repo=repo, now=now, rules=rules)
             return _Read(measured=measured, initiatives=measured.initiatives)
-        meta = item.own_meta()
-        notes = None
-        if needs_comments(item):
-            notes = repo.list_notes_after(
-                item.iid, comments_after(meta), repo.project_of(item.record)
-            )
-        links = None
-        changed = item.notes_count != (meta.notes_count or 0)
-        if isinstance(okr, KeyResult) and (changed or meta.initiatives is None):
-            where = repo.project_of(item.record)
-            links = linked_initiatives(repo.list_links(item.iid, where), okr_labels)
-        return _Read(notes=notes, initiatives=links)
+        where = repo.project_of(item.record)
+        if item.issue_id in reads.full:
+            return _Read(notes=repo.list_notes_after(item.iid, None, where))
+        if item.issue_id in reads.own:
+            after = comments_after(item.own_meta())
+            return _Read(notes=repo.list_notes_after(item.iid, after, where))
+        return _Read(notes=reads.batch[item.issue_id])
 
+    asked = {*reads.own, *reads.full, *reads.batch}
+    wanted = [i for i in items if _measured(i) or i.issue_id in asked]
     metas: dict[IssueId, Meta] = {}
-    new = 0
     owners = key_result_owners(snap)
-    for item, answer in workers.run(read, _wanted(snap), label="rollup: reading check-ins"):
+    for item, answer in workers.run(read, wanted, label="rollup: reading check-ins"):
         okr = item.okr
         assert not isinstance(okr, Objective)
         if isinstance(answer, OkrflowError):
             problems.append(Problem(item.shown, f"check-ins not read: {answer.message}"))
-            if (failing := _failing(answer)) is not None:
-                failed[named(item)] = failing
+            if (answered := failing(answer)) is not None:
+                failed[named(item)] = answered
             continue
-        meta, fresh = item.own_meta(), False
+        meta = item.own_meta()
         if answer.measured is not None:
             if answer.measured.detail:
                 ws.out.detail(f"{item.shown} {okr.source.kind.value}: {answer.measured.detail}")
-            meta, fresh, found = apply_measurement(
+            meta, _, found = apply_measurement(
                 item, answer.measured, source=okr.source.kind, now=now
             )
             problems.extend(found)
         elif answer.notes is not None:
-            meta, fresh, found = apply_comments(
-                item,
+            meta, _, found = apply_comments(
+                Rebuilt(item) if item.issue_id in reads.full else item,
                 answer.notes,
                 now=now,
                 policy=ws.checkin_policy,
                 owners=owners.get(item.issue_id, ()),
             )
+            meta = kr_records.with_seen(meta, item.record.updated_at)
             problems.extend(found)
         if answer.initiatives is not None and isinstance(okr, KeyResult):
             okr.initiatives = list(answer.initiatives)
             meta = meta.replace(initiatives=answer.initiatives)
-        new += fresh
         if meta != item.meta:
             metas[item.issue_id] = meta
             okr.checkins = checkins_of(meta)
-    return metas, new
+    new = 0
+    for item in items:  # new since the last rollup, whoever recorded them
+        before = item.rolled if isinstance(item.okr, KeyResult) else item.meta
+        new += kr_records.new_checkins(before, metas.get(item.issue_id, item.meta))
+    return Refreshed(metas, new, reads.mark)
 
 
 def named(item: LoadedIssue | LoadedKpi) -> int | str:
@@ -365,35 +325,52 @@ def rollup(
     snap = ws.repo.load(label)
     problems: list[Problem] = []
     snap = adopt_into(ws, snap, problems)  # UI-filed OKRs adopted (commands.adopt)
-    workers = _Workers(ws)
+    workers = Workers(ws)
     failed: dict[int | str, str] = {}
-    metas, new_checkins = _refresh(ws, workers, snap, problems, failed, measured)
+    refreshed = _refresh(ws, workers, snap, problems, failed, measured)
+    metas = refreshed.metas
     # unreadable check-ins recorded before this run: those of the issues re-read are
     # what this run found (a fixed one is gone)
     reread = {f"{issue} note " for issue in metas}
     snap.problems[:] = [p for p in snap.problems if not p.where.startswith(tuple(reread))]
     problems.extend(check_board_moves(ws, snap))
     evaluation = evaluate_snapshot(ws, snap)
-    writes = plan_writes(ws, snap, evaluation, metas)
-    changed: list[int | str] = []
-    for write, answer in workers.run(_save, writes, label="rollup: writing"):
-        if isinstance(answer, OkrflowError):
-            problems.append(Problem(write.item.shown, f"not updated: {answer.message}"))
-            if (failing := _failing(answer)) is not None:
-                failed[named(write.item)] = failing
-        elif answer:
-            changed.append(named(write.item))
-    changed.sort(key=lambda n: (str(type(n)), n))
+    changed: list[LoadedIssue | LoadedKpi] = []
+
+    def write(planned: Sequence[Write]) -> None:
+        for done, answer in workers.run(_save, planned, label="rollup: writing"):
+            if isinstance(answer, OkrflowError):
+                problems.append(Problem(done.item.shown, f"not updated: {answer.message}"))
+                if (answered := failing(answer)) is not None:
+                    failed[named(done.item)] = answered
+            elif answer:
+                changed.append(done.item)
+
+    # Key results first (rarely any: mending only): the objectives then record when
+    # okrflow last saw them, so the next rollup does not take okrflow's own write for
+    # a person's edit.
+    planned = plan_writes(ws, snap, evaluation, metas, refreshed.mark)
+    first = [w for w in planned if isinstance(w.item.okr, KeyResult)]
+    write(first)
+    for item in changed:
+        metas[item.issue_id] = kr_records.with_seen(
+            metas.get(item.issue_id, item.meta), item.record.updated_at
+        )
+    if changed:
+        planned = plan_writes(ws, snap, evaluation, metas, refreshed.mark)
+    rest = [w for w in planned if not isinstance(w.item.okr, KeyResult)]
+    write(rest)
+    names = sorted((named(item) for item in changed), key=lambda n: (str(type(n)), n))
     _log(ws, snap, evaluation)
     document = report_document(ws, snap, evaluation=evaluation)
     result = RollupResult(
         quarter=label,
         key_results=len(evaluation.key_results),
-        new_checkins=new_checkins,
-        changed=changed,
+        new_checkins=refreshed.new_checkins,
+        changed=names,
         problems=_problems(snap.problems, evaluation.problems, problems),
         document=document,
-        needed=len(writes),
+        needed=len(first) + len(rest),
         failed=failed,
         planned=ws.planned(),
     )
