@@ -183,8 +183,8 @@ def record_of(emu: Emulator, iid: int) -> Meta:
     for issue in emu.issues(PROJECT):
         data = split(issue.description).meta
         kept = kr_records.entries(Meta.from_dict(data)[0]) if data else {}
-        if iid in kept:
-            return kr_records.merged(own, kept[iid])
+        if str(iid) in kept:
+            return kr_records.merged(own, kept[str(iid)])
     return own
 
 

@@ -253,11 +253,12 @@ def test_a_typed_check_in_comes_in_the_batch_an_edited_or_deleted_one_by_its_own
         "/api/v4/projects/acme%2Fokrs/issues/5/notes"
     ]
     assert okrs.counts_by_route()["GET /projects/:id/events"] == 1
-    # 8 requests, within ceil(N/100) + the changed issues + a small constant: the
-    # listing page (8 issues) and the KPIs' page, the comment events, okrflow's user
-    # and the members (whose check-ins count), #5's comments, the re-check listing
-    # before writing, and #1's PUT (its row for #5 and the record of #5's check-ins)
-    assert sum(okrs.counts().values()) == 8
+    # 10 requests, within ceil(N/100) + the changed issues + a small constant: the
+    # listing page (8 issues), the KPIs' page and the two pages of OKRs with no quarter
+    # label (adoption), the comment events, okrflow's user and the members (whose
+    # check-ins count), #5's comments, the re-check listing before writing, and #1's
+    # PUT (its row for #5 and the record of #5's check-ins)
+    assert sum(okrs.counts().values()) == 10
 
     # deleted: the count fell; #5's comments are read again and its check-in is gone
     okrs.request(
@@ -270,7 +271,7 @@ def test_a_typed_check_in_comes_in_the_batch_an_edited_or_deleted_one_by_its_own
     assert [c.value for c in record_of(okrs, 5).checkins] == [3]
     okrs.reset_log()
     assert rollup(workspace(okrs, now=later), quarter=QUARTER).changed == []
-    assert okrs.counts() == {"GET": 2}
+    assert okrs.counts() == {"GET": 4}  # the listings: the quarter, KPIs, no quarter (2)
 
 
 def test_a_malformed_check_in_is_a_problem_naming_issue_and_comment_and_the_rest_rolls_up(
@@ -450,14 +451,17 @@ def test_request_economy_at_300_issues(emulator: Emulator, monkeypatch: pytest.M
     # only the objectives are written: each one's table shows its key results
     assert cold.changed == sorted(set(range(1, n + 1)) - set(krs))
     events = math.ceil(len(krs) / 100)
-    # the listing, the KPIs' listing, the comment events (100 a page), who okrflow's user
-    # is and the members (whose check-ins count), one PUT per objective, + one listing of
+    # the listing, the KPIs' listing, the OKRs of no quarter (2 listings: adoption), the
+    # comment events (100 a page), who okrflow's user is and the members (whose
+    # check-ins count), one PUT per objective, + one listing of
     # what changed since the read, before the first description write (here the key
     # results the comments touched: the emulator's clock stands still, so they share
     # the read's newest updated_at; in GitLab only the issues changed meanwhile,
     # normally one page)
     recheck = math.ceil(len(krs) / 100)
-    assert sum(emu.counts().values()) == pages + 1 + events + 2 + len(cold.changed) + recheck
+    adoption = 2
+    total = pages + 1 + adoption + events + 2 + len(cold.changed) + recheck
+    assert sum(emu.counts().values()) == total
     routes = emu.counts_by_route()
     assert routes["GET /projects/:id/events"] == events
     assert "GET /projects/:id/issues/:issue_iid/notes" not in routes

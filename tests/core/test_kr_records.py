@@ -6,6 +6,7 @@ import datetime as dt
 
 from okrflow.core import kr_records
 from okrflow.core.meta import Meta, RecordedCheckIn
+from okrflow.core.model import IssueId
 
 T0 = dt.datetime(2024, 2, 10, 9, 0, tzinfo=dt.timezone.utc)
 HOUR = dt.timedelta(hours=1)
@@ -18,18 +19,34 @@ def checkin(value: float, at: dt.datetime, note_id: int | None = None) -> Record
 def test_entries_round_trip_through_the_objectives_metadata() -> None:
     kr = Meta(type="kr", key="k", iid=3, notes_count=2, last_comment_id=40)
     kr = kr_records.with_seen(kr.replace(checkin=checkin(5, T0, 40)), T0 + HOUR)
-    objective = kr_records.with_entries(Meta(type="objective", iid=1), {3: kr})
+    objective = kr_records.with_entries(Meta(type="objective", iid=1), {"3": kr})
     data = objective.to_dict()
     read = kr_records.entries(Meta.from_dict(data)[0])
-    assert list(read) == [3]
-    assert (read[3].notes_count, read[3].last_comment_id) == (2, 40)
-    assert read[3].checkin == checkin(5, T0, 40)
-    assert kr_records.seen_at(read[3]) == T0 + HOUR
-    assert read[3].key is None and read[3].type is None  # only the bookkeeping is kept
+    assert list(read) == ["3"]
+    assert (read["3"].notes_count, read["3"].last_comment_id) == (2, 40)
+    assert read["3"].checkin == checkin(5, T0, 40)
+    assert kr_records.seen_at(read["3"]) == T0 + HOUR
+    assert read["3"].key is None and read["3"].type is None  # only the bookkeeping is kept
+
+
+def test_a_key_result_in_another_project_is_named_by_its_full_reference() -> None:
+    here, there = IssueId("acme/company", 3), IssueId("acme/sales", 3)
+    objective_id = IssueId("acme/company", 1)
+    assert kr_records.entry_name(here, objective_id) == "3"
+    assert kr_records.entry_name(there, objective_id) == "acme/sales#3"
+    assert kr_records.entry_name(IssueId("", 3), IssueId("", 1)) == "3"  # a project scope
+    one = Meta(notes_count=1)
+    two = Meta(notes_count=2)
+    names = {kr_records.entry_name(i, objective_id): m for i, m in ((here, one), (there, two))}
+    objective = kr_records.with_entries(Meta(type="objective", iid=1), names)
+    read = kr_records.entries(Meta.from_dict(objective.to_dict())[0])
+    assert {name: m.notes_count for name, m in read.items()} == {"3": 1, "acme/sales#3": 2}
 
 
 def test_a_malformed_entry_is_left_out() -> None:
-    objective = Meta(extra={"key_results": {"3": {"notes_count": "many"}, "x": {}, "4": []}})
+    objective = Meta(
+        extra={"key_results": {"3": {"notes_count": "many"}, "x": {}, "4": [], "#5": {}}}
+    )
     assert kr_records.entries(objective) == {}
 
 

@@ -354,7 +354,7 @@ def test_a_comment_with_okrflows_check_in_marker_is_not_okrflows(
     # #2's record: its own block merged with the entry its objective #1 keeps of it
     own = Meta.from_dict(split(w.emu.issue(PROJECT, 2).description).meta or {})[0]
     objective = Meta.from_dict(split(w.emu.issue(PROJECT, 1).description).meta or {})[0]
-    latest = kr_records.merged(own, kr_records.entries(objective).get(2)).checkin
+    latest = kr_records.merged(own, kr_records.entries(objective).get("2")).checkin
     assert latest is not None
     if policy == "owners":  # mallory owns nothing: her check-in does not count
         reported(rolled, "#2 note", "@mallory is not an owner of the key result")
