@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from okrflow.core.description import split
+from kr_record import record_of
 
 from .case import Case, Ran
 from .world import ENV, PROJECT, QUARTER, okrs, person_text
@@ -54,8 +54,8 @@ def _kept_and_counted(ran: Ran) -> None:
     assert bodies.get(note_id) == body
     for iid, before in ran.before.items():
         assert person_text(ran.description(iid)) == person_text(before), f"#{iid} changed"
-    kr3 = split(ran.description(3)).meta or {}
-    assert kr3.get("checkin", {}).get("value") == 5.0, kr3
+    kr3 = record_of(ran.emu, 3).checkin  # kept in objective #1's record of #3
+    assert kr3 is not None and kr3.value == 5.0, kr3
 
 
 def malformed(id: str, body: str, expect: str) -> Case:

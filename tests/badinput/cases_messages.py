@@ -87,7 +87,7 @@ CASES = [
         exit=0,
         stream="stdout",
         expect=exactly(
-            "rollup FY24-Q1 (dry run): 1 KR, 0 new check-ins, 2 issues would be updated"
+            "rollup FY24-Q1 (dry run): 1 KR, 0 new check-ins, 1 issue would be updated"
         ),
     ),
     Case(

@@ -14,6 +14,8 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from kr_record import meta_of as meta_of  # shared with the bad-input cases
+from kr_record import record_of as record_of
 from okrflow.adapter import ConnectionSettings
 from okrflow.commands.reporter import Recorder
 from okrflow.commands.workspace import Workspace
@@ -163,29 +165,6 @@ def section_of(emu: Emulator, iid: int) -> str:
     section = split(emu.issue(PROJECT, iid).description).section
     assert section is not None, f"#{iid} has no progress section"
     return section
-
-
-def meta_of(emu: Emulator, iid: int) -> Meta:
-    from okrflow.core.description import split
-
-    data = split(emu.issue(PROJECT, iid).description).meta
-    assert data is not None
-    return Meta.from_dict(data)[0]
-
-
-def record_of(emu: Emulator, iid: int) -> Meta:
-    """What okrflow records of key result ``iid``: its own block merged with the entry
-    its objective keeps of it (:mod:`okrflow.core.kr_records`)."""
-    from okrflow.core import kr_records
-    from okrflow.core.description import split
-
-    own = meta_of(emu, iid)
-    for issue in emu.issues(PROJECT):
-        data = split(issue.description).meta
-        kept = kr_records.entries(Meta.from_dict(data)[0]) if data else {}
-        if str(iid) in kept:
-            return kr_records.merged(own, kept[str(iid)])
-    return own
 
 
 def writes(emu: Emulator) -> int:

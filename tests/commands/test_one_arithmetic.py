@@ -137,6 +137,10 @@ def _items(doc: dict[str, Any]) -> dict[int, tuple[float, str]]:
     return out
 
 
+def _kr_iids(objective: dict[str, Any]) -> list[int]:
+    return [kr["iid"] for kr in objective["key_results"]]
+
+
 def _section(md: str, ref: str) -> str:
     start = md.index(f"### {ref} ")
     end = md.find("\n### ", start + 1)
@@ -195,14 +199,26 @@ def test_status_reports_and_labels_agree_for_quarters_evaluated_after_their_end(
         for kind in written:  # status --json and the JSON reports, exactly
             assert _items(written[kind]) == numbers, kind
             assert written[kind]["summary"]["health"] == doc["summary"]["health"], kind
-        for iid, (_, health) in numbers.items():  # GitLab's labels
-            labels = [x for x in emu.issue_labels(PROJECT, iid) if x in HEALTH_LABELS]
-            assert labels == [NAMES.health_label(Health(health))], (iid, labels, health)
-        for iid, (progress, health) in numbers.items():  # GitLab's progress sections
-            head = section_of(emu, iid).splitlines()[0]
-            assert head.startswith("**Progress** "), head
+        objectives = {o["iid"]: o for o in doc["objectives"]}
+        for iid, (progress, health) in numbers.items():
             named = f"{display.health_emoji(health)} {display.health_label(health)}"
-            assert head.endswith(f" {display.percent(progress)} · {named}"), (iid, head)
+            labels = [x for x in emu.issue_labels(PROJECT, iid) if x in HEALTH_LABELS]
+            if iid in objectives:  # GitLab's label and progress section
+                assert labels == [NAMES.health_label(Health(health))], (iid, labels, health)
+                head = section_of(emu, iid).splitlines()[0]
+                assert head.startswith("**Progress** "), head
+                assert head.endswith(f" {display.percent(progress)} · {named}"), (iid, head)
+                continue
+            # a key result: its row in its objective's table (the issue itself carries
+            # no health label: a rollup writes only the objectives)
+            assert labels == [], (iid, labels)
+            parent = next(o for o in objectives.values() if iid in _kr_iids(o))
+            row = next(
+                line
+                for line in section_of(emu, parent["iid"]).splitlines()
+                if line.startswith(f"| #{iid} ")
+            )
+            assert display.percent(progress) in row and row.endswith(f"| {named} |"), row
         closing = written["closing"]
         # as of the quarter's end: no check-in after it counts, staleness stops there
         for o in closing["objectives"]:
