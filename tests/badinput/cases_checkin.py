@@ -4,13 +4,14 @@ problems, exits 0, loses nothing and still counts the good ones)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
 from kr_record import record_of
 
 from .case import Case, Ran
-from .world import ENV, PROJECT, QUARTER, okrs, person_text
+from .world import ENV, NOW, PROJECT, QUARTER, okrs, person_text
 
 
 def _no_writes(ran: Ran) -> None:
@@ -56,6 +57,48 @@ def _kept_and_counted(ran: Ran) -> None:
         assert person_text(ran.description(iid)) == person_text(before), f"#{iid} changed"
     kr3 = record_of(ran.emu, 3).checkin  # kept in objective #1's record of #3
     assert kr3 is not None and kr3.value == 5.0, kr3
+
+
+def edited_into(body: str) -> Callable[[Any], Any]:
+    """The world with good check-ins on KRs #2 and #3, rolled up; an hour later alice
+    edits #2's into ``body``."""
+
+    def setup(emu: Any) -> Any:
+        from okrflow.adapter import ConnectionSettings
+        from okrflow.commands.reporter import Recorder
+        from okrflow.commands.rollup import rollup
+        from okrflow.commands.workspace import Workspace
+        from okrflow.config import Config
+        from okrflow.sandbox import SANDBOX_ALICE_TOKEN
+
+        world = okrs(emu)
+        emu.add_note(PROJECT, world.krs[1], "Check-in: 5h, confidence 60%", author="alice")
+        note = emu.add_note(PROJECT, world.krs[0], "Check-in: 85%", author="alice")
+        settings = ConnectionSettings(url=emu.base_url, token=emu.default_token, project=PROJECT)
+        ws = Workspace(
+            config=Config.default(), connection=settings, out=Recorder(), now=lambda: NOW
+        )
+        with emu.mock(emu.base_url):  # the rollup before, in this process
+            assert rollup(ws, quarter=QUARTER).new_checkins == 2
+        emu.set_now(NOW + dt.timedelta(hours=1))
+        edited = emu.request(
+            "PUT",
+            f"/projects/acme%2Fokrs/issues/{world.krs[0]}/notes/{note.id}",
+            token=SANDBOX_ALICE_TOKEN,
+            json_body={"body": body},
+        )
+        assert edited.status == 200, edited.body
+        return note.id, body
+
+    return setup
+
+
+def _edited_and_kept(ran: Ran) -> None:
+    """As :func:`_kept_and_counted`; and #2's edited check-in no longer counts (its
+    85% is gone from the record), while it is named as a problem."""
+    _kept_and_counted(ran)
+    assert ran.emu is not None
+    assert [c.value for c in record_of(ran.emu, 2).checkins] == []
 
 
 def malformed(id: str, body: str, expect: str) -> Case:
@@ -125,5 +168,15 @@ CASES = [
         "unit-does-not-fit",
         "Check-in: 5h",
         r"#2 note \d+: check-in value '5h' is in h, but the key result is measured in %",
+    ),
+    Case(
+        id="typed-checkin-edited-into-nonsense",
+        argv=("rollup", "--quarter", QUARTER),
+        exit=0,
+        expect=r"^warning: #2 note \d+: check-in value 'soon' is not a number",
+        stream="any",
+        setup=edited_into("Check-in: soon"),
+        env={**ENV, "OKRFLOW_NOW": (NOW + dt.timedelta(hours=1)).isoformat()},
+        check=_edited_and_kept,
     ),
 ]

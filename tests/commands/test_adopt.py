@@ -15,6 +15,7 @@ from okrflow.commands.adopt import adopt
 from okrflow.commands.rollup import rollup
 from okrflow.core.adoption import ADOPTED_MARKER
 from okrflow.core.description import split
+from okrflow.core.issue_text import parse_sections, section_items
 from okrflow.core.model import State
 from okrflow.sandbox import SANDBOX_USER, Emulator
 
@@ -137,7 +138,12 @@ def test_edited_removed_and_unmeasurable_lines(emu: Emulator) -> None:
     result = adopt(workspace(emu))
 
     assert result.created == [] and result.updated == [made["Raise NPS from 20 to 40"]]
-    assert emu.issue(PROJECT, made["Raise NPS from 20 to 40"]).title == "Raise NPS from 20 to 45"
+    renamed = emu.issue(PROJECT, made["Raise NPS from 20 to 40"])
+    assert renamed.title == "Raise NPS from 20 to 45"
+    # its Key result section says so too (the person's other text as it was)
+    text = split(renamed.description).human
+    assert section_items(parse_sections(text)["Key result"]) == ["Raise NPS from 20 to 45"]
+    assert "20 to 40" not in text and "## How it is measured" in text
     assert emu.issue(PROJECT, made["Achieve SOC2 Type 1"]).state == "opened"  # never deleted
     messages = [p.message for p in result.problems]
     assert any("'Achieve SOC2 Type 1' is gone" in m for m in messages)

@@ -203,18 +203,27 @@ def test_closing_in_the_ui_is_a_move_to_closed_with_the_outcome_unknown(
 
     result = rollup(workspace(emu), quarter=QUARTER)
 
-    assert lifecycle_labels(emu, drafted) == ["okr-status::closed"]
-    meta = meta_of(emu, drafted)
-    assert meta.lifecycle is State.CLOSED and meta.outcome is None
-    assert any("its outcome unknown until someone says" in p.message for p in result.problems)
-    labels = emu.issue_labels(PROJECT, drafted)
-    assert not any(label.startswith("okr-health::") for label in labels)
+    # the objective and its key results, as okrflow move would have closed them
+    krs = [2, 3, 4]
+    for iid in [drafted, *krs]:
+        assert lifecycle_labels(emu, iid) == ["okr-status::closed"], iid
+        meta = meta_of(emu, iid)
+        assert meta.lifecycle is State.CLOSED and meta.outcome is None, iid
+        assert not any(x.startswith("okr-health::") for x in emu.issue_labels(PROJECT, iid))
+    assert [emu.issue(PROJECT, iid).state for iid in krs] == ["closed"] * 3
+    said = [p.message for p in result.problems if p.where == f"#{drafted}"]
+    assert (
+        "closed in GitLab: moved to Closed with its key results #2, #3, #4, their outcomes "
+        f"unknown until someone says (okrflow move {drafted} --to closed --outcome ...)"
+    ) in said
     emu.reset_log()
     rollup(workspace(emu), quarter=QUARTER)
     assert writes(emu) == 0
 
     move(workspace(emu), str(drafted), to="closed", outcome="missed")  # someone says
     assert meta_of(emu, drafted).outcome is Outcome.MISSED
+    # and its key results theirs, from their progress (none reached its target)
+    assert [meta_of(emu, i).outcome for i in krs] == [Outcome.MISSED] * 3
 
 
 def test_schedule_checks_board_moves_too(emu: Emulator, drafted: int) -> None:

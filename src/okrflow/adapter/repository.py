@@ -262,12 +262,19 @@ class OkrRepository(IssueApi, InstallApi, PeopleApi, LabelEventApi, CommentEvent
         remove_labels: Iterable[str] = (),
         state_event: str | None = None,
         assignee: str | None = None,
+        edit: Callable[[str], str] | None = None,
     ) -> bool:
         """Write what changed on one OKR issue in a single PUT; nothing (False) when
         nothing changed (as GitLab would hold it: titles and descriptions are compared
-        once neutralised). A description over GitLab's limit is refused unsent."""
+        once neutralised). A description over GitLab's limit is refused unsent.
+        ``edit`` changes the person's text (made again on their newer text when they
+        edited it meanwhile)."""
         record = item.record
-        texts = {"description": new_description(record.description, meta=meta, section=section)}
+
+        def described(now: str) -> str:
+            return new_description(edit(now) if edit else now, meta=meta, section=section)
+
+        texts = {"description": described(record.description)}
         if title is not None:
             texts["title"] = title
         fields = self._texts_for_gitlab(texts, record)  # as GitLab would get them
@@ -286,9 +293,7 @@ class OkrRepository(IssueApi, InstallApi, PeopleApi, LabelEventApi, CommentEvent
                 fields["assignee_ids"] = [user_id]
         if not fields:
             return False
-        updated = self.update_checked(
-            record, fields, lambda now: new_description(now, meta=meta, section=section)
-        )
+        updated = self.update_checked(record, fields, described)
         if updated is not None:
             item.record = updated
         if meta is not None:

@@ -15,6 +15,7 @@ from okrflow.adapter import IssueRecord, LoadedIssue, PlannedIssue
 from okrflow.commands.compose import new_okr_issue
 from okrflow.commands.workspace import Workspace
 from okrflow.core.adoption import Adoption, line_changes, recorded_lines, with_lines
+from okrflow.core.issue_text import KEY_RESULT, replace_section_line
 from okrflow.core.keys import slugify
 from okrflow.core.meta import Meta
 from okrflow.core.model import KeyResult, Objective, Problem, State
@@ -93,12 +94,18 @@ class Lines:
         self.created.append(issue.iid)
         return issue.iid
 
-    def _rename(self, iid: int, line: str) -> bool:
+    def _rename(self, iid: int, was: str, line: str) -> bool:
+        """Key result ``iid`` restated as ``line``: its title, metric and the line of
+        its Key result section that read ``was`` (left alone when none reads so)."""
         item = self.key_results.get(iid)
         if item is None:
             return False
         meta = item.own_meta().replace(metric=parse_statement(line))
-        self.ws.repo.save(item, title=line, meta=meta)
+
+        def restated(text: str) -> str:
+            return replace_section_line(text, KEY_RESULT, was, line) or text
+
+        self.ws.repo.save(item, title=line, meta=meta, edit=restated)
         self.updated.append(iid)
         return True
 
@@ -130,7 +137,7 @@ class Lines:
             )
             del lines[iid]
         for iid, line in changes.edited:
-            if not self._rename(iid, line):
+            if not self._rename(iid, lines[iid], line):
                 message = f"the key result #{iid} of an edited line is not open"
                 problems.append(Problem(where, message))
             lines[iid] = line

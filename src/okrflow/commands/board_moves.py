@@ -3,7 +3,8 @@
 Two lifecycle labels at once (a label added by hand next to the old one) resolve to
 the one added last (label events, read only for such issues); the others are removed.
 An OKR closed in GitLab's UI is moved to Closed (label and record), its outcome unknown
-until someone says (``okrflow move REF --to closed --outcome ...``).
+until someone says (``okrflow move REF --to closed --outcome ...``); an objective's open
+key results are closed with it, as ``okrflow move`` closes them.
 
 For each open OKR whose lifecycle label differs from the state okrflow last recorded in
 its metadata (only those: a warm run reads nothing more), the move is judged as
@@ -63,16 +64,37 @@ def _one_state(ws: Workspace, item: LoadedIssue) -> Problem | None:
     )
 
 
-def _closed_in_ui(ws: Workspace, item: LoadedIssue) -> Problem:
-    """An issue closed in GitLab: a move to Closed, outcome unknown until someone says."""
+def _to_closed(ws: Workspace, item: LoadedIssue, *, close: bool = False) -> None:
+    """Label and record ``item`` Closed (and, with ``close``, close the issue)."""
     names, okr = ws.labels, item.okr
     others = [names.state_label(s) for s in okr.states if s is not State.CLOSED]
     meta = item.own_meta().replace(lifecycle=State.CLOSED)
-    ws.repo.save(item, meta=meta, add_labels=[names.closed], remove_labels=others)
+    ws.repo.save(
+        item,
+        meta=meta,
+        add_labels=[names.closed],
+        remove_labels=others,
+        state_event="close" if close else None,
+    )
     okr.state, okr.states = State.CLOSED, (State.CLOSED,)
+
+
+def _closed_in_ui(ws: Workspace, snap: Snapshot, item: LoadedIssue) -> Problem:
+    """An issue closed in GitLab: a move to Closed, outcome unknown until someone says;
+    an objective's open key results closed with it."""
+    _to_closed(ws, item)
+    okr, closed = item.okr, []
+    if isinstance(okr, Objective):
+        for kr in okr.key_results:
+            kr_item = snap.item(kr) if snap.has(kr) else None
+            if kr_item is not None and kr_item.record.state != "closed":
+                _to_closed(ws, kr_item, close=True)
+                closed.append(kr_item.shown)
+    with_them = f" with its key results {', '.join(closed)}" if closed else ""
+    their = "their outcomes" if closed else "its outcome"
     return Problem(
-        f"#{item.iid}",
-        "closed in GitLab: moved to Closed, its outcome unknown until someone says "
+        item.shown,
+        f"closed in GitLab: moved to Closed{with_them}, {their} unknown until someone says "
         f"(okrflow move {item.iid} --to closed --outcome ...)",
     )
 
@@ -85,7 +107,7 @@ def _settle_labels(ws: Workspace, snap: Snapshot) -> list[Problem]:
         try:
             if item.record.state == "closed":
                 if okr.state is not State.CLOSED and item.meta.lifecycle is not State.CLOSED:
-                    problems.append(_closed_in_ui(ws, item))
+                    problems.append(_closed_in_ui(ws, snap, item))
             elif len(okr.states) > 1 and (found := _one_state(ws, item)) is not None:
                 problems.append(found)
         except OkrflowError as exc:

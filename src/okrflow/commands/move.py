@@ -138,8 +138,14 @@ def _plan(
     outcome: Outcome | None = None,
 ) -> list[_Step]:
     steps: list[_Step] = []
+    # an objective closed in the UI given its outcome now: its key results closed with
+    # it (outcome unknown) get theirs too
+    told = _says_outcome(item, target, outcome)
     for candidate, cascaded in [(item, False), *((kr, True) for kr in krs)]:
-        said = not cascaded and _says_outcome(candidate, target, outcome)
+        if cascaded:
+            said = told and candidate.meta.outcome is None
+        else:
+            said = told
         if _done(candidate, target) and not said:
             result.unchanged.append(candidate.iid)
         elif cascaded and target is not State.CLOSED and candidate.record.state == "closed":

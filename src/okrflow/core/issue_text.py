@@ -58,6 +58,7 @@ __all__ = [
     "parse_sections",
     "read_issue",
     "reference_iid",
+    "replace_section_line",
     "section_items",
 ]
 
@@ -113,23 +114,15 @@ def _heading_name(raw: str) -> str | None:
     return None
 
 
-def parse_sections(text: str, name_of: Callable[[str], str | None] | None = None) -> dict[str, str]:
-    """The content of each known ``#``-heading section, by canonical name.
-
-    A section runs to the next heading of the same or a higher level; headings in
-    fenced code do not count; the first of two same-named sections wins. Content
-    is raw (comments and quick actions still in). ``name_of`` names sections (None: unknown).
-    """
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    found: dict[str, str] = {}
+def _walk(
+    lines: Sequence[str], name_of: Callable[[str], str | None]
+) -> list[tuple[str | None, bool]]:
+    """For each line: the known section it belongs to (None: none) and whether it is
+    that section's heading. A section runs to the next heading of the same or a higher
+    level; headings in fenced code do not count."""
+    out: list[tuple[str | None, bool]] = []
     current: tuple[str | None, int] | None = None
-    body: list[str] = []
     fence: str | None = None
-
-    def close() -> None:
-        if current is not None and current[0] is not None and current[0] not in found:
-            found[current[0]] = "\n".join(body)
-
     for line in lines:
         opener = _FENCE.match(line)
         if fence is not None:
@@ -140,13 +133,62 @@ def parse_sections(text: str, name_of: Callable[[str], str | None] | None = None
         else:
             heading = _HEADING.match(line)
             if heading and (current is None or len(heading.group(1)) <= current[1]):
-                close()
-                current = ((name_of or _heading_name)(heading.group(2)), len(heading.group(1)))
-                body = []
+                current = (name_of(heading.group(2)), len(heading.group(1)))
+                out.append((current[0], True))
                 continue
-        body.append(line)
-    close()
-    return found
+        out.append((current[0] if current else None, False))
+    return out
+
+
+def _lines(text: str) -> list[str]:
+    return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+
+
+def parse_sections(text: str, name_of: Callable[[str], str | None] | None = None) -> dict[str, str]:
+    """The content of each known ``#``-heading section, by canonical name.
+
+    A section runs to the next heading of the same or a higher level; headings in
+    fenced code do not count; the first of two same-named sections wins. Content
+    is raw (comments and quick actions still in). ``name_of`` names sections (None: unknown).
+    """
+    lines = _lines(text)
+    found: dict[str, list[str]] = {}
+    done: set[str] = set()
+    current: str | None = None
+    for line, (name, heading) in zip(lines, _walk(lines, name_of or _heading_name), strict=True):
+        if heading:
+            if current is not None:
+                done.add(current)
+            current = name
+            if name is not None and name not in done:
+                found.setdefault(name, [])
+            continue
+        if name is not None and name not in done:
+            found[name].append(line)
+    return {name: "\n".join(body) for name, body in found.items()}
+
+
+def _words(line: str) -> str:
+    return " ".join(_LIST_ITEM.sub("", line, count=1).casefold().split())
+
+
+def replace_section_line(text: str, name: str, old: str, new: str) -> str | None:
+    """``text`` (a person's part of an issue) with the line of its section ``name`` that
+    reads ``old`` (list marker, spacing and case aside) made to read ``new``; None when
+    no line of the first such section reads so (then nothing is guessed)."""
+    lines = _lines(text)
+    seen = False
+    for i, (section, heading) in enumerate(_walk(lines, _heading_name)):
+        if heading:
+            if seen:
+                return None  # past the first section of that name
+            seen = section == name
+            continue
+        if seen and _words(lines[i]) == _words(old):
+            marker = _LIST_ITEM.match(lines[i])
+            lines[i] = (marker.group(0) if marker else "") + new
+            return "\n".join(lines)
+    return None
 
 
 def _clean(raw: str | None) -> str:
