@@ -86,9 +86,7 @@ CASES = [
         setup=lambda emu: okrs(emu, kr_titles=("Raise CSAT from 80% to 90%",)),
         exit=0,
         stream="stdout",
-        expect=exactly(
-            "rollup FY24-Q1 (dry run): 1 KR, 0 new check-ins, 1 issue would be updated"
-        ),
+        expect=exactly("rollup FY24-Q1 (dry run): 1 KR, 0 new check-ins, 1 issue would be updated"),
     ),
     Case(
         id="message-the-quarter-chosen-for-you-is-said",

@@ -142,10 +142,7 @@ def _plan(
     # it (outcome unknown) get theirs too
     told = _says_outcome(item, target, outcome)
     for candidate, cascaded in [(item, False), *((kr, True) for kr in krs)]:
-        if cascaded:
-            said = told and candidate.meta.outcome is None
-        else:
-            said = told
+        said = told and (not cascaded or candidate.meta.outcome is None)
         if _done(candidate, target) and not said:
             result.unchanged.append(candidate.iid)
         elif cascaded and target is not State.CLOSED and candidate.record.state == "closed":
