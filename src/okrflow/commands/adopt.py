@@ -162,9 +162,10 @@ def _proposed(item: LoadedIssue) -> tuple[str, ...]:
 
 
 def _unscheduled(ws: Workspace) -> list[IssueRecord]:
-    """The open objectives and key results with no quarter label: one listing each (one
-    page while few are waiting), every quarter label of the years around today left out
-    by GitLab."""
+    """The open objectives and key results with no quarter label: one listing of the
+    open issues that carry none of the quarter labels of the years around today (one
+    page while few are waiting; GitLab has no "either label" filter, so the OKR types
+    are picked here)."""
     cal, names = ws.calendar, ws.labels
     now = cal.quarter_of(ws.today())
     quarters, before, after = [now], now, now
@@ -172,12 +173,12 @@ def _unscheduled(ws: Workspace) -> list[IssueRecord]:
         before, after = before.previous(), after.next()
         quarters += [before, after]
     labels = sorted(cal.label(q) for q in quarters)
-    out: list[IssueRecord] = []
-    for type_label in (names.objective, names.key_result):
-        for record in ws.repo.list_issues(labels=[type_label], not_labels=labels, state="opened"):
-            if names.quarter_in(" ".join(record.labels)) is None:
-                out.append(record)
-    return out
+    types = {names.objective, names.key_result}
+    return [
+        record
+        for record in ws.repo.list_issues(not_labels=labels, state="opened")
+        if types & set(record.labels) and names.quarter_in(" ".join(record.labels)) is None
+    ]
 
 
 class _Pass:
