@@ -3,6 +3,7 @@
 Usage::
 
     .venv/bin/python benchmarks/rollup.py --sizes 1250,10000 --latency-ms 20
+    .venv/bin/python benchmarks/rollup.py --sizes 10000 --projects 20  # a group scope
 
 For each size N the GitLab emulator is seeded through its Python API (no HTTP) with
 N/5 objectives of 4 key results each, written as okrflow writes them (template
@@ -23,6 +24,11 @@ under a limit of 2,000 and of 100 requests a minute (GitLab.com's authenticated 
 today, and the burst its proposed Free limit allows), and the subprocess's peak
 memory (``ru_maxrss`` of that child, from ``os.wait4``), as a Markdown table with the
 machine (CPU count, Python version).
+
+With ``--projects P`` (P > 1) the OKRs are spread over P projects of group ``acme``
+and three levels of subgroups under it (``acme/l1``, ``acme/l1/l2``, ``acme/l1/l2/l3``),
+each objective with its key results in one project, okrflow's labels as group labels,
+and the rollup runs over the group (``OKRFLOW_GROUP=acme``).
 Loopback only; each rollup is killed after ``--timeout`` seconds.
 """
 
@@ -94,14 +100,37 @@ def kr_text(n: int, k: int, iid: int, objective_iid: int) -> str:
     return with_meta(body, meta.to_dict())
 
 
-def seed(emu: Emulator, size: int) -> list[int]:
-    """size/5 objectives with 4 key results each; returns the key results' iids."""
+SUBGROUPS = ("acme/l1", "acme/l1/l2", "acme/l1/l2/l3")
+
+
+def projects(count: int) -> list[str]:
+    """``acme/okrs`` and ``count - 1`` more, spread over the group and its subgroups."""
+    where = ("acme", *SUBGROUPS)
+    return [PROJECT, *(f"{where[i % len(where)]}/team-{i}" for i in range(1, count))]
+
+
+def group_world(emu: Emulator, paths: Sequence[str]) -> None:
+    for group in SUBGROUPS:
+        emu.add_group(group)
+    for path in paths[1:]:
+        emu.add_project(path)
+    for name in {*LABELS_OBJECTIVE, *LABELS_KR, "okr::kpi"}:
+        emu.add_label("acme", name)
+    emu.add_member("acme", "alice", "developer")  # her check-ins count in every project
+
+
+def seed(emu: Emulator, size: int, paths: Sequence[str] = (PROJECT,)) -> list[tuple[str, int]]:
+    """size/5 objectives with 4 key results each, the objectives spread over ``paths``
+    in turn; returns the key results' (project, iid)."""
     emu.set_now(NOW - dt.timedelta(days=20))
-    krs: list[int] = []
+    if len(paths) > 1:
+        group_world(emu, paths)
+    krs: list[tuple[str, int]] = []
     for n in range(size // 5):
-        iid = emu.project(PROJECT).next_iid
+        path = paths[n % len(paths)]
+        iid = emu.project(path).next_iid
         emu.add_issue(
-            PROJECT,
+            path,
             f"Objective number {n}",
             description=objective_text(n, iid),
             labels=LABELS_OBJECTIVE,
@@ -110,25 +139,27 @@ def seed(emu: Emulator, size: int) -> list[int]:
         for k in range(4):
             kr_iid = iid + 1 + k
             emu.add_issue(
-                PROJECT,
+                path,
                 f"Grow weekly active users of area {n}.{k} from 10,000 to 15,000",
                 description=kr_text(n, k, kr_iid, iid),
                 labels=LABELS_KR,
                 assignee="bob",
             )
-            krs.append(kr_iid)
+            krs.append((path, kr_iid))
     return krs
 
 
-def run_rollup(url: str, token: str, timeout: float) -> tuple[int, float, int, str]:
+def run_rollup(
+    url: str, token: str, timeout: float, group: bool = False
+) -> tuple[int, float, int, str]:
     """(exit code, wall seconds, peak RSS in bytes, stderr tail) of one ``okrflow rollup``."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("GITLAB_", "OKRFLOW_", "CI_"))}
     env.update(
         GITLAB_URL=url,
         GITLAB_TOKEN=token,
-        OKRFLOW_PROJECT=PROJECT,
         OKRFLOW_NOW=NOW.isoformat(),
         NO_COLOR="1",
+        **({"OKRFLOW_GROUP": "acme"} if group else {"OKRFLOW_PROJECT": PROJECT}),
     )
     with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
         start = time.perf_counter()
@@ -155,17 +186,18 @@ def run_rollup(url: str, token: str, timeout: float) -> tuple[int, float, int, s
 
 
 def measure(
-    size: int, latency_ms: float, timeout: float, warm_runs: int = 1
+    size: int, latency_ms: float, timeout: float, warm_runs: int = 1, project_count: int = 1
 ) -> list[dict[str, object]]:
     emu = Emulator.sandbox()
     started = time.perf_counter()
-    krs = seed(emu, size)
+    paths = projects(project_count)
+    krs = seed(emu, size, paths)
     # typed over the day before, a second apart (people do not all comment at once)
     typed = NOW - dt.timedelta(days=1)
-    for number, iid in enumerate(krs):
+    for number, (path, iid) in enumerate(krs):
         at = typed + dt.timedelta(seconds=number)
         body = f"Check-in: {10_000 + number % 5_000:,}"
-        emu.add_note(PROJECT, iid, body, author="alice", created_at=at)
+        emu.add_note(path, iid, body, author="alice", created_at=at)
     emu.set_now(NOW)
     seeded = time.perf_counter() - started
     print(f"seeded {size} issues and {len(krs)} comments in {seeded:.1f}s", file=sys.stderr)
@@ -180,7 +212,9 @@ def measure(
             # whole seeded state during a measured run (a pause GitLab would not have).
             gc.collect()
             gc.freeze()
-            code, wall, peak, tail = run_rollup(url, emu.default_token, timeout)
+            code, wall, peak, tail = run_rollup(
+                url, emu.default_token, timeout, group=project_count > 1
+            )
             counts = emu.counts()
             rows.append(
                 {
@@ -194,6 +228,7 @@ def measure(
                     "peak": peak,
                     "pages": math.ceil(size / 100),
                     "krs": len(krs),
+                    "projects": project_count,
                 }
             )
             print(f"N={size} {run}: exit {code}, {wall:.1f}s", file=sys.stderr)
@@ -210,25 +245,27 @@ def table(rows: Sequence[dict[str, object]], latency_ms: float) -> str:
         f"machine: {os.cpu_count()} CPUs, Python {platform.python_version()} "
         f"({platform.python_implementation()}), {platform.system()} {platform.machine()}",
         "",
-        "| issues | run | exit | GET | POST | PUT | requests | budget | wall s "
+        "| issues | projects | run | exit | GET | POST | PUT | requests | budget | wall s "
         "| min at 2,000/min | min at 100/min | peak MB |",
-        "| ---: | --- | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: |",
+        "| ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | --- | ---: "
+        "| ---: | ---: | ---: |",
     ]
     for row in rows:
         pages, krs, size = int(str(row["pages"])), int(str(row["krs"])), int(str(row["size"]))
+        spread = int(str(row["projects"]))
         if row["run"] == "warm":
-            # listing pages, the KPIs' page, one page of each OKR type with no quarter label
-            # (adoption)
-            budget = f"GET ≤ {pages + 4}, writes 0"
+            # listing pages and the KPIs' page; in a project scope one page of the issues
+            # with no quarter label (adoption), in a group scope the group's projects
+            budget = f"GET ≤ {pages + 2}, writes 0"
         else:
-            # listing pages, the KPIs' page, the comment events (100 a page), okrflow's user
-            # and the members, a re-check listing (renewed every 10 s) a page each, one PUT
-            # per objective
-            events = math.ceil(krs / 100)
-            budget = f"all ≤ {pages + 1 + events + 2 + 20 + (size - krs)}"
+            # listing pages, the KPIs' page, the comment events (100 a page, from each
+            # project), okrflow's user and the members, a re-check listing (renewed every
+            # 10 s) a page each, one PUT per objective
+            events = spread * math.ceil(krs / spread / 100)
+            budget = f"all ≤ {pages + 2 + events + 2 + 20 + (size - krs)}"
         total = sum(int(str(row[verb])) for verb in ("GET", "POST", "PUT"))
         lines.append(
-            f"| {size:,} | {row['run']} | {row['exit']} | {row['GET']} | {row['POST']} "
+            f"| {size:,} | {spread} | {row['run']} | {row['exit']} | {row['GET']} | {row['POST']} "
             f"| {row['PUT']} | {total:,} | {budget} | {float(str(row['wall'])):.2f} "
             f"| {total / 2000:.1f} | {total / 100:.1f} "
             f"| {int(str(row['peak'])) / 2**20:.0f} |"
@@ -242,13 +279,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--latency-ms", type=float, default=20.0, help="added per request")
     parser.add_argument("--timeout", type=float, default=900.0, help="seconds per rollup")
     parser.add_argument("--warm-runs", type=int, default=1, help="warm rollups after the cold one")
+    parser.add_argument(
+        "--projects", type=int, default=1, help="projects of a group scope (1: one project)"
+    )
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
     if any(size < 5 or size % 5 for size in sizes):
         parser.error("sizes must be multiples of 5 (objectives with 4 key results each)")
     rows: list[dict[str, object]] = []
     for size in sizes:
-        rows.extend(measure(size, args.latency_ms, args.timeout, args.warm_runs))
+        rows.extend(measure(size, args.latency_ms, args.timeout, args.warm_runs, args.projects))
     print(table(rows, args.latency_ms))
     print(
         f"\nbenchmark process peak: "
