@@ -6,7 +6,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from okrflow.core.issue_text import parse_sections, replace_section_line
+from okrflow.core.sections import parse_sections, replace_section_line
 
 TEXT = """\
 ## Key result

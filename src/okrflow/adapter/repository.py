@@ -26,6 +26,7 @@ from okrflow.adapter.label_events import LabelEventApi
 from okrflow.adapter.metrics import query_records
 from okrflow.adapter.people import PeopleApi
 from okrflow.adapter.planned import PlannedIssue
+from okrflow.adapter.reattach import reattach
 from okrflow.adapter.records import IssueRecord
 from okrflow.adapter.refs import referenced_issue
 from okrflow.adapter.snapshot import (
@@ -36,7 +37,6 @@ from okrflow.adapter.snapshot import (
     load_snapshot,
     read_kpi_record,
     read_record,
-    reattach,
 )
 from okrflow.core import description as desc
 from okrflow.core.authority import by_okrflow
@@ -135,7 +135,7 @@ class OkrRepository(IssueApi, InstallApi, PeopleApi, LabelEventApi, CommentEvent
         """The OKRs of ``quarter`` (all OKRs when None), one listing page per 100 issues,
         and the open KPIs; ``unscheduled`` also brings open OKR issues without a quarter
         label. A key result cut off from its objective costs one more request (its links:
-        :func:`~okrflow.adapter.snapshot.reattach`)."""
+        :func:`~okrflow.adapter.reattach.reattach`)."""
         snap = load_snapshot(self, self.names, quarter=quarter, unscheduled=unscheduled)
         reattach(snap, self._linked_objectives)
         teams = {path.casefold(): team for path, team in self.settings.project_teams}

@@ -15,10 +15,10 @@ from okrflow.adapter import IssueRecord, LoadedIssue, PlannedIssue
 from okrflow.commands.compose import new_okr_issue
 from okrflow.commands.workspace import Workspace
 from okrflow.core.adoption import Adoption, line_changes, recorded_lines, with_lines
-from okrflow.core.issue_text import KEY_RESULT, replace_section_line
 from okrflow.core.keys import slugify
 from okrflow.core.meta import Meta
 from okrflow.core.model import KeyResult, Objective, Problem, State
+from okrflow.core.sections import KEY_RESULT, replace_section_line, same_words
 from okrflow.core.statements import parse_statement
 
 __all__ = ["Lines", "quarter_label_of", "team_label_of"]
@@ -30,10 +30,6 @@ def quarter_label_of(ws: Workspace, record: IssueRecord) -> str | None:
 
 def team_label_of(ws: Workspace, record: IssueRecord) -> str | None:
     return next((lab for lab in record.labels if ws.labels.team_of(lab)), None)
-
-
-def _same(a: str, b: str) -> bool:
-    return " ".join(a.casefold().split()) == " ".join(b.casefold().split())
 
 
 class Lines:
@@ -61,7 +57,11 @@ class Lines:
         authors = self.ws.repo.authors
         for item in self.key_results.values():
             ours = authors.is_okrflow(item.record.author)
-            if ours and item.meta.objective_iid == objective.iid and _same(item.okr.title, line):
+            if (
+                ours
+                and item.meta.objective_iid == objective.iid
+                and same_words(item.okr.title, line)
+            ):
                 return item
         return None
 

@@ -31,17 +31,18 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from okrflow.core.description import split
-from okrflow.core.issue_text import (
-    OWNER,
-    QUARTER,
-    TEAM,
-    iid_of_key,
-    parse_sections,
-    section_items,
-)
+from okrflow.core.issue_text import iid_of_key
 from okrflow.core.labels import LabelNames
 from okrflow.core.meta import Meta
 from okrflow.core.model import KeyResult, Objective, Problem, State
+from okrflow.core.sections import (
+    OWNER,
+    QUARTER,
+    TEAM,
+    parse_sections,
+    same_words,
+    section_items,
+)
 from okrflow.core.statements import StatementError, parse_statement
 
 __all__ = [
@@ -335,10 +336,6 @@ def with_lines(meta: Meta, lines: Sequence[tuple[str, int]]) -> Meta:
     return meta.replace(extra=extra)
 
 
-def _same(a: str, b: str) -> bool:
-    return " ".join(a.casefold().split()) == " ".join(b.casefold().split())
-
-
 def _likeness(a: str, b: str) -> float:
     return difflib.SequenceMatcher(None, a.casefold(), b.casefold()).ratio()
 
@@ -356,9 +353,9 @@ def line_changes(recorded: Sequence[tuple[str, int]], lines: Sequence[str]) -> L
             unmeasurable.append((line, exc.reason))
             continue
         current.append(line)
-    kept = [r for r in recorded if any(_same(r[0], line) for line in current)]
+    kept = [r for r in recorded if any(same_words(r[0], line) for line in current)]
     gone = [r for r in recorded if r not in kept]
-    fresh = [line for line in current if not any(_same(r[0], line) for r in recorded)]
+    fresh = [line for line in current if not any(same_words(r[0], line) for r in recorded)]
     edited: list[tuple[int, str]] = []
     new: list[str] = []
     for line in fresh:
