@@ -33,8 +33,8 @@ def measure(size: int, limit: int) -> dict[str, float]:
     emu = Emulator.sandbox(base_url=SANDBOX_URL)
     krs = seed(emu, size)
     emu.set_now(NOW - dt.timedelta(days=1))
-    for number, iid in enumerate(krs):
-        emu.add_note(PROJECT, iid, f"Check-in: {10_000 + number % 5_000:,}", author="alice")
+    for number, (path, iid) in enumerate(krs):
+        emu.add_note(path, iid, f"Check-in: {10_000 + number % 5_000:,}", author="alice")
     emu.set_now(NOW)
     emu.limits.gitlab_com()
     emu.limits.api = limit
