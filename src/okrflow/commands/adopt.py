@@ -22,7 +22,7 @@ from okrflow.adapter import IssueRecord, LoadedIssue, Snapshot
 from okrflow.commands.adopt_lines import Lines, quarter_label_of, team_label_of
 from okrflow.commands.compose import stamped
 from okrflow.commands.lint import LINT_MARKER, comment_body
-from okrflow.commands.result import Line, Result, Style, plain
+from okrflow.commands.result import Line, Result, Style, plain, warnings
 from okrflow.commands.workspace import Workspace
 from okrflow.core.adoption import (
     ADOPTED_MARKER,
@@ -75,8 +75,7 @@ class AdoptResult(Result):
         return f"{head}: {', '.join(parts)}"
 
     def lines(self, style: Style = plain) -> list[str | Line]:
-        warnings = [Line(f"{p.where}: {p.message}", "warning") for p in self.problems]
-        return [*warnings, self.summary()]
+        return [*warnings(self.problems), self.summary()]
 
     def to_json(self) -> dict[str, Any]:
         return {

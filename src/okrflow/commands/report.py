@@ -48,7 +48,7 @@ from okrflow.commands.analysis import (
 )
 from okrflow.commands.local_files import checked_path, shown
 from okrflow.commands.report_issue import PostResult, find_report_issue, post_report
-from okrflow.commands.result import Line, Result, Style, plain
+from okrflow.commands.result import Line, Result, Style, plain, warnings
 from okrflow.commands.story import tell_story
 from okrflow.commands.workspace import Workspace
 from okrflow.core.bookkeeping import checkin_problem
@@ -89,7 +89,7 @@ class ReportResult(Result):
         verb = "would write" if self.dry_run else "wrote"
         out: list[str | Line] = [f"{verb} {path}" for path in self.files.values()]
         if self.post is not None:
-            out += [Line(f"{p.where}: {p.message}", "warning") for p in self.post.problems]
+            out += warnings(self.post.problems)
             out.append(self.post.line(dry_run=self.dry_run))
         return out
 

@@ -12,14 +12,15 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import enum
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any, ClassVar, Literal
 
 from okrflow.adapter import PlannedWrite
+from okrflow.core.model import Problem
 from okrflow.errors import OkrflowError
 
-__all__ = ["Level", "Line", "Result", "Style", "plain", "plain_json"]
+__all__ = ["Level", "Line", "Result", "Style", "plain", "plain_json", "warnings"]
 
 Level = Literal["info", "verbose", "detail", "warning", "data"]
 Style = Callable[[str, str], str]  # (text, colour name) -> text, coloured or not
@@ -42,6 +43,11 @@ class Line:
 
     def __str__(self) -> str:
         return self.text
+
+
+def warnings(problems: Iterable[Problem]) -> list[str | Line]:
+    """One warning line per problem: ``#12: what is wrong``."""
+    return [Line(f"{p.where}: {p.message}", "warning") for p in problems]
 
 
 @dataclasses.dataclass(kw_only=True)

@@ -65,7 +65,7 @@ from okrflow.commands.analysis import (
 from okrflow.commands.board_moves import check_board_moves
 from okrflow.commands.command_values import CommandValue, read_values
 from okrflow.commands.measure import SourceRules, measure
-from okrflow.commands.result import Line, Result, Style, plain
+from okrflow.commands.result import Line, Result, Style, plain, warnings
 from okrflow.commands.rollup_pool import MAX_WORKERS, Workers, failing
 from okrflow.commands.rollup_reads import Rebuilt, plan_comment_reads
 from okrflow.commands.rollup_writes import Write, plan_writes
@@ -120,8 +120,7 @@ class RollupResult(Result):
         return f"{head}: {', '.join(parts)}"
 
     def lines(self, style: Style = plain) -> list[str | Line]:
-        warnings = [Line(f"{p.where}: {p.message}", "warning") for p in self.problems]
-        return [*warnings, self.summary()]
+        return [*warnings(self.problems), self.summary()]
 
     def error(self) -> OkrflowError | None:
         """GitLab kept failing on some issues: a partial failure, exit 1."""
