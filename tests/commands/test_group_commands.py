@@ -5,10 +5,13 @@ names findings by full reference; the project scope's output is unchanged."""
 from __future__ import annotations
 
 import math
+from pathlib import Path
+from typing import Any
 
 import pytest
 
 from group_world import (
+    COMPANY,
     GROUP,
     NOW,
     PLATFORM,
@@ -25,6 +28,7 @@ from group_world import (
 from okrflow.adapter import ConnectionSettings
 from okrflow.commands.checkin import checkin
 from okrflow.commands.lint import lint
+from okrflow.commands.new import new_kr, new_objective
 from okrflow.commands.reporter import Recorder
 from okrflow.commands.rollup import rollup
 from okrflow.commands.status import format_status, status
@@ -41,6 +45,18 @@ def group_workspace(emu: Emulator, *, token: str | None = None) -> Workspace:
         url=emu.base_url, token=token or emu.default_token, group=GROUP, retries=1
     )
     return Workspace(config=Config.default(), connection=settings, out=Recorder(), now=lambda: NOW)
+
+
+def config_workspace(emu: Emulator, config: dict[str, Any]) -> Workspace:
+    """A workspace as the command line opens it from ``config`` (a group's)."""
+    loaded = Config.model_validate(config)
+    settings = connect_settings(
+        loaded,
+        gitlab_url=emu.base_url,
+        project=None,
+        environ={"GITLAB_TOKEN": str(emu.default_token)},
+    )
+    return Workspace(config=loaded, connection=settings, out=Recorder(), now=lambda: NOW)
 
 
 @pytest.fixture
@@ -199,22 +215,126 @@ def test_a_checkin_in_a_group_names_the_key_result_by_full_reference(group: Emul
 
 def test_an_objective_without_a_team_label_takes_its_projects_team(group: Emulator) -> None:
     objective(group, SUPPORT, "Delight partners", key="support-partners")  # no team label
-    config = Config.model_validate(
-        {"group": GROUP, "projects": [{"path": SUPPORT, "team": "Support"}, SALES]}
-    )
-    ws = Workspace(
-        config=config,
-        connection=connect_settings(
-            config,
-            gitlab_url=group.base_url,
-            project=None,
-            environ={"GITLAB_TOKEN": str(group.default_token)},
-        ),
-        out=Recorder(),
-        now=lambda: NOW,
+    ws = config_workspace(
+        group, {"group": GROUP, "projects": [{"path": SUPPORT, "team": "Support"}, SALES]}
     )
     result = status(ws, quarter=QUARTER)
     teams = {o["reference"]: o["team"] for o in result.document["objectives"]}
     assert teams == {f"{SUPPORT}#2": "Support", f"{SALES}#1": "Sales"}
     line = next(line for line in format_status(result) if line.startswith(f"{SUPPORT}#2 "))
     assert line.endswith("team Support")
+
+
+# -- new: OKRs opened across the projects of a group ------------------------------------------
+
+
+def linked_refs(emu: Emulator, project: str, iid: int) -> set[str]:
+    """The full references of the issues linked to ``project#iid``, as GitLab lists them."""
+    path = f"/projects/{project.replace('/', '%2F')}/issues/{iid}/links"
+    listed = emu.request("GET", path, token=emu.default_token).json()
+    return {item["references"]["full"] for item in listed}
+
+
+def writes(emu: Emulator) -> int:
+    counts = emu.counts(without="okrflow=lease")
+    return sum(counts[m] for m in ("POST", "PUT", "DELETE"))
+
+
+def test_new_opens_objectives_and_key_results_in_the_named_projects_aligned_across(
+    group: Emulator,
+) -> None:
+    ws = group_workspace(group)
+    made = new_objective(
+        ws,
+        title="Win the enterprise",
+        quarter=QUARTER,
+        team="Sales",
+        owner="alice",
+        purpose="Large customers fund the roadmap.",
+        parents=[f"{COMPANY}#1"],
+        project=SALES,
+    )
+    assert (made.created, made.reference, made.project) == (True, f"{SALES}#3", SALES)
+    assert made.to_json()["parent_references"] == [f"{COMPANY}#1"]
+    assert linked_refs(group, SALES, 3) == {f"{COMPANY}#1"}
+    text = group.issue(SALES, 3).description or ""
+    assert f"{COMPANY}#1" in split(text).human  # GitLab links a bare #1 to acme/sales#1
+    # the key result in another project, linked across; one more in the objective's own
+    deals = new_kr(ws, objective=f"{SALES}#3", title="Sign 5 enterprise deals", project=SUPPORT)
+    assert (deals.reference, linked_refs(group, SUPPORT, 2)) == (f"{SUPPORT}#2", {f"{SALES}#3"})
+    logos = new_kr(ws, objective=f"{SALES}#3", title="Land 3 enterprise logos")
+    assert (logos.reference, linked_refs(group, SALES, 4)) == (f"{SALES}#4", {f"{SALES}#3"})
+    assert len(group.issues(COMPANY)) == 1  # nothing opened in the group's home project
+
+    doc = status(group_workspace(group), quarter=QUARTER).document
+    tree = {
+        o["reference"]: (o["parent_references"], [k["reference"] for k in o["key_results"]])
+        for o in doc["objectives"]
+    }
+    assert tree[f"{SALES}#3"] == ([f"{COMPANY}#1"], [f"{SUPPORT}#2", f"{SALES}#4"])
+    assert not [p for p in doc["problems"] if p["where"].startswith(f"{SALES}#3")]
+
+    group.reset_log()  # the same command again finds them and writes nothing
+    again = new_kr(group_workspace(group), objective=f"{SALES}#3", title="Sign 5 enterprise deals")
+    assert (again.created, again.reference, writes(group)) == (False, f"{SUPPORT}#2", 0)
+
+
+def test_new_in_a_group_refuses_a_project_or_parent_outside_it_and_writes_nothing(
+    group: Emulator,
+) -> None:
+    args = {
+        "title": "Delight partners",
+        "quarter": QUARTER,
+        "team": "Support",
+        "owner": "alice",
+        "purpose": "Partners sell for us.",
+    }
+    ws = group_workspace(group)
+    group.reset_log()
+    with pytest.raises(UsageError, match=r"^--project 'other/place' is not one of the OKR "):
+        new_objective(ws, **args, project="other/place")
+    with pytest.raises(UsageError, match=r"outside the OKR projects of the group acme$"):
+        new_objective(ws, **args, parents=["other/corp#4"], project=SUPPORT)
+    with pytest.raises(UsageError, match=r"give group/project#1$"):
+        new_objective(ws, **args, parents=["#1"], project=SUPPORT)
+    with pytest.raises(UsageError, match=r"say which project the objective opens in"):
+        new_objective(ws, **args)  # no --project, and the config gives Support no project
+    with pytest.raises(UsageError, match=r"outside the OKR projects of the group acme$"):
+        new_kr(ws, objective="other/corp#4", title="Sign 8 deals", project=SUPPORT)
+    assert writes(group) == 0 and len(group.issues(SUPPORT)) == 1
+
+    # the config's projects: say which project holds a team's OKRs
+    mapped = config_workspace(
+        group, {"group": GROUP, "projects": [SALES, {"path": SUPPORT, "team": "Support"}]}
+    )
+    made = new_objective(mapped, **args)
+    assert (made.reference, made.project) == (f"{SUPPORT}#2", SUPPORT)
+    with pytest.raises(
+        UsageError,
+        match=rf"^--project '{COMPANY}' is not one of .+: give one of {SALES}, {SUPPORT}$",
+    ):
+        new_objective(mapped, **args, project=COMPANY)  # in the group, not an OKR project
+
+
+def test_new_on_the_command_line_takes_project_as_the_groups_project_to_open_in(
+    group: Emulator, invoke: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    for name in ("OKRFLOW_CONFIG", "OKRFLOW_PROJECT", "OKRFLOW_GROUP", "CI_PROJECT_PATH"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("GITLAB_URL", group.base_url)
+    monkeypatch.setenv("GITLAB_TOKEN", str(group.default_token))
+    args = ["--group", GROUP, "--objective", f"{SALES}#1", "--title", "Sign 3 partner deals"]
+    args += ["--owner", "bob"]
+    code, out, err = invoke("new", "kr", *args, "--project", SUPPORT, "--dry-run")
+    assert (code, err) == (0, ""), err
+    assert out.splitlines()[0] == "would create key result 'Sign 3 partner deals' (key " + (
+        f"sign-3-partner-deals) in {SUPPORT}"
+    )
+    assert f"  linked to: {SALES}#1" in out.splitlines()
+    assert len(group.issues(SUPPORT)) == 1
+    code, out, err = invoke("new", "kr", *args, "--project", SUPPORT)
+    assert (code, out.split()[:4]) == (0, ["created", "key", "result", "#2"]), err
+    assert out.split()[4] == f"{SUPPORT}#2" and linked_refs(group, SUPPORT, 2) == {f"{SALES}#1"}
+    code, out, err = invoke("new", "kr", *args, "--project", "acme/elsewhere")
+    assert (code, out) == (2, "") and "is not one of the OKR projects of the group" in err

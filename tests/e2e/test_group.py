@@ -123,3 +123,32 @@ def test_okrs_across_a_group_roll_up_into_one_tree(okrflow_cli: Any) -> None:
     assert (carol.stdout + carol.stderr).count(WEB) == 1, carol.stdout
     assert f"{WEB}: the token cannot read this project" in carol.stdout
     assert f"KR {PLATFORM}#2 Raise uptime" in carol.stdout
+
+    # new opens an objective in the project --project names, aligned under a parent in
+    # another project and linked to it there
+    made = okrflow_cli(
+        "new",
+        "objective",
+        "--project",
+        SALES,
+        "--parent",
+        f"{COMPANY}#1",
+        "--title",
+        "Win the enterprise",
+        "--quarter",
+        "FY24-Q1",
+        "--team",
+        "Sales",
+        "--owner",
+        "alice",
+        "--purpose",
+        "Large customers fund the roadmap.",
+        "--json",
+        extra_env=ENV,
+    )
+    assert made.returncode == 0, made.stderr
+    assert json.loads(made.stdout)["reference"] == f"{SALES}#3"
+    company, enterprise = emu.issue(COMPANY, 1), emu.issue(SALES, 3)
+    assert [(link.source_id, link.target_id) for link in emu.state.links.values()] == [
+        (enterprise.id, company.id)
+    ]

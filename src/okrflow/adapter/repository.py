@@ -79,6 +79,7 @@ class NewIssue:
     key: str | None = None
     record: RecordKey | None = None
     assignees: tuple[str, ...] = ()  # more than one: GitLab Free keeps the first
+    project: str | None = None  # in a group scope: the OKR project it goes to
 
 
 def label_changes(
@@ -233,6 +234,7 @@ class OkrRepository(IssueApi, InstallApi, PeopleApi, LabelEventApi):
             assignee=new.assignee,
             assignees=new.assignees,
             find_existing=lambda: self.find_created(new),
+            project=new.project,
         )
 
     def find_created(self, new: NewIssue) -> IssueRecord | None:
@@ -245,7 +247,11 @@ class OkrRepository(IssueApi, InstallApi, PeopleApi, LabelEventApi):
         ]
         if new.key is not None:
             found = self.find_okr(new.key, scope)
-            return found.record if found is not None else None
+            if found is None or (
+                new.project and found.record.project.casefold() != new.project.casefold()
+            ):
+                return None
+            return found.record
         if new.record is not None:
             return self.find_record(scope, new.record)
         return None
