@@ -28,6 +28,7 @@ from group_world import (
 from okrflow.adapter import ConnectionSettings
 from okrflow.commands.checkin import checkin
 from okrflow.commands.lint import lint
+from okrflow.commands.move import move, move_bulk
 from okrflow.commands.new import new_kr, new_objective
 from okrflow.commands.reporter import Recorder
 from okrflow.commands.rollup import rollup
@@ -316,14 +317,22 @@ def test_new_in_a_group_refuses_a_project_or_parent_outside_it_and_writes_nothin
         new_objective(mapped, **args, project=COMPANY)  # in the group, not an OKR project
 
 
-def test_new_on_the_command_line_takes_project_as_the_groups_project_to_open_in(
-    group: Emulator, invoke: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> None:
+@pytest.fixture
+def cli(group: Emulator, invoke: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Any:
+    """``okrflow`` in this process, against the group (no config, no project in the
+    environment): ``cli(*args)`` -> (exit code, stdout, stderr)."""
     monkeypatch.chdir(tmp_path)
     for name in ("OKRFLOW_CONFIG", "OKRFLOW_PROJECT", "OKRFLOW_GROUP", "CI_PROJECT_PATH"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("GITLAB_URL", group.base_url)
     monkeypatch.setenv("GITLAB_TOKEN", str(group.default_token))
+    return invoke
+
+
+def test_new_on_the_command_line_takes_project_as_the_groups_project_to_open_in(
+    group: Emulator, cli: Any
+) -> None:
+    invoke = cli
     args = ["--group", GROUP, "--objective", f"{SALES}#1", "--title", "Sign 3 partner deals"]
     args += ["--owner", "bob"]
     code, out, err = invoke("new", "kr", *args, "--project", SUPPORT, "--dry-run")
@@ -338,3 +347,37 @@ def test_new_on_the_command_line_takes_project_as_the_groups_project_to_open_in(
     assert out.split()[4] == f"{SUPPORT}#2" and linked_refs(group, SUPPORT, 2) == {f"{SALES}#1"}
     code, out, err = invoke("new", "kr", *args, "--project", "acme/elsewhere")
     assert (code, out) == (2, "") and "is not one of the OKR projects of the group" in err
+
+
+def test_a_bulk_move_closes_a_quarter_across_projects_each_issue_in_its_own(
+    group: Emulator, cli: Any
+) -> None:
+    bulk = ["move", "--group", GROUP, "--quarter", QUARTER, "--from", "active", "--to", "closed"]
+    code, out, err = cli(*bulk, "--dry-run")
+    assert (code, writes(group)) == (0, 0), err
+    assert f"would move objective {COMPANY}#1 from Active to Closed: Grow the business" in out
+    ws = group_workspace(group)
+    with pytest.raises(UsageError, match=r"give group/project#1$"):
+        move(ws, "#1", to="closed")
+    result = move_bulk(ws, quarter=QUARTER, from_state="active", to="closed")
+    moved = {m.shown: m.cascaded for m in result.moved}
+    assert moved == {
+        f"{COMPANY}#1": False,
+        f"{SALES}#1": False,
+        f"{SALES}#2": True,
+        f"{SUPPORT}#1": True,
+        f"{PLATFORM}#1": False,
+        f"{PLATFORM}#2": True,
+        f"{WEB}#1": True,
+    }
+    for project, iid in ((SUPPORT, 1), (WEB, 1), (COMPANY, 1)):
+        assert group.issue(project, iid).state == "closed", (project, iid)
+    # the comment on each issue, in its project; a key result names its objective in full
+    (note,) = group.notes(SUPPORT, 1)
+    assert "(with its objective acme/sales#1)" in note.body
+    assert f"moved key result {WEB}#1 from Active to Closed: Ship 4 landing pages" in [
+        line.split(" (outcome")[0] for line in map(str, result.lines())
+    ]
+    assert result.to_json()["moved"][0]["reference"] == f"{COMPANY}#1"  # type: ignore[index]
+    again = move_bulk(group_workspace(group), quarter=QUARTER, from_state="active", to="closed")
+    assert again.moved == []

@@ -47,7 +47,9 @@ CONFIG_HELP = (
 
 F = TypeVar("F", bound=Callable[..., Any])
 #: the commands that work over a group scope so far; the others refuse one (exit 2)
-GROUP_COMMANDS = frozenset({"status", "lint", "rollup", "checkin", "objective", "kr", "init"})
+GROUP_COMMANDS = frozenset(
+    {"status", "lint", "rollup", "checkin", "objective", "kr", "init", "move"}
+)
 
 
 @dataclasses.dataclass
