@@ -26,6 +26,7 @@ from group_world import (
     seed_okrs,
 )
 from okrflow.adapter import ConnectionSettings
+from okrflow.commands.apply import apply, plan
 from okrflow.commands.checkin import checkin
 from okrflow.commands.lint import lint
 from okrflow.commands.move import move, move_bulk
@@ -36,7 +37,7 @@ from okrflow.commands.status import format_status, status
 from okrflow.commands.workspace import Workspace, connect_settings
 from okrflow.config import Config
 from okrflow.core.description import split
-from okrflow.errors import UsageError
+from okrflow.errors import ConfigError, UsageError
 from okrflow.render import report_schema
 from okrflow.sandbox import Emulator
 
@@ -333,7 +334,9 @@ def test_new_on_the_command_line_takes_project_as_the_groups_project_to_open_in(
     group: Emulator, cli: Any
 ) -> None:
     invoke = cli
-    args = ["--group", GROUP, "--objective", f"{SALES}#1", "--title", "Sign 3 partner deals"]
+    (Path("config")).mkdir()  # the group from the config: --project is its project to open in
+    Path("config/okrflow.yml").write_text(f"group: {GROUP}\n", encoding="utf-8")
+    args = ["--objective", f"{SALES}#1", "--title", "Sign 3 partner deals"]
     args += ["--owner", "bob"]
     code, out, err = invoke("new", "kr", *args, "--project", SUPPORT, "--dry-run")
     assert (code, err) == (0, ""), err
@@ -381,3 +384,105 @@ def test_a_bulk_move_closes_a_quarter_across_projects_each_issue_in_its_own(
     assert result.to_json()["moved"][0]["reference"] == f"{COMPANY}#1"  # type: ignore[index]
     again = move_bulk(group_workspace(group), quarter=QUARTER, from_state="active", to="closed")
     assert again.moved == []
+
+
+# -- apply / plan: a group OKR file ------------------------------------------------------------
+
+
+def texts(lines: list[Any]) -> list[str]:
+    return [getattr(line, "text", line) for line in lines]
+
+
+GROUP_FILE = f"""\
+quarter: {QUARTER}
+objectives:
+  - key: company-growth
+    project: {COMPANY}
+    title: Grow the business
+    owner: alice
+    purpose: It matters to the whole company.
+  - key: sales-pipeline
+    project: {SALES}
+    parent: company-growth
+    title: Build the pipeline
+    team: Sales
+    owner: alice
+    purpose: Leads become revenue.
+    key_results:
+      - key: leads
+        title: Raise qualified leads from 10 to 20
+      - key: deals
+        project: {SUPPORT}
+        title: Sign 8 partner deals
+  - key: platform-trust
+    parent: company-growth
+    title: Run a platform people trust
+    team: Platform
+    owner: alice
+    purpose: Customers stay with a platform they trust.
+    key_results:
+      - key: uptime
+        title: Raise uptime from 90 to 100
+"""
+
+
+def test_apply_of_a_group_file_opens_each_okr_in_its_project_and_plan_then_finds_nothing(
+    emulator: Emulator, tmp_path: Path
+) -> None:
+    build_group(emulator)
+    config = {
+        "group": GROUP,
+        "projects": [COMPANY, SALES, SUPPORT, {"path": PLATFORM, "team": "Platform"}],
+    }
+    path = tmp_path / "okrs.yml"
+    path.write_text(GROUP_FILE, encoding="utf-8")
+    result = apply(config_workspace(emulator, config), path)
+    assert result.error() is None and result.failed == []
+    assert f'+ create objective platform-trust "Run a platform people trust" in {PLATFORM}' in (
+        texts(result.lines())
+    )
+    where = {i.title: p for p in PROJECTS for i in emulator.issues(p)}
+    assert where == {
+        "Grow the business": COMPANY,
+        "Build the pipeline": SALES,
+        "Raise qualified leads from 10 to 20": SALES,
+        "Sign 8 partner deals": SUPPORT,
+        "Run a platform people trust": PLATFORM,  # the config's project for its team
+        "Raise uptime from 90 to 100": PLATFORM,
+    }
+    assert linked_refs(emulator, SUPPORT, 1) == {f"{SALES}#1"}
+    assert linked_refs(emulator, COMPANY, 1) == {f"{SALES}#1", f"{PLATFORM}#1"}
+    doc = status(config_workspace(emulator, config), quarter=QUARTER).document
+    tree = {
+        o["reference"]: (o["parent_references"], [k["reference"] for k in o["key_results"]])
+        for o in doc["objectives"]
+    }
+    assert tree == {
+        f"{COMPANY}#1": ([], []),
+        f"{SALES}#1": ([f"{COMPANY}#1"], [f"{SALES}#2", f"{SUPPORT}#1"]),
+        f"{PLATFORM}#1": ([f"{COMPANY}#1"], [f"{PLATFORM}#2"]),
+    }
+    assert doc["problems"] == []
+
+    emulator.reset_log()
+    planned = plan(config_workspace(emulator, config), path)
+    assert (planned.differences, planned.error(), planned.not_in_file) == (0, None, [])
+    again = apply(config_workspace(emulator, config), path)
+    assert (again.differences, writes(emulator)) == (0, 0)
+    assert f"= unchanged kr sales-pipeline/deals ({SUPPORT}#1)" in texts(again.lines())
+
+
+def test_a_group_file_naming_a_project_outside_the_group_writes_nothing(
+    emulator: Emulator, tmp_path: Path
+) -> None:
+    build_group(emulator)
+    path = tmp_path / "okrs.yml"
+    ws = config_workspace(emulator, {"group": GROUP})
+    path.write_text(GROUP_FILE.replace(f"project: {SUPPORT}", "project: other/place"), "utf-8")
+    emulator.reset_log()
+    with pytest.raises(ConfigError, match=r"project other/place is not one of the OKR projects"):
+        apply(ws, path)
+    path.write_text(GROUP_FILE, "utf-8")  # platform-trust: no project, none for its team
+    with pytest.raises(ConfigError, match=r"say which OKR project holds 'platform-trust'"):
+        apply(ws, path)
+    assert writes(emulator) == 0 and all(emulator.issues(p) == [] for p in PROJECTS)

@@ -48,7 +48,7 @@ CONFIG_HELP = (
 F = TypeVar("F", bound=Callable[..., Any])
 #: the commands that work over a group scope so far; the others refuse one (exit 2)
 GROUP_COMMANDS = frozenset(
-    {"status", "lint", "rollup", "checkin", "objective", "kr", "init", "move"}
+    {"status", "lint", "rollup", "checkin", "objective", "kr", "init", "move", "apply", "plan"}
 )
 
 

@@ -15,6 +15,7 @@ from okrflow.core.keys import slugify
 from okrflow.core.model import Direction, Metric, MetricKind
 from okrflow.core.values import parse_value
 from okrflow.errors import UsageError
+from okrflow.render.display import some
 
 if TYPE_CHECKING:
     from okrflow.adapter import OkrRepository
@@ -122,8 +123,7 @@ def target_project(
         return None
     projects = repo.okr_projects()
     known = {p.casefold(): p for p in projects}
-    more = f" and {len(projects) - 8:,} more" if len(projects) > 8 else ""
-    listed = ", ".join(projects[:8]) + more
+    listed = some(projects)
     if given is not None:
         path = given.strip().strip("/")
         if path.casefold() not in known:
