@@ -5,10 +5,13 @@ names findings by full reference; the project scope's output is unchanged."""
 from __future__ import annotations
 
 import math
+from pathlib import Path
+from typing import Any
 
 import pytest
 
 from group_world import (
+    COMPANY,
     GROUP,
     NOW,
     PLATFORM,
@@ -23,15 +26,18 @@ from group_world import (
     seed_okrs,
 )
 from okrflow.adapter import ConnectionSettings
+from okrflow.commands.apply import apply, plan
 from okrflow.commands.checkin import checkin
 from okrflow.commands.lint import lint
+from okrflow.commands.move import move, move_bulk
+from okrflow.commands.new import new_kr, new_objective
 from okrflow.commands.reporter import Recorder
 from okrflow.commands.rollup import rollup
 from okrflow.commands.status import format_status, status
 from okrflow.commands.workspace import Workspace, connect_settings
 from okrflow.config import Config
 from okrflow.core.description import split
-from okrflow.errors import UsageError
+from okrflow.errors import ConfigError, UsageError
 from okrflow.render import report_schema
 from okrflow.sandbox import Emulator
 
@@ -41,6 +47,18 @@ def group_workspace(emu: Emulator, *, token: str | None = None) -> Workspace:
         url=emu.base_url, token=token or emu.default_token, group=GROUP, retries=1
     )
     return Workspace(config=Config.default(), connection=settings, out=Recorder(), now=lambda: NOW)
+
+
+def config_workspace(emu: Emulator, config: dict[str, Any]) -> Workspace:
+    """A workspace as the command line opens it from ``config`` (a group's)."""
+    loaded = Config.model_validate(config)
+    settings = connect_settings(
+        loaded,
+        gitlab_url=emu.base_url,
+        project=None,
+        environ={"GITLAB_TOKEN": str(emu.default_token)},
+    )
+    return Workspace(config=loaded, connection=settings, out=Recorder(), now=lambda: NOW)
 
 
 @pytest.fixture
@@ -204,22 +222,272 @@ def test_a_checkin_in_a_group_names_the_key_result_by_full_reference(group: Emul
 
 def test_an_objective_without_a_team_label_takes_its_projects_team(group: Emulator) -> None:
     objective(group, SUPPORT, "Delight partners", key="support-partners")  # no team label
-    config = Config.model_validate(
-        {"group": GROUP, "projects": [{"path": SUPPORT, "team": "Support"}, SALES]}
-    )
-    ws = Workspace(
-        config=config,
-        connection=connect_settings(
-            config,
-            gitlab_url=group.base_url,
-            project=None,
-            environ={"GITLAB_TOKEN": str(group.default_token)},
-        ),
-        out=Recorder(),
-        now=lambda: NOW,
+    ws = config_workspace(
+        group, {"group": GROUP, "projects": [{"path": SUPPORT, "team": "Support"}, SALES]}
     )
     result = status(ws, quarter=QUARTER)
     teams = {o["reference"]: o["team"] for o in result.document["objectives"]}
     assert teams == {f"{SUPPORT}#2": "Support", f"{SALES}#1": "Sales"}
     line = next(line for line in format_status(result) if line.startswith(f"{SUPPORT}#2 "))
     assert line.endswith("team Support")
+
+
+# -- new: OKRs opened across the projects of a group ------------------------------------------
+
+
+def linked_refs(emu: Emulator, project: str, iid: int) -> set[str]:
+    """The full references of the issues linked to ``project#iid``, as GitLab lists them."""
+    path = f"/projects/{project.replace('/', '%2F')}/issues/{iid}/links"
+    listed = emu.request("GET", path, token=emu.default_token).json()
+    return {item["references"]["full"] for item in listed}
+
+
+def writes(emu: Emulator) -> int:
+    counts = emu.counts(without="okrflow=lease")
+    return sum(counts[m] for m in ("POST", "PUT", "DELETE"))
+
+
+def test_new_opens_objectives_and_key_results_in_the_named_projects_aligned_across(
+    group: Emulator,
+) -> None:
+    ws = group_workspace(group)
+    made = new_objective(
+        ws,
+        title="Win the enterprise",
+        quarter=QUARTER,
+        team="Sales",
+        owner="alice",
+        purpose="Large customers fund the roadmap.",
+        parents=[f"{COMPANY}#1"],
+        project=SALES,
+    )
+    assert (made.created, made.reference, made.project) == (True, f"{SALES}#3", SALES)
+    assert made.to_json()["parent_references"] == [f"{COMPANY}#1"]
+    assert linked_refs(group, SALES, 3) == {f"{COMPANY}#1"}
+    text = group.issue(SALES, 3).description or ""
+    assert f"{COMPANY}#1" in split(text).human  # GitLab links a bare #1 to acme/sales#1
+    # the key result in another project, linked across; one more in the objective's own
+    deals = new_kr(ws, objective=f"{SALES}#3", title="Sign 5 enterprise deals", project=SUPPORT)
+    assert (deals.reference, linked_refs(group, SUPPORT, 2)) == (f"{SUPPORT}#2", {f"{SALES}#3"})
+    logos = new_kr(ws, objective=f"{SALES}#3", title="Land 3 enterprise logos")
+    assert (logos.reference, linked_refs(group, SALES, 4)) == (f"{SALES}#4", {f"{SALES}#3"})
+    assert len(group.issues(COMPANY)) == 1  # nothing opened in the group's home project
+
+    doc = status(group_workspace(group), quarter=QUARTER).document
+    tree = {
+        o["reference"]: (o["parent_references"], [k["reference"] for k in o["key_results"]])
+        for o in doc["objectives"]
+    }
+    assert tree[f"{SALES}#3"] == ([f"{COMPANY}#1"], [f"{SUPPORT}#2", f"{SALES}#4"])
+    assert not [p for p in doc["problems"] if p["where"].startswith(f"{SALES}#3")]
+
+    group.reset_log()  # the same command again finds them and writes nothing
+    again = new_kr(group_workspace(group), objective=f"{SALES}#3", title="Sign 5 enterprise deals")
+    assert (again.created, again.reference, writes(group)) == (False, f"{SUPPORT}#2", 0)
+
+
+def test_new_in_a_group_refuses_a_project_or_parent_outside_it_and_writes_nothing(
+    group: Emulator,
+) -> None:
+    args = {
+        "title": "Delight partners",
+        "quarter": QUARTER,
+        "team": "Support",
+        "owner": "alice",
+        "purpose": "Partners sell for us.",
+    }
+    ws = group_workspace(group)
+    group.reset_log()
+    with pytest.raises(UsageError, match=r"^--project 'other/place' is not one of the OKR "):
+        new_objective(ws, **args, project="other/place")
+    with pytest.raises(UsageError, match=r"outside the OKR projects of the group acme$"):
+        new_objective(ws, **args, parents=["other/corp#4"], project=SUPPORT)
+    with pytest.raises(UsageError, match=r"give group/project#1$"):
+        new_objective(ws, **args, parents=["#1"], project=SUPPORT)
+    with pytest.raises(UsageError, match=r"say which project the objective opens in"):
+        new_objective(ws, **args)  # no --project, and the config gives Support no project
+    with pytest.raises(UsageError, match=r"outside the OKR projects of the group acme$"):
+        new_kr(ws, objective="other/corp#4", title="Sign 8 deals", project=SUPPORT)
+    assert writes(group) == 0 and len(group.issues(SUPPORT)) == 1
+
+    # the config's projects: say which project holds a team's OKRs
+    mapped = config_workspace(
+        group, {"group": GROUP, "projects": [SALES, {"path": SUPPORT, "team": "Support"}]}
+    )
+    made = new_objective(mapped, **args)
+    assert (made.reference, made.project) == (f"{SUPPORT}#2", SUPPORT)
+    with pytest.raises(
+        UsageError,
+        match=rf"^--project '{COMPANY}' is not one of .+: give one of {SALES}, {SUPPORT}$",
+    ):
+        new_objective(mapped, **args, project=COMPANY)  # in the group, not an OKR project
+
+
+@pytest.fixture
+def cli(group: Emulator, invoke: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Any:
+    """``okrflow`` in this process, against the group (no config, no project in the
+    environment): ``cli(*args)`` -> (exit code, stdout, stderr)."""
+    monkeypatch.chdir(tmp_path)
+    for name in ("OKRFLOW_CONFIG", "OKRFLOW_PROJECT", "OKRFLOW_GROUP", "CI_PROJECT_PATH"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("GITLAB_URL", group.base_url)
+    monkeypatch.setenv("GITLAB_TOKEN", str(group.default_token))
+    return invoke
+
+
+def test_new_on_the_command_line_takes_project_as_the_groups_project_to_open_in(
+    group: Emulator, cli: Any
+) -> None:
+    invoke = cli
+    (Path("config")).mkdir()  # the group from the config: --project is its project to open in
+    Path("config/okrflow.yml").write_text(f"group: {GROUP}\n", encoding="utf-8")
+    args = ["--objective", f"{SALES}#1", "--title", "Sign 3 partner deals"]
+    args += ["--owner", "bob"]
+    code, out, err = invoke("new", "kr", *args, "--project", SUPPORT, "--dry-run")
+    assert (code, err) == (0, ""), err
+    assert out.splitlines()[0] == "would create key result 'Sign 3 partner deals' (key " + (
+        f"sign-3-partner-deals) in {SUPPORT}"
+    )
+    assert f"  linked to: {SALES}#1" in out.splitlines()
+    assert len(group.issues(SUPPORT)) == 1
+    code, out, err = invoke("new", "kr", *args, "--project", SUPPORT)
+    assert (code, out.split()[:4]) == (0, ["created", "key", "result", "#2"]), err
+    assert out.split()[4] == f"{SUPPORT}#2" and linked_refs(group, SUPPORT, 2) == {f"{SALES}#1"}
+    code, out, err = invoke("new", "kr", *args, "--project", "acme/elsewhere")
+    assert (code, out) == (2, "") and "is not one of the OKR projects of the group" in err
+
+
+def test_a_bulk_move_closes_a_quarter_across_projects_each_issue_in_its_own(
+    group: Emulator, cli: Any
+) -> None:
+    bulk = ["move", "--group", GROUP, "--quarter", QUARTER, "--from", "active", "--to", "closed"]
+    code, out, err = cli(*bulk, "--dry-run")
+    assert (code, writes(group)) == (0, 0), err
+    assert f"would move objective {COMPANY}#1 from Active to Closed: Grow the business" in out
+    ws = group_workspace(group)
+    with pytest.raises(UsageError, match=r"give group/project#1$"):
+        move(ws, "#1", to="closed")
+    result = move_bulk(ws, quarter=QUARTER, from_state="active", to="closed")
+    moved = {m.shown: m.cascaded for m in result.moved}
+    assert moved == {
+        f"{COMPANY}#1": False,
+        f"{SALES}#1": False,
+        f"{SALES}#2": True,
+        f"{SUPPORT}#1": True,
+        f"{PLATFORM}#1": False,
+        f"{PLATFORM}#2": True,
+        f"{WEB}#1": True,
+    }
+    for project, iid in ((SUPPORT, 1), (WEB, 1), (COMPANY, 1)):
+        assert group.issue(project, iid).state == "closed", (project, iid)
+    # the comment on each issue, in its project; a key result names its objective in full
+    (note,) = group.notes(SUPPORT, 1)
+    assert "(with its objective acme/sales#1)" in note.body
+    assert f"moved key result {WEB}#1 from Active to Closed: Ship 4 landing pages" in [
+        line.split(" (outcome")[0] for line in map(str, result.lines())
+    ]
+    assert result.to_json()["moved"][0]["reference"] == f"{COMPANY}#1"  # type: ignore[index]
+    again = move_bulk(group_workspace(group), quarter=QUARTER, from_state="active", to="closed")
+    assert again.moved == []
+
+
+# -- apply / plan: a group OKR file ------------------------------------------------------------
+
+
+def texts(lines: list[Any]) -> list[str]:
+    return [getattr(line, "text", line) for line in lines]
+
+
+GROUP_FILE = f"""\
+quarter: {QUARTER}
+objectives:
+  - key: company-growth
+    project: {COMPANY}
+    title: Grow the business
+    owner: alice
+    purpose: It matters to the whole company.
+  - key: sales-pipeline
+    project: {SALES}
+    parent: company-growth
+    title: Build the pipeline
+    team: Sales
+    owner: alice
+    purpose: Leads become revenue.
+    key_results:
+      - key: leads
+        title: Raise qualified leads from 10 to 20
+      - key: deals
+        project: {SUPPORT}
+        title: Sign 8 partner deals
+  - key: platform-trust
+    parent: company-growth
+    title: Run a platform people trust
+    team: Platform
+    owner: alice
+    purpose: Customers stay with a platform they trust.
+    key_results:
+      - key: uptime
+        title: Raise uptime from 90 to 100
+"""
+
+
+def test_apply_of_a_group_file_opens_each_okr_in_its_project_and_plan_then_finds_nothing(
+    emulator: Emulator, tmp_path: Path
+) -> None:
+    build_group(emulator)
+    config = {
+        "group": GROUP,
+        "projects": [COMPANY, SALES, SUPPORT, {"path": PLATFORM, "team": "Platform"}],
+    }
+    path = tmp_path / "okrs.yml"
+    path.write_text(GROUP_FILE, encoding="utf-8")
+    result = apply(config_workspace(emulator, config), path)
+    assert result.error() is None and result.failed == []
+    assert f'+ create objective platform-trust "Run a platform people trust" in {PLATFORM}' in (
+        texts(result.lines())
+    )
+    where = {i.title: p for p in PROJECTS for i in emulator.issues(p)}
+    assert where == {
+        "Grow the business": COMPANY,
+        "Build the pipeline": SALES,
+        "Raise qualified leads from 10 to 20": SALES,
+        "Sign 8 partner deals": SUPPORT,
+        "Run a platform people trust": PLATFORM,  # the config's project for its team
+        "Raise uptime from 90 to 100": PLATFORM,
+    }
+    assert linked_refs(emulator, SUPPORT, 1) == {f"{SALES}#1"}
+    assert linked_refs(emulator, COMPANY, 1) == {f"{SALES}#1", f"{PLATFORM}#1"}
+    doc = status(config_workspace(emulator, config), quarter=QUARTER).document
+    tree = {
+        o["reference"]: (o["parent_references"], [k["reference"] for k in o["key_results"]])
+        for o in doc["objectives"]
+    }
+    assert tree == {
+        f"{COMPANY}#1": ([], []),
+        f"{SALES}#1": ([f"{COMPANY}#1"], [f"{SALES}#2", f"{SUPPORT}#1"]),
+        f"{PLATFORM}#1": ([f"{COMPANY}#1"], [f"{PLATFORM}#2"]),
+    }
+    assert doc["problems"] == []
+
+    emulator.reset_log()
+    planned = plan(config_workspace(emulator, config), path)
+    assert (planned.differences, planned.error(), planned.not_in_file) == (0, None, [])
+    again = apply(config_workspace(emulator, config), path)
+    assert (again.differences, writes(emulator)) == (0, 0)
+    assert f"= unchanged kr sales-pipeline/deals ({SUPPORT}#1)" in texts(again.lines())
+
+
+def test_a_group_file_naming_a_project_outside_the_group_writes_nothing(
+    emulator: Emulator, tmp_path: Path
+) -> None:
+    build_group(emulator)
+    path = tmp_path / "okrs.yml"
+    ws = config_workspace(emulator, {"group": GROUP})
+    path.write_text(GROUP_FILE.replace(f"project: {SUPPORT}", "project: other/place"), "utf-8")
+    emulator.reset_log()
+    with pytest.raises(ConfigError, match=r"project other/place is not one of the OKR projects"):
+        apply(ws, path)
+    path.write_text(GROUP_FILE, "utf-8")  # platform-trust: no project, none for its team
+    with pytest.raises(ConfigError, match=r"say which OKR project holds 'platform-trust'"):
+        apply(ws, path)
+    assert writes(emulator) == 0 and all(emulator.issues(p) == [] for p in PROJECTS)

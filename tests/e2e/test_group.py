@@ -152,3 +152,34 @@ def test_okrs_across_a_group_roll_up_into_one_tree(okrflow_cli: Any) -> None:
     assert (carol.stdout + carol.stderr).count(WEB) == 1, carol.stdout
     assert f"{WEB}: the token cannot read this project" in carol.stdout
     assert f"KR {PLATFORM}#2 Raise uptime" in carol.stdout
+
+    # apply of a group OKR file: each OKR in the project its entry names, under a parent
+    # already in GitLab in another project; then plan finds nothing to do (exit 0)
+    (okrflow_cli.cwd / "okrs.yml").write_text(
+        f"""\
+quarter: FY24-Q1
+objectives:
+  - key: support-partners
+    project: {SUPPORT}
+    parent: company-growth
+    title: Delight partners
+    owner: alice
+    purpose: Partners sell for us.
+    key_results:
+      - key: portal
+        project: {WEB}
+        title: Ship 2 partner portals
+""",
+        encoding="utf-8",
+    )
+    applied = okrflow_cli("apply", "okrs.yml", extra_env=ENV)
+    assert applied.returncode == 0, applied.stderr
+    assert f'+ create kr support-partners/portal "Ship 2 partner portals" in {WEB}' in (
+        applied.stdout
+    )
+    company, partners, portal = emu.issue(COMPANY, 1), emu.issue(SUPPORT, 2), emu.issue(WEB, 2)
+    assert (partners.title, portal.title) == ("Delight partners", "Ship 2 partner portals")
+    pairs = {(link.source_id, link.target_id) for link in emu.state.links.values()}
+    assert {(partners.id, company.id), (portal.id, partners.id)} <= pairs
+    planned = okrflow_cli("plan", "okrs.yml", extra_env=ENV)
+    assert planned.returncode == 0, planned.stdout + planned.stderr

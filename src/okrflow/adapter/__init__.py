@@ -16,6 +16,7 @@ May import: the standard library, python-gitlab, requests, ``okrflow.core``,
 from okrflow.adapter.comment_events import CommentBatch, CommentEvent
 from okrflow.adapter.connection import ConnectionSettings, resolve_connection
 from okrflow.adapter.exposure import token_exposures
+from okrflow.adapter.install import Place
 from okrflow.adapter.issues import DESCRIPTION_MAX
 from okrflow.adapter.pace import PRESETS, Budget, Pacer, budget_of
 from okrflow.adapter.planned import PlannedBoard, PlannedIssue, PlannedNote, PlannedWrite
@@ -57,6 +58,7 @@ __all__ = [
     "NoteRecord",
     "OkrRepository",
     "Pacer",
+    "Place",
     "PlannedBoard",
     "PlannedIssue",
     "PlannedNote",

@@ -174,12 +174,13 @@ class IssueApi(LeaseApi):
         assignee: str | None = None,
         assignees: Sequence[str] = (),
         find_existing: Callable[[], IssueRecord | None] | None = None,
+        project: str | None = None,
     ) -> IssueRecord | PlannedIssue:
         """Create an issue once, even if the connection drops after GitLab created it.
 
         ``find_existing`` looks the issue up; it is consulted after an ambiguous
-        failure before the create is sent again. A dry run answers with the
-        :class:`PlannedIssue`.
+        failure before the create is sent again. ``project``: in another project of a
+        group scope than its home. A dry run answers with the :class:`PlannedIssue`.
         """
         title, description = self.title_for_gitlab(title), self.for_gitlab(description)
         planned = PlannedIssue(title, tuple(labels), description)
@@ -196,11 +197,13 @@ class IssueApi(LeaseApi):
         if any(i is not None for i in ids):
             data["assignee_ids"] = [i for i in ids if i is not None]
         if self.dry_run:
-            self.plan("create", str(planned), f"labels {', '.join(labels)}" if labels else "")
+            where = [f"in {project}"] if project else []
+            where += [f"labels {', '.join(labels)}"] if labels else []
+            self.plan("create", str(planned), ", ".join(where))
             return planned
         self.keep_lease()
         result = self.http.create_once(
-            self.api("issues"), data, find_existing, f"create issue {title!r}"
+            self.api("issues", project=project), data, find_existing, f"create issue {title!r}"
         )
         return result if isinstance(result, IssueRecord) else IssueRecord.from_json(result)
 
@@ -350,10 +353,18 @@ class IssueApi(LeaseApi):
         iid: int | PlannedIssue,
         target: int | PlannedIssue,
         target_project: str | None = None,
+        *,
+        project: str | None = None,
     ) -> bool:
-        """Link two issues (relates_to). False when the link existed already."""
+        """Link two issues (relates_to). False when the link existed already.
+        ``project``: the project of ``iid`` (default the OKR project), ``target_project``
+        the project of ``target`` (default the same)."""
+        target_project = target_project or project
         if self.dry_run or not isinstance(iid, int) or not isinstance(target, int):
-            source = self.reference(iid) if isinstance(iid, int) else str(iid)
+            if isinstance(iid, int):
+                source = f"{project}#{iid}" if project else self.reference(iid)
+            else:
+                source = str(iid)
             if isinstance(target, int):
                 to = f"{target_project or self.project_path}#{target}"
             else:
@@ -365,10 +376,11 @@ class IssueApi(LeaseApi):
             "target_issue_iid": target,
             "link_type": "relates_to",
         }
-        what = f"link #{iid} to #{target}"
+        what = f"link {project or ''}#{iid} to {target_project or ''}#{target}"
         self.keep_lease()
+        path = self.api("issues", iid, "links", project=project)
         done = self.http.call_or_none(
-            lambda: self.http.gl.http_post(self.api("issues", iid, "links"), post_data=data),
+            lambda: self.http.gl.http_post(path, post_data=data),
             what,
             (409,),  # linked already, by an earlier run
         )

@@ -80,6 +80,7 @@ class NewIssue:
     key: str | None = None
     record: RecordKey | None = None
     assignees: tuple[str, ...] = ()  # more than one: GitLab Free keeps the first
+    project: str | None = None  # in a group scope: the OKR project it goes to
 
 
 def label_changes(
@@ -234,6 +235,7 @@ class OkrRepository(IssueApi, InstallApi, PeopleApi, LabelEventApi, CommentEvent
             assignee=new.assignee,
             assignees=new.assignees,
             find_existing=lambda: self.find_created(new),
+            project=new.project,
         )
 
     def find_created(self, new: NewIssue) -> IssueRecord | None:
@@ -246,7 +248,11 @@ class OkrRepository(IssueApi, InstallApi, PeopleApi, LabelEventApi, CommentEvent
         ]
         if new.key is not None:
             found = self.find_okr(new.key, scope)
-            return found.record if found is not None else None
+            if found is None or (
+                new.project and found.record.project.casefold() != new.project.casefold()
+            ):
+                return None
+            return found.record
         if new.record is not None:
             return self.find_record(scope, new.record)
         return None

@@ -16,11 +16,14 @@ def new_group() -> None:
     """Open an objective or a key result issue from okrflow's issue templates.
 
     Each prints the new issue's reference and URL. An OKR with the same key in the
-    quarter (default key: a slug of the title) is found instead of duplicated.
+    quarter (default key: a slug of the title) is found instead of duplicated. In a
+    group scope (--group, OKRFLOW_GROUP or group: in the config) --project names the
+    OKR project of the group the issue opens in, and parents are named in full
+    (acme/company#3).
     """
 
 
-@okr_command("objective", dry_run=True, json=True)
+@okr_command("objective", dry_run=True, json=True, project_in_group=True)
 @click.option("--title", required=True, help="The objective: one inspiring sentence.")
 @click.option(
     "--quarter",
@@ -51,7 +54,7 @@ def objective_command(ws: Workspace, **options: Any) -> NewResult:
     return new_objective(ws, **options)
 
 
-@okr_command("kr", dry_run=True, json=True)
+@okr_command("kr", dry_run=True, json=True, project_in_group=True)
 @click.option("--objective", required=True, metavar="REF", help="The objective it moves.")
 @click.option("--title", required=True, metavar="STATEMENT", help="e.g. 'Grow X from 10 to 15'.")
 @click.option("--owner", default=None, metavar="USER", help="DRI (default: the objective's).")

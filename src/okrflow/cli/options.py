@@ -47,7 +47,9 @@ CONFIG_HELP = (
 
 F = TypeVar("F", bound=Callable[..., Any])
 #: the commands that work over a group scope so far; the others refuse one (exit 2)
-GROUP_COMMANDS = frozenset({"status", "lint", "rollup", "checkin"})
+GROUP_COMMANDS = frozenset(
+    {"status", "lint", "rollup", "checkin", "objective", "kr", "init", "move", "apply", "plan"}
+)
 
 
 @dataclasses.dataclass
@@ -160,13 +162,15 @@ def okr_command(
     takes: Collection[OptionGroup] = ALL_SHARED,
     connect_if: str | None = None,
     reads_quarter: bool = False,
+    project_in_group: bool = False,
 ) -> Callable[[Callable[..., Any]], click.Command]:
     """A click command from ``fn(ws, **options) -> Result``: the shared options of
     ``takes``, ``--dry-run`` and ``--json`` when asked, the workspace opened from them,
     the result printed (see the module's docstring). ``connect_if`` names an option
     without which the command needs no GitLab (``import`` without ``--apply``);
     ``reads_quarter``: a command showing a quarter, which names the quarters in use when
-    the one asked for is empty."""
+    the one asked for is empty; ``project_in_group``: a command creating in one project of
+    a group scope, where ``--project`` names that project (passed as ``project``)."""
 
     def decorate(fn: Callable[..., Any]) -> click.Command:
         @functools.wraps(fn)
@@ -186,6 +190,7 @@ def okr_command(
                 dry_run=bool(kwargs.pop("dry_run", False)),
                 reporter=terminal,
                 connect="connection" in takes and (connect_if is None or bool(kwargs[connect_if])),
+                project_in_group=project_in_group,
             )
             if ws.connection is not None and ws.connection.group and name not in GROUP_COMMANDS:
                 raise UsageError(
@@ -193,6 +198,8 @@ def okr_command(
                     f"{', '.join(sorted(GROUP_COMMANDS))} do): run it on one OKR project "
                     "with --project"
                 )
+            if project_in_group:
+                kwargs["project"] = ws.target_project
             result = fn(ws, **kwargs)
             if reads_quarter and terminal.verbosity >= 0:  # not for --quiet, --json
                 for line in ws.empty_quarters():

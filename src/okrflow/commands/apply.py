@@ -60,14 +60,15 @@ from okrflow.adapter import (
 )
 from okrflow.commands.apply_kpis import KpiSync
 from okrflow.commands.apply_match import check_against_config, match
-from okrflow.commands.apply_parents import external_parents
+from okrflow.commands.apply_parents import missing_links
+from okrflow.commands.apply_projects import Placement, okr_projects
 from okrflow.commands.apply_result import ApplyResult, Change, Stray, What
 from okrflow.commands.compose import new_okr_issue, okr_text, stamped
 from okrflow.commands.workspace import Workspace
 from okrflow.config.okrfile import OkrFile, load_okr_file
 from okrflow.core import description as desc
 from okrflow.core.meta import SCHEMA_VERSION, Meta, ParentRef
-from okrflow.core.model import KeyResult, Objective
+from okrflow.core.model import IssueId, KeyResult, Objective
 from okrflow.core.okr_diff import (
     TEXT_KEY,
     fingerprint,
@@ -125,7 +126,7 @@ class _Desired:
     links: list[tuple[str, int | None]]  # (key, iid) of the issues to link to
 
 
-class _Engine:
+class _Engine(Placement):
     def __init__(self, ws: Workspace, okr_file: OkrFile, execute: bool) -> None:
         self.ws = ws
         self.repo = ws.repo
@@ -140,20 +141,21 @@ class _Engine:
         )
         self.snapshot: Snapshot | None = None
         self.existing: dict[str, LoadedIssue] = {}
-        self.iids: dict[str, int | None] = {}  # objective key -> iid (None: not created yet)
+        Placement.__init__(self, ws.repo)
         self.planned: dict[str, PlannedIssue] = {}  # objective key -> the issue a dry run plans
         self.broken: set[str] = set()  # keys whose write failed: their children are skipped
         self.users: dict[str, bool] = {}
         self.duplicates: list[LoadedIssue] = []
-        self.impostors: set[int] = set()  # issues with the file's keys someone else filed
+        self.impostors: set[IssueId] = set()  # issues with the file's keys someone else filed
 
     # -- the run ------------------------------------------------------------------------
 
     def run(self) -> ApplyResult:
         self.result.warnings.extend(self.file.notes)
+        self.projects = okr_projects(self.repo, self.file)  # exit 2 before any write
         self.snapshot = self.repo.load(self.file.quarter)
         self._index()
-        self._external_parents()
+        self.external(self.file, self.existing)
         if self.execute:
             self.repo.ensure_can_write()
         self.result.total = len(self.file.objectives) + len(self.file.key_results())
@@ -179,10 +181,11 @@ class _Engine:
         wanted = {o.key for o in self.file.objectives} | {k.key for k in self.file.key_results()}
         wanted |= set(self.file.external_parents)
         strays = [i for i in self.snapshot.issues.values() if i.key not in wanted]
-        strays = [i for i in strays if i.iid not in self.impostors]
+        strays = [i for i in strays if i.issue_id not in self.impostors]
         strays += [i for i in self.duplicates if i not in strays]
-        for item in sorted(strays, key=lambda i: i.iid):
-            self.result.not_in_file.append(Stray(item.iid, item.record.title))
+        for item in sorted(strays, key=lambda i: (i.iid, i.shown)):
+            reference = item.shown if item.across else ""
+            self.result.not_in_file.append(Stray(item.iid, item.record.title, reference))
         return self.result
 
     def _index(self) -> None:
@@ -194,10 +197,7 @@ class _Engine:
             found.impostors,
         )
         self.result.warnings.extend(found.warnings)
-
-    def _external_parents(self) -> None:
-        """Parent keys the file names but does not define: objectives already in GitLab."""
-        self.iids.update(external_parents(self.repo, self.file, self.existing))
+        self.note_moved(self.existing, self.result.warnings)
 
     def _guarded(
         self,
@@ -234,13 +234,17 @@ class _Engine:
         links = [(key, self.iids.get(key)) for key in parents]
         wanted = self._desired(okr, what, item, links)
         if item is None:
-            self.result.changes.append(Change("create", what, okr.key, wanted.title))
+            where = self.projects.get(okr.key) or ""
+            self.result.changes.append(
+                Change("create", what, okr.key, wanted.title, reference=where)
+            )
             iid = self._create(wanted, parents) if self.execute else None
         else:
             self._update(item, wanted)
             iid = item.iid
         if isinstance(okr, Objective):
             self.iids[okr.key] = iid
+            self.homes[okr.key] = self._here(okr.key)
 
     def _desired(
         self,
@@ -295,7 +299,14 @@ class _Engine:
             meta=base.replace(extra=extra, **fields),
             text=self.repo.for_gitlab(
                 okr_text(
-                    okr, self.names, self.file.quarter, [iid for _, iid in links if iid is not None]
+                    okr,
+                    self.names,
+                    self.file.quarter,
+                    [
+                        self._target(key, iid, self._here(okr.key))
+                        for key, iid in links
+                        if iid is not None
+                    ],
                 )
             ),
             links=links,
@@ -315,17 +326,23 @@ class _Engine:
         pending = unlinked(wanted.meta).replace(
             iid=None, extra={**wanted.meta.extra, TEXT_KEY: fingerprint(wanted.text)}
         )
+        here = self.projects.get(wanted.okr.key)
         new = new_okr_issue(
-            wanted.okr, pending, names=self.names, quarter=self.file.quarter, text=wanted.text
+            wanted.okr,
+            pending,
+            names=self.names,
+            quarter=self.file.quarter,
+            text=wanted.text,
+            project=here,
         )
         record = self.repo.create(new)
         source = record if isinstance(record, PlannedIssue) else record.iid
         for key, target in wanted.links:
             planned_parent = self.planned.get(key)
             if target is not None:
-                self.repo.create_link(source, target)
+                self.repo.create_link(source, target, self.homes.get(key), project=here)
             elif planned_parent is not None:  # a dry run: under an objective it plans
-                self.repo.create_link(source, planned_parent)
+                self.repo.create_link(source, planned_parent, project=here)
         if isinstance(record, PlannedIssue):
             if isinstance(wanted.okr, Objective):
                 self.planned[wanted.okr.key] = record
@@ -338,6 +355,7 @@ class _Engine:
 
     def _update(self, item: LoadedIssue, wanted: _Desired) -> None:
         record = item.record
+        reference = item.shown if item.across else ""
         details: list[str] = []
         fields: dict[str, Any] = {}
         if wanted.title != record.title:
@@ -358,13 +376,17 @@ class _Engine:
             fields["assignee_ids"] = [user_id]
             shown = ", ".join(f"@{a}" for a in record.assignees) or "nobody"
             details.append(f"assignee {shown} -> @{wanted.owner}")
-        links = self._missing_links(item.meta, wanted)
-        details.extend(meta_details(item.meta, wanted.meta, links))
+        links = missing_links(item.meta, wanted.what, wanted.links)
+        here = self.repo.project_of(record)
+        to_link = [self._target(key, iid, here) for key, iid in links]
+        details.extend(meta_details(item.meta, wanted.meta, to_link))
         parsed = desc.split(record.description)
         untouched = item.meta.extra.get(TEXT_KEY) == fingerprint(parsed.human)
         if not details:
             self.result.changes.append(
-                Change("unchanged", wanted.what, wanted.okr.key, record.title, item.iid)
+                Change(
+                    "unchanged", wanted.what, wanted.okr.key, record.title, item.iid, (), reference
+                )
             )
             if not untouched:
                 self._conflicts(item, wanted, record)
@@ -380,7 +402,15 @@ class _Engine:
         if description_changes(record.description, new_description):
             fields["description"] = new_description
         self.result.changes.append(
-            Change("update", wanted.what, wanted.okr.key, wanted.title, item.iid, tuple(details))
+            Change(
+                "update",
+                wanted.what,
+                wanted.okr.key,
+                wanted.title,
+                item.iid,
+                tuple(details),
+                reference,
+            )
         )
         simulated = dataclasses.replace(
             record,
@@ -393,8 +423,8 @@ class _Engine:
             self._conflicts(item, wanted, simulated)
         if not self.execute:
             return
-        for target in links:
-            self.repo.create_link(item.iid, target)
+        for key, target in links:
+            self.repo.create_link(item.iid, target, self.homes.get(key), project=here)
         if fields:
             # a person's edit since the snapshot: their text stays, okrflow's block is updated
             stamp = stamped(meta if not untouched else wanted.meta.replace(extra=item.meta.extra))
@@ -404,19 +434,9 @@ class _Engine:
             if updated is not None:
                 item.record = updated
 
-    def _missing_links(self, meta: Meta, wanted: _Desired) -> list[int]:
-        """Targets whose iid the metadata does not record yet: the link may be missing."""
-        if wanted.what == "objective":
-            have = {(p.key, p.iid) for p in meta.parents}
-            return [iid for key, iid in wanted.links if iid is not None and (key, iid) not in have]
-        key, iid = wanted.links[0] if wanted.links else (None, None)
-        if iid is not None and (meta.objective, meta.objective_iid) != (key, iid):
-            return [iid]
-        return []
-
     def _conflicts(self, item: LoadedIssue, wanted: _Desired, record: IssueRecord) -> None:
         """Where a person's description text says something else than the file."""
         read = self.repo.read(record).okr
         keys = {i: x.key for i, x in (self.snapshot.issues.items() if self.snapshot else ())}
         for conflict in text_conflicts(read, wanted.okr, wanted.owner, keys):
-            self.result.warnings.append(f"#{item.iid} {wanted.okr.key}: {conflict}")
+            self.result.warnings.append(f"{item.shown} {wanted.okr.key}: {conflict}")

@@ -16,7 +16,7 @@ from okrflow.adapter import LoadedIssue, Snapshot
 from okrflow.config import Config
 from okrflow.config.okrfile import OkrFile
 from okrflow.core.authority import Authors, impostor
-from okrflow.core.model import KeyResult, Objective, SourceKind
+from okrflow.core.model import IssueId, KeyResult, Objective, SourceKind
 
 __all__ = ["Matched", "check_against_config", "match"]
 
@@ -46,7 +46,7 @@ def check_against_config(okr_file: OkrFile, config: Config) -> None:
 class Matched:
     existing: dict[str, LoadedIssue]  # the file's keys -> okrflow's issue with that key
     duplicates: list[LoadedIssue]  # another issue of okrflow's with a key already taken
-    impostors: set[int]  # issues with a key of the file that someone else filed
+    impostors: set[IssueId]  # issues with a key of the file that someone else filed
     warnings: list[str]
 
 
@@ -58,11 +58,11 @@ def match(okr_file: OkrFile, snap: Snapshot, authors: Authors) -> Matched:
     for item in sorted([*snap.issues.values(), *snap.set_aside.values()], key=lambda i: i.iid):
         if item.key not in keys or authors.is_okrflow(item.record.author):
             continue
-        what = f"#{item.iid} carries the key {item.key!r} of the file"
-        found.warnings.append(impostor(f"#{item.iid}", item.record.author, what).message)
-        found.impostors.add(item.iid)
+        what = f"{item.shown} carries the key {item.key!r} of the file"
+        found.warnings.append(impostor(item.shown, item.record.author, what).message)
+        found.impostors.add(item.issue_id)
     for item in sorted(snap.issues.values(), key=lambda i: i.iid):
-        if item.iid in found.impostors:
+        if item.issue_id in found.impostors:
             continue
         first = found.existing.get(item.key)
         if first is None:
@@ -70,8 +70,8 @@ def match(okr_file: OkrFile, snap: Snapshot, authors: Authors) -> Matched:
             continue
         found.duplicates.append(item)
         found.warnings.append(
-            f"#{item.iid} has the same okrflow key as #{first.iid} ({item.key!r}); "
-            f"#{first.iid} is the one kept in step with the file"
+            f"{item.shown} has the same okrflow key as {first.shown} ({item.key!r}); "
+            f"{first.shown} is the one kept in step with the file"
         )
     for objective in okr_file.objectives:
         _same_type(okr_file, found, objective.key, objective=True)
@@ -86,5 +86,5 @@ def _same_type(okr_file: OkrFile, found: Matched, key: str, *, objective: bool) 
         what = "an objective" if item.is_objective else "a key result"
         raise okr_file.error(
             okr_file.places[key],
-            f"{key!r} is the key of #{item.iid}, {what} in GitLab: give this OKR another key",
+            f"{key!r} is the key of {item.shown}, {what} in GitLab: give this OKR another key",
         )

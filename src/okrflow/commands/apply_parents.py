@@ -7,14 +7,15 @@ stops ``apply`` with exit 2 before anything is written.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from okrflow.adapter import IssueRecord, LoadedIssue, OkrRepository
 from okrflow.config.okrfile import OkrFile
 from okrflow.core.issue_text import iid_of_key
+from okrflow.core.meta import Meta
 from okrflow.errors import GitLabError
 
-__all__ = ["external_parents"]
+__all__ = ["external_parents", "missing_links"]
 
 
 def _objective_anywhere(repo: OkrRepository, key: str) -> list[IssueRecord]:
@@ -32,14 +33,14 @@ def _objective_anywhere(repo: OkrRepository, key: str) -> list[IssueRecord]:
 
 def external_parents(
     repo: OkrRepository, okr_file: OkrFile, existing: Mapping[str, LoadedIssue]
-) -> dict[str, int]:
-    """The iid of each parent key the file names but does not define (``existing``: the
-    quarter's OKR issues by key)."""
-    iids: dict[str, int] = {}
+) -> dict[str, IssueRecord]:
+    """The issue of each parent key the file names but does not define (``existing``:
+    the quarter's OKR issues by key)."""
+    iids: dict[str, IssueRecord] = {}
     for key, place in okr_file.external_parents.items():
         item = existing.get(key)
         if item is not None and item.is_objective:
-            iids[key] = item.iid
+            iids[key] = item.record
             continue
         found = _objective_anywhere(repo, key)
         if not found:
@@ -49,9 +50,23 @@ def external_parents(
                 "fix the key, or add that objective to the file",
             )
         if len(found) > 1:
-            refs = ", ".join(f"#{r.iid}" for r in found)
+            refs = ", ".join(repo.read(r).shown for r in found)
             raise okr_file.error(
                 place, f"parent {key!r} is the key of several objectives in GitLab ({refs})"
             )
-        iids[key] = found[0].iid
+        iids[key] = found[0]
     return iids
+
+
+def missing_links(
+    meta: Meta, what: str, links: Sequence[tuple[str, int | None]]
+) -> list[tuple[str, int]]:
+    """The targets (key, iid) of ``links`` whose iid ``meta`` does not record yet: the
+    link may be missing (apply records an iid once the link exists)."""
+    if what == "objective":
+        have = {(p.key, p.iid) for p in meta.parents}
+        return [(key, iid) for key, iid in links if iid is not None and (key, iid) not in have]
+    key, iid = links[0] if links else (None, None)
+    if key is not None and iid is not None and (meta.objective, meta.objective_iid) != (key, iid):
+        return [(key, iid)]
+    return []

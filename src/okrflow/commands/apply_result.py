@@ -31,11 +31,13 @@ class Change:
     title: str
     iid: int | None = None
     details: tuple[str, ...] = ()
+    reference: str = ""  # in a group scope: acme/sales#12 (or, to create, its project)
 
     def line(self) -> str:
-        ref = f" (#{self.iid})" if self.iid is not None else ""
+        ref = f" ({self.reference or '#' + str(self.iid)})" if self.iid is not None else ""
         if self.action == "create":
-            return f'+ create {self.what} {self.key} "{self.title}"'
+            where = f" in {self.reference}" if self.reference else ""
+            return f'+ create {self.what} {self.key} "{self.title}"{where}'
         if self.action == "update":
             return f"~ update {self.what} {self.key}{ref}: {', '.join(self.details)}"
         return f"= unchanged {self.what} {self.key}{ref}"
@@ -47,9 +49,10 @@ class Stray:
 
     iid: int
     title: str
+    reference: str = ""  # in a group scope: acme/sales#12
 
     def line(self) -> str:
-        return f'! not in file: #{self.iid} "{self.title}"'
+        return f'! not in file: {self.reference or "#" + str(self.iid)} "{self.title}"'
 
 
 @dataclasses.dataclass

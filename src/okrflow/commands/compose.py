@@ -34,11 +34,15 @@ def without_label_actions(text: str) -> str:
 
 
 def okr_text(
-    okr: Objective | KeyResult, names: LabelNames, quarter: str | None, targets: Sequence[int]
+    okr: Objective | KeyResult,
+    names: LabelNames,
+    quarter: str | None,
+    targets: Sequence[int | str],
 ) -> str:
     """The description text okrflow writes for ``okr`` (no metadata block); ``targets``
-    are the iids of its parents (an objective) or of its objective (a key result)."""
-    refs = [f"#{iid}" for iid in targets]
+    are its parents (an objective) or its objective (a key result): iids in its own
+    project, or full references (``acme/company#3``) into another."""
+    refs = [target if isinstance(target, str) else f"#{target}" for target in targets]
     if isinstance(okr, Objective):
         text = render_issue_template(
             "objective",
@@ -75,14 +79,16 @@ def new_okr_issue(
     *,
     names: LabelNames,
     quarter: str | None,
-    targets: Sequence[int] = (),
+    targets: Sequence[int | str] = (),
     opening: str = "",
     text: str | None = None,
+    project: str | None = None,
 ) -> NewIssue:
     """The issue that opens ``okr`` in ``quarter``, with ``meta`` as its metadata.
 
     ``opening`` goes before the template's text ("Carried over from #12."); ``text``
-    replaces the template's text when the caller rendered it already.
+    replaces the template's text when the caller rendered it already; ``project``: the
+    OKR project of a group scope it opens in.
     """
     body = opening + (text if text is not None else okr_text(okr, names, quarter, targets))
     template = "objective" if isinstance(okr, Objective) else "kr"
@@ -92,4 +98,5 @@ def new_okr_issue(
         labels=tuple(issue_labels(template, quarter=quarter, team=okr.team, label_names=names)),
         assignee=okr.owner,
         key=meta.key,
+        project=project,
     )

@@ -60,7 +60,7 @@ from okrflow.core.lifecycle import (
     states_text,
     transition_allowed,
 )
-from okrflow.core.model import KeyResult, Objective, Outcome, State
+from okrflow.core.model import IssueId, KeyResult, Objective, Outcome, State
 from okrflow.core.rules import Finding
 from okrflow.core.scoring import grade_for, score_for
 from okrflow.errors import FindingsError, UsageError
@@ -109,8 +109,10 @@ def _key_results(snap: Snapshot, objective: Objective) -> list[LoadedIssue]:
     return [snap.item(kr) for kr in objective.key_results if snap.has(kr)]
 
 
-def _findings_of(findings: Sequence[Finding], iids: set[int]) -> list[Finding]:
-    return [f for f in findings if f.iid in iids]
+def _findings_of(findings: Sequence[Finding], ids: set[IssueId]) -> list[Finding]:
+    """The findings on the issues ``ids`` (by project and iid: in a group scope two
+    projects both have a #12)."""
+    return [f for f in findings if f.iid is not None and IssueId(f.project, f.iid) in ids]
 
 
 def _check(
@@ -118,11 +120,12 @@ def _check(
 ) -> Blocked | None:
     if target not in CHECKED:
         return None
-    iids = {item.iid, *(kr.iid for kr in krs)}
-    blockers = blocking_for_move(_findings_of(findings, iids))
+    ids = {item.issue_id, *(kr.issue_id for kr in krs)}
+    blockers = blocking_for_move(_findings_of(findings, ids))
     if not blockers:
         return None
-    return Blocked(item.iid, item.okr.title, target, tuple(blockers))
+    reference = item.shown if item.across else ""
+    return Blocked(item.iid, item.okr.title, target, tuple(blockers), reference)
 
 
 def _says_outcome(item: LoadedIssue, target: State, outcome: Outcome | None) -> bool:
@@ -145,8 +148,10 @@ def _plan(
         said = told and (not cascaded or candidate.meta.outcome is None)
         if _done(candidate, target) and not said:
             result.unchanged.append(candidate.iid)
+            result.unchanged_references.append(candidate.shown)
         elif cascaded and target is not State.CLOSED and candidate.record.state == "closed":
-            result.skipped.append((candidate.iid, "closed key results stay closed"))
+            why = "closed key results stay closed"
+            result.skipped.append((candidate.iid, why, candidate.shown))
         else:
             steps.append(_Step(candidate, cascaded))
     return steps
@@ -197,23 +202,26 @@ class _Writer:
             self._user_read = True
         return self._user
 
-    def comment(self, step: _Step, objective_iid: int | None, target: State) -> None:
+    def comment(self, step: _Step, objective: str | None, target: State) -> None:
+        """``objective``: the objective a key result moves with, as output names it."""
         item = step.item
+        repo = self.ws.repo
+        project = repo.project_of(item.record)  # in a group scope, the issue's own
         states = item.okr.states
         marker = f"{MOVE_MARKER} {states_code(states)}->{target.value} -->"
-        notes, _ = by_okrflow(self.ws.repo.list_notes(item.iid), self.ws.repo.authors)
+        notes, _ = by_okrflow(repo.list_notes(item.iid, project), repo.authors)
         if _last_move_marker(notes) == marker:
             return  # written by an interrupted run: the move was announced, not done
         body = move_comment(
             states,
             target,
             by=self.user,
-            objective_iid=objective_iid if step.cascaded else None,
+            objective=objective if step.cascaded else None,
             outcome=step.outcome,
             closing_score=step.score,
             marker=marker,
         )
-        self.ws.repo.create_note(item.iid, body, marker=marker)
+        repo.create_note(item.iid, body, marker=marker, project=project)
 
     def save(self, step: _Step, target: State) -> None:
         item = step.item
@@ -263,10 +271,10 @@ def _execute(
     ws.repo.ensure_can_write()
     writer = _Writer(ws)
     for head, group in groups:
-        objective_iid = head.iid if head.is_objective else None
+        objective = head.shown if head.is_objective else None
         for step in group:
             from_states = step.item.okr.states
-            writer.comment(step, objective_iid, target)
+            writer.comment(step, objective, target)
             writer.save(step, target)
             result.moved.append(
                 Moved(
@@ -278,6 +286,7 @@ def _execute(
                     outcome=step.outcome,
                     score=step.score,
                     cascaded=step.cascaded,
+                    reference=step.item.shown if step.item.across else "",
                 )
             )
 
@@ -313,22 +322,22 @@ def move(
     wanted = outcome if outcome is None or isinstance(outcome, Outcome) else parse_outcome(outcome)
     if wanted is not None and target is not State.CLOSED:
         raise UsageError("--outcome is only for a move to closed")
-    record = ws.repo.referenced(ref).record
-    iid = record.iid
+    read = ws.repo.referenced(ref)
+    record, shown = read.record, read.shown
     if not ws.repo.is_okr(record):
         raise UsageError(
-            f"#{iid} is not an OKR issue (no {ws.labels.objective} or {ws.labels.key_result} "
+            f"{shown} is not an OKR issue (no {ws.labels.objective} or {ws.labels.key_result} "
             "label): okrflow moves objectives and key results only"
         )
     snap = _load_around(ws, record)
-    item = snap.issues[ws.repo.read(record).issue_id]
+    item = snap.issues[read.issue_id]
     if not transition_allowed(item.okr.states, target):
         raise UsageError(
-            f"#{iid} cannot move from {states_text(item.okr.states)} to {target.display}: "
+            f"{shown} cannot move from {states_text(item.okr.states)} to {target.display}: "
             f"the lifecycle allows {allowed_moves_text()}"
         )
     krs = _key_results(snap, item.okr) if isinstance(item.okr, Objective) else []
-    result = MoveResult(to=target, planned=ws.planned())
+    result = MoveResult(to=target, planned=ws.planned(), across=ws.repo.across)
     steps = _plan(item, krs, target, result, wanted)
     if steps and target in CHECKED:  # already there: nothing to check, nothing to do
         blocked = _check(item, krs, target, lint_snapshot(ws, snap))
@@ -360,7 +369,7 @@ def move_bulk(
         )
     label = ws.quarter_label(quarter)
     snap = ws.repo.load(label)
-    result = MoveResult(to=target, planned=ws.planned())
+    result = MoveResult(to=target, planned=ws.planned(), across=ws.repo.across)
     findings = lint_snapshot(ws, snap) if target in CHECKED else []
     groups: list[tuple[LoadedIssue, list[_Step]]] = []
     heads: list[tuple[Objective | KeyResult, list[LoadedIssue]]] = [

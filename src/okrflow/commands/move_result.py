@@ -31,12 +31,17 @@ class Moved:
     outcome: Outcome | None = None
     score: float | None = None
     cascaded: bool = False  # moved with its objective
+    reference: str = ""  # in a group scope: acme/sales#12
+
+    @property
+    def shown(self) -> str:
+        return self.reference or f"#{self.iid}"
 
     def line(self, dry_run: bool = False) -> str:
         verb = "would move" if dry_run else "moved"
         what = "objective" if self.objective else "key result"
         text = (
-            f"{verb} {what} #{self.iid} from {states_text(self.from_states)} "
+            f"{verb} {what} {self.shown} from {states_text(self.from_states)} "
             f"to {self.to.display}: {self.title}"
         )
         if self.to is State.CLOSED and self.outcome is not None:
@@ -53,6 +58,11 @@ class Blocked:
     title: str
     to: State
     findings: tuple[Finding, ...]
+    reference: str = ""  # in a group scope: acme/sales#12
+
+    @property
+    def shown(self) -> str:
+        return self.reference or f"#{self.iid}"
 
     @property
     def rules(self) -> list[str]:
@@ -61,7 +71,7 @@ class Blocked:
     def message(self) -> str:
         reasons = "; ".join(f"{f.where} {f.rule}: {f.message}" for f in self.findings)
         return (
-            f"#{self.iid} cannot move to {self.to.display}, it breaks {', '.join(self.rules)}: "
+            f"{self.shown} cannot move to {self.to.display}, it breaks {', '.join(self.rules)}: "
             f"{reasons}. Fix that (okrflow lint lists every finding) and move it again"
         )
 
@@ -71,12 +81,15 @@ class MoveResult(Result):
     to: State
     moved: list[Moved] = dataclasses.field(default_factory=list)
     unchanged: list[int] = dataclasses.field(default_factory=list)  # already there
-    skipped: list[tuple[int, str]] = dataclasses.field(default_factory=list)  # (iid, why)
+    # (iid, why, as output names it: #12, or acme/sales#12 in a group scope)
+    skipped: list[tuple[int, str, str]] = dataclasses.field(default_factory=list)
     blocked: list[Blocked] = dataclasses.field(default_factory=list)
+    across: bool = False  # a group scope: the JSON form names each issue in full
+    unchanged_references: list[str] = dataclasses.field(default_factory=list)
 
     def lines(self, style: Style = plain) -> list[str | Line]:
         out: list[str | Line] = [moved.line(dry_run=self.dry_run) for moved in self.moved]
-        out += [f"skipped #{iid}: {why}" for iid, why in self.skipped]
+        out += [f"skipped {shown}: {why}" for _, why, shown in self.skipped]
         out += [Line(blocked.message(), "warning") for blocked in self.blocked]
         return [*out, self.summary()]
 
@@ -98,19 +111,23 @@ class MoveResult(Result):
             return None
         if len(self.blocked) == 1:
             return FindingsError(self.blocked[0].message())
-        names = ", ".join(f"#{b.iid} ({', '.join(b.rules)})" for b in self.blocked)
+        names = ", ".join(f"{b.shown} ({', '.join(b.rules)})" for b in self.blocked)
         return FindingsError(
             f"{count(len(self.blocked), 'objective')} cannot move to {self.to.display} while "
             f"they break rules: {names}. Fix them (okrflow lint shows the findings) and move again"
         )
 
     def to_json(self) -> dict[str, object]:
+        def named(reference: str) -> dict[str, str]:
+            return {"reference": reference} if self.across else {}
+
         return {
             "to": self.to.value,
             "dry_run": self.dry_run,
             "moved": [
                 {
                     "iid": m.iid,
+                    **named(m.shown),
                     "title": m.title,
                     "type": "objective" if m.objective else "key result",
                     "from": [s.value for s in m.from_states],
@@ -121,8 +138,12 @@ class MoveResult(Result):
                 for m in self.moved
             ],
             "unchanged": self.unchanged,
-            "skipped": [{"iid": iid, "reason": why} for iid, why in self.skipped],
+            **({"unchanged_references": self.unchanged_references} if self.across else {}),
+            "skipped": [
+                {"iid": iid, **named(shown), "reason": why} for iid, why, shown in self.skipped
+            ],
             "blocked": [
-                {"iid": b.iid, "rules": b.rules, "message": b.message()} for b in self.blocked
+                {"iid": b.iid, **named(b.shown), "rules": b.rules, "message": b.message()}
+                for b in self.blocked
             ],
         }

@@ -11,9 +11,7 @@ broken-off run left out.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Sequence
-from typing import Any, Literal
 
 from okrflow.adapter import IssueRecord, LoadedIssue, PlannedIssue
 from okrflow.commands.compose import new_okr_issue
@@ -24,82 +22,19 @@ from okrflow.commands.new_checks import (
     check_weight,
     explicit_metric,
     slugify,
+    target_project,
 )
-from okrflow.commands.result import Line, Result, Style, plain
+from okrflow.commands.new_result import NewResult, OkrType
 from okrflow.commands.workspace import Workspace, leased
-from okrflow.core.issue_text import iid_of_key, key_for_iid
+from okrflow.core.issue_refs import issue_of_key
 from okrflow.core.meta import Meta, ParentRef
-from okrflow.core.model import KeyResult, Kind, Objective, State
+from okrflow.core.model import IssueId, KeyResult, Kind, Objective, State
 from okrflow.core.statements import StatementError, parse_statement
 from okrflow.errors import UsageError
 from okrflow.render.display import count
 from okrflow.render.templating import issue_labels
 
 __all__ = ["NewResult", "explicit_metric", "new_kr", "new_objective", "slugify"]
-
-OkrType = Literal["objective", "kr"]
-
-
-@dataclasses.dataclass
-class NewResult(Result):
-    """What ``new`` did (or, in a dry run, would do)."""
-
-    type: OkrType
-    title: str
-    key: str
-    quarter: str | None
-    labels: list[str]
-    owner: str | None
-    parents: list[int]  # iids of the parent objective(s) / the objective
-    created: bool  # False: an OKR with this key already existed
-    iid: int | None = None  # None: a dry run would create it
-    reference: str = ""
-    web_url: str = ""
-    links_added: list[int] = dataclasses.field(default_factory=list)
-    notes: list[str] = dataclasses.field(default_factory=list)
-
-    shows_planned = False  # the lines say what would be created and linked
-
-    @property
-    def what(self) -> str:
-        return "objective" if self.type == "objective" else "key result"
-
-    def lines(self, style: Style = plain) -> list[str | Line]:
-        notes = [Line(note, "warning") for note in self.notes]
-        if self.dry_run and self.created:
-            links = ", ".join(f"#{i}" for i in self.parents)
-            return [
-                f"would create {self.what} {self.title!r} (key {self.key})",
-                f"  labels: {', '.join(self.labels)}",
-                f"  assignee: @{self.owner}" if self.owner else "  assignee: none",
-                f"  linked to: {links}" if links else "  linked to: nothing (top level)",
-                *notes,
-            ]
-        head = f"#{self.iid} {self.reference} {self.web_url}".rstrip()
-        out: list[str | Line] = [
-            f"created {self.what} {head}" if self.created else f"exists: {head}"
-        ]
-        verb = "would link" if self.dry_run else "linked"
-        if not self.created and self.links_added:
-            out.append(f"{verb} it to {', '.join(f'#{i}' for i in self.links_added)}")
-        return [*out, *notes]
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "created": self.created,
-            "dry_run": self.dry_run,
-            "type": self.type,
-            "iid": self.iid,
-            "reference": self.reference,
-            "web_url": self.web_url,
-            "key": self.key,
-            "title": self.title,
-            "quarter": self.quarter,
-            "labels": self.labels,
-            "owner": self.owner,
-            "parents": self.parents,
-            "notes": self.notes,
-        }
 
 
 def _owner(ws: Workspace, owner: str) -> str:
@@ -113,6 +48,8 @@ def _owner(ws: Workspace, owner: str) -> str:
 
 
 def _load_objective(ws: Workspace, ref: str, option: str) -> LoadedIssue:
+    """The objective ``ref`` names; in a group scope a full reference into one of the
+    scope's OKR projects (another project's is refused, nothing written)."""
     item = ws.repo.referenced(ref, option=option)
     labels = set(item.record.labels)
     typed = ws.labels.objective in labels or (
@@ -120,14 +57,15 @@ def _load_objective(ws: Workspace, ref: str, option: str) -> LoadedIssue:
     )
     if not typed or not isinstance(item.okr, Objective):
         raise UsageError(
-            f"{option} {ref}: #{item.iid} is not an OKR objective (it has no "
+            f"{option} {ref}: {item.shown} is not an OKR objective (it has no "
             f"{ws.labels.objective} label)"
         )
     return item
 
 
 def _scope(ws: Workspace, quarter: str | None, type_label: str) -> list[LoadedIssue]:
-    """The OKRs a key must be unique among: the quarter's (or, without one, all of a type)."""
+    """The OKRs a key must be unique among: the quarter's (or, without one, all of a
+    type), in the whole scope (a group: all its OKR projects)."""
     repo = ws.repo
     records = repo.list_issues(labels=[quarter] if quarter else [type_label])
     return [repo.read(r) for r in records if repo.is_okr(r)]
@@ -137,12 +75,20 @@ def _type_of(item: LoadedIssue) -> OkrType:
     return "objective" if item.is_objective else "kr"
 
 
+def _in(item: LoadedIssue) -> str:
+    """The project ``item``'s bare numbers point into ("" in a project scope)."""
+    return item.issue_id.project
+
+
 def _belongs(item: LoadedIssue, objective: LoadedIssue) -> bool:
     okr = item.okr
-    return isinstance(okr, KeyResult) and (
-        item.meta.objective_iid == objective.iid
-        or okr.objective in (objective.key, key_for_iid(objective.iid))
-    )
+    if not isinstance(okr, KeyResult):
+        return False
+    if okr.objective == objective.key:
+        return True
+    if okr.objective and issue_of_key(okr.objective, _in(item)) == objective.issue_id:
+        return True
+    return _in(item) == _in(objective) and item.meta.objective_iid == objective.iid
 
 
 def _resolve_key(
@@ -173,7 +119,7 @@ def _resolve_key(
         if key:
             other = holders[0]
             raise UsageError(
-                f"--key {key!r} is already used by #{other.iid} ({other.record.title!r}); "
+                f"--key {key!r} is already used by {other.shown} ({other.record.title!r}); "
                 "choose another key"
             )
         candidate = f"{base}-{n}"
@@ -187,7 +133,8 @@ def _result(
     ws: Workspace,
     okr: Objective | KeyResult,
     quarter: str | None,
-    parents: list[int],
+    parents: Sequence[LoadedIssue],
+    project: str | None,
     notes: list[str] | None = None,
 ) -> NewResult:
     """What ``new`` reports of ``okr``: to be created, until its key is found taken."""
@@ -200,66 +147,121 @@ def _result(
         quarter=quarter,
         labels=labels,
         owner=okr.owner,
-        parents=parents,
+        parents=[p.iid for p in parents],
+        parent_references=[p.shown for p in parents],
         created=True,
         notes=notes if notes is not None else [],
         planned=ws.planned(),
+        project=project,
     )
 
 
-def _create(ws: Workspace, result: NewResult, okr: Objective | KeyResult, meta: Meta) -> NewResult:
+def _same_project(parent: LoadedIssue, project: str | None) -> bool:
+    """Whether ``parent`` is in ``project`` (None: the OKR project of a project scope)."""
+    return project is None or parent.record.project.casefold() == project.casefold()
+
+
+def _targets(parents: Sequence[LoadedIssue], project: str | None) -> list[int | str]:
+    """The parents as the new issue's text names them: a number in its own project, the
+    full reference in another (GitLab links a bare #3 to the issue's own project)."""
+    return [p.iid if _same_project(p, project) else p.record.reference for p in parents]
+
+
+def _create(
+    ws: Workspace,
+    result: NewResult,
+    okr: Objective | KeyResult,
+    meta: Meta,
+    parents: Sequence[LoadedIssue],
+) -> NewResult:
     repo = ws.repo
-    issue: IssueRecord | PlannedIssue = repo.create(
-        new_okr_issue(okr, meta, names=ws.labels, quarter=result.quarter, targets=result.parents)
+    project = result.project
+    new = new_okr_issue(
+        okr,
+        meta,
+        names=ws.labels,
+        quarter=result.quarter,
+        targets=_targets(parents, project),
+        project=project,
     )
+    issue: IssueRecord | PlannedIssue = repo.create(new)
     target = issue if isinstance(issue, PlannedIssue) else issue.iid
-    for parent in result.parents:
-        repo.create_link(target, parent)
+    for parent in parents:
+        repo.create_link(target, parent.iid, repo.project_of(parent.record), project=project)
     if isinstance(issue, IssueRecord):
         result.iid, result.reference, result.web_url = issue.iid, issue.reference, issue.web_url
-    result.links_added = list(result.parents)
+    result.links_added = [p.iid for p in parents]
+    result.linked_references = [p.shown for p in parents]
     return result
 
 
-def _existing(ws: Workspace, result: NewResult, item: LoadedIssue, named: list[int]) -> NewResult:
+def _existing(
+    ws: Workspace,
+    result: NewResult,
+    item: LoadedIssue,
+    named: list[IssueId],
+    parents: Sequence[LoadedIssue],
+) -> NewResult:
     """The OKR exists: add the links to its parents that a broken-off run left out."""
     record = item.record
     result.created = False
     result.iid, result.reference, result.web_url = record.iid, record.reference, record.web_url
-    wanted = [iid for iid in result.parents if iid in named]
-    if sorted(set(result.parents)) != sorted(set(named)):
+    result.project = ws.repo.project_of(record)
+    wanted = [p for p in parents if p.issue_id in named]
+    if {p.issue_id for p in parents} != set(named):
         result.notes.append(
-            f"#{record.iid} already exists with other parents "
-            f"({', '.join(f'#{i}' for i in named) or 'none'}); change them in GitLab "
+            f"{item.shown} already exists with other parents "
+            f"({', '.join(map(_shown, named)) or 'none'}); change them in GitLab "
             "or with okrflow apply"
         )
     if wanted:
+        project = ws.repo.project_of(record)
         linked = {
-            link.iid
-            for link in ws.repo.list_links(record.iid)
-            if not link.project_id or link.project_id == record.project_id
+            _linked_id(link.reference, link.iid, item)
+            for link in ws.repo.list_links(record.iid, project=project)
+            if item.across or not link.project_id or link.project_id == record.project_id
         }
-        for iid in wanted:
-            if iid not in linked:
-                ws.repo.create_link(record.iid, iid)
-                result.links_added.append(iid)
+        for parent in wanted:
+            if parent.issue_id not in linked:
+                ws.repo.create_link(
+                    record.iid, parent.iid, ws.repo.project_of(parent.record), project=project
+                )
+                result.links_added.append(parent.iid)
+                result.linked_references.append(parent.shown)
     return result
 
 
-def _parent_iids(item: LoadedIssue, scope: Sequence[LoadedIssue]) -> list[int]:
-    """The iids of the objectives an existing OKR names as parents."""
+def _shown(which: IssueId) -> str:
+    return str(which)
+
+
+def _linked_id(reference: str, iid: int, item: LoadedIssue) -> IssueId:
+    """Which issue a link of ``item`` points to, as the snapshot names issues."""
+    return IssueId(reference.rpartition("#")[0] if item.across else "", iid)
+
+
+def _parent_ids(item: LoadedIssue, scope: Sequence[LoadedIssue]) -> list[IssueId]:
+    """The objectives an existing OKR names as parents (by project and iid)."""
+    here = _in(item)
+    by_key = {other.key: other.issue_id for other in scope}
+
+    def of(key: str, iid: int | None = None) -> IssueId | None:
+        if iid is not None:
+            return IssueId(here, iid)
+        return by_key.get(key) or issue_of_key(key, here)
+
     if not isinstance(item.okr, Objective):
         iid = item.meta.objective_iid
-        if iid is None and item.okr.objective:
-            iid = iid_of_key(item.okr.objective)
-        return [iid] if iid is not None else []
-    by_key = {other.key: other.iid for other in scope}
+        found = of(item.okr.objective, None) if item.okr.objective else None
+        if found is None and iid is not None:
+            found = of("", iid)
+        return [found] if found is not None else []
     known = {p.key: p.iid for p in item.meta.parents if p.iid is not None}
     out = []
     for key in item.okr.parents:
-        iid = known.get(key) or by_key.get(key) or iid_of_key(key)
-        if iid is not None:
-            out.append(iid)
+        found = by_key.get(key) or (of(key, known[key]) if key in known else of(key))
+        if found is not None:
+            out.append(found)
     return out
 
 
@@ -279,8 +281,12 @@ def new_objective(
     kind: str = "committed",
     key: str | None = None,
     weight: float | None = None,
+    project: str | None = None,
 ) -> NewResult:
-    """Open an objective issue (or find the one with the same key in the quarter)."""
+    """Open an objective issue (or find the one with the same key in the quarter).
+
+    In a group scope it opens in ``project``, one of the scope's OKR projects (default:
+    the project the config gives its team); its parents may be in any of them."""
     ws.repo.ensure_can_write()
     title = check_title(title, "--title")
     if not purpose.strip():
@@ -302,11 +308,12 @@ def new_objective(
     team_label = check_team(team_label)
     weight = check_weight(weight)
     key = check_key(key) if key else None
+    target = target_project(ws.repo, project, team=team_label, default=None, what="objective")
     owner_name = _owner(ws, owner)
     parent_items: list[LoadedIssue] = []
     for ref in parents:
         item = _load_objective(ws, ref, "--parent")
-        if all(p.iid != item.iid for p in parent_items):
+        if all(p.issue_id != item.issue_id for p in parent_items):
             parent_items.append(item)
 
     scope = _scope(ws, quarter_label, ws.labels.objective)
@@ -320,19 +327,22 @@ def new_objective(
         quarter=quarter_label,
         kind=chosen_kind,
     )
-    result = _result(ws, okr, quarter_label, [p.iid for p in parent_items])
+    result = _result(ws, okr, quarter_label, parent_items, target)
     if found is not None:
-        return _existing(ws, result, found, _parent_iids(found, scope))
+        return _existing(ws, result, found, _parent_ids(found, scope), parent_items)
     meta = Meta(
         type="objective",
         key=final_key,
-        parents=tuple(ParentRef(p.key, p.iid) for p in parent_items),
+        # a parent of another project by key alone: its number names no issue here
+        parents=tuple(
+            ParentRef(p.key, p.iid if _same_project(p, target) else None) for p in parent_items
+        ),
         weight=weight,
         owner=owner_name,
         kind=chosen_kind,
         lifecycle=State.DRAFT,  # filed in draft: a board move is checked from here
     )
-    return _create(ws, result, okr, meta)
+    return _create(ws, result, okr, meta, parent_items)
 
 
 @leased("new")
@@ -348,10 +358,12 @@ def new_kr(
     unit: str | None = None,
     direction: str | None = None,
     key: str | None = None,
+    project: str | None = None,
 ) -> NewResult:
     """Open a key-result issue under an objective (or find the one with the same key).
 
-    Quarter and team come from the objective; the owner defaults to the objective's.
+    Quarter and team come from the objective; the owner defaults to the objective's. In
+    a group scope it opens in ``project`` (default: the objective's project).
     """
     ws.repo.ensure_can_write()
     title = check_title(title, "--title")
@@ -367,6 +379,9 @@ def new_kr(
     key = check_key(key) if key else None
     parent = _load_objective(ws, objective, "--objective")
     assert isinstance(parent.okr, Objective)
+    target = target_project(
+        ws.repo, project, team=None, default=parent.record.project, what="key result"
+    )
     notes: list[str] = []
     if owner:
         owner_name: str | None = _owner(ws, owner)
@@ -378,7 +393,7 @@ def new_kr(
     quarter = next((lab for lab in parent.record.labels if names.quarter_of(lab)), None)
     team = next((lab for lab in parent.record.labels if names.team_of(lab)), parent.okr.team)
     if quarter is None:
-        notes.append(f"the objective #{parent.iid} has no quarter label; neither has this one")
+        notes.append(f"the objective {parent.shown} has no quarter label; neither has this one")
 
     scope = _scope(ws, quarter, names.key_result)
     final_key, found = _resolve_key(scope, key=key, title=title, type_="kr", objective=parent)
@@ -390,24 +405,24 @@ def new_kr(
         weight=weight if weight is not None else 1.0,
         team=team,
     )
-    result = _result(ws, okr, quarter, [parent.iid], notes)
+    result = _result(ws, okr, quarter, [parent], target, notes)
     if found is not None:
-        return _existing(ws, result, found, _parent_iids(found, scope))
+        return _existing(ws, result, found, _parent_ids(found, scope), [parent])
     siblings = sum(1 for item in scope if _belongs(item, parent))
     limit = ws.config.rules.max_krs
     if siblings + 1 > limit:
         notes.append(
-            f"objective #{parent.iid} now has {count(siblings + 1, 'key result')}; "
+            f"objective {parent.shown} now has {count(siblings + 1, 'key result')}; "
             f"the rules allow at most {limit}"
         )
     meta = Meta(
         type="kr",
         key=final_key,
         objective=parent.key,
-        objective_iid=parent.iid,
+        objective_iid=parent.iid if _same_project(parent, target) else None,
         metric=metric,
         weight=weight,
         owner=owner_name,
         lifecycle=State.DRAFT,
     )
-    return _create(ws, result, okr, meta)
+    return _create(ws, result, okr, meta, [parent])

@@ -1,5 +1,6 @@
 """What a person gives ``okrflow new``, checked before anything is sent: titles, keys,
-weights, and the start and target of a key result given as options.
+weights, the start and target of a key result given as options, and in a group scope
+the project the new issue opens in.
 
 Every mistake is a :class:`~okrflow.errors.UsageError` (exit 2) naming the option.
 """
@@ -7,12 +8,17 @@ Every mistake is a :class:`~okrflow.errors.UsageError` (exit 2) naming the optio
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from okrflow.core.issue_text import iid_of_key
 from okrflow.core.keys import slugify
 from okrflow.core.model import Direction, Metric, MetricKind
 from okrflow.core.values import parse_value
 from okrflow.errors import UsageError
+from okrflow.render.display import some
+
+if TYPE_CHECKING:
+    from okrflow.adapter import OkrRepository
 
 __all__ = [
     "MAX_TITLE",
@@ -23,6 +29,7 @@ __all__ = [
     "check_weight",
     "explicit_metric",
     "slugify",
+    "target_project",
 ]
 
 _KEY = re.compile(r"[A-Za-z0-9][A-Za-z0-9._\-]{0,99}")
@@ -104,3 +111,37 @@ def explicit_metric(
             f"which is to {natural.value}"
         )
     return Metric(MetricKind.LINEAR, first, last, unit_text, natural)
+
+
+def target_project(
+    repo: OkrRepository, given: str | None, *, team: str | None, default: str | None, what: str
+) -> str | None:
+    """In a group scope, the OKR project a new ``what`` opens in: ``given`` (one of the
+    scope's OKR projects), else the project the config gives ``team``, else ``default``
+    (a key result's: its objective's project). None in a project scope (the OKR project)."""
+    if repo.group_path is None:
+        return None
+    projects = repo.okr_projects()
+    known = {p.casefold(): p for p in projects}
+    listed = some(projects)
+    if given is not None:
+        path = given.strip().strip("/")
+        if path.casefold() not in known:
+            raise UsageError(
+                f"--project {given.strip()!r} is not one of the OKR projects of the group "
+                f"{repo.group_path}: give one of {listed}"
+            )
+        return known[path.casefold()]
+    teams = {
+        name.casefold(): path
+        for path, name in repo.settings.project_teams
+        if path.casefold() in known
+    }
+    chosen = teams.get(team.casefold()) if team else None
+    chosen = chosen or default
+    if chosen is None:
+        raise UsageError(
+            f"in the group scope {repo.group_path}, say which project the {what} opens in: "
+            f"--project, one of {listed}"
+        )
+    return known.get(chosen.casefold(), chosen)

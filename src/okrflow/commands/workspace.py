@@ -113,6 +113,7 @@ class Workspace:
     out: Reporter = dataclasses.field(default_factory=Recorder)
     dry_run: bool = False
     now: Callable[[], dt.datetime] = _utcnow
+    target_project: str | None = None  # a group scope's project a command creates in
     _repo: OkrRepository | None = dataclasses.field(default=None, repr=False)
     _policy: CheckinPolicy | None = dataclasses.field(default=None, repr=False)
     _leases: int = dataclasses.field(default=0, repr=False)  # leases held, nested
@@ -132,28 +133,35 @@ class Workspace:
         now: Callable[[], dt.datetime] | None = None,
         environ: Mapping[str, str] | None = None,
         connect: bool = True,
+        project_in_group: bool = False,
     ) -> Workspace:
         """A workspace from a config file and the connection options, as the command line
         builds it: ``config_path`` (else ``OKRFLOW_CONFIG``, else ``config/okrflow.yml``
         when it exists), ``gitlab_url`` and ``project`` (else the environment, then the
         config: see :func:`okrflow.adapter.resolve_connection`). ``connect=False``: a
-        workspace that never talks to GitLab."""
+        workspace that never talks to GitLab. ``project_in_group``: a command that creates
+        in one project of a group scope, where ``project`` names that project
+        (:attr:`target_project`) rather than the scope."""
         env = os.environ if environ is None else environ
         path, explicit = config_location(config_path, env)
         config = load_config(path, explicit=explicit)
-        connection = (
-            connect_settings(
+        connection, target = None, None
+        if connect and project_in_group and project:
+            connection = connect_settings(
+                config, gitlab_url=gitlab_url, project=None, group=group, environ=env
+            )
+            connection, target = (connection, project) if connection.group else (None, None)
+        if connect and connection is None:
+            connection = connect_settings(
                 config, gitlab_url=gitlab_url, project=project, group=group, environ=env
             )
-            if connect
-            else None
-        )
         return cls(
             config=config,
             connection=connection,
             out=reporter if reporter is not None else Recorder(),
             dry_run=dry_run,
             now=now or _utcnow,
+            target_project=target,
         )
 
     def __post_init__(self) -> None:

@@ -56,8 +56,9 @@ def comparable(meta: Meta) -> dict[str, Any]:
     return data
 
 
-def meta_details(have: Meta, want: Meta, links: Sequence[int]) -> list[str]:
-    """What differs between the metadata in GitLab and the file's, for a plan line."""
+def meta_details(have: Meta, want: Meta, links: Sequence[int | str]) -> list[str]:
+    """What differs between the metadata in GitLab and the file's, for a plan line;
+    ``links``: the links to make, by iid (or, to another project, full reference)."""
     details: list[str] = []
     if have.metric != want.metric:
         details.extend(_metric_details(have.metric, want.metric))
@@ -79,7 +80,7 @@ def meta_details(have: Meta, want: Meta, links: Sequence[int]) -> list[str]:
         details.append("healthy range")
     if have.extra.get("purpose") != want.extra.get("purpose"):
         details.append("purpose")
-    details.extend(f"link to #{iid}" for iid in links)
+    details.extend(f"link to {t if isinstance(t, str) else f'#{t}'}" for t in links)
     if not details and comparable(have) != comparable(want):
         details.append("okrflow metadata")
     return details

@@ -92,16 +92,18 @@ def move_comment(
     target: State,
     *,
     by: str | None,
-    objective_iid: int | None,
+    objective: str | None,
     outcome: Outcome | None,
     closing_score: float | None,
     marker: str,
 ) -> str:
-    """``okrflow: moved from In Draft to Under Review by @lead`` (and the outcome)."""
+    """``okrflow: moved from In Draft to Under Review by @lead`` (and the outcome);
+    ``objective``: the one a key result moves with (``#12``, in a group scope
+    ``acme/sales#12``)."""
     who = f" by {mention(by)}" if by else " by okrflow"
     body = f"okrflow: moved from {states_text(states)} to {target.display}{who}"
-    if objective_iid is not None:
-        body += f" (with its objective #{objective_iid})"
+    if objective is not None:
+        body += f" (with its objective {objective})"
     if target is State.CLOSED and outcome is not None:
         shown = "" if closing_score is None else f", score {score(closing_score)}"
         body += f"; outcome: {outcome.value}{shown}"

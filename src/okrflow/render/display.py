@@ -13,6 +13,7 @@ The JSON document keeps the unrounded values. A count names its noun in the righ
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Decimal
 
 from okrflow.core.counts import count, plural
@@ -44,6 +45,7 @@ __all__ = [
     "ref",
     "score",
     "series_mark",
+    "some",
     "span",
     "sparkline",
     "state_label",
@@ -73,6 +75,12 @@ SERIES: tuple[tuple[str, str], ...] = (
     ("#7d4e24", "🟫"),
 )
 ALL_TEAMS_SERIES = ("#24292f", "⬛")  # the line of all teams together
+
+
+def some(names: Sequence[str], limit: int = 8) -> str:
+    """``a, b, c`` or, past ``limit``, ``a, b ... and 12 more``."""
+    more = f" and {len(names) - limit:,} more" if len(names) > limit else ""
+    return ", ".join(names[:limit]) + more
 
 
 def series_mark(index: int) -> str:

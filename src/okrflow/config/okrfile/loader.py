@@ -173,6 +173,7 @@ def load_okr_file(
             kind=Kind(o_spec.kind),
             weight=o_spec.weight,
             kpis=list(dict.fromkeys(o_spec.kpis or ())),
+            project=o_spec.project or "",
         )
         kr_lines: dict[str, int | None] = {}
         for j, k_spec in enumerate(o_spec.key_results):
@@ -197,6 +198,7 @@ def load_okr_file(
                     objective=o_spec.key,
                     quarter=quarter,
                     team=team,
+                    project=k_spec.project or o_spec.project or "",
                 )
             )
         objectives.append(objective)

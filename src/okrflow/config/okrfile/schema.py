@@ -21,7 +21,7 @@ from pydantic import (
     Tag,
 )
 
-from okrflow.config.values import LabelName, Username
+from okrflow.config.values import LabelName, ScopePath, Username
 from okrflow.config.yamlfile import invalid
 
 __all__ = [
@@ -148,6 +148,9 @@ class KeyResultSpec(_Spec):
     key: Key = Field(description="stable key, unique within the objective")
     title: Title = Field(description="the statement, e.g. 'Improve developer NPS from 25 to 35'")
     owner: Username | None = Field(None, description="GitLab username; default the objective's")
+    project: ScopePath | None = Field(
+        None, description="in a group scope, the OKR project it lives in (default: its objective's)"
+    )
     weight: float | None = Field(None, gt=0, le=1000, description="weight in its objective")
     start: Value = Field(None, description="start value (overrides the statement)")
     target: Value = Field(None, description="target value (overrides the statement)")
@@ -186,6 +189,11 @@ class ObjectiveSpec(_Spec):
     key: Key = Field(description="stable key: re-runs match on it, so a new title is an update")
     title: Title
     team: LabelName | None = Field(None, description="team label")
+    project: ScopePath | None = Field(
+        None,
+        description="in a group scope, the OKR project it lives in (default: the project "
+        "the config's projects: gives its team)",
+    )
     owner: Username | None = Field(None, description="GitLab username of the DRI")
     purpose: str = Field("", description="why it matters")
     kind: Literal["committed", "aspirational"] = "committed"
