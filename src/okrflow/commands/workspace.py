@@ -181,7 +181,7 @@ class Workspace:
             self._policy = CheckinPolicy(
                 authors=repo.authors,
                 source=self.config.checkins.sources,
-                members=repo.member_levels,
+                member_levels=repo.member_levels,
             )
         return self._policy
 
