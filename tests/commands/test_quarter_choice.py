@@ -98,11 +98,19 @@ def test_commands_act_on_the_configured_quarter_but_schedule_works_from_the_date
     assert shown.document["quarter"] == "FY23-Q3"
     assert len(shown.document["objectives"]) == 2
 
-    ws = _ws(emulator, config=configured)
+    # a week before FY24-Q2: drafting, review, FY24-Q1's closing ceremony, reminders
+    ws = _ws(emulator, dt.datetime(2024, 3, 26, 12, tzinfo=UTC), config=configured)
     ran = schedule(ws)
     assert (ran.current, ran.upcoming) == ("FY24-Q1", "FY24-Q2")
-    assert ran.actions[0].what == "first run in FY24-Q1"
-    assert not [line for line in ws.out.lines if "FY23-Q3" in line]
+    assert [a.what for a in ran.actions] == [
+        "first run in FY24-Q1",
+        "drafting FY24-Q2",
+        "review FY24-Q2",
+        "closing ceremony of FY24-Q1",
+        "check-in reminders FY24-Q1, week of 2024-03-25",
+    ]
+    said = [*ws.out.lines, *map(str, ran.lines())]
+    assert not [line for line in said if "FY23-Q3" in line]
 
 
 def test_a_reading_command_on_an_empty_quarter_names_the_quarters_in_use(
