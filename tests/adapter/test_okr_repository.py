@@ -15,6 +15,7 @@ from okrflow.adapter import (
     RecordKey,
     read_record,
 )
+from okrflow.adapter.people import REPORTER
 from okrflow.core.description import split, with_meta
 from okrflow.core.labels import DEFAULT_LABEL_NAMES
 from okrflow.core.meta import Meta
@@ -139,3 +140,17 @@ def test_own_meta_keeps_this_issues_block_and_fills_iid_and_type() -> None:
     item = read_record(_record(3, own, ("okr::key result",)), DEFAULT_LABEL_NAMES)
     meta = item.own_meta()
     assert (meta.iid, meta.type, meta.key, meta.weight) == (3, "kr", "wau", 2)
+
+
+def test_member_levels_name_each_members_access_level_read_once_per_run(
+    emulator: Emulator,
+) -> None:
+    emulator.add_user("rita")
+    emulator.group("acme").members["rita"] = 10  # a guest of the group: inherited
+    repo = connect(emulator)
+    emulator.reset_log()
+    assert repo.member_levels() == {"alice": 30, "bob": 30, "okr-lead": 50, "rita": 10}
+    assert repo.is_member("rita") and not repo.is_member("rita", at_least=REPORTER)
+    assert not repo.is_member("mallory") and not repo.is_member(None)
+    assert emulator.counts_by_route() == {"GET /projects/:id/members/all": 1}
+    assert not hasattr(repo, "members")  # one name, saying what it returns

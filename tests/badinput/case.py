@@ -58,6 +58,12 @@ class Ran:
         return self.emu.issue(PROJECT, iid).description or ""
 
 
+def nothing_written(ran: Ran) -> None:
+    """A case's ``check``: it wrote nothing to GitLab (its lease aside)."""
+    assert ran.emu is not None
+    assert ran.emu.writes() == {}, ran.emu.writes()
+
+
 @dataclasses.dataclass(frozen=True)
 class Case:
     id: str

@@ -24,6 +24,12 @@ def config(id: str, text: str | bytes, expect: str, **kwargs: Any) -> Case:
 
 CASES = [
     config(
+        "quarter-that-is-none",
+        "fiscal_year:\n  first_month: 2\nquarter: nxt\n",
+        r"^okrflow: okrflow\.yml:3: quarter: not a quarter: 'nxt' \(write it like FY24-Q1\); "
+        r"or one of current, next, previous$",
+    ),
+    config(
         "bad-yaml",
         "gitlab:\n  url: [https://gitlab.example\n",
         r"^okrflow: okrflow\.yml:2: invalid YAML.*'\[' list is not closed",

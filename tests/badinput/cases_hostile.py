@@ -10,18 +10,11 @@ from typing import Any
 
 from okrflow.core.description import split
 
-from .case import FAKE_TOKEN, FAKE_TOKEN_2, Case, Ran
+from .case import FAKE_TOKEN, FAKE_TOKEN_2, Case, Ran, nothing_written
 from .world import ENV, KRS, PROJECT, QUARTER, edit, okrs, person_text
 
 NEW_OBJECTIVE = ("new", "objective", "--quarter", QUARTER, "--team", "CSM", "--owner", "alice")
 DESCRIPTION_MAX = 1_048_576  # GitLab's limit on an issue description, in characters
-
-
-def _no_writes(ran: Ran) -> None:
-    assert ran.emu is not None
-    assert set(ran.emu.counts(without="okrflow=lease")) <= {"GET"}, ran.emu.counts(
-        without="okrflow=lease"
-    )
 
 
 def _title_of(ran: Ran, iid: int = 1) -> str:
@@ -44,7 +37,7 @@ REFERENCES = [
         ),
         exit=2,
         expect=r"^okrflow: no GitLab user @nobody: check the username given to --owner",
-        check=_no_writes,
+        check=nothing_written,
     ),
     Case(
         id="ref-not-a-reference",
@@ -52,28 +45,28 @@ REFERENCES = [
         exit=2,
         expect=r"^okrflow: 'banana' is not an issue reference: use 12, #12, group/project#12 "
         r"or an issue URL",
-        check=_no_writes,
+        check=nothing_written,
     ),
     Case(
         id="ref-no-such-issue",
         argv=("move", "#999", "--to", "review"),
         exit=2,
         expect=r"^okrflow: #999: there is no issue #999 in acme/okrs",
-        check=_no_writes,
+        check=nothing_written,
     ),
     Case(
         id="ref-other-project",
         argv=("move", "other/project#1", "--to", "review"),
         exit=2,
         expect=r"^okrflow: 'other/project#1' refers to an issue in other/project",
-        check=_no_writes,
+        check=nothing_written,
     ),
     Case(
         id="ref-kr-under-no-such-objective",
         argv=("new", "kr", "--objective", "#999", "--title", "Grow users from 1 to 2"),
         exit=2,
         expect=r"^okrflow: --objective #999: there is no issue #999 in acme/okrs",
-        check=_no_writes,
+        check=nothing_written,
     ),
     Case(
         id="ref-carry-no-such-issue",
@@ -81,7 +74,7 @@ REFERENCES = [
         exit=2,
         expect=r"^okrflow: .*#999",
         env=ENV,
-        check=_no_writes,
+        check=nothing_written,
     ),
     Case(
         id="ref-carry-to-no-quarter",
@@ -90,7 +83,7 @@ REFERENCES = [
         expect=r"^okrflow: --to 'banana': not a quarter",
         setup=okrs,
         env=ENV,
-        check=_no_writes,
+        check=nothing_written,
     ),
     Case(
         id="new-kr-weight-infinite",
@@ -108,7 +101,7 @@ REFERENCES = [
         expect=r"^okrflow: --weight must be a number more than 0 and at most 1000, not inf",
         setup=okrs,
         env=ENV,
-        check=_no_writes,
+        check=nothing_written,
     ),
     Case(
         id="new-objective-team-with-a-comma",
@@ -123,14 +116,14 @@ REFERENCES = [
         ),
         exit=2,
         expect=r"^okrflow: --team 'CSM,Sales': a GitLab label has no comma",
-        check=_no_writes,
+        check=nothing_written,
     ),
     Case(
         id="title-300-characters",
         argv=(*NEW_OBJECTIVE, "--title", "x" * 300, "--purpose", "P"),
         exit=2,
         expect=r"^okrflow: --title is 300 characters; GitLab allows 255",
-        check=_no_writes,
+        check=nothing_written,
     ),
     Case(
         id="kr-title-300-characters",
@@ -139,7 +132,7 @@ REFERENCES = [
         expect=r"^okrflow: --title is 303 characters; GitLab allows 255",
         setup=okrs,
         env=ENV,
-        check=_no_writes,
+        check=nothing_written,
     ),
 ]
 
@@ -200,7 +193,7 @@ BIG = [
         stream="stdout",
         setup=big_description(1_000_000),
         env=ENV,
-        check=_no_writes,
+        check=nothing_written,
     ),
     Case(
         id="big-description-lint",
@@ -210,7 +203,7 @@ BIG = [
         stream="any",
         setup=big_description(1_000_000),
         env=ENV,
-        check=_no_writes,
+        check=nothing_written,
     ),
     Case(
         id="big-description-rollup",

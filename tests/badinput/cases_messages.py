@@ -109,6 +109,26 @@ CASES = [
         ),
     ),
     Case(
+        id="message-a-quarter-from-the-environment-that-is-none-names-the-variable",
+        argv=("status",),
+        env={**ENV, "OKRFLOW_QUARTER": "nxt"},
+        exit=2,
+        expect=exactly(
+            "okrflow: OKRFLOW_QUARTER='nxt': not a quarter: 'nxt' (write it like FY24-Q1); "
+            "or one of current, next, previous"
+        ),
+    ),
+    Case(
+        id="message-the-quarter-from-the-environment-beats-the-config-and-is-said",
+        files={"okrflow.yml": "quarter: FY23-Q4\n"},
+        argv=("status", "--config", "okrflow.yml"),
+        env={**ENV, "OKRFLOW_QUARTER": "FY24-Q1"},
+        setup=okrs,
+        exit=0,
+        expect=exactly("FY24-Q1: from OKRFLOW_QUARTER (--quarter names another)"),
+        check=lambda ran: _shows_the_quarter(ran, "FY24-Q1", not_="FY23-Q4"),
+    ),
+    Case(
         id="message-an-empty-quarter-names-the-quarters-in-use",
         argv=("status", "--quarter", "next"),
         env=ENV,
@@ -144,6 +164,11 @@ CASES = [
         check=lambda ran: _nothing_posted(ran),
     ),
 ]
+
+
+def _shows_the_quarter(ran: Ran, quarter: str, *, not_: str) -> None:
+    assert ran.result.stdout.startswith(f"{quarter}: 1 objective"), ran.result.stdout
+    assert not_ not in ran.output
 
 
 def _nothing_posted(ran: Ran) -> None:

@@ -14,10 +14,11 @@ import shutil
 from collections.abc import Callable
 from pathlib import Path
 
+import click
 import pytest
 
-from okrflow.cli.main import COMMANDS
-from okrflow.cli.options import ALL_SHARED
+from okrflow.cli.main import COMMANDS, LazyGroup, cli
+from okrflow.cli.options import ALL_SHARED, QUARTER_HELP
 from okrflow.sandbox import SANDBOX_PROJECT, SANDBOX_URL, Emulator
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -85,6 +86,23 @@ def run(emulator: Emulator, monkeypatch: pytest.MonkeyPatch, invoke: Run, tmp_pa
 
 def test_every_command_of_the_registry_is_tried() -> None:
     assert set(ARGS) == set(COMMANDS)
+
+
+def test_the_commands_acting_on_a_quarter_share_one_quarter_option() -> None:
+    assert isinstance(cli, LazyGroup)
+    ctx = click.Context(cli)
+    options = {
+        name: next(p for p in command.params if p.name == "quarter")
+        for name in COMMANDS
+        if (command := cli.get_command(ctx, name)) is not None
+        and any(p.name == "quarter" for p in command.params)
+    }
+    shared = {n: o for n, o in options.items() if o.help == QUARTER_HELP}
+    assert sorted(shared) == ["adopt", "export", "lint", "move", "report", "rollup", "status"]
+    assert {(o.opts[0], o.default, o.metavar, o.required) for o in shared.values()} == {
+        ("--quarter", None, "Q", False)
+    }
+    assert sorted(set(options) - set(shared)) == ["import"]  # the file's quarter by default
 
 
 def _split(options: list[str]) -> tuple[list[str], list[str]]:

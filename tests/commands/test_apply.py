@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import collections
 import dataclasses
 import datetime as dt
 import textwrap
@@ -83,13 +82,6 @@ def edit(path: Path, old: str, new: str) -> None:
     text = path.read_text(encoding="utf-8")
     assert text.count(old) == 1, old
     path.write_text(text.replace(old, new), encoding="utf-8")
-
-
-def writes(emu: Emulator) -> collections.Counter[str]:
-    counts = emu.counts(without="okrflow=lease")
-    return collections.Counter(
-        {m: counts[m] for m in ("POST", "PUT", "PATCH", "DELETE") if counts[m]}
-    )
 
 
 def links(emu: Emulator) -> set[tuple[int, int]]:
@@ -195,11 +187,11 @@ def test_plan_after_apply_has_no_differences_and_a_second_apply_writes_nothing(
     result = planned(emulator, EXAMPLE)
     assert result.differences == 0
     assert result.summary() == "plan: 0 to create, 0 to update, 26 unchanged, 0 not in file"
-    assert not writes(emulator)
+    assert not emulator.writes()
 
     result = applied(emulator, EXAMPLE)
     assert result.summary() == "apply: 0 created, 0 updated, 26 unchanged, 0 not in file"
-    assert not writes(emulator)
+    assert not emulator.writes()
     assert state(emulator) == before
 
 
@@ -212,7 +204,7 @@ def test_plan_on_an_empty_project_lists_creates_parents_first_and_writes_nothing
         '+ create kr company/wau "Grow weekly active users from 10,000 to 15,000"',
     ]
     assert result.differences == 7
-    assert not writes(emulator) and not emulator.issues(PROJECT)
+    assert not emulator.writes() and not emulator.issues(PROJECT)
 
 
 def test_apply_dry_run_prints_the_plan_and_only_reads(emulator: Emulator, tmp_path: Path) -> None:
@@ -238,19 +230,19 @@ def test_editing_one_target_is_one_change_and_one_put(emulator: Emulator, tmp_pa
         f'~ update kr company/wau (#{wau}): title "Grow weekly active users from 10,000 to '
         f'15,000" -> "Grow weekly active users from 10,000 to 16,000", target 15,000 -> 16,000'
     ]
-    assert not writes(emulator)
+    assert not emulator.writes()
 
     before = state(emulator)
     result = applied(emulator, path)
     assert result.summary() == "apply: 0 created, 1 updated, 6 unchanged, 0 not in file"
-    assert writes(emulator) == {"PUT": 1}
+    assert emulator.writes() == {"PUT": 1}
     after = state(emulator)
     assert {iid for iid in after["issues"] if after["issues"][iid] != before["issues"][iid]} == {
         wau
     }
     meta = desc.split(emulator.issue(PROJECT, wau).description).meta
     assert meta is not None and meta["metric"]["target"] == 16000
-    assert applied(emulator, path).differences == 0 and not writes(emulator)
+    assert applied(emulator, path).differences == 0 and not emulator.writes()
 
 
 def test_an_explicit_target_changes_the_metric_but_not_the_title(
@@ -281,7 +273,7 @@ def test_a_renamed_objective_with_the_same_key_is_updated_not_created(
     assert result.count("create") == 0 and result.count("update") == 1
     assert len(emulator.issues(PROJECT)) == count
     assert emulator.issue(PROJECT, old).title == "Build a repeatable, scalable sales motion"
-    assert writes(emulator) == {"PUT": 1}
+    assert emulator.writes() == {"PUT": 1}
     # okrflow's own text in the description follows the file (nobody edited it)
     assert "Build a repeatable, scalable sales motion" in (
         emulator.issue(PROJECT, old).description or ""
@@ -311,7 +303,7 @@ def test_an_okr_in_gitlab_that_the_file_does_not_mention_is_reported_not_deleted
 
     result = applied(emulator, path)
     assert result.summary() == "apply: 0 created, 0 updated, 6 unchanged, 2 not in file"
-    assert not writes(emulator)
+    assert not emulator.writes()
     assert emulator.issue(PROJECT, soc2).state == "opened"
     assert emulator.issue(PROJECT, extra.iid).title == "Hand-filed objective"
 
@@ -333,7 +325,7 @@ def test_a_persons_text_around_okrflows_block_survives_apply_byte_for_byte(
     edit(path, "    team: Sales\n    owner: bob\n", "    team: Sales\n    owner: alice\n")
     result = applied(emulator, path)
     # the objective, and its key result without an owner of its own (it inherits it)
-    assert result.count("update") == 2 and writes(emulator) == {"PUT": 2}
+    assert result.count("update") == 2 and emulator.writes() == {"PUT": 2}
 
     text = emulator.issue(PROJECT, iid).description or ""
     # as GitLab stores any text it is sent: its quick-action extractor deletes every \r
@@ -348,7 +340,7 @@ def test_a_persons_text_around_okrflows_block_survives_apply_byte_for_byte(
     # the person's text still says the old owner and purpose: reported, not rewritten
     assert any("says owner @bob, the file @alice" in w for w in result.warnings)
     assert any("says purpose" in w and "Purpose section" in w for w in result.warnings)
-    assert applied(emulator, path).differences == 0 and not writes(emulator)
+    assert applied(emulator, path).differences == 0 and not emulator.writes()
 
 
 def test_okrflows_own_untouched_text_is_rendered_again_when_the_file_changes(
@@ -437,7 +429,7 @@ def test_an_unknown_parent_stops_the_plan_with_file_line_and_nothing_written(
         applied(emulator, path)
     assert caught.value.exit_code == 2
     assert str(caught.value).startswith(f"{path}:18: objectives[1].parent: parent 'compnay' is")
-    assert not writes(emulator)
+    assert not emulator.writes()
 
 
 @pytest.mark.parametrize(
@@ -479,8 +471,8 @@ def test_a_new_parent_is_linked_and_recorded(emulator: Emulator, tmp_path: Path)
     (change,) = [c for c in result.changes if c.action == "update"]
     assert change.details == ("parents ['company'] -> ['company', 'ops']", f"link to #{ops}")
     assert (sales, ops) in links(emulator)
-    assert writes(emulator) == {"POST": 1, "PUT": 1}
-    assert applied(emulator, path).differences == 0 and not writes(emulator)
+    assert emulator.writes() == {"POST": 1, "PUT": 1}
+    assert applied(emulator, path).differences == 0 and not emulator.writes()
 
 
 # --- owners ----------------------------------------------------------------------------------
@@ -494,7 +486,7 @@ def test_an_owner_who_is_not_a_gitlab_user_is_warned_about_once_and_not_retried(
     assert result.warnings == ["owner @zed is not a GitLab user: their OKRs are not assigned"]
     wau = by_title(emulator, "Grow weekly active users from 10,000 to 15,000")
     assert emulator.issue(PROJECT, wau).assignee_ids == []
-    assert applied(emulator, path).differences == 0 and not writes(emulator)
+    assert applied(emulator, path).differences == 0 and not emulator.writes()
 
 
 # --- interruptions ---------------------------------------------------------------------------
@@ -527,7 +519,7 @@ def test_a_run_interrupted_at_any_write_and_run_again_ends_as_an_uninterrupted_o
     with reference.mock(reference.base_url):
         apply(workspace(reference), path)
         expected = state(reference)
-        total = sum(writes(reference).values())
+        total = sum(reference.writes().values())
     assert total == 7 + 6 + 7  # issues, links, final metadata
     for at in range(total):
         emu = Emulator.sandbox()
@@ -540,7 +532,7 @@ def test_a_run_interrupted_at_any_write_and_run_again_ends_as_an_uninterrupted_o
             assert not result.failed
             assert state(emu) == expected, f"interrupted at write {at}"
             emu.reset_log()
-            assert apply(workspace(emu), path).differences == 0 and not writes(emu)
+            assert apply(workspace(emu), path).differences == 0 and not emu.writes()
 
 
 def test_a_create_whose_answer_is_lost_makes_no_duplicate(

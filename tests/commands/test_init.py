@@ -38,11 +38,6 @@ def workspace(
     )
 
 
-def writes(emu: Emulator) -> int:
-    counts = emu.counts(without="okrflow=lease")
-    return sum(counts[m] for m in ("POST", "PUT", "PATCH", "DELETE"))
-
-
 def config_with(**changes: object) -> Config:
     data = Config.default().model_dump(mode="json")
     for dotted, value in changes.items():
@@ -129,7 +124,7 @@ def test_init_twice_writes_nothing_the_second_time(emulator: Emulator) -> None:
 
     result = init(workspace(emulator))
 
-    assert writes(emulator) == 0
+    assert emulator.writes().total() == 0
     assert result.changes == []
     assert result.summary() == "init: 0 created, 0 updated, 26 unchanged"
 
@@ -155,7 +150,7 @@ def test_a_changed_colour_in_the_config_updates_exactly_that_label(emulator: Emu
     result = init(workspace(emulator, changed))
 
     assert emulator.counts_by_route()["PUT /projects/:id/labels/:label_id"] == 1
-    assert writes(emulator) == 1
+    assert emulator.writes().total() == 1
     assert [c.line() for c in result.changes] == [
         "updated label okr-status::active (colour #108548 -> #00ff00)"
     ]
@@ -208,7 +203,7 @@ def test_missing_lists_are_added_and_a_reordered_board_is_put_back_in_order(
     assert Change("updated", "board", "OKRs", "list order") in result.changes
     emulator.reset_log()
     init(workspace(emulator))
-    assert writes(emulator) == 0
+    assert emulator.writes().total() == 0
 
 
 KR_PATH = ".gitlab/issue_templates/OKR Key Result.md"
@@ -222,7 +217,7 @@ def test_an_edited_template_survives_init_and_is_named(emulator: Emulator) -> No
 
     result = init(workspace(emulator))
 
-    assert writes(emulator) == 0
+    assert emulator.writes().total() == 0
     assert emulator.file_text(PROJECT, KR_PATH, "main") == "our own KR template\n"
     assert result.changes == []
     [note] = result.notes
@@ -246,7 +241,7 @@ def test_init_force_restores_an_edited_template(emulator: Emulator) -> None:
     )
     emulator.reset_log()
     init(workspace(emulator))
-    assert writes(emulator) == 0
+    assert emulator.writes().total() == 0
 
 
 def test_a_template_okrflow_never_installed_is_never_touched(emulator: Emulator) -> None:
@@ -339,7 +334,7 @@ def test_the_quarter_labels_follow_the_fiscal_calendar(emulator: Emulator) -> No
 def test_a_job_token_is_refused_before_anything_is_written(emulator: Emulator) -> None:
     with pytest.raises(GitLabError, match="CI_JOB_TOKEN"):
         init(workspace(emulator, token=SANDBOX_JOB_TOKEN))
-    assert writes(emulator) == 0
+    assert emulator.writes().total() == 0
 
 
 @pytest.mark.parametrize(
@@ -362,4 +357,4 @@ def test_a_create_whose_answer_is_lost_is_not_made_twice(emulator: Emulator, rou
     assert len(emulator.labels(PROJECT)) == 18
     emulator.reset_log()
     init(workspace(emulator))
-    assert writes(emulator) == 0
+    assert emulator.writes().total() == 0

@@ -28,11 +28,6 @@ from okrflow.render.templating import ui_template_text
 from okrflow.sandbox import SANDBOX_ALICE_TOKEN, Emulator
 
 
-def writes(emu: Emulator) -> int:
-    counts = emu.counts(without="okrflow=lease")
-    return counts["POST"] + counts["PUT"] + counts["DELETE"]
-
-
 def lint_notes(emu: Emulator, iid: int) -> list[str]:
     return [body for body in note_bodies(emu, iid) if LINT_MARKER in body]
 
@@ -112,7 +107,7 @@ def test_comment_twice_leaves_one_comment_per_issue_with_findings(emu: Emulator)
     assert [(c.iid, c.action) for c in first.comments] == [(bad, "created")]
     emu.reset_log()
     second = lint(workspace(emu), comment=True)
-    assert second.comments == [] and writes(emu) == 0
+    assert second.comments == [] and emu.writes().total() == 0
     assert len(lint_notes(emu, bad)) == 1 and lint_notes(emu, good) == []
 
 
@@ -160,7 +155,7 @@ def test_the_comment_says_all_fixed_once_they_are_fixed_and_then_rests(emu: Emul
     (body,) = lint_notes(emu, obj)
     assert body.startswith(FIXED_TEXT)
     emu.reset_log()
-    assert lint(workspace(emu), comment=True).comments == [] and writes(emu) == 0
+    assert lint(workspace(emu), comment=True).comments == [] and emu.writes().total() == 0
 
 
 def test_findings_that_come_back_reuse_the_same_comment(emu: Emulator) -> None:
@@ -284,7 +279,7 @@ def test_a_half_filled_ui_objective_gets_findings_naming_the_missing_sections(
     assert split(description(emu, iid)).meta is None
     emu.reset_log()
     lint(workspace(emu), comment=True)
-    assert writes(emu) == 0 and len(lint_notes(emu, iid)) == 1
+    assert emu.writes().total() == 0 and len(lint_notes(emu, iid)) == 1
 
 
 def test_a_ui_objective_that_gets_fixed_is_told_so(emu: Emulator) -> None:

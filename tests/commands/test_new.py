@@ -61,11 +61,6 @@ def snapshot(emu: Emulator) -> Snapshot:
     return ws.repo.load("FY24-Q1")
 
 
-def writes(emu: Emulator) -> int:
-    counts = emu.counts(without="okrflow=lease")
-    return sum(counts[m] for m in ("POST", "PUT", "PATCH", "DELETE"))
-
-
 def linked(emu: Emulator, iid: int) -> set[int]:
     issue = emu.issue(PROJECT, iid)
     by_id = {i.id: i.iid for i in emu.issues(PROJECT)}
@@ -86,7 +81,7 @@ def test_new_objective_creates_a_labelled_assigned_issue_in_one_request(emu: Emu
     result = objective(emu)
 
     assert emu.counts_by_route()["POST /projects/:id/issues"] == 1
-    assert writes(emu) == 1  # no parent: nothing to link
+    assert emu.writes().total() == 1  # no parent: nothing to link
     assert result.created and result.iid == 1
     assert result.lines() == [
         f"created objective #1 acme/okrs#1 {emu.base_url}/acme/okrs/-/issues/1"
@@ -134,7 +129,7 @@ def test_running_new_objective_again_finds_it_and_creates_nothing(emu: Emulator)
 
     again = objective(emu)
 
-    assert writes(emu) == 0
+    assert emu.writes().total() == 0
     assert (again.created, again.iid) == (False, first.iid)
     assert again.lines()[0].startswith("exists: #1 acme/okrs#1 ")
     assert len(emu.issues(PROJECT)) == 1
@@ -150,7 +145,7 @@ def test_a_rerun_adds_the_link_an_interrupted_run_left_out(emu: Emulator) -> Non
 
     assert (again.created, again.links_added) == (False, [parent.iid])
     assert child.iid is not None and linked(emu, child.iid) == {parent.iid}
-    assert writes(emu) == 1
+    assert emu.writes().total() == 1
 
 
 def test_the_same_title_in_another_quarter_is_another_objective(emu: Emulator) -> None:
@@ -249,7 +244,7 @@ def test_an_unreadable_statement_is_a_usage_error_with_the_reason(emu: Emulator)
     with pytest.raises(UsageError, match="cannot read the key result 'Improve onboarding'") as e:
         kr(emu, 1, "Improve onboarding")
     assert "--start and --target" in str(e.value)
-    assert writes(emu) == 0
+    assert emu.writes().total() == 0
 
 
 def test_only_start_without_target_is_a_usage_error(emu: Emulator) -> None:
@@ -271,7 +266,7 @@ def test_the_same_statement_under_two_objectives_gets_two_keys_and_reruns_find_e
     again = kr(emu, 2, "Achieve SOC2 Type 1")
 
     assert (again.created, again.iid) == (False, second.iid)
-    assert writes(emu) == 0
+    assert emu.writes().total() == 0
 
 
 def test_a_sixth_key_result_is_created_with_a_note(emu: Emulator) -> None:
@@ -350,7 +345,7 @@ def test_bad_objective_options_are_usage_errors(
 ) -> None:
     with pytest.raises(UsageError, match=message):
         objective(emu, **changes)
-    assert writes(emu) == 0
+    assert emu.writes().total() == 0
 
 
 # -- dry run -------------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ skips its past steps and records them; init colours every quarter label in use.
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 from okr_seed import PROJECT, sample_objectives, seed, workspace, writes
@@ -19,6 +20,8 @@ from okrflow.commands.report import report
 from okrflow.commands.reporter import Recorder
 from okrflow.commands.schedule import schedule
 from okrflow.commands.status import status
+from okrflow.commands.workspace import Workspace
+from okrflow.config import Config
 from okrflow.errors import UsageError
 from okrflow.sandbox import Emulator
 
@@ -45,6 +48,69 @@ def test_a_quarter_chosen_for_the_user_is_said_once_with_why(emulator: Emulator)
         "FY24-Q2: the next quarter, from --quarter next (today is 2024-02-15)",
         "FY23-Q4: the previous quarter, from --quarter previous (today is 2024-02-15)",
     ]
+
+
+def test_the_quarter_asked_for_comes_from_the_option_then_the_environment_then_the_config(
+    tmp_path: Path,
+) -> None:
+    config = tmp_path / "okrflow.yml"
+    config.write_text("quarter: FY23-Q3\n", encoding="utf-8")
+
+    def opened(environ: dict[str, str]) -> Workspace:
+        return Workspace.open(
+            config_path=config, environ=environ, connect=False, now=lambda: MID_Q1
+        )
+
+    from_file = opened({})
+    assert from_file.quarter_label(None) == "FY23-Q3"
+    assert from_file.quarter_label("FY25-Q3") == "FY25-Q3"  # --quarter wins, unexplained
+    from_env = opened({"OKRFLOW_QUARTER": "next"})
+    assert from_env.quarter_label(None) == "FY24-Q2"
+    named_env = opened({"OKRFLOW_QUARTER": "fy24 q3"})
+    assert named_env.quarter_label(None) == "FY24-Q3"
+    assert [from_file.out.lines, from_env.out.lines, named_env.out.lines] == [
+        ["FY23-Q3: from the config (--quarter names another)"],
+        ["FY24-Q2: the next quarter, from OKRFLOW_QUARTER=next (today is 2024-02-15)"],
+        ["FY24-Q3: from OKRFLOW_QUARTER (--quarter names another)"],
+    ]
+    config.write_text("quarter: previous\n", encoding="utf-8")
+    word = opened({})
+    assert word.quarter_label(None) == "FY23-Q4"
+    assert word.out.lines == [
+        "FY23-Q4: the previous quarter, from quarter: previous in the config (today is 2024-02-15)"
+    ]
+    with pytest.raises(UsageError) as bad:
+        opened({"OKRFLOW_QUARTER": "FY24-Q9"}).quarter_label(None)
+    assert (bad.value.exit_code, bad.value.message) == (
+        2,
+        "OKRFLOW_QUARTER='FY24-Q9': not a quarter: 'FY24-Q9' (quarters are Q1 to Q4); "
+        "or one of current, next, previous",
+    )
+
+
+def test_commands_act_on_the_configured_quarter_but_schedule_works_from_the_date(
+    emulator: Emulator,
+) -> None:
+    seed(emulator, sample_objectives(), "FY23-Q3")
+    seed(emulator, sample_objectives(prefix="now "), "FY24-Q1")
+    configured = Config.model_validate({"quarter": "FY23-Q3"})
+    shown = status(_ws(emulator, config=configured))
+    assert shown.document["quarter"] == "FY23-Q3"
+    assert len(shown.document["objectives"]) == 2
+
+    # a week before FY24-Q2: drafting, review, FY24-Q1's closing ceremony, reminders
+    ws = _ws(emulator, dt.datetime(2024, 3, 26, 12, tzinfo=UTC), config=configured)
+    ran = schedule(ws)
+    assert (ran.current, ran.upcoming) == ("FY24-Q1", "FY24-Q2")
+    assert [a.what for a in ran.actions] == [
+        "first run in FY24-Q1",
+        "drafting FY24-Q2",
+        "review FY24-Q2",
+        "closing ceremony of FY24-Q1",
+        "check-in reminders FY24-Q1, week of 2024-03-25",
+    ]
+    said = [*ws.out.lines, *map(str, ran.lines())]
+    assert not [line for line in said if "FY23-Q3" in line]
 
 
 def test_a_reading_command_on_an_empty_quarter_names_the_quarters_in_use(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import collections
 import datetime as dt
 import re
+import urllib.parse
 from typing import Any
 
 import pytest
@@ -26,6 +27,7 @@ from okrflow.commands.workspace import Workspace
 from okrflow.config import Config
 from okrflow.core.labels import DEFAULT_LABEL_NAMES
 from okrflow.core.model import State
+from okrflow.errors import UsageError
 from okrflow.sandbox import Emulator
 
 UTC = dt.timezone.utc
@@ -257,3 +259,29 @@ def test_due_steps_follow_the_configured_schedule(emulator: Emulator) -> None:
         ("activate", "FY24-Q1", "2024-01-01"),
         ("drafting", "FY24-Q2", "2024-03-04"),
     ]
+
+
+def test_a_refused_schedule_takes_no_lease(emulator: Emulator) -> None:
+    seed(emulator, sample_objectives(), "FY23-Q3")  # not the quarters the schedule acts on
+    emulator.reset_log()
+    with pytest.raises(UsageError, match=r"^FY24-Q1 and FY24-Q2 hold no OKRs"):
+        run(emulator, dt.date(2024, 2, 15))
+    assert [r for r in emulator.log if "okrflow=lease" in r.query] == []
+    assert set(emulator.counts_by_route()) == {"GET /projects/:id/labels"}  # quarters in use
+
+
+def test_the_reminders_reuse_the_schedules_load_of_the_quarter(emulator: Emulator) -> None:
+    seed(emulator, sample_objectives(), "FY24-Q1")
+    emulator.reset_log()
+    result = run(emulator, dt.date(2024, 3, 26))  # a check-in week, key results stale
+    assert result.actions[-1].what == "check-in reminders FY24-Q1, week of 2024-03-25"
+    assert "reminded bob on #" in result.actions[-1].lines[0]
+    listings = collections.Counter(
+        urllib.parse.unquote(r.query).split("labels=")[1]
+        for r in emulator.log
+        if r.method == "GET" and r.route == "/projects/:id/issues"
+    )
+    # FY24-Q1 loaded by the schedule's head (adoption, board moves, then the reminders),
+    # by FY24-Q2's drafting (its teams) and by the closing ceremony's report: not again
+    assert listings["FY24-Q1&page=1"] == 3
+    assert listings["okr::kpi&state=opened"] == 4  # each load brings the open KPIs

@@ -25,10 +25,6 @@ def okrs(okrflow_cli: Cli) -> Path:
     return path
 
 
-def writes(cli: Cli) -> dict[str, int]:
-    return {m: n for m, n in cli.emu.counts(without="okrflow=lease").items() if m != "GET"}
-
-
 def test_apply_creates_the_example_then_plan_is_clean_and_apply_again_writes_nothing(
     okrflow_cli: Cli, okrs: Path
 ) -> None:
@@ -42,7 +38,7 @@ def test_apply_creates_the_example_then_plan_is_clean_and_apply_again_writes_not
     planned = okrflow_cli("plan", FILE)
     assert planned.returncode == 0, planned.stderr
     assert planned.stdout.strip() == "plan: 0 to create, 0 to update, 26 unchanged, 0 not in file"
-    assert not writes(okrflow_cli)
+    assert not okrflow_cli.emu.writes()
 
     verbose = okrflow_cli("plan", "-v", FILE)
     assert verbose.returncode == 0
@@ -52,7 +48,7 @@ def test_apply_creates_the_example_then_plan_is_clean_and_apply_again_writes_not
     again = okrflow_cli("apply", FILE)
     assert again.returncode == 0, again.stderr
     assert "apply: 0 created, 0 updated, 26 unchanged, 0 not in file" in again.stdout
-    assert not writes(okrflow_cli)
+    assert not okrflow_cli.emu.writes()
     assert okrflow_cli.emu.counts()["GET"] > 0
 
 
@@ -71,13 +67,13 @@ def test_editing_one_target_makes_plan_exit_3_and_apply_update_one_issue(
     assert changes[0].startswith("~ update kr company-valuable/wau (#2): title ")
     assert changes[0].endswith("target 15,000 -> 16,000")
     assert "okrflow: plan: 1 OKR(s) differ" in planned.stderr
-    assert not writes(okrflow_cli)
+    assert not okrflow_cli.emu.writes()
 
     okrflow_cli.emu.reset_log()
     applied = okrflow_cli("apply", FILE)
     assert applied.returncode == 0, applied.stderr
     assert "apply: 0 created, 1 updated, 25 unchanged, 0 not in file" in applied.stdout
-    assert writes(okrflow_cli) == {"PUT": 1}
+    assert okrflow_cli.emu.writes() == {"PUT": 1}
     routes = [r.path for r in okrflow_cli.emu.log if r.method == "PUT"]
     assert routes == ["/api/v4/projects/acme%2Fokrs/issues/2"]
     assert okrflow_cli("plan", FILE).returncode == 0

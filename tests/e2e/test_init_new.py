@@ -27,11 +27,6 @@ def run(
     return result
 
 
-def writes(cli: Any) -> int:
-    counts = cli.emu.counts(without="okrflow=lease")
-    return sum(counts[m] for m in ("POST", "PUT", "PATCH", "DELETE"))
-
-
 def new_objective(
     cli: Any, *extra: str, title: str = "Delight our developers"
 ) -> subprocess.CompletedProcess[str]:
@@ -68,7 +63,7 @@ def test_init_twice_the_second_run_writes_nothing(okrflow_cli: Any) -> None:
 
     assert second.returncode == 0, second.stderr
     assert second.stdout.splitlines() == ["init: 0 created, 0 updated, 26 unchanged"]
-    assert writes(okrflow_cli) == 0
+    assert okrflow_cli.emu.writes().total() == 0
     assert sum(okrflow_cli.emu.counts().values()) > 0  # it did look
 
 
@@ -84,7 +79,7 @@ def test_an_edited_template_survives_init_and_init_force_restores_it(okrflow_cli
 
     assert kept.returncode == 0, kept.stderr
     assert "template OKR Objective.md was edited by Alice" in kept.stderr
-    assert writes(okrflow_cli) == 0
+    assert okrflow_cli.emu.writes().total() == 0
     assert emu.file_text(PROJECT, path, "main") == "Our objective template\n"
 
     forced = run(okrflow_cli, "init", "--force")
@@ -112,7 +107,7 @@ def test_init_with_only_a_job_token_fails_plainly(okrflow_cli: Any) -> None:
     assert result.returncode == 1
     assert result.stderr.startswith("okrflow: only CI_JOB_TOKEN is available")
     assert SANDBOX_JOB_TOKEN not in result.stderr + result.stdout
-    assert writes(okrflow_cli) == 0
+    assert okrflow_cli.emu.writes().total() == 0
 
 
 def test_new_objective_then_three_key_results_print_references_and_urls(
@@ -146,7 +141,7 @@ def test_new_objective_then_three_key_results_print_references_and_urls(
     again = run(okrflow_cli, "new", "kr", "--objective", "#1", "--title", statements[0])
     assert again.returncode == 0, again.stderr
     assert again.stdout.splitlines() == [f"exists: #2 {PROJECT}#2 {url}/{PROJECT}/-/issues/2"]
-    assert writes(okrflow_cli) == 0
+    assert okrflow_cli.emu.writes().total() == 0
     assert len(okrflow_cli.emu.issues(PROJECT)) == 4
 
 
@@ -189,7 +184,7 @@ def test_bad_input_exits_2_with_one_line(
     assert message in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
     assert "Traceback" not in result.stderr
-    assert writes(okrflow_cli) == 0
+    assert okrflow_cli.emu.writes().total() == 0
 
 
 def test_new_kr_exit_codes(okrflow_cli: Any) -> None:

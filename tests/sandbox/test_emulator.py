@@ -54,6 +54,9 @@ def test_request_log_counts_routes_and_masks_secrets() -> None:
     assert log[1].username == "okr-lead"
     assert emu.counts() == {"GET": 3, "POST": 1}
     assert emu.counts_by_route()["GET /projects/:id/issues"] == 1
+    emu.request("PUT", f"{ISSUES}/1", token=SANDBOX_TOKEN, json_body={"title": "y"})
+    emu.request("POST", ISSUES, token=SANDBOX_TOKEN, params={"okrflow": "lease"}, json_body={})
+    assert emu.writes() == {"POST": 1, "PUT": 1}  # not the GETs, not the lease's request
     emu.reset_log()
     assert emu.log == [] and emu.counts() == {}
 

@@ -6,6 +6,7 @@ from a group (GitLab's own "members" of a project), 100 a page.
 
 from __future__ import annotations
 
+from okrflow.adapter.http import PER_PAGE, Http
 from okrflow.adapter.session import Session
 
 __all__ = ["GUEST", "REPORTER", "PeopleApi"]
@@ -14,12 +15,25 @@ GUEST, REPORTER = 10, 20  # GitLab's access levels (Planner is 15, Developer 30)
 
 
 class PeopleApi(Session):
-    def members(self) -> dict[str, int]:
-        """username -> access level of every member of the OKR project, inherited
-        memberships included (:meth:`Session.member_levels`: once per run); their display
-        names are remembered on the way."""
-        return self.member_levels()
+    def member_levels(self) -> dict[str, int]:
+        """username -> access level of every member of the OKR project, direct or
+        inherited from its groups (``/members/all``, read once per run, one page per 100
+        members); their display names are remembered on the way."""
+        with self._members_lock:
+            if not self._members:
+                query = {"per_page": PER_PAGE}
+                found: dict[str, int] = {}
+                what = f"list the members of {self.project_path}"
+                for member in Http(self.settings).listing(self.api("members", "all"), what, query):
+                    name, level = member.get("username"), member.get("access_level")
+                    if isinstance(name, str) and isinstance(level, int):
+                        found[name] = max(level, found.get(name, 0))
+                        shown = member.get("name")
+                        if isinstance(shown, str) and shown:
+                            self.remember_names([(name, shown)])
+                self._members.append(found)
+            return self._members[0]
 
     def is_member(self, username: str | None, *, at_least: int = GUEST) -> bool:
         """Whether ``username`` is a member of the OKR project with ``at_least`` that role."""
-        return bool(username) and self.members().get(str(username), 0) >= at_least
+        return bool(username) and self.member_levels().get(str(username), 0) >= at_least

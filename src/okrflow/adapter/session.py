@@ -212,21 +212,3 @@ class Session:
             return None
         data = as_dict(Http(self.settings).get("/user", "read the current user"))
         return str(data.get("username") or "") or None
-
-    def member_levels(self) -> dict[str, int]:
-        """Every member of the project with their access level, direct or inherited from
-        its groups (``/members/all``, read once per run, one page per 100 members)."""
-        with self._members_lock:
-            if not self._members:
-                query = {"per_page": PER_PAGE}
-                found: dict[str, int] = {}
-                what = f"list the members of {self.project_path}"
-                for member in Http(self.settings).listing(self.api("members", "all"), what, query):
-                    name, level = member.get("username"), member.get("access_level")
-                    if isinstance(name, str) and isinstance(level, int):
-                        found[name] = max(level, found.get(name, 0))
-                        shown = member.get("name")
-                        if isinstance(shown, str) and shown:
-                            self.remember_names([(name, shown)])
-                self._members.append(found)
-            return self._members[0]

@@ -6,18 +6,13 @@ from pathlib import Path
 
 import click
 
-from okrflow.cli.options import okr_command
+from okrflow.cli.options import okr_command, quarter_option
 from okrflow.commands.export import EXPORT_FORMATS, ExportFormat, ExportResult, export
 from okrflow.commands.workspace import Workspace
 
 
 @okr_command("export", json=True, reads_quarter=True)
-@click.option(
-    "--quarter",
-    default=None,
-    metavar="Q",
-    help="The quarter to export: FY24-Q1, current, next or previous (default: current).",
-)
+@quarter_option()
 @click.option(
     "--format",
     "fmt",

@@ -4,18 +4,13 @@ from __future__ import annotations
 
 import click
 
-from okrflow.cli.options import okr_command
+from okrflow.cli.options import okr_command, quarter_option
 from okrflow.commands.lint import LintResult, lint
 from okrflow.commands.workspace import Workspace
 
 
 @okr_command("lint", dry_run=True, json=True, reads_quarter=True)
-@click.option(
-    "--quarter",
-    default=None,
-    metavar="Q",
-    help="The quarter to check: FY24-Q1, current, next or previous (default: current).",
-)
+@quarter_option()
 @click.option(
     "--comment",
     is_flag=True,

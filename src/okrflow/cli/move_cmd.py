@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from okrflow.cli.options import okr_command
+from okrflow.cli.options import okr_command, quarter_option
 from okrflow.commands.move import (
     MoveResult,
     allowed_moves_text,
@@ -31,12 +31,7 @@ OUTCOMES = click.Choice(["achieved", "missed", "not-a-priority"], case_sensitive
     help="With --to closed: the outcome to record (default: achieved when the score "
     "reaches the objective's success bar, else missed).",
 )
-@click.option(
-    "--quarter",
-    default=None,
-    metavar="Q",
-    help="Bulk: the quarter, FY24-Q1, current, next or previous (default: current).",
-)
+@quarter_option()
 @click.option(
     "--from", "from_state", type=STATES, default=None, help="Bulk: move the OKRs in this state."
 )

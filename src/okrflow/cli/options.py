@@ -9,7 +9,7 @@ Their values are collected in one :class:`Shared` on click's context.
 :func:`okr_command` makes a command of a library call::
 
     @okr_command("rollup", dry_run=True, json=True)
-    @click.option("--quarter", default=None, metavar="Q", help="...")
+    @quarter_option()
     def rollup_command(ws: Workspace, quarter: str | None) -> RollupResult:
         \"\"\"Roll the quarter's check-ins up into progress and health.\"\"\"
         return rollup(ws, quarter=quarter)
@@ -35,6 +35,7 @@ __all__ = [
     "OptionGroup",
     "Shared",
     "okr_command",
+    "quarter_option",
     "shared_options",
 ]
 
@@ -43,6 +44,11 @@ ALL_SHARED: tuple[OptionGroup, ...] = ("config", "connection", "verbosity")
 CONFIG_HELP = (
     "okrflow config file (env OKRFLOW_CONFIG); default config/okrflow.yml when it exists, "
     "else built-in defaults."
+)
+
+QUARTER_HELP = (
+    "The quarter: FY24-Q1, current, next or previous (default: env OKRFLOW_QUARTER, then "
+    "the config's quarter, then the current one)."
 )
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -152,6 +158,13 @@ def refuse_unused(takes: Collection[OptionGroup], command: str) -> None:
     unused = sorted(shared().given - allowed)
     if unused:
         raise UsageError(f"okrflow {command} does not take {', '.join(unused)}")
+
+
+def quarter_option() -> Callable[[F], F]:
+    """``--quarter Q`` of a command that acts on one quarter: its ``quarter`` argument,
+    None when not given (the workspace then takes ``OKRFLOW_QUARTER``, the config's
+    ``quarter``, else today's: :meth:`~okrflow.commands.workspace.Workspace.quarter`)."""
+    return click.option("--quarter", default=None, metavar="Q", help=QUARTER_HELP)
 
 
 def okr_command(

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from okrflow.cli.options import okr_command
+from okrflow.cli.options import okr_command, quarter_option
 from okrflow.commands.report import ReportResult, report
 from okrflow.commands.workspace import Workspace
 from okrflow.core.report import REPORT_KINDS, ReportKind
@@ -14,12 +14,7 @@ from okrflow.render import FORMATS, Format
 
 
 @okr_command("report", dry_run=True, json=True, reads_quarter=True)
-@click.option(
-    "--quarter",
-    default=None,
-    metavar="Q",
-    help="The quarter: FY24-Q1, current, next or previous (default: current).",
-)
+@quarter_option()
 @click.option(
     "--kind",
     type=click.Choice(REPORT_KINDS),

@@ -4,18 +4,13 @@ from __future__ import annotations
 
 import click
 
-from okrflow.cli.options import okr_command
+from okrflow.cli.options import okr_command, quarter_option
 from okrflow.commands.rollup import RollupResult, rollup
 from okrflow.commands.workspace import Workspace
 
 
 @okr_command("rollup", dry_run=True, json=True, reads_quarter=True)
-@click.option(
-    "--quarter",
-    default=None,
-    metavar="Q",
-    help="The quarter: FY24-Q1, current, next or previous (default: current).",
-)
+@quarter_option()
 @click.option(
     "--values",
     default=None,

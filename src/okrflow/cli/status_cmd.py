@@ -2,20 +2,13 @@
 
 from __future__ import annotations
 
-import click
-
-from okrflow.cli.options import okr_command
+from okrflow.cli.options import okr_command, quarter_option
 from okrflow.commands.status import StatusResult, status
 from okrflow.commands.workspace import Workspace
 
 
 @okr_command("status", json=True, reads_quarter=True)
-@click.option(
-    "--quarter",
-    default=None,
-    metavar="Q",
-    help="The quarter to show: FY24-Q1, current, next or previous (default: current).",
-)
+@quarter_option()
 def status_command(ws: Workspace, quarter: str | None) -> StatusResult:
     """Show the quarter's OKR tree: objectives (aligned ones under their parents) with
     progress bar, health, state and owner; key results with current / target, progress

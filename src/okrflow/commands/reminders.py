@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from okrflow.adapter import IssueRecord, PlannedIssue
+from okrflow.adapter import IssueRecord, PlannedIssue, Snapshot
 from okrflow.commands.schedule_run import Action, ScheduleRun, named
 from okrflow.commands.workspace import Workspace
 from okrflow.core.calendar import Quarter
@@ -36,13 +36,14 @@ def _remind_block(quarter: str, weeks: dict[str, list[str]]) -> str:
 
 
 def stale_key_results(
-    ws: Workspace, quarter: Quarter, day: dt.date
+    ws: Workspace, quarter: Quarter, day: dt.date, snap: Snapshot | None = None
 ) -> list[tuple[KeyResult | Kpi, str, str]]:
     """The active key results of ``quarter`` and the open KPIs measured by check-ins whose
     latest check-in is older than ``after_days`` on ``day``: (key result or KPI, owner,
-    team), by iid."""
+    team), by iid; from ``snap``, the quarter loaded already, else loaded now."""
     settings = ws.config.schedule.checkin_reminders
-    snap = ws.repo.load(ws.calendar.label(quarter))
+    if snap is None:
+        snap = ws.repo.load(ws.calendar.label(quarter))
     start = ws.calendar.start(quarter)
     candidates: list[tuple[KeyResult | Kpi, str | None, str | None]] = []
     for objective in snap.objectives:
@@ -65,7 +66,11 @@ def _marker_name(name: str) -> str:
     return re.sub(r"[^A-Za-z0-9_.-]", "_", name)
 
 
-def checkin_reminders(run: ScheduleRun, quarter: Quarter) -> Action | None:
+def checkin_reminders(
+    run: ScheduleRun, quarter: Quarter, snap: Snapshot | None = None
+) -> Action | None:
+    """Remind the owners of ``quarter``'s stale key results and KPIs this week (once);
+    ``snap``: the quarter as this run loaded it, if nothing has changed it since."""
     ws, day = run.ws, run.day
     settings = ws.config.schedule.checkin_reminders
     weeks = [w for w in ws.calendar.checkin_weeks(quarter) if w <= day]
@@ -73,7 +78,7 @@ def checkin_reminders(run: ScheduleRun, quarter: Quarter) -> Action | None:
         return None
     week, label = weeks[-1], run.label(quarter)
     groups: dict[str, list[tuple[KeyResult | Kpi, str]]] = {}
-    for kr, owner, team in stale_key_results(ws, quarter, day):
+    for kr, owner, team in stale_key_results(ws, quarter, day, snap):
         key = owner if settings.group_by == "owner" else team
         groups.setdefault(key, []).append((kr, owner))
     if not groups:

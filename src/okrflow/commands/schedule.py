@@ -40,6 +40,7 @@ import dataclasses
 import datetime as dt
 from collections.abc import Callable
 
+from okrflow.adapter import Snapshot
 from okrflow.commands.adopt import adopt_into
 from okrflow.commands.board_moves import check_board_moves
 from okrflow.commands.carry import carry_marked
@@ -312,7 +313,6 @@ _STEP_RUNNERS: dict[str, Callable[[ScheduleRun, _Plan], list[str]]] = {
 # -- the command -------------------------------------------------------------------------------
 
 
-@leased("schedule")
 def schedule(ws: Workspace, *, catch_up: bool = False, allow_empty: bool = False) -> ScheduleResult:
     """Run every step of the OKR schedule due on ``ws.today()`` and not done yet, then
     the weekly check-in reminders. Set ``ws.now`` to run it for another day.
@@ -320,10 +320,15 @@ def schedule(ws: Workspace, *, catch_up: bool = False, allow_empty: bool = False
     The first run in a quarter already under way skips that quarter's past steps
     (recorded as skipped); ``catch_up`` runs them, and those skipped before. With no
     OKRs in the current and the next quarter, and the next one's drafting not due, the
-    run is refused unless ``allow_empty``."""
-    day = ws.today()
+    run is refused unless ``allow_empty``, before it takes the project's lease."""
     if not allow_empty:
-        _refuse_empty(ws, day)
+        _refuse_empty(ws, ws.today())
+    return _scheduled(ws, catch_up=catch_up)
+
+
+@leased("schedule")
+def _scheduled(ws: Workspace, *, catch_up: bool) -> ScheduleResult:
+    day = ws.today()
     current = ws.calendar.quarter_of(day)
     result = ScheduleResult(
         day,
@@ -335,8 +340,9 @@ def schedule(ws: Workspace, *, catch_up: bool = False, allow_empty: bool = False
     run.write()  # fail at once, not half way, when only a job token is available
     # UI-filed OKRs first (commands.adopt), then board moves (commands.board_moves), on
     # one load of the quarter the schedule's head names (read again only if adoption wrote)
-    snap = adopt_into(ws, ws.repo.load(result.current), result.problems)
-    result.problems.extend(check_board_moves(ws, snap, record=True))
+    head = adopt_into(ws, ws.repo.load(result.current), result.problems)
+    result.problems.extend(check_board_moves(ws, head, record=True))
+    snap: Snapshot | None = head  # the current quarter, while no step changes it
     plans: dict[Quarter, _Plan] = {}
     due = due_steps(ws, day)
     adopted = None if catch_up else _adopt(run, plans, due)
@@ -348,7 +354,9 @@ def schedule(ws: Workspace, *, catch_up: bool = False, allow_empty: bool = False
             continue
         what = _heading(step, ws.calendar.label)
         result.actions.append(Action(what, step.date, _STEP_RUNNERS[step.name](run, plan)))
-    reminders = checkin_reminders(run, current)
+        if step.name == "activate" and step.quarter == current:
+            snap = None  # its OKRs moved to Active: the reminders read them again
+    reminders = checkin_reminders(run, current, snap)
     if reminders is not None:
         result.actions.append(reminders)
     result.problems.extend(run.problems)

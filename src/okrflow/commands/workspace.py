@@ -18,33 +18,38 @@ import dataclasses
 import datetime as dt
 import functools
 import os
-import re
 from collections.abc import Callable, Iterator, Mapping
 from typing import Concatenate, ParamSpec, TypeVar
 
-from okrflow.adapter import (
-    ConnectionSettings,
-    OkrRepository,
-    Pacer,
-    PlannedWrite,
-    budget_of,
-    resolve_connection,
-)
+from okrflow.adapter import ConnectionSettings, OkrRepository, PlannedWrite
 from okrflow.commands.reporter import Recorder, Reporter
+from okrflow.commands.workspace_setup import connect_settings, label_names, quarter_pattern
 from okrflow.config import DEFAULT_CONFIG_PATH, Config, load_config
 from okrflow.core.authority import CheckinPolicy
-from okrflow.core.calendar import FIRST_DAY, LAST_DAY, FiscalCalendar, Quarter, out_of_range
+from okrflow.core.calendar import QUARTER_WORDS, FiscalCalendar, Quarter, out_of_range
 from okrflow.core.counts import count
 from okrflow.core.dates import QuarterDates
-from okrflow.core.labels import LabelNames
 from okrflow.core.rules import RuleSettings
 from okrflow.core.scoring import ScoringPolicy
 from okrflow.errors import UsageError
 
+__all__ = [
+    "CONFIG_ENVVAR",
+    "NOW_ENVVAR",
+    "QUARTER_ENVVAR",
+    "QUARTER_WORDS",
+    "Workspace",
+    "config_location",
+    "connect_settings",
+    "label_names",
+    "leased",
+    "quarter_pattern",
+]
+
 NOW_ENVVAR = "OKRFLOW_NOW"
-#: what --quarter takes besides a label: the quarter today falls in, the one after, before
-QUARTER_WORDS = ("current", "next", "previous")
 CONFIG_ENVVAR = "OKRFLOW_CONFIG"
+#: the quarter a command acts on when --quarter is not given (then the config's quarter)
+QUARTER_ENVVAR = "OKRFLOW_QUARTER"
 
 
 def _utcnow() -> dt.datetime:
@@ -64,36 +69,14 @@ def _utcnow() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc)
 
 
-def quarter_pattern(label_format: str) -> str:
-    """A regex matching quarter labels written in ``label_format`` (and the seeds' forms)."""
-    parts = re.split(r"(\{yyyy\}|\{yy\}|\{q\})", label_format)
-    pieces = {"{yyyy}": r"\d{4}", "{yy}": r"\d\d", "{q}": "[1-4]"}
-    custom = "".join(pieces.get(p, re.escape(p)) for p in parts)
-    return rf"(?:FY\d\d-?Q[1-4]|{custom})"
-
-
-def label_names(config: Config) -> LabelNames:
-    labels = config.labels
-    return LabelNames(
-        objective=labels.type.objective.name,
-        key_result=labels.type.key_result.name,
-        kpi=labels.type.kpi.name,
-        report=labels.type.report.name,
-        retrospective=labels.type.retrospective.name,
-        carry=labels.type.carry.name,
-        draft=labels.lifecycle.draft.name,
-        review=labels.lifecycle.review.name,
-        active=labels.lifecycle.active.name,
-        closed=labels.lifecycle.closed.name,
-        on_track=labels.health.on_track.name,
-        needs_attention=labels.health.needs_attention.name,
-        at_risk=labels.health.at_risk.name,
-        green=labels.grade.green.name,
-        yellow=labels.grade.yellow.name,
-        red=labels.grade.red.name,
-        teams=tuple(team.name for team in config.teams),
-        quarter_pattern=quarter_pattern(config.fiscal_year.label_format),
-    )
+def _spelled(where: str, value: str) -> str:
+    """How a quarter asked for reads where it came from: ``--quarter next``,
+    ``OKRFLOW_QUARTER=next``, ``quarter: next in the config``."""
+    if where == QUARTER_ENVVAR:
+        return f"{where}={value}"
+    if where.startswith("-"):
+        return f"{where} {value}"
+    return f"quarter: {value} in {where}"
 
 
 def config_location(
@@ -114,6 +97,9 @@ class Workspace:
     dry_run: bool = False
     now: Callable[[], dt.datetime] = _utcnow
     target_project: str | None = None  # a group scope's project a command creates in
+    #: the quarter asked for when a command is given none, and where that comes from:
+    #: ("FY25-Q2", "OKRFLOW_QUARTER"); None: the config's ``quarter``, else today's
+    quarter_from: tuple[str, str] | None = None
     _repo: OkrRepository | None = dataclasses.field(default=None, repr=False)
     _policy: CheckinPolicy | None = dataclasses.field(default=None, repr=False)
     _leases: int = dataclasses.field(default=0, repr=False)  # leases held, nested
@@ -155,9 +141,11 @@ class Workspace:
             connection = connect_settings(
                 config, gitlab_url=gitlab_url, project=project, group=group, environ=env
             )
+        asked = env.get(QUARTER_ENVVAR, "").strip()
         return cls(
             config=config,
             connection=connection,
+            quarter_from=(asked, QUARTER_ENVVAR) if asked else None,
             out=reporter if reporter is not None else Recorder(),
             dry_run=dry_run,
             now=now or _utcnow,
@@ -174,6 +162,8 @@ class Workspace:
             self.config.health.to_policy(), max_weight=self.config.rules.max_weight
         )
         self.rule_settings: RuleSettings = self.config.rules.to_settings()
+        if self.quarter_from is None and self.config.quarter:
+            self.quarter_from = (self.config.quarter, "the config")
 
     @property
     def repo(self) -> OkrRepository:
@@ -199,7 +189,7 @@ class Workspace:
             self._policy = CheckinPolicy(
                 authors=repo.authors,
                 source=self.config.checkins.sources,
-                members=repo.member_levels,
+                member_levels=repo.member_levels,
             )
         return self._policy
 
@@ -248,43 +238,44 @@ class Workspace:
         return self.now().date()
 
     def quarter(self, label: str | None, *, option: str = "--quarter") -> Quarter:
-        """The quarter named by ``label`` (a label, or ``current``, ``next``, ``previous``),
-        or the one today falls in; a label that is no quarter is a :class:`UsageError`
-        naming ``option``, where it came from. A quarter chosen for the user (none given,
-        or a word) is said once, with why, through the reporter."""
-        if not label or label.strip().lower() in QUARTER_WORDS:
-            quarter = self._chosen(label.strip().lower() if label else None, option)
-            self._resolved.add(self.calendar.label(quarter))
-            return quarter
+        """The quarter named by ``label`` (a label, or ``current``, ``next``, ``previous``);
+        with none, the one :attr:`quarter_from` names (``OKRFLOW_QUARTER``, the config's
+        ``quarter``), else the one today falls in. A label that is no quarter is a
+        :class:`UsageError` naming ``option`` (or the variable) it came from. A quarter
+        not named on the command line (none given, a word, or from the environment or the
+        config) is said once, with why, through the reporter."""
+        given = label.strip() if label else ""
+        where = option
+        if not given and self.quarter_from is not None:
+            given, where = self.quarter_from
         try:
-            quarter = self.calendar.parse(label)
+            named = self.calendar.parse_asked(given) if given else None
         except ValueError as exc:
-            words = ", ".join(QUARTER_WORDS)
-            raise UsageError(f"{option} {label!r}: {exc}; or one of {words}") from None
-        self._resolved.add(self.calendar.label(quarter))
-        years = range(FIRST_DAY.year + 1, LAST_DAY.year)  # its days, and the next quarter's
-        if quarter.fiscal_year not in years:
-            raise UsageError(
-                f"{option} {label!r}: okrflow works with the quarters of fiscal years "
-                f"{years.start} to {years.stop - 1}"
-            )
+            raise UsageError(f"{_spelled(where, repr(given))}: {exc}") from None
+        quarter = named or self._chosen(given.lower() or None, where)
+        name = self.calendar.label(quarter)
+        self._resolved.add(name)
+        if named is not None and where != option:
+            self._say(name, f"from {where} ({option} names another)")
         return quarter
 
-    def _chosen(self, word: str | None, option: str) -> Quarter:
+    def _chosen(self, word: str | None, where: str) -> Quarter:
         current = self.calendar.quarter_of(self.today())
         quarter = {None: current, "current": current, "next": current.next()}.get(
             word, current.previous()
         )
-        name = self.calendar.label(quarter)
+        if word is None:
+            why = f"the current quarter (today is {self.today()}; {where} names another)"
+        else:
+            why = f"the {word} quarter, from {_spelled(where, word)} (today is {self.today()})"
+        self._say(self.calendar.label(quarter), why)
+        return quarter
+
+    def _say(self, name: str, why: str) -> None:
+        """Say once which quarter this run acts on, and why."""
         if name not in self._said:
             self._said.add(name)
-            why = (
-                f"the current quarter (today is {self.today()}; {option} names another)"
-                if word is None
-                else f"the {word} quarter, from {option} {word} (today is {self.today()})"
-            )
             self.out.note(f"{name}: {why}")
-        return quarter
 
     def quarters_in_use(self) -> str:
         """``FY25-Q1 (4 issues), FY24-Q4 (9 issues)``: the quarter labels issues carry,
@@ -342,45 +333,6 @@ class Workspace:
             today=self.today(),
             name=self.calendar.label(quarter),
         )
-
-
-def connect_settings(
-    config: Config,
-    *,
-    gitlab_url: str | None,
-    project: str | None,
-    group: str | None = None,
-    environ: Mapping[str, str] | None = None,
-) -> ConnectionSettings:
-    gitlab = config.gitlab
-    return resolve_connection(
-        url=gitlab_url,
-        project=project,
-        config_url=gitlab.url,
-        config_project=config.project,
-        group=group,
-        config_group=config.group,
-        okr_projects=tuple(p.path for p in config.projects),
-        project_teams=tuple((p.path, p.team) for p in config.projects if p.team),
-        token_env=gitlab.token_env,
-        python_gitlab_section=gitlab.python_gitlab_config,
-        python_gitlab_file=(
-            str(gitlab.python_gitlab_config_file) if gitlab.python_gitlab_config_file else None
-        ),
-        timeout=gitlab.timeout,
-        retries=gitlab.retries,
-        ssl_verify=gitlab.ssl_verify,
-        pacer=Pacer(
-            budget_of(
-                gitlab.rate_limits,
-                requests=gitlab.requests_per_minute,
-                notes=gitlab.notes_per_minute,
-                issues=gitlab.issues_per_minute,
-            ),
-            unreachable_after=gitlab.unreachable_after,
-        ),
-        environ=os.environ if environ is None else environ,
-    )
 
 
 P = ParamSpec("P")

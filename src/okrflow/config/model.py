@@ -29,6 +29,7 @@ from okrflow.config.values import (
     check_label_format,
     check_month,
     check_project,
+    check_quarter,
     not_above,
     not_below,
     to_tuple,
@@ -356,6 +357,12 @@ class Config(Section):
     fiscal_year: FiscalYearSettings = Field(
         FiscalYearSettings(), description="fiscal calendar and quarter labels"
     )
+    quarter: str | None = Field(
+        None,
+        description="the quarter commands act on when not given one: a label (FY25-Q1) or "
+        "current, next, previous; --quarter and OKRFLOW_QUARTER win over it; schedule works its "
+        "quarters out from the date and ignores it",
+    )
     labels: Labels = Field(Labels(), description="the labels okrflow manages")
     teams: Annotated[tuple[Team, ...], BeforeValidator(to_tuple), TypeName("list of teams")] = (
         Field((), description="teams, each a name or a mapping with name, color, description")
@@ -372,6 +379,7 @@ class Config(Section):
 
     _teams_unique = field_validator("teams")(unique("team", lambda team: team.name))
     _one_scope = field_validator("group")(check_group)
+    _quarter = field_validator("quarter")(check_quarter)
     _projects = field_validator("projects")(check_projects)
 
     @classmethod

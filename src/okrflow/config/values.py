@@ -14,6 +14,7 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, BeforeValidator, Field, ValidationInfo
 
 from okrflow.config.yamlfile import TypeName, invalid, show_value
+from okrflow.core.calendar import FiscalCalendar
 
 __all__ = [
     "COLOUR_NAMES",
@@ -163,6 +164,22 @@ def check_env_name(value: str) -> str:
             show_input=False,
         )
     return value
+
+
+def check_quarter(cls: Any, value: str | None, info: ValidationInfo) -> str | None:
+    """A field validator: ``quarter:`` takes what ``--quarter`` takes (a label written in
+    the config's fiscal year, or current, next, previous)."""
+    fiscal = info.data.get("fiscal_year")
+    if value is None or fiscal is None:  # no quarter, or a fiscal_year already refused
+        return value
+    calendar = FiscalCalendar(
+        first_month=fiscal.first_month, naming=fiscal.naming, label_format=fiscal.label_format
+    )
+    try:
+        calendar.parse_asked(value)
+    except ValueError as exc:
+        raise invalid(str(exc), show_input=False) from None
+    return value.strip()
 
 
 def check_month(value: int) -> int:

@@ -160,11 +160,11 @@ class CheckinPolicy:
 
     authors: Authors
     source: CheckinSource = "members"
-    members: Callable[[], Mapping[str, int]] = dict  # username -> access level
+    member_levels: Callable[[], Mapping[str, int]] = dict  # username -> access level
 
     def __post_init__(self) -> None:
         self._levels = _Once(
-            lambda: {str(name).lower(): int(level) for name, level in self.members().items()}
+            lambda: {str(name).lower(): int(level) for name, level in self.member_levels().items()}
         )
 
     def refusal(self, author: str | None, owners: Iterable[str | None] = ()) -> str | None:

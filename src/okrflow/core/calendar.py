@@ -38,6 +38,7 @@ __all__ = [
     "DEFAULT_SCHEDULE",
     "FIRST_DAY",
     "LAST_DAY",
+    "QUARTER_WORDS",
     "FiscalCalendar",
     "Quarter",
     "ScheduleStep",
@@ -47,6 +48,9 @@ __all__ = [
 _FIELDS: Final = {"yyyy", "yy", "q"}
 FIRST_DAY: Final = dt.date(1900, 1, 1)
 LAST_DAY: Final = dt.date(2999, 12, 31)
+#: what a quarter may be asked for by besides a label: the quarter today falls in, the one
+#: after, the one before
+QUARTER_WORDS: Final = ("current", "next", "previous")
 
 
 def out_of_range(day: dt.date | dt.datetime) -> str | None:
@@ -182,6 +186,24 @@ class FiscalCalendar:
         if year == 0:
             raise ValueError(f"not a quarter: {label!r} (fiscal year 0)")
         return Quarter(year, number)
+
+    def parse_asked(self, text: str) -> Quarter | None:
+        """The quarter ``text`` names as okrflow is asked for one (``--quarter``, the
+        config's ``quarter``): None for a word of :data:`QUARTER_WORDS` (today decides);
+        raises ValueError saying what is wrong, for a label that is no quarter or one
+        outside the years okrflow works with."""
+        if text.strip().lower() in QUARTER_WORDS:
+            return None
+        try:
+            quarter = self.parse(text)
+        except ValueError as exc:
+            raise ValueError(f"{exc}; or one of {', '.join(QUARTER_WORDS)}") from None
+        years = range(FIRST_DAY.year + 1, LAST_DAY.year)  # its days, and the next quarter's
+        if quarter.fiscal_year not in years:
+            raise ValueError(
+                f"okrflow works with the quarters of fiscal years {years.start} to {years.stop - 1}"
+            )
+        return quarter
 
     # -- dates --------------------------------------------------------------------------
 

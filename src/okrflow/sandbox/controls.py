@@ -20,6 +20,9 @@ from okrflow.sandbox.limits import RateLimits
 from okrflow.sandbox.pauses import Pause, Pauses, When
 
 SECRET_PARAMS = ("private_token", "job_token", "access_token")
+#: what every request of okrflow's lease has in its query string (okrflow.adapter.lease)
+LEASE_QUERY = "okrflow=lease"
+WRITE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -128,6 +131,13 @@ class ControlsMixin:
         return collections.Counter(
             record.method for record in self.log if not without or without not in record.query
         )
+
+    def writes(self) -> collections.Counter[str]:
+        """The requests that change something (POST, PUT, PATCH, DELETE), by method,
+        leaving out those of okrflow's lease (every command that creates takes and lets
+        go of it); ``.total()`` for how many, empty when nothing was written."""
+        counts = self.counts(without=LEASE_QUERY)
+        return collections.Counter({m: counts[m] for m in WRITE_METHODS if counts[m]})
 
     def counts_by_route(self) -> collections.Counter[str]:
         """Requests by ``"METHOD /route/template"``."""
