@@ -68,6 +68,23 @@ def test_gitlabs_count_pauses_until_its_reset_once_none_is_left():
     assert time.slept == [30.5]
 
 
+def test_requests_still_on_their_way_come_off_gitlabs_count():
+    """Four threads' requests are on their way when the first one's answer tells GitLab's
+    count: the three sent after it come off, so the pacer does not go over the limit."""
+    time = FakeTime()
+    pacer = _pacer(PRESETS["none"], time)
+    reset = int(time.now) + 30
+    first = pacer.before("get", "/x")
+    for _ in range(3):
+        pacer.before("get", "/x")  # on other threads, not answered yet
+    pacer.observe(200, {"RateLimit-Remaining": "5", "RateLimit-Reset": str(reset)}, sent=first)
+    pacer.before("get", "/x")
+    pacer.before("get", "/x")  # 5 - 3 = 2 were left
+    assert time.slept == []
+    pacer.before("get", "/x")
+    assert time.slept == [30.5]
+
+
 def test_creation_kinds_are_the_application_limits():
     assert creation_kind("POST", "/projects/a%2Fb/issues/3/notes") == "notes"
     assert creation_kind("POST", "/projects/a%2Fb/issues") == "issues"

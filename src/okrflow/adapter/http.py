@@ -55,11 +55,13 @@ class _Gitlab(gitlab.Gitlab):
     def okrflow_watch(self, pacer: Pacer) -> None:
         self.pacer = pacer
         self._answer_headers: dict[str, str] = {}
+        self._sent = threading.local()  # the number of this thread's request on its way
         self.session.hooks["response"].append(self._seen)
 
     def _seen(self, response: requests.Response, *args: Any, **kwargs: Any) -> None:
         self._answer_headers = dict(response.headers)
-        self.pacer.observe(response.status_code, response.headers)
+        sent = getattr(self._sent, "number", None)
+        self.pacer.observe(response.status_code, response.headers, sent)
 
     def http_request(self, verb: str, path: str, *args: Any, **kwargs: Any) -> Any:
         transient = kwargs.pop("retry_transient_errors", None)
@@ -67,7 +69,7 @@ class _Gitlab(gitlab.Gitlab):
         kwargs.update(obey_rate_limit=False, retry_transient_errors=False, max_retries=0)
         pacer, attempt = self.pacer, 0
         while True:
-            pacer.before(verb, path)
+            self._sent.number = pacer.before(verb, path)
             self._answer_headers = {}
             try:
                 return super().http_request(verb, path, *args, **kwargs)

@@ -162,8 +162,9 @@ class Pacer:
 
     # -- before a request --------------------------------------------------------------
 
-    def before(self, verb: str, path: str) -> None:
-        """Wait, if a limit says so, then count the request as sent."""
+    def before(self, verb: str, path: str) -> int:
+        """Wait, if a limit says so, then count the request as sent; its number (give
+        it to :meth:`observe` with the answer)."""
         kind = creation_kind(verb, path)
         while True:
             with self._lock:
@@ -171,7 +172,7 @@ class Pacer:
                 wait, why = self._wait(kind, now)
                 if wait <= 0:
                     self._take(kind, now)
-                    return
+                    return self.requests
             self._pause(wait, why)
 
     def _budget_of(self, name: str) -> int | None:
@@ -225,8 +226,11 @@ class Pacer:
 
     # -- after an answer ---------------------------------------------------------------
 
-    def observe(self, status: int, headers: Mapping[str, str]) -> None:
-        """Learn GitLab's count from an answer's ``RateLimit-*`` headers."""
+    def observe(self, status: int, headers: Mapping[str, str], sent: int | None = None) -> None:
+        """Learn GitLab's count from an answer's ``RateLimit-*`` headers. ``sent``: the
+        request's number (from :meth:`before`); the requests sent after it, still on
+        their way on other threads, come off GitLab's count (they may have been counted
+        already: then okrflow waits a little early, never late)."""
         remaining = _int(headers, "RateLimit-Remaining")
         reset = _int(headers, "RateLimit-Reset")
         with self._lock:
@@ -234,6 +238,8 @@ class Pacer:
                 self.throttled += 1
             if remaining is None or reset is None:
                 return
+            if sent is not None:
+                remaining = max(0, remaining - max(0, self.requests - sent))
             self._limit = _int(headers, "RateLimit-Limit") or self._limit
             if self._remaining is None or reset > self._server_reset:
                 self._remaining, self._server_reset = remaining, reset
