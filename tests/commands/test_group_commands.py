@@ -102,6 +102,39 @@ def test_a_group_rollup_writes_each_okr_in_its_project_and_a_second_writes_nothi
     assert routes == {"GET /groups/:id/issues": 2, "GET /groups/:id/projects": 1}, routes
 
 
+def test_a_check_in_counts_when_its_author_is_a_member_of_the_key_results_project(
+    group: Emulator,
+) -> None:
+    # carol is a Developer of acme/company (the home project) and acme/sales, not of
+    # acme/eng/web; dave only of acme/sales
+    group.add_user("dave")
+    group.add_member(SALES, "dave", "reporter")
+    group.set_now(NOW)
+    group.add_note(SALES, 2, "Check-in: 18", author="dave")
+    group.add_note(WEB, 1, "Check-in: 2", author="carol")
+    group.reset_log()
+
+    result = rollup(group_workspace(group), quarter=QUARTER)
+
+    current = {
+        kr["reference"]: kr["current"]
+        for o in result.document["objectives"]
+        for kr in o["key_results"]
+    }
+    assert (current[f"{SALES}#2"], current[f"{WEB}#1"]) == (18, None)  # dave's counts
+    assert [p.message for p in result.problems if p.where.startswith(f"{WEB}#1 note")] == [
+        "check-in not counted: @carol is not a member of acme/eng/web with the Reporter role "
+        "or more (checkins.from: members)"
+    ]
+    members = sorted(
+        r.path for r in group.log if r.route == "/projects/:id/members/all"
+    )  # once for each project whose check-ins were read
+    assert members == [
+        "/api/v4/projects/acme%2Feng%2Fweb/members/all",
+        "/api/v4/projects/acme%2Fsales/members/all",
+    ]
+
+
 def test_group_status_is_one_tree_across_projects_by_full_reference(group: Emulator) -> None:
     result = status(group_workspace(group), quarter=QUARTER)
     doc = result.document

@@ -117,7 +117,7 @@ def test_okrs_across_a_group_roll_up_into_one_tree(okrflow_cli: Any) -> None:
     # each of those projects, and no issue's own comments read
     emu.set_now(NOW - dt.timedelta(hours=1))
     emu.add_note(SALES, 2, "Check-in: 18", author="carol")
-    emu.add_note(WEB, 1, "Check-in: 2", author="carol")
+    emu.add_note(WEB, 1, "Check-in: 2", author="alice")  # a member of the group: of web too
     emu.reset_log()
     third = okrflow_cli("rollup", "--json", extra_env=ENV)
     assert third.returncode == 0, third.stderr

@@ -55,7 +55,7 @@ class Session:
         # asked of GitLab at most once per run, by whichever thread first needs it, over
         # a connection of its own; shared by every fork
         self.authors = Authors(token_user=self._read_token_user, bot_users=self.bot_users)
-        self._members: list[dict[str, int]] = []
+        self._members: dict[str, dict[str, int]] = {}  # by project path
         self._members_lock = threading.Lock()
         self.changes = Changes()  # what was read, and what changed since (shared by forks)
         self.loaded: dict[str, int] = {}  # quarters loaded this run: how many issues each held

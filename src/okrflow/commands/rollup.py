@@ -255,7 +255,7 @@ def _refresh(
                 Rebuilt(item) if item.issue_id in reads.full else item,
                 answer.notes,
                 now=now,
-                policy=ws.checkin_policy,
+                policy=ws.checkin_policy_in(ws.repo.project_of(item.record)),
                 owners=owners.get(item.issue_id, ()),
             )
             meta = kr_records.with_seen(meta, item.record.updated_at)

@@ -90,6 +90,10 @@ class Rebuilt:
         return self.item.issue_id
 
     @property
+    def shown(self) -> str:
+        return self.item.shown
+
+    @property
     def okr(self) -> Objective | KeyResult | Kpi:
         return self.item.okr
 

@@ -101,7 +101,7 @@ class Workspace:
     #: ("FY25-Q2", "OKRFLOW_QUARTER"); None: the config's ``quarter``, else today's
     quarter_from: tuple[str, str] | None = None
     _repo: OkrRepository | None = dataclasses.field(default=None, repr=False)
-    _policy: CheckinPolicy | None = dataclasses.field(default=None, repr=False)
+    _policies: dict[str | None, CheckinPolicy] = dataclasses.field(default_factory=dict, repr=False)
     _leases: int = dataclasses.field(default=0, repr=False)  # leases held, nested
     _said: set[str] = dataclasses.field(default_factory=set, repr=False)  # quarters told
     _resolved: set[str] = dataclasses.field(default_factory=set, repr=False)  # quarters asked
@@ -184,14 +184,20 @@ class Workspace:
     def checkin_policy(self) -> CheckinPolicy:
         """Whose check-ins count (``checkins.from``), for this run: who okrflow's user is
         and who the project's members are are asked of GitLab once, when first needed."""
-        if self._policy is None:
+        return self.checkin_policy_in(None)
+
+    def checkin_policy_in(self, project: str | None) -> CheckinPolicy:
+        """:attr:`checkin_policy` for an issue of ``project`` (another project of a group
+        scope: its own members count; None: the OKR project)."""
+        if project not in self._policies:
             repo = self.repo
-            self._policy = CheckinPolicy(
+            self._policies[project] = CheckinPolicy(
                 authors=repo.authors,
                 source=self.config.checkins.sources,
-                member_levels=repo.member_levels,
+                member_levels=lambda: repo.member_levels(project),
+                project=project or "the project",
             )
-        return self._policy
+        return self._policies[project]
 
     @contextlib.contextmanager
     def lease(self, command: str) -> Iterator[None]:

@@ -161,6 +161,7 @@ class CheckinPolicy:
     authors: Authors
     source: CheckinSource = "members"
     member_levels: Callable[[], Mapping[str, int]] = dict  # username -> access level
+    project: str = "the project"  # whose members those are, as a message names it
 
     def __post_init__(self) -> None:
         self._levels = _Once(
@@ -183,6 +184,6 @@ class CheckinPolicy:
         if name and self._levels.get().get(name, 0) >= REPORTER:
             return None
         return (
-            f"{who} is not a member of the project with the Reporter role or more "
+            f"{who} is not a member of {self.project} with the Reporter role or more "
             "(checkins.from: members)"
         )

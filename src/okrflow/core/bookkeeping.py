@@ -72,6 +72,11 @@ class TrackedIssue(Protocol):
     @property
     def iid(self) -> int: ...
     @property
+    def shown(self) -> str:
+        """How output names it: ``#12``, in a group scope ``acme/sales#12``."""
+        ...
+
+    @property
     def okr(self) -> Objective | KeyResult | Kpi: ...
     @property
     def notes_count(self) -> int: ...
@@ -136,9 +141,11 @@ def comments_after(meta: Meta) -> int | None:
     return meta.last_comment_id
 
 
-def checkin_problem(iid: int, note_id: int, error: CheckinError) -> Problem:
-    """The problem a comment that cannot be read as a check-in is listed as."""
-    return Problem(f"#{iid} note {note_id}", f"check-in {error.reason}")
+def checkin_problem(issue: int | str, note_id: int, error: CheckinError) -> Problem:
+    """The problem a comment that cannot be read as a check-in is listed as (``issue``:
+    an iid, or how output names the issue)."""
+    where = f"#{issue}" if isinstance(issue, int) else issue
+    return Problem(f"{where} note {note_id}", f"check-in {error.reason}")
 
 
 def checkins_of(meta: Meta) -> list[CheckIn]:
@@ -152,12 +159,12 @@ def checkins_of(meta: Meta) -> list[CheckIn]:
 
 
 def _judged(
-    note: Comment, iid: int, policy: CheckinPolicy | None, owners: Collection[str]
+    note: Comment, shown: str, policy: CheckinPolicy | None, owners: Collection[str]
 ) -> tuple[bool, str, list[Problem]]:
     """(whether a check-in comment counts, its source, problems): okrflow's check-in
     marker means ``okrflow checkin`` wrote it only when okrflow's user did; the author
     must be allowed by the policy."""
-    where = f"#{iid} note {note.id}"
+    where = f"{shown} note {note.id}"
     marked = MARKER_PREFIX in note.body
     if policy is None:
         return True, "manual" if marked else "comment", []
@@ -199,7 +206,7 @@ def apply_comments(
     for note in sorted(notes, key=lambda n: n.id):
         if note.system or not is_checkin(note.body):
             continue
-        counts, source, judged = _judged(note, item.iid, policy, owners)
+        counts, source, judged = _judged(note, item.shown, policy, owners)
         problems.extend(judged)
         if not counts:
             continue
@@ -208,7 +215,7 @@ def apply_comments(
                 note.body, at=note.created_at or now, author=note.author, metric=metric
             )
         except CheckinError as exc:
-            problem = checkin_problem(item.iid, note.id, exc)
+            problem = checkin_problem(item.shown, note.id, exc)
             problems.append(problem)
             bad.append(BadCheckin(note.id, problem.message))
             continue
@@ -242,7 +249,7 @@ def apply_measurement(
     """(new metadata, whether it holds a new check-in, problems) for a measured value.
     A value equal to the one recorded from the same source is not new: it keeps its time."""
     meta = item.own_meta()
-    problems = [Problem(f"#{item.iid}", measured.problem)] if measured.problem else []
+    problems = [Problem(item.shown, measured.problem)] if measured.problem else []
     if measured.value is None:
         return meta, False, problems
     current = meta.checkin
