@@ -12,9 +12,9 @@ filed have only the template's text, whose references name other projects in ful
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Sequence
 
+from filled_template import stored
 from okrflow.core.description import with_meta
 from okrflow.core.labels import DEFAULT_LABEL_NAMES
 from okrflow.core.meta import Meta, ParentRef, RecordedCheckIn
@@ -29,11 +29,6 @@ QUARTER = "FY24-Q1"
 NOW = dt.datetime(2024, 2, 15, 12, 0, tzinfo=dt.timezone.utc)
 NAMES = DEFAULT_LABEL_NAMES
 TEAMS = {SALES: "Sales", SUPPORT: "Support", PLATFORM: "Platform", WEB: "Web"}
-
-
-def stored(text: str) -> str:
-    """What GitLab stores: quick-action lines run and removed."""
-    return re.sub(r"(?m)^/[a-z_]+(?: .*)?\n?", "", text)
 
 
 def build_group(emu: Emulator) -> None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from filled_template import fill_template
 from okrflow.core.adoption import ADOPTED_MARKER
 from okrflow.core.description import split
 from okrflow.render.templating import ui_template_text
@@ -38,13 +39,7 @@ FULL = {
 
 
 def _filled(template: str, sections: dict[str, str]) -> str:
-    text = ui_template_text(template)
-    for heading, content in sections.items():
-        start = re.search(rf"(?m)^## {re.escape(heading)}.*$", text)
-        assert start is not None, heading
-        end = text.index("-->", start.end()) + len("-->")
-        text = f"{text[:end]}\n{content}{text[end:]}"
-    return text
+    return fill_template(ui_template_text(template), sections)
 
 
 def file(emu: Emulator, title: str, sections: dict[str, str], template: str = "objective") -> int:

@@ -9,9 +9,10 @@ person files, the raw UI template text submitted through the API.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Sequence
 
+from filled_template import fill_template as fill_template  # shared
+from filled_template import stored
 from okrflow.adapter import ConnectionSettings
 from okrflow.commands.reporter import Recorder
 from okrflow.commands.workspace import Workspace
@@ -64,11 +65,6 @@ def add_labels(emu: Emulator) -> None:
     for name in ALL_LABELS:
         if name not in have:
             emu.add_label(PROJECT, name)
-
-
-def stored(text: str) -> str:
-    """What GitLab stores: quick-action lines run and removed."""
-    return re.sub(r"(?m)^/[a-z_]+(?: .*)?\n?", "", text)
 
 
 def _next_iid(emu: Emulator) -> int:
@@ -205,16 +201,3 @@ def description(emu: Emulator, iid: int) -> str:
 
 def note_bodies(emu: Emulator, iid: int) -> list[str]:
     return [note.body for note in emu.notes(PROJECT, iid)]
-
-
-def fill_template(text: str, sections: dict[str, str], *, tick: str | None = None) -> str:
-    """A UI template filled in as a person does: text under each named heading's hint
-    (``{"Purpose": "..."}`` matches ``## Purpose / why it matters``), a box ticked."""
-    for heading, content in sections.items():
-        start = re.search(rf"(?m)^## {re.escape(heading)}.*$", text)
-        assert start is not None, heading
-        hint_end = text.index("-->", start.end()) + len("-->")
-        text = f"{text[:hint_end]}\n{content}{text[hint_end:]}"
-    if tick:
-        text = text.replace(f"- [ ] {tick}", f"- [x] {tick}")
-    return text

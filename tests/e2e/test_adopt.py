@@ -5,11 +5,11 @@ installed, and a key result through the key-result template alone."""
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import pytest
 
+from filled_template import fill_template
 from okrflow.core.adoption import ADOPTED_MARKER
 from okrflow.core.description import split
 from okrflow.core.meta import Meta
@@ -29,23 +29,13 @@ LINES = (
 KR = "Increase advisory board attendance from 4 to 10 customers"
 
 
-def fill(text: str, sections: dict[str, str]) -> str:
-    """The raw template as a person fills it: text under each heading's hint."""
-    for heading, content in sections.items():
-        start = re.search(rf"(?m)^## {re.escape(heading)}.*$", text)
-        assert start is not None, heading
-        end = text.index("-->", start.end()) + len("-->")
-        text = f"{text[:end]}\n{content}{text[end:]}"
-    return text
-
-
 def file_as_bob(emu: Any, template: str, title: str, sections: dict[str, str]) -> int:
     raw = emu.file_text(PROJECT, f".gitlab/issue_templates/{template}.md", "main")
     answer = emu.request(
         "POST",
         "/projects/acme%2Fokrs/issues",
         token=emu.token_for("bob"),
-        json_body={"title": title, "description": fill(raw, sections)},
+        json_body={"title": title, "description": fill_template(raw, sections)},
     )
     assert answer.status == 201, answer.json()
     return int(answer.json()["iid"])

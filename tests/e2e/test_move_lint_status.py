@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import re
 from importlib import resources
 from typing import Any
 
 import jsonschema
 import pytest
 
+from filled_template import stored
 from okrflow.core.description import with_meta
 from okrflow.core.meta import Meta, RecordedCheckIn
 from okrflow.render.templating import render_issue_template
@@ -22,10 +22,6 @@ PROJECT = "acme/okrs"
 QUARTER = "FY24-Q1"
 NOW = {"OKRFLOW_NOW": "2024-02-15T12:00:00Z"}
 LIFECYCLE = {"okr-status::draft", "okr-status::review", "okr-status::active", "okr-status::closed"}
-
-
-def stored(text: str) -> str:
-    return re.sub(r"(?m)^/[a-z_]+(?: .*)?\n?", "", text)
 
 
 def objective(emu: Emulator, title: str, *, krs: int, purpose: str = "Why it matters.") -> int:
