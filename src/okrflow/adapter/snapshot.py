@@ -148,21 +148,6 @@ def _fields(record: IssueRecord) -> dict[str, Any]:
     }
 
 
-def _named(problems: list[Problem], record: IssueRecord, across: bool) -> list[Problem]:
-    """The core names an issue's problems ``#12``; in a group scope its full reference
-    does (two projects both have a #12)."""
-    bare = f"#{record.iid}"
-    if not across or not record.project:
-        return problems
-    full = f"{record.project}#{record.iid}"
-    return [
-        dataclasses.replace(p, where=full + p.where[len(bare) :])
-        if p.where == bare or p.where.startswith(bare + " ")
-        else p
-        for p in problems
-    ]
-
-
 def read_record(record: IssueRecord, names: LabelNames, *, across: bool = False) -> LoadedIssue:
     """Read one objective or key-result issue into the model. Never raises on content.
     ``across`` (a group scope): its references into other projects are followed, and
@@ -173,6 +158,7 @@ def read_record(record: IssueRecord, names: LabelNames, *, across: bool = False)
         web_url=record.web_url,
         label_names=names,
         across=across,
+        where=str(issue_id_of(record, across)),
     )
     okr.project = record.project if across else ""
     if across and issue_of_key(okr.key, record.project) == (record.project, record.iid):
@@ -183,15 +169,14 @@ def read_record(record: IssueRecord, names: LabelNames, *, across: bool = False)
             okr.metric = parse_statement(okr.title)
         except StatementError as exc:
             okr.statement_problem = str(exc)
-    problems = _named(problems, record, across)
     return LoadedIssue(record=record, okr=okr, meta=meta, problems=problems, across=across)
 
 
 def read_kpi_record(record: IssueRecord, names: LabelNames, *, across: bool = False) -> LoadedKpi:
     """Read one KPI issue. Never raises on content."""
-    kpi, problems = read_kpi_issue(**_fields(record), label_names=names)
+    where = str(issue_id_of(record, across))
+    kpi, problems = read_kpi_issue(**_fields(record), label_names=names, where=where)
     kpi.project = record.project if across else ""
-    problems = _named(problems, record, across)
     return LoadedKpi(
         record=record, okr=kpi, meta=_meta_of(record), problems=problems, across=across
     )

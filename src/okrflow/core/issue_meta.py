@@ -25,10 +25,11 @@ _JSON_STRING = r'"{}"\s*:\s*"((?:[^"\\]|\\.)*)"'
 
 
 def read_meta(
-    description: str, iid: int, note: Callable[[str], None]
+    description: str, iid: int, note: Callable[[str], None], where: str | None = None
 ) -> tuple[Meta | None, list[Problem]]:
-    """The metadata of issue ``iid`` (None: none to read) and its unreadable check-ins;
-    what is wrong with the block itself is told to ``note``."""
+    """The metadata of issue ``iid`` (None: none to read) and its unreadable check-ins,
+    named ``where`` (default ``#12``); what is wrong with the block itself is told to
+    ``note``."""
     parsed = split(description)
     meta: Meta | None = None
     copied = False
@@ -50,7 +51,8 @@ def read_meta(
     if parsed.section_problem:
         note(parsed.section_problem)
     bad = meta.bad_checkins if meta is not None else ()
-    return meta, [Problem(f"#{iid} note {b.note_id}", b.message) for b in bad]
+    named = where or f"#{iid}"
+    return meta, [Problem(f"{named} note {b.note_id}", b.message) for b in bad]
 
 
 def _salvage(description: str) -> Meta | None:

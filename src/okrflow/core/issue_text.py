@@ -95,9 +95,10 @@ class _Reader:
     sections: dict[str, str]
     problems: list[Problem]
     across: bool = False  # a group scope: references into other projects are followed
+    where: str = ""  # how problems name the issue (default ``#12``)
 
     def note(self, message: str) -> None:
-        self.problems.append(Problem(f"#{self.iid}", message))
+        self.problems.append(Problem(self.where or f"#{self.iid}", message))
 
     def text(self, name: str) -> str:
         return clean_text(self.sections.get(name))
@@ -177,17 +178,19 @@ def read_issue(
     state: str = "opened",
     label_names: LabelNames = DEFAULT_LABEL_NAMES,
     across: bool = False,
+    where: str | None = None,
 ) -> tuple[Objective | KeyResult, list[Problem]]:
     """Read one OKR issue. Never raises on content: whatever is odd becomes a problem.
 
     ``author`` is not the owner; it is accepted for callers' convenience only.
     ``across`` (a group scope): references to issues of other projects are followed.
+    ``where``: how its problems name the issue (default ``#12``).
     """
     del author
     url = PROJECT_OF_URL.match(web_url)
     text = description or ""
-    reader = _Reader(iid, url.group("path") if url else None, {}, [], across)
-    meta, meta_problems = read_meta(text, iid, reader.note)
+    reader = _Reader(iid, url.group("path") if url else None, {}, [], across, where or "")
+    meta, meta_problems = read_meta(text, iid, reader.note, where)
     reader.problems += meta_problems
     reader.sections = parse_sections(split(text).human)
     states, quarters, teams, is_objective, is_kr = _label_facts(reader, labels, label_names)

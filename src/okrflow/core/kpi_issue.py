@@ -36,9 +36,11 @@ def read_kpi_issue(
     assignees: Sequence[str] = (),
     state: str = "opened",
     label_names: LabelNames = DEFAULT_LABEL_NAMES,
+    where: str | None = None,
 ) -> tuple[Kpi, list[Problem]]:
-    """One KPI issue read into a :class:`Kpi`, with the problems found on the way."""
-    where = f"#{iid}"
+    """One KPI issue read into a :class:`Kpi`, with the problems found on the way, named
+    ``where`` (default ``#12``; a group scope names the issue in full)."""
+    where = where or f"#{iid}"
     problems: list[Problem] = []
     parsed = split(description or "")
     meta = Meta()
