@@ -172,3 +172,54 @@ def seed_okrs(emu: Emulator) -> None:
     )  # acme/eng/platform#2: 90%
     key_result(emu, SUPPORT, "Sign 8 partner deals", f"{SALES}#1")  # acme/support#1
     key_result(emu, WEB, "Ship 4 landing pages", f"{PLATFORM}#1")  # acme/eng/web#1
+
+
+def shared_key_result(
+    emu: Emulator,
+    project: str,
+    statement: str,
+    objectives: Sequence[tuple[str, str]],  # (key, full reference), the home one first
+    *,
+    key: str,
+    value: float | None = None,
+    owner: str = "bob",
+) -> int:
+    """A key result as okrflow writes one that counts for several objectives: its home
+    objective and the further ones (``also``) in its metadata, all named in its
+    Objective section; returns its iid."""
+    iid = emu.project(project).next_iid
+    refs = [ref for _, ref in objectives]
+    body = stored(
+        render_issue_template(
+            "kr", statement=statement, objective=refs[0], also=refs[1:], owner=owner
+        )
+    )
+    (home, home_ref), *others = objectives
+    home_path, _, home_iid = home_ref.rpartition("#")
+    checkin = (
+        RecordedCheckIn(at=NOW - dt.timedelta(days=2), value=value, confidence=0.8)
+        if value is not None
+        else None
+    )
+    also = []
+    for other, ref in others:
+        path, _, number = ref.rpartition("#")
+        also.append(ParentRef(other, int(number), None if path == project else path))
+    meta = Meta(
+        type="kr",
+        key=key,
+        iid=iid,
+        objective=home,
+        objective_iid=int(home_iid) if home_path == project else None,
+        also=tuple(also),
+        owner=owner,
+        checkin=checkin,
+    )
+    emu.add_issue(
+        project,
+        statement,
+        description=with_meta(body, meta.to_dict()),
+        labels=[NAMES.key_result, NAMES.active, QUARTER],
+        assignee=owner,
+    )
+    return iid

@@ -114,7 +114,10 @@ class Snapshot:
         return next((item for item in self.issues.values() if item.key == key), None)
 
     def key_results(self) -> list[KeyResult]:
-        return [kr for o in self.objectives for kr in o.key_results] + list(self.orphans)
+        """Every key result once (one that counts for several objectives is listed
+        under each of them)."""
+        found = {id(kr): kr for o in self.objectives for kr in o.key_results}
+        return list(found.values()) + [kr for kr in self.orphans if id(kr) not in found]
 
     def item(self, okr: Objective | KeyResult) -> LoadedIssue:
         assert okr.issue_id is not None
@@ -306,11 +309,17 @@ def assemble(
             continue
         assert isinstance(okr, KeyResult)
         okr.objective = resolve(okr.objective, item.issue_id.project, item)
+        okr.also = [
+            k
+            for k in dict.fromkeys(resolve(k, item.issue_id.project, item) for k in okr.also)
+            if k and k != okr.objective
+        ]
         parent = by_key.get(okr.objective) if okr.objective else None
         if parent is None:
             orphans.append(okr)
         else:
             parent.key_results.append(okr)
+        _also_under(item, okr, by_key, quarter, problems)
     _with_entries(items, problems)
     return Snapshot(
         quarter,
@@ -325,6 +334,32 @@ def assemble(
     )
 
 
+def _also_under(
+    item: LoadedIssue,
+    kr: KeyResult,
+    by_key: dict[str, Objective],
+    quarter: str | None,
+    problems: list[Problem],
+) -> None:
+    """A key result that counts for further objectives is listed under each of them too
+    (scoring counts it once in each); one that is not among the objectives read is a
+    problem, named once."""
+    missing = [key for key in kr.also if key not in by_key]
+    for key in kr.also:
+        if key in by_key:
+            by_key[key].key_results.append(kr)
+    if missing:
+        among = f"the objectives of {quarter}" if quarter else "the objectives read"
+        names = ", ".join(repr(key) for key in missing)
+        problems.append(
+            Problem(
+                item.shown,
+                f"{item.shown} also names {names}, not among {among}: it counts only for "
+                "its other objectives (fix or remove the reference)",
+            )
+        )
+
+
 def _with_entries(items: dict[IssueId, LoadedIssue], problems: list[Problem]) -> None:
     """Each key result's metadata merged with what its objective keeps of it (its
     check-ins still to be fixed are problems, as those of its own block are)."""
@@ -335,8 +370,8 @@ def _with_entries(items: dict[IssueId, LoadedIssue], problems: list[Problem]) ->
         kept = kr_records.entries(item.meta)
         for kr in objective.key_results:
             kr_item = items.get(kr.issue_id) if kr.issue_id is not None else None
-            if kr_item is None:
-                continue
+            if kr_item is None or objective.key in kr.also:
+                continue  # a shared key result's record is kept by its home objective
             name = kr_records.entry_name(kr_item.issue_id, objective.issue_id)
             if name not in kept:
                 continue

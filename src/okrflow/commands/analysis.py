@@ -42,13 +42,15 @@ def evaluate_snapshot(ws: Workspace, snapshot: Snapshot) -> Evaluation:
 
 def key_result_owners(snapshot: Snapshot) -> dict[IssueId, tuple[str, ...]]:
     """Who owns each scored key result, by issue: its owner and assignees, and its
-    objective's owner (``checkins.from: owners``)."""
+    objective's owner (``checkins.from: owners``); a key result shared by several
+    objectives, the owner of each."""
     owners: dict[IssueId, tuple[str, ...]] = {}
     for objective in snapshot.objectives:
         for kr in objective.key_results:
             item = snapshot.get(kr)
             if item is not None:
-                people = (kr.owner, *item.record.assignees, objective.owner)
+                known = owners.get(item.issue_id, (kr.owner, *item.record.assignees))
+                people = dict.fromkeys((*known, objective.owner))
                 owners[item.issue_id] = tuple(p for p in people if p)
     return owners
 

@@ -156,7 +156,9 @@ class RollupResult(Result):
 
 
 def _scored_key_results(snap: Snapshot) -> list[KeyResult]:
-    return [kr for objective in snap.objectives for kr in objective.key_results]
+    """The key results under the quarter's objectives, each once (a shared one is
+    listed under each of its objectives)."""
+    return list({id(kr): kr for o in snap.objectives for kr in o.key_results}.values())
 
 
 @dataclasses.dataclass(frozen=True)

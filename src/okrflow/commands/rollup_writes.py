@@ -62,8 +62,8 @@ def _entries(snap: Snapshot, objective: Objective, metas: dict[IssueId, Meta]) -
     updates: dict[str, Meta] = {}
     for kr in objective.key_results:
         item = snap.issues.get(kr.issue_id) if kr.issue_id is not None else None
-        if item is None or objective.issue_id is None:
-            continue
+        if item is None or objective.issue_id is None or objective.key in kr.also:
+            continue  # a shared key result's record is kept by its home objective
         final = metas.get(item.issue_id, item.meta)
         if kr_records.entry(final) != kr_records.entry(item.rolled or Meta()):
             updates[kr_records.entry_name(item.issue_id, objective.issue_id)] = final
@@ -136,7 +136,8 @@ def plan_writes(
                 text = texts.key_results.get(kr.key)
                 closing = closed.key_results.get(kr.key)
                 items.append((snap.item(kr), text, kr_result.health, closing))
-                parent[kr.issue_id] = objective.issue_id
+                if objective.key not in kr.also:  # its home objective
+                    parent[kr.issue_id] = objective.issue_id
     for kpi in snap.kpis:
         kpi_result = evaluation.kpis.get(kpi.key)
         if kpi.iid is not None and kpi_result is not None:

@@ -4,7 +4,8 @@ Everything shown comes from the JSON report document
 (:func:`okrflow.commands.analysis.report_document`, a progress report), the same document
 ``status --json`` prints, so the text and the JSON always agree. Objectives aligned
 under others are indented under their parent; one with several parents appears
-under each, marked "also under #n". Key results show their current value and where
+under each, marked "also under #n"; a key result that counts for several objectives
+likewise, marked "also counts for #n". Key results show their current value and where
 they go, in their unit word ("7 customers · 4 → 10 customers"; "baseline pending" for a
 relative target before its first value), a progress bar and confidence, and under them
 their initiatives (reference, title, state, assignee). The KPIs follow, each with its
@@ -144,13 +145,17 @@ def kr_numbers(kr: dict[str, Any]) -> str:
     return f"{current} · {where}"
 
 
-def _kr_line(kr: dict[str, Any], indent: str, style: Style) -> str:
+def _kr_line(kr: dict[str, Any], indent: str, style: Style, under: int | str) -> str:
     shown = "closed" if kr.get("state") == "closed" else _health(kr["health"], style)
     details = [kr_numbers(kr), bar(kr["progress"]), shown]
     if kr.get("confidence") is not None:
         details.append(f"confidence {display.confidence(kr['confidence'])}")
     if kr.get("owner"):
         details.append(f"@{visible(kr['owner'])}")
+    others = [o for o in kr.get("objectives") or () if (o.get("reference") or o["iid"]) != under]
+    if others:  # one issue counted for several objectives: shown under each
+        named = ", ".join(_named(o) if o.get("iid") else visible(o["key"]) for o in others)
+        details.append(style(f"(also counts for {named})", "dim"))
     head = f"KR {_named(kr)} {visible(kr['title'])}"
     return indent + "  ".join([head, *details])
 
@@ -218,7 +223,7 @@ def format_status(result: StatusResult, style: Style = plain) -> list[str]:
         also = [p for p in _parents(o) if p in by_iid and p not in (via, iid)]
         lines.append(_objective_line(o, indent, style, also))
         for kr in o["key_results"]:
-            lines.append(_kr_line(kr, indent + "    ", style))
+            lines.append(_kr_line(kr, indent + "    ", style, iid))
             for initiative in kr.get("initiatives", ()):
                 lines.append(_initiative_line(initiative, indent + "        ", style))
         for child in children.get(iid, ()):

@@ -48,6 +48,9 @@ class Evaluation:
     key_results: dict[str, KeyResultResult]  # by key-result key (unique across the set)
     problems: list[Problem] = dataclasses.field(default_factory=list)
     kpis: dict[str, KpiResult] = dataclasses.field(default_factory=dict)  # by KPI key
+    # the objectives each key result counts for, in order (a shared one: several);
+    # a key result missing here counts for the one objective it is listed under
+    counted_in: dict[str, tuple[str, ...]] = dataclasses.field(default_factory=dict)
 
 
 @dataclasses.dataclass(frozen=True)

@@ -121,11 +121,16 @@ class _Reader:
         content = self.text(name)
         if content.isdigit():
             return _keys([int(content)], known)
-        iids, foreign = refs(content, self.project)
-        keys = _keys(iids, known)
-        if foreign and self.across:
-            keys += [key_for_ref(path, iid) for _, path, iid in foreign]
-        elif foreign:
+        keys: list[str] = []
+        foreign: list[tuple[str, str, int]] = []
+        for match in REF.finditer(content):  # in the order written (a KR's first is home)
+            iids, others = refs(match.group(0), self.project)
+            keys += _keys(iids, known)
+            if self.across:
+                keys += [key_for_ref(path, iid) for _, path, iid in others]
+            foreign += others
+        keys = list(dict.fromkeys(keys))
+        if foreign and not self.across:
             more = f" and {len(foreign) - 1:,} more" if len(foreign) > 1 else ""
             self.note(
                 f"the {name} section refers to another project ({foreign[0][0]}{more}); "
@@ -300,12 +305,17 @@ def _key_result(
 ) -> KeyResult:
     name = OBJECTIVE if OBJECTIVE in reader.sections else PARENT
     objective = meta.objective if meta else None
+    also = [a.key for a in meta.also] if meta else []
     if name in reader.sections:
-        known = {meta.objective_iid: meta.objective} if meta and meta.objective_iid else {}
-        keys = reader.parents(name, {k: v for k, v in known.items() if v})
-        if len(keys) > 1:
-            reader.note(f"the {name} section names {len(keys)} objectives; {keys[0]} is taken")
-        objective = keys[0] if keys else None
+        known = {a.iid: a.key for a in (meta.also if meta else ()) if a.iid and not a.project}
+        if meta and meta.objective_iid and meta.objective:
+            known[meta.objective_iid] = meta.objective
+        # several objectives, one per line: it counts for each, the first is its home
+        keys = reader.parents(name, known)
+        objective, also = (keys[0], keys[1:]) if keys else (None, [])
+    if len(also) >= MAX_PARENTS:
+        reader.note(f"{len(also) + 1:,} objectives: only the first {MAX_PARENTS} are read")
+        also = also[: MAX_PARENTS - 1]
     if objective is None:
         missing.append(OBJECTIVE)
     weight = reader.weight()
@@ -324,6 +334,7 @@ def _key_result(
         initiatives=list(meta.initiatives or ()) if meta else [],
         baseline=meta.baseline if meta else None,
         objective=objective,
+        also=[key for key in dict.fromkeys(also) if key != objective],
         missing_sections=tuple(sorted(missing, key=_ORDER.index)),
     )
 

@@ -11,6 +11,8 @@ writes them back, so data from a newer okrflow survives. Version 1 keys::
     key              the stable key (``okrflow apply`` matches on it)
     iid              the issue the block was written for (a copied block is detected)
     objective        KR: key of its objective;  objective_iid: its iid
+    also             KR: the further objectives it counts for, [{"key", "iid", "project"}, ...]
+                     (``project`` when the objective is in another project of a group scope)
     parents          objective: [{"key": ..., "iid": ...}, ...]
     metric           KR: {"kind", "start", "target", "unit", "direction"}, and when set
                      "unit_word", "due", "change" {"kind", "amount"}, "baseline_pending",
@@ -73,8 +75,12 @@ _E = TypeVar("_E", bound=enum.Enum)
 
 @dataclasses.dataclass(frozen=True)
 class ParentRef:
+    """An OKR named by key and iid; ``project`` when it is in another project of a group
+    scope (its path: the iid alone would name an issue of the OKR's own project)."""
+
     key: str
     iid: int | None = None
+    project: str | None = None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -278,8 +284,14 @@ def _parents(value: Any) -> tuple[ParentRef, ...]:
             out.append(ParentRef(item))
             continue
         data = _mapping(item)
-        iid = data.get("iid")
-        out.append(ParentRef(_str(data.get("key")), None if iid is None else _int(iid)))
+        iid, project = data.get("iid"), data.get("project")
+        out.append(
+            ParentRef(
+                _str(data.get("key")),
+                None if iid is None else _int(iid),
+                None if project is None else _str(project),
+            )
+        )
     return tuple(out)
 
 
@@ -292,6 +304,7 @@ _FIELDS: dict[str, Callable[[Any], Any]] = {
     "objective": _str,
     "objective_iid": _int,
     "parents": _parents,
+    "also": _parents,
     "kpis": _parents,
     "metric": _metric,
     "baseline": _float,
@@ -326,6 +339,7 @@ class Meta:
     objective: str | None = None
     objective_iid: int | None = None
     parents: tuple[ParentRef, ...] = ()
+    also: tuple[ParentRef, ...] = ()  # KR: the further objectives it counts for
     kpis: tuple[ParentRef, ...] = ()  # objective: the KPIs it protects
     metric: Metric | None = None
     baseline: float | None = None  # KR: a relative target's recorded baseline
@@ -390,15 +404,16 @@ class Meta:
 def _capped(name: str, value: Any, problems: list[str]) -> Any:
     """A list longer than okrflow keeps, cut to its cap (parents: the first ones;
     check-ins: the newest), with a problem saying so."""
-    cap = {"parents": MAX_PARENTS, "checkins": MAX_HISTORY}.get(name)
+    cap = {"parents": MAX_PARENTS, "also": MAX_PARENTS, "checkins": MAX_HISTORY}.get(name)
     if cap is None or not isinstance(value, list) or len(value) <= cap:
         return value
-    which = "first" if name == "parents" else "newest"
+    first = name != "checkins"
+    which = "first" if first else "newest"
     problems.append(
         f"metadata key {name!r} holds {len(value):,} entries, more than the {cap} okrflow "
         f"keeps; the {which} {cap} are read"
     )
-    return value[:cap] if name == "parents" else value[-cap:]
+    return value[:cap] if first else value[-cap:]
 
 
 def _plain(value: Any) -> Any:
@@ -411,7 +426,8 @@ def _plain(value: Any) -> Any:
     if isinstance(value, KpiRange):
         return _range_dict(value)
     if isinstance(value, ParentRef):
-        return {"key": value.key} if value.iid is None else {"key": value.key, "iid": value.iid}
+        named = {"key": value.key, "iid": value.iid, "project": value.project}
+        return {k: v for k, v in named.items() if v is not None}
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return {
             f.name: _plain(getattr(value, f.name))

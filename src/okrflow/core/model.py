@@ -180,7 +180,9 @@ class KeyResult:
     checkins: list[CheckIn] = dataclasses.field(default_factory=list)
     source: MetricSource = dataclasses.field(default_factory=MetricSource)
     initiatives: list[Initiative] = dataclasses.field(default_factory=list)
-    objective: str | None = None  # key of the objective it belongs to
+    objective: str | None = None  # key of the objective it belongs to (its home)
+    # keys of the further objectives it counts for (not the home one, no duplicates)
+    also: list[str] = dataclasses.field(default_factory=list)
     state: State | None = State.DRAFT  # None: no (or several) lifecycle labels
     states: tuple[State, ...] = ()  # every lifecycle label found, for lint
     quarter: str | None = None
@@ -197,6 +199,12 @@ class KeyResult:
     @property
     def issue_id(self) -> IssueId | None:
         return IssueId(self.project, self.iid) if self.iid is not None else None
+
+    @property
+    def objectives(self) -> list[str]:
+        """Every objective it counts for: its home objective, then the further ones."""
+        home = [self.objective] if self.objective else []
+        return home + [key for key in dict.fromkeys(self.also) if key not in home]
 
     @property
     def latest(self) -> CheckIn | None:

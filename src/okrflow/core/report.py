@@ -159,6 +159,13 @@ def _reference(okr: Objective | KeyResult) -> dict[str, str]:
     return {"reference": str(okr.issue_id)} if okr.project and okr.issue_id else {}
 
 
+def _objective_ref(key: str, iids: dict[str, Objective]) -> dict[str, Any]:
+    """One of the objectives a shared key result counts for: key, iid (and reference)."""
+    objective = iids.get(key)
+    iid = objective.iid if objective else None
+    return {"key": key, "iid": iid, **(_reference(objective) if objective else {})}
+
+
 def _aware(moment: dt.datetime) -> dt.datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=dt.timezone.utc)
 
@@ -168,19 +175,27 @@ def _objective(
     result: ObjectiveResult,
     evaluation: Evaluation,
     iids: dict[str, Objective],
-    seen_krs: set[str],
+    seen_krs: set[str | tuple[str, str]],
     today: dt.date,
     kpi_iids: dict[str, int | None],
 ) -> dict[str, Any]:
     krs = []
     for kr in o.key_results:
-        if kr.key in seen_krs:  # a repeated key: scoring skipped it and said so
+        counted = evaluation.counted_in.get(kr.key)
+        if counted is not None and len(counted) > 1:  # shared: listed under each it counts for
+            if o.key not in counted or (o.key, kr.key) in seen_krs:
+                continue
+            seen_krs.add((o.key, kr.key))
+        elif kr.key in seen_krs:  # a repeated key: scoring skipped it and said so
             continue
         seen_krs.add(kr.key)
         kr_result = evaluation.key_results.get(kr.key)
         if kr_result is None:
             raise ValueError(f"the evaluation has no result for key result {kr.key!r}")
-        krs.append(_key_result(kr, kr_result, today))
+        entry = _key_result(kr, kr_result, today)
+        if counted is not None and len(counted) > 1:
+            entry["objectives"] = [_objective_ref(key, iids) for key in counted]
+        krs.append(entry)
     parents = [iids[p] for p in o.parents if p in iids and iids[p].iid is not None]
     across = {"parent_references": [str(p.issue_id) for p in parents]} if _reference(o) else {}
     return {
@@ -261,7 +276,7 @@ def build_report(
     kpi_iids: dict[str, int | None] = {}
     for k in kpis:
         kpi_iids.setdefault(k.key, k.iid)
-    seen_krs: set[str] = set()
+    seen_krs: set[str | tuple[str, str]] = set()
     docs = []
     for o in _document_order(objectives):
         result = evaluation.objectives.get(o.key)

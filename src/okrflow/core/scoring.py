@@ -53,6 +53,7 @@ import collections
 import dataclasses
 import math
 from collections.abc import Iterable, Mapping, Sequence
+from fractions import Fraction
 from typing import Literal
 
 from okrflow.core.arithmetic import ZERO, Number, as_float, exact, round_half_up, share
@@ -281,40 +282,48 @@ def evaluate(
     gone = share(elapsed)
     problems: list[Problem] = []
 
-    # Key results: unique keys across the set.
+    # Key results: unique keys across the set; one shared by several objectives (its
+    # ``objectives``) counts once in each, of its own quarter.
     kr_results: dict[str, KeyResultResult] = {}
     own_krs: dict[int, list[KeyResult]] = {}
+    first_of: dict[str, KeyResult] = {}  # the issue each key was scored for
+    counted_in: dict[str, list[str]] = {}
+    other_quarters: dict[str, list[Objective]] = {}
     for position, objective in enumerate(objectives):
         counted: list[KeyResult] = []
         for kr in objective.key_results:
             where = _where(kr.iid, kr.key)
-            if kr.key in kr_results:
+            first = first_of.get(kr.key)
+            if first is not None and not _same_issue(first, kr):
                 problems.append(
                     Problem(where, f"key result key {kr.key!r} is used twice: this one is skipped")
                 )
                 continue
-            if dates is not None:
-                kr = dataclasses.replace(
-                    kr, checkins=[c for c in kr.checkins if dates.counts(c.at)]
-                )
-            metric, trouble = kr_reading(kr)
-            if trouble is not None:
-                problems.append(Problem(where, trouble))
-            latest = latest_checkin(kr.checkins)
-            current = latest.value if latest else None
-            confidence = latest.confidence if latest else None
-            progress = kr_progress(metric, current)
-            kr_results[kr.key] = KeyResultResult(
-                progress=progress,
-                health=kr_health(progress, kr_pace(metric, gone, dates), confidence, policy),
-                current=current,
-                confidence=confidence,
-                metric=metric,
-                baseline_pending=metric is not None and metric.baseline_pending,
-                latest=latest,
-            )
+            if first is None:
+                first_of[kr.key] = kr
+                kr_results[kr.key] = _kr_result(kr, gone, policy, dates, problems)
+            home = objective.key == kr.objective or len(kr.objectives) < 2
+            if not home and objective.key not in kr.objectives:
+                continue  # listed under an objective it does not name: not counted there
+            if objective.key in counted_in.setdefault(kr.key, []):
+                continue  # once per objective
+            if not home and objective.quarter not in (None, kr.quarter) and kr.quarter:
+                other_quarters.setdefault(kr.key, []).append(objective)
+                continue
+            counted_in[kr.key].append(objective.key)
             counted.append(kr)
         own_krs[position] = counted
+    for key, elsewhere in other_quarters.items():
+        kr = first_of[key]
+        names = ", ".join(f"{_named(o)} ({o.quarter})" for o in elsewhere)
+        problems.append(
+            Problem(
+                _named(kr),
+                f"{_named(kr)} of {kr.quarter} also names objectives of other quarters: "
+                f"{names}; it counts only for those of {kr.quarter} (name objectives of "
+                "one quarter)",
+            )
+        )
 
     # Objectives: unique keys, then the alignment graph child -> parents.
     by_key: dict[str, Objective] = {}
@@ -439,4 +448,50 @@ def evaluate(
                     ready.append(parent)
 
     ordered = {key: results[key] for key in keys}
-    return Evaluation(objectives=ordered, key_results=kr_results, problems=problems)
+    return Evaluation(
+        objectives=ordered,
+        key_results=kr_results,
+        problems=problems,
+        counted_in={key: tuple(found) for key, found in counted_in.items()},
+    )
+
+
+def _same_issue(first: KeyResult, kr: KeyResult) -> bool:
+    """Whether ``kr`` is the key result ``first`` is (listed again under another of its
+    objectives), not another issue claiming its key."""
+    return kr is first or (kr.issue_id is not None and kr.issue_id == first.issue_id)
+
+
+def _named(okr: Objective | KeyResult) -> str:
+    """An OKR as a problem names it: its full reference in a group scope, else ``#12``."""
+    if okr.project and okr.issue_id is not None:
+        return str(okr.issue_id)
+    return _where(okr.iid, okr.key)
+
+
+def _kr_result(
+    kr: KeyResult,
+    gone: Fraction,
+    policy: ScoringPolicy,
+    dates: QuarterDates | None,
+    problems: list[Problem],
+) -> KeyResultResult:
+    """A key result's progress and health, its reading's trouble added to ``problems``."""
+    if dates is not None:
+        kr = dataclasses.replace(kr, checkins=[c for c in kr.checkins if dates.counts(c.at)])
+    metric, trouble = kr_reading(kr)
+    if trouble is not None:
+        problems.append(Problem(_where(kr.iid, kr.key), trouble))
+    latest = latest_checkin(kr.checkins)
+    current = latest.value if latest else None
+    confidence = latest.confidence if latest else None
+    progress = kr_progress(metric, current)
+    return KeyResultResult(
+        progress=progress,
+        health=kr_health(progress, kr_pace(metric, gone, dates), confidence, policy),
+        current=current,
+        confidence=confidence,
+        metric=metric,
+        baseline_pending=metric is not None and metric.baseline_pending,
+        latest=latest,
+    )

@@ -1,0 +1,106 @@
+"""A key result counting for several objectives across a group's projects (issue 14
+item 3): one issue, listed under each objective, counted once in each; its record is
+kept by its home objective, the others show its row."""
+
+from __future__ import annotations
+
+import math
+
+import jsonschema
+import pytest
+from test_group_commands import group_workspace
+
+from group_world import COMPANY, PLATFORM, QUARTER, SALES, build_group, seed_okrs, shared_key_result
+from okrflow.commands.rollup import rollup
+from okrflow.commands.status import format_status, status
+from okrflow.core.description import split
+from okrflow.render import report_schema
+from okrflow.sandbox import Emulator
+
+HOME = ("company-growth", f"{COMPANY}#1")
+FURTHER = [("sales-pipeline", f"{SALES}#1"), ("platform-trust", f"{PLATFORM}#1")]
+REVENUE = f"{COMPANY}#2"
+
+
+@pytest.fixture
+def shared(emulator: Emulator) -> Emulator:
+    build_group(emulator)
+    seed_okrs(emulator)
+    iid = shared_key_result(
+        emulator,
+        COMPANY,
+        "Raise revenue from 100 to 200",
+        [HOME, *FURTHER],
+        key="company-revenue",
+        value=150,
+    )
+    assert f"{COMPANY}#{iid}" == REVENUE
+    return emulator
+
+
+def test_status_lists_a_shared_key_result_under_each_objective_counted_once_in_each(
+    shared: Emulator,
+) -> None:
+    result = status(group_workspace(shared), quarter=QUARTER)
+    doc = result.document
+    jsonschema.validate(doc, report_schema())
+    got = {
+        o["reference"]: (round(o["progress"], 6), [k["reference"] for k in o["key_results"]])
+        for o in doc["objectives"]
+    }
+    # by hand: revenue 100 -> 200 at 150 is 50%. Sales: leads 50%, partner deals 0%,
+    # revenue 50%: 1/3. Platform: uptime 90%, landing pages 0%, revenue 50%: 1.4/3.
+    # The company: revenue 50% and its two aligned objectives: (0.5 + 1/3 + 1.4/3) / 3
+    assert got == {
+        COMPANY + "#1": (round(1.3 / 3, 6), [REVENUE]),
+        SALES + "#1": (round(1 / 3, 6), [f"{SALES}#2", "acme/support#1", REVENUE]),
+        PLATFORM + "#1": (round(1.4 / 3, 6), [f"{PLATFORM}#2", "acme/eng/web#1", REVENUE]),
+    }
+    entries = [k for o in doc["objectives"] for k in o["key_results"] if k["reference"] == REVENUE]
+    assert len(entries) == 3
+    assert [o["reference"] for o in entries[0]["objectives"]] == [
+        f"{COMPANY}#1",
+        f"{SALES}#1",
+        f"{PLATFORM}#1",
+    ]
+    assert doc["problems"] == []
+    lines = [line for line in format_status(result) if f"KR {REVENUE}" in line]
+    assert len(lines) == 3
+    assert f"(also counts for {SALES}#1, {PLATFORM}#1)" in lines[0]
+    assert f"(also counts for {COMPANY}#1, {PLATFORM}#1)" in lines[1]
+
+
+def test_rollup_keeps_the_record_in_the_home_objective_and_shows_the_row_in_each(
+    shared: Emulator,
+) -> None:
+    first = rollup(group_workspace(shared), quarter=QUARTER)
+    assert f"{COMPANY}#1" in first.changed and f"{SALES}#1" in first.changed
+    assert first.key_results == 5  # the shared one once
+    home = split(shared.issue(COMPANY, 1).description)
+    assert home.meta is not None and home.meta["key_results"]["2"]["checkin"]["value"] == 150
+    sales = split(shared.issue(SALES, 1).description)
+    assert sales.meta is not None and REVENUE not in sales.meta.get("key_results", {})
+    assert f"| {REVENUE} Raise revenue from 100 to 200 |" in (sales.section or "")
+    assert "33%" in (sales.section or "")
+    shared.reset_log()
+    second = rollup(group_workspace(shared), quarter=QUARTER)
+    assert second.changed == []
+    assert not [r for r in shared.log if r.method in ("PUT", "POST")]
+
+
+def test_a_further_objective_that_does_not_exist_is_one_problem(emulator: Emulator) -> None:
+    build_group(emulator)
+    seed_okrs(emulator)
+    shared_key_result(
+        emulator,
+        COMPANY,
+        "Raise revenue from 100 to 200",
+        [HOME, ("gone", f"{SALES}#40")],
+        key="company-revenue",
+        value=150,
+    )
+    doc = status(group_workspace(emulator), quarter=QUARTER).document
+    named = [p for p in doc["problems"] if p["where"] == REVENUE]
+    assert len(named) == 1 and "acme/sales#40" in named[0]["message"]
+    company = next(o for o in doc["objectives"] if o["reference"] == f"{COMPANY}#1")
+    assert math.isclose(company["progress"], (0.5 + 0.25 + 0.45) / 3)
