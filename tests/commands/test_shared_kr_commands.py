@@ -5,15 +5,30 @@ kept by its home objective, the others show its row."""
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import jsonschema
 import pytest
-from test_group_commands import group_workspace
+from test_group_commands import config_workspace, group_workspace, linked_refs, writes
 
-from group_world import COMPANY, PLATFORM, QUARTER, SALES, build_group, seed_okrs, shared_key_result
+from group_world import (
+    COMPANY,
+    GROUP,
+    PLATFORM,
+    PROJECTS,
+    QUARTER,
+    SALES,
+    SUPPORT,
+    build_group,
+    seed_okrs,
+    shared_key_result,
+)
+from okrflow.commands.apply import apply, plan
+from okrflow.commands.lint import lint
 from okrflow.commands.rollup import rollup
 from okrflow.commands.status import format_status, status
 from okrflow.core.description import split
+from okrflow.errors import ConfigError
 from okrflow.render import report_schema
 from okrflow.sandbox import Emulator
 
@@ -104,3 +119,86 @@ def test_a_further_objective_that_does_not_exist_is_one_problem(emulator: Emulat
     assert len(named) == 1 and "acme/sales#40" in named[0]["message"]
     company = next(o for o in doc["objectives"] if o["reference"] == f"{COMPANY}#1")
     assert math.isclose(company["progress"], (0.5 + 0.25 + 0.45) / 3)
+
+
+def test_lint_checks_a_shared_key_result_once(shared: Emulator) -> None:
+    result = lint(group_workspace(shared), quarter=QUARTER)
+    mine = [f for f in result.findings if f.where == REVENUE]
+    assert not [f for f in mine if f.rule == "duplicate-key"]
+    assert len({(f.rule, f.message) for f in mine}) == len(mine)  # each once
+
+
+SHARED_FILE = f"""\
+quarter: {QUARTER}
+objectives:
+  - key: company-growth
+    project: {COMPANY}
+    title: Grow the business
+    owner: alice
+    key_results:
+      - key: revenue
+        title: Raise revenue from 100 to 200
+        also: [sales-pipeline, platform-trust]
+  - key: sales-pipeline
+    project: {SALES}
+    parent: company-growth
+    title: Build the pipeline
+    owner: alice
+    key_results:
+      - key: leads
+        title: Raise qualified leads from 10 to 20
+  - key: platform-trust
+    project: {PLATFORM}
+    parent: company-growth
+    title: Run a platform people trust
+    owner: alice
+"""
+
+
+def test_apply_links_a_shared_key_result_to_each_objective_and_plan_then_finds_nothing(
+    emulator: Emulator, tmp_path: Path
+) -> None:
+    build_group(emulator)
+    config = {"group": GROUP, "projects": [COMPANY, SALES, SUPPORT, PLATFORM]}
+    path = tmp_path / "okrs.yml"
+    path.write_text(SHARED_FILE, encoding="utf-8")
+    result = apply(config_workspace(emulator, config), path)
+    assert result.error() is None and result.failed == []
+    revenue = next(i for i in emulator.issues(COMPANY) if i.title.startswith("Raise revenue"))
+    ref = f"{COMPANY}#{revenue.iid}"
+    assert linked_refs(emulator, COMPANY, revenue.iid) == {
+        f"{COMPANY}#1",
+        f"{SALES}#1",
+        f"{PLATFORM}#1",
+    }
+    meta = split(revenue.description or "").meta or {}
+    assert (meta["objective"], meta["objective_iid"]) == ("company-growth", 1)
+    assert meta["also"] == [
+        {"key": "sales-pipeline", "iid": 1, "project": SALES},
+        {"key": "platform-trust", "iid": 1, "project": PLATFORM},
+    ]
+    doc = status(config_workspace(emulator, config), quarter=QUARTER).document
+    listed = {o["reference"]: [k["reference"] for k in o["key_results"]] for o in doc["objectives"]}
+    assert listed[f"{SALES}#1"] == [f"{SALES}#2", ref]
+    assert listed[f"{PLATFORM}#1"] == [ref]
+    assert doc["problems"] == []
+
+    emulator.reset_log()
+    planned = plan(config_workspace(emulator, config), path)
+    assert (planned.differences, planned.error(), planned.not_in_file) == (0, None, [])
+    again = apply(config_workspace(emulator, config), path)
+    assert (again.differences, writes(emulator)) == (0, 0)
+
+
+def test_a_file_naming_a_further_objective_nowhere_to_be_found_writes_nothing(
+    emulator: Emulator, tmp_path: Path
+) -> None:
+    build_group(emulator)
+    path = tmp_path / "okrs.yml"
+    path.write_text(SHARED_FILE.replace("platform-trust]", "nowhere]"), encoding="utf-8")
+    emulator.reset_log()
+    with pytest.raises(
+        ConfigError, match=r"okrs.yml:10: .*also\[1\]: objective 'nowhere' is neither an objective"
+    ):
+        apply(config_workspace(emulator, {"group": GROUP, "projects": list(PROJECTS)}), path)
+    assert writes(emulator) == 0

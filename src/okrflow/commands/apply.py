@@ -162,10 +162,16 @@ class _Engine(Placement):
         self.result.total += len(self.file.kpis)
         kpis = KpiSync(self.ws, self.file, self.snapshot, self.result, self._user_exists)
         try:
+            shared: list[KeyResult] = []  # after every objective: all can be linked to
             for objective in self.file.in_order():
                 self._guarded(objective, "objective", objective.parents)
                 for kr in objective.key_results:
-                    self._guarded(kr, "kr", [objective.key])
+                    if kr.also:
+                        shared.append(kr)
+                    else:
+                        self._guarded(kr, "kr", [objective.key])
+            for kr in shared:
+                self._guarded(kr, "kr", kr.objectives)
             for kpi in self.file.kpis:
                 self._guarded(
                     kpi, "kpi", [], functools.partial(kpis.sync, kpi, execute=self.execute)
@@ -280,9 +286,11 @@ class _Engine(Placement):
             )
         else:
             objective_key, objective_iid = links[0] if links else (okr.objective, None)
+            here = self._here(okr.key)
             fields.update(
                 objective=objective_key,
                 objective_iid=objective_iid,
+                also=tuple(ParentRef(k, iid, self._elsewhere(k, here)) for k, iid in links[1:]),
                 metric=okr.metric,
                 source=okr.source,
             )

@@ -38,6 +38,7 @@ def external_parents(
     the quarter's OKR issues by key)."""
     iids: dict[str, IssueRecord] = {}
     for key, place in okr_file.external_parents.items():
+        named = "objective" if place.key_path.rstrip("]0123456789[").endswith("also") else "parent"
         item = existing.get(key)
         if item is not None and item.is_objective:
             iids[key] = item.record
@@ -46,13 +47,13 @@ def external_parents(
         if not found:
             raise okr_file.error(
                 place,
-                f"parent {key!r} is neither an objective in this file nor one in GitLab: "
+                f"{named} {key!r} is neither an objective in this file nor one in GitLab: "
                 "fix the key, or add that objective to the file",
             )
         if len(found) > 1:
             refs = ", ".join(repo.read(r).shown for r in found)
             raise okr_file.error(
-                place, f"parent {key!r} is the key of several objectives in GitLab ({refs})"
+                place, f"{named} {key!r} is the key of several objectives in GitLab ({refs})"
             )
         iids[key] = found[0]
     return iids
@@ -67,6 +68,8 @@ def missing_links(
         have = {(p.key, p.iid) for p in meta.parents}
         return [(key, iid) for key, iid in links if iid is not None and (key, iid) not in have]
     key, iid = links[0] if links else (None, None)
+    missing = []
     if key is not None and iid is not None and (meta.objective, meta.objective_iid) != (key, iid):
-        return [(key, iid)]
-    return []
+        missing.append((key, iid))
+    have = {(a.key, a.iid) for a in meta.also}  # the further objectives it counts for
+    return missing + [(k, i) for k, i in links[1:] if i is not None and (k, i) not in have]

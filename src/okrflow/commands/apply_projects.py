@@ -97,10 +97,15 @@ class Placement:
         """The project an OKR of the file is in (None: the OKR project of a project scope)."""
         return self.homes.get(key) or self.projects.get(key)
 
+    def _elsewhere(self, key: str, here: str | None) -> str | None:
+        """The project of objective ``key`` when it is not ``here`` (None: the same)."""
+        home = self.homes.get(key)
+        if home is None or here is None or home.casefold() == here.casefold():
+            return None
+        return home
+
     def _target(self, key: str, iid: int, here: str | None) -> int | str:
         """The objective ``key`` (issue ``iid``) as the text of an issue in ``here`` names
         it: its number in the same project, its full reference from another."""
-        home = self.homes.get(key)
-        if home is None or here is None or home.casefold() == here.casefold():
-            return iid
-        return f"{home}#{iid}"
+        home = self._elsewhere(key, here)
+        return iid if home is None else f"{home}#{iid}"

@@ -61,6 +61,7 @@ def okr_text(
             label_names=names,
             statement=okr.title,
             objective=refs[0] if refs else None,
+            also=refs[1:],  # the further objectives it counts for
             owner=okr.owner,
             weight=number(okr.weight) if okr.weight != 1.0 else None,
             quarter=quarter,

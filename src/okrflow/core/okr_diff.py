@@ -45,7 +45,11 @@ def fingerprint(text: str) -> str:
 
 def unlinked(meta: Meta) -> Meta:
     """The metadata before the links exist: no iid of a parent or of the objective yet."""
-    return meta.replace(parents=tuple(ParentRef(p.key) for p in meta.parents), objective_iid=None)
+    return meta.replace(
+        parents=tuple(ParentRef(p.key) for p in meta.parents),
+        also=tuple(ParentRef(a.key) for a in meta.also),
+        objective_iid=None,
+    )
 
 
 def comparable(meta: Meta) -> dict[str, Any]:
@@ -73,6 +77,9 @@ def meta_details(have: Meta, want: Meta, links: Sequence[int | str]) -> list[str
     new_parents = [p.key for p in want.parents]
     if old_parents != new_parents:
         details.append(f"parents {old_parents} -> {new_parents}")
+    old_also, new_also = [a.key for a in have.also], [a.key for a in want.also]
+    if old_also != new_also:
+        details.append(f"also counts for {old_also} -> {new_also}")
     old_kpis, new_kpis = [k.key for k in have.kpis], [k.key for k in want.kpis]
     if old_kpis != new_kpis:
         details.append(f"kpis {old_kpis} -> {new_kpis}")

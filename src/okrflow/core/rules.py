@@ -335,12 +335,14 @@ def lint(
     key results without an objective (``orphans``); for one OKR, rules in the order
     of :data:`RULES`. The second and later uses of a key are ``duplicate-key``
     findings (objective keys and key-result keys are checked separately; orphans
-    count among the key results).
+    count among the key results). A key result that counts for several objectives
+    (listed under each) is checked once, against its home objective.
     """
     rank = {rule: i for i, rule in enumerate(RULES)}
     findings: list[Finding] = []
     objective_keys: dict[str, Objective] = {}
     kr_keys: dict[str, KeyResult] = {}
+    homes = {o.key: o for o in reversed(objectives)}  # a shared key result's home objective
 
     def emit(okr: Objective | KeyResult, raw: Iterable[_Raw]) -> None:
         batch = sorted(raw, key=lambda item: rank[item[0]])
@@ -359,6 +361,8 @@ def lint(
         )
 
     def key_result(kr: KeyResult, objective: Objective | None) -> None:
+        if kr_keys.get(kr.key) is kr:
+            return  # one key result listed under each objective it counts for: once
         raw = list(_key_result_findings(kr, objective))
         if kr.key in kr_keys:
             raw.append(duplicate("key result", kr.key, kr_keys[kr.key]))
@@ -373,8 +377,8 @@ def lint(
         else:
             objective_keys[objective.key] = objective
         emit(objective, raw)
-        for kr in objective.key_results:
-            key_result(kr, objective)
+        for kr in objective.key_results:  # judged against its home objective
+            key_result(kr, homes.get(kr.objective or "", objective) if kr.also else objective)
     for kr in orphans:
         key_result(kr, None)
     return findings

@@ -196,6 +196,7 @@ def load_okr_file(
                     weight=k_spec.weight if k_spec.weight is not None else 1.0,
                     source=_kr_source(k_spec, (*k_path, "source"), check),
                     objective=o_spec.key,
+                    also=[k for k in dict.fromkeys(k_spec.also or ()) if k != o_spec.key],
                     quarter=quarter,
                     team=team,
                     project=k_spec.project or o_spec.project or "",
@@ -262,6 +263,13 @@ def _check_parents(spec: OkrFileSpec, check: _Checker) -> dict[str, Place]:
                 raise check.error(path, f"objective {parent!r} cannot be its own parent")
             if parent not in index:
                 external.setdefault(parent, check.place(path))
+        for j, k_spec in enumerate(o_spec.key_results):
+            for n, other in enumerate(k_spec.also or ()):
+                path = ("objectives", i, "key_results", j, "also", n)
+                if check.locations.line_of(path) is None:  # also: key (not a list)
+                    path = ("objectives", i, "key_results", j, "also")
+                if other not in index:  # an objective already in GitLab
+                    external.setdefault(other, check.place(path))
     # cycles among the file's objectives: depth-first, reporting the first one met
     state: dict[str, int] = {}  # 1 visiting, 2 done
 

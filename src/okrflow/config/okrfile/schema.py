@@ -152,6 +152,11 @@ class KeyResultSpec(_Spec):
         None, description="in a group scope, the OKR project it lives in (default: its objective's)"
     )
     weight: float | None = Field(None, gt=0, le=1000, description="weight in its objective")
+    also: Annotated[list[Key] | None, BeforeValidator(_one_or_many)] = Field(
+        None,
+        description="key(s) of further objectives it counts for (in the file or in GitLab): "
+        "one issue, counted once in each",
+    )
     start: Value = Field(None, description="start value (overrides the statement)")
     target: Value = Field(None, description="target value (overrides the statement)")
     unit: str | None = Field(None, max_length=20, description="unit: '%', '$', 'h', 'pts' ...")
