@@ -502,12 +502,18 @@ def test_apply_of_a_group_file_opens_each_okr_in_its_project_and_plan_then_finds
     }
     assert doc["problems"] == []
 
-    emulator.reset_log()
-    planned = plan(config_workspace(emulator, config), path)
-    assert (planned.differences, planned.error(), planned.not_in_file) == (0, None, [])
-    again = apply(config_workspace(emulator, config), path)
-    assert (again.differences, writes(emulator)) == (0, 0)
+    again = plan_then_apply_find_nothing(emulator, config, path)
     assert f"= unchanged kr sales-pipeline/deals ({SUPPORT}#1)" in texts(again.lines())
+
+
+def plan_then_apply_find_nothing(emu: Emulator, config: dict[str, Any], path: Path) -> Any:
+    """After an apply: plan finds no difference and a second apply writes nothing."""
+    emu.reset_log()
+    planned = plan(config_workspace(emu, config), path)
+    assert (planned.differences, planned.error(), planned.not_in_file) == (0, None, [])
+    again = apply(config_workspace(emu, config), path)
+    assert (again.differences, writes(emu)) == (0, 0)
+    return again
 
 
 def test_a_group_file_naming_a_project_outside_the_group_writes_nothing(

@@ -9,7 +9,13 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-from test_group_commands import config_workspace, group_workspace, linked_refs, writes
+from test_group_commands import (
+    config_workspace,
+    group_workspace,
+    linked_refs,
+    plan_then_apply_find_nothing,
+    writes,
+)
 
 from group_world import (
     COMPANY,
@@ -23,7 +29,7 @@ from group_world import (
     seed_okrs,
     shared_key_result,
 )
-from okrflow.commands.apply import apply, plan
+from okrflow.commands.apply import apply
 from okrflow.commands.lint import lint
 from okrflow.commands.rollup import rollup
 from okrflow.commands.status import format_status, status
@@ -183,11 +189,7 @@ def test_apply_links_a_shared_key_result_to_each_objective_and_plan_then_finds_n
     assert listed[f"{PLATFORM}#1"] == [ref]
     assert doc["problems"] == []
 
-    emulator.reset_log()
-    planned = plan(config_workspace(emulator, config), path)
-    assert (planned.differences, planned.error(), planned.not_in_file) == (0, None, [])
-    again = apply(config_workspace(emulator, config), path)
-    assert (again.differences, writes(emulator)) == (0, 0)
+    plan_then_apply_find_nothing(emulator, config, path)
 
 
 def test_a_file_naming_a_further_objective_nowhere_to_be_found_writes_nothing(
