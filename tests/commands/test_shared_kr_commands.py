@@ -31,16 +31,24 @@ from group_world import (
 )
 from okrflow.commands.apply import apply
 from okrflow.commands.lint import lint
+from okrflow.commands.new import new_kr
 from okrflow.commands.rollup import rollup
 from okrflow.commands.status import format_status, status
 from okrflow.core.description import split
-from okrflow.errors import ConfigError
+from okrflow.errors import ConfigError, UsageError
 from okrflow.render import report_schema
 from okrflow.sandbox import Emulator
 
 HOME = ("company-growth", f"{COMPANY}#1")
 FURTHER = [("sales-pipeline", f"{SALES}#1"), ("platform-trust", f"{PLATFORM}#1")]
 REVENUE = f"{COMPANY}#2"
+
+
+@pytest.fixture
+def group(emulator: Emulator) -> Emulator:
+    build_group(emulator)
+    seed_okrs(emulator)
+    return emulator
 
 
 @pytest.fixture
@@ -204,3 +212,52 @@ def test_a_file_naming_a_further_objective_nowhere_to_be_found_writes_nothing(
     ):
         apply(config_workspace(emulator, {"group": GROUP, "projects": list(PROJECTS)}), path)
     assert writes(emulator) == 0
+
+
+def test_new_kr_with_several_objectives_links_each_and_counts_in_each(group: Emulator) -> None:
+    ws = group_workspace(group)
+    made = new_kr(
+        ws,
+        objective=[f"{COMPANY}#1", f"{SALES}#1"],
+        title="Raise revenue from 100 to 200",
+    )
+    assert (made.created, made.reference) == (True, REVENUE)
+    assert made.linked_references == [f"{COMPANY}#1", f"{SALES}#1"]
+    assert linked_refs(group, COMPANY, 2) == {f"{COMPANY}#1", f"{SALES}#1"}
+    issue = group.issue(COMPANY, 2)
+    meta = split(issue.description or "").meta or {}
+    assert meta["also"] == [{"key": "sales-pipeline", "iid": 1, "project": SALES}]
+    assert f"- #1\n- {SALES}#1" in (issue.description or "")
+    doc = status(group_workspace(group), quarter=QUARTER).document
+    listed = {o["reference"]: [k["reference"] for k in o["key_results"]] for o in doc["objectives"]}
+    assert REVENUE in listed[f"{COMPANY}#1"] and REVENUE in listed[f"{SALES}#1"]
+    assert REVENUE not in listed[f"{PLATFORM}#1"]
+    # the same command again finds it and creates nothing
+    group.reset_log()
+    again = new_kr(
+        group_workspace(group),
+        objective=[f"{COMPANY}#1", f"{SALES}#1"],
+        title="Raise revenue from 100 to 200",
+    )
+    assert again.created is False
+    assert not [n for n in again.notes if "other parents" in n]
+    assert writes(group) == 0
+
+
+def test_new_kr_refuses_objectives_of_different_quarters_and_writes_nothing(
+    group: Emulator,
+) -> None:
+    group.add_label(GROUP, "FY24-Q2")
+    group.add_issue(SALES, "Next quarter's pipeline", labels=["okr::objective", "FY24-Q2"])
+    group.reset_log()
+    with pytest.raises(
+        UsageError,
+        match=r"objectives of one quarter; acme/company#1 is in "
+        r"FY24-Q1 but acme/sales#3 \(FY24-Q2\)",
+    ):
+        new_kr(
+            group_workspace(group),
+            objective=[f"{COMPANY}#1", f"{SALES}#3"],
+            title="Raise revenue from 100 to 200",
+        )
+    assert writes(group) == 0

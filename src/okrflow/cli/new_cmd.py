@@ -55,7 +55,13 @@ def objective_command(ws: Workspace, **options: Any) -> NewResult:
 
 
 @okr_command("kr", dry_run=True, json=True, project_in_group=True)
-@click.option("--objective", required=True, metavar="REF", help="The objective it moves.")
+@click.option(
+    "--objective",
+    required=True,
+    multiple=True,
+    metavar="REF",
+    help="The objective it moves; repeatable: it counts for each (the first is its home).",
+)
 @click.option("--title", required=True, metavar="STATEMENT", help="e.g. 'Grow X from 10 to 15'.")
 @click.option("--owner", default=None, metavar="USER", help="DRI (default: the objective's).")
 @click.option("--weight", type=float, default=None, help="Weight in the objective (default 1).")

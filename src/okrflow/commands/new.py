@@ -255,7 +255,8 @@ def _parent_ids(item: LoadedIssue, scope: Sequence[LoadedIssue]) -> list[IssueId
         found = of(item.okr.objective, None) if item.okr.objective else None
         if found is None and iid is not None:
             found = of("", iid)
-        return [found] if found is not None else []
+        also = [by_key.get(key) or issue_of_key(key, here) for key in item.okr.also]
+        return [f for f in (found, *also) if f is not None]
     known = {p.key: p.iid for p in item.meta.parents if p.iid is not None}
     out = []
     for key in item.okr.parents:
@@ -349,7 +350,7 @@ def new_objective(
 def new_kr(
     ws: Workspace,
     *,
-    objective: str,
+    objective: str | Sequence[str],
     title: str,
     owner: str | None = None,
     weight: float | None = None,
@@ -363,7 +364,9 @@ def new_kr(
     """Open a key-result issue under an objective (or find the one with the same key).
 
     Quarter and team come from the objective; the owner defaults to the objective's. In
-    a group scope it opens in ``project`` (default: the objective's project).
+    a group scope it opens in ``project`` (default: the objective's project). Several
+    objectives (``--objective`` repeated): it counts for each, the first is its home;
+    all must be of one quarter.
     """
     ws.repo.ensure_can_write()
     title = check_title(title, "--title")
@@ -377,7 +380,14 @@ def new_kr(
             ) from None
     weight = check_weight(weight)
     key = check_key(key) if key else None
-    parent = _load_objective(ws, objective, "--objective")
+    objectives: list[LoadedIssue] = []
+    for ref in [objective] if isinstance(objective, str) else objective:
+        item = _load_objective(ws, ref, "--objective")
+        if all(o.issue_id != item.issue_id for o in objectives):
+            objectives.append(item)
+    if not objectives:
+        raise UsageError("--objective is missing: name the objective the key result moves")
+    parent, *others = objectives
     assert isinstance(parent.okr, Objective)
     target = target_project(
         ws.repo, project, team=None, default=parent.record.project, what="key result"
@@ -394,6 +404,7 @@ def new_kr(
     team = next((lab for lab in parent.record.labels if names.team_of(lab)), parent.okr.team)
     if quarter is None:
         notes.append(f"the objective {parent.shown} has no quarter label; neither has this one")
+    _same_quarter(ws, quarter, parent, others)
 
     scope = _scope(ws, quarter, names.key_result)
     final_key, found = _resolve_key(scope, key=key, title=title, type_="kr", objective=parent)
@@ -405,9 +416,9 @@ def new_kr(
         weight=weight if weight is not None else 1.0,
         team=team,
     )
-    result = _result(ws, okr, quarter, [parent], target, notes)
+    result = _result(ws, okr, quarter, objectives, target, notes)
     if found is not None:
-        return _existing(ws, result, found, _parent_ids(found, scope), [parent])
+        return _existing(ws, result, found, _parent_ids(found, scope), objectives)
     siblings = sum(1 for item in scope if _belongs(item, parent))
     limit = ws.config.rules.max_krs
     if siblings + 1 > limit:
@@ -420,9 +431,31 @@ def new_kr(
         key=final_key,
         objective=parent.key,
         objective_iid=parent.iid if _same_project(parent, target) else None,
+        # the further objectives it counts for; one in another project by its path too
+        also=tuple(
+            ParentRef(o.key, o.iid, None if _same_project(o, target) else o.record.project)
+            for o in others
+        ),
         metric=metric,
         weight=weight,
         owner=owner_name,
         lifecycle=State.DRAFT,
     )
-    return _create(ws, result, okr, meta, [parent])
+    return _create(ws, result, okr, meta, objectives)
+
+
+def _same_quarter(
+    ws: Workspace, quarter: str | None, parent: LoadedIssue, others: Sequence[LoadedIssue]
+) -> None:
+    """A key result counts for objectives of one quarter: another's stops ``new``."""
+    names = ws.labels
+    elsewhere = []
+    for other in others:
+        theirs = next((lab for lab in other.record.labels if names.quarter_of(lab)), None)
+        if theirs != quarter:
+            elsewhere.append(f"{other.shown} ({theirs or 'no quarter'})")
+    if elsewhere:
+        raise UsageError(
+            f"--objective: a key result counts for objectives of one quarter; "
+            f"{parent.shown} is in {quarter or 'no quarter'} but {', '.join(elsewhere)}"
+        )
