@@ -14,6 +14,7 @@ from test_group_commands import (
     group_workspace,
     linked_refs,
     plan_then_apply_find_nothing,
+    texts,
     writes,
 )
 
@@ -31,6 +32,7 @@ from group_world import (
 )
 from okrflow.commands.apply import apply
 from okrflow.commands.lint import lint
+from okrflow.commands.move import move, move_bulk
 from okrflow.commands.new import new_kr
 from okrflow.commands.rollup import rollup
 from okrflow.commands.status import format_status, status
@@ -261,3 +263,30 @@ def test_new_kr_refuses_objectives_of_different_quarters_and_writes_nothing(
             title="Raise revenue from 100 to 200",
         )
     assert writes(group) == 0
+
+
+def test_closing_one_objective_leaves_open_a_key_result_another_still_counts_on(
+    shared: Emulator,
+) -> None:
+    first = move(group_workspace(shared), f"{COMPANY}#1", to="closed")
+    assert shared.issue(COMPANY, 1).state == "closed"
+    assert shared.issue(COMPANY, 2).state == "opened"  # the shared one, its home closed
+    why = f"it still counts for {SALES}#1, {PLATFORM}#1, open: left open"
+    assert (2, why, REVENUE) in first.skipped
+    assert f"skipped {REVENUE}: {why}" in texts(first.lines())
+    move(group_workspace(shared), f"{SALES}#1", to="closed")
+    assert shared.issue(COMPANY, 2).state == "opened"
+    assert shared.issue(SALES, 2).state == "closed"  # its own key result closes with it
+    last = move(group_workspace(shared), f"{PLATFORM}#1", to="closed")
+    assert shared.issue(COMPANY, 2).state == "closed"  # none of its objectives is open now
+    assert REVENUE in [m.reference for m in last.moved]
+
+
+def test_a_bulk_close_of_every_objective_closes_a_shared_key_result_once(
+    shared: Emulator,
+) -> None:
+    result = move_bulk(group_workspace(shared), quarter=QUARTER, from_state="active", to="closed")
+    assert [m.reference for m in result.moved].count(REVENUE) == 1
+    assert shared.issue(COMPANY, 2).state == "closed"
+    notes = [n for n in shared.notes(COMPANY, 2) if "okrflow: moved" in n.body]
+    assert len(notes) == 1

@@ -15,6 +15,9 @@ A rule turned off in the config does not block.
 **Cascade.** Moving an objective moves its key results the same way, whatever
 state they are in (their lifecycle follows their objective); ones already there
 are skipped, and a closed key result is left closed unless the objective closes.
+A key result that counts for several objectives moves with its home objective, and
+closes only when none of its other objectives stays open (it is skipped, and the
+output says which objective still counts on it).
 
 **Writes.** One PUT per issue (labels swapped with ``add_labels`` /
 ``remove_labels``, so an issue that had two lifecycle labels ends with one; on
@@ -107,6 +110,45 @@ def _done(item: LoadedIssue, target: State) -> bool:
 
 def _key_results(snap: Snapshot, objective: Objective) -> list[LoadedIssue]:
     return [snap.item(kr) for kr in objective.key_results if snap.has(kr)]
+
+
+def _cascading(
+    snap: Snapshot,
+    objective: Objective,
+    krs: Sequence[LoadedIssue],
+    target: State,
+    moving: set[str],
+    result: MoveResult,
+    seen: set[IssueId],
+) -> list[LoadedIssue]:
+    """The key results that move with ``objective`` (``moving``: the keys of the
+    objectives this run moves). One that counts for several objectives moves with its
+    home objective, and closes only once none of its other objectives stays open: it is
+    skipped, and says so, while another still counts on it; it moves once in a run."""
+    out = []
+    for item in krs:
+        kr = item.okr
+        if item.issue_id in seen:
+            continue
+        if not isinstance(kr, KeyResult) or len(kr.objectives) < 2:
+            out.append(item)
+            continue
+        if target is State.CLOSED:
+            others = [snap.by_key(k) for k in kr.objectives if k not in moving]
+            still = [o.shown for o in others if o is not None and o.record.state != "closed"]
+            if still:
+                why = f"it still counts for {', '.join(still)}, open: left open"
+                result.skipped.append((item.iid, why, item.shown))
+                continue
+        elif kr.objective != objective.key:
+            home = snap.by_key(kr.objective or "")
+            named = home.shown if home is not None else repr(kr.objective)
+            why = f"it moves with its home objective {named}"
+            result.skipped.append((item.iid, why, item.shown))
+            continue
+        seen.add(item.issue_id)
+        out.append(item)
+    return out
 
 
 def _findings_of(findings: Sequence[Finding], ids: set[IssueId]) -> list[Finding]:
@@ -338,7 +380,10 @@ def move(
         )
     krs = _key_results(snap, item.okr) if isinstance(item.okr, Objective) else []
     result = MoveResult(to=target, planned=ws.planned(), across=ws.repo.across)
-    steps = _plan(item, krs, target, result, wanted)
+    moved = krs
+    if isinstance(item.okr, Objective):
+        moved = _cascading(snap, item.okr, krs, target, {item.key}, result, set())
+    steps = _plan(item, moved, target, result, wanted)
     if steps and target in CHECKED:  # already there: nothing to check, nothing to do
         blocked = _check(item, krs, target, lint_snapshot(ws, snap))
         if blocked is not None:
@@ -376,6 +421,12 @@ def move_bulk(
         (o, _key_results(snap, o)) for o in snap.objectives
     ]
     heads += [(kr, []) for kr in snap.orphans]
+    moving = {
+        okr.key
+        for okr, _ in heads
+        if isinstance(okr, Objective) and okr.iid is not None and source in okr.states
+    }
+    seen: set[IssueId] = set()
     for okr, krs in heads:
         if okr.iid is None or source not in okr.states or source is target:
             continue
@@ -384,6 +435,8 @@ def move_bulk(
         if blocked is not None:
             result.blocked.append(blocked)
             continue
+        if isinstance(okr, Objective):
+            krs = _cascading(snap, okr, krs, target, moving, result, seen)
         groups.append((item, _plan(item, krs, target, result)))
     _execute(ws, snap, groups, target, None, result)
     return result
