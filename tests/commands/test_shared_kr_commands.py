@@ -36,7 +36,8 @@ from okrflow.commands.move import move, move_bulk
 from okrflow.commands.new import new_kr
 from okrflow.commands.rollup import rollup
 from okrflow.commands.status import format_status, status
-from okrflow.core.description import split
+from okrflow.core.description import split, with_meta
+from okrflow.core.meta import Meta
 from okrflow.errors import ConfigError, UsageError
 from okrflow.render import report_schema
 from okrflow.sandbox import Emulator
@@ -290,3 +291,27 @@ def test_a_bulk_close_of_every_objective_closes_a_shared_key_result_once(
     assert shared.issue(COMPANY, 2).state == "closed"
     notes = [n for n in shared.notes(COMPANY, 2) if "okrflow: moved" in n.body]
     assert len(notes) == 1
+
+
+def test_a_file_counting_a_key_result_for_another_quarters_objective_writes_nothing(
+    emulator: Emulator, tmp_path: Path
+) -> None:
+    build_group(emulator)
+    emulator.add_label(GROUP, "FY24-Q2")
+    meta = Meta(type="objective", key="next-pipeline", iid=1)
+    emulator.add_issue(
+        SALES,
+        "Next quarter's pipeline",
+        description=with_meta("Later.", meta.to_dict()),
+        labels=["okr::objective", "FY24-Q2"],
+    )
+    path = tmp_path / "okrs.yml"
+    path.write_text(SHARED_FILE.replace("platform-trust]", "next-pipeline]"), encoding="utf-8")
+    emulator.reset_log()
+    with pytest.raises(
+        ConfigError,
+        match=r"okrs.yml:10: .*also\[1\]: objective 'next-pipeline' \(acme/sales#1\) is in "
+        r"FY24-Q2, not FY24-Q1",
+    ):
+        apply(config_workspace(emulator, {"group": GROUP, "projects": list(PROJECTS)}), path)
+    assert writes(emulator) == 0

@@ -2,7 +2,8 @@
 
 A parent key not in the file is looked up in this quarter's objectives first, then in any
 quarter (an ``iid-<n>`` key names issue n); none, or several objectives with that key,
-stops ``apply`` with exit 2 before anything is written.
+stops ``apply`` with exit 2 before anything is written. So does a further objective a
+key result counts for (``also:``) of another quarter than the file's.
 """
 
 from __future__ import annotations
@@ -54,6 +55,14 @@ def external_parents(
             refs = ", ".join(repo.read(r).shown for r in found)
             raise okr_file.error(
                 place, f"{named} {key!r} is the key of several objectives in GitLab ({refs})"
+            )
+        quarter = next((q for q in map(repo.names.quarter_of, found[0].labels) if q), None)
+        if named == "objective" and quarter != okr_file.quarter:
+            raise okr_file.error(
+                place,
+                f"objective {key!r} ({repo.read(found[0]).shown}) is in "
+                f"{quarter or 'no quarter'}, not {okr_file.quarter}: a key result counts for "
+                "objectives of its own quarter",
             )
         iids[key] = found[0]
     return iids
