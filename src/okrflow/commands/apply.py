@@ -64,6 +64,7 @@ from okrflow.commands.apply_parents import missing_links
 from okrflow.commands.apply_projects import Placement, okr_projects
 from okrflow.commands.apply_result import ApplyResult, Change, Stray, What
 from okrflow.commands.compose import new_okr_issue, okr_text, stamped
+from okrflow.commands.measure import query_refused
 from okrflow.commands.workspace import Workspace
 from okrflow.config.okrfile import OkrFile, load_okr_file
 from okrflow.core import description as desc
@@ -153,6 +154,7 @@ class _Engine(Placement):
     def run(self) -> ApplyResult:
         self.result.warnings.extend(self.file.notes)
         self.projects = okr_projects(self.repo, self.file)  # exit 2 before any write
+        self._check_sources()
         self.snapshot = self.repo.load(self.file.quarter)
         self._index()
         self.external(self.file, self.existing)
@@ -193,6 +195,17 @@ class _Engine(Placement):
             reference = item.shown if item.across else ""
             self.result.not_in_file.append(Stray(item.iid, item.record.title, reference))
         return self.result
+
+    def _check_sources(self) -> None:
+        """A query source reads only inside the scope and metrics.allowed_scopes: one
+        naming another project or group stops apply (exit 2) before any write."""
+        scopes = self.ws.config.metrics.allowed_scopes
+        places = {**self.file.places, **self.file.kpi_places}
+        measured: list[KeyResult | Kpi] = [*self.file.key_results(), *self.file.kpis]
+        for okr in measured:
+            refused = query_refused(okr.source, self.repo, scopes)
+            if refused is not None:
+                raise self.file.error(places[okr.key], refused)
 
     def _index(self) -> None:
         assert self.snapshot is not None

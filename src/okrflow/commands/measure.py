@@ -37,7 +37,7 @@ from okrflow.core.sources import (
 from okrflow.core.standing import Kpi
 from okrflow.errors import GitLabError
 
-__all__ = ["SourceRules", "measure"]
+__all__ = ["SourceRules", "measure", "query_refused"]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -64,11 +64,26 @@ def _query_outside(
     allowed = (*rules.scopes, *([group] if group else []))
     if in_scopes(target, home=home, allowed=allowed, group=what == "group"):
         return None
+    scope = f"the group {group}" if group else "the OKR project"
     return (
-        f"its query reads the {what} {target!r}, outside the OKR project and "
+        f"its query reads the {what} {target!r}, outside {scope} and "
         "metrics.allowed_scopes: not read (list it under metrics.allowed_scopes in the "
         "config to allow it)"
     )
+
+
+def query_refused(source: MetricSource, repo: OkrRepository, scopes: Sequence[str]) -> str | None:
+    """Why a query source may not read what it names (outside the scope and ``scopes``,
+    the config's ``metrics.allowed_scopes``), or None: what ``apply`` and ``new`` check
+    before writing one, as ``rollup`` does before reading."""
+    if source.kind is not SourceKind.QUERY:
+        return None
+    try:
+        options = QueryOptions.from_options(source.options)
+    except MetricError as exc:
+        return str(exc)
+    rules = SourceRules(scopes=scopes)
+    return _query_outside(options, repo.scope_path, rules, repo.group_path)
 
 
 def _in_scope_links(

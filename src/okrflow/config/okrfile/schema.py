@@ -108,6 +108,15 @@ class QuerySpec(_Spec):
     measure: Literal["count", "share", "median_days_to_close"] = Field(
         "count", description="what is measured of the issues found"
     )
+    project: ScopePath | None = Field(
+        None,
+        description="the project whose issues it lists (default: the OKR project, or in a "
+        "group scope the group); inside the scope or metrics.allowed_scopes",
+    )
+    group: ScopePath | None = Field(
+        None,
+        description="a group whose issues it lists, with its subgroups (not with project:)",
+    )
 
 
 def _command_name(value: Any) -> Any:
