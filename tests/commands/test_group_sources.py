@@ -13,13 +13,24 @@ from typing import Any
 import pytest
 from test_group_commands import config_workspace, plan_then_apply_find_nothing, writes
 
-from group_world import COMPANY, GROUP, NOW, PLATFORM, QUARTER, SUPPORT, WEB, build_group
+from group_world import (
+    COMPANY,
+    GROUP,
+    NOW,
+    PLATFORM,
+    QUARTER,
+    SUPPORT,
+    WEB,
+    build_group,
+    objective,
+)
 from okrflow.commands.apply import apply
+from okrflow.commands.new import new_kr
 from okrflow.commands.rollup import rollup
 from okrflow.config.okrfile import load_okr_file
 from okrflow.core.description import split, with_meta
 from okrflow.core.meta import Meta
-from okrflow.errors import ConfigError
+from okrflow.errors import ConfigError, UsageError
 from okrflow.sandbox import Emulator
 
 CONFIG: dict[str, Any] = {"group": GROUP, "projects": [COMPANY, SUPPORT, PLATFORM]}
@@ -159,3 +170,38 @@ def test_a_hand_edited_query_outside_the_scope_is_one_problem_and_never_requeste
     named = [p for p in rolled.problems if "other/private" in p.message]
     assert len(named) == 1 and named[0].where == f"{COMPANY}#{issue.iid}"
     assert not [r for r in group.log if "other" in r.path]
+
+
+def test_new_kr_takes_a_source_as_the_file_writes_it_and_refuses_one_outside(
+    group: Emulator,
+) -> None:
+    objective(group, COMPANY, "Serve customers well", key="company-service")
+    ws = config_workspace(group, CONFIG)
+    made = new_kr(
+        ws,
+        objective=f"{COMPANY}#1",
+        title="Close 10 support tickets",
+        source="{query: {labels: [support], state: closed, project: acme/support}}",
+    )
+    meta = meta_of(group, COMPANY, "Close 10 support tickets")
+    assert made.created and meta["source"]["kind"] == "query"
+    assert meta["source"]["options"]["project"] == SUPPORT
+    counted = new_kr(ws, objective=f"{COMPANY}#1", title="Publish 4 guides", source="initiatives")
+    assert counted.created
+    assert meta_of(group, COMPANY, "Publish 4 guides")["source"] == {
+        "kind": "initiatives",
+        "options": {},
+    }
+    group.reset_log()
+    with pytest.raises(UsageError, match=r"--source: its query reads the group 'other'"):
+        new_kr(ws, objective=f"{COMPANY}#1", title="Close 3 bugs", source="{query: {group: other}}")
+    with pytest.raises(ConfigError, match=r"project: or group:, not both"):
+        new_kr(
+            ws,
+            objective=f"{COMPANY}#1",
+            title="Close 3 bugs",
+            source="{query: {project: acme/support, group: acme}}",
+        )
+    with pytest.raises(ConfigError, match=r"--source:1: query.labls"):
+        new_kr(ws, objective=f"{COMPANY}#1", title="Close 3 bugs", source="{query: {labls: [x]}}")
+    assert writes(group) == 0

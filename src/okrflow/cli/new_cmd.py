@@ -70,6 +70,14 @@ def objective_command(ws: Workspace, **options: Any) -> NewResult:
 @click.option("--unit", default=None, metavar="U", help="Unit of start and target, e.g. %.")
 @click.option("--direction", type=click.Choice(["increase", "decrease"]), default=None)
 @click.option("--key", default=None, help="Stable key (default: a slug of the title).")
+@click.option(
+    "--source",
+    default=None,
+    metavar="SOURCE",
+    help="Where its value comes from, as in the OKR file: manual (default), initiatives, "
+    "'{initiatives: {measure: count}}' or '{query: {labels: [bug], state: closed, "
+    "project: acme/web}}' (or group:).",
+)
 def kr_command(ws: Workspace, **options: Any) -> NewResult:
     """Open a key-result issue under an objective (its quarter and team).
 

@@ -59,12 +59,11 @@ from okrflow.adapter import (
     label_changes,
 )
 from okrflow.commands.apply_kpis import KpiSync
-from okrflow.commands.apply_match import check_against_config, match
+from okrflow.commands.apply_match import check_against_config, check_sources, match, sync_order
 from okrflow.commands.apply_parents import missing_links
 from okrflow.commands.apply_projects import Placement, okr_projects
 from okrflow.commands.apply_result import ApplyResult, Change, Stray, What
 from okrflow.commands.compose import new_okr_issue, okr_text, stamped
-from okrflow.commands.measure import query_refused
 from okrflow.commands.workspace import Workspace
 from okrflow.config.okrfile import OkrFile, load_okr_file
 from okrflow.core import description as desc
@@ -154,7 +153,7 @@ class _Engine(Placement):
     def run(self) -> ApplyResult:
         self.result.warnings.extend(self.file.notes)
         self.projects = okr_projects(self.repo, self.file)  # exit 2 before any write
-        self._check_sources()
+        check_sources(self.file, self.repo, self.ws.config.metrics.allowed_scopes)
         self.snapshot = self.repo.load(self.file.quarter)
         self._index()
         self.external(self.file, self.existing)
@@ -164,16 +163,8 @@ class _Engine(Placement):
         self.result.total += len(self.file.kpis)
         kpis = KpiSync(self.ws, self.file, self.snapshot, self.result, self._user_exists)
         try:
-            shared: list[KeyResult] = []  # after every objective: all can be linked to
-            for objective in self.file.in_order():
-                self._guarded(objective, "objective", objective.parents)
-                for kr in objective.key_results:
-                    if kr.also:
-                        shared.append(kr)
-                    else:
-                        self._guarded(kr, "kr", [objective.key])
-            for kr in shared:
-                self._guarded(kr, "kr", kr.objectives)
+            for okr, what, parents in sync_order(self.file):
+                self._guarded(okr, what, parents)
             for kpi in self.file.kpis:
                 self._guarded(
                     kpi, "kpi", [], functools.partial(kpis.sync, kpi, execute=self.execute)
@@ -195,17 +186,6 @@ class _Engine(Placement):
             reference = item.shown if item.across else ""
             self.result.not_in_file.append(Stray(item.iid, item.record.title, reference))
         return self.result
-
-    def _check_sources(self) -> None:
-        """A query source reads only inside the scope and metrics.allowed_scopes: one
-        naming another project or group stops apply (exit 2) before any write."""
-        scopes = self.ws.config.metrics.allowed_scopes
-        places = {**self.file.places, **self.file.kpi_places}
-        measured: list[KeyResult | Kpi] = [*self.file.key_results(), *self.file.kpis]
-        for okr in measured:
-            refused = query_refused(okr.source, self.repo, scopes)
-            if refused is not None:
-                raise self.file.error(places[okr.key], refused)
 
     def _index(self) -> None:
         assert self.snapshot is not None

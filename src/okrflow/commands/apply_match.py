@@ -11,14 +11,42 @@ key used by two of okrflow's issues: the oldest is kept in step with the file.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
 
-from okrflow.adapter import LoadedIssue, Snapshot
+from okrflow.adapter import LoadedIssue, OkrRepository, Snapshot
+from okrflow.commands.apply_result import What
+from okrflow.commands.measure import query_refused
 from okrflow.config import Config
 from okrflow.config.okrfile import OkrFile
 from okrflow.core.authority import Authors, impostor
 from okrflow.core.model import IssueId, KeyResult, Objective, SourceKind
+from okrflow.core.standing import Kpi
 
-__all__ = ["Matched", "check_against_config", "match"]
+__all__ = ["Matched", "check_against_config", "check_sources", "match", "sync_order"]
+
+
+def sync_order(okr_file: OkrFile) -> list[tuple[Objective | KeyResult, What, list[str]]]:
+    """The OKRs in the order apply writes them, each with the objectives it links to:
+    parents before the objectives under them, each followed by its key results; a key
+    result counting for several objectives after every objective (all can be linked)."""
+    order: list[tuple[Objective | KeyResult, What, list[str]]] = []
+    shared: list[tuple[Objective | KeyResult, What, list[str]]] = []
+    for objective in okr_file.in_order():
+        order.append((objective, "objective", objective.parents))
+        for kr in objective.key_results:
+            (shared if kr.also else order).append((kr, "kr", kr.objectives or [objective.key]))
+    return order + shared
+
+
+def check_sources(okr_file: OkrFile, repo: OkrRepository, scopes: Sequence[str]) -> None:
+    """A query source reads only inside the scope and ``scopes`` (metrics.allowed_scopes):
+    one naming another project or group stops apply (file, line, exit 2)."""
+    places = {**okr_file.places, **okr_file.kpi_places}
+    measured: list[KeyResult | Kpi] = [*okr_file.key_results(), *okr_file.kpis]
+    for okr in measured:
+        refused = query_refused(okr.source, repo, scopes)
+        if refused is not None:
+            raise okr_file.error(places[okr.key], refused)
 
 
 def check_against_config(okr_file: OkrFile, config: Config) -> None:

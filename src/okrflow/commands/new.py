@@ -17,10 +17,13 @@ from okrflow.adapter import IssueRecord, LoadedIssue, PlannedIssue
 from okrflow.commands.compose import new_okr_issue
 from okrflow.commands.new_checks import (
     check_key,
+    check_same_quarter,
     check_team,
     check_title,
     check_weight,
+    checked_source,
     explicit_metric,
+    load_objectives,
     slugify,
     target_project,
 )
@@ -28,7 +31,7 @@ from okrflow.commands.new_result import NewResult, OkrType
 from okrflow.commands.workspace import Workspace, leased
 from okrflow.core.issue_refs import issue_of_key
 from okrflow.core.meta import Meta, ParentRef
-from okrflow.core.model import IssueId, KeyResult, Kind, Objective, State
+from okrflow.core.model import IssueId, KeyResult, Kind, MetricSource, Objective, SourceKind, State
 from okrflow.core.statements import StatementError, parse_statement
 from okrflow.errors import UsageError
 from okrflow.render.display import count
@@ -45,22 +48,6 @@ def _owner(ws: Workspace, owner: str) -> str:
 
 
 # -- reading GitLab ----------------------------------------------------------------------------
-
-
-def _load_objective(ws: Workspace, ref: str, option: str) -> LoadedIssue:
-    """The objective ``ref`` names; in a group scope a full reference into one of the
-    scope's OKR projects (another project's is refused, nothing written)."""
-    item = ws.repo.referenced(ref, option=option)
-    labels = set(item.record.labels)
-    typed = ws.labels.objective in labels or (
-        ws.labels.key_result not in labels and item.meta.type == "objective"
-    )
-    if not typed or not isinstance(item.okr, Objective):
-        raise UsageError(
-            f"{option} {ref}: {item.shown} is not an OKR objective (it has no "
-            f"{ws.labels.objective} label)"
-        )
-    return item
 
 
 def _scope(ws: Workspace, quarter: str | None, type_label: str) -> list[LoadedIssue]:
@@ -311,11 +298,7 @@ def new_objective(
     key = check_key(key) if key else None
     target = target_project(ws.repo, project, team=team_label, default=None, what="objective")
     owner_name = _owner(ws, owner)
-    parent_items: list[LoadedIssue] = []
-    for ref in parents:
-        item = _load_objective(ws, ref, "--parent")
-        if all(p.issue_id != item.issue_id for p in parent_items):
-            parent_items.append(item)
+    parent_items = load_objectives(ws, parents, "--parent")
 
     scope = _scope(ws, quarter_label, ws.labels.objective)
     final_key, found = _resolve_key(scope, key=key, title=title, type_="objective", objective=None)
@@ -360,13 +343,16 @@ def new_kr(
     direction: str | None = None,
     key: str | None = None,
     project: str | None = None,
+    source: str | MetricSource | None = None,
 ) -> NewResult:
     """Open a key-result issue under an objective (or find the one with the same key).
 
     Quarter and team come from the objective; the owner defaults to the objective's. In
     a group scope it opens in ``project`` (default: the objective's project). Several
     objectives (``--objective`` repeated): it counts for each, the first is its home;
-    all must be of one quarter.
+    all must be of one quarter. ``source``: where its value comes from, as the OKR file
+    writes it (``manual``, ``initiatives``, ``{query: {..., project: P}}`` ...); a query
+    outside the scope and ``metrics.allowed_scopes`` is refused before any write.
     """
     ws.repo.ensure_can_write()
     title = check_title(title, "--title")
@@ -380,11 +366,8 @@ def new_kr(
             ) from None
     weight = check_weight(weight)
     key = check_key(key) if key else None
-    objectives: list[LoadedIssue] = []
-    for ref in [objective] if isinstance(objective, str) else objective:
-        item = _load_objective(ws, ref, "--objective")
-        if all(o.issue_id != item.issue_id for o in objectives):
-            objectives.append(item)
+    measured_by = checked_source(ws, source)
+    objectives = load_objectives(ws, [objective] if isinstance(objective, str) else objective)
     if not objectives:
         raise UsageError("--objective is missing: name the objective the key result moves")
     parent, *others = objectives
@@ -404,7 +387,7 @@ def new_kr(
     team = next((lab for lab in parent.record.labels if names.team_of(lab)), parent.okr.team)
     if quarter is None:
         notes.append(f"the objective {parent.shown} has no quarter label; neither has this one")
-    _same_quarter(ws, quarter, parent, others)
+    check_same_quarter(ws, quarter, parent, others)
 
     scope = _scope(ws, quarter, names.key_result)
     final_key, found = _resolve_key(scope, key=key, title=title, type_="kr", objective=parent)
@@ -415,6 +398,7 @@ def new_kr(
         owner=owner_name,
         weight=weight if weight is not None else 1.0,
         team=team,
+        source=measured_by,
     )
     result = _result(ws, okr, quarter, objectives, target, notes)
     if found is not None:
@@ -439,23 +423,7 @@ def new_kr(
         metric=metric,
         weight=weight,
         owner=owner_name,
+        source=measured_by if measured_by.kind is not SourceKind.MANUAL else None,
         lifecycle=State.DRAFT,
     )
     return _create(ws, result, okr, meta, objectives)
-
-
-def _same_quarter(
-    ws: Workspace, quarter: str | None, parent: LoadedIssue, others: Sequence[LoadedIssue]
-) -> None:
-    """A key result counts for objectives of one quarter: another's stops ``new``."""
-    names = ws.labels
-    elsewhere = []
-    for other in others:
-        theirs = next((lab for lab in other.record.labels if names.quarter_of(lab)), None)
-        if theirs != quarter:
-            elsewhere.append(f"{other.shown} ({theirs or 'no quarter'})")
-    if elsewhere:
-        raise UsageError(
-            f"--objective: a key result counts for objectives of one quarter; "
-            f"{parent.shown} is in {quarter or 'no quarter'} but {', '.join(elsewhere)}"
-        )

@@ -1,6 +1,7 @@
 """What a person gives ``okrflow new``, checked before anything is sent: titles, keys,
 weights, the start and target of a key result given as options, and in a group scope
-the project the new issue opens in.
+the project the new issue opens in, a key result's objectives of one quarter and its
+metric source (a query only inside the scope and metrics.allowed_scopes).
 
 Every mistake is a :class:`~okrflow.errors.UsageError` (exit 2) naming the option.
 """
@@ -8,26 +9,33 @@ Every mistake is a :class:`~okrflow.errors.UsageError` (exit 2) naming the optio
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from okrflow.commands.measure import query_refused
+from okrflow.config.okrfile import source_from_text
 from okrflow.core.issue_text import iid_of_key
 from okrflow.core.keys import slugify
-from okrflow.core.model import Direction, Metric, MetricKind
+from okrflow.core.model import Direction, Metric, MetricKind, MetricSource, Objective
 from okrflow.core.values import parse_value
 from okrflow.errors import UsageError
 from okrflow.render.display import some
 
 if TYPE_CHECKING:
-    from okrflow.adapter import OkrRepository
+    from okrflow.adapter import LoadedIssue, OkrRepository
+    from okrflow.commands.workspace import Workspace
 
 __all__ = [
     "MAX_TITLE",
     "MAX_WEIGHT",
     "check_key",
+    "check_same_quarter",
     "check_team",
     "check_title",
     "check_weight",
+    "checked_source",
     "explicit_metric",
+    "load_objectives",
     "slugify",
     "target_project",
 ]
@@ -145,3 +153,60 @@ def target_project(
             f"--project, one of {listed}"
         )
     return known.get(chosen.casefold(), chosen)
+
+
+def checked_source(ws: Workspace, given: str | MetricSource | None) -> MetricSource:
+    """The metric source ``--source`` says; a query reading outside the scope and
+    metrics.allowed_scopes is refused (it would never be read)."""
+    if given is None:
+        return MetricSource()
+    chosen = source_from_text(given) if isinstance(given, str) else given
+    refused = query_refused(chosen, ws.repo, ws.config.metrics.allowed_scopes)
+    if refused is not None:
+        raise UsageError(f"--source: {refused}")
+    return chosen
+
+
+def check_same_quarter(
+    ws: Workspace, quarter: str | None, parent: LoadedIssue, others: Sequence[LoadedIssue]
+) -> None:
+    """A key result counts for objectives of one quarter: another's stops ``new``."""
+    names = ws.labels
+    elsewhere = []
+    for other in others:
+        theirs = next((lab for lab in other.record.labels if names.quarter_of(lab)), None)
+        if theirs != quarter:
+            elsewhere.append(f"{other.shown} ({theirs or 'no quarter'})")
+    if elsewhere:
+        raise UsageError(
+            f"--objective: a key result counts for objectives of one quarter; "
+            f"{parent.shown} is in {quarter or 'no quarter'} but {', '.join(elsewhere)}"
+        )
+
+
+def _load_objective(ws: Workspace, ref: str, option: str) -> LoadedIssue:
+    """The objective ``ref`` names; in a group scope a full reference into one of the
+    scope's OKR projects (another project's is refused, nothing written)."""
+    item = ws.repo.referenced(ref, option=option)
+    labels = set(item.record.labels)
+    typed = ws.labels.objective in labels or (
+        ws.labels.key_result not in labels and item.meta.type == "objective"
+    )
+    if not typed or not isinstance(item.okr, Objective):
+        raise UsageError(
+            f"{option} {ref}: {item.shown} is not an OKR objective (it has no "
+            f"{ws.labels.objective} label)"
+        )
+    return item
+
+
+def load_objectives(
+    ws: Workspace, refs: Sequence[str], option: str = "--objective"
+) -> list[LoadedIssue]:
+    """The objectives ``refs`` name, each once, in order."""
+    found: list[LoadedIssue] = []
+    for ref in refs:
+        item = _load_objective(ws, ref, option)
+        if all(o.issue_id != item.issue_id for o in found):
+            found.append(item)
+    return found

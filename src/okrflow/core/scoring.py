@@ -61,6 +61,7 @@ from okrflow.core.checkins import latest_checkin
 from okrflow.core.dates import QuarterDates
 from okrflow.core.evaluation import Evaluation, Grade, KeyResultResult, ObjectiveResult
 from okrflow.core.graph import cyclic_components
+from okrflow.core.kr_counting import count_key_results
 from okrflow.core.kr_scoring import (
     exact_or_none,
     kr_pace,
@@ -284,46 +285,10 @@ def evaluate(
 
     # Key results: unique keys across the set; one shared by several objectives (its
     # ``objectives``) counts once in each, of its own quarter.
-    kr_results: dict[str, KeyResultResult] = {}
-    own_krs: dict[int, list[KeyResult]] = {}
-    first_of: dict[str, KeyResult] = {}  # the issue each key was scored for
-    counted_in: dict[str, list[str]] = {}
-    other_quarters: dict[str, list[Objective]] = {}
-    for position, objective in enumerate(objectives):
-        counted: list[KeyResult] = []
-        for kr in objective.key_results:
-            where = _where(kr.iid, kr.key)
-            first = first_of.get(kr.key)
-            if first is not None and not _same_issue(first, kr):
-                problems.append(
-                    Problem(where, f"key result key {kr.key!r} is used twice: this one is skipped")
-                )
-                continue
-            if first is None:
-                first_of[kr.key] = kr
-                kr_results[kr.key] = _kr_result(kr, gone, policy, dates, problems)
-            home = objective.key == kr.objective or len(kr.objectives) < 2
-            if not home and objective.key not in kr.objectives:
-                continue  # listed under an objective it does not name: not counted there
-            if objective.key in counted_in.setdefault(kr.key, []):
-                continue  # once per objective
-            if not home and objective.quarter not in (None, kr.quarter) and kr.quarter:
-                other_quarters.setdefault(kr.key, []).append(objective)
-                continue
-            counted_in[kr.key].append(objective.key)
-            counted.append(kr)
-        own_krs[position] = counted
-    for key, elsewhere in other_quarters.items():
-        kr = first_of[key]
-        names = ", ".join(f"{_named(o)} ({o.quarter})" for o in elsewhere)
-        problems.append(
-            Problem(
-                _named(kr),
-                f"{_named(kr)} of {kr.quarter} also names objectives of other quarters: "
-                f"{names}; it counts only for those of {kr.quarter} (name objectives of "
-                "one quarter)",
-            )
-        )
+    counting = count_key_results(
+        objectives, lambda kr: _kr_result(kr, gone, policy, dates, problems), problems
+    )
+    kr_results, own_krs = counting.results, counting.under
 
     # Objectives: unique keys, then the alignment graph child -> parents.
     by_key: dict[str, Objective] = {}
@@ -452,21 +417,8 @@ def evaluate(
         objectives=ordered,
         key_results=kr_results,
         problems=problems,
-        counted_in={key: tuple(found) for key, found in counted_in.items()},
+        counted_in=counting.counted_in,
     )
-
-
-def _same_issue(first: KeyResult, kr: KeyResult) -> bool:
-    """Whether ``kr`` is the key result ``first`` is (listed again under another of its
-    objectives), not another issue claiming its key."""
-    return kr is first or (kr.issue_id is not None and kr.issue_id == first.issue_id)
-
-
-def _named(okr: Objective | KeyResult) -> str:
-    """An OKR as a problem names it: its full reference in a group scope, else ``#12``."""
-    if okr.project and okr.issue_id is not None:
-        return str(okr.issue_id)
-    return _where(okr.iid, okr.key)
 
 
 def _kr_result(

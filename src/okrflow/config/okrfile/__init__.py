@@ -30,8 +30,13 @@ Rules:
 - Defaults: ``kind: committed``, ``level: team``, ``weight: 1``, ``source: manual``; a
   key result's owner is its objective's owner unless it names its own.
 - ``source`` is ``manual``, ``initiatives``, ``{initiatives: {measure: share | count}}``,
-  ``{query: {labels, state, window_days, measure}}`` or ``{command: <name>}`` (a command
-  of the config's ``metrics.commands``).
+  ``{query: {labels, state, window_days, measure, project | group}}`` (``project`` or
+  ``group``, not both: where it lists issues, default the scope; ``apply`` refuses one
+  outside the scope and ``metrics.allowed_scopes``) or ``{command: <name>}`` (a command
+  of the config's ``metrics.commands``). ``new kr --source`` takes the same
+  (:func:`source_from_text`).
+- ``also`` (a key result): the keys of further objectives it counts for, in the file or
+  already in GitLab, of the file's quarter: one issue, counted once in each.
 - ``kpis`` (optional; a file may hold KPIs only, but not nothing) lists standing
   measures: ``key`` (unique among the KPIs), ``title`` (the measure, its healthy range
   read from it unless ``low``/``high``/``unit`` say it), ``owner``, ``team`` and
@@ -42,7 +47,13 @@ Rules:
 
 from __future__ import annotations
 
-from okrflow.config.okrfile.loader import OkrFile, Place, kr_key, load_okr_file
+from okrflow.config.okrfile.loader import (
+    OkrFile,
+    Place,
+    kr_key,
+    load_okr_file,
+    source_from_text,
+)
 from okrflow.config.okrfile.schema import (
     KEY_PATTERN,
     InitiativesSpec,
@@ -67,4 +78,5 @@ __all__ = [
     "SourceSpec",
     "kr_key",
     "load_okr_file",
+    "source_from_text",
 ]

@@ -426,3 +426,16 @@ def metric_source(source: SourceSpec) -> MetricSource:
         return MetricSource(SourceKind.QUERY, options)
     assert source.command is not None
     return MetricSource(SourceKind.COMMAND, {"command": source.command})
+
+
+def source_from_text(text: str, option: str = "--source") -> MetricSource:
+    """A metric source written as the OKR file writes one: ``manual``, ``initiatives``
+    or a mapping such as ``{query: {labels: [bug], state: closed, project: acme/web}}``;
+    a mistake is one :class:`ConfigError` (exit 2) naming ``option``."""
+    if text.strip() in ("manual", "initiatives"):
+        return MetricSource(SourceKind(text.strip()))
+    spec, locations = load_validated(option, SourceSpec, what=option, text=text)
+    try:
+        return metric_source(spec)
+    except SourceProblem as exc:
+        raise _Checker(locations).error(exc.under, exc.message) from None
