@@ -31,7 +31,7 @@ from okrflow.config.okrfile import load_okr_file
 from okrflow.core.description import split, with_meta
 from okrflow.core.meta import Meta
 from okrflow.errors import ConfigError, UsageError
-from okrflow.sandbox import Emulator
+from okrflow.sandbox import SANDBOX_USER, Emulator
 
 CONFIG: dict[str, Any] = {"group": GROUP, "projects": [COMPANY, SUPPORT, PLATFORM]}
 
@@ -56,7 +56,7 @@ objectives:
         source: {{query: {{labels: [bug], state: closed, group: acme/eng}}}}
       - key: guides
         title: Publish 4 guides
-        source: {{initiatives: {{measure: share}}}}
+        source: {{initiatives: {{measure: count}}}}
 """
 
 
@@ -104,7 +104,7 @@ def test_apply_writes_sources_across_the_scope_and_rollup_reads_there(
     bugs = meta_of(group, COMPANY, "Close 8 engineering bugs")["source"]["options"]
     assert bugs["group"] == "acme/eng" and "project" not in bugs
     guides = meta_of(group, COMPANY, "Publish 4 guides")["source"]
-    assert guides == {"kind": "initiatives", "options": {"measure": "share"}}
+    assert guides == {"kind": "initiatives", "options": {"measure": "count"}}
     plan_then_apply_find_nothing(group, CONFIG, path)
 
     group.reset_log()
@@ -205,3 +205,38 @@ def test_new_kr_takes_a_source_as_the_file_writes_it_and_refuses_one_outside(
     with pytest.raises(ConfigError, match=r"--source:1: query.labls"):
         new_kr(ws, objective=f"{COMPANY}#1", title="Close 3 bugs", source="{query: {labls: [x]}}")
     assert writes(group) == 0
+
+
+def test_initiatives_count_the_linked_issues_of_the_groups_projects_only(
+    group: Emulator, tmp_path: Path
+) -> None:
+    path = tmp_path / "okrs.yml"
+    path.write_text(FILE, encoding="utf-8")
+    apply(config_workspace(group, CONFIG), path)
+    kr = next(i for i in group.issues(COMPANY) if i.title == "Publish 4 guides").iid
+    group.add_project("other/docs", visibility="public")
+    group.add_member("other/docs", SANDBOX_USER, "reporter")  # so that it can link there
+    targets = [
+        group.add_issue(WEB, "Guide 1", state="closed"),
+        group.add_issue(WEB, "Guide 2"),
+        group.add_issue(SUPPORT, "Guide 3", state="closed"),
+        group.add_issue("other/docs", "Guide 4", state="closed"),  # outside the group
+    ]
+    for target in targets:
+        project = next(
+            p for p in (WEB, SUPPORT, "other/docs") if group.project(p).id == target.project_id
+        )
+        answer = group.request(
+            "POST",
+            f"/projects/acme%2Fcompany/issues/{kr}/links",
+            token=group.default_token,
+            json_body={"target_project_id": project, "target_issue_iid": target.iid},
+        )
+        assert answer.status == 201, project
+    rolled = rollup(config_workspace(group, CONFIG), quarter=QUARTER)
+    guides = next(
+        k for o in rolled.document["objectives"] for k in o["key_results"] if k["iid"] == kr
+    )
+    assert guides["current"] == 2  # closed in acme/eng/web and acme/support
+    assert [i["ref"] for i in guides["initiatives"]] == [f"{WEB}#3", f"{WEB}#4", f"{SUPPORT}#4"]
+    assert any("other/docs#1" in p.message for p in rolled.problems)
