@@ -202,3 +202,24 @@ def test_a_repeated_objective_in_the_section_counts_once_and_unreadable_is_refus
     assert isinstance(kr, KeyResult)
     assert kr.objective is None and kr.also == []
     assert "Objective" in kr.missing_sections
+
+
+def test_the_summary_counts_a_shared_key_result_once() -> None:
+    revenue = at("revenue", 0, objective="a", also=("b",))
+    revenue.checkins = []  # no check-in: stale, and at risk once the quarter is gone
+    a = Objective("a", "A", iid=1, team="Sales", key_results=[revenue])
+    b = Objective(
+        "b", "B", iid=2, team="Sales", key_results=[revenue, at("solo", 100, objective="b")]
+    )
+    doc = build_report(
+        quarter="FY24-Q1",
+        objectives=[a, b],
+        evaluation=evaluate([a, b], elapsed=0.9),
+        generated_at=T0,
+        kind="progress",
+    )
+    summary = doc["summary"]
+    assert summary["key_results"] == 2
+    assert [s["key"] for s in summary["stale_checkins"]] == ["revenue"]
+    assert [r["key"] for r in summary["at_risk"] if r["type"] == "key_result"] == ["revenue"]
+    assert [t["key_results"] for t in summary["by_team"]] == [2]

@@ -102,7 +102,7 @@ def _by_team(teams: Sequence[dict[str, Any]], by_key: dict[str, dict[str, Any]])
             {
                 "team": team["name"],
                 "objectives": len(members),
-                "key_results": sum(len(o["key_results"]) for o in members),
+                "key_results": len(_once(members)),
                 "scored": len(scores),
                 "average_score": mean(scores),
                 "average_progress": mean([o["progress"] for o in members]),
@@ -112,14 +112,25 @@ def _by_team(teams: Sequence[dict[str, Any]], by_key: dict[str, dict[str, Any]])
     return rows
 
 
+def _once(objectives: Sequence[dict[str, Any]]) -> dict[str, tuple[dict[str, Any], Any]]:
+    """Each key result once, by key, with the first objective listing it (one that
+    counts for several objectives is listed under each)."""
+    found: dict[str, tuple[dict[str, Any], Any]] = {}
+    for o in objectives:
+        for kr in o["key_results"]:
+            found.setdefault(kr["key"], (kr, o))
+    return found
+
+
 def _at_risk(objectives: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
     found: list[dict[str, Any]] = []
     risky = Health.AT_RISK.value
+    once = _once(objectives)
     for o in objectives:
         if o["health"] == risky:
             found.append(_ref("objective", o, o, None))
         for kr in o["key_results"]:
-            if kr["health"] == risky:
+            if kr["health"] == risky and once[kr["key"]][1] is o:
                 found.append(_ref("key_result", kr, o, kr["confidence"]))
     return found
 
@@ -146,18 +157,17 @@ def _stale(
     objectives: Sequence[dict[str, Any]], *, stale_days: int, today: dt.date
 ) -> list[dict[str, Any]]:
     stale: list[dict[str, Any]] = []
-    for o in objectives:
-        for kr in o["key_results"]:
-            last = kr["checkins"][-1]["at"] if kr["checkins"] else None
-            days = None
-            if last is not None:
-                days = (today - dt.date.fromisoformat(last[:10])).days
-                if days <= stale_days:
-                    continue
-            entry = _ref("key_result", kr, o, kr["confidence"])
-            del entry["type"]
-            entry.update(last_checkin_at=last, days_since=days)
-            stale.append(entry)
+    for kr, o in _once(objectives).values():
+        last = kr["checkins"][-1]["at"] if kr["checkins"] else None
+        days = None
+        if last is not None:
+            days = (today - dt.date.fromisoformat(last[:10])).days
+            if days <= stale_days:
+                continue
+        entry = _ref("key_result", kr, o, kr["confidence"])
+        del entry["type"]
+        entry.update(last_checkin_at=last, days_since=days)
+        stale.append(entry)
     return stale
 
 
@@ -181,7 +191,7 @@ def summary(
     """The document's ``summary`` from its objectives, team groups and KPIs."""
     by_key = {o["key"]: o for o in objectives}
     scores = [o["score"] for o in objectives if o["score"] is not None]
-    krs = [kr for o in objectives for kr in o["key_results"]]
+    krs = [kr for kr, _ in _once(objectives).values()]
     return {
         "objectives": len(objectives),
         "key_results": len(krs),
