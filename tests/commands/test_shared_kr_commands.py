@@ -134,6 +134,7 @@ def test_a_further_objective_that_does_not_exist_is_one_problem(emulator: Emulat
     doc = status(group_workspace(emulator), quarter=QUARTER).document
     named = [p for p in doc["problems"] if p["where"] == REVENUE]
     assert len(named) == 1 and "acme/sales#40" in named[0]["message"]
+    assert "an objective of another quarter, or none" in named[0]["message"]
     company = next(o for o in doc["objectives"] if o["reference"] == f"{COMPANY}#1")
     assert math.isclose(company["progress"], (0.5 + 0.25 + 0.45) / 3)
 
@@ -315,3 +316,17 @@ def test_a_file_counting_a_key_result_for_another_quarters_objective_writes_noth
     ):
         apply(config_workspace(emulator, {"group": GROUP, "projects": list(PROJECTS)}), path)
     assert writes(emulator) == 0
+
+
+def test_an_objective_closed_in_the_ui_leaves_open_a_shared_key_result(shared: Emulator) -> None:
+    answer = shared.request(
+        "PUT",
+        f"/projects/{shared.project(COMPANY).id}/issues/1",
+        token=shared.default_token,
+        json_body={"state_event": "close"},
+    )
+    assert answer.status == 200
+    result = rollup(group_workspace(shared), quarter=QUARTER)
+    assert shared.issue(COMPANY, 2).state == "opened"  # sales and platform still count on it
+    said = [p.message for p in result.problems if p.where == f"{COMPANY}#1"]
+    assert any(m.startswith("closed in GitLab: moved to Closed, its outcome") for m in said)

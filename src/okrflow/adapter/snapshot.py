@@ -354,8 +354,9 @@ def _also_under(
         problems.append(
             Problem(
                 item.shown,
-                f"{item.shown} also names {names}, not among {among}: it counts only for "
-                "its other objectives (fix or remove the reference)",
+                f"{item.shown} also names {names}, not among {among} (an objective of "
+                "another quarter, or none): it counts only for its other objectives (name "
+                "objectives of its quarter)",
             )
         )
 

@@ -81,12 +81,16 @@ def _to_closed(ws: Workspace, item: LoadedIssue, *, close: bool = False) -> None
 
 def _closed_in_ui(ws: Workspace, snap: Snapshot, item: LoadedIssue) -> Problem:
     """An issue closed in GitLab: a move to Closed, outcome unknown until someone says;
-    an objective's open key results closed with it."""
+    an objective's open key results closed with it (but one still counting for another
+    open objective)."""
     _to_closed(ws, item)
     okr, closed = item.okr, []
     if isinstance(okr, Objective):
         for kr in okr.key_results:
             kr_item = snap.item(kr) if snap.has(kr) else None
+            others = [snap.by_key(key) for key in kr.objectives if key != okr.key]
+            if any(o is not None and o.record.state != "closed" for o in others):
+                continue  # it still counts for another objective, open: left open
             if kr_item is not None and kr_item.record.state != "closed":
                 _to_closed(ws, kr_item, close=True)
                 closed.append(kr_item.shown)
