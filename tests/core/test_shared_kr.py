@@ -223,3 +223,34 @@ def test_the_summary_counts_a_shared_key_result_once() -> None:
     assert [s["key"] for s in summary["stale_checkins"]] == ["revenue"]
     assert [r["key"] for r in summary["at_risk"] if r["type"] == "key_result"] == ["revenue"]
     assert [t["key_results"] for t in summary["by_team"]] == [2]
+
+
+@given(
+    shared=st.integers(0, 100),
+    a_values=st.lists(st.integers(0, 100), max_size=3),
+    b_values=st.lists(st.integers(0, 100), max_size=3),
+)
+def test_sharing_scores_as_one_copy_in_each_objective(
+    shared: int, a_values: list[int], b_values: list[int]
+) -> None:
+    """A key result counted for A and B moves each as a copy of it in each would."""
+    one = at("shared", shared, objective="a", also=("b",))
+    a_own = [at(f"a{n}", v, objective="a") for n, v in enumerate(a_values)]
+    b_own = [at(f"b{n}", v, objective="b") for n, v in enumerate(b_values)]
+    together = evaluate(
+        [
+            Objective("a", "A", key_results=[one, *a_own]),
+            Objective("b", "B", key_results=[*b_own, one]),
+        ],
+        elapsed=0.5,
+    )
+    copies = evaluate(
+        [
+            Objective("a", "A", key_results=[at("x", shared, objective="a"), *a_own]),
+            Objective("b", "B", key_results=[*b_own, at("y", shared, objective="b")]),
+        ],
+        elapsed=0.5,
+    )
+    for key in ("a", "b"):
+        assert together.objectives[key].progress == copies.objectives[key].progress
+    assert together.problems == []
