@@ -2,7 +2,8 @@
 
 ``emu``: the ``emulator`` fixture with okrflow's labels in the project (a test file may
 define its own). ``run``: okrflow's ``main()`` against it, returning (exit code, stdout,
-stderr), with ``OKRFLOW_NOW`` at 2024-02-15 and no config file.
+stderr), with ``OKRFLOW_NOW`` at 2024-02-15 and no config file. ``cli``: the same against
+the test file's ``group`` fixture (a group scope), with no config and no project.
 """
 
 from __future__ import annotations
@@ -41,4 +42,21 @@ def run(
         monkeypatch.setenv(name, value)
     monkeypatch.delenv("OKRFLOW_CONFIG", raising=False)
 
+    return invoke
+
+
+@pytest.fixture
+def cli(
+    group: Emulator,
+    invoke: Callable[..., tuple[int, str, str]],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> Callable[..., tuple[int, str, str]]:
+    """``okrflow`` in this process, against the group (no config, no project in the
+    environment): ``cli(*args)`` -> (exit code, stdout, stderr)."""
+    monkeypatch.chdir(tmp_path)
+    for name in ("OKRFLOW_CONFIG", "OKRFLOW_PROJECT", "OKRFLOW_GROUP", "CI_PROJECT_PATH"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("GITLAB_URL", group.base_url)
+    monkeypatch.setenv("GITLAB_TOKEN", str(group.default_token))
     return invoke

@@ -356,18 +356,6 @@ def test_new_in_a_group_refuses_a_project_or_parent_outside_it_and_writes_nothin
         new_objective(mapped, **args, project=COMPANY)  # in the group, not an OKR project
 
 
-@pytest.fixture
-def cli(group: Emulator, invoke: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Any:
-    """``okrflow`` in this process, against the group (no config, no project in the
-    environment): ``cli(*args)`` -> (exit code, stdout, stderr)."""
-    monkeypatch.chdir(tmp_path)
-    for name in ("OKRFLOW_CONFIG", "OKRFLOW_PROJECT", "OKRFLOW_GROUP", "CI_PROJECT_PATH"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("GITLAB_URL", group.base_url)
-    monkeypatch.setenv("GITLAB_TOKEN", str(group.default_token))
-    return invoke
-
-
 def test_new_on_the_command_line_takes_project_as_the_groups_project_to_open_in(
     group: Emulator, cli: Any
 ) -> None:

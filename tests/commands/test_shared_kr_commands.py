@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
+from typing import Any
 
 import jsonschema
 import pytest
@@ -330,3 +331,24 @@ def test_an_objective_closed_in_the_ui_leaves_open_a_shared_key_result(shared: E
     assert shared.issue(COMPANY, 2).state == "opened"  # sales and platform still count on it
     said = [p.message for p in result.problems if p.where == f"{COMPANY}#1"]
     assert any(m.startswith("closed in GitLab: moved to Closed, its outcome") for m in said)
+
+
+def test_new_kr_on_the_command_line_takes_several_objectives_and_a_source(
+    group: Emulator, cli: Any
+) -> None:
+    Path("config").mkdir()
+    Path("config/okrflow.yml").write_text(f"group: {GROUP}\n", encoding="utf-8")
+    args = ["--objective", f"{COMPANY}#1", "--objective", f"{SALES}#1"]
+    args += ["--title", "Close 5 enterprise deals", "--owner", "bob"]
+    source = "{query: {labels: [deal], state: closed, project: acme/sales}}"
+    code, out, err = cli("new", "kr", *args, "--source", source)
+    assert (code, err) == (0, ""), err
+    assert out.split()[:5] == ["created", "key", "result", "#2", REVENUE]
+    assert linked_refs(group, COMPANY, 2) == {f"{COMPANY}#1", f"{SALES}#1"}
+    meta = split(group.issue(COMPANY, 2).description or "").meta or {}
+    assert meta["source"]["options"]["project"] == SALES
+    assert [a["key"] for a in meta["also"]] == ["sales-pipeline"]
+    code, out, err = cli(
+        "new", "kr", *args[:2], "--title", "Close 3 bugs", "--source", "{query: {group: other}}"
+    )
+    assert (code, out) == (2, "") and "--source: its query reads the group 'other'" in err
