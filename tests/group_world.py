@@ -13,8 +13,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from typing import Any
 
 from filled_template import stored
+from okrflow.commands.reporter import Recorder
+from okrflow.commands.workspace import Workspace, connect_settings
+from okrflow.config import Config
 from okrflow.core.description import with_meta
 from okrflow.core.labels import DEFAULT_LABEL_NAMES
 from okrflow.core.meta import Meta, ParentRef, RecordedCheckIn
@@ -172,3 +176,18 @@ def seed_okrs(emu: Emulator) -> None:
     )  # acme/eng/platform#2: 90%
     key_result(emu, SUPPORT, "Sign 8 partner deals", f"{SALES}#1")  # acme/support#1
     key_result(emu, WEB, "Ship 4 landing pages", f"{PLATFORM}#1")  # acme/eng/web#1
+
+
+def config_workspace(
+    emu: Emulator, config: dict[str, Any], *, token: str | None = None
+) -> Workspace:
+    """A workspace as the command line opens it from ``config`` (a group's), with
+    ``token`` (default: the emulator's)."""
+    loaded = Config.model_validate(config)
+    settings = connect_settings(
+        loaded,
+        gitlab_url=emu.base_url,
+        project=None,
+        environ={"GITLAB_TOKEN": str(token or emu.default_token)},
+    )
+    return Workspace(config=loaded, connection=settings, out=Recorder(), now=lambda: NOW)

@@ -21,6 +21,7 @@ from group_world import (
     SUPPORT,
     WEB,
     build_group,
+    config_workspace,
     key_result,
     objective,
     seed_okrs,
@@ -34,7 +35,7 @@ from okrflow.commands.new import new_kr, new_objective
 from okrflow.commands.reporter import Recorder
 from okrflow.commands.rollup import rollup
 from okrflow.commands.status import format_status, status
-from okrflow.commands.workspace import Workspace, connect_settings
+from okrflow.commands.workspace import Workspace
 from okrflow.config import Config
 from okrflow.core.description import split
 from okrflow.errors import ConfigError, UsageError
@@ -47,18 +48,6 @@ def group_workspace(emu: Emulator, *, token: str | None = None) -> Workspace:
         url=emu.base_url, token=token or emu.default_token, group=GROUP, retries=1
     )
     return Workspace(config=Config.default(), connection=settings, out=Recorder(), now=lambda: NOW)
-
-
-def config_workspace(emu: Emulator, config: dict[str, Any]) -> Workspace:
-    """A workspace as the command line opens it from ``config`` (a group's)."""
-    loaded = Config.model_validate(config)
-    settings = connect_settings(
-        loaded,
-        gitlab_url=emu.base_url,
-        project=None,
-        environ={"GITLAB_TOKEN": str(emu.default_token)},
-    )
-    return Workspace(config=loaded, connection=settings, out=Recorder(), now=lambda: NOW)
 
 
 @pytest.fixture
@@ -177,12 +166,15 @@ def test_group_status_is_one_tree_across_projects_by_full_reference(group: Emula
         return line[: line.find("  ", indent)]
 
     heads = [head(line) for line in lines if "#" in line and "KR" not in line]
+    # grouped by team (the company objective has none): one tree, the aligned ones
+    # naming their parent in another team's project
     assert heads == [
         "acme/company#1 Grow the business",
-        "    acme/sales#1 Build the pipeline",
-        "    acme/eng/platform#1 Run a platform people trust",
+        "acme/sales#1 Build the pipeline",
+        "acme/eng/platform#1 Run a platform people trust",
     ]
-    assert "        KR acme/eng/web#1 Ship 4 landing pages" in [head(line) for line in lines]
+    assert sum("(under acme/company#1)" in line for line in lines) == 2
+    assert "    KR acme/eng/web#1 Ship 4 landing pages" in [head(line) for line in lines]
 
 
 def test_group_lint_names_findings_by_full_reference(group: Emulator) -> None:
@@ -261,8 +253,9 @@ def test_an_objective_without_a_team_label_takes_its_projects_team(group: Emulat
     result = status(ws, quarter=QUARTER)
     teams = {o["reference"]: o["team"] for o in result.document["objectives"]}
     assert teams == {f"{SUPPORT}#2": "Support", f"{SALES}#1": "Sales"}
-    line = next(line for line in format_status(result) if line.startswith(f"{SUPPORT}#2 "))
-    assert line.endswith("team Support")
+    lines = format_status(result)
+    at = next(i for i, line in enumerate(lines) if line.startswith(f"{SUPPORT}#2 "))
+    assert lines[at - 1] == f"Team Support ({SUPPORT}):"
 
 
 # -- new: OKRs opened across the projects of a group ------------------------------------------
