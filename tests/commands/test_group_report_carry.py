@@ -5,6 +5,8 @@ cannot see named once and nothing written for it."""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Any
 
 import jsonschema
@@ -22,11 +24,13 @@ from group_world import (
     config_workspace,
     seed_okrs,
 )
+from okrflow.commands.report import report
 from okrflow.commands.status import format_status, status
 from okrflow.commands.workspace import Workspace
-from okrflow.render import report_schema
+from okrflow.render import markdown_mermaid_blocks, report_schema
 from okrflow.sandbox import Emulator
 
+FORMATS = ("md", "html", "json")
 TEAMS_CONFIG: dict[str, Any] = {
     "group": GROUP,
     "projects": [
@@ -90,3 +94,50 @@ def test_group_status_groups_the_tree_by_team(group: Emulator) -> None:
         f"    KR {SALES}#2 Raise qualified leads from 10 to 20",
         f"    KR {SUPPORT}#1 Sign 8 partner deals",
     ]
+
+
+def test_group_report_names_teams_and_projects_and_posts_one_issue_in_the_top_project(
+    group: Emulator, tmp_path: Path
+) -> None:
+    done = report(workspace(group), quarter=QUARTER, formats=FORMATS, output=tmp_path, post=True)
+    md, html, data = (
+        (tmp_path / f"okrflow-report-{QUARTER}.{fmt}").read_text(encoding="utf-8")
+        for fmt in FORMATS
+    )
+    doc = json.loads(data)
+    jsonschema.validate(doc, report_schema())
+    # sections by team, each heading naming the team's projects; OKRs by full reference
+    assert [line for line in md.splitlines() if line.startswith("## ") and "·" in line] == [
+        f"## (no team) · {COMPANY}",
+        f"## Sales · {SALES}",
+        f"## Platform · {PLATFORM}",
+    ]
+    assert f"### {SALES}#1 Build the pipeline" in md
+    assert f"aligned to {COMPANY}#1" in md
+    assert f"| {SUPPORT}#1 Sign 8 partner deals | {SALES}#1 |" in md  # stale, by objective
+    assert "| #1 " not in md and "### #1" not in md
+    assert f'Sales <span class="projects">· {SALES}</span>' in html
+    assert f"{WEB}#1</span> Ship 4 landing pages" in html
+    at_risk = {r["reference"]: r["objective_reference"] for r in doc["summary"]["at_risk"]}
+    assert at_risk == {f"{SUPPORT}#1": f"{SALES}#1", f"{WEB}#1": f"{PLATFORM}#1"}
+    # the alignment chart: a subgraph per project, its edges between them
+    (alignment,) = [b for b in markdown_mermaid_blocks(md) if b.startswith("flowchart")]
+    assert f'subgraph p1["{SALES}"]' in alignment and "  o0 --> o1" in alignment
+    # one report issue, in the top project (the config's first OKR project)
+    created = [r.path for r in group.log if r.method == "POST" and r.path.endswith("/issues")]
+    assert created == ["/api/v4/projects/acme%2Fcompany/issues"]
+    assert done.post is not None and done.post.action == "created"
+    assert done.post.iid is not None
+    issue = group.issue(COMPANY, done.post.iid)
+    assert issue.title == f"OKR progress report: {QUARTER}"
+    assert 'query: group = "acme"' in (issue.description or "")
+    group.reset_log()
+    again = report(workspace(group), quarter=QUARTER, formats=("json",), output=tmp_path, post=True)
+    assert again.post is not None and again.post.action == "unchanged"
+    assert writes(group) == 0
+
+
+def writes(emu: Emulator) -> int:
+    """The requests that changed something, the lease's left out."""
+    counts = emu.counts(without="okrflow=lease")
+    return sum(counts[m] for m in ("POST", "PUT", "DELETE"))

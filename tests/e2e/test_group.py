@@ -55,9 +55,9 @@ def test_okrs_across_a_group_roll_up_into_one_tree(okrflow_cli: Any) -> None:
     assert emu.log == []
 
     # a command that does not work over a group yet says so, nothing read
-    report = okrflow_cli("report", "--group", "acme", extra_env=ENV)
-    assert (report.returncode, report.stdout) == (2, "")
-    assert "okrflow report does not work over a group yet" in report.stderr
+    export = okrflow_cli("export", "--group", "acme", extra_env=ENV)
+    assert (export.returncode, export.stdout) == (2, "")
+    assert "okrflow export does not work over a group yet" in export.stderr
     assert emu.log == []
 
     # rollup writes each OKR in its own project

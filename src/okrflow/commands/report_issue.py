@@ -100,12 +100,12 @@ def _glql_fields(ws: Workspace) -> str:
 def glql_block(ws: Workspace, doc: dict[str, Any]) -> str:
     """The "Live view" section: a GLQL table of the quarter's objectives and key results."""
     env = environment("md", ws.config.report.templates_dir)
-    project = ws.repo.project_path
     template = env.get_template("glql.md.j2")
     return template.render(
         doc=doc,
         fields=_glql_fields(ws),
-        project=glql_string(project),
+        scope="group" if ws.repo.group_path else "project",
+        project=glql_string(ws.repo.scope_path),
         quarter=glql_string(doc["quarter"]),
         types=", ".join(glql_string(t) for t in (ws.labels.objective, ws.labels.key_result)),
     )
@@ -153,6 +153,9 @@ def find_report_issue(
     """The report issue of ``quarter`` and ``kind`` okrflow's user wrote (by labels, then
     by its record block), and a problem for each one someone else wrote (ignored)."""
     found = ws.repo.records([ws.labels.report, quarter], _record(quarter, kind))
+    if ws.repo.group_path:  # the group's one report issue lives in its top project
+        top = ws.repo.project_path.casefold()
+        found = [r for r in found if r.project.casefold() == top]
     own, others = by_okrflow(found, ws.repo.authors)
     problems = tuple(
         impostor(

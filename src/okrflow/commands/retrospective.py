@@ -134,7 +134,10 @@ def read_retrospectives(
     )
     for record in records:
         team = (read_marker_comment(RECORD, record.description) or {}).get("team")
-        notes: Sequence[Any] = ws.repo.list_notes(record.iid) if record.user_notes_count else []
+        where = record.project if ws.repo.group_path else None  # a group's: its team's project
+        notes: Sequence[Any] = (
+            ws.repo.list_notes(record.iid, project=where) if record.user_notes_count else []
+        )
         answers, refused = read_answers(
             record.description,
             [(n.id, n.author, n.body) for n in notes if not n.system],

@@ -148,6 +148,9 @@ def _ref(
         "progress": item["progress"],
         "health": item["health"],
         "confidence": confidence,
+        # in a group scope: the full references (acme/sales#12)
+        **({"reference": item["reference"]} if item.get("reference") else {}),
+        **({"objective_reference": objective["reference"]} if objective.get("reference") else {}),
     }
 
 
