@@ -191,3 +191,16 @@ def config_workspace(
         environ={"GITLAB_TOKEN": str(token or emu.default_token)},
     )
     return Workspace(config=loaded, connection=settings, out=Recorder(), now=lambda: NOW)
+
+
+def linked_refs(emu: Emulator, project: str, iid: int) -> set[str]:
+    """The full references of the issues linked to ``project#iid``, as GitLab lists them."""
+    path = f"/projects/{project.replace('/', '%2F')}/issues/{iid}/links"
+    listed = emu.request("GET", path, token=emu.default_token).json()
+    return {item["references"]["full"] for item in listed}
+
+
+def writes(emu: Emulator) -> int:
+    """The requests that changed something, the lease's left out."""
+    counts = emu.counts(without="okrflow=lease")
+    return sum(counts[m] for m in ("POST", "PUT", "DELETE"))

@@ -23,8 +23,10 @@ from group_world import (
     build_group,
     config_workspace,
     key_result,
+    linked_refs,
     objective,
     seed_okrs,
+    writes,
 )
 from okrflow.adapter import ConnectionSettings
 from okrflow.commands.apply import apply, plan
@@ -259,18 +261,6 @@ def test_an_objective_without_a_team_label_takes_its_projects_team(group: Emulat
 
 
 # -- new: OKRs opened across the projects of a group ------------------------------------------
-
-
-def linked_refs(emu: Emulator, project: str, iid: int) -> set[str]:
-    """The full references of the issues linked to ``project#iid``, as GitLab lists them."""
-    path = f"/projects/{project.replace('/', '%2F')}/issues/{iid}/links"
-    listed = emu.request("GET", path, token=emu.default_token).json()
-    return {item["references"]["full"] for item in listed}
-
-
-def writes(emu: Emulator) -> int:
-    counts = emu.counts(without="okrflow=lease")
-    return sum(counts[m] for m in ("POST", "PUT", "DELETE"))
 
 
 def test_new_opens_objectives_and_key_results_in_the_named_projects_aligned_across(

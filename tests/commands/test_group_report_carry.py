@@ -22,8 +22,11 @@ from group_world import (
     WEB,
     build_group,
     config_workspace,
+    linked_refs,
     seed_okrs,
+    writes,
 )
+from okrflow.commands.carry import carry
 from okrflow.commands.report import report
 from okrflow.commands.status import format_status, status
 from okrflow.commands.workspace import Workspace
@@ -137,7 +140,49 @@ def test_group_report_names_teams_and_projects_and_posts_one_issue_in_the_top_pr
     assert writes(group) == 0
 
 
-def writes(emu: Emulator) -> int:
-    """The requests that changed something, the lease's left out."""
-    counts = emu.counts(without="okrflow=lease")
-    return sum(counts[m] for m in ("POST", "PUT", "DELETE"))
+def test_group_carry_opens_each_issue_in_the_project_of_the_one_it_carries(
+    group: Emulator,
+) -> None:
+    to = "FY24-Q2"
+    company = carry(workspace(group), f"{COMPANY}#1", to=to)
+    assert (
+        company.lines()[0]
+        == f"carry {COMPANY}#1 over to {to} as {COMPANY}#2 (In Draft): Grow the business"
+    )
+    sales = carry(workspace(group), f"{SALES}#1", to=to)
+    # the objective in acme/sales (#3: after #1 and #2), its key results each in its own
+    # project: acme/sales#4, acme/support#2
+    assert [line.strip() for line in sales.lines()][:3] == [
+        f"carry {SALES}#1 over to {to} as {SALES}#3 (In Draft): Build the pipeline",
+        f"carry key result {SALES}#2 as {SALES}#4: Raise qualified leads from 10 to 20",
+        f"carry key result {SUPPORT}#1 as {SUPPORT}#2: Sign 8 partner deals",
+    ]
+    new = group.issue(SALES, 3)
+    assert {"Sales", to} <= set(group.issue_labels(SALES, 3))  # the team label kept
+    text = new.description or ""
+    assert f"Carried over from {SALES}#1 ({QUARTER})" in text
+    assert f"{COMPANY}#2" in text  # the carried parent, in another project: in full
+    assert linked_refs(group, SALES, 3) == {
+        f"{SALES}#1",
+        f"{COMPANY}#2",
+        f"{SUPPORT}#2",
+        f"{SALES}#4",
+    }
+    deals = group.issue(SUPPORT, 2).description or ""
+    assert f"Carried over from {SUPPORT}#1" in deals and f"{SALES}#3" in deals
+    assert linked_refs(group, SUPPORT, 2) == {f"{SALES}#3"}  # its objective, across
+    # the old ones closed, each in its project
+    assert [group.issue(p, i).state for p, i in ((SALES, 1), (SALES, 2), (SUPPORT, 1))] == [
+        "closed"
+    ] * 3
+    # what it wrote, read back: the new quarter's tree aligned across projects
+    tree = status(workspace(group), quarter=to).document
+    assert {o["reference"]: o.get("parent_references") for o in tree["objectives"]} == {
+        f"{COMPANY}#2": [],
+        f"{SALES}#3": [f"{COMPANY}#2"],
+    }
+    (carried,) = [o for o in tree["objectives"] if o["reference"] == f"{SALES}#3"]
+    assert [k["reference"] for k in carried["key_results"]] == [f"{SALES}#4", f"{SUPPORT}#2"]
+    group.reset_log()
+    again = carry(workspace(group), f"{SALES}#1", to=to)
+    assert not again.changed and writes(group) == 0

@@ -66,6 +66,7 @@ GROUP_COMMANDS = frozenset(
         "apply",
         "plan",
         "report",
+        "carry",
     }
 )
 
