@@ -5,6 +5,7 @@ cannot see named once and nothing written for it."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 from typing import Any
@@ -28,6 +29,7 @@ from group_world import (
 )
 from okrflow.commands.carry import carry
 from okrflow.commands.report import report
+from okrflow.commands.schedule import schedule
 from okrflow.commands.status import format_status, status
 from okrflow.commands.workspace import Workspace
 from okrflow.render import markdown_mermaid_blocks, report_schema
@@ -186,3 +188,57 @@ def test_group_carry_opens_each_issue_in_the_project_of_the_one_it_carries(
     group.reset_log()
     again = carry(workspace(group), f"{SALES}#1", to=to)
     assert not again.changed and writes(group) == 0
+
+
+MONDAY = dt.datetime(2024, 3, 25, 9, 0, tzinfo=dt.timezone.utc)  # FY24-Q1's closing week
+
+
+def scheduled_on(emu: Emulator, *, token: str | None = None) -> list[str]:
+    """``okrflow schedule`` on :data:`MONDAY`: its lines."""
+    ws = workspace(emu, token=token)
+    ws.now = lambda: MONDAY
+    return [str(line) for line in schedule(ws).lines()]
+
+
+def test_group_schedule_plans_per_team_and_reminds_in_each_key_results_project(
+    group: Emulator,
+) -> None:
+    lines = scheduled_on(group)
+    # one planning issue, in the top project, with a checklist per team of the config
+    (planning,) = [line for line in lines if "the planning issue" in line]
+    assert planning.endswith(f"opened the planning issue {COMPANY}#3 with a checklist per team")
+    text = group.issue(COMPANY, 3).description or ""
+    for team in ("Sales", "Support", "Platform", "Web"):
+        assert team in text
+    # the closing ceremony: one report issue in the top project, a retrospective per
+    # team in the team's project
+    assert [line.strip() for line in lines if "retrospective of" in line] == [
+        f"opened the retrospective of (no team) {COMPANY}#5, for @alice",
+        f"opened the retrospective of Sales {SALES}#3, for @alice",
+        f"opened the retrospective of Platform {PLATFORM}#3, for @alice",
+    ]
+    assert f"{COMPANY}#4" in (group.issue(SALES, 3).description or "")  # the report, in full
+    # each key result's owner reminded in the key result's own project
+    reminded = sorted(line.strip() for line in lines if line.strip().startswith("reminded"))
+    assert reminded == [
+        f"reminded bob on {PLATFORM}#4: {PLATFORM}#2",
+        f"reminded bob on {WEB}#2: {WEB}#1",
+        f"reminded bob on {SALES}#4: {SALES}#2",
+        f"reminded bob on {SUPPORT}#2: {SUPPORT}#1",
+    ]
+    (note,) = group.notes(SALES, 4)
+    assert "#2 Raise qualified leads" in note.body
+    group.reset_log()
+    again = scheduled_on(group)
+    assert writes(group) == 0, again
+
+
+def test_group_schedule_names_a_project_the_token_cannot_see_once_and_writes_nothing_there(
+    group: Emulator,
+) -> None:
+    lines = scheduled_on(group, token=group.token_for("carol"))
+    assert sum(WEB in line for line in lines) == 1, lines
+    assert f"{WEB}: the token cannot read this project: its OKRs are left out" in lines
+    written = {r.path.split("/issues")[0] for r in group.log if r.method in ("POST", "PUT")}
+    assert "/api/v4/projects/acme%2Feng%2Fweb" not in written
+    assert "/api/v4/projects/acme%2Fsupport" in written  # the rest goes on

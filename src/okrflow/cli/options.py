@@ -67,6 +67,7 @@ GROUP_COMMANDS = frozenset(
         "plan",
         "report",
         "carry",
+        "schedule",
     }
 )
 
