@@ -27,11 +27,13 @@ from group_world import (
     seed_okrs,
     writes,
 )
+from okrflow.commands.adopt import adopt
 from okrflow.commands.carry import carry
 from okrflow.commands.report import report
 from okrflow.commands.schedule import schedule
 from okrflow.commands.status import format_status, status
 from okrflow.commands.workspace import Workspace
+from okrflow.core.description import split
 from okrflow.render import markdown_mermaid_blocks, report_schema
 from okrflow.sandbox import Emulator
 
@@ -242,3 +244,29 @@ def test_group_schedule_names_a_project_the_token_cannot_see_once_and_writes_not
     written = {r.path.split("/issues")[0] for r in group.log if r.method in ("POST", "PUT")}
     assert "/api/v4/projects/acme%2Feng%2Fweb" not in written
     assert "/api/v4/projects/acme%2Fsupport" in written  # the rest goes on
+
+
+def test_group_adoption_writes_each_filed_okr_in_its_project_linked_across(
+    group: Emulator,
+) -> None:
+    # acme/support#1 and acme/eng/web#1 were filed from the template, their objectives
+    # named in full in other projects
+    result = adopt(workspace(group), quarter=QUARTER)
+    assert result.to_json()["adopted"] == [f"{WEB}#1", f"{SUPPORT}#1"]
+    meta = split(group.issue(SUPPORT, 1).description).meta
+    # its objective by key, no number (a #1 of acme/support would be another issue)
+    assert (meta["objective"], meta.get("objective_iid")) == ("sales-pipeline", None)
+    assert linked_refs(group, SUPPORT, 1) == {f"{SALES}#1"}
+    (note,) = group.notes(SUPPORT, 1)
+    assert f"the link to its objective {SALES}#1" in note.body
+    written = {r.path.split("/issues")[0] for r in group.log if r.method in ("POST", "PUT")}
+    assert written == {
+        "/api/v4/projects/acme%2Fcompany/labels",  # the lease, in the top project
+        "/api/v4/projects/acme%2Fsupport",
+        "/api/v4/projects/acme%2Feng%2Fweb",
+    }
+    # adoption's one listing of the issues of no quarter is the group's
+    group.reset_log()
+    again = adopt(workspace(group), quarter=QUARTER)
+    assert again.to_json()["adopted"] == [] and writes(group) == 0
+    assert group.counts_by_route() == {"GET /groups/:id/issues": 3, "GET /groups/:id/projects": 1}

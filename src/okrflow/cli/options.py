@@ -68,6 +68,7 @@ GROUP_COMMANDS = frozenset(
         "report",
         "carry",
         "schedule",
+        "adopt",
     }
 )
 
