@@ -23,6 +23,7 @@ from group_world import (
     WEB,
     build_group,
     config_workspace,
+    key_result,
     linked_refs,
     seed_okrs,
     writes,
@@ -270,3 +271,32 @@ def test_group_adoption_writes_each_filed_okr_in_its_project_linked_across(
     again = adopt(workspace(group), quarter=QUARTER)
     assert again.to_json()["adopted"] == [] and writes(group) == 0
     assert group.counts_by_route() == {"GET /groups/:id/issues": 3, "GET /groups/:id/projects": 1}
+
+
+def test_a_filed_key_result_naming_an_objective_outside_the_group_reaches_nothing_there(
+    group: Emulator,
+) -> None:
+    group.add_project("other/place")
+    key_result(group, SALES, "Win 3 awards", "other/place#1")  # acme/sales#3, filed
+    result = adopt(workspace(group), quarter=QUARTER)
+    assert "other" not in {r.path.split("/")[4][:5] for r in group.log if "/projects/" in r.path}
+    assert [p.message for p in result.problems if p.where == f"{SALES}#3"] == [
+        "the Objective section names other/place#1, which is not an open objective"
+    ]
+    assert linked_refs(group, SALES, 3) == set()
+
+
+def test_a_group_report_names_a_project_the_token_cannot_see_once(
+    group: Emulator, tmp_path: Path
+) -> None:
+    done = report(
+        workspace(group, token=group.token_for("carol")),
+        quarter=QUARTER,
+        formats=("md",),
+        output=tmp_path,
+    )
+    md = (tmp_path / f"okrflow-report-{QUARTER}.md").read_text(encoding="utf-8")
+    assert md.count(WEB) == 1
+    assert f"| {WEB} | the token cannot read this project: its OKRs are left out |" in md
+    assert f"{PLATFORM}#2 Raise uptime" in md
+    assert done.post is None and writes(group) == 0

@@ -226,7 +226,7 @@ def plan_adoption(
     """What adopting ``okr`` (read from its issue) writes; ``parent``: a key result's
     objective, when its Objective section names one found open."""
     assert okr.iid is not None
-    names, where = ctx.names, f"#{okr.iid}"
+    names, where = ctx.names, f"{okr.project}#{okr.iid}"
     problems: list[Problem] = []
     done: list[str] = []
     add: list[str] = []
