@@ -135,6 +135,7 @@ def test_group_report_names_teams_and_projects_and_posts_one_issue_in_the_top_pr
     created = [r.path for r in group.log if r.method == "POST" and r.path.endswith("/issues")]
     assert created == ["/api/v4/projects/acme%2Fcompany/issues"]
     assert done.post is not None and done.post.action == "created"
+    assert done.post.line().startswith(f"created report issue {COMPANY}#2 ")
     assert done.post.iid is not None
     issue = group.issue(COMPANY, done.post.iid)
     assert issue.title == f"OKR progress report: {QUARTER}"

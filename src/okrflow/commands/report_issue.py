@@ -46,11 +46,12 @@ class PostResult:
     action: Literal["created", "updated", "unchanged"]
     title: str = ""
     problems: tuple[Problem, ...] = ()  # report issues someone else wrote: ignored
+    reference: str = ""  # in a group scope: its full reference (acme/company#12)
 
     def line(self, *, dry_run: bool = False) -> str:
         if self.iid is None:
             return f"would create the report issue: a new issue titled {self.title!r}"
-        where = f"#{self.iid} {self.web_url}".strip()
+        where = f"{self.reference or f'#{self.iid}'} {self.web_url}".strip()
         if self.action == "unchanged":
             return f"report issue {where} is up to date"
         verb = {"created": "create", "updated": "update"}[self.action]
@@ -170,6 +171,10 @@ def post_report(ws: Workspace, doc: dict[str, Any]) -> PostResult:
     """Create or update the one report issue of the document's quarter and kind."""
     quarter, kind = doc["quarter"], doc["kind"]
     title = issue_title(doc)
+
+    def full(record: IssueRecord) -> str:  # a group's issues are named in full
+        return record.reference if ws.repo.group_path else ""
+
     existing, problems = find_report_issue(ws, quarter, kind)
     if existing is not None:
         previous = read_marker(existing.description) or {}
@@ -177,13 +182,17 @@ def post_report(ws: Workspace, doc: dict[str, Any]) -> PostResult:
         if isinstance(stamp, str) and existing.title == title:
             as_before = issue_description(ws, dict(doc, generated_at=stamp))
             if _same(as_before, existing.description):
-                return PostResult(existing.iid, existing.web_url, "unchanged", title, problems)
+                return PostResult(
+                    existing.iid, existing.web_url, "unchanged", title, problems, full(existing)
+                )
         ws.repo.ensure_can_write()
         fields: dict[str, Any] = {"description": issue_description(ws, doc)}
         if existing.title != title:
             fields["title"] = title
         ws.repo.update_issue(existing.iid, before=existing, **fields)
-        return PostResult(existing.iid, existing.web_url, "updated", title, problems)
+        return PostResult(
+            existing.iid, existing.web_url, "updated", title, problems, full(existing)
+        )
     ws.repo.ensure_can_write()
     created = ws.repo.create(
         NewIssue(
@@ -195,4 +204,4 @@ def post_report(ws: Workspace, doc: dict[str, Any]) -> PostResult:
     )
     if isinstance(created, PlannedIssue):
         return PostResult(None, "", "created", title, problems)
-    return PostResult(created.iid, created.web_url, "created", title, problems)
+    return PostResult(created.iid, created.web_url, "created", title, problems, full(created))
