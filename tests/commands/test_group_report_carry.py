@@ -197,16 +197,21 @@ def test_group_carry_opens_each_issue_in_the_project_of_the_one_it_carries(
 MONDAY = dt.datetime(2024, 3, 25, 9, 0, tzinfo=dt.timezone.utc)  # FY24-Q1's closing week
 
 
-def scheduled_on(emu: Emulator, *, token: str | None = None) -> list[str]:
+def scheduled_on(emu: Emulator, *, token: str | None = None, dry_run: bool = False) -> list[str]:
     """``okrflow schedule`` on :data:`MONDAY`: its lines."""
     ws = workspace(emu, token=token)
     ws.now = lambda: MONDAY
+    ws.dry_run = dry_run
     return [str(line) for line in schedule(ws).lines()]
 
 
 def test_group_schedule_plans_per_team_and_reminds_in_each_key_results_project(
     group: Emulator,
 ) -> None:
+    planned = scheduled_on(group, dry_run=True)
+    assert writes(group) == 0
+    # a reminders issue planned in each of the four projects
+    assert sum(line.strip().startswith("would remind bob on (a new issue") for line in planned) == 4
     lines = scheduled_on(group)
     # one planning issue, in the top project, with a checklist per team of the config
     (planning,) = [line for line in lines if "the planning issue" in line]
