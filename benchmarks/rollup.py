@@ -259,9 +259,9 @@ def table(rows: Sequence[dict[str, object]], latency_ms: float) -> str:
         pages, krs, size = int(str(row["pages"])), int(str(row["krs"])), int(str(row["size"]))
         spread = int(str(row["projects"]))
         if row["run"] == "warm":
-            # listing pages and the KPIs' page; in a project scope one page of the issues
-            # with no quarter label (adoption), in a group scope the group's projects
-            budget = f"GET ≤ {pages + 2}, writes 0"
+            # listing pages, the KPIs' page and one page of the issues with no quarter
+            # label (adoption); in a group scope also the group's projects
+            budget = f"GET ≤ {pages + (3 if spread > 1 else 2)}, writes 0"
         else:
             # listing pages, the KPIs' page, the page of issues with no quarter label or
             # the group's projects, the comment events (100 a page, from each project),

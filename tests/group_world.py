@@ -13,8 +13,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from typing import Any
 
 from filled_template import stored
+from okrflow.commands.reporter import Recorder
+from okrflow.commands.workspace import Workspace, connect_settings
+from okrflow.config import Config
 from okrflow.core.description import with_meta
 from okrflow.core.labels import DEFAULT_LABEL_NAMES
 from okrflow.core.meta import Meta, ParentRef, RecordedCheckIn
@@ -223,3 +227,31 @@ def shared_key_result(
         assignee=owner,
     )
     return iid
+
+
+def config_workspace(
+    emu: Emulator, config: dict[str, Any], *, token: str | None = None
+) -> Workspace:
+    """A workspace as the command line opens it from ``config`` (a group's), with
+    ``token`` (default: the emulator's)."""
+    loaded = Config.model_validate(config)
+    settings = connect_settings(
+        loaded,
+        gitlab_url=emu.base_url,
+        project=None,
+        environ={"GITLAB_TOKEN": str(token or emu.default_token)},
+    )
+    return Workspace(config=loaded, connection=settings, out=Recorder(), now=lambda: NOW)
+
+
+def linked_refs(emu: Emulator, project: str, iid: int) -> set[str]:
+    """The full references of the issues linked to ``project#iid``, as GitLab lists them."""
+    path = f"/projects/{project.replace('/', '%2F')}/issues/{iid}/links"
+    listed = emu.request("GET", path, token=emu.default_token).json()
+    return {item["references"]["full"] for item in listed}
+
+
+def writes(emu: Emulator) -> int:
+    """The requests that changed something, the lease's left out."""
+    counts = emu.counts(without="okrflow=lease")
+    return sum(counts[m] for m in ("POST", "PUT", "DELETE"))

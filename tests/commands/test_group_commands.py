@@ -21,9 +21,12 @@ from group_world import (
     SUPPORT,
     WEB,
     build_group,
+    config_workspace,
     key_result,
+    linked_refs,
     objective,
     seed_okrs,
+    writes,
 )
 from okrflow.adapter import ConnectionSettings
 from okrflow.commands.apply import apply, plan
@@ -34,7 +37,7 @@ from okrflow.commands.new import new_kr, new_objective
 from okrflow.commands.reporter import Recorder
 from okrflow.commands.rollup import rollup
 from okrflow.commands.status import format_status, status
-from okrflow.commands.workspace import Workspace, connect_settings
+from okrflow.commands.workspace import Workspace
 from okrflow.config import Config
 from okrflow.core.description import split
 from okrflow.errors import ConfigError, UsageError
@@ -47,18 +50,6 @@ def group_workspace(emu: Emulator, *, token: str | None = None) -> Workspace:
         url=emu.base_url, token=token or emu.default_token, group=GROUP, retries=1
     )
     return Workspace(config=Config.default(), connection=settings, out=Recorder(), now=lambda: NOW)
-
-
-def config_workspace(emu: Emulator, config: dict[str, Any]) -> Workspace:
-    """A workspace as the command line opens it from ``config`` (a group's)."""
-    loaded = Config.model_validate(config)
-    settings = connect_settings(
-        loaded,
-        gitlab_url=emu.base_url,
-        project=None,
-        environ={"GITLAB_TOKEN": str(emu.default_token)},
-    )
-    return Workspace(config=loaded, connection=settings, out=Recorder(), now=lambda: NOW)
 
 
 @pytest.fixture
@@ -97,9 +88,10 @@ def test_a_group_rollup_writes_each_okr_in_its_project_and_a_second_writes_nothi
     second = rollup(group_workspace(group), quarter=QUARTER)
     assert second.changed == []
     routes = group.counts_by_route()
-    # warm: the quarter's group listing (one page per 100 issues), the KPI listing and
-    # the group's projects; nothing written
-    assert routes == {"GET /groups/:id/issues": 2, "GET /groups/:id/projects": 1}, routes
+    # warm: the quarter's group listing (one page per 100 issues), the KPI listing,
+    # adoption's listing of the open issues of no quarter (the group's, one) and the
+    # group's projects; nothing written
+    assert routes == {"GET /groups/:id/issues": 3, "GET /groups/:id/projects": 1}, routes
 
 
 def test_a_check_in_counts_when_its_author_is_a_member_of_the_key_results_project(
@@ -177,12 +169,15 @@ def test_group_status_is_one_tree_across_projects_by_full_reference(group: Emula
         return line[: line.find("  ", indent)]
 
     heads = [head(line) for line in lines if "#" in line and "KR" not in line]
+    # grouped by team (the company objective has none): one tree, the aligned ones
+    # naming their parent in another team's project
     assert heads == [
         "acme/company#1 Grow the business",
-        "    acme/sales#1 Build the pipeline",
-        "    acme/eng/platform#1 Run a platform people trust",
+        "acme/sales#1 Build the pipeline",
+        "acme/eng/platform#1 Run a platform people trust",
     ]
-    assert "        KR acme/eng/web#1 Ship 4 landing pages" in [head(line) for line in lines]
+    assert sum("(under acme/company#1)" in line for line in lines) == 2
+    assert "    KR acme/eng/web#1 Ship 4 landing pages" in [head(line) for line in lines]
 
 
 def test_group_lint_names_findings_by_full_reference(group: Emulator) -> None:
@@ -261,23 +256,12 @@ def test_an_objective_without_a_team_label_takes_its_projects_team(group: Emulat
     result = status(ws, quarter=QUARTER)
     teams = {o["reference"]: o["team"] for o in result.document["objectives"]}
     assert teams == {f"{SUPPORT}#2": "Support", f"{SALES}#1": "Sales"}
-    line = next(line for line in format_status(result) if line.startswith(f"{SUPPORT}#2 "))
-    assert line.endswith("team Support")
+    lines = format_status(result)
+    at = next(i for i, line in enumerate(lines) if line.startswith(f"{SUPPORT}#2 "))
+    assert lines[at - 1] == f"Team Support ({SUPPORT}):"
 
 
 # -- new: OKRs opened across the projects of a group ------------------------------------------
-
-
-def linked_refs(emu: Emulator, project: str, iid: int) -> set[str]:
-    """The full references of the issues linked to ``project#iid``, as GitLab lists them."""
-    path = f"/projects/{project.replace('/', '%2F')}/issues/{iid}/links"
-    listed = emu.request("GET", path, token=emu.default_token).json()
-    return {item["references"]["full"] for item in listed}
-
-
-def writes(emu: Emulator) -> int:
-    counts = emu.counts(without="okrflow=lease")
-    return sum(counts[m] for m in ("POST", "PUT", "DELETE"))
 
 
 def test_new_opens_objectives_and_key_results_in_the_named_projects_aligned_across(

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from report_samples import sample_doc, story_doc
+from report_samples import sample_doc, sample_objectives, story_doc
 
 from okrflow.render import markdown_mermaid_blocks, render
 from okrflow.render.mermaid import (
@@ -143,6 +143,44 @@ def test_the_validator_rejects_a_broken_chart() -> None:
 def test_every_chart_of_the_seeded_report_parses(kind: str) -> None:
     blocks = markdown_mermaid_blocks(render(sample_doc(kind=kind), "md"))
     assert blocks
+    assert failures(blocks) == []
+
+
+def cross_project_doc() -> dict[str, Any]:
+    """The sample quarter as a group scope holds it: objectives and key results in
+    three projects, each named by full reference."""
+    projects = ("acme/company", "acme/sales", "acme/eng/platform")
+    objectives = sample_objectives()
+    for n, o in enumerate(objectives):
+        o.project = projects[n % len(projects)]
+        for kr in o.key_results:
+            kr.project = projects[(n + 1) % len(projects)]
+    return sample_doc(objectives=objectives, project="acme")
+
+
+def test_the_alignment_crosses_projects_by_full_reference() -> None:
+    doc = cross_project_doc()
+    chart = alignment_chart(doc)
+    assert chart is not None
+    node = {o["key"]: f"o{n}" for n, o in enumerate(doc["objectives"])}
+    where = {o["key"]: o["project"] for o in doc["objectives"]}
+    crossing = [
+        (node[p], node[o["key"]])
+        for o in doc["objectives"]
+        for p in o["parent_keys"]
+        if p in where and where[p] != o["project"]
+    ]
+    assert crossing and all(f"  {a} --> {b}" in chart for a, b in crossing)
+    for n, path in enumerate(dict.fromkeys(o["project"] for o in doc["objectives"])):
+        assert f'  subgraph p{n}["{path}"]' in chart
+    first = doc["objectives"][0]
+    assert f'["{first["reference"]} ' in chart  # the node named by full reference
+
+
+@needs_parser
+def test_a_cross_project_report_parses() -> None:
+    blocks = markdown_mermaid_blocks(render(cross_project_doc(), "md"))
+    assert any("subgraph" in b for b in blocks)
     assert failures(blocks) == []
 
 

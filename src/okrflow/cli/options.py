@@ -54,7 +54,22 @@ QUARTER_HELP = (
 F = TypeVar("F", bound=Callable[..., Any])
 #: the commands that work over a group scope so far; the others refuse one (exit 2)
 GROUP_COMMANDS = frozenset(
-    {"status", "lint", "rollup", "checkin", "objective", "kr", "init", "move", "apply", "plan"}
+    {
+        "status",
+        "lint",
+        "rollup",
+        "checkin",
+        "objective",
+        "kr",
+        "init",
+        "move",
+        "apply",
+        "plan",
+        "report",
+        "carry",
+        "schedule",
+        "adopt",
+    }
 )
 
 

@@ -11,6 +11,13 @@ metadata, appended after the person's text, which stays word for word), one shor
 comment saying what was set (marked :data:`~okrflow.core.adoption.ADOPTED_MARKER`),
 the link to its objective, and, when something could not be worked out, okrflow's lint
 comment naming it. Creating key results holds the project's lease.
+
+**In a group scope** the same listings cover the group; the issues of each project
+are adopted in a pass of their own, every write going to the issue's project: a key
+result's objective may be in another project (its Objective section names it in
+full, ``acme/sales#1``; linked across, never recorded by a number of another
+project), and the key results an objective's lines open go to the objective's
+project. Output names issues by full reference.
 """
 
 from __future__ import annotations
@@ -38,8 +45,8 @@ from okrflow.core.adoption import (
     with_lines,
 )
 from okrflow.core.calendar import ScheduleStep
-from okrflow.core.issue_text import iid_of_key
-from okrflow.core.model import KeyResult, Objective, Problem
+from okrflow.core.issue_refs import issue_of_key
+from okrflow.core.model import IssueId, KeyResult, Objective, Problem
 from okrflow.errors import OkrflowError
 from okrflow.render.display import count
 
@@ -53,9 +60,11 @@ class AdoptResult(Result):
     """What adoption did (or, in a dry run, would do)."""
 
     quarter: str | None
-    adopted: list[int] = dataclasses.field(default_factory=list)  # iids adopted
-    created: list[int] = dataclasses.field(default_factory=list)  # KRs opened from lines
-    updated: list[int] = dataclasses.field(default_factory=list)  # KRs whose line was edited
+    # iids (in a group scope full references) adopted, of key results opened from Key
+    # results lines, of key results whose line was edited
+    adopted: list[int | str] = dataclasses.field(default_factory=list)
+    created: list[int | str] = dataclasses.field(default_factory=list)
+    updated: list[int | str] = dataclasses.field(default_factory=list)
     problems: list[Problem] = dataclasses.field(default_factory=list)
     planned_krs: int = 0  # a dry run: the key results it would open
 
@@ -116,27 +125,31 @@ def _context(ws: Workspace) -> Context:
 
 
 def _parent(
-    ws: Workspace, kr: KeyResult, objectives: dict[int, LoadedIssue], plans: dict[int, Adoption]
+    ws: Workspace,
+    kr: KeyResult,
+    objectives: dict[IssueId, LoadedIssue],
+    plans: dict[IssueId, Adoption],
 ) -> Parent | None:
     """The open objective a filed key result's Objective section names (one request when
-    it is outside the pass: in another quarter)."""
-    iid = iid_of_key(kr.objective) if kr.objective else None
-    if iid is None:
-        return None
-    item = objectives.get(iid)
+    it is outside the pass: in another quarter); in a group scope, in any OKR project."""
+    found = issue_of_key(kr.objective, kr.project) if kr.objective else None
+    if found is None or (found.project and not ws.repo.in_scope(found.project)):
+        return None  # no reference, or one outside the scope: never read
+    item = objectives.get(found)
     if item is None:
         try:
-            record = ws.repo.get_issue(iid)
+            record = ws.repo.get_issue(found.iid, found.project or None)
         except OkrflowError:
             return None
         if record.state != "opened" or ws.labels.objective not in record.labels:
             return None
-        item = objectives[iid] = ws.repo.read(record)
-    plan = plans.get(item.iid)
+        item = objectives[found] = ws.repo.read(record)
+    plan = plans.get(found)
     quarter = plan.quarter if plan else quarter_label_of(ws, item.record)
     team = plan.team if plan else team_label_of(ws, item.record) or item.okr.team
     owner = plan.owner if plan else item.okr.owner
-    return Parent(item.iid, item.key, quarter, team, owner)
+    across = found.project if found.project.casefold() != kr.project.casefold() else None
+    return Parent(item.iid, item.key, quarter, team, owner, across)
 
 
 def _write(ws: Workspace, item: LoadedIssue, plan: Adoption) -> bool:
@@ -148,11 +161,13 @@ def _write(ws: Workspace, item: LoadedIssue, plan: Adoption) -> bool:
 
 
 def _comments(ws: Workspace, item: LoadedIssue, plan: Adoption, created: list[int]) -> None:
-    ws.repo.create_note(item.iid, adoption_comment(plan, created), marker=ADOPTED_MARKER)
+    here = ws.repo.project_of(item.record)
+    body = adoption_comment(plan, created)
+    ws.repo.create_note(item.iid, body, marker=ADOPTED_MARKER, project=here)
     if plan.problems:
         item.okr.owner = plan.owner  # greets only an owner GitLab knows
         body = comment_body(item, [], plan.problems)
-        ws.repo.create_note(item.iid, body, marker=LINT_MARKER)
+        ws.repo.create_note(item.iid, body, marker=LINT_MARKER, project=here)
 
 
 def _proposed(item: LoadedIssue) -> tuple[str, ...]:
@@ -180,20 +195,44 @@ def _unscheduled(ws: Workspace) -> list[IssueRecord]:
     ]
 
 
-class _Pass:
-    """One adoption pass over the open OKR issues of a snapshot and those of no quarter."""
+def _passes(ws: Workspace, snap: Snapshot) -> list[_Pass]:
+    """One pass over the open OKR issues of ``snap`` and those of no quarter; in a group
+    scope one per project (the same two listings), sharing what they found."""
+    listed = [i.record for i in [*snap.issues.values(), *snap.set_aside.values()]]
+    records = [r for r in [*listed, *_unscheduled(ws)] if r.state == "opened"]
+    shared = _Shared(AdoptResult(quarter=snap.quarter, planned=ws.planned()))
+    if not ws.repo.group_path:
+        return [_Pass(ws, records, shared)]
+    by_project: dict[str, list[IssueRecord]] = {}
+    for record in records:
+        by_project.setdefault(record.project, []).append(record)
+    return [_Pass(ws, by_project[p], shared) for p in sorted(by_project)] or [_Pass(ws, [], shared)]
 
-    def __init__(self, ws: Workspace, snap: Snapshot) -> None:
+
+@dataclasses.dataclass
+class _Shared:
+    """What the passes of one adoption share: the result, every objective read and
+    every adoption planned (a key result's objective may be in another project)."""
+
+    result: AdoptResult
+    objectives: dict[IssueId, LoadedIssue] = dataclasses.field(default_factory=dict)
+    plans: dict[IssueId, Adoption] = dataclasses.field(default_factory=dict)
+
+
+class _Pass:
+    """One adoption pass over open OKR issues of one project (by iid)."""
+
+    def __init__(self, ws: Workspace, records: list[IssueRecord], shared: _Shared) -> None:
         self.ws = ws
-        self.quarter = snap.quarter
         repo = ws.repo
-        listed = [i.record for i in [*snap.issues.values(), *snap.set_aside.values()]]
-        records = {r.iid: r for r in [*listed, *_unscheduled(ws)] if r.state == "opened"}
+        by_iid = {r.iid: r for r in records}
         # read afresh: the snapshot resolved references into keys, adoption wants the iids
-        read = {iid: repo.read(r) for iid, r in sorted(records.items())}
+        read = {iid: repo.read(r) for iid, r in sorted(by_iid.items())}
         self.objectives = {i: item for i, item in read.items() if item.is_objective}
         self.key_results = {i: item for i, item in read.items() if not item.is_objective}
-        self.result = AdoptResult(quarter=snap.quarter, planned=ws.planned())
+        self.shared = shared
+        self.result = shared.result
+        shared.objectives.update((o.issue_id, o) for o in self.objectives.values())
 
     def filed(self, items: dict[int, LoadedIssue]) -> list[LoadedIssue]:
         names = self.ws.labels
@@ -217,30 +256,36 @@ class _Pass:
             return True
         return any(line_changes(recorded_lines(i.meta), _proposed(i)).any for i in self.tracked({}))
 
-    def run(self) -> AdoptResult:
+    def objectives_first(self, ctx: Context) -> dict[int, Adoption]:
+        """Adopt the filed objectives (before any pass's key results: they may be
+        another project's); their plans, by iid."""
         ws = self.ws
-        ctx = _context(ws)
         plans: dict[int, Adoption] = {}
         for item in self.filed(self.objectives):
             plan = self._plan(item, ctx, None)
             if plan is not None and self._guarded(item, lambda i=item, p=plan: _write(ws, i, p)):
                 plans[item.iid] = plan
-        lines = Lines(ws, self.key_results)
+                self.shared.plans[item.issue_id] = plan
+        return plans
+
+    def run(self, ctx: Context, plans: dict[int, Adoption]) -> AdoptResult:
+        ws = self.ws
+        lines = Lines(ws, self.key_results, project=self.project)
         made = {
             item.iid: self._guarded(item, lambda i=item: lines.sync(i, plans.get(i.iid))) or []
             for item in self.tracked(plans)
         }
         for item in self.filed(self.key_results):
             assert isinstance(item.okr, KeyResult)
-            parent = _parent(ws, item.okr, self.objectives, plans)
+            parent = _parent(ws, item.okr, self.shared.objectives, self.shared.plans)
             plan = self._plan(item, ctx, parent)
             if plan is not None:
                 self._guarded(item, lambda i=item, p=plan: self._adopt_kr(i, p))
         for iid, plan in plans.items():
             item = self.objectives[iid]
             self._guarded(item, lambda i=item, p=plan: _comments(ws, i, p, made.get(i.iid, [])))
-        self.result.created += lines.created
-        self.result.updated += lines.updated
+        self.result.created += [self.named(iid) for iid in lines.created]
+        self.result.updated += [self.named(iid) for iid in lines.updated]
         self.result.planned_krs += lines.planned
         self.result.problems += lines.problems
         return self.result
@@ -257,15 +302,27 @@ class _Pass:
             ctx=ctx,
             parent=parent,
         )
-        self.result.adopted.append(item.iid)
+        self.result.adopted.append(self.named(item.iid))
         self.result.problems.extend(item.problems + plan.problems)
         plan.problems[:0] = item.problems
         return plan
 
+    @property
+    def project(self) -> str | None:
+        """The pass's project in a group scope (None: the OKR project)."""
+        item = next(iter([*self.objectives.values(), *self.key_results.values()]), None)
+        return self.ws.repo.project_of(item.record) if item is not None else None
+
+    def named(self, iid: int) -> int | str:
+        """An issue of the pass in the result: its iid, a group's full reference."""
+        return f"{self.project}#{iid}" if self.project else iid
+
     def _adopt_kr(self, item: LoadedIssue, plan: Adoption) -> None:
         _write(self.ws, item, plan)
         if plan.objective_iid is not None:
-            self.ws.repo.create_link(item.iid, plan.objective_iid)
+            here = self.ws.repo.project_of(item.record)
+            there = plan.objective_project or here
+            self.ws.repo.create_link(item.iid, plan.objective_iid, there, project=here)
         _comments(self.ws, item, plan, [])
 
     def _guarded(self, item: LoadedIssue, fn: Any, default: Any = None) -> Any:
@@ -273,7 +330,7 @@ class _Pass:
         try:
             return fn()
         except OkrflowError as exc:
-            self.result.problems.append(Problem(f"#{item.iid}", f"not adopted: {exc.message}"))
+            self.result.problems.append(Problem(item.shown, f"not adopted: {exc.message}"))
             return default
 
 
@@ -281,19 +338,25 @@ def adopt_snapshot(ws: Workspace, snap: Snapshot) -> tuple[AdoptResult, bool]:
     """Adopt what people filed among ``snap``'s issues and those of no quarter; (what it
     did, whether it wrote anything). The lease is taken only when there is something to
     write."""
-    adoption = _Pass(ws, snap)
-    if not adoption.anything():
-        return adoption.run(), False  # writes nothing: names the lines that are no key result
+    passes = _passes(ws, snap)
+    if not any(adoption.anything() for adoption in passes):
+        return _run(ws, passes), False  # writes nothing: names the lines that are no key result
     with ws.lease("adopt"):
-        return adoption.run(), True
+        return _run(ws, passes), True
+
+
+def _run(ws: Workspace, passes: list[_Pass]) -> AdoptResult:
+    """Every pass: the objectives of all first, then the rest of each."""
+    ctx = _context(ws)
+    plans = [adoption.objectives_first(ctx) for adoption in passes]
+    for adoption, planned in zip(passes, plans, strict=True):
+        adoption.run(ctx, planned)
+    return passes[0].result
 
 
 def adopt_into(ws: Workspace, snap: Snapshot, problems: list[Problem]) -> Snapshot:
     """Rollup's adoption: ``snap`` adopted, its problems added to ``problems``; the
-    quarter read again when adoption wrote (a warm run asks two listings more). Not in a
-    group scope yet: adoption writes by project-less iid, so it waits for that."""
-    if ws.repo.across:
-        return snap
+    quarter read again when adoption wrote (a warm run asks two listings more)."""
     result, wrote = adopt_snapshot(ws, snap)
     problems.extend(result.problems)
     return ws.repo.load(snap.quarter) if wrote else snap

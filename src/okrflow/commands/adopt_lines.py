@@ -7,6 +7,7 @@ for the objective with that statement (a run broken off before recording it) is 
 not opened again. An edited line renames its key result (title and metric); a removed
 line is reported once and its key result left alone; a line that is not a measurable
 key result is named, never opened (:func:`okrflow.core.adoption.line_changes`).
+In a group scope the key results of one project's pass: those opened go to it.
 """
 
 from __future__ import annotations
@@ -35,8 +36,11 @@ def team_label_of(ws: Workspace, record: IssueRecord) -> str | None:
 class Lines:
     """The key results of one pass: those listed, and those it opens."""
 
-    def __init__(self, ws: Workspace, key_results: dict[int, LoadedIssue]) -> None:
+    def __init__(
+        self, ws: Workspace, key_results: dict[int, LoadedIssue], *, project: str | None = None
+    ) -> None:
         self.ws = ws
+        self.project = project  # a group scope's: the project of the pass
         self.key_results = key_results
         self.created: list[int] = []  # key results opened
         self.updated: list[int] = []  # key results renamed after their line
@@ -84,10 +88,17 @@ class Lines:
             owner=owner,
             lifecycle=State.DRAFT,
         )
-        issue = repo.create(
-            new_okr_issue(kr, meta, names=ws.labels, quarter=quarter, targets=[objective.iid])
+        new = new_okr_issue(
+            kr,
+            meta,
+            names=ws.labels,
+            quarter=quarter,
+            targets=[objective.iid],
+            project=self.project,
         )
-        repo.create_link(issue if isinstance(issue, PlannedIssue) else issue.iid, objective.iid)
+        issue = repo.create(new)
+        made = issue if isinstance(issue, PlannedIssue) else issue.iid
+        repo.create_link(made, objective.iid, project=self.project)
         if isinstance(issue, PlannedIssue):
             self.planned += 1
             return None
@@ -115,7 +126,7 @@ class Lines:
         problems, for its lint comment)."""
         okr = objective.okr
         assert isinstance(okr, Objective)
-        where = f"#{objective.iid}"
+        where = objective.shown
         recorded = recorded_lines(objective.meta)
         changes = line_changes(recorded, okr.proposed_key_results)
         problems = [

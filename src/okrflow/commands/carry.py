@@ -18,6 +18,10 @@ would not be scored); the others are named in the result so someone re-aligns it
 Every step checks first, so running the command again changes nothing, and a run
 broken off anywhere is completed by the next one.
 
+**In a group scope** each new issue opens in the project of the one it carries (the
+team label kept), its text and links naming parents and objectives in other projects
+by full reference; the output names every issue by full reference.
+
 **Marked for carry-over** (what ``okrflow schedule`` carries on day 0): an objective
 labelled with the carry label (``labels.type.carry``, default ``okr::carry``), or whose
 okrflow metadata has ``"carry": true``.
@@ -30,8 +34,8 @@ from collections.abc import Sequence
 
 from okrflow.adapter import IssueRecord, LoadedIssue, PlannedIssue, Snapshot
 from okrflow.commands.analysis import evaluate_snapshot
+from okrflow.commands.carry_result import CarriedItem, CarryResult
 from okrflow.commands.compose import new_okr_issue
-from okrflow.commands.result import Line, Result, Style, plain
 from okrflow.commands.workspace import Workspace, leased
 from okrflow.core.evaluation import Evaluation
 from okrflow.core.labels import LabelNames
@@ -54,62 +58,6 @@ CARRY_META_KEY = "carry"
 _DONE_OUTCOMES = (Outcome.ACHIEVED, Outcome.NOT_A_PRIORITY)
 
 
-@dataclasses.dataclass(frozen=True)
-class CarriedItem:
-    old_iid: int
-    new_iid: int | None  # None in a dry run that would create it
-    title: str
-    created: bool
-
-
-@dataclasses.dataclass
-class CarryResult(Result):
-    """What a carry did (or, in a dry run, would do)."""
-
-    source_iid: int
-    title: str
-    from_quarter: str | None
-    to_quarter: str
-    key: str
-    objective: CarriedItem | None = None
-    key_results: list[CarriedItem] = dataclasses.field(default_factory=list)
-    linked: bool = False  # the back-link was added by this run
-    closed: list[int] = dataclasses.field(default_factory=list)  # old issues closed now
-    notes: list[str] = dataclasses.field(default_factory=list)
-
-    @property
-    def changed(self) -> bool:
-        created = [i for i in (self.objective, *self.key_results) if i is not None and i.created]
-        return bool(created or self.linked or self.closed)
-
-    def lines(self, style: Style = plain) -> list[str | Line]:
-        would = "would " if self.dry_run else ""
-        obj = self.objective
-        out: list[str | Line] = []
-        if obj is not None:
-            where = f"#{obj.new_iid}" if obj.new_iid is not None else "a new issue"
-            if obj.created:
-                out.append(
-                    f"{would}carry #{self.source_iid} over to {self.to_quarter} as {where} "
-                    f"(In Draft): {self.title}"
-                )
-            else:
-                out.append(f"#{self.source_iid} is carried over to {self.to_quarter} as {where}")
-        for kr in self.key_results:
-            if kr.created:
-                new = f"#{kr.new_iid}" if kr.new_iid is not None else "a new issue"
-                out.append(f"  {would}carry key result #{kr.old_iid} as {new}: {kr.title}")
-        if self.linked:
-            out.append(f"  {would}link it back to #{self.source_iid}")
-        if self.closed:
-            closed = ", ".join(f"#{iid}" for iid in self.closed)
-            out.append(f"  {would}close {closed} (outcome: carried over)")
-        out.extend(f"  note: {note}" for note in self.notes)
-        if not self.changed:
-            out.append("  nothing to change")
-        return out
-
-
 def carried_key(key: str, quarter: str) -> str:
     """``company-valuable@FY24-Q2``: the key of ``key`` carried to ``quarter``."""
     base = key.rsplit("@", 1)[0] if "@" in key else key
@@ -125,12 +73,24 @@ def is_marked(item: LoadedIssue, names: LabelNames) -> bool:
 
 
 def _carried_from(item: LoadedIssue, quarter: str | None) -> dict[str, object]:
-    return {"iid": item.iid, "key": item.key, "quarter": quarter}
+    where = {"project": item.record.project} if item.okr.project else {}
+    return {"iid": item.iid, "key": item.key, "quarter": quarter, **where}
 
 
 def _header(item: LoadedIssue, quarter: str | None) -> str:
     when = f" ({quarter})" if quarter else ""
-    return f"_Carried over from #{item.iid}{when}._\n\n"
+    return f"_Carried over from {item.shown}{when}._\n\n"
+
+
+def _named_in(record: IssueRecord | PlannedIssue, here: str | None) -> int | str:
+    """How an issue is named in the text of one in project ``here`` (None: a project
+    scope): its number in its own project, its full reference from another (a bare #3
+    links to the issue's own project)."""
+    if not isinstance(record, IssueRecord):
+        return 0  # a dry run's issue, never written
+    if here is None or record.project.casefold() == here.casefold():
+        return record.iid
+    return record.reference
 
 
 def _unfinished(snap: Snapshot, objective: Objective, evaluation: Evaluation) -> list[KeyResult]:
@@ -172,6 +132,7 @@ def _new_objective(
     to: str,
     parents: Sequence[LoadedIssue],
 ) -> Carried:
+    here = ws.repo.project_of(item.record)
     meta = Meta(
         type="objective",
         key=key,
@@ -187,8 +148,9 @@ def _new_objective(
         meta,
         names=ws.labels,
         quarter=to,
-        targets=[p.iid for p in parents],
+        targets=[_named_in(p.record, here) for p in parents],
         opening=_header(item, source_quarter),
+        project=here,
     )
     return ws.repo.create(new)
 
@@ -205,7 +167,11 @@ def _new_key_result(
     source_quarter: str | None,
     to: str,
 ) -> Carried:
+    here = ws.repo.project_of(old.record)
     objective_iid = objective.iid if isinstance(objective, IssueRecord) else None
+    named = _named_in(objective, here) if objective_iid is not None else None
+    if isinstance(named, str):  # another project's: its iid would name one of here
+        objective_iid = None
     meta = Meta(
         type="kr",
         key=key,
@@ -222,19 +188,29 @@ def _new_key_result(
         meta,
         names=ws.labels,
         quarter=to,
-        targets=[objective_iid] if objective_iid is not None else [],
+        targets=[named] if named is not None else [],
         opening=_header(old, source_quarter),
+        project=here,
     )
     return ws.repo.create(new)
 
 
-def _link(ws: Workspace, issue: Carried, target: int, *, known: bool) -> bool:
-    """Link ``issue`` to ``target`` unless it is; ``known``: the issue existed (look first)."""
+def _link(ws: Workspace, issue: Carried, target: int, *, known: bool, project: str | None) -> bool:
+    """Link ``issue`` to ``target`` unless it is; ``known``: the issue existed (look
+    first). ``project``: of both, in a group scope."""
     if isinstance(issue, PlannedIssue):
-        return ws.repo.create_link(issue, target)  # a dry run plans it
-    if known and any(link.iid == target for link in ws.repo.list_links(issue.iid)):
+        return ws.repo.create_link(issue, target, project=project)  # a dry run plans it
+    links = ws.repo.list_links(issue.iid, project=project) if known else []
+    if any(
+        link.iid == target and _same(link.reference.rpartition("#")[0], project) for link in links
+    ):
         return False
-    return ws.repo.create_link(issue.iid, target)
+    return ws.repo.create_link(issue.iid, target, project=project)
+
+
+def _same(path: str, project: str | None) -> bool:
+    """Whether a link's project (empty: GitLab named none) is ``project``."""
+    return project is None or not path or path.casefold() == project.casefold()
 
 
 def _iid(issue: Carried) -> int | None:
@@ -258,21 +234,24 @@ def carry_objective(
     objective = item.okr
     if not isinstance(objective, Objective):
         raise UsageError(
-            f"#{item.iid} is a key result: carry its objective over (okrflow carry <objective>)"
+            f"{item.shown} is a key result: carry its objective over (okrflow carry <objective>)"
         )
     source_quarter = snap.quarter or objective.quarter
     if source_quarter == to:
-        raise UsageError(f"#{item.iid} is already in {to}: give another quarter with --to")
+        raise UsageError(f"{item.shown} is already in {to}: give another quarter with --to")
     if item.record.state == "closed" and item.meta.outcome is not Outcome.CARRIED_OVER:
         shown = item.meta.outcome.value if item.meta.outcome else "closed"
         raise UsageError(
-            f"#{item.iid} is closed ({shown}); only objectives that are not closed can be "
+            f"{item.shown} is closed ({shown}); only objectives that are not closed can be "
             "carried over"
         )
     evaluation = evaluation or evaluate_snapshot(ws, snap)
     target = target if target is not None else ws.repo.load(to)
     key = carried_key(objective.key, to)
-    result = CarryResult(item.iid, objective.title, source_quarter, to, key, planned=ws.planned())
+    here = ws.repo.project_of(item.record)
+    result = CarryResult(
+        item.iid, objective.title, source_quarter, to, key, planned=ws.planned(), project=here
+    )
     ws.repo.ensure_can_write()
 
     parents: list[LoadedIssue] = []
@@ -300,11 +279,13 @@ def carry_objective(
     else:
         new, created = existing.record, False
     new_ref = new if isinstance(new, PlannedIssue) else new.iid
-    result.objective = CarriedItem(item.iid, _iid(new), objective.title, created)
-    result.linked = _link(ws, new, item.iid, known=not created)
+    result.objective = CarriedItem(item.iid, _iid(new), objective.title, created, here)
+    result.linked = _link(ws, new, item.iid, known=not created, project=here)
     if created:
         for parent_item in parents:
-            ws.repo.create_link(new_ref, parent_item.iid)
+            ws.repo.create_link(
+                new_ref, parent_item.iid, ws.repo.project_of(parent_item.record), project=here
+            )
 
     carried = _unfinished(snap, objective, evaluation)
     for kr in carried:
@@ -324,10 +305,12 @@ def carry_objective(
                 to=to,
             )
             kr_ref = new_kr if isinstance(new_kr, PlannedIssue) else new_kr.iid
-            ws.repo.create_link(kr_ref, new_ref)
-            done = CarriedItem(kr.iid or 0, _iid(new_kr), kr.title, True)
+            there = ws.repo.project_of(old.record)
+            ws.repo.create_link(kr_ref, new_ref, here, project=there)
+            done = CarriedItem(kr.iid or 0, _iid(new_kr), kr.title, True, there)
         else:
-            done = CarriedItem(kr.iid or 0, found.iid, kr.title, False)
+            there = ws.repo.project_of(found.record)
+            done = CarriedItem(kr.iid or 0, found.iid, kr.title, False, there)
         result.key_results.append(done)
 
     carried_keys = {kr.key for kr in carried}
@@ -358,17 +341,17 @@ def carry(ws: Workspace, ref: str, *, to: str) -> CarryResult:
     """Carry the objective ``ref`` (``12``, ``#12``, a URL) over to quarter ``to``."""
     to_label = ws.quarter_label(to, option="--to")
     first = ws.repo.referenced(ref)
-    iid = first.iid
+    iid = first.shown
     quarter = first.okr.quarter
     if quarter and ws.quarter(quarter) >= ws.quarter(to_label):
         if quarter == to_label:
-            raise UsageError(f"#{iid} is already in {to_label}: give a later quarter with --to")
-        raise UsageError(f"#{iid} is in {quarter}: OKRs are carried forward, to a later quarter")
+            raise UsageError(f"{iid} is already in {to_label}: give a later quarter with --to")
+        raise UsageError(f"{iid} is in {quarter}: OKRs are carried forward, to a later quarter")
     snap = ws.repo.load(quarter, unscheduled=quarter is None)
     item = snap.issues.get(first.issue_id)
     if item is None:
         raise UsageError(
-            f"#{iid} is not an OKR objective (no {ws.labels.objective} label): "
+            f"{iid} is not an OKR objective (no {ws.labels.objective} label): "
             "okrflow carries objectives over"
         )
     return carry_objective(ws, snap, item, to=to_label)
@@ -390,5 +373,21 @@ def carry_marked(ws: Workspace, *, quarter: str, to: str) -> list[CarryResult]:
     target = ws.repo.load(to)
     return [
         carry_objective(ws, snap, item, to=to, target=target, evaluation=evaluation)
-        for item in marked
+        for item in _parents_first(marked)
     ]
+
+
+def _parents_first(items: Sequence[LoadedIssue]) -> list[LoadedIssue]:
+    """``items`` with each objective after those of them it is aligned under (a carried
+    parent is there for its children to align under), else in their order."""
+    by_key = {item.key: item for item in items}
+
+    def depth(item: LoadedIssue, seen: frozenset[str] = frozenset()) -> int:
+        above = (
+            [by_key[p] for p in item.okr.parents if p in by_key and p not in seen]
+            if isinstance(item.okr, Objective)
+            else []
+        )
+        return max((1 + depth(p, seen | {item.key}) for p in above), default=0)
+
+    return sorted(items, key=depth)

@@ -51,7 +51,9 @@ def closing_ceremony(run: ScheduleRun, ending: str) -> list[str]:
     for problem in posted.problems:  # a report issue someone else filed: ignored, named
         run.report(problem)
     lines = [f"closing report of {ending}: {posted.line(dry_run=ws.dry_run)}"]
-    report = f"#{posted.iid}" if posted.iid is not None else ""
+    # a group's retrospectives open in other projects: the report by full reference
+    top = ws.repo.project_path if ws.repo.group_path else ""
+    report = f"{top}#{posted.iid}" if posted.iid is not None else ""
     return lines + open_retrospectives(ws, doc, report=report)
 
 

@@ -8,6 +8,9 @@ quarter's start): one comment per owner (``group_by: owner``) or per team
 mentioned once. Only the latest week is ever reminded; an owner reminded this week is
 not reminded again until the next. The weeks reminded are recorded in that issue; each
 comment carries a marker, so a broken-off run posts none twice.
+
+In a group scope each project holding stale key results (or KPIs) has its own reminders
+issue, and its owners are reminded there of its key results.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ import datetime as dt
 import re
 
 from okrflow.adapter import IssueRecord, PlannedIssue, Snapshot
-from okrflow.commands.schedule_run import Action, ScheduleRun, named
+from okrflow.commands.schedule_run import Action, ScheduleRun
 from okrflow.commands.workspace import Workspace
 from okrflow.core.calendar import Quarter
 from okrflow.core.checkins import latest_checkin
@@ -77,13 +80,29 @@ def checkin_reminders(
     if not settings.enabled or not weeks:
         return None
     week, label = weeks[-1], run.label(quarter)
-    groups: dict[str, list[tuple[KeyResult | Kpi, str]]] = {}
+    by_project: dict[str | None, dict[str, list[tuple[KeyResult | Kpi, str]]]] = {}
     for kr, owner, team in stale_key_results(ws, quarter, day, snap):
         key = owner if settings.group_by == "owner" else team
+        groups = by_project.setdefault(kr.project or None, {})  # a group's: the KR's project
         groups.setdefault(key, []).append((kr, owner))
-    if not groups:
-        return None
-    existing = run.find(label, _REMIND)
+    action = Action(f"check-in reminders {label}, week of {week}", week)
+    for project, groups in by_project.items():
+        action.lines += _remind(run, label, week, groups, project)
+    return action if action.lines else None
+
+
+def _remind(
+    run: ScheduleRun,
+    label: str,
+    week: dt.date,
+    groups: dict[str, list[tuple[KeyResult | Kpi, str]]],
+    project: str | None,
+) -> list[str]:
+    """Remind ``groups`` (by owner or team) on the reminders issue of ``project`` (a
+    group scope's, else the OKR project's) this week, once; the lines saying so."""
+    ws = run.ws
+    settings = ws.config.schedule.checkin_reminders
+    existing = run.find(label, _REMIND, project)
     block = read_marker_comment(_REMIND, existing.description) if existing else None
     recorded: dict[str, list[str]] = {}
     if block and isinstance(block.get("weeks"), dict):
@@ -91,8 +110,8 @@ def checkin_reminders(
     sent = recorded.setdefault(week.isoformat(), [])
     pending = [name for name in groups if name not in sent]
     if not pending:
-        return None
-    action = Action(f"check-in reminders {label}, week of {week}", week)
+        return []
+    out: list[str] = []
     record = existing
     if record is None:  # the issue first, so the comments have a home
         record = run.store(
@@ -101,9 +120,14 @@ def checkin_reminders(
             _remind_block(label, recorded),
             None,
             lambda: comments.reminders_issue(label, settings.group_by, settings.after_days),
+            project=project,
         )
     on = record if isinstance(record, PlannedIssue) else record.iid
-    notes = run.own_notes(record.iid, "<!-- okrflow:") if isinstance(record, IssueRecord) else []
+    notes = (
+        run.own_notes(record.iid, "<!-- okrflow:", project)
+        if isinstance(record, IssueRecord)
+        else []
+    )
     for name in pending:
         marker = REMINDER_MARKER.format(week=week.isoformat(), who=_marker_name(name))
         body = comments.checkin_reminder(
@@ -117,11 +141,12 @@ def checkin_reminders(
         )
         if not any(marker in note.body for note in notes):
             run.write()
-            ws.repo.create_note(on, body, marker=marker)
+            ws.repo.create_note(on, body, marker=marker, project=project)
         sent.append(name)
-        shown = ", ".join(f"#{kr.iid}" for kr, _ in groups[name])
+        shown = ", ".join(f"{kr.project}#{kr.iid}" for kr, _ in groups[name])
         verb = "would remind" if ws.dry_run else "reminded"
-        action.lines.append(f"{verb} {name} on {named(record)}: {shown}")
-    # one issue per quarter: its record holds at most the quarter's 14 weeks
-    run.store(label, _REMIND, _remind_block(label, recorded), record, lambda: ("", ""))
-    return action
+        out.append(f"{verb} {name} on {run.named(record)}: {shown}")
+    # one issue per quarter (and project): its record holds at most the quarter's 14 weeks
+    kept = _remind_block(label, recorded)
+    run.store(label, _REMIND, kept, record, lambda: ("", ""), project=project)
+    return out

@@ -120,7 +120,7 @@ def attach_checkin_history(ws: Workspace, snap: Snapshot) -> None:
         if kr.source.kind is not SourceKind.MANUAL or not snap.has(kr):
             continue
         history: list[CheckIn] = []
-        for note in ws.repo.list_notes(kr.iid):
+        for note in ws.repo.list_notes(kr.iid, project=kr.project or None):
             if note.system or note.created_at is None:
                 continue
             if is_checkin(note.body) and policy.refusal(

@@ -46,11 +46,12 @@ class PostResult:
     action: Literal["created", "updated", "unchanged"]
     title: str = ""
     problems: tuple[Problem, ...] = ()  # report issues someone else wrote: ignored
+    reference: str = ""  # in a group scope: its full reference (acme/company#12)
 
     def line(self, *, dry_run: bool = False) -> str:
         if self.iid is None:
             return f"would create the report issue: a new issue titled {self.title!r}"
-        where = f"#{self.iid} {self.web_url}".strip()
+        where = f"{self.reference or f'#{self.iid}'} {self.web_url}".strip()
         if self.action == "unchanged":
             return f"report issue {where} is up to date"
         verb = {"created": "create", "updated": "update"}[self.action]
@@ -100,12 +101,12 @@ def _glql_fields(ws: Workspace) -> str:
 def glql_block(ws: Workspace, doc: dict[str, Any]) -> str:
     """The "Live view" section: a GLQL table of the quarter's objectives and key results."""
     env = environment("md", ws.config.report.templates_dir)
-    project = ws.repo.project_path
     template = env.get_template("glql.md.j2")
     return template.render(
         doc=doc,
         fields=_glql_fields(ws),
-        project=glql_string(project),
+        scope="group" if ws.repo.group_path else "project",
+        project=glql_string(ws.repo.scope_path),
         quarter=glql_string(doc["quarter"]),
         types=", ".join(glql_string(t) for t in (ws.labels.objective, ws.labels.key_result)),
     )
@@ -153,6 +154,9 @@ def find_report_issue(
     """The report issue of ``quarter`` and ``kind`` okrflow's user wrote (by labels, then
     by its record block), and a problem for each one someone else wrote (ignored)."""
     found = ws.repo.records([ws.labels.report, quarter], _record(quarter, kind))
+    if ws.repo.group_path:  # the group's one report issue lives in its top project
+        top = ws.repo.project_path.casefold()
+        found = [r for r in found if r.project.casefold() == top]
     own, others = by_okrflow(found, ws.repo.authors)
     problems = tuple(
         impostor(
@@ -167,6 +171,10 @@ def post_report(ws: Workspace, doc: dict[str, Any]) -> PostResult:
     """Create or update the one report issue of the document's quarter and kind."""
     quarter, kind = doc["quarter"], doc["kind"]
     title = issue_title(doc)
+
+    def full(record: IssueRecord) -> str:  # a group's issues are named in full
+        return record.reference if ws.repo.group_path else ""
+
     existing, problems = find_report_issue(ws, quarter, kind)
     if existing is not None:
         previous = read_marker(existing.description) or {}
@@ -174,13 +182,17 @@ def post_report(ws: Workspace, doc: dict[str, Any]) -> PostResult:
         if isinstance(stamp, str) and existing.title == title:
             as_before = issue_description(ws, dict(doc, generated_at=stamp))
             if _same(as_before, existing.description):
-                return PostResult(existing.iid, existing.web_url, "unchanged", title, problems)
+                return PostResult(
+                    existing.iid, existing.web_url, "unchanged", title, problems, full(existing)
+                )
         ws.repo.ensure_can_write()
         fields: dict[str, Any] = {"description": issue_description(ws, doc)}
         if existing.title != title:
             fields["title"] = title
         ws.repo.update_issue(existing.iid, before=existing, **fields)
-        return PostResult(existing.iid, existing.web_url, "updated", title, problems)
+        return PostResult(
+            existing.iid, existing.web_url, "updated", title, problems, full(existing)
+        )
     ws.repo.ensure_can_write()
     created = ws.repo.create(
         NewIssue(
@@ -192,4 +204,4 @@ def post_report(ws: Workspace, doc: dict[str, Any]) -> PostResult:
     )
     if isinstance(created, PlannedIssue):
         return PostResult(None, "", "created", title, problems)
-    return PostResult(created.iid, created.web_url, "created", title, problems)
+    return PostResult(created.iid, created.web_url, "created", title, problems, full(created))

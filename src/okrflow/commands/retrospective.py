@@ -14,6 +14,10 @@ comments cost a request, and only for an issue that has comments. Answers typed 
 the sections count; answers in comments count from members of the OKR project only
 (``/members/all``, read once); a comment with answers from anyone else is listed as
 a problem. How answers are written: :mod:`okrflow.core.retrospective`.
+
+**In a group scope** a team's retrospective opens in the team's project (the config's
+``projects:`` entry naming the team, else the project of the team's first objective;
+the objectives of no team: the top project), its objectives named by full reference.
 """
 
 from __future__ import annotations
@@ -48,6 +52,17 @@ def _owners(objectives: Iterable[Mapping[str, Any]]) -> list[str]:
     return list(dict.fromkeys(o["owner"] for o in objectives if o.get("owner")))
 
 
+def team_project(ws: Workspace, doc: Mapping[str, Any], team: str | None) -> str | None:
+    """In a group scope, the project of ``team``'s retrospective: the config's project
+    for the team, else that of its first objective; None for no team (the top project)
+    and in a project scope."""
+    if not ws.repo.group_path or team is None:
+        return None
+    named = (p for p, t in ws.repo.settings.project_teams if t.casefold() == team.casefold())
+    held = (o.get("project") for o in doc["objectives"] if o["team"] == team)
+    return next(named, None) or next((p for p in held if p), None)
+
+
 def _new_issue(ws: Workspace, doc: Mapping[str, Any], team: str | None, report: str) -> NewIssue:
     quarter = doc["quarter"]
     members = [o for o in doc["objectives"] if o["team"] == team]
@@ -61,7 +76,7 @@ def _new_issue(ws: Workspace, doc: Mapping[str, Any], team: str | None, report: 
         report=report or None,
         objectives=[
             {
-                "ref": f"#{o['iid']}" if o["iid"] is not None else "",
+                "ref": o.get("reference") or (f"#{o['iid']}" if o["iid"] is not None else ""),
                 "title": o["title"],
                 "kind": o["kind"],
                 "score": o["score"],
@@ -80,6 +95,7 @@ def _new_issue(ws: Workspace, doc: Mapping[str, Any], team: str | None, report: 
         ),
         assignees=tuple(owners),
         record=record,
+        project=team_project(ws, doc, team),
     )
 
 
@@ -103,7 +119,8 @@ def open_retrospectives(ws: Workspace, doc: Mapping[str, Any], *, report: str = 
         record = retrospective_record(quarter, team)
         issue = next((r for r in found if record.matches(r.description)), None)
         if issue is not None:
-            lines.append(f"retrospective of {team_name(team)} #{issue.iid} already open")
+            shown = issue.reference if ws.repo.group_path else f"#{issue.iid}"
+            lines.append(f"retrospective of {team_name(team)} {shown} already open")
             continue
         new = _new_issue(ws, doc, team, report)
         created = ws.repo.create(new)
@@ -111,9 +128,8 @@ def open_retrospectives(ws: Workspace, doc: Mapping[str, Any], *, report: str = 
         if isinstance(created, PlannedIssue):
             lines.append(f"would open the retrospective of {team_name(team)} ({created})")
         else:
-            lines.append(
-                f"opened the retrospective of {team_name(team)} #{created.iid}, for {owners}"
-            )
+            shown = created.reference if ws.repo.group_path else f"#{created.iid}"
+            lines.append(f"opened the retrospective of {team_name(team)} {shown}, for {owners}")
     return lines
 
 
@@ -134,7 +150,10 @@ def read_retrospectives(
     )
     for record in records:
         team = (read_marker_comment(RECORD, record.description) or {}).get("team")
-        notes: Sequence[Any] = ws.repo.list_notes(record.iid) if record.user_notes_count else []
+        where = record.project if ws.repo.group_path else None  # a group's: its team's project
+        notes: Sequence[Any] = (
+            ws.repo.list_notes(record.iid, project=where) if record.user_notes_count else []
+        )
         answers, refused = read_answers(
             record.description,
             [(n.id, n.author, n.body) for n in notes if not n.system],

@@ -32,6 +32,13 @@ recorded in the planning issue of Q, done reminders in the reminders issue (hidd
 blocks in their descriptions); the comments carry markers, so a run broken off half way
 writes none of them twice. Running twice for the same day writes nothing the second time.
 Both issues carry the report label (``okr::report``) and the quarter label.
+
+**Over a group.** One planning issue, in the top project, with a checklist per team
+(the teams the config's ``projects:`` name, else the configured team labels, else the
+quarter's); the review reminders on each objective in its own project; the reminders
+issue of each project holding stale key results (the reminders of its key results
+there); a retrospective per team in the team's project; one closing report in the top
+project. Everything named by full reference.
 """
 
 from __future__ import annotations
@@ -48,7 +55,7 @@ from okrflow.commands.ceremony import closing_ceremony, day0_report
 from okrflow.commands.move import move_bulk
 from okrflow.commands.reminders import checkin_reminders, stale_key_results
 from okrflow.commands.result import Line, Result, Style, plain
-from okrflow.commands.schedule_run import Action, Kept, ScheduleRun, named
+from okrflow.commands.schedule_run import Action, Kept, ScheduleRun
 from okrflow.commands.workspace import Workspace, leased
 from okrflow.core.calendar import Quarter, ScheduleStep
 from okrflow.core.description import marker_comment, read_marker_comment
@@ -145,7 +152,11 @@ def _plan_block(quarter: str, done: dict[str, str], skipped: dict[str, str]) -> 
 
 
 def _teams(ws: Workspace, quarter: Quarter) -> list[str]:
-    """The configured teams, else the teams of the quarter before ``quarter``."""
+    """The teams of the config's OKR projects (a group scope's), else the configured
+    team labels, else the teams of the quarter before ``quarter``."""
+    settings = ws.repo.settings
+    if settings.project_teams:
+        return list(dict.fromkeys(team for _, team in settings.project_teams))
     if ws.labels.teams:
         return list(ws.labels.teams)
     snap = ws.repo.load(ws.calendar.label(quarter.previous()))
@@ -206,8 +217,8 @@ def _drafting(run: ScheduleRun, plan: _Plan) -> list[str]:
     record = plan.mark("drafting")
     verb = "would open" if run.ws.dry_run else "opened"
     if existed:
-        return [f"planning issue {named(record)} already open"]
-    return [f"{verb} the planning issue {named(record)} with a checklist per team"]
+        return [f"planning issue {run.named(record)} already open"]
+    return [f"{verb} the planning issue {run.named(record)} with a checklist per team"]
 
 
 def _review(run: ScheduleRun, plan: _Plan) -> list[str]:
@@ -219,12 +230,14 @@ def _review(run: ScheduleRun, plan: _Plan) -> list[str]:
     reminded = []
     for objective in drafts:
         assert objective.iid is not None
-        if any(marker in note.body for note in run.own_notes(objective.iid, "<!-- okrflow:")):
+        here = objective.project or None  # in a group scope: the objective's own project
+        notes = run.own_notes(objective.iid, "<!-- okrflow:", project=here)
+        if any(marker in note.body for note in notes):
             continue
         run.write()
         body = comments.review_reminder(objective, plan.label, start, marker)
-        ws.repo.create_note(objective.iid, body, marker=marker)
-        reminded.append(f"#{objective.iid}")
+        ws.repo.create_note(objective.iid, body, marker=marker, project=here)
+        reminded.append(str(objective.issue_id))
     plan.mark("review")
     verb = "would remind" if ws.dry_run else "reminded"
     if not reminded:
@@ -259,7 +272,7 @@ def _adopt(run: ScheduleRun, plans: dict[Quarter, _Plan], due: list[DueStep]) ->
         run.day,
         [
             f"{label} is under way ({gone} gone): skipped {names}, recorded in "
-            f"{named(record)}; schedule --catch-up runs them"
+            f"{run.named(record)}; schedule --catch-up runs them"
         ],
     )
 
@@ -340,7 +353,10 @@ def _scheduled(ws: Workspace, *, catch_up: bool) -> ScheduleResult:
     run.write()  # fail at once, not half way, when only a job token is available
     # UI-filed OKRs first (commands.adopt), then board moves (commands.board_moves), on
     # one load of the quarter the schedule's head names (read again only if adoption wrote)
-    head = adopt_into(ws, ws.repo.load(result.current), result.problems)
+    loaded = ws.repo.load(result.current)
+    # a group's project the token cannot see: named once, the rest goes on
+    result.problems.extend(p for p in loaded.problems if p.where in ws.repo.unreadable)
+    head = adopt_into(ws, loaded, result.problems)
     result.problems.extend(check_board_moves(ws, head, record=True))
     snap: Snapshot | None = head  # the current quarter, while no step changes it
     plans: dict[Quarter, _Plan] = {}

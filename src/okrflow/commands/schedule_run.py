@@ -5,6 +5,11 @@ the planning issue and the check-in reminders issue. Each holds a record block
 (``<!-- okrflow:schedule {...} -->``, ``<!-- okrflow:reminders {...} -->``) saying what
 was done; :class:`ScheduleRun` finds them, and stores a new record in one, creating
 the issue first when there is none (in a dry run, a planned issue stands in for it).
+
+In a group scope each issue belongs to one project: the planning issue to the top
+project, a reminders issue to the project of the key results it reminds of. The
+quarter's issues are still listed once (one group listing); each project's are picked
+from it.
 """
 
 from __future__ import annotations
@@ -50,9 +55,12 @@ def with_block(name: str, text: str, block: str) -> str:
 Kept = IssueRecord | PlannedIssue  # one of the schedule's issues, or one a dry run plans
 
 
-def named(issue: Kept) -> str:
-    """How a line names one of the schedule's issues: ``#12``, or the planned one."""
-    return f"#{issue.iid}" if isinstance(issue, IssueRecord) else f"({issue})"
+def named(issue: Kept, *, full: bool = False) -> str:
+    """How a line names one of the schedule's issues: ``#12`` (``full``: its full
+    reference, ``acme/sales#12``), or the planned one."""
+    if not isinstance(issue, IssueRecord):
+        return f"({issue})"
+    return issue.reference if full and issue.project else f"#{issue.iid}"
 
 
 class ScheduleRun:
@@ -61,7 +69,8 @@ class ScheduleRun:
     def __init__(self, ws: Workspace, day: dt.date) -> None:
         self.ws = ws
         self.day = day
-        self._listings: dict[str, list[Kept]] = {}
+        self._read: dict[str, list[IssueRecord]] = {}  # the quarter's listing, once
+        self._listings: dict[tuple[str, str | None], list[Kept]] = {}  # by project
         self._can_write = False
         self.problems: list[Problem] = []  # impostors met on the way
 
@@ -73,25 +82,44 @@ class ScheduleRun:
             self.ws.repo.ensure_can_write()
             self._can_write = True
 
-    def listing(self, quarter: str) -> list[Kept]:
-        if quarter not in self._listings:
+    def named(self, issue: Kept) -> str:
+        """:func:`named`, by full reference in a group scope."""
+        return named(issue, full=bool(self.ws.repo.group_path))
+
+    def _where(self, project: str | None) -> str | None:
+        """Which project's issues: None in a project scope, else ``project`` (default
+        the top project), casefolded."""
+        repo = self.ws.repo
+        return (project or repo.project_path).casefold() if repo.group_path else None
+
+    def listing(self, quarter: str, project: str | None = None) -> list[Kept]:
+        """The quarter's issues with the report label (of ``project``, default the top
+        one, in a group scope)."""
+        where = self._where(project)
+        if quarter not in self._read:
             found = self.ws.repo.list_issues(labels=[self.ws.labels.report, quarter])
-            self._listings[quarter] = list(found)
-        return self._listings[quarter]
+            self._read[quarter] = list(found)
+        if (quarter, where) not in self._listings:
+            self._listings[quarter, where] = [
+                r for r in self._read[quarter] if where is None or r.project.casefold() == where
+            ]
+        return self._listings[quarter, where]
 
     def report(self, problem: Problem) -> None:
         if problem not in self.problems:
             self.problems.append(problem)
 
-    def find(self, quarter: str, name: str) -> Kept | None:
-        """The quarter's issue that holds the record ``name``, if okrflow's user wrote it;
-        one someone else wrote is an impostor, reported and ignored."""
+    def find(self, quarter: str, name: str, project: str | None = None) -> Kept | None:
+        """The quarter's issue (of ``project`` in a group scope, default the top one)
+        that holds the record ``name``, if okrflow's user wrote it; one someone else
+        wrote is an impostor, reported and ignored."""
         record = RecordKey(name, {"quarter": quarter})
-        found = [r for r in self.listing(quarter) if record.matches(r.description)]
+        found = [r for r in self.listing(quarter, project) if record.matches(r.description)]
         for issue in found:
             if isinstance(issue, IssueRecord) and not self.ws.repo.authors.is_okrflow(issue.author):
-                what = f"#{issue.iid} holds okrflow's {name} record of {quarter}"
-                self.report(impostor(f"#{issue.iid}", issue.author, what))
+                shown = self.named(issue)
+                what = f"{shown} holds okrflow's {name} record of {quarter}"
+                self.report(impostor(shown, issue.author, what))
         return next(
             (
                 r
@@ -101,19 +129,23 @@ class ScheduleRun:
             None,
         )
 
-    def own_notes(self, iid: int, markers: str) -> list[NoteRecord]:
-        """The comments okrflow's user wrote on ``iid``; another's carrying okrflow's
-        ``markers`` (the start of its marker comments) is reported as an impostor."""
-        own, others = by_okrflow(self.ws.repo.list_notes(iid), self.ws.repo.authors)
+    def own_notes(self, iid: int, markers: str, project: str | None = None) -> list[NoteRecord]:
+        """The comments okrflow's user wrote on ``iid`` (of ``project``, another of a
+        group scope); another's carrying okrflow's ``markers`` (the start of its marker
+        comments) is reported as an impostor."""
+        notes = self.ws.repo.list_notes(iid, project=project)
+        own, others = by_okrflow(notes, self.ws.repo.authors)
+        shown = f"{project or ''}#{iid}"
         for note in others:
             if markers in note.body:
-                what = f"comment {note.id} on #{iid} carries okrflow's marker"
-                self.report(impostor(f"#{iid} note {note.id}", note.author, what))
+                what = f"comment {note.id} on {shown} carries okrflow's marker"
+                self.report(impostor(f"{shown} note {note.id}", note.author, what))
         return own
 
-    def remember(self, quarter: str, issue: Kept) -> None:
-        others = [r for r in self.listing(quarter) if named(r) != named(issue)]
-        self._listings[quarter] = [*others, issue]
+    def remember(self, quarter: str, issue: Kept, project: str | None = None) -> None:
+        listing = self.listing(quarter, project)
+        others = [r for r in listing if named(r) != named(issue)]
+        self._listings[quarter, self._where(project)] = [*others, issue]
 
     def store(
         self,
@@ -124,10 +156,12 @@ class ScheduleRun:
         make: Callable[[], tuple[str, str]],
         *,
         edit: Callable[[str], str] | None = None,
+        project: str | None = None,
     ) -> Kept:
         """Write ``block`` into the quarter's issue for the record ``name``, creating the issue
-        (title and text from ``make``) when there is none; ``edit`` changes the rest of the
-        description in the same write. Returns the issue."""
+        (title and text from ``make``; in ``project``, another of a group scope) when there
+        is none; ``edit`` changes the rest of the description in the same write. Returns
+        the issue."""
         self.write()
         repo = self.ws.repo
         issue: Kept
@@ -141,6 +175,7 @@ class ScheduleRun:
                     description=f"{block}\n{text}",
                     labels=(self.ws.labels.report, quarter),
                     record=RecordKey(name, {"quarter": quarter}),
+                    project=project,
                 )
             )
         else:
@@ -151,5 +186,5 @@ class ScheduleRun:
             if isinstance(existing, IssueRecord):  # a planned one only lives here
                 updated = repo.update_issue(existing.iid, before=existing, description=text)
             issue = updated or dataclasses.replace(existing, description=text)
-        self.remember(quarter, issue)
+        self.remember(quarter, issue, project)
         return issue

@@ -83,7 +83,9 @@ def _closed(o: dict[str, Any], style: Style) -> str:
     return style(text, _GRADE_COLOUR.get(grade, ""))
 
 
-def _objective_line(o: dict[str, Any], indent: str, style: Style, also: list[int | str]) -> str:
+def _objective_line(
+    o: dict[str, Any], indent: str, style: Style, also: list[int | str], *, under: bool = False
+) -> str:
     closed = o["state"] == "closed" and o.get("grade") and o.get("score") is not None
     details = [
         bar(o["progress"]),
@@ -92,15 +94,13 @@ def _objective_line(o: dict[str, Any], indent: str, style: Style, also: list[int
     ]
     if o.get("owner"):
         details.append(f"@{visible(o['owner'])}")
-    if o.get("reference") and o.get("team"):  # a group scope: the tree spans teams
-        details.append(f"team {visible(o['team'])}")
     if not closed and o.get("score") is not None:
         details.append(f"score {display.score(o['score'])}")
     if o.get("kpi_iids"):
         details.append("protects KPI " + ", ".join(f"#{i}" for i in o["kpi_iids"]))
     if also:
-        under = ", ".join(visible(i) if isinstance(i, str) else f"#{i}" for i in also)
-        details.append(style(f"(also under {under})", "dim"))
+        named = ", ".join(visible(i) if isinstance(i, str) else f"#{i}" for i in also)
+        details.append(style(f"({'under' if under else 'also under'} {named})", "dim"))
     head = f"{style(_named(o), 'bold')} {visible(o['title'])}"
     return indent + "  ".join([head, *details])
 
@@ -189,29 +189,38 @@ def kpi_line(k: dict[str, Any], style: Style = plain) -> str:
     return "  ".join([f"KPI #{k['iid']} {visible(k['title'])}", *details])
 
 
-def format_status(result: StatusResult, style: Style = plain) -> list[str]:
-    """The tree as text lines; ``style(text, colour)`` colours (the terminal's)."""
-    doc = result.document
-    objectives: list[dict[str, Any]] = doc["objectives"]
-    by_iid = {_ident(o): o for o in objectives if o.get("iid") is not None}
+def _team_groups(objectives: list[dict[str, Any]]) -> dict[str | None, list[dict[str, Any]]]:
+    """The objectives by team, in the document's order: those of no team first."""
+    groups: dict[str | None, list[dict[str, Any]]] = {None: []}
+    for o in objectives:
+        groups.setdefault(o.get("team"), []).append(o)
+    if not groups[None]:
+        del groups[None]
+    return groups
+
+
+def _team_heading(team: str | None, members: list[dict[str, Any]]) -> str:
+    """``Team Sales (acme/sales):``: a team and the projects holding its objectives."""
+    projects = sorted({str(o["project"]) for o in members if o.get("project")})
+    where = f" ({', '.join(visible(p) for p in projects)})" if projects else ""
+    return (f"Team {visible(team)}" if team else "No team") + where + ":"
+
+
+def _tree(
+    objectives: list[dict[str, Any]], by_iid: dict[int | str, dict[str, Any]], style: Style
+) -> list[str]:
+    """``objectives`` as a tree: each under its parents among them, marked "also under"
+    its other parents (and "under" a parent not among them: one of another team)."""
+    among = {_ident(o) for o in objectives if o.get("iid") is not None}
     children: dict[int | str, list[dict[str, Any]]] = {}
     roots: list[dict[str, Any]] = []
     for o in objectives:
-        parents = [p for p in _parents(o) if p in by_iid and p != _ident(o)]
+        parents = [p for p in _parents(o) if p in among and p != _ident(o)]
         for parent in parents:
             children.setdefault(parent, []).append(o)
         if not parents:
             roots.append(o)
-
-    count = len(objectives)
-    lines = [
-        style(
-            f"{result.quarter}: {display.count(count, 'objective')}, "
-            f"{progress_percent(result.elapsed)}% of the quarter gone",
-            "bold",
-        ),
-        "",
-    ]
+    lines: list[str] = []
     shown: set[int | str] = set()
 
     def visit(
@@ -221,7 +230,7 @@ def format_status(result: StatusResult, style: Style = plain) -> list[str]:
         shown.add(iid)
         indent = "    " * depth
         also = [p for p in _parents(o) if p in by_iid and p not in (via, iid)]
-        lines.append(_objective_line(o, indent, style, also))
+        lines.append(_objective_line(o, indent, style, also, under=via is None))
         for kr in o["key_results"]:
             lines.append(_kr_line(kr, indent + "    ", style, iid))
             for initiative in kr.get("initiatives", ()):
@@ -235,6 +244,34 @@ def format_status(result: StatusResult, style: Style = plain) -> list[str]:
     for o in objectives:  # objectives only reachable through a parent cycle
         if _ident(o) not in shown:
             visit(o, 0, None, (_ident(o),))
+    return lines
+
+
+def format_status(result: StatusResult, style: Style = plain) -> list[str]:
+    """The tree as text lines; ``style(text, colour)`` colours (the terminal's). In a
+    group scope the tree is grouped by team: the objectives of no team first, then a
+    heading per team naming its projects; an objective aligned under one of another
+    team says which ("under acme/company#1")."""
+    doc = result.document
+    objectives: list[dict[str, Any]] = doc["objectives"]
+    count = len(objectives)
+    lines = [
+        style(
+            f"{result.quarter}: {display.count(count, 'objective')}, "
+            f"{progress_percent(result.elapsed)}% of the quarter gone",
+            "bold",
+        ),
+        "",
+    ]
+    by_iid = {_ident(o): o for o in objectives if o.get("iid") is not None}
+    groups = _team_groups(objectives) if any(o.get("reference") for o in objectives) else None
+    if groups is None:
+        lines += _tree(objectives, by_iid, style)
+    for team, members in (groups or {}).items():
+        if len(lines) > 2:
+            lines.append("")
+        lines.append(style(_team_heading(team, members), "bold"))
+        lines += _tree(members, by_iid, style)
     if not objectives:
         lines.append("no objectives in this quarter")
 

@@ -86,6 +86,7 @@ class Parent:
     quarter: str | None
     team: str | None
     owner: str | None
+    project: str | None = None  # in a group scope: another project than the key result's
 
 
 @dataclasses.dataclass
@@ -102,6 +103,7 @@ class Adoption:
     team: str | None
     owner: str | None  # a user GitLab knows
     objective_iid: int | None = None  # a key result: the objective to link to
+    objective_project: str | None = None  # ... in another project of a group scope
 
 
 def needs_adoption(description: str | None, labels: Sequence[str], names: LabelNames) -> bool:
@@ -123,7 +125,7 @@ def _quarter(
     for label in labels:
         if names.quarter_of(label):
             return label, "its quarter label"
-    where = f"#{okr.iid}"
+    where = f"{okr.project}#{okr.iid}"
     text = _section(description, QUARTER)
     if okr.quarter:
         written = ctx.quarter_label(okr.quarter)
@@ -155,7 +157,7 @@ def _team(
     problems: list[Problem],
 ) -> str | None:
     names = ctx.names
-    where = f"#{okr.iid}"
+    where = f"{okr.project}#{okr.iid}"
     if names.teams:
         found = next((t for t in (names.team_of(label) for label in labels) if t), None)
         if found:
@@ -191,7 +193,7 @@ def _owner(
     problems: list[Problem],
 ) -> tuple[str | None, str]:
     """(the owner GitLab knows, where it came from)."""
-    where = f"#{okr.iid}"
+    where = f"{okr.project}#{okr.iid}"
     if not _section(description, OWNER):
         if isinstance(okr, KeyResult) and parent is not None and parent.owner:
             return parent.owner, "its objective's owner"
@@ -224,7 +226,7 @@ def plan_adoption(
     """What adopting ``okr`` (read from its issue) writes; ``parent``: a key result's
     objective, when its Objective section names one found open."""
     assert okr.iid is not None
-    names, where = ctx.names, f"#{okr.iid}"
+    names, where = ctx.names, f"{okr.project}#{okr.iid}"
     problems: list[Problem] = []
     done: list[str] = []
     add: list[str] = []
@@ -257,14 +259,17 @@ def plan_adoption(
     else:
         objective_iid = parent.iid if parent is not None else None
         if parent is not None:
-            meta = meta.replace(objective=parent.key, objective_iid=parent.iid)
-            done.append(f"the link to its objective #{parent.iid}")
+            # an iid names an issue of the key result's own project: none across
+            own = None if parent.project else parent.iid
+            meta = meta.replace(objective=parent.key, objective_iid=own)
+            done.append(f"the link to its objective {parent.project or ''}#{parent.iid}")
         elif okr.objective is not None:
             named = iid_of_key(okr.objective)
+            shown = f"#{named}" if named is not None else okr.objective  # a group's: in full
             problems.append(
                 Problem(
                     where,
-                    f"the Objective section names #{named}, which is not an open objective",
+                    f"the Objective section names {shown}, which is not an open objective",
                 )
             )
         try:
@@ -283,6 +288,7 @@ def plan_adoption(
         team=team,
         owner=owner,
         objective_iid=objective_iid,
+        objective_project=parent.project if parent is not None else None,
     )
 
 

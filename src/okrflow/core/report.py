@@ -155,8 +155,11 @@ def _key_result(kr: KeyResult, result: KeyResultResult, today: dt.date) -> dict[
 
 
 def _reference(okr: Objective | KeyResult) -> dict[str, str]:
-    """In a group scope, the OKR's full reference (``acme/sales#12``) next to its iid."""
-    return {"reference": str(okr.issue_id)} if okr.project and okr.issue_id else {}
+    """In a group scope, the OKR's full reference (``acme/sales#12``) next to its iid,
+    and its project's path."""
+    if not (okr.project and okr.issue_id):
+        return {}
+    return {"reference": str(okr.issue_id), "project": okr.project}
 
 
 def _objective_ref(key: str, iids: dict[str, Objective]) -> dict[str, Any]:

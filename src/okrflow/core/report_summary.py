@@ -88,7 +88,16 @@ def teams(objectives: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
     for o in objectives:
         groups.setdefault(o["team"], []).append(o)
     return [
-        {"name": team, "objective_keys": [o["key"] for o in members]}
+        {
+            "name": team,
+            "objective_keys": [o["key"] for o in members],
+            # in a group scope: the projects holding the team's objectives
+            **(
+                {"projects": projects}
+                if (projects := sorted({o["project"] for o in members if o.get("project")}))
+                else {}
+            ),
+        }
         for team, members in groups.items()
     ]
 
@@ -150,6 +159,9 @@ def _ref(
         "progress": item["progress"],
         "health": item["health"],
         "confidence": confidence,
+        # in a group scope: the full references (acme/sales#12)
+        **({"reference": item["reference"]} if item.get("reference") else {}),
+        **({"objective_reference": objective["reference"]} if objective.get("reference") else {}),
     }
 
 

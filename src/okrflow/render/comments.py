@@ -120,7 +120,7 @@ def review_reminder(objective: Objective, quarter: str, start: dt.date, marker: 
     return (
         f"{who}okrflow schedule: drafts for {label} go to review now. "
         "Please polish this objective with your team and move it to review "
-        f"(`okrflow move #{objective.iid} --to review`) before {label} "
+        f"(`okrflow move {objective.issue_id} --to review`) before {label} "
         f"starts on {start}: only objectives under review that pass lint become active "
         f"then.\n\n{marker}"
     )

@@ -15,6 +15,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from okrflow.core.counts import count, plural
 from okrflow.core.explain import show
@@ -223,6 +224,18 @@ def team(name: str | None) -> str:
 def ref(iid: int | None, key: str) -> str:
     """How an OKR is named in a report: ``"#12"``, or its key before it has an issue."""
     return f"#{iid}" if iid is not None else key
+
+
+def okr_ref(item: dict[str, Any]) -> str:
+    """How an OKR of the report document is named: its full reference in a group scope
+    (``acme/sales#12``), else :func:`ref`."""
+    reference = item.get("reference")
+    return str(reference) if reference else ref(item.get("iid"), str(item.get("key") or ""))
+
+
+def parent_refs(objective: dict[str, Any]) -> list[str]:
+    """The names of an objective's parents: full references in a group scope."""
+    return list(objective.get("parent_references") or (f"#{i}" for i in objective["parent_iids"]))
 
 
 def sparkline(values: list[float | None]) -> str:

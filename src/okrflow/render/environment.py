@@ -98,6 +98,8 @@ FILTERS: dict[str, Any] = {
     "label": display.label,
     "team": display.team,
     "ref": display.ref,
+    "okr": display.okr_ref,
+    "parent_refs": display.parent_refs,
     "spark": _spark,
     "sparkline": display.sparkline,
     "kpi_state": display.kpi_state,

@@ -57,9 +57,16 @@ def _q(text: str) -> str:
     return f'"{text}"'
 
 
+_REFERENCE = re.compile(r"[A-Za-z0-9_.\-]+(?:/[A-Za-z0-9_.\-]+)+#[1-9][0-9]*")
+
+
 def _name(item: dict[str, Any], limit: int) -> str:
-    """``#12 Title…``: the reference is ours (an int), the title is cleaned."""
+    """``#12 Title…`` (in a group scope ``acme/sales#12 Title…``): the reference is
+    ours (an int, a project path GitLab names), the title is cleaned."""
     title = mermaid_text(item["title"], limit=limit)
+    reference = str(item.get("reference") or "")
+    if _REFERENCE.fullmatch(reference):
+        return f"{reference} {title}"
     return f"#{int(item['iid'])} {title}" if item["iid"] is not None else title
 
 
@@ -165,6 +172,7 @@ def alignment_chart(doc: dict[str, Any]) -> str | None:
         lines.append(f"  {node}[{_q(label)}]")
         if health in _HEALTH_STYLE:
             classes.setdefault(_HEALTH_STYLE[health][0], []).append(node)
+    lines = _by_project(lines, objectives)
     for o in objectives:
         for parent in o["parent_keys"]:
             if parent in ids and parent != o["key"]:
@@ -174,6 +182,27 @@ def alignment_chart(doc: dict[str, Any]) -> str | None:
             lines.append(f"  classDef {name} {style}")
             lines.append(f"  class {','.join(classes[name])} {name}")
     return _fence(lines)
+
+
+def _by_project(lines: list[str], objectives: Sequence[dict[str, Any]]) -> list[str]:
+    """In a group scope, the nodes of each project in a subgraph named by the project's
+    path: the edges between them cross projects. ``lines`` are the chart's head and its
+    nodes, in the order of ``objectives``."""
+    projects: dict[str, list[int]] = {}
+    for n, o in enumerate(objectives):
+        path = str(o.get("project") or "")
+        if path and _REFERENCE.fullmatch(f"{path}#1"):
+            projects.setdefault(path, []).append(n)
+    if not projects:
+        return lines
+    head, nodes = lines[:1], lines[1:]
+    inside = {n for members in projects.values() for n in members}
+    out = head + [node for n, node in enumerate(nodes) if n not in inside]
+    for p, (path, members) in enumerate(projects.items()):
+        out.append(f"  subgraph p{p}[{_q(path)}]")
+        out += ["  " + nodes[n] for n in members]
+        out.append("  end")
+    return out
 
 
 def _shown(score: float) -> str:

@@ -64,6 +64,7 @@ def _context(doc: dict[str, Any], fmt: Format) -> dict[str, Any]:
     teams = [
         {
             "name": team["name"],
+            "projects": team.get("projects") or [],  # a group scope's
             "stats": stats,
             "objectives": [by_key[k] for k in team["objective_keys"]],
         }
