@@ -7,15 +7,27 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+from pathlib import Path
 
 import pytest
+import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
+from okrflow.config.okrfile import load_okr_file
 from okrflow.core.description import with_meta
 from okrflow.core.issue_text import read_issue
 from okrflow.core.meta import MAX_PARENTS, Meta, ParentRef
-from okrflow.core.model import CheckIn, KeyResult, Metric, MetricKind, Objective
+from okrflow.core.model import (
+    CheckIn,
+    KeyResult,
+    Metric,
+    MetricKind,
+    MetricSource,
+    Objective,
+    SourceKind,
+)
+from okrflow.core.okr_export import apply_data
 from okrflow.core.report import build_report
 from okrflow.core.scoring import evaluate
 
@@ -254,3 +266,42 @@ def test_sharing_scores_as_one_copy_in_each_objective(
     for key in ("a", "b"):
         assert together.objectives[key].progress == copies.objectives[key].progress
     assert together.problems == []
+
+
+def test_export_writes_a_shared_key_result_once_with_also_and_sources_across(
+    tmp_path: Path,
+) -> None:
+    query = MetricSource(
+        SourceKind.QUERY, {"labels": ["deal"], "state": "closed", "project": "acme/sales"}
+    )
+    revenue = at("company/revenue", 50, objective="company", also=("sales",))
+    revenue.source, revenue.title = query, "Raise revenue from 100 to 200"
+    guides = at("sales/guides", 1, objective="sales")
+    guides.source = MetricSource(SourceKind.INITIATIVES, {"measure": "count"})
+    guides.title = "Publish 4 guides"
+    company = Objective("company", "Grow the business", key_results=[revenue])
+    sales = Objective("sales", "Build the pipeline", key_results=[revenue, guides])
+    data = apply_data("FY24-Q1", [company, sales])
+    listed = {o["key"]: o.get("key_results", []) for o in data["objectives"]}
+    assert [k["key"] for k in listed["sales"]] == ["guides"]
+    [shared] = listed["company"]
+    assert shared["also"] == ["sales"]
+    assert shared["source"]["query"]["project"] == "acme/sales"
+    assert listed["sales"][0]["source"] == {"initiatives": {"measure": "count"}}
+    path = tmp_path / "okrs.yml"
+    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    again = load_okr_file(path)  # the file reads back as it was
+    [kr] = again.by_key("company").key_results  # type: ignore[union-attr]
+    assert (kr.also, kr.source) == (
+        ["sales"],
+        MetricSource(
+            SourceKind.QUERY,
+            {
+                "labels": ["deal"],
+                "state": "closed",
+                "window_days": 30,
+                "measure": "count",
+                "project": "acme/sales",
+            },
+        ),
+    )

@@ -40,10 +40,11 @@ def source_data(source: MetricSource) -> Any:
     if source.kind is SourceKind.MANUAL:
         return None
     if source.kind is SourceKind.INITIATIVES:
-        return "initiatives"
+        measure = source.options.get("measure")
+        return {"initiatives": {"measure": measure}} if measure else "initiatives"
     if source.kind is SourceKind.COMMAND:
         return {"command": {"run": source.options.get("command", "")}}
-    wanted = ("labels", "state", "window_days", "measure")
+    wanted = ("labels", "state", "window_days", "measure", "project", "group")
     return {"query": {k: source.options[k] for k in wanted if k in source.options}}
 
 
@@ -80,6 +81,7 @@ def apply_data(
     other quarters (okrflow key -> key), which the file refers to by key."""
     ordered = document_order(objectives)
     keys = {**(parent_keys or {}), **_file_keys(ordered)}
+    present = {o.key for o in ordered}
     out = []
     for o in ordered:
         entry: dict[str, Any] = {"key": keys[o.key], "title": o.title}
@@ -101,9 +103,13 @@ def apply_data(
         krs = []
         taken: set[str] = set()
         for kr in o.key_results:
+            if kr.also and kr.objective != o.key and kr.objective in present:
+                continue  # counting for several objectives: written once, under its home
             item: dict[str, Any] = {"key": _kr_key(kr.key, o.key, kr.title, taken)}
             taken.add(item["key"])
             item["title"] = kr.title
+            if kr.also:
+                item["also"] = [keys.get(k, k) for k in kr.also]
             if kr.owner and kr.owner != o.owner:
                 item["owner"] = kr.owner
             if kr.weight != 1:
