@@ -31,6 +31,7 @@ from group_world import (
 from okrflow.adapter import ConnectionSettings
 from okrflow.commands.apply import apply, plan
 from okrflow.commands.checkin import checkin
+from okrflow.commands.export import export
 from okrflow.commands.lint import lint
 from okrflow.commands.move import move, move_bulk
 from okrflow.commands.new import new_kr, new_objective
@@ -475,6 +476,17 @@ def test_apply_of_a_group_file_opens_each_okr_in_its_project_and_plan_then_finds
     assert doc["problems"] == []
 
     again = plan_then_apply_find_nothing(emulator, config, path)
+
+    # exported from the group, a group OKR file again: each entry names its project,
+    # and plan of the export finds nothing to do
+    exported = export(config_workspace(emulator, config), quarter=QUARTER)
+    assert f"        project: {SUPPORT}\n        title: Sign 8 partner deals" in exported.text
+    assert f"  - key: platform-trust\n    project: {PLATFORM}\n" in exported.text
+    (tmp_path / "exported.yml").write_text(exported.text, encoding="utf-8")
+    planned = plan(config_workspace(emulator, config), tmp_path / "exported.yml")
+    assert (planned.differences, planned.error(), planned.not_in_file) == (0, None, [])
+    with pytest.raises(UsageError, match="csv holds no project"):
+        export(config_workspace(emulator, config), quarter=QUARTER, fmt="csv")
     assert f"= unchanged kr sales-pipeline/deals ({SUPPORT}#1)" in texts(again.lines())
 
 

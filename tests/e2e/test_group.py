@@ -55,9 +55,9 @@ def test_okrs_across_a_group_roll_up_into_one_tree(okrflow_cli: Any) -> None:
     assert emu.log == []
 
     # a command that does not work over a group yet says so, nothing read
-    export = okrflow_cli("export", "--group", "acme", extra_env=ENV)
-    assert (export.returncode, export.stdout) == (2, "")
-    assert "okrflow export does not work over a group yet" in export.stderr
+    pages = okrflow_cli("pages", "--group", "acme", extra_env=ENV)
+    assert (pages.returncode, pages.stdout) == (2, "")
+    assert "okrflow pages does not work over a group yet" in pages.stderr
     assert emu.log == []
 
     # rollup writes each OKR in its own project

@@ -69,6 +69,7 @@ GROUP_COMMANDS = frozenset(
         "carry",
         "schedule",
         "adopt",
+        "export",
     }
 )
 

@@ -13,7 +13,9 @@ levels, kinds, parents, purposes, weights, metric sources; a key result's ``star
 check-ins and scores stay in GitLab: an OKR file does not hold them. An issue filed
 without okrflow (key ``iid-12``) gets a key made from its title; applying the file to
 the same project then opens a new issue for it. One listing page per 100 issues of the
-quarter, nothing else; the same OKRs give the same bytes.
+quarter, nothing else; the same OKRs give the same bytes. Over a group each entry
+names its ``project:`` (a group OKR file, for ``apply`` and ``plan`` over the group);
+the CSV layout has no place for it, so ``--format csv`` is refused there.
 """
 
 from __future__ import annotations
@@ -28,9 +30,8 @@ from okrflow.commands.workspace import Workspace
 from okrflow.config.okrfile import OkrFile, load_okr_file
 from okrflow.config.okrfile.spreadsheet import export_rows
 from okrflow.config.okrfile.writer import dump_json, dump_yaml
-from okrflow.core.issue_text import iid_of_key
 from okrflow.core.model import KeyResult, Metric
-from okrflow.core.okr_export import apply_data, document_order, metric_fields
+from okrflow.core.okr_export import apply_data, document_order, metric_fields, numbered
 from okrflow.core.statements import StatementError, read_statement
 from okrflow.errors import UsageError
 from okrflow.render.display import count
@@ -91,7 +92,7 @@ def _with_metrics(
             if isinstance(read_statement(kr.title), StatementError):
                 if kr.metric is None:
                     warnings.append(
-                        f"#{kr.iid} {kr.title!r}: no numbers okrflow can read; exported as a "
+                        f"{kr.issue_id} {kr.title!r}: no numbers okrflow can read; exported as a "
                         "milestone (start 0, target 1)"
                     )
                     item.update(start=0, target=1)
@@ -118,14 +119,19 @@ def export(
     ``output`` or returned for printing."""
     if fmt not in EXPORT_FORMATS:
         raise UsageError(f"--format must be one of {', '.join(EXPORT_FORMATS)}, not {fmt!r}")
+    if fmt == "csv" and ws.connection is not None and ws.connection.group:
+        raise UsageError(
+            "--format csv holds no project: over a group, export yaml or json (each entry "
+            "names its project)"
+        )
     label = ws.quarter_label(quarter)
     snap = ws.repo.load(label)
     ws.refuse_empty(label, doing="nothing to export")
     warnings = []
     here = {o.key for o in snap.objectives}
     for o in snap.objectives:
-        for parent in [p for p in o.parents if p not in here and iid_of_key(p) is not None]:
-            warnings.append(f"#{o.iid}: its parent {parent} has no okrflow key; left out")
+        for parent in [p for p in o.parents if p not in here and numbered(p)]:
+            warnings.append(f"{o.issue_id}: its parent {parent} has no okrflow key; left out")
             o.parents.remove(parent)
     ordered = document_order(snap.objectives)
     data = apply_data(label, ordered)

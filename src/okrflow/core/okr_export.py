@@ -11,7 +11,9 @@ empty project and exported again gives the same bytes:
   prefix (``company/wau`` is ``wau``);
 - only what differs from a default is written: ``kind`` when aspirational, ``level``
   when not ``team``, weights other than 1, a key result's owner when it is not its
-  objective's, a metric source other than check-ins. Explicit ``start``/``target``
+  objective's, a metric source other than check-ins. In a group scope every entry
+  names its ``project:`` (where it lives), and a key made from an issue's full
+  reference (``acme/sales#12``) is one made from its number. Explicit ``start``/``target``
   (where the statement alone does not say them) are the caller's to add
   (:func:`metric_fields`), since only the OKR file's loader knows what it reads.
 
@@ -23,7 +25,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from okrflow.core.issue_text import iid_of_key
+from okrflow.core.issue_refs import issue_of_key
 from okrflow.core.keys import slugify, unique_key
 from okrflow.core.model import Kind, Metric, MetricSource, Objective, SourceKind
 from okrflow.core.report import _document_order as document_order
@@ -57,11 +59,17 @@ def metric_fields(metric: Metric) -> dict[str, Any]:
     return fields
 
 
+def numbered(key: str) -> bool:
+    """Whether ``key`` was made from an issue's number (``iid-12``, in a group scope
+    ``acme/sales#12``): the issue has no okrflow key."""
+    return issue_of_key(key, "") is not None
+
+
 def _file_keys(objectives: Sequence[Objective]) -> dict[str, str]:
     """okrflow key -> the key in the file, for every objective."""
     keys: dict[str, str] = {}
     for o in objectives:
-        base = o.key if iid_of_key(o.key) is None else slugify(o.title)
+        base = slugify(o.title) if numbered(o.key) else o.key
         keys[o.key] = unique_key(base, set(keys.values()))
     return keys
 
@@ -69,7 +77,7 @@ def _file_keys(objectives: Sequence[Objective]) -> dict[str, str]:
 def _kr_key(key: str, objective_key: str, title: str, taken: set[str]) -> str:
     prefix = f"{objective_key}/"
     base = key[len(prefix) :] if key.startswith(prefix) else key.rpartition("/")[2]
-    if not base or iid_of_key(base) is not None:
+    if not base or numbered(base) or numbered(key):
         base = slugify(title)
     return unique_key(base, taken)
 
@@ -84,7 +92,10 @@ def apply_data(
     present = {o.key for o in ordered}
     out = []
     for o in ordered:
-        entry: dict[str, Any] = {"key": keys[o.key], "title": o.title}
+        entry: dict[str, Any] = {"key": keys[o.key]}
+        if o.project:  # a group scope's
+            entry["project"] = o.project
+        entry["title"] = o.title
         if o.team:
             entry["team"] = o.team
         if o.level != "team":
@@ -107,6 +118,8 @@ def apply_data(
                 continue  # counting for several objectives: written once, under its home
             item: dict[str, Any] = {"key": _kr_key(kr.key, o.key, kr.title, taken)}
             taken.add(item["key"])
+            if kr.project:
+                item["project"] = kr.project
             item["title"] = kr.title
             if kr.also:
                 item["also"] = [keys.get(k, k) for k in kr.also]
