@@ -16,6 +16,8 @@ from typing import Any
 
 from okrflow.adapter import Snapshot
 from okrflow.commands.workspace import Workspace
+from okrflow.core.annual import checked_alignment
+from okrflow.core.dates import QuarterDates
 from okrflow.core.evaluation import Closing, Closings, Evaluation
 from okrflow.core.model import IssueId, KeyResult, Objective, State
 from okrflow.core.report import ReportKind, build_report
@@ -35,7 +37,20 @@ __all__ = [
 def evaluate_snapshot(ws: Workspace, snapshot: Snapshot) -> Evaluation:
     """Objectives, key results and KPIs of ``snapshot``, as of its quarter's day."""
     dates = ws.quarter_dates(snapshot.quarter)
-    evaluation = evaluate(snapshot.objectives, elapsed=dates.elapsed, policy=ws.policy, dates=dates)
+    if snapshot.year is None:
+        evaluation = evaluate(
+            snapshot.objectives, elapsed=dates.elapsed, policy=ws.policy, dates=dates
+        )
+    else:  # with the year's annual objectives, paced by the year's share gone
+        objectives, problems = checked_alignment(snapshot.scored(), ws.calendar)
+        year = ws.calendar.parse_year(snapshot.year.label)
+        elapsed = QuarterDates(
+            ws.calendar.year_start(year), ws.calendar.year_end(year), dates.day
+        ).elapsed
+        evaluation = evaluate(
+            objectives, elapsed=dates.elapsed, policy=ws.policy, dates=dates, year_elapsed=elapsed
+        )
+        evaluation.problems[:0] = [*snapshot.year.problems, *problems]
     evaluation.kpis = evaluate_kpis(snapshot.kpis, first=dates.start, last=dates.day)
     return evaluation
 

@@ -181,6 +181,7 @@ class Workspace:
                 names=self.labels,
                 bot_users=self.config.gitlab.bot_users,
             )
+            self._repo.calendar = self.calendar
         return self._repo
 
     @property

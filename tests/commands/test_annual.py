@@ -1,0 +1,114 @@
+"""Annual objectives (a fiscal year's "Big Rocks") over the emulator: the quarter's load
+reads them and the other quarters' objectives aligned under them, and the commands
+show, roll up, create and carry them.
+
+The world (the default calendar, today 2024-02-15 in FY24-Q1):
+
+- #1 the annual objective "Win the mid-market" (label FY24);
+- #2 "Land mid-market logos" (FY24-Q1) under #1, its key result #3 at 5 of 0 -> 10: 50%;
+- #4 "Grow mid-market revenue" (FY24-Q2) under #1, its key result #5 at 25 of 20 -> 40:
+  25%;
+- #6 "Keep support fast" (FY24-Q1), under nothing, its key result #7 at 30 of 20 -> 40.
+
+#1's progress is the mean of #2 and #4: (0.5 + 0.25) / 2 = 0.375.
+"""
+
+from __future__ import annotations
+
+import urllib.parse
+
+import pytest
+from okr_world import NAMES, QUARTER, add_kr, add_objective, workspace
+
+from okrflow.commands.analysis import evaluate_snapshot
+from okrflow.sandbox import Emulator
+
+YEAR = "FY24"
+Q2 = "FY24-Q2"
+ROCK = "rock-mid-market"
+
+
+def add_annual(emu: Emulator, title: str, *, key: str, year: str = YEAR) -> int:
+    """An annual objective as ``okrflow new objective --annual`` writes it: the year's
+    label where a quarter's would be."""
+    return add_objective(emu, title, key=key, quarter=year, state="active")
+
+
+def build(emu: Emulator) -> None:
+    assert add_annual(emu, "Win the mid-market", key=ROCK) == 1
+    rock = (ROCK, 1)
+    q1 = add_objective(emu, "Land mid-market logos", key="q1-logos", parents=[rock], state="active")
+    add_kr(emu, "Land 10 mid-market logos", ("q1-logos", q1), value=5, state="active")
+    q2 = add_objective(emu, "Grow mid-market revenue", key="q2-revenue", parents=[rock], quarter=Q2)
+    add_kr(emu, "Raise revenue from 20 to 40", ("q2-revenue", q2), value=25, quarter=Q2)
+    other = add_objective(emu, "Keep support fast", key="support", state="active")
+    add_kr(emu, "Raise CSAT from 20 to 40", ("support", other), value=30, state="active")
+
+
+@pytest.fixture
+def world(emu: Emulator) -> Emulator:
+    build(emu)
+    return emu
+
+
+def listed_labels(emu: Emulator) -> list[str]:
+    """The label filters of the issue listings requested, in order."""
+    found = []
+    for record in emu.log:
+        if record.route and record.route.endswith("/issues") and record.method == "GET":
+            query = urllib.parse.parse_qs(record.query)
+            found.append(",".join(query.get("labels", [""])))
+    return found
+
+
+def test_the_quarters_load_reads_the_year_in_four_more_listings(world: Emulator) -> None:
+    ws = workspace(world)
+    world.reset_log()
+    snap = ws.repo.load(QUARTER)
+    # the quarter, the KPIs, then: the year's objectives, and the year's other quarters
+    assert listed_labels(world) == [
+        QUARTER,
+        NAMES.kpi,
+        f"{NAMES.objective},{YEAR}",
+        Q2,
+        "FY24-Q3",
+        "FY24-Q4",
+    ]
+    assert snap.year is not None and snap.year.label == YEAR
+    assert [o.iid for o in snap.year.annual] == [1]
+    assert [o.iid for o in snap.year.others] == [4]
+    assert [o.iid for o in snap.objectives] == [2, 6]  # the quarter's own, as before
+    assert [kr.iid for kr in snap.year.others[0].key_results] == [5]
+
+
+def test_a_quarter_aligned_under_nothing_outside_it_lists_nothing_more(emu: Emulator) -> None:
+    other = add_objective(emu, "Keep support fast", key="support")
+    add_objective(emu, "Answer in a day", key="answer", parents=[("support", other)])
+    ws = workspace(emu)
+    emu.reset_log()
+    snap = ws.repo.load(QUARTER)
+    assert listed_labels(emu) == [QUARTER, NAMES.kpi] and snap.year is None
+
+
+def test_a_parent_outside_the_quarter_costs_one_listing_when_the_year_has_none(
+    emu: Emulator,
+) -> None:
+    add_objective(emu, "Orphaned", key="lost", parents=[("gone", 40)])
+    ws = workspace(emu)
+    emu.reset_log()
+    snap = ws.repo.load(QUARTER)
+    assert listed_labels(emu) == [QUARTER, NAMES.kpi, f"{NAMES.objective},{YEAR}"]
+    assert snap.year is None
+
+
+def test_the_annual_objective_rolls_up_both_quarters(world: Emulator) -> None:
+    ws = workspace(world)
+    evaluation = evaluate_snapshot(ws, ws.repo.load(QUARTER))
+    progress = {key: r.progress for key, r in evaluation.objectives.items()}
+    assert progress == {
+        "q1-logos": 0.5,
+        "support": 0.5,
+        ROCK: 0.375,  # (0.5 + 0.25) / 2
+        "q2-revenue": 0.25,
+    }
+    assert not [p for p in evaluation.problems if "not among the objectives read" in p.message]
