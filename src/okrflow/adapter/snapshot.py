@@ -452,7 +452,7 @@ def load_snapshot(
             for type_label in (names.objective, names.key_result):
                 state = None if not quarter else "opened"
                 for record in gl.list_issues(labels=[type_label], state=state):
-                    if not quarter or names.quarter_in(" ".join(record.labels)) is None:
+                    if not quarter or _unscheduled(record, names):
                         yield record
 
     kpi_records = gl.list_issues(labels=[names.kpi], state="opened")
@@ -463,6 +463,14 @@ def load_snapshot(
     if year is not None and quarter and _parents_outside(snap):
         snap.year = _year_context(gl, names, snap, year, across=across)
     return snap
+
+
+def _unscheduled(record: IssueRecord, names: LabelNames) -> bool:
+    """An OKR issue of no quarter and of no fiscal year (an annual objective is the
+    year's, not one to triage)."""
+    if names.quarter_in(" ".join(record.labels)) is not None:
+        return False
+    return not any(names.year_of(label) for label in record.labels)
 
 
 def _parents_outside(snap: Snapshot) -> bool:

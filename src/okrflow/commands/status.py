@@ -10,6 +10,11 @@ relative target before its first value), a progress bar and confidence, and unde
 their initiatives (reference, title, state, assignee). The KPIs follow, each with its
 latest value against its healthy range, its weekly trend and the days it spent out of
 range this quarter. Problems come last.
+
+Annual objectives the quarter aligns under come first, above the quarter's tree: each
+with its progress, health (paced by the year) and the quarterly objectives under it
+across the year, each named with its quarter; in the tree, an objective under one says
+so ("under FY24 #1").
 """
 
 from __future__ import annotations
@@ -82,7 +87,13 @@ def _closed(o: dict[str, Any], style: Style) -> str:
     return style(text, _GRADE_COLOUR.get(grade, ""))
 
 
-def _objective_line(o: dict[str, Any], indent: str, style: Style, also: list[int | str]) -> str:
+def _objective_line(
+    o: dict[str, Any],
+    indent: str,
+    style: Style,
+    also: list[int | str],
+    annual: dict[str, str] | None = None,
+) -> str:
     closed = o["state"] == "closed" and o.get("grade") and o.get("score") is not None
     details = [
         bar(o["progress"]),
@@ -100,8 +111,34 @@ def _objective_line(o: dict[str, Any], indent: str, style: Style, also: list[int
     if also:
         under = ", ".join(visible(i) if isinstance(i, str) else f"#{i}" for i in also)
         details.append(style(f"(also under {under})", "dim"))
+    rocks = [annual[k] for k in o.get("parent_keys", ()) if annual and k in annual]
+    if rocks:
+        details.append(style(f"(under {', '.join(rocks)})", "dim"))
     head = f"{style(_named(o), 'bold')} {visible(o['title'])}"
     return indent + "  ".join([head, *details])
+
+
+def _annual_lines(annual: dict[str, Any], style: Style) -> list[str]:
+    """The year's annual objectives, each with the quarterly objectives under it."""
+    rocks = annual["objectives"]
+    lines = [
+        style(
+            f"{visible(annual['year'])}: {display.count(len(rocks), 'annual objective')}, "
+            f"{progress_percent(annual['elapsed'])}% of the year gone",
+            "bold",
+        ),
+        "",
+    ]
+    for o in rocks:
+        lines.append(_objective_line(o, "", style, []))
+        for q in o["quarters"]:
+            details = [bar(q["progress"]), _health(q["health"], style)]
+            details.append(display.state_label(q["state"]))
+            head = f"{visible(q['quarter'] or '')} {_named(q)} {visible(q['title'])}"
+            lines.append("    " + "  ".join([head, *details]))
+        for kr in o["key_results"]:
+            lines.append(_kr_line(kr, "    ", style))
+    return [*lines, ""]
 
 
 def _named(okr: dict[str, Any]) -> str:
@@ -199,7 +236,14 @@ def format_status(result: StatusResult, style: Style = plain) -> list[str]:
             roots.append(o)
 
     count = len(objectives)
-    lines = [
+    annual = doc.get("annual")
+    rocks = (
+        {o["key"]: f"{visible(annual['year'])} {_named(o)}" for o in annual["objectives"]}
+        if annual
+        else {}
+    )
+    lines = _annual_lines(annual, style) if annual else []
+    lines += [
         style(
             f"{result.quarter}: {display.count(count, 'objective')}, "
             f"{progress_percent(result.elapsed)}% of the quarter gone",
@@ -216,7 +260,7 @@ def format_status(result: StatusResult, style: Style = plain) -> list[str]:
         shown.add(iid)
         indent = "    " * depth
         also = [p for p in _parents(o) if p in by_iid and p not in (via, iid)]
-        lines.append(_objective_line(o, indent, style, also))
+        lines.append(_objective_line(o, indent, style, also, rocks))
         for kr in o["key_results"]:
             lines.append(_kr_line(kr, indent + "    ", style))
             for initiative in kr.get("initiatives", ()):

@@ -269,6 +269,7 @@ def evaluate(
     policy: ScoringPolicy = DEFAULT_POLICY,
     dates: QuarterDates | None = None,
     year_elapsed: Number | None = None,
+    periods: Mapping[str, QuarterDates] | None = None,
 ) -> Evaluation:
     """Progress, health and (once closed) score for every objective and key result.
 
@@ -277,7 +278,10 @@ def evaluate(
     key result due earlier ("by June 30") is paced to its due date, and only the
     check-ins made up to :attr:`QuarterDates.day` count (a quarter that is over is
     evaluated as of its end). ``year_elapsed`` (the share of the fiscal year gone) paces
-    the annual objectives; without it they are paced as the quarter. Problems that do
+    the annual objectives; without it they are paced as the quarter. ``periods``, by
+    objective key, evaluates an objective of another quarter (one aligned under an
+    annual objective) and its key results by that quarter's dates instead of ``dates``
+    and ``elapsed``. Problems that do
     not stop the evaluation are listed in ``Evaluation.problems``: a repeated
     objective or key-result key (the later one is skipped), a parent that is not in
     ``objectives``, a parent cycle, a negative or non-finite weight, an objective
@@ -292,8 +296,11 @@ def evaluate(
     # Key results: unique keys across the set.
     kr_results: dict[str, KeyResultResult] = {}
     own_krs: dict[int, list[KeyResult]] = {}
+    periods = periods or {}
     for position, objective in enumerate(objectives):
         counted: list[KeyResult] = []
+        own = periods.get(objective.key)
+        kr_dates, kr_gone = (dates, gone) if own is None else (own, share(own.elapsed))
         for kr in objective.key_results:
             where = _where(kr.iid, kr.key)
             if kr.key in kr_results:
@@ -301,9 +308,9 @@ def evaluate(
                     Problem(where, f"key result key {kr.key!r} is used twice: this one is skipped")
                 )
                 continue
-            if dates is not None:
+            if kr_dates is not None:
                 kr = dataclasses.replace(
-                    kr, checkins=[c for c in kr.checkins if dates.counts(c.at)]
+                    kr, checkins=[c for c in kr.checkins if kr_dates.counts(c.at)]
                 )
             metric, trouble = kr_reading(kr)
             if trouble is not None:
@@ -314,7 +321,7 @@ def evaluate(
             progress = kr_progress(metric, current)
             kr_results[kr.key] = KeyResultResult(
                 progress=progress,
-                health=kr_health(progress, kr_pace(metric, gone, dates), confidence, policy),
+                health=kr_health(progress, kr_pace(metric, kr_gone, kr_dates), confidence, policy),
                 current=current,
                 confidence=confidence,
                 metric=metric,
@@ -427,9 +434,10 @@ def evaluate(
                 )
             )
         progress = 0.0 if mean is None else mean
+        own = periods.get(key)
         health = objective_health(
             progress,
-            year_gone if objective.annual else gone,
+            year_gone if objective.annual else gone if own is None else share(own.elapsed),
             (h for _, weight, h in entries if weight > 0),
             policy,
         )

@@ -9,6 +9,7 @@ import pytest
 
 from okrflow.core.annual import checked_alignment, fiscal_year_of, under_annual
 from okrflow.core.calendar import FiscalCalendar
+from okrflow.core.dates import QuarterDates
 from okrflow.core.model import CheckIn, Health, KeyResult, Metric, MetricKind, Objective
 from okrflow.core.scoring import evaluate
 
@@ -107,3 +108,27 @@ def test_under_annual_follows_alignment_at_any_depth(depth: int) -> None:
     chain += [quarterly(f"o{i}", "FY27-Q2", parents=(f"o{i - 1}",)) for i in range(1, depth)]
     loose = quarterly("loose", "FY27-Q2")
     assert under_annual([loose, *reversed(chain), rock()]) == {"rock"} | {o.key for o in chain}
+
+
+def test_another_quarters_objective_is_evaluated_by_its_own_quarter() -> None:
+    # FY26-Q1 is over (2026-01-01..03-31): its key result counts the check-ins up to its
+    # end (4 of 8 on March 1st = 0.5, not the 8 of April 10th) and is paced by all of it
+    late = dt.datetime(2026, 4, 10, tzinfo=dt.timezone.utc)
+    stepped = KeyResult(
+        "s",
+        "s",
+        metric=Metric(MetricKind.LINEAR, 0, 8),
+        checkins=[CheckIn(dt.datetime(2026, 3, 1, tzinfo=dt.timezone.utc), 4), CheckIn(late, 8)],
+    )
+    q1 = quarterly("q1", "FY26-Q1", stepped, parents=("rock",))
+    q1_dates = QuarterDates(dt.date(2026, 1, 1), dt.date(2026, 3, 31), dt.date(2026, 4, 15))
+    now = QuarterDates(dt.date(2026, 4, 1), dt.date(2026, 6, 30), dt.date(2026, 4, 15))
+    result = evaluate(
+        [rock(year="FY26"), q1], elapsed=now.elapsed, dates=now, periods={"q1": q1_dates}
+    )
+    assert result.key_results["s"].progress == 0.5
+    # 0.5 against all of Q1 gone: below 0.8, at least 0.5 -> needs attention
+    assert result.objectives["q1"].health is Health.NEEDS_ATTENTION
+    assert result.objectives["rock"].progress == 0.5
+    mine = evaluate([rock(year="FY26"), q1], elapsed=now.elapsed, dates=now)
+    assert mine.key_results["s"].progress == 1.0  # by the current quarter's day

@@ -17,10 +17,13 @@ from __future__ import annotations
 
 import urllib.parse
 
+import jsonschema
 import pytest
 from okr_world import NAMES, QUARTER, add_kr, add_objective, workspace
 
 from okrflow.commands.analysis import evaluate_snapshot
+from okrflow.commands.status import format_status, status
+from okrflow.render import report_schema
 from okrflow.sandbox import Emulator
 
 YEAR = "FY24"
@@ -112,3 +115,47 @@ def test_the_annual_objective_rolls_up_both_quarters(world: Emulator) -> None:
         "q2-revenue": 0.25,
     }
     assert not [p for p in evaluation.problems if "not among the objectives read" in p.message]
+
+
+# -- status -----------------------------------------------------------------------------------
+
+
+def test_status_shows_the_annual_objective_above_the_quarters_tree(world: Emulator) -> None:
+    lines = [str(line) for line in format_status(status(workspace(world)))]
+    # 2024-02-15 is day 45 of the 366 of FY24: 12% of the year gone
+    assert lines[0] == "FY24: 1 annual objective, 12% of the year gone"
+    rock = lines[2]
+    assert rock.startswith("#1 Win the mid-market  ███░░░░░░░  38%  ✓ on track  Active  @alice")
+    assert lines[3].startswith("    FY24-Q1 #2 Land mid-market logos  █████░░░░░  50%")
+    assert lines[4].startswith("    FY24-Q2 #4 Grow mid-market revenue  ██░░░░░░░░  25%")
+    assert lines[6].startswith("FY24-Q1: 2 objectives")
+    logos = next(line for line in lines if line.startswith("#2 "))
+    assert logos.endswith("(under FY24 #1)")
+    assert not any(line.startswith("#4 ") for line in lines)  # Q2's is not the quarter's
+
+
+def test_status_json_adds_the_year_and_validates(world: Emulator) -> None:
+    doc = status(workspace(world)).document
+    jsonschema.validate(doc, report_schema())
+    assert [o["iid"] for o in doc["objectives"]] == [2, 6]  # the quarter's, as before
+    annual = doc["annual"]
+    assert (annual["year"], annual["elapsed"]) == ("FY24", 45 / 366)
+    (rock,) = annual["objectives"]
+    assert (rock["iid"], rock["year"], rock["progress"], rock["health"]) == (
+        1,
+        "FY24",
+        0.375,
+        "on track",
+    )
+    assert [(q["quarter"], q["iid"], q["progress"]) for q in rock["quarters"]] == [
+        ("FY24-Q1", 2, 0.5),
+        ("FY24-Q2", 4, 0.25),
+    ]
+    assert doc["problems"] == []
+
+
+def test_status_of_a_quarter_without_annual_objectives_has_no_annual_key(emu: Emulator) -> None:
+    add_objective(emu, "Keep support fast", key="support")
+    doc = status(workspace(emu)).document
+    assert "annual" not in doc
+    assert format_status(status(workspace(emu)))[0].startswith("FY24-Q1: 1 objective")
