@@ -19,9 +19,10 @@ import urllib.parse
 
 import jsonschema
 import pytest
-from okr_world import NAMES, QUARTER, add_kr, add_objective, workspace
+from okr_world import NAMES, PROJECT, QUARTER, add_kr, add_objective, description, workspace
 
 from okrflow.commands.analysis import evaluate_snapshot
+from okrflow.commands.rollup import rollup
 from okrflow.commands.status import format_status, status
 from okrflow.render import report_schema
 from okrflow.sandbox import Emulator
@@ -159,3 +160,23 @@ def test_status_of_a_quarter_without_annual_objectives_has_no_annual_key(emu: Em
     doc = status(workspace(emu)).document
     assert "annual" not in doc
     assert format_status(status(workspace(emu)))[0].startswith("FY24-Q1: 1 objective")
+
+
+# -- rollup -----------------------------------------------------------------------------------
+
+
+def test_rollup_writes_the_annual_objectives_section_and_a_second_writes_nothing(
+    world: Emulator,
+) -> None:
+    first_q2 = description(world, 4)
+    first = rollup(workspace(world), quarter=QUARTER)
+    assert 1 in first.changed  # the annual objective, with the quarter's #2 and #6
+    text = description(world, 1)
+    assert "38%" in text and "#2" in text and "#4" in text  # both quarters' objectives
+    # paced by the year (12% gone): on track; by the quarter (49%) 0.375 < 0.8 * 0.49
+    assert NAMES.on_track in world.issue_labels(PROJECT, 1)
+    assert description(world, 4) == first_q2  # Q2's own objective is Q2's rollup's
+    world.reset_log()
+    second = rollup(workspace(world), quarter=QUARTER)
+    assert second.changed == [] and not world.writes()
+    assert second.document["annual"] == first.document["annual"]
