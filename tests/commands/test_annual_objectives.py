@@ -16,14 +16,17 @@ The world (the default calendar, today 2024-02-15 in FY24-Q1):
 from __future__ import annotations
 
 import urllib.parse
+from typing import Any
 
 import jsonschema
 import pytest
 from okr_world import NAMES, PROJECT, QUARTER, add_kr, add_objective, description, workspace
 
 from okrflow.commands.analysis import evaluate_snapshot
+from okrflow.commands.new import NewResult, new_kr, new_objective
 from okrflow.commands.rollup import rollup
 from okrflow.commands.status import format_status, status
+from okrflow.errors import UsageError
 from okrflow.render import report_schema
 from okrflow.sandbox import Emulator
 
@@ -53,6 +56,11 @@ def build(emu: Emulator) -> None:
 def world(emu: Emulator) -> Emulator:
     build(emu)
     return emu
+
+
+def world_labels(emu: Emulator, iid: int | None) -> list[str]:
+    assert iid is not None
+    return emu.issue_labels(PROJECT, iid)
 
 
 def listed_labels(emu: Emulator) -> list[str]:
@@ -180,3 +188,84 @@ def test_rollup_writes_the_annual_objectives_section_and_a_second_writes_nothing
     second = rollup(workspace(world), quarter=QUARTER)
     assert second.changed == [] and not world.writes()
     assert second.document["annual"] == first.document["annual"]
+
+
+# -- new --------------------------------------------------------------------------------------
+
+
+def new_annual(emu: Emulator, title: str = "Win the mid-market", **kw: Any) -> NewResult:
+    """``okrflow new objective --annual`` (``annual=False``: a quarterly one)."""
+    args: dict[str, Any] = {
+        "title": title,
+        "quarter": None,
+        "team": "CSM",
+        "owner": "alice",
+        "purpose": "The year's big rock.",
+        "annual": True,
+    }
+    args.update(kw)
+    return new_objective(workspace(emu), **args)
+
+
+def test_new_annual_objective_of_the_current_year_then_a_quarterly_one_under_it(
+    emu: Emulator,
+) -> None:
+    rock = new_annual(emu)
+    assert rock.quarter == YEAR and YEAR in world_labels(emu, rock.iid)
+    assert not any(NAMES.quarter_of(label) for label in world_labels(emu, rock.iid))
+    assert "\nFY24\n" in description(emu, rock.iid)  # its Quarter section names the year
+    q2 = new_annual(
+        emu, "Grow mid-market revenue", quarter=Q2, annual=False, parents=[f"#{rock.iid}"]
+    )
+    assert q2.parents == [rock.iid]
+    snap = workspace(emu).repo.load(Q2)
+    assert snap.year is not None and [o.iid for o in snap.year.annual] == [rock.iid]
+    assert evaluate_snapshot(workspace(emu), snap).problems == []
+    again = new_annual(emu)  # found by its key in the year: nothing created
+    assert (again.created, again.iid) == (False, rock.iid)
+
+
+def test_new_annual_objective_for_the_year_named(emu: Emulator) -> None:
+    assert new_annual(emu, quarter="FY2025").quarter == "FY25"
+    assert new_annual(emu, "Another rock", quarter="FY26-Q3").quarter == "FY26"
+
+
+@pytest.mark.parametrize(
+    ("make", "words"),
+    [
+        pytest.param(
+            lambda emu, quarterly, rock27: new_annual(emu, "Rock", parents=[f"#{quarterly}"]),
+            "the annual objective 'Rock' (FY24) cannot align under the quarterly objective #1",
+            id="annual-under-quarterly",
+        ),
+        pytest.param(
+            lambda emu, quarterly, rock27: new_annual(
+                emu, "Later", quarter=QUARTER, annual=False, parents=[f"#{rock27}"]
+            ),
+            "is aligned under the annual objective",
+            id="quarterly-under-another-years-annual",
+        ),
+        pytest.param(
+            lambda emu, quarterly, rock27: new_kr(
+                workspace(emu), objective=f"#{rock27}", title="Land 5 logos"
+            ),
+            "key results belong to quarters",
+            id="kr-under-annual",
+        ),
+    ],
+)
+def test_bad_annual_input_is_one_clear_problem_and_writes_nothing(
+    emu: Emulator, make: Any, words: str
+) -> None:
+    quarterly = add_objective(emu, "Land logos", key="logos")
+    rock27 = add_annual(emu, "Win FY27", key="rock-27", year="FY27")
+    emu.reset_log()
+    with pytest.raises(UsageError) as info:
+        make(emu, quarterly, rock27)
+    assert words in str(info.value) and "\n" not in str(info.value)
+    assert not emu.writes()
+
+
+def test_new_objective_without_quarter_or_annual_is_a_usage_error(emu: Emulator) -> None:
+    with pytest.raises(UsageError, match="--quarter is needed"):
+        new_annual(emu, annual=False)

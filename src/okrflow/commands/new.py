@@ -26,6 +26,7 @@ from okrflow.commands.new_checks import (
 )
 from okrflow.commands.new_result import NewResult, OkrType
 from okrflow.commands.workspace import Workspace, leased
+from okrflow.core.annual import alignment_problem, kr_problem
 from okrflow.core.issue_refs import issue_of_key
 from okrflow.core.meta import Meta, ParentRef
 from okrflow.core.model import IssueId, KeyResult, Kind, Objective, State
@@ -268,12 +269,20 @@ def _parent_ids(item: LoadedIssue, scope: Sequence[LoadedIssue]) -> list[IssueId
 # -- the commands ------------------------------------------------------------------------------
 
 
+def _year_label(ws: Workspace, asked: str | None) -> str:
+    """The fiscal year an annual objective is for: the one ``asked`` names (a year
+    label such as FY27, or a quarter of it, or current, next, previous), else today's."""
+    if asked is not None and ws.calendar.is_year_label(asked):
+        return ws.calendar.year_label(ws.calendar.parse_year(asked))
+    return ws.calendar.year_label(ws.quarter(asked).fiscal_year)
+
+
 @leased("new")
 def new_objective(
     ws: Workspace,
     *,
     title: str,
-    quarter: str,
+    quarter: str | None,
     team: str,
     owner: str,
     purpose: str,
@@ -282,11 +291,16 @@ def new_objective(
     key: str | None = None,
     weight: float | None = None,
     project: str | None = None,
+    annual: bool = False,
 ) -> NewResult:
     """Open an objective issue (or find the one with the same key in the quarter).
 
     In a group scope it opens in ``project``, one of the scope's OKR projects (default:
-    the project the config gives its team); its parents may be in any of them."""
+    the project the config gives its team); its parents may be in any of them.
+    ``annual``: an objective of the fiscal year (``quarter`` names the year, or a
+    quarter of it; default the current one), labelled with the year's label; its
+    parents must be annual objectives too. A quarterly objective's parents may be
+    annual objectives of its own fiscal year."""
     ws.repo.ensure_can_write()
     title = check_title(title, "--title")
     if not purpose.strip():
@@ -295,7 +309,12 @@ def new_objective(
         chosen_kind = Kind(kind)
     except ValueError:
         raise UsageError(f"--kind must be committed or aspirational, not {kind!r}") from None
-    quarter_label = ws.quarter_label(quarter)
+    if quarter is None and not annual:
+        raise UsageError(
+            "--quarter is needed: a quarter such as FY24-Q1, current, next or previous "
+            "(or --annual for an objective of the fiscal year)"
+        )
+    quarter_label = _year_label(ws, quarter) if annual else ws.quarter_label(quarter)
     team_label = team.strip()
     if ws.labels.teams:
         configured = ws.labels.team_of(team_label)
@@ -311,8 +330,14 @@ def new_objective(
     target = target_project(ws.repo, project, team=team_label, default=None, what="objective")
     owner_name = _owner(ws, owner)
     parent_items: list[LoadedIssue] = []
+    period = (None, quarter_label) if annual else (quarter_label, None)  # quarter, year
     for ref in parents:
         item = _load_objective(ws, ref, "--parent")
+        assert isinstance(item.okr, Objective)
+        child = Objective(repr(title), title, quarter=period[0], year=period[1])
+        trouble = alignment_problem(child, item.okr, ws.calendar)
+        if trouble is not None:
+            raise UsageError(f"--parent {ref}: {trouble}")
         if all(p.issue_id != item.issue_id for p in parent_items):
             parent_items.append(item)
 
@@ -324,8 +349,9 @@ def new_objective(
         purpose=purpose.strip(),
         owner=owner_name,
         team=team_label,
-        quarter=quarter_label,
         kind=chosen_kind,
+        quarter=period[0],
+        year=period[1],
     )
     result = _result(ws, okr, quarter_label, parent_items, target)
     if found is not None:
@@ -379,6 +405,11 @@ def new_kr(
     key = check_key(key) if key else None
     parent = _load_objective(ws, objective, "--objective")
     assert isinstance(parent.okr, Objective)
+    if parent.okr.annual:
+        raise UsageError(
+            f"--objective {objective}: {kr_problem(parent.okr, repr(title))} (okrflow new "
+            f"objective --parent {parent.shown} opens one)"
+        )
     target = target_project(
         ws.repo, project, team=None, default=parent.record.project, what="key result"
     )
