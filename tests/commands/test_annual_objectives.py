@@ -24,10 +24,12 @@ from okr_world import NAMES, PROJECT, QUARTER, add_kr, add_objective, descriptio
 
 from okrflow.commands.analysis import evaluate_snapshot
 from okrflow.commands.new import NewResult, new_kr, new_objective
+from okrflow.commands.report import build_quarter_report
 from okrflow.commands.rollup import rollup
 from okrflow.commands.status import format_status, status
 from okrflow.errors import UsageError
 from okrflow.render import report_schema
+from okrflow.render.report import render
 from okrflow.sandbox import Emulator
 
 YEAR = "FY24"
@@ -269,3 +271,18 @@ def test_bad_annual_input_is_one_clear_problem_and_writes_nothing(
 def test_new_objective_without_quarter_or_annual_is_a_usage_error(emu: Emulator) -> None:
     with pytest.raises(UsageError, match="--quarter is needed"):
         new_annual(emu, annual=False)
+
+
+# -- report -----------------------------------------------------------------------------------
+
+
+def test_the_report_shows_the_annual_objective_above_the_teams(world: Emulator) -> None:
+    doc, _ = build_quarter_report(workspace(world), quarter=QUARTER, kind="progress")
+    assert doc["annual"]["objectives"][0]["progress"] == 0.375
+    markdown = render(doc, "md")
+    rock = markdown.index("## Annual objectives: FY24")
+    assert rock < markdown.index("## CSM")  # above the quarter's teams
+    assert "| FY24-Q2 | #4 Grow mid-market revenue | 25% |" in markdown
+    assert "progress **38%**" in markdown[rock:]
+    html = render(doc, "html")
+    assert html.index("Annual objectives: FY24") < html.index('<section class="team">')
