@@ -15,18 +15,22 @@ The world (the default calendar, today 2024-02-15 in FY24-Q1):
 
 from __future__ import annotations
 
+import datetime as dt
 import urllib.parse
 from typing import Any
 
 import jsonschema
 import pytest
-from okr_world import NAMES, PROJECT, QUARTER, add_kr, add_objective, description, workspace
+from okr_world import NAMES, NOW, PROJECT, QUARTER, add_kr, add_objective, description, workspace
 
 from okrflow.commands.analysis import evaluate_snapshot
+from okrflow.commands.carry import carry, carry_marked
 from okrflow.commands.new import NewResult, new_kr, new_objective
+from okrflow.commands.reminders import stale_key_results
 from okrflow.commands.report import build_quarter_report
 from okrflow.commands.rollup import rollup
 from okrflow.commands.status import format_status, status
+from okrflow.core.calendar import Quarter
 from okrflow.errors import UsageError
 from okrflow.render import report_schema
 from okrflow.render.report import render
@@ -286,3 +290,45 @@ def test_the_report_shows_the_annual_objective_above_the_teams(world: Emulator) 
     assert "progress **38%**" in markdown[rock:]
     html = render(doc, "html")
     assert html.index("Annual objectives: FY24") < html.index('<section class="team">')
+
+
+# -- carry and the schedule ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("to", [Q2, "FY25-Q1"])  # within the year, and out of its last quarter
+def test_carry_never_carries_an_annual_objective(world: Emulator, to: str) -> None:
+    world.reset_log()
+    with pytest.raises(UsageError) as info:
+        carry(workspace(world), "#1", to=to)
+    assert str(info.value) == (
+        "#1: an annual objective of FY24 spans the year's four quarters and is not carried "
+        "into a quarter: carry the quarterly objectives under it, or open next year's with "
+        "okrflow new objective --annual"
+    )
+    assert not world.writes()
+
+
+def test_a_marked_annual_objective_is_left_alone_on_day_0(world: Emulator) -> None:
+    path = f"/projects/{urllib.parse.quote(PROJECT, safe='')}/issues/1"
+    answer = world.request(
+        "PUT", path, token=world.default_token, json_body={"add_labels": NAMES.carry}
+    )
+    assert answer.status == 200 and NAMES.carry in world_labels(world, 1)
+    world.reset_log()
+    assert carry_marked(workspace(world), quarter=QUARTER, to=Q2) == []
+    assert not world.writes()
+
+
+def test_no_check_in_reminder_for_an_annual_objective(world: Emulator) -> None:
+    # a key result filed straight under #1 with a quarter label: #1's child (a problem),
+    # never a quarterly check-in to nag about
+    stray = add_kr(world, "Land 3 logos", (ROCK, 1), state="active")
+    ws = workspace(world, now=NOW + dt.timedelta(days=30))  # every check-in is stale by then
+    snap = ws.repo.load(QUARTER)
+    stale = stale_key_results(ws, Quarter(2024, 1), ws.today(), snap)
+    assert [item.iid for item, _, _ in stale] == [3, 7]  # the quarter's, not #1's stray
+    assert snap.year is not None and [kr.iid for kr in snap.year.annual[0].key_results] == [stray]
+    problems = [p.message for p in evaluate_snapshot(ws, snap).problems]
+    assert any(
+        f"key result #{stray} is directly under the annual objective #1" in m for m in problems
+    )

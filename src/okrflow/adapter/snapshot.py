@@ -508,6 +508,15 @@ def _year_context(
     for objective in snap.objectives:
         objective.parents = [parent_key(p, objective.project) for p in objective.parents]
     found = [o for o in year.objectives if o.annual]
+    # a key result of the quarter filed straight under an annual objective is its child
+    # (scored, and a problem: key results belong to quarterly objectives)
+    annual_keys = {o.key: o for o in found}
+    for kr in list(snap.orphans):
+        objective_key = parent_key(kr.objective, kr.project) if kr.objective else None
+        if objective_key in annual_keys:
+            kr.objective = objective_key
+            annual_keys[objective_key].key_results.append(kr)
+            snap.orphans.remove(kr)
     under = under_annual([*found, *snap.objectives, *year.objectives])
     others = [o for o in year.objectives if not o.annual and o.key in under]
     wanted = {o.issue_id for o in (*found, *others)} | {
