@@ -85,6 +85,11 @@ def test_init_creates_exactly_the_configured_labels_with_colours_and_description
         "okr-grade::red": ("#dd2b0e", "OKR closed with a red grade"),
         "FY24-Q1": ("#330066", "OKR quarter"),  # the current quarter ...
         "FY24-Q2": ("#330066", "OKR quarter"),  # ... and the next
+        # the fiscal year, for annual objectives
+        "FY24": (
+            "#330066",
+            "OKR fiscal year: the annual objectives quarterly objectives align under",
+        ),
         "CSM": ("#009966", "OKR team"),
         "Sales": ("#e9be74", "OKR team"),
     }
@@ -110,7 +115,7 @@ def test_init_commits_the_three_issue_templates_to_the_default_branch(emulator: 
 
 def test_init_reports_every_change_and_a_summary(emulator: Emulator) -> None:
     result = init(workspace(emulator))
-    assert result.summary() == "init: 26 created, 0 updated, 0 unchanged"
+    assert result.summary() == "init: 27 created, 0 updated, 0 unchanged"
     assert Change("created", "label", "okr::objective").line() == "created label okr::objective"
     lines = [c.line() for c in result.changes]
     assert "created board OKRs" in lines
@@ -126,7 +131,7 @@ def test_init_twice_writes_nothing_the_second_time(emulator: Emulator) -> None:
 
     assert emulator.writes().total() == 0
     assert result.changes == []
-    assert result.summary() == "init: 0 created, 0 updated, 26 unchanged"
+    assert result.summary() == "init: 0 created, 0 updated, 27 unchanged"
 
 
 def test_init_reads_labels_boards_and_each_template_once(emulator: Emulator) -> None:
@@ -318,7 +323,7 @@ def test_dry_run_makes_only_get_requests_and_says_what_it_would_do(emulator: Emu
     result = init(workspace(emulator, dry_run=True))
     assert set(emulator.counts()) == {"GET"}
     assert emulator.labels(PROJECT) == []
-    assert result.summary() == "init (dry run): 26 created, 0 updated, 0 unchanged"
+    assert result.summary() == "init (dry run): 27 created, 0 updated, 0 unchanged"
     assert Change("created", "label", "okr::report").line(dry_run=True) == (
         "would create label okr::report"
     )
@@ -328,7 +333,7 @@ def test_dry_run_makes_only_get_requests_and_says_what_it_would_do(emulator: Emu
 def test_the_quarter_labels_follow_the_fiscal_calendar(emulator: Emulator) -> None:
     config = config_with(fiscal_year__first_month=2)  # FY25 runs 2024-02-01 to 2025-01-31
     names = [spec.name for spec in desired_labels(workspace(emulator, config))]
-    assert names[-2:] == ["FY25-Q1", "FY25-Q2"]
+    assert names[-3:] == ["FY25-Q1", "FY25-Q2", "FY25"]
 
 
 def test_a_job_token_is_refused_before_anything_is_written(emulator: Emulator) -> None:
@@ -354,7 +359,7 @@ def test_a_create_whose_answer_is_lost_is_not_made_twice(emulator: Emulator, rou
     init(Workspace(config=Config.default(), connection=settings, now=lambda: TODAY))
     assert len(emulator.state.boards) == 1
     assert board(emulator) == ("OKRs", LIFECYCLE)
-    assert len(emulator.labels(PROJECT)) == 18
+    assert len(emulator.labels(PROJECT)) == 19
     emulator.reset_log()
     init(workspace(emulator))
     assert emulator.writes().total() == 0

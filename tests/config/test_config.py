@@ -67,6 +67,7 @@ def test_default_config_is_valid_and_is_what_an_empty_mapping_gives() -> None:
     assert default.gitlab.timeout == 30
     assert default.gitlab.retries == 8
     assert default.fiscal_year.label_format == "FY{yy}-Q{q}"
+    assert default.fiscal_year.annual_label_format == "FY{yy}"
     assert default.labels.type.key_result.name == "okr::key result"
     assert default.labels.lifecycle.review.name == "okr-status::review"
     assert default.labels.health.needs_attention.name == "okr-health::needs attention"
@@ -432,6 +433,18 @@ BROKEN = [
         "2: fiscal_year.label_format: must contain {q} and {yy} or {yyyy}, and no other "
         "placeholder, got 'Q{q}'",
         id="bad-label-format",
+    ),
+    pytest.param(
+        "fiscal_year:\n  annual_label_format: 'FY{yy}-Q{q}'\n",
+        "2: fiscal_year.annual_label_format: must contain {yy} or {yyyy}, and no other "
+        "placeholder, got 'FY{yy}-Q{q}'",
+        id="bad-annual-label-format",
+    ),
+    pytest.param(
+        "fiscal_year:\n  label_format: 'FY{yy} Q{q}'\n  annual_label_format: 'FY{yy} Q1'\n",
+        "1: fiscal_year: annual_label_format 'FY{yy} Q1' could be confused with the quarter "
+        "labels: 'FY24 Q1' reads as a quarter",
+        id="annual-label-reads-as-quarter",
     ),
     pytest.param(
         "gitlab:\n  retries: 3\n  timeout: 10\n  retries: 4\n",

@@ -271,3 +271,66 @@ def test_schedule_dates_count_back_from_the_quarter_start(
     weeks = cal.checkin_weeks(quarter)
     assert all(start <= day <= cal.end(quarter) for day in weeks)
     assert 12 <= len(weeks) <= 14
+
+
+# -- the fiscal year as a period (annual objectives) ------------------------------------------
+
+
+def test_year_label_in_the_configured_format() -> None:
+    assert FiscalCalendar().year_label(2027) == "FY27"
+    assert FiscalCalendar(annual_label_format="FY{yyyy}").year_label(2027) == "FY2027"
+    cal = FiscalCalendar(annual_label_format="Year {yyyy}")
+    assert cal.year_label(2027) == "Year 2027"
+    assert cal.parse_year("year  2027") == 2027
+    assert cal.parse_year("FY27") == cal.parse_year("fy2027") == 2027  # common spellings
+    assert cal.is_year_label("FY27") and not cal.is_year_label("FY27-Q1")
+
+
+def test_year_dates_span_its_four_quarters() -> None:
+    assert SOURCEGRAPH.year_start(2022) == D(2021, 2, 1)
+    assert SOURCEGRAPH.year_end(2022) == D(2022, 1, 31)
+    assert SOURCEGRAPH.year_quarters(2022) == tuple(Quarter(2022, n) for n in (1, 2, 3, 4))
+
+
+@pytest.mark.parametrize(
+    ("label", "words"),
+    [("FY27-Q1", "not a fiscal year: 'FY27-Q1'"), ("2027", "write it like FY27"), ("", "")],
+)
+def test_parse_year_rejects_with_reason(label: str, words: str) -> None:
+    with pytest.raises(ValueError, match="not a fiscal year") as info:
+        FiscalCalendar().parse_year(label)
+    assert words in str(info.value)
+
+
+def test_a_year_label_is_not_a_quarter() -> None:
+    with pytest.raises(ValueError, match="names a fiscal year"):
+        FiscalCalendar().parse("FY27")
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "words"),
+    [
+        ({"annual_label_format": "FY{yy}-Q1"}, "'FY24-Q1' reads as a quarter"),
+        ({"annual_label_format": "Q{q} FY{yy}"}, "must contain {yy} or {yyyy}"),
+        ({"annual_label_format": "Year"}, "must contain {yy} or {yyyy}"),
+        # "2411" (FY24-Q1 here) would read as the year 2411
+        ({"label_format": "{yy}{q}{q}", "annual_label_format": "{yyyy}"}, "could be confused"),
+    ],
+)
+def test_a_confusable_year_format_is_refused(kwargs: dict[str, str], words: str) -> None:
+    with pytest.raises(ValueError, match="annual_label_format") as info:
+        FiscalCalendar(**kwargs)  # type: ignore[arg-type]
+    assert words in str(info.value)
+
+
+year_formats = st.sampled_from(["FY{yy}", "FY{yyyy}", "Year {yyyy}", "{yyyy}", "FY-{yy}"])
+
+
+@given(year_formats, st.integers(2000, 2099))
+def test_year_label_round_trip(annual_label_format: str, year: int) -> None:
+    cal = FiscalCalendar(annual_label_format=annual_label_format)
+    assert cal.parse_year(cal.year_label(year)) == year
+    assert cal.parse_year(cal.year_label(year).upper()) == year
+    for quarter in cal.year_quarters(year):  # a quarter label never reads as the year
+        assert not cal.is_year_label(cal.label(quarter))
+        assert cal.parse(cal.label(quarter)) == quarter

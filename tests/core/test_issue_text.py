@@ -420,3 +420,51 @@ def test_default_label_names_follow_the_design() -> None:
     ]
     assert DEFAULT_LABEL_NAMES.quarter_of("FY24Q1") == "FY24-Q1"
     assert DEFAULT_LABEL_NAMES.quarter_of("FY24-Q5") is None
+
+
+# -- annual objectives (a fiscal year label instead of a quarter label) ---------------------
+
+
+def test_an_objective_with_a_year_label_is_annual() -> None:
+    okr, problems = read_issue(
+        iid=1,
+        title="Big Rock: win the mid-market",
+        description="",
+        labels=["okr::objective", "fy27"],
+    )
+    assert isinstance(okr, Objective) and okr.annual
+    assert (okr.year, okr.quarter) == ("FY27", None)
+    assert "Quarter" not in okr.missing_sections  # the year is its period
+    assert problems == []
+    names = LabelNames(year_pattern=r"(?:FY\d\d|Year \d{4})")
+    custom, _ = read_issue(
+        iid=2,
+        title="Big Rock",
+        description="",
+        labels=["okr::objective", "Year 2027"],
+        label_names=names,
+    )
+    assert isinstance(custom, Objective) and custom.year == "Year 2027"
+
+
+def test_a_quarter_label_wins_over_a_year_label() -> None:
+    okr, problems = read_issue(
+        iid=3, title="Q", description="", labels=["okr::objective", "FY27", "FY27-Q1"]
+    )
+    assert isinstance(okr, Objective) and not okr.annual
+    assert (okr.quarter, okr.year) == ("FY27-Q1", None)
+    assert [p.message for p in problems] == [
+        "labelled with the quarter FY27-Q1 and the fiscal year FY27: read as an objective "
+        "of FY27-Q1 (remove one of the two labels)"
+    ]
+
+
+def test_a_key_result_with_a_year_label_is_one_clear_problem() -> None:
+    okr, problems = read_issue(
+        iid=4, title="Land 5 logos", description="", labels=["okr::key result", "FY27"]
+    )
+    assert isinstance(okr, KeyResult) and okr.quarter is None
+    assert [p.message for p in problems] == [
+        "a key result belongs to a quarter, not to the fiscal year FY27: label it with a "
+        "quarter of that year, under a quarterly objective"
+    ]

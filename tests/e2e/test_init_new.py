@@ -56,13 +56,13 @@ def test_init_twice_the_second_run_writes_nothing(okrflow_cli: Any) -> None:
     assert "created board OKRs" in lines
     assert "added board list okr-status::closed" in lines
     assert "created template OKR Objective.md" in lines
-    assert lines[-1] == "init: 26 created, 0 updated, 0 unchanged"
+    assert lines[-1] == "init: 27 created, 0 updated, 0 unchanged"
     okrflow_cli.emu.reset_log()
 
     second = run(okrflow_cli, "init")
 
     assert second.returncode == 0, second.stderr
-    assert second.stdout.splitlines() == ["init: 0 created, 0 updated, 26 unchanged"]
+    assert second.stdout.splitlines() == ["init: 0 created, 0 updated, 27 unchanged"]
     assert okrflow_cli.emu.writes().total() == 0
     assert sum(okrflow_cli.emu.counts().values()) > 0  # it did look
 
@@ -93,7 +93,7 @@ def test_init_dry_run_makes_only_get_requests(okrflow_cli: Any) -> None:
     result = run(okrflow_cli, "init", "--dry-run")
     assert result.returncode == 0, result.stderr
     assert "would create label okr-status::draft" in result.stdout.splitlines()
-    assert result.stdout.splitlines()[-1] == "init (dry run): 26 created, 0 updated, 0 unchanged"
+    assert result.stdout.splitlines()[-1] == "init (dry run): 27 created, 0 updated, 0 unchanged"
     assert set(okrflow_cli.emu.counts()) == {"GET"}
     assert okrflow_cli.emu.labels(PROJECT) == []
 

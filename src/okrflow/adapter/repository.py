@@ -33,6 +33,7 @@ from okrflow.adapter.snapshot import (
     LoadedIssue,
     LoadedKpi,
     Snapshot,
+    YearPlan,
     is_okr,
     load_snapshot,
     read_kpi_record,
@@ -128,6 +129,7 @@ class OkrRepository(IssueApi, InstallApi, PeopleApi, LabelEventApi, CommentEvent
         twin.lease = self.lease
         twin._members, twin._members_lock = self._members, self._members_lock
         twin.changes, twin.loaded = self.changes, self.loaded
+        twin.calendar = self.calendar
         return twin
 
     # -- reading OKRs --------------------------------------------------------------------
@@ -137,7 +139,13 @@ class OkrRepository(IssueApi, InstallApi, PeopleApi, LabelEventApi, CommentEvent
         and the open KPIs; ``unscheduled`` also brings open OKR issues without a quarter
         label. A key result cut off from its objective costs one more request (its links:
         :func:`~okrflow.adapter.reattach.reattach`)."""
-        snap = load_snapshot(self, self.names, quarter=quarter, unscheduled=unscheduled)
+        snap = load_snapshot(
+            self,
+            self.names,
+            quarter=quarter,
+            unscheduled=unscheduled,
+            year=self._year_plan(quarter),
+        )
         reattach(snap, self._linked_objectives)
         teams = {path.casefold(): team for path, team in self.settings.project_teams}
         for item in snap.issues.values() if teams else ():
@@ -150,6 +158,22 @@ class OkrRepository(IssueApi, InstallApi, PeopleApi, LabelEventApi, CommentEvent
         if quarter is not None:
             self.loaded[quarter] = len(snap.issues) + len(snap.kpi_issues)
         return snap
+
+    def _year_plan(self, quarter: str | None) -> YearPlan | None:
+        """Where the annual objectives of ``quarter``'s fiscal year are (with a
+        calendar: :attr:`calendar`)."""
+        if self.calendar is None or quarter is None:
+            return None
+        try:
+            asked = self.calendar.parse(quarter)
+        except ValueError:
+            return None
+        others = tuple(
+            self.calendar.label(q)
+            for q in self.calendar.year_quarters(asked.fiscal_year)
+            if q != asked
+        )
+        return YearPlan(self.calendar.year_label(asked.fiscal_year), others)
 
     def quarters_in_use(self) -> dict[str, int]:
         """Each quarter label of the project that issues carry, with how many: one labels

@@ -17,6 +17,7 @@ from okrflow.adapter.http import PER_PAGE, Http, as_dict, enc
 from okrflow.adapter.planned import PlannedWrite
 from okrflow.adapter.recheck import Changes
 from okrflow.core.authority import Authors
+from okrflow.core.calendar import FiscalCalendar
 from okrflow.core.labels import DEFAULT_LABEL_NAMES, LabelNames
 from okrflow.errors import GitLabError, UsageError
 
@@ -58,6 +59,9 @@ class Session:
         self._members: dict[str, dict[str, int]] = {}  # by project path
         self._members_lock = threading.Lock()
         self.changes = Changes()  # what was read, and what changed since (shared by forks)
+        # the fiscal calendar, when the caller has one: a quarter's load then looks for
+        # the annual objectives its objectives align under
+        self.calendar: FiscalCalendar | None = None
         self.loaded: dict[str, int] = {}  # quarters loaded this run: how many issues each held
 
     # -- the scope --------------------------------------------------------------------

@@ -4,6 +4,15 @@ Loading costs one listing page per 100 issues (the quarter label selects them), 
 one per 100 open KPIs (the KPI type label: a KPI has no quarter); the hierarchy comes
 from okrflow's metadata and the issues' visible text, never from one links request
 per issue. Writing back is :meth:`okrflow.adapter.OkrRepository.save`.
+
+A quarter whose objectives name a parent it does not hold may be aligned under annual
+objectives (:mod:`okrflow.core.annual`): the load then lists the objectives labelled
+with the quarter's fiscal year (one listing: the objective and year labels), and, when
+it finds any, the year's three other quarters (one listing each, by quarter label: their
+objectives with their key results, whose check-ins are what those quarters' rollups
+recorded). That is 1, or 4, listings more, each one page per 100 issues; a quarter
+that names no parent outside itself costs nothing more. They go into
+:attr:`Snapshot.year`, apart from the quarter's own OKRs.
 """
 
 from __future__ import annotations
@@ -18,6 +27,7 @@ from okrflow.adapter.issues import IssueApi
 from okrflow.adapter.records import IssueRecord
 from okrflow.core import description as desc
 from okrflow.core import kr_records
+from okrflow.core.annual import under_annual
 from okrflow.core.authority import Authors
 from okrflow.core.bookkeeping import checkins_of, own_meta
 from okrflow.core.issue_text import issue_of_key, key_for_ref, read_issue
@@ -89,6 +99,28 @@ LoadedKpi = Loaded[Kpi]
 
 
 @dataclasses.dataclass
+class YearContext:
+    """The annual objectives of a quarter's fiscal year, and the objectives of its other
+    quarters aligned under them (at any depth), with their key results: what an annual
+    objective's progress is made of besides the quarter's own objectives."""
+
+    label: str  # the fiscal year's label, "FY27"
+    annual: list[Objective]
+    others: list[Objective]  # of the other quarters, aligned under an annual objective
+    issues: dict[IssueId, LoadedIssue]  # the annual objectives' and the others' issues
+    problems: list[Problem] = dataclasses.field(default_factory=list)  # the annual ones'
+
+
+@dataclasses.dataclass(frozen=True)
+class YearPlan:
+    """What to list for a quarter's annual objectives: its fiscal year's label and the
+    labels of the year's other quarters."""
+
+    label: str
+    other_quarters: tuple[str, ...]
+
+
+@dataclasses.dataclass
 class Snapshot:
     quarter: str | None
     objectives: list[Objective]
@@ -102,6 +134,21 @@ class Snapshot:
     others: list[IssueRecord] = dataclasses.field(default_factory=list)
     # issues claiming a key another issue keeps (:func:`settle_keys`): not scored
     set_aside: dict[IssueId, LoadedIssue] = dataclasses.field(default_factory=dict)
+    # the annual objectives the quarter's objectives align under (None: none found)
+    year: YearContext | None = None
+
+    def scored(self) -> list[Objective]:
+        """The objectives an evaluation of the quarter takes: its own, and its year's
+        annual objectives with the other quarters' objectives aligned under them."""
+        if self.year is None:
+            return self.objectives
+        return [*self.objectives, *self.year.annual, *self.year.others]
+
+    def annual_item(self, objective: Objective) -> LoadedIssue | None:
+        """The issue of one of :attr:`year`'s objectives."""
+        if self.year is None or objective.issue_id is None:
+            return None
+        return self.year.issues.get(objective.issue_id)
 
     def has(self, okr: Objective | KeyResult) -> bool:
         """Whether ``okr``'s issue is one of the snapshot's objectives and key results."""
@@ -418,12 +465,19 @@ LISTING_WORKERS = 3  # listing pages requested at a time (the same pages, in ord
 
 
 def load_snapshot(
-    gl: IssueApi, names: LabelNames, *, quarter: str | None, unscheduled: bool = False
+    gl: IssueApi,
+    names: LabelNames,
+    *,
+    quarter: str | None,
+    unscheduled: bool = False,
+    year: YearPlan | None = None,
 ) -> Snapshot:
     """The OKRs of ``quarter`` (all OKRs when None).
 
     ``unscheduled`` also brings open OKR issues that carry no quarter label yet
     (filed from the UI and not triaged): lint and status want them, rollup does not.
+    ``year``: where to look for the annual objectives the quarter's objectives may align
+    under (see the module's notes).
     """
 
     def records() -> Iterator[IssueRecord]:
@@ -434,11 +488,77 @@ def load_snapshot(
             for type_label in (names.objective, names.key_result):
                 state = None if not quarter else "opened"
                 for record in gl.list_issues(labels=[type_label], state=state):
-                    if not quarter or names.quarter_in(" ".join(record.labels)) is None:
+                    if not quarter or _unscheduled(record, names):
                         yield record
 
     kpi_records = gl.list_issues(labels=[names.kpi], state="opened")
     across = gl.group_path is not None
-    return assemble(
+    snap = assemble(
         records(), names, quarter, kpi_records, gl.authors, across=across, in_scope=gl.in_scope
     )
+    if year is not None and quarter and _parents_outside(snap):
+        snap.year = _year_context(gl, names, snap, year, across=across)
+    return snap
+
+
+def _unscheduled(record: IssueRecord, names: LabelNames) -> bool:
+    """An OKR issue of no quarter and of no fiscal year (an annual objective is the
+    year's, not one to triage)."""
+    if names.quarter_in(" ".join(record.labels)) is not None:
+        return False
+    return not any(names.year_of(label) for label in record.labels)
+
+
+def _parents_outside(snap: Snapshot) -> bool:
+    keys = {o.key for o in snap.objectives}
+    return any(p not in keys for o in snap.objectives for p in o.parents)
+
+
+def _year_context(
+    gl: IssueApi, names: LabelNames, snap: Snapshot, plan: YearPlan, *, across: bool
+) -> YearContext | None:
+    """The annual objectives of ``plan``'s year and the other quarters' objectives
+    aligned under them; None when the year has no annual objective."""
+    annual = [
+        r
+        for r in gl.list_issues(labels=[names.objective, plan.label])
+        if not any(names.quarter_of(label) for label in r.labels)
+    ]
+    if not annual:
+        return None
+
+    def records() -> Iterator[IssueRecord]:
+        yield from annual
+        for label in plan.other_quarters:
+            yield from gl.list_issues(labels=[label])
+
+    year = assemble(records(), names, None, (), gl.authors, across=across, in_scope=gl.in_scope)
+    # the quarter's parents named by number find the annual objective's own key
+    key_of = {which: item.key for which, item in year.issues.items()}
+    own = {o.key for o in snap.objectives}
+
+    def parent_key(key: str, project: str) -> str:
+        which = None if key in own else issue_of_key(key, project)
+        return key if which is None else key_of.get(which, key)
+
+    for objective in snap.objectives:
+        objective.parents = [parent_key(p, objective.project) for p in objective.parents]
+    found = [o for o in year.objectives if o.annual]
+    # a key result of the quarter filed straight under an annual objective is its child
+    # (scored, and a problem: key results belong to quarterly objectives)
+    annual_keys = {o.key: o for o in found}
+    for kr in list(snap.orphans):
+        objective_key = parent_key(kr.objective, kr.project) if kr.objective else None
+        if objective_key in annual_keys:
+            kr.objective = objective_key
+            annual_keys[objective_key].key_results.append(kr)
+            snap.orphans.remove(kr)
+    under = under_annual([*found, *snap.objectives, *year.objectives])
+    others = [o for o in year.objectives if not o.annual and o.key in under]
+    wanted = {o.issue_id for o in (*found, *others)} | {
+        kr.issue_id for o in (*found, *others) for kr in o.key_results
+    }
+    issues = {which: item for which, item in year.issues.items() if which in wanted}
+    annual_ids = {o.issue_id for o in found}
+    problems = [p for which, item in issues.items() if which in annual_ids for p in item.problems]
+    return YearContext(plan.label, found, others, issues, problems)

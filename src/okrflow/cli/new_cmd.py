@@ -27,9 +27,17 @@ def new_group() -> None:
 @click.option("--title", required=True, help="The objective: one inspiring sentence.")
 @click.option(
     "--quarter",
-    required=True,
+    default=None,
     metavar="Q",
-    help="Quarter: FY24-Q1, current, next or previous.",
+    help="Quarter: FY24-Q1, current, next or previous (needed unless --annual; with "
+    "--annual the fiscal year, e.g. FY24).",
+)
+@click.option(
+    "--annual",
+    is_flag=True,
+    default=False,
+    help="An annual objective: of the fiscal year (default the current one), labelled "
+    "with the year; quarterly objectives align under it with --parent.",
 )
 @click.option("--team", required=True, help="Team (a configured team's label).")
 @click.option("--owner", required=True, metavar="USER", help="GitLab username of the DRI.")

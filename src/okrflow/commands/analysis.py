@@ -12,13 +12,16 @@ numbers whenever the command runs.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from fractions import Fraction
 from typing import Any
 
 from okrflow.adapter import Snapshot
 from okrflow.commands.workspace import Workspace
+from okrflow.core.annual import checked_alignment
+from okrflow.core.dates import QuarterDates
 from okrflow.core.evaluation import Closing, Closings, Evaluation
 from okrflow.core.model import IssueId, KeyResult, Objective, State
-from okrflow.core.report import ReportKind, build_report
+from okrflow.core.report import ReportKind, Year, build_report
 from okrflow.core.rules import Finding, lint
 from okrflow.core.scoring import evaluate, grade_for, score_for
 from okrflow.core.standing import evaluate_kpis
@@ -29,15 +32,40 @@ __all__ = [
     "key_result_owners",
     "lint_snapshot",
     "report_document",
+    "year_elapsed",
 ]
 
 
 def evaluate_snapshot(ws: Workspace, snapshot: Snapshot) -> Evaluation:
     """Objectives, key results and KPIs of ``snapshot``, as of its quarter's day."""
     dates = ws.quarter_dates(snapshot.quarter)
-    evaluation = evaluate(snapshot.objectives, elapsed=dates.elapsed, policy=ws.policy, dates=dates)
+    if snapshot.year is None:
+        evaluation = evaluate(
+            snapshot.objectives, elapsed=dates.elapsed, policy=ws.policy, dates=dates
+        )
+    else:  # with the year's annual objectives, paced by the year's share gone
+        objectives, problems = checked_alignment(snapshot.scored(), ws.calendar)
+        evaluation = evaluate(
+            objectives,
+            elapsed=dates.elapsed,
+            policy=ws.policy,
+            dates=dates,
+            year_elapsed=year_elapsed(ws, snapshot),
+            periods={o.key: ws.quarter_dates(o.quarter) for o in snapshot.year.others if o.quarter},
+        )
+        evaluation.problems[:0] = [*snapshot.year.problems, *problems]
     evaluation.kpis = evaluate_kpis(snapshot.kpis, first=dates.start, last=dates.day)
     return evaluation
+
+
+def year_elapsed(ws: Workspace, snapshot: Snapshot) -> Fraction:
+    """The share of the snapshot's fiscal year gone as of its quarter's day (what paces
+    an annual objective)."""
+    day = ws.quarter_dates(snapshot.quarter).day
+    year = ws.calendar.quarter_of(day).fiscal_year
+    if snapshot.year is not None:
+        year = ws.calendar.parse_year(snapshot.year.label)
+    return QuarterDates(ws.calendar.year_start(year), ws.calendar.year_end(year), day).elapsed
 
 
 def key_result_owners(snapshot: Snapshot) -> dict[IssueId, tuple[str, ...]]:
@@ -83,7 +111,15 @@ def report_document(
         stale_days=ws.config.report.stale_checkin_days,
         today=ws.quarter_dates(snapshot.quarter).day,
         kpis=snapshot.kpis,
+        year=_year(ws, snapshot),
     )
+
+
+def _year(ws: Workspace, snapshot: Snapshot) -> Year | None:
+    if snapshot.year is None:
+        return None
+    elapsed = float(year_elapsed(ws, snapshot))
+    return Year(snapshot.year.label, elapsed, snapshot.year.annual, snapshot.year.others)
 
 
 def closings(ws: Workspace, snapshot: Snapshot, evaluation: Evaluation) -> Closings:

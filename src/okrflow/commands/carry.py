@@ -25,6 +25,13 @@ by full reference; the output names every issue by full reference.
 **Marked for carry-over** (what ``okrflow schedule`` carries on day 0): an objective
 labelled with the carry label (``labels.type.carry``, default ``okr::carry``), or whose
 okrflow metadata has ``"carry": true``.
+
+**Annual objectives** are never carried: one spans its fiscal year's four quarters, so
+in Q1-Q3 it simply goes on, and in the year's last quarter it stays the year's (it is
+not copied into a quarter; it closes with its year, and the next year's are opened with
+``okrflow new objective --annual``). ``carry`` of one says so (exit 2, nothing written);
+the quarterly objectives under it carry as any do. A marked one is left alone on day 0:
+a quarter's load never holds annual objectives among its own.
 """
 
 from __future__ import annotations
@@ -55,6 +62,11 @@ __all__ = [
 ]
 
 CARRY_META_KEY = "carry"
+ANNUAL_NOT_CARRIED = (
+    "an annual objective of {year} spans the year's four quarters and is not carried into "
+    "a quarter: carry the quarterly objectives under it, or open next year's with okrflow "
+    "new objective --annual"
+)
 _DONE_OUTCOMES = (Outcome.ACHIEVED, Outcome.NOT_A_PRIORITY)
 
 
@@ -342,6 +354,8 @@ def carry(ws: Workspace, ref: str, *, to: str) -> CarryResult:
     to_label = ws.quarter_label(to, option="--to")
     first = ws.repo.referenced(ref)
     iid = first.shown
+    if isinstance(first.okr, Objective) and first.okr.annual:
+        raise UsageError(f"{first.shown}: {ANNUAL_NOT_CARRIED.format(year=first.okr.year)}")
     quarter = first.okr.quarter
     if quarter and ws.quarter(quarter) >= ws.quarter(to_label):
         if quarter == to_label:

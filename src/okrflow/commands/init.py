@@ -41,10 +41,14 @@ class LabelSpec:
     description: str
 
 
+YEAR_DESCRIPTION = "OKR fiscal year: the annual objectives quarterly objectives align under"
+
+
 def desired_labels(ws: Workspace, in_use: Iterable[str] = ()) -> list[LabelSpec]:
     """Every label okrflow manages: type, lifecycle, health, the current and next
-    quarter and the quarters ``in_use`` (labels GitLab made in its default colour when
-    an issue got them), and the configured teams; in that order, each name once."""
+    quarter, the current fiscal year (its annual objectives), the quarters ``in_use``
+    (labels GitLab made in its default colour when an issue got them), and the
+    configured teams; in that order, each name once."""
     config = ws.config
     specs = [LabelSpec(lab.name, lab.color, lab.description) for lab in config.labels.managed()]
     current = ws.calendar.quarter_of(ws.today())
@@ -54,6 +58,9 @@ def desired_labels(ws: Workspace, in_use: Iterable[str] = ()) -> list[LabelSpec]
     quarters += sorted(name for name in in_use if pattern.fullmatch(name))
     for name in quarters:
         specs.append(LabelSpec(name, style.color, style.description))
+    # the current fiscal year's label, for its annual objectives, in the quarters' colour
+    year = ws.calendar.year_label(current.fiscal_year)
+    specs.append(LabelSpec(year, style.color, YEAR_DESCRIPTION))
     for team in config.teams:
         description = team.description or config.labels.team.description
         specs.append(LabelSpec(team.name, config.team_color(team), description))

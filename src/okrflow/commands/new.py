@@ -29,6 +29,7 @@ from okrflow.commands.new_checks import (
 )
 from okrflow.commands.new_result import NewResult, OkrType
 from okrflow.commands.workspace import Workspace, leased
+from okrflow.core.annual import alignment_problem, kr_problem
 from okrflow.core.issue_refs import issue_of_key
 from okrflow.core.meta import Meta, ParentRef
 from okrflow.core.model import IssueId, KeyResult, Kind, MetricSource, Objective, SourceKind, State
@@ -256,12 +257,20 @@ def _parent_ids(item: LoadedIssue, scope: Sequence[LoadedIssue]) -> list[IssueId
 # -- the commands ------------------------------------------------------------------------------
 
 
+def _year_label(ws: Workspace, asked: str | None) -> str:
+    """The fiscal year an annual objective is for: the one ``asked`` names (a year
+    label such as FY27, or a quarter of it, or current, next, previous), else today's."""
+    if asked is not None and ws.calendar.is_year_label(asked):
+        return ws.calendar.year_label(ws.calendar.parse_year(asked))
+    return ws.calendar.year_label(ws.quarter(asked).fiscal_year)
+
+
 @leased("new")
 def new_objective(
     ws: Workspace,
     *,
     title: str,
-    quarter: str,
+    quarter: str | None,
     team: str,
     owner: str,
     purpose: str,
@@ -270,11 +279,16 @@ def new_objective(
     key: str | None = None,
     weight: float | None = None,
     project: str | None = None,
+    annual: bool = False,
 ) -> NewResult:
     """Open an objective issue (or find the one with the same key in the quarter).
 
     In a group scope it opens in ``project``, one of the scope's OKR projects (default:
-    the project the config gives its team); its parents may be in any of them."""
+    the project the config gives its team); its parents may be in any of them.
+    ``annual``: an objective of the fiscal year (``quarter`` names the year, or a
+    quarter of it; default the current one), labelled with the year's label; its
+    parents must be annual objectives too. A quarterly objective's parents may be
+    annual objectives of its own fiscal year."""
     ws.repo.ensure_can_write()
     title = check_title(title, "--title")
     if not purpose.strip():
@@ -283,7 +297,12 @@ def new_objective(
         chosen_kind = Kind(kind)
     except ValueError:
         raise UsageError(f"--kind must be committed or aspirational, not {kind!r}") from None
-    quarter_label = ws.quarter_label(quarter)
+    if quarter is None and not annual:
+        raise UsageError(
+            "--quarter is needed: a quarter such as FY24-Q1, current, next or previous "
+            "(or --annual for an objective of the fiscal year)"
+        )
+    quarter_label = _year_label(ws, quarter) if annual else ws.quarter_label(quarter)
     team_label = team.strip()
     if ws.labels.teams:
         configured = ws.labels.team_of(team_label)
@@ -299,6 +318,13 @@ def new_objective(
     target = target_project(ws.repo, project, team=team_label, default=None, what="objective")
     owner_name = _owner(ws, owner)
     parent_items = load_objectives(ws, parents, "--parent")
+    period = (None, quarter_label) if annual else (quarter_label, None)  # quarter, year
+    for item in parent_items:
+        assert isinstance(item.okr, Objective)
+        child = Objective(repr(title), title, quarter=period[0], year=period[1])
+        trouble = alignment_problem(child, item.okr, ws.calendar)
+        if trouble is not None:
+            raise UsageError(f"--parent {item.shown}: {trouble}")
 
     scope = _scope(ws, quarter_label, ws.labels.objective)
     final_key, found = _resolve_key(scope, key=key, title=title, type_="objective", objective=None)
@@ -308,8 +334,9 @@ def new_objective(
         purpose=purpose.strip(),
         owner=owner_name,
         team=team_label,
-        quarter=quarter_label,
         kind=chosen_kind,
+        quarter=period[0],
+        year=period[1],
     )
     result = _result(ws, okr, quarter_label, parent_items, target)
     if found is not None:
@@ -372,6 +399,11 @@ def new_kr(
         raise UsageError("--objective is missing: name the objective the key result moves")
     parent, *others = objectives
     assert isinstance(parent.okr, Objective)
+    if parent.okr.annual:
+        raise UsageError(
+            f"--objective {parent.shown}: {kr_problem(parent.okr, repr(title))} (okrflow new "
+            f"objective --parent {parent.shown} opens one)"
+        )
     target = target_project(
         ws.repo, project, team=None, default=parent.record.project, what="key result"
     )

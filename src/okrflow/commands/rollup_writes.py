@@ -118,18 +118,22 @@ def plan_writes(
             found = with_baseline(kr, metas.get(kr_item.issue_id) or kr_item.own_meta())
             if found is not None:
                 metas[kr_item.issue_id] = found
-    texts = sections(snap.objectives, evaluation, snap.kpis, closed)
+    # the year's annual objectives are written like the quarter's (their section lists
+    # the quarterly objectives under them, of every quarter of the year)
+    texts = sections(snap.scored(), evaluation, snap.kpis, closed)
+    annual = snap.year.annual if snap.year is not None else []
     names = ws.labels
     others = [*names.health_labels, *names.grade_labels]
     writes: list[Write] = []
     items: list[tuple[LoadedIssue | LoadedKpi, str | None, Health, Closing | None]] = []
     parent: dict[IssueId, IssueId | None] = {}
-    for objective in snap.objectives:
+    for objective in [*snap.objectives, *annual]:
         result = evaluation.objectives.get(objective.key)
-        if objective.iid is not None and result is not None:
+        loaded = snap.get(objective) or snap.annual_item(objective)
+        if loaded is not None and result is not None:
             text = texts.objectives.get(objective.key)
             closing = closed.objectives.get(objective.key)
-            items.append((snap.item(objective), text, result.health, closing))
+            items.append((loaded, text, result.health, closing))
         for kr in objective.key_results:
             kr_result = evaluation.key_results.get(kr.key)
             if kr.issue_id is not None and kr_result is not None:

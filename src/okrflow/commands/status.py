@@ -11,6 +11,11 @@ relative target before its first value), a progress bar and confidence, and unde
 their initiatives (reference, title, state, assignee). The KPIs follow, each with its
 latest value against its healthy range, its weekly trend and the days it spent out of
 range this quarter. Problems come last.
+
+Annual objectives the quarter aligns under come first, above the quarter's tree: each
+with its progress, health (paced by the year) and the quarterly objectives under it
+across the year, each named with its quarter; in the tree, an objective under one says
+so ("under FY24 #1").
 """
 
 from __future__ import annotations
@@ -84,7 +89,13 @@ def _closed(o: dict[str, Any], style: Style) -> str:
 
 
 def _objective_line(
-    o: dict[str, Any], indent: str, style: Style, also: list[int | str], *, under: bool = False
+    o: dict[str, Any],
+    indent: str,
+    style: Style,
+    also: list[int | str],
+    *,
+    under: bool = False,
+    annual: dict[str, str] | None = None,
 ) -> str:
     closed = o["state"] == "closed" and o.get("grade") and o.get("score") is not None
     details = [
@@ -101,8 +112,34 @@ def _objective_line(
     if also:
         named = ", ".join(visible(i) if isinstance(i, str) else f"#{i}" for i in also)
         details.append(style(f"({'under' if under else 'also under'} {named})", "dim"))
+    rocks = [annual[k] for k in o.get("parent_keys", ()) if annual and k in annual]
+    if rocks:
+        details.append(style(f"(under {', '.join(rocks)})", "dim"))
     head = f"{style(_named(o), 'bold')} {visible(o['title'])}"
     return indent + "  ".join([head, *details])
+
+
+def _annual_lines(annual: dict[str, Any], style: Style) -> list[str]:
+    """The year's annual objectives, each with the quarterly objectives under it."""
+    rocks = annual["objectives"]
+    lines = [
+        style(
+            f"{visible(annual['year'])}: {display.count(len(rocks), 'annual objective')}, "
+            f"{progress_percent(annual['elapsed'])}% of the year gone",
+            "bold",
+        ),
+        "",
+    ]
+    for o in rocks:
+        lines.append(_objective_line(o, "", style, []))
+        for q in o["quarters"]:
+            details = [bar(q["progress"]), _health(q["health"], style)]
+            details.append(display.state_label(q["state"]))
+            head = f"{visible(q['quarter'] or '')} {_named(q)} {visible(q['title'])}"
+            lines.append("    " + "  ".join([head, *details]))
+        for kr in o["key_results"]:
+            lines.append(_kr_line(kr, "    ", style, _ident(o)))
+    return [*lines, ""]
 
 
 def _named(okr: dict[str, Any]) -> str:
@@ -207,10 +244,14 @@ def _team_heading(team: str | None, members: list[dict[str, Any]]) -> str:
 
 
 def _tree(
-    objectives: list[dict[str, Any]], by_iid: dict[int | str, dict[str, Any]], style: Style
+    objectives: list[dict[str, Any]],
+    by_iid: dict[int | str, dict[str, Any]],
+    style: Style,
+    rocks: dict[str, str],
 ) -> list[str]:
     """``objectives`` as a tree: each under its parents among them, marked "also under"
-    its other parents (and "under" a parent not among them: one of another team)."""
+    its other parents (and "under" a parent not among them: one of another team, or an
+    annual objective of ``rocks``, key -> how it is named)."""
     among = {_ident(o) for o in objectives if o.get("iid") is not None}
     children: dict[int | str, list[dict[str, Any]]] = {}
     roots: list[dict[str, Any]] = []
@@ -230,7 +271,7 @@ def _tree(
         shown.add(iid)
         indent = "    " * depth
         also = [p for p in _parents(o) if p in by_iid and p not in (via, iid)]
-        lines.append(_objective_line(o, indent, style, also, under=via is None))
+        lines.append(_objective_line(o, indent, style, also, under=via is None, annual=rocks))
         for kr in o["key_results"]:
             lines.append(_kr_line(kr, indent + "    ", style, iid))
             for initiative in kr.get("initiatives", ()):
@@ -255,7 +296,15 @@ def format_status(result: StatusResult, style: Style = plain) -> list[str]:
     doc = result.document
     objectives: list[dict[str, Any]] = doc["objectives"]
     count = len(objectives)
-    lines = [
+    annual = doc.get("annual")
+    rocks = (
+        {o["key"]: f"{visible(annual['year'])} {_named(o)}" for o in annual["objectives"]}
+        if annual
+        else {}
+    )
+    lines = _annual_lines(annual, style) if annual else []
+    head = len(lines) + 2
+    lines += [
         style(
             f"{result.quarter}: {display.count(count, 'objective')}, "
             f"{progress_percent(result.elapsed)}% of the quarter gone",
@@ -266,12 +315,12 @@ def format_status(result: StatusResult, style: Style = plain) -> list[str]:
     by_iid = {_ident(o): o for o in objectives if o.get("iid") is not None}
     groups = _team_groups(objectives) if any(o.get("reference") for o in objectives) else None
     if groups is None:
-        lines += _tree(objectives, by_iid, style)
+        lines += _tree(objectives, by_iid, style, rocks)
     for team, members in (groups or {}).items():
-        if len(lines) > 2:
+        if len(lines) > head:
             lines.append("")
         lines.append(style(_team_heading(team, members), "bold"))
-        lines += _tree(members, by_iid, style)
+        lines += _tree(members, by_iid, style, rocks)
     if not objectives:
         lines.append("no objectives in this quarter")
 

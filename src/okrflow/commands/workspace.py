@@ -155,7 +155,10 @@ class Workspace:
     def __post_init__(self) -> None:
         fiscal = self.config.fiscal_year
         self.calendar = FiscalCalendar(
-            first_month=fiscal.first_month, naming=fiscal.naming, label_format=fiscal.label_format
+            first_month=fiscal.first_month,
+            naming=fiscal.naming,
+            label_format=fiscal.label_format,
+            annual_label_format=fiscal.annual_label_format,
         )
         self.labels = label_names(self.config)
         self.policy: ScoringPolicy = dataclasses.replace(
@@ -178,6 +181,7 @@ class Workspace:
                 names=self.labels,
                 bot_users=self.config.gitlab.bot_users,
             )
+            self._repo.calendar = self.calendar
         return self._repo
 
     @property

@@ -22,6 +22,15 @@ def quarter_pattern(label_format: str) -> str:
     return rf"(?:FY\d\d-?Q[1-4]|{custom})"
 
 
+def year_pattern(annual_label_format: str) -> str:
+    """A regex matching fiscal-year labels written in ``annual_label_format`` (and
+    ``FY27``)."""
+    parts = re.split(r"(\{yyyy\}|\{yy\})", annual_label_format)
+    pieces = {"{yyyy}": r"\d{4}", "{yy}": r"\d\d"}
+    custom = "".join(pieces.get(p, re.escape(p)) for p in parts)
+    return rf"(?:FY\d\d|{custom})"
+
+
 def label_names(config: Config) -> LabelNames:
     labels = config.labels
     return LabelNames(
@@ -43,6 +52,7 @@ def label_names(config: Config) -> LabelNames:
         red=labels.grade.red.name,
         teams=tuple(team.name for team in config.teams),
         quarter_pattern=quarter_pattern(config.fiscal_year.label_format),
+        year_pattern=year_pattern(config.fiscal_year.annual_label_format),
     )
 
 

@@ -26,6 +26,7 @@ from okrflow.config.values import (
     LabelName,
     RuleId,
     Weeks,
+    check_annual_label_format,
     check_label_format,
     check_month,
     check_project,
@@ -36,6 +37,7 @@ from okrflow.config.values import (
     unique,
 )
 from okrflow.config.yamlfile import TypeName, invalid
+from okrflow.core.calendar import FiscalCalendar
 
 if TYPE_CHECKING:
     from okrflow.core.rules import RuleSettings
@@ -80,6 +82,21 @@ class FiscalYearSettings(Section):
         description="quarter label: {yy} two-digit fiscal year, {yyyy} four digits, {q} the "
         "quarter 1 to 4",
     )
+    annual_label_format: Annotated[str, AfterValidator(check_annual_label_format)] = Field(
+        "FY{yy}",
+        description="fiscal year label, for annual objectives: {yy} two-digit fiscal year, "
+        "{yyyy} four digits; one that could be confused with a quarter label is refused",
+    )
+
+    @model_validator(mode="after")
+    def _year_not_a_quarter(self) -> FiscalYearSettings:
+        try:
+            FiscalCalendar(
+                label_format=self.label_format, annual_label_format=self.annual_label_format
+            )
+        except ValueError as exc:
+            raise invalid(str(exc), show_input=False) from None
+        return self
 
 
 class Label(Section):

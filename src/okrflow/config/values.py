@@ -28,6 +28,7 @@ __all__ = [
     "ScopePath",
     "Username",
     "Weeks",
+    "check_annual_label_format",
     "check_env_name",
     "check_gitlab_url",
     "check_label_format",
@@ -173,7 +174,10 @@ def check_quarter(cls: Any, value: str | None, info: ValidationInfo) -> str | No
     if value is None or fiscal is None:  # no quarter, or a fiscal_year already refused
         return value
     calendar = FiscalCalendar(
-        first_month=fiscal.first_month, naming=fiscal.naming, label_format=fiscal.label_format
+        first_month=fiscal.first_month,
+        naming=fiscal.naming,
+        label_format=fiscal.label_format,
+        annual_label_format=fiscal.annual_label_format,
     )
     try:
         calendar.parse_asked(value)
@@ -197,6 +201,19 @@ def check_label_format(value: str) -> str:
         sample = ""
     if fields - {"yyyy", "yy", "q"} or "q" not in fields or not fields & {"yy", "yyyy"}:
         raise invalid("must contain {q} and {yy} or {yyyy}, and no other placeholder")
+    _label_name(sample)
+    return value
+
+
+def check_annual_label_format(value: str) -> str:
+    try:
+        fields = {name for _, name, _, _ in string.Formatter().parse(value) if name is not None}
+        sample = value.format(yyyy="2024", yy="24")
+    except (ValueError, KeyError, IndexError, AttributeError):
+        fields = {"?"}
+        sample = ""
+    if fields - {"yyyy", "yy"} or not fields:
+        raise invalid("must contain {yy} or {yyyy}, and no other placeholder")
     _label_name(sample)
     return value
 

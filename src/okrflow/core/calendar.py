@@ -12,6 +12,11 @@ Rules:
   placeholders ``{yyyy}``, ``{yy}`` and ``{q}``). Reading accepts that format and the
   common spellings ``FY24-Q1``, ``FY24Q1``, ``fy24 q1``, ``FY2024-Q1``, ``Q1 FY24``, in
   any case; a two-digit year is in the 2000s.
+- The fiscal year itself is a period too (annual objectives, seed 002's "Big Rocks"):
+  its label is written with ``annual_label_format`` (default ``FY{yy}``, e.g. ``FY27``;
+  placeholders ``{yyyy}`` and ``{yy}``, never ``{q}``). Reading accepts that format and
+  ``FY27``, ``FY2027``, in any case. A year format one of whose labels reads as a
+  quarter label, or the other way round, is refused: a label names one period.
 - ``end`` is the last day of a quarter (inclusive); ``elapsed`` is the fraction of the
   quarter's days before ``today``: 0.0 on its first day, 1.0 from the day after its end.
 - The OKR schedule (:data:`DEFAULT_SCHEDULE`) counts back from the start of the quarter
@@ -46,6 +51,7 @@ __all__ = [
 ]
 
 _FIELDS: Final = {"yyyy", "yy", "q"}
+_YEAR_FIELDS: Final = {"yyyy", "yy"}
 FIRST_DAY: Final = dt.date(1900, 1, 1)
 LAST_DAY: Final = dt.date(2999, 12, 31)
 #: what a quarter may be asked for by besides a label: the quarter today falls in, the one
@@ -114,6 +120,36 @@ _COMMON: Final = (
     re.compile(r"FY\s*[-_ ]?\s*(?P<year>\d{4}|\d{2})\s*[-_ /.]?\s*Q\s*(?P<q>\d)", re.I),
     re.compile(r"Q\s*(?P<q>\d)\s*[-_ /.]?\s*FY\s*[-_ ]?\s*(?P<year>\d{4}|\d{2})", re.I),
 )
+_COMMON_YEAR: Final = re.compile(r"FY\s*[-_ ]?\s*(?P<year>\d{4}|\d{2})", re.I)
+
+
+def _fields_of(fmt: str, what: str) -> set[str]:
+    try:
+        return {f for _, f, _, _ in string.Formatter().parse(fmt) if f}
+    except ValueError as error:
+        raise ValueError(f"{what} {fmt!r}: {error}") from None
+
+
+def _pattern(fmt: str) -> re.Pattern[str]:
+    """A format's labels as a regex (spaces loose, any case)."""
+    pattern = ""
+    seen: set[str] = set()
+    for literal, field, _, _ in string.Formatter().parse(fmt):
+        for part in re.split(r"(\s+)", literal):
+            pattern += r"\s*" if part.isspace() else re.escape(part)
+        if field in seen:  # a placeholder written twice says the same digits twice
+            pattern += f"(?P={field})"
+        elif field == "q":
+            pattern += r"(?P<q>\d)"
+        elif field:
+            pattern += rf"(?P<{field}>\d{{{4 if field == 'yyyy' else 2}}})"
+        if field:
+            seen.add(field)
+    return re.compile(pattern, re.IGNORECASE)
+
+
+def _year_of(text: str) -> int:
+    return int(text) + (2000 if len(text) == 2 else 0)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -123,6 +159,7 @@ class FiscalCalendar:
     first_month: int = 1
     naming: Literal["end", "start"] = "end"
     label_format: str = "FY{yy}-Q{q}"
+    annual_label_format: str = "FY{yy}"
 
     def __post_init__(self) -> None:
         if (
@@ -136,16 +173,38 @@ class FiscalCalendar:
             )
         if self.naming not in ("end", "start"):
             raise ValueError(f"naming must be 'end' or 'start', not {self.naming!r}")
-        try:
-            fields = {f for _, f, _, _ in string.Formatter().parse(self.label_format) if f}
-        except ValueError as error:
-            raise ValueError(f"label_format {self.label_format!r}: {error}") from None
+        fields = _fields_of(self.label_format, "label_format")
         unknown = fields - _FIELDS
         if unknown or "q" not in fields or not fields & {"yy", "yyyy"}:
             raise ValueError(
                 f"label_format {self.label_format!r} must contain {{q}} and {{yy}} or "
                 f"{{yyyy}}, and no other placeholder"
             )
+        fields = _fields_of(self.annual_label_format, "annual_label_format")
+        if fields - _YEAR_FIELDS or not fields:
+            raise ValueError(
+                f"annual_label_format {self.annual_label_format!r} must contain {{yy}} or "
+                "{yyyy}, and no other placeholder"
+            )
+        confused = self.confused_labels()
+        if confused:
+            raise ValueError(
+                f"annual_label_format {self.annual_label_format!r} could be confused with "
+                f"the quarter labels: {confused}"
+            )
+
+    def confused_labels(self) -> str | None:
+        """None when no year label reads as a quarter label and no quarter label as a
+        year label; else the two labels that show it."""
+        for year in (2024, 2099):
+            annual = self.year_label(year)
+            if self._read_quarter(annual) is not None:
+                return f"{annual!r} reads as a quarter"
+            for number in range(1, 5):
+                label = self.label(Quarter(year, number))
+                if self._read_year(label) is not None:
+                    return f"the quarter label {label!r} reads as a year"
+        return None
 
     # -- labels -------------------------------------------------------------------------
 
@@ -156,36 +215,59 @@ class FiscalCalendar:
             yyyy=f"{year:04d}", yy=f"{year % 100:02d}", q=quarter.number
         )
 
-    def _format_pattern(self) -> re.Pattern[str]:
-        pattern = ""
-        for literal, field, _, _ in string.Formatter().parse(self.label_format):
-            for part in re.split(r"(\s+)", literal):
-                pattern += r"\s*" if part.isspace() else re.escape(part)
-            if field == "q":
-                pattern += r"(?P<q>\d)"
-            elif field:
-                pattern += rf"(?P<{field}>\d{{{4 if field == 'yyyy' else 2}}})"
-        return re.compile(pattern, re.IGNORECASE)
+    def year_label(self, fiscal_year: int) -> str:
+        """The fiscal year written in ``annual_label_format``: ``FY27`` by default."""
+        return self.annual_label_format.format(
+            yyyy=f"{fiscal_year:04d}", yy=f"{fiscal_year % 100:02d}"
+        )
+
+    def _read_quarter(self, text: str) -> tuple[int, str] | None:
+        """(quarter number, year digits) of a quarter label, None when it is none."""
+        match = _pattern(self.label_format).fullmatch(text)
+        if match:
+            return int(match.group("q")), match.groupdict().get("yyyy") or match.group("yy")
+        match = next((m for p in _COMMON if (m := p.fullmatch(text))), None)
+        return (int(match.group("q")), match.group("year")) if match else None
+
+    def _read_year(self, text: str) -> str | None:
+        """The year digits of a year label, None when it is none."""
+        match = _pattern(self.annual_label_format).fullmatch(text)
+        if match:
+            return match.groupdict().get("yyyy") or match.group("yy")
+        match = _COMMON_YEAR.fullmatch(text)
+        return match.group("year") if match else None
 
     def parse(self, label: str) -> Quarter:
         """The quarter ``label`` names; raises ValueError saying what is wrong."""
-        text = label.strip()
-        match = self._format_pattern().fullmatch(text)
-        if match:
-            year_text = match.groupdict().get("yyyy") or match.group("yy")
-        else:
-            match = next((m for p in _COMMON if (m := p.fullmatch(text))), None)
-            if match is None:
-                example = self.label(Quarter(2024, 1))
-                raise ValueError(f"not a quarter: {label!r} (write it like {example})")
-            year_text = match.group("year")
-        number = int(match.group("q"))
+        read = self._read_quarter(label.strip())
+        if read is None:
+            example = self.label(Quarter(2024, 1))
+            if self._read_year(label.strip()) is not None:
+                raise ValueError(
+                    f"not a quarter: {label!r} names a fiscal year (write it like {example})"
+                )
+            raise ValueError(f"not a quarter: {label!r} (write it like {example})")
+        number, year_text = read
         if not 1 <= number <= 4:
             raise ValueError(f"not a quarter: {label!r} (quarters are Q1 to Q4)")
-        year = int(year_text) + (2000 if len(year_text) == 2 else 0)
+        year = _year_of(year_text)
         if year == 0:
             raise ValueError(f"not a quarter: {label!r} (fiscal year 0)")
         return Quarter(year, number)
+
+    def parse_year(self, label: str) -> int:
+        """The fiscal year ``label`` names (``FY27`` -> 2027); raises ValueError saying
+        what is wrong."""
+        year_text = self._read_year(label.strip())
+        if year_text is None or _year_of(year_text) == 0:
+            raise ValueError(
+                f"not a fiscal year: {label!r} (write it like {self.year_label(2027)})"
+            )
+        return _year_of(year_text)
+
+    def is_year_label(self, label: str) -> bool:
+        """Whether ``label`` names a fiscal year (and not a quarter)."""
+        return self._read_year(label.strip()) is not None
 
     def parse_asked(self, text: str) -> Quarter | None:
         """The quarter ``text`` names as okrflow is asked for one (``--quarter``, the
@@ -230,6 +312,18 @@ class FiscalCalendar:
         first_year = day.year if day.month >= self.first_month else day.year - 1
         shift = 1 if self.naming == "end" and self.first_month > 1 else 0
         return Quarter(first_year + shift, months // 3 + 1)
+
+    def year_quarters(self, fiscal_year: int) -> tuple[Quarter, ...]:
+        """The four quarters of ``fiscal_year``, in order."""
+        return tuple(Quarter(fiscal_year, number) for number in range(1, 5))
+
+    def year_start(self, fiscal_year: int) -> dt.date:
+        """The first day of ``fiscal_year``."""
+        return self.start(Quarter(fiscal_year, 1))
+
+    def year_end(self, fiscal_year: int) -> dt.date:
+        """The last day of ``fiscal_year`` (inclusive)."""
+        return self.end(Quarter(fiscal_year, 4))
 
     def elapsed(self, quarter: Quarter, today: dt.date) -> float:
         """The fraction of ``quarter`` gone by ``today``: 0.0 on its first day, 1.0 after it."""

@@ -222,6 +222,7 @@ def read_issue(
             f"the Quarter section says {written_quarter} but the label {quarter}; "
             "the label is taken"
         )
+    year = _year_of(reader, labels, label_names, quarter)
     team = teams[0] if teams else _team_from_text(reader.text(TEAM), label_names)
     owner = reader.owner() or (assignees[0] if assignees else None)
     if owner is None and meta is not None:
@@ -238,8 +239,32 @@ def read_issue(
     }
     missing = [OWNER] if owner is None else []
     if is_kr:
+        if year is not None:
+            reader.note(
+                f"a key result belongs to a quarter, not to the fiscal year {year}: label it "
+                "with a quarter of that year, under a quarterly objective"
+            )
         return _key_result(reader, meta, common, missing), reader.problems
-    return _objective(reader, meta, common, missing), reader.problems
+    return _objective(reader, meta, common, missing, year), reader.problems
+
+
+def _year_of(
+    reader: _Reader, labels: Sequence[str], names: LabelNames, quarter: str | None
+) -> str | None:
+    """The fiscal year an issue is labelled with (an annual objective), None when it has
+    none; a year beside a quarter is a problem, and the quarter is taken."""
+    years = [y for y in (names.year_of(label) for label in labels) if y]
+    if len(years) > 1:
+        reader.note(f"several fiscal year labels ({', '.join(years)}); {years[0]} is taken")
+    if years and quarter is not None:
+        reader.note(
+            f"labelled with the quarter {quarter} and the fiscal year {years[0]}: read as an "
+            f"objective of {quarter} (remove one of the two labels)"
+        )
+        return None
+    if years:
+        return years[0]
+    return names.year_in(reader.text(QUARTER)) if quarter is None else None
 
 
 def _team_from_text(text: str, names: LabelNames) -> str | None:
@@ -268,7 +293,11 @@ class _Common(TypedDict):
 
 
 def _objective(
-    reader: _Reader, meta: Meta | None, common: _Common, missing: list[str]
+    reader: _Reader,
+    meta: Meta | None,
+    common: _Common,
+    missing: list[str],
+    year: str | None = None,
 ) -> Objective:
     purpose = reader.text(PURPOSE)
     if PARENT in reader.sections:
@@ -280,7 +309,8 @@ def _objective(
         reader.note(f"{len(parents):,} parent objectives: only the first {MAX_PARENTS} are read")
         parents = parents[:MAX_PARENTS]
     proposed = tuple(i for i in list_items(reader.text(KEY_RESULTS)) if not REF.fullmatch(i))
-    for name, value in ((PURPOSE, purpose), (TEAM, common["team"]), (QUARTER, common["quarter"])):
+    period = common["quarter"] or year
+    for name, value in ((PURPOSE, purpose), (TEAM, common["team"]), (QUARTER, period)):
         if not value:
             missing.append(name)
     if not proposed and meta is None:
@@ -297,6 +327,7 @@ def _objective(
         kpis=[k.key for k in meta.kpis] if meta else [],
         missing_sections=tuple(sorted(missing, key=_ORDER.index)),
         proposed_key_results=proposed,
+        year=year,
     )
 
 

@@ -43,11 +43,12 @@ def _same_issue(first: KeyResult, kr: KeyResult) -> bool:
 
 def count_key_results(
     objectives: Sequence[Objective],
-    result_of: Callable[[KeyResult], KeyResultResult],
+    result_of: Callable[[Objective, KeyResult], KeyResultResult],
     problems: list[Problem],
 ) -> Counting:
     """What each objective counts of the key results listed under it (``result_of``
-    scores a key result, once); problems are added to ``problems``."""
+    scores a key result, once, given the objective it is first listed under); problems
+    are added to ``problems``."""
     results: dict[str, KeyResultResult] = {}
     under: dict[int, list[KeyResult]] = {}
     first_of: dict[str, KeyResult] = {}  # the issue each key was scored for
@@ -65,7 +66,7 @@ def count_key_results(
                 continue
             if first is None:
                 first_of[kr.key] = kr
-                results[kr.key] = result_of(kr)
+                results[kr.key] = result_of(objective, kr)
             home = objective.key == kr.objective or len(kr.objectives) < 2
             if not home and objective.key not in kr.objectives:
                 continue  # listed under an objective it does not name: not counted there

@@ -37,6 +37,7 @@ class LabelNames:
     carry: str = "okr::carry"
     teams: tuple[str, ...] = ()  # team labels, e.g. ("CSM", "Support")
     quarter_pattern: str = r"FY\d\d-?Q[1-4]"
+    year_pattern: str = r"FY\d\d"  # a fiscal year: annual objectives
 
     def state_label(self, state: State) -> str:
         return {
@@ -78,6 +79,20 @@ class LabelNames:
         """The first quarter named anywhere in ``text`` (a section), as ``FY24-Q1``."""
         match = re.search(rf"(?<![\w-])(?:{self.quarter_pattern})(?![\w-])", text, re.IGNORECASE)
         return self.quarter_of(match.group(0)) if match else None
+
+    def year_of(self, label: str) -> str | None:
+        """The fiscal year a label names (``FY27``: annual objectives); None when it names
+        none (a quarter label names a quarter, not its year)."""
+        text = label.strip()
+        if self.quarter_of(text) or not re.fullmatch(self.year_pattern, text, re.IGNORECASE):
+            return None
+        plain = re.fullmatch(r"FY(\d\d)", text, re.IGNORECASE)
+        return f"FY{plain.group(1)}" if plain else text
+
+    def year_in(self, text: str) -> str | None:
+        """The first fiscal year named on its own anywhere in ``text`` (a section)."""
+        match = re.search(rf"(?<![\w-])(?:{self.year_pattern})(?![\w-])", text, re.IGNORECASE)
+        return self.year_of(match.group(0)) if match else None
 
     def team_of(self, name: str) -> str | None:
         """The configured spelling of a team label (case-insensitive match)."""

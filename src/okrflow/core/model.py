@@ -234,7 +234,10 @@ class Objective:
     purpose: str = ""
     owner: str | None = None
     team: str | None = None
-    quarter: str | None = None
+    quarter: str | None = None  # a quarterly objective's quarter label
+    # an annual objective's fiscal year label ("FY27"; seed 002's "Big Rocks"): it has no
+    # quarter, and the quarterly objectives of that year align under it
+    year: str | None = None
     level: str = "team"  # company | department | team
     parents: list[str] = dataclasses.field(default_factory=list)  # keys
     kind: Kind = Kind.COMMITTED
@@ -255,6 +258,11 @@ class Objective:
     @property
     def issue_id(self) -> IssueId | None:
         return IssueId(self.project, self.iid) if self.iid is not None else None
+
+    @property
+    def annual(self) -> bool:
+        """Whether it is an annual objective (of a fiscal year, not of a quarter)."""
+        return self.year is not None and self.quarter is None
 
 
 @dataclasses.dataclass(frozen=True)

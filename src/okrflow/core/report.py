@@ -13,14 +13,21 @@ while it is pending), its unit word and due date, the check-ins counted (made on
 before ``today``: a quarter that is over is reported as of its end) and its initiatives
 (the issues linked to it, as okrflow last read them).
 
+A quarter aligned under annual objectives (:mod:`okrflow.core.annual`) adds ``annual``:
+the fiscal year's label, the share of the year gone, and each annual objective as an
+objective entry with ``year`` and ``quarters``, the quarterly objectives under it
+across the year (quarter, issue, title, state, progress, health). Without annual
+objectives the document has no ``annual`` key.
+
 Pure: no I/O, no GitLab, no templates.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, Literal
 
 from okrflow.core.evaluation import Evaluation, KeyResultResult, ObjectiveResult
@@ -35,6 +42,7 @@ __all__ = [
     "HEALTHS",
     "REPORT_KINDS",
     "ReportKind",
+    "Year",
     "build_report",
     "iso_utc",
     "progress_percent",
@@ -255,9 +263,10 @@ def build_report(
     stale_days: int = 14,
     today: dt.date | None = None,
     kpis: Sequence[Kpi] = (),
+    year: Year | None = None,
 ) -> dict[str, Any]:
     """The JSON report document for ``objectives`` and ``kpis`` as evaluated in
-    ``evaluation``.
+    ``evaluation``; ``year``: the annual objectives above them (``annual``).
 
     ``kind`` is ``"closing"`` (the closing ceremony) or ``"progress"`` (mid-quarter).
     ``problems`` are added to the evaluation's own; ``findings`` (lint findings, plain
@@ -280,14 +289,20 @@ def build_report(
     for k in kpis:
         kpi_iids.setdefault(k.key, k.iid)
     seen_krs: set[str | tuple[str, str]] = set()
-    docs = []
-    for o in _document_order(objectives):
+
+    def entry(o: Objective) -> dict[str, Any]:
         result = evaluation.objectives.get(o.key)
         if result is None:
             raise ValueError(f"the evaluation has no result for objective {o.key!r}")
-        docs.append(_objective(o, result, evaluation, iids, seen_krs, today, kpi_iids))
+        assert today is not None
+        return _objective(o, result, evaluation, iids, seen_krs, today, kpi_iids)
+
+    docs = [entry(o) for o in _document_order(objectives)]
     kpi_docs = kpi_documents(kpis, evaluation.kpis, docs)
     groups = teams(docs)
+    annual = {}
+    if year is not None and year.annual:
+        annual = {"annual": _annual(year, [*objectives, *year.others], evaluation, entry)}
     return {
         "format_version": FORMAT_VERSION,
         "quarter": quarter,
@@ -300,4 +315,42 @@ def build_report(
         "summary": summary(docs, groups, kpi_docs, stale_days=stale_days, today=today),
         "teams": groups,
         "kpis": kpi_docs,
+        **annual,
     }
+
+
+@dataclasses.dataclass(frozen=True)
+class Year:
+    """A quarter's fiscal year as its report shows it: the year's label, the share of it
+    gone, its annual objectives and the other quarters' objectives aligned under them."""
+
+    label: str
+    elapsed: float
+    annual: Sequence[Objective]
+    others: Sequence[Objective] = ()
+
+
+def _annual(
+    year: Year,
+    quarterly: Sequence[Objective],
+    evaluation: Evaluation,
+    entry_of: Callable[[Objective], dict[str, Any]],
+) -> dict[str, Any]:
+    entries = []
+    for o in year.annual:
+        entry = entry_of(o)
+        under = [q for q in quarterly if o.key in q.parents and q.key in evaluation.objectives]
+        under.sort(key=lambda q: (q.quarter or "", q.iid or 0))
+        entry["year"] = o.year
+        entry["quarters"] = [_quarterly(q, evaluation.objectives[q.key]) for q in under]
+        entries.append(entry)
+    return {"year": year.label, "elapsed": _num(year.elapsed) or 0.0, "objectives": entries}
+
+
+def _quarterly(o: Objective, result: ObjectiveResult) -> dict[str, Any]:
+    """A quarterly objective under an annual one: its quarter, issue and numbers."""
+    entry: dict[str, Any] = {"quarter": o.quarter, "key": o.key, "iid": o.iid}
+    entry.update(_reference(o), progress=_num(result.progress) or 0.0)
+    entry.update(health=result.health.value, title=o.title)
+    entry["state"] = o.state.value if o.state else None
+    return entry

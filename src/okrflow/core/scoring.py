@@ -33,6 +33,11 @@ is reported. Parent cycles and parents that are not in the set are reported as
 problems, never followed: links between members of a cycle are ignored (each member
 still counts its key results and any children outside the cycle).
 
+An annual objective (:attr:`Objective.annual`, a fiscal year's) is scored by the same
+rule: the quarterly objectives of its year aligned under it, across the four quarters,
+are its children; only its health is judged against the share of the *year* gone
+(``year_elapsed``), not the quarter's.
+
 **Health** (:func:`kr_health`) compares progress with the share of the quarter that
 has elapsed (for a key result with a due date, the share of the time up to that date:
 :func:`okrflow.core.dates.pace_elapsed`), then lets the owner's latest confidence lower
@@ -265,6 +270,8 @@ def evaluate(
     elapsed: Number,
     policy: ScoringPolicy = DEFAULT_POLICY,
     dates: QuarterDates | None = None,
+    year_elapsed: Number | None = None,
+    periods: Mapping[str, QuarterDates] | None = None,
 ) -> Evaluation:
     """Progress, health and (once closed) score for every objective and key result.
 
@@ -272,7 +279,11 @@ def evaluate(
     exact). With ``dates`` (the quarter's first and last day and the day evaluated), a
     key result due earlier ("by June 30") is paced to its due date, and only the
     check-ins made up to :attr:`QuarterDates.day` count (a quarter that is over is
-    evaluated as of its end). Problems that do
+    evaluated as of its end). ``year_elapsed`` (the share of the fiscal year gone) paces
+    the annual objectives; without it they are paced as the quarter. ``periods``, by
+    objective key, evaluates an objective of another quarter (one aligned under an
+    annual objective) and its key results by that quarter's dates instead of ``dates``
+    and ``elapsed``. Problems that do
     not stop the evaluation are listed in ``Evaluation.problems``: a repeated
     objective or key-result key (the later one is skipped), a parent that is not in
     ``objectives``, a parent cycle, a negative or non-finite weight, an objective
@@ -281,13 +292,20 @@ def evaluate(
     if isinstance(elapsed, float) and math.isnan(elapsed):
         raise ValueError("elapsed must be a number between 0 and 1")
     gone = share(elapsed)
+    year_gone = gone if year_elapsed is None else share(year_elapsed)
     problems: list[Problem] = []
 
     # Key results: unique keys across the set; one shared by several objectives (its
-    # ``objectives``) counts once in each, of its own quarter.
-    counting = count_key_results(
-        objectives, lambda kr: _kr_result(kr, gone, policy, dates, problems), problems
-    )
+    # ``objectives``) counts once in each, of its own quarter. A key result of another
+    # quarter's objective (under an annual objective) is scored by that quarter's dates.
+    periods = periods or {}
+
+    def result_of(objective: Objective, kr: KeyResult) -> KeyResultResult:
+        own = periods.get(objective.key)
+        kr_dates, kr_gone = (dates, gone) if own is None else (own, share(own.elapsed))
+        return _kr_result(kr, kr_gone, policy, kr_dates, problems)
+
+    counting = count_key_results(objectives, result_of, problems)
     kr_results, own_krs = counting.results, counting.under
 
     # Objectives: unique keys, then the alignment graph child -> parents.
@@ -393,8 +411,12 @@ def evaluate(
                 )
             )
         progress = 0.0 if mean is None else mean
+        own = periods.get(key)
         health = objective_health(
-            progress, gone, (h for _, weight, h in entries if weight > 0), policy
+            progress,
+            year_gone if objective.annual else gone if own is None else share(own.elapsed),
+            (h for _, weight, h in entries if weight > 0),
+            policy,
         )
         score = grade = success = None
         if objective.state is State.CLOSED:
