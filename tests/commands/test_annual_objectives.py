@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import urllib.parse
+from pathlib import Path
 from typing import Any
 
 import jsonschema
@@ -24,6 +25,7 @@ import pytest
 from okr_world import NAMES, NOW, PROJECT, QUARTER, add_kr, add_objective, description, workspace
 
 from okrflow.commands.analysis import evaluate_snapshot
+from okrflow.commands.apply import apply, plan
 from okrflow.commands.carry import carry, carry_marked
 from okrflow.commands.new import NewResult, new_kr, new_objective
 from okrflow.commands.reminders import stale_key_results
@@ -31,7 +33,7 @@ from okrflow.commands.report import build_quarter_report
 from okrflow.commands.rollup import rollup
 from okrflow.commands.status import format_status, status
 from okrflow.core.calendar import Quarter
-from okrflow.errors import UsageError
+from okrflow.errors import ConfigError, UsageError
 from okrflow.render import report_schema
 from okrflow.render.report import render
 from okrflow.sandbox import Emulator
@@ -332,3 +334,97 @@ def test_no_check_in_reminder_for_an_annual_objective(world: Emulator) -> None:
     assert any(
         f"key result #{stray} is directly under the annual objective #1" in m for m in problems
     )
+
+
+# -- apply and plan ---------------------------------------------------------------------------
+
+ANNUAL_FILE = """\
+quarter: FY24-Q1
+objectives:
+  - key: rock
+    period: year
+    title: Win the mid-market
+    team: CSM
+    owner: alice
+    purpose: The year's big rock.
+  - key: logos
+    parent: rock
+    title: Land mid-market logos
+    team: CSM
+    owner: alice
+    purpose: Logos first.
+    key_results:
+      - key: ten
+        title: Land 10 mid-market logos
+"""
+
+
+def okr_file(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "okrs.yml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_apply_opens_an_annual_objective_then_plan_finds_nothing_to_do(
+    emu: Emulator, tmp_path: Path
+) -> None:
+    path = okr_file(tmp_path, ANNUAL_FILE)
+    result = apply(workspace(emu), path)
+    assert result.summary() == "apply: 3 created, 0 updated, 0 unchanged, 0 not in file"
+    rock = next(i for i in emu.issues(PROJECT) if i.title == "Win the mid-market")
+    assert YEAR in world_labels(emu, rock.iid)
+    assert not any(NAMES.quarter_of(label) for label in world_labels(emu, rock.iid))
+    snap = workspace(emu).repo.load(QUARTER)
+    assert snap.year is not None and [o.key for o in snap.year.annual] == ["rock"]
+    assert snap.objectives[0].parents == ["rock"]
+    emu.reset_log()
+    assert plan(workspace(emu), path).differences == 0
+    again = apply(workspace(emu), path)
+    assert again.summary() == "apply: 0 created, 0 updated, 3 unchanged, 0 not in file"
+    assert not emu.writes()
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        pytest.param(
+            ANNUAL_FILE + "  - key: rock2\n    period: year\n    parent: logos\n"
+            "    title: Another rock\n",
+            "objectives[2].parent: the annual objective rock2 (FY24) cannot align under the "
+            "quarterly objective logos (FY24-Q1)",
+            id="annual-under-quarterly",
+        ),
+        pytest.param(
+            ANNUAL_FILE.replace(
+                "    purpose: The year's big rock.\n",
+                "    purpose: The year's big rock.\n    key_results:\n"
+                "      - key: stray\n        title: Land 5 logos\n",
+            ),
+            "objectives[0].key_results: 'rock' is an annual objective (period: year) and key "
+            "results belong to quarters",
+            id="kr-under-annual",
+        ),
+    ],
+)
+def test_a_bad_annual_okr_file_is_one_clear_problem_and_writes_nothing(
+    emu: Emulator, tmp_path: Path, text: str, words: str
+) -> None:
+    emu.reset_log()
+    with pytest.raises(ConfigError) as info:
+        apply(workspace(emu), okr_file(tmp_path, text))
+    assert words in str(info.value) and "\n" not in str(info.value)
+    assert not emu.writes()
+
+
+def test_apply_refuses_a_parent_annual_objective_of_another_year(
+    emu: Emulator, tmp_path: Path
+) -> None:
+    add_annual(emu, "Win FY27", key="rock-27", year="FY27")
+    text = ANNUAL_FILE.replace("    parent: rock\n", "    parent: rock-27\n")
+    emu.reset_log()
+    with pytest.raises(ConfigError) as info:
+        apply(workspace(emu), okr_file(tmp_path, text))
+    assert "logos (FY24-Q1) is aligned under the annual objective #1 of another fiscal year" in (
+        str(info.value)
+    )
+    assert not emu.writes()

@@ -5,14 +5,8 @@ one per 100 open KPIs (the KPI type label: a KPI has no quarter); the hierarchy 
 from okrflow's metadata and the issues' visible text, never from one links request
 per issue. Writing back is :meth:`okrflow.adapter.OkrRepository.save`.
 
-A quarter whose objectives name a parent it does not hold may be aligned under annual
-objectives (:mod:`okrflow.core.annual`): the load then lists the objectives labelled
-with the quarter's fiscal year (one listing: the objective and year labels), and, when
-it finds any, the year's three other quarters (one listing each, by quarter label: their
-objectives with their key results, whose check-ins are what those quarters' rollups
-recorded). That is 1, or 4, listings more, each one page per 100 issues; a quarter
-that names no parent outside itself costs nothing more. They go into
-:attr:`Snapshot.year`, apart from the quarter's own OKRs.
+A quarter whose objectives name a parent outside it also reads the annual objectives
+of its fiscal year (:mod:`okrflow.adapter.year`: 1, or 4, listings more).
 """
 
 from __future__ import annotations
@@ -25,9 +19,9 @@ from typing import Any, Generic, TypeVar
 
 from okrflow.adapter.issues import IssueApi
 from okrflow.adapter.records import IssueRecord
+from okrflow.adapter.year import YearContext, YearPlan, parents_outside, year_context
 from okrflow.core import description as desc
 from okrflow.core import kr_records
-from okrflow.core.annual import under_annual
 from okrflow.core.authority import Authors
 from okrflow.core.bookkeeping import checkins_of, own_meta
 from okrflow.core.issue_text import issue_of_key, key_for_ref, read_issue
@@ -96,28 +90,6 @@ class Loaded(Generic[OkrT]):
 
 LoadedIssue = Loaded[Objective | KeyResult]  # an objective or a key result
 LoadedKpi = Loaded[Kpi]
-
-
-@dataclasses.dataclass
-class YearContext:
-    """The annual objectives of a quarter's fiscal year, and the objectives of its other
-    quarters aligned under them (at any depth), with their key results: what an annual
-    objective's progress is made of besides the quarter's own objectives."""
-
-    label: str  # the fiscal year's label, "FY27"
-    annual: list[Objective]
-    others: list[Objective]  # of the other quarters, aligned under an annual objective
-    issues: dict[IssueId, LoadedIssue]  # the annual objectives' and the others' issues
-    problems: list[Problem] = dataclasses.field(default_factory=list)  # the annual ones'
-
-
-@dataclasses.dataclass(frozen=True)
-class YearPlan:
-    """What to list for a quarter's annual objectives: its fiscal year's label and the
-    labels of the year's other quarters."""
-
-    label: str
-    other_quarters: tuple[str, ...]
 
 
 @dataclasses.dataclass
@@ -435,13 +407,15 @@ def load_snapshot(
     quarter: str | None,
     unscheduled: bool = False,
     year: YearPlan | None = None,
+    annual: bool = False,
 ) -> Snapshot:
     """The OKRs of ``quarter`` (all OKRs when None).
 
     ``unscheduled`` also brings open OKR issues that carry no quarter label yet
     (filed from the UI and not triaged): lint and status want them, rollup does not.
     ``year``: where to look for the annual objectives the quarter's objectives may align
-    under (see the module's notes).
+    under (see the module's notes); ``annual``: look for them whatever the quarter's
+    objectives name (``apply`` of a file with annual objectives).
     """
 
     def records() -> Iterator[IssueRecord]:
@@ -460,8 +434,8 @@ def load_snapshot(
     snap = assemble(
         records(), names, quarter, kpi_records, gl.authors, across=across, in_scope=gl.in_scope
     )
-    if year is not None and quarter and _parents_outside(snap):
-        snap.year = _year_context(gl, names, snap, year, across=across)
+    if year is not None and quarter and (annual or parents_outside(snap)):
+        snap.year = year_context(gl, names, snap, year, across=across, assemble=assemble)
     return snap
 
 
@@ -471,58 +445,3 @@ def _unscheduled(record: IssueRecord, names: LabelNames) -> bool:
     if names.quarter_in(" ".join(record.labels)) is not None:
         return False
     return not any(names.year_of(label) for label in record.labels)
-
-
-def _parents_outside(snap: Snapshot) -> bool:
-    keys = {o.key for o in snap.objectives}
-    return any(p not in keys for o in snap.objectives for p in o.parents)
-
-
-def _year_context(
-    gl: IssueApi, names: LabelNames, snap: Snapshot, plan: YearPlan, *, across: bool
-) -> YearContext | None:
-    """The annual objectives of ``plan``'s year and the other quarters' objectives
-    aligned under them; None when the year has no annual objective."""
-    annual = [
-        r
-        for r in gl.list_issues(labels=[names.objective, plan.label])
-        if not any(names.quarter_of(label) for label in r.labels)
-    ]
-    if not annual:
-        return None
-
-    def records() -> Iterator[IssueRecord]:
-        yield from annual
-        for label in plan.other_quarters:
-            yield from gl.list_issues(labels=[label])
-
-    year = assemble(records(), names, None, (), gl.authors, across=across, in_scope=gl.in_scope)
-    # the quarter's parents named by number find the annual objective's own key
-    key_of = {which: item.key for which, item in year.issues.items()}
-    own = {o.key for o in snap.objectives}
-
-    def parent_key(key: str, project: str) -> str:
-        which = None if key in own else issue_of_key(key, project)
-        return key if which is None else key_of.get(which, key)
-
-    for objective in snap.objectives:
-        objective.parents = [parent_key(p, objective.project) for p in objective.parents]
-    found = [o for o in year.objectives if o.annual]
-    # a key result of the quarter filed straight under an annual objective is its child
-    # (scored, and a problem: key results belong to quarterly objectives)
-    annual_keys = {o.key: o for o in found}
-    for kr in list(snap.orphans):
-        objective_key = parent_key(kr.objective, kr.project) if kr.objective else None
-        if objective_key in annual_keys:
-            kr.objective = objective_key
-            annual_keys[objective_key].key_results.append(kr)
-            snap.orphans.remove(kr)
-    under = under_annual([*found, *snap.objectives, *year.objectives])
-    others = [o for o in year.objectives if not o.annual and o.key in under]
-    wanted = {o.issue_id for o in (*found, *others)} | {
-        kr.issue_id for o in (*found, *others) for kr in o.key_results
-    }
-    issues = {which: item for which, item in year.issues.items() if which in wanted}
-    annual_ids = {o.issue_id for o in found}
-    problems = [p for which, item in issues.items() if which in annual_ids for p in item.problems]
-    return YearContext(plan.label, found, others, issues, problems)

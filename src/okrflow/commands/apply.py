@@ -153,7 +153,8 @@ class _Engine(Placement):
     def run(self) -> ApplyResult:
         self.result.warnings.extend(self.file.notes)
         self.projects = okr_projects(self.repo, self.file)  # exit 2 before any write
-        self.snapshot = self.repo.load(self.file.quarter)
+        annual = any(o.annual for o in self.file.objectives)
+        self.snapshot = self.repo.load(self.file.quarter, annual=annual)
         self._index()
         self.external(self.file, self.existing)
         if self.execute:
@@ -255,7 +256,7 @@ class _Engine(Placement):
     ) -> _Desired:
         template = "objective" if what == "objective" else "kr"
         labels = issue_labels(
-            template, quarter=self.file.quarter, team=okr.team, label_names=self.names
+            template, quarter=self._period(okr), team=okr.team, label_names=self.names
         )
         base = item.meta if item is not None else Meta()
         extra = {k: v for k, v in base.extra.items() if k not in ("team", "purpose")}
@@ -301,7 +302,7 @@ class _Engine(Placement):
                 okr_text(
                     okr,
                     self.names,
-                    self.file.quarter,
+                    self._period(okr),
                     [
                         self._target(key, iid, self._here(okr.key))
                         for key, iid in links
@@ -311,6 +312,12 @@ class _Engine(Placement):
             ),
             links=links,
         )
+
+    def _period(self, okr: Objective | KeyResult) -> str:
+        """The label of an OKR's period: its fiscal year for an annual objective."""
+        if isinstance(okr, Objective) and okr.year:
+            return okr.year
+        return self.file.quarter
 
     def _user_exists(self, username: str) -> bool:
         if username not in self.users:
@@ -331,7 +338,7 @@ class _Engine(Placement):
             wanted.okr,
             pending,
             names=self.names,
-            quarter=self.file.quarter,
+            quarter=self._period(wanted.okr),
             text=wanted.text,
             project=here,
         )

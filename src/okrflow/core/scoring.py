@@ -33,10 +33,7 @@ is reported. Parent cycles and parents that are not in the set are reported as
 problems, never followed: links between members of a cycle are ignored (each member
 still counts its key results and any children outside the cycle).
 
-An annual objective (:attr:`Objective.annual`, a fiscal year's) is scored by the same
-rule: the quarterly objectives of its year aligned under it, across the four quarters,
-are its children; only its health is judged against the share of the *year* gone
-(``year_elapsed``), not the quarter's.
+Annual objectives: the same rule, health paced by the year (:mod:`okrflow.core.annual`).
 
 **Health** (:func:`kr_health`) compares progress with the share of the quarter that
 has elapsed (for a key result with a due date, the share of the time up to that date:
@@ -277,30 +274,27 @@ def evaluate(
     exact). With ``dates`` (the quarter's first and last day and the day evaluated), a
     key result due earlier ("by June 30") is paced to its due date, and only the
     check-ins made up to :attr:`QuarterDates.day` count (a quarter that is over is
-    evaluated as of its end). ``year_elapsed`` (the share of the fiscal year gone) paces
-    the annual objectives; without it they are paced as the quarter. ``periods``, by
-    objective key, evaluates an objective of another quarter (one aligned under an
-    annual objective) and its key results by that quarter's dates instead of ``dates``
-    and ``elapsed``. Problems that do
-    not stop the evaluation are listed in ``Evaluation.problems``: a repeated
-    objective or key-result key (the later one is skipped), a parent that is not in
-    ``objectives``, a parent cycle, a negative or non-finite weight, an objective
-    whose children all weigh 0, and a relative target whose baseline sets no target.
+    evaluated as of its end). ``year_elapsed`` paces the annual objectives (default: as the
+    quarter); ``periods`` (by objective key) evaluates another quarter's objective and its
+    key results by that quarter's dates. Problems that do not stop the evaluation are
+    listed in ``Evaluation.problems``: a repeated objective or key-result key (the later
+    one is skipped), a parent that is not in ``objectives``, a parent cycle, a negative or
+    non-finite weight, an objective whose children all weigh 0, and a relative target
+    whose baseline sets no target.
     """
     if isinstance(elapsed, float) and math.isnan(elapsed):
         raise ValueError("elapsed must be a number between 0 and 1")
     gone = share(elapsed)
-    year_gone = gone if year_elapsed is None else share(year_elapsed)
+    year_gone, periods = gone if year_elapsed is None else share(year_elapsed), periods or {}
     problems: list[Problem] = []
 
     # Key results: unique keys across the set.
     kr_results: dict[str, KeyResultResult] = {}
     own_krs: dict[int, list[KeyResult]] = {}
-    periods = periods or {}
     for position, objective in enumerate(objectives):
         counted: list[KeyResult] = []
         own = periods.get(objective.key)
-        kr_dates, kr_gone = (dates, gone) if own is None else (own, share(own.elapsed))
+        when, past = (dates, gone) if own is None else (own, share(own.elapsed))  # its quarter
         for kr in objective.key_results:
             where = _where(kr.iid, kr.key)
             if kr.key in kr_results:
@@ -308,10 +302,8 @@ def evaluate(
                     Problem(where, f"key result key {kr.key!r} is used twice: this one is skipped")
                 )
                 continue
-            if kr_dates is not None:
-                kr = dataclasses.replace(
-                    kr, checkins=[c for c in kr.checkins if kr_dates.counts(c.at)]
-                )
+            if when is not None:
+                kr = dataclasses.replace(kr, checkins=[c for c in kr.checkins if when.counts(c.at)])
             metric, trouble = kr_reading(kr)
             if trouble is not None:
                 problems.append(Problem(where, trouble))
@@ -321,7 +313,7 @@ def evaluate(
             progress = kr_progress(metric, current)
             kr_results[kr.key] = KeyResultResult(
                 progress=progress,
-                health=kr_health(progress, kr_pace(metric, kr_gone, kr_dates), confidence, policy),
+                health=kr_health(progress, kr_pace(metric, past, when), confidence, policy),
                 current=current,
                 confidence=confidence,
                 metric=metric,
@@ -435,12 +427,8 @@ def evaluate(
             )
         progress = 0.0 if mean is None else mean
         own = periods.get(key)
-        health = objective_health(
-            progress,
-            year_gone if objective.annual else gone if own is None else share(own.elapsed),
-            (h for _, weight, h in entries if weight > 0),
-            policy,
-        )
+        pace = year_gone if objective.annual else gone if own is None else share(own.elapsed)
+        health = objective_health(progress, pace, (h for _, w, h in entries if w > 0), policy)
         score = grade = success = None
         if objective.state is State.CLOSED:
             # frozen at close: the score recorded when it closed, else the one it has now

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from okrflow.config.okrfile.kpis import load_kpis
 from okrflow.config.okrfile.schema import KeyResultSpec, OkrFileSpec, SourceSpec
 from okrflow.config.yamlfile import KeyPath, Locations, format_key_path, load_validated
+from okrflow.core.annual import alignment_problem
 from okrflow.core.calendar import FiscalCalendar
 from okrflow.core.labels import DEFAULT_LABEL_NAMES, LabelNames
 from okrflow.core.model import (
@@ -161,13 +162,22 @@ def load_okr_file(
         first_line[o_spec.key] = check.line((*o_path, "key"))
         places[o_spec.key] = check.place(o_path)
         team = _team(o_spec.team, label_names, check.where((*o_path, "team")), notes)
+        annual = o_spec.period == "year"
+        if annual and o_spec.key_results:
+            raise check.error(
+                (*o_path, "key_results"),
+                f"{o_spec.key!r} is an annual objective (period: year) and key results "
+                "belong to quarters: put them under a quarterly objective of the file "
+                f"with parent: {o_spec.key}",
+            )
         objective = Objective(
             key=o_spec.key,
             title=o_spec.title.strip(),
             purpose=o_spec.purpose.strip(),
             owner=o_spec.owner,
             team=team,
-            quarter=quarter,
+            quarter=None if annual else quarter,
+            year=calendar.year_label(calendar.parse(quarter).fiscal_year) if annual else None,
             level=o_spec.level,
             parents=list(dict.fromkeys(o_spec.parent or ())),
             kind=Kind(o_spec.kind),
@@ -204,6 +214,7 @@ def load_okr_file(
         objectives.append(objective)
 
     external = _check_parents(spec, check)
+    _check_annual(objectives, spec, check, calendar)
     kpis = load_kpis(
         spec.kpis,
         error=check.error,
@@ -247,6 +258,25 @@ def _team(team: str | None, names: LabelNames, where: str, notes: list[str]) -> 
         f"its issues get no team label (teams: {', '.join(names.teams)})"
     )
     return team
+
+
+def _check_annual(
+    objectives: Sequence[Objective],
+    spec: OkrFileSpec,
+    check: _Checker,
+    calendar: FiscalCalendar,
+) -> None:
+    """Refuses an annual objective aligned under a quarterly one of the file."""
+    by_key = {o.key: o for o in objectives}
+    for i, (objective, o_spec) in enumerate(zip(objectives, spec.objectives, strict=True)):
+        for j, key in enumerate(o_spec.parent or ()):
+            parent = by_key.get(key)
+            trouble = None if parent is None else alignment_problem(objective, parent, calendar)
+            if trouble is not None:
+                path: KeyPath = ("objectives", i, "parent", j)
+                if check.locations.line_of(path) is None:  # parent: key (not a list)
+                    path = ("objectives", i, "parent")
+                raise check.error(path, trouble)
 
 
 def _check_parents(spec: OkrFileSpec, check: _Checker) -> dict[str, Place]:
