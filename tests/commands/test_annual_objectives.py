@@ -17,21 +17,28 @@ from __future__ import annotations
 
 import datetime as dt
 import urllib.parse
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import jsonschema
 import pytest
 from okr_world import NAMES, NOW, PROJECT, QUARTER, add_kr, add_objective, description, workspace
 
+from group_world import COMPANY, GROUP, SALES, SUPPORT, build_group, seed_okrs
+from group_world import key_result as group_kr
+from group_world import objective as group_objective
+from okrflow.adapter import ConnectionSettings, OkrRepository
 from okrflow.commands.analysis import evaluate_snapshot
+from okrflow.commands.apply import apply, plan
 from okrflow.commands.carry import carry, carry_marked
 from okrflow.commands.new import NewResult, new_kr, new_objective
 from okrflow.commands.reminders import stale_key_results
 from okrflow.commands.report import build_quarter_report
 from okrflow.commands.rollup import rollup
 from okrflow.commands.status import format_status, status
-from okrflow.core.calendar import Quarter
-from okrflow.errors import UsageError
+from okrflow.core.calendar import FiscalCalendar, Quarter
+from okrflow.errors import ConfigError, UsageError
 from okrflow.render import report_schema
 from okrflow.render.report import render
 from okrflow.sandbox import Emulator
@@ -332,3 +339,155 @@ def test_no_check_in_reminder_for_an_annual_objective(world: Emulator) -> None:
     assert any(
         f"key result #{stray} is directly under the annual objective #1" in m for m in problems
     )
+
+
+# -- apply and plan ---------------------------------------------------------------------------
+
+ANNUAL_FILE = """\
+quarter: FY24-Q1
+objectives:
+  - key: rock
+    period: year
+    title: Win the mid-market
+    team: CSM
+    owner: alice
+    purpose: The year's big rock.
+  - key: logos
+    parent: rock
+    title: Land mid-market logos
+    team: CSM
+    owner: alice
+    purpose: Logos first.
+    key_results:
+      - key: ten
+        title: Land 10 mid-market logos
+"""
+
+
+def okr_file(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "okrs.yml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_apply_opens_an_annual_objective_then_plan_finds_nothing_to_do(
+    emu: Emulator, tmp_path: Path
+) -> None:
+    path = okr_file(tmp_path, ANNUAL_FILE)
+    result = apply(workspace(emu), path)
+    assert result.summary() == "apply: 3 created, 0 updated, 0 unchanged, 0 not in file"
+    rock = next(i for i in emu.issues(PROJECT) if i.title == "Win the mid-market")
+    assert YEAR in world_labels(emu, rock.iid)
+    assert not any(NAMES.quarter_of(label) for label in world_labels(emu, rock.iid))
+    snap = workspace(emu).repo.load(QUARTER)
+    assert snap.year is not None and [o.key for o in snap.year.annual] == ["rock"]
+    assert snap.objectives[0].parents == ["rock"]
+    emu.reset_log()
+    assert plan(workspace(emu), path).differences == 0
+    again = apply(workspace(emu), path)
+    assert again.summary() == "apply: 0 created, 0 updated, 3 unchanged, 0 not in file"
+    assert not emu.writes()
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        pytest.param(
+            ANNUAL_FILE + "  - key: rock2\n    period: year\n    parent: logos\n"
+            "    title: Another rock\n",
+            "objectives[2].parent: the annual objective rock2 (FY24) cannot align under the "
+            "quarterly objective logos (FY24-Q1)",
+            id="annual-under-quarterly",
+        ),
+        pytest.param(
+            ANNUAL_FILE.replace(
+                "    purpose: The year's big rock.\n",
+                "    purpose: The year's big rock.\n    key_results:\n"
+                "      - key: stray\n        title: Land 5 logos\n",
+            ),
+            "objectives[0].key_results: 'rock' is an annual objective (period: year) and key "
+            "results belong to quarters",
+            id="kr-under-annual",
+        ),
+    ],
+)
+def test_a_bad_annual_okr_file_is_one_clear_problem_and_writes_nothing(
+    emu: Emulator, tmp_path: Path, text: str, words: str
+) -> None:
+    emu.reset_log()
+    with pytest.raises(ConfigError) as info:
+        apply(workspace(emu), okr_file(tmp_path, text))
+    assert words in str(info.value) and "\n" not in str(info.value)
+    assert not emu.writes()
+
+
+def test_apply_refuses_a_parent_annual_objective_of_another_year(
+    emu: Emulator, tmp_path: Path
+) -> None:
+    add_annual(emu, "Win FY27", key="rock-27", year="FY27")
+    text = ANNUAL_FILE.replace("    parent: rock\n", "    parent: rock-27\n")
+    emu.reset_log()
+    with pytest.raises(ConfigError) as info:
+        apply(workspace(emu), okr_file(tmp_path, text))
+    assert "logos (FY24-Q1) is aligned under the annual objective #1 of another fiscal year" in (
+        str(info.value)
+    )
+    assert not emu.writes()
+
+
+# -- a group scope ----------------------------------------------------------------------------
+
+
+def moved(emu: Emulator, project: str, iid: int, to: str) -> None:
+    """Issue ``iid`` of ``project`` relabelled (and its Quarter section rewritten) from
+    the group world's quarter to ``to``: a year's label or another quarter's."""
+    text = (emu.issue(project, iid).description or "").replace(f"\n{QUARTER}\n", f"\n{to}\n")
+    body = {"description": text, "add_labels": to, "remove_labels": QUARTER}
+    path = f"/projects/{urllib.parse.quote(project, safe='')}/issues/{iid}"
+    assert emu.request("PUT", path, token=emu.default_token, json_body=body).status == 200
+
+
+def test_a_group_scope_reads_the_year_with_group_listings(emulator: Emulator) -> None:
+    build_group(emulator)
+    seed_okrs(emulator)
+    rock = group_objective(emulator, COMPANY, "Win the mid-market", key="rock")
+    moved(emulator, COMPANY, rock, YEAR)
+    under = [("rock", f"{COMPANY}#{rock}")]
+    mid = group_objective(emulator, SALES, "Win mid-market deals", key="mid", parents=under)
+    group_kr(
+        emulator,
+        SALES,
+        "Close 10 mid-market deals",
+        f"#{mid}",
+        key="deals",
+        objective_key="mid",
+        value=5,
+    )
+    later = group_objective(emulator, SUPPORT, "Onboard mid-market", key="onboard", parents=under)
+    moved(emulator, SUPPORT, later, Q2)
+    repo = OkrRepository(
+        ConnectionSettings(url=emulator.base_url, token=emulator.default_token, group=GROUP)
+    )
+    repo.calendar = FiscalCalendar()
+    emulator.reset_log()
+    snap = repo.load(QUARTER)
+    listings = [r for r in emulator.log if r.route and r.route.endswith("/issues")]
+    assert {r.route for r in listings} == {"/groups/:id/issues"}  # the group's, like the rest
+    assert listed_labels(emulator)[2:] == [f"{NAMES.objective},{YEAR}", Q2, "FY24-Q3", "FY24-Q4"]
+    assert snap.year is not None
+    assert [str(o.issue_id) for o in snap.year.annual] == [f"{COMPANY}#{rock}"]
+    assert [str(o.issue_id) for o in snap.year.others] == [f"{SUPPORT}#{later}"]
+    mine = next(o for o in snap.objectives if o.key == "mid")
+    assert mine.parents == ["rock"]
+
+
+def test_the_cli_opens_an_annual_objective(
+    emu: Emulator, run: Callable[..., tuple[int, str, str]]
+) -> None:
+    args = ["new", "objective", "--title", "Win the mid-market", "--team", "CSM"]
+    args += ["--owner", "alice", "--purpose", "The year's big rock."]
+    code, out, err = run(*args, "--annual", "--quarter", "FY25")
+    assert (code, err) == (0, "") and "#1" in out
+    assert "FY25" in world_labels(emu, 1)
+    code, _, err = run(*args)  # neither a quarter nor --annual
+    assert code == 2 and "--quarter is needed" in err

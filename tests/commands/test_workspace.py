@@ -51,7 +51,7 @@ def test_a_pipeline_script_opens_a_workspace_and_runs_a_command(
     assert ws.connection is not None and ws.connection.project == emulator.default_project
     result = init(ws)
     assert result.planned is ws.planned() and result.planned
-    assert result.lines()[-1] == "init (dry run): 27 created, 0 updated, 0 unchanged"
+    assert result.lines()[-1] == "init (dry run): 28 created, 0 updated, 0 unchanged"
     assert set(emulator.counts()) == {"GET"}
 
 

@@ -157,8 +157,8 @@ def test_apply_that_loses_the_connection_stops_with_one_line_of_what_was_done(
         # the lease is the first label init writes: nothing else is tried without it
         ("drop", r"/labels$", "lease"),
         ("500", r"/labels$", "lease"),
-        ("drop", r"/lists$", "19 created, 0 updated, 0 unchanged"),
-        ("drop", r"/repository/files/", "23 created, 0 updated, 0 unchanged"),
+        ("drop", r"/lists$", "20 created, 0 updated, 0 unchanged"),
+        ("drop", r"/repository/files/", "24 created, 0 updated, 0 unchanged"),
     ],
     ids=["labels-unreachable", "labels-500", "board-lists-unreachable", "templates-unreachable"],
 )

@@ -33,12 +33,12 @@ from okrflow.adapter.snapshot import (
     LoadedIssue,
     LoadedKpi,
     Snapshot,
-    YearPlan,
     is_okr,
     load_snapshot,
     read_kpi_record,
     read_record,
 )
+from okrflow.adapter.year import YearPlan
 from okrflow.core import description as desc
 from okrflow.core.authority import by_okrflow
 from okrflow.core.description import read_marker_comment
@@ -134,17 +134,21 @@ class OkrRepository(IssueApi, InstallApi, PeopleApi, LabelEventApi, CommentEvent
 
     # -- reading OKRs --------------------------------------------------------------------
 
-    def load(self, quarter: str | None, *, unscheduled: bool = False) -> Snapshot:
+    def load(
+        self, quarter: str | None, *, unscheduled: bool = False, annual: bool = False
+    ) -> Snapshot:
         """The OKRs of ``quarter`` (all OKRs when None), one listing page per 100 issues,
         and the open KPIs; ``unscheduled`` also brings open OKR issues without a quarter
         label. A key result cut off from its objective costs one more request (its links:
-        :func:`~okrflow.adapter.reattach.reattach`)."""
+        :func:`~okrflow.adapter.reattach.reattach`). ``annual``: the year's annual
+        objectives are listed even when none of the quarter's names one."""
         snap = load_snapshot(
             self,
             self.names,
             quarter=quarter,
             unscheduled=unscheduled,
             year=self._year_plan(quarter),
+            annual=annual,
         )
         reattach(snap, self._linked_objectives)
         teams = {path.casefold(): team for path, team in self.settings.project_teams}

@@ -5,14 +5,8 @@ one per 100 open KPIs (the KPI type label: a KPI has no quarter); the hierarchy 
 from okrflow's metadata and the issues' visible text, never from one links request
 per issue. Writing back is :meth:`okrflow.adapter.OkrRepository.save`.
 
-A quarter whose objectives name a parent it does not hold may be aligned under annual
-objectives (:mod:`okrflow.core.annual`): the load then lists the objectives labelled
-with the quarter's fiscal year (one listing: the objective and year labels), and, when
-it finds any, the year's three other quarters (one listing each, by quarter label: their
-objectives with their key results, whose check-ins are what those quarters' rollups
-recorded). That is 1, or 4, listings more, each one page per 100 issues; a quarter
-that names no parent outside itself costs nothing more. They go into
-:attr:`Snapshot.year`, apart from the quarter's own OKRs.
+A quarter whose objectives name a parent outside it also reads the annual objectives
+of its fiscal year (:mod:`okrflow.adapter.year`: 1, or 4, listings more).
 """
 
 from __future__ import annotations
@@ -24,12 +18,12 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Any, Generic, TypeVar
 
 from okrflow.adapter.issues import IssueApi
+from okrflow.adapter.kr_attach import also_under, with_entries
 from okrflow.adapter.records import IssueRecord
+from okrflow.adapter.year import YearContext, YearPlan, parents_outside, year_context
 from okrflow.core import description as desc
-from okrflow.core import kr_records
-from okrflow.core.annual import under_annual
 from okrflow.core.authority import Authors
-from okrflow.core.bookkeeping import checkins_of, own_meta
+from okrflow.core.bookkeeping import own_meta
 from okrflow.core.issue_text import issue_of_key, key_for_ref, read_issue
 from okrflow.core.kpi_issue import read_kpi_issue
 from okrflow.core.labels import LabelNames
@@ -96,28 +90,6 @@ class Loaded(Generic[OkrT]):
 
 LoadedIssue = Loaded[Objective | KeyResult]  # an objective or a key result
 LoadedKpi = Loaded[Kpi]
-
-
-@dataclasses.dataclass
-class YearContext:
-    """The annual objectives of a quarter's fiscal year, and the objectives of its other
-    quarters aligned under them (at any depth), with their key results: what an annual
-    objective's progress is made of besides the quarter's own objectives."""
-
-    label: str  # the fiscal year's label, "FY27"
-    annual: list[Objective]
-    others: list[Objective]  # of the other quarters, aligned under an annual objective
-    issues: dict[IssueId, LoadedIssue]  # the annual objectives' and the others' issues
-    problems: list[Problem] = dataclasses.field(default_factory=list)  # the annual ones'
-
-
-@dataclasses.dataclass(frozen=True)
-class YearPlan:
-    """What to list for a quarter's annual objectives: its fiscal year's label and the
-    labels of the year's other quarters."""
-
-    label: str
-    other_quarters: tuple[str, ...]
 
 
 @dataclasses.dataclass
@@ -366,8 +338,8 @@ def assemble(
             orphans.append(okr)
         else:
             parent.key_results.append(okr)
-        _also_under(item, okr, by_key, quarter, problems)
-    _with_entries(items, problems)
+        also_under(item, okr, by_key, quarter, problems)
+    with_entries(items, problems)
     return Snapshot(
         quarter,
         objectives,
@@ -379,61 +351,6 @@ def assemble(
         list(others.values()),
         aside,
     )
-
-
-def _also_under(
-    item: LoadedIssue,
-    kr: KeyResult,
-    by_key: dict[str, Objective],
-    quarter: str | None,
-    problems: list[Problem],
-) -> None:
-    """A key result that counts for further objectives is listed under each of them too
-    (scoring counts it once in each); one that is not among the objectives read is a
-    problem, named once."""
-    missing = [key for key in kr.also if key not in by_key]
-    for key in kr.also:
-        if key in by_key:
-            by_key[key].key_results.append(kr)
-    if missing:
-        among = f"the objectives of {quarter}" if quarter else "the objectives read"
-        names = ", ".join(repr(key) for key in missing)
-        problems.append(
-            Problem(
-                item.shown,
-                f"{item.shown} also names {names}, not among {among} (an objective of "
-                "another quarter, or none): it counts only for its other objectives (name "
-                "objectives of its quarter)",
-            )
-        )
-
-
-def _with_entries(items: dict[IssueId, LoadedIssue], problems: list[Problem]) -> None:
-    """Each key result's metadata merged with what its objective keeps of it (its
-    check-ins still to be fixed are problems, as those of its own block are)."""
-    for item in items.values():
-        objective = item.okr
-        if not isinstance(objective, Objective) or objective.issue_id is None:
-            continue
-        kept = kr_records.entries(item.meta)
-        for kr in objective.key_results:
-            kr_item = items.get(kr.issue_id) if kr.issue_id is not None else None
-            if kr_item is None or objective.key in kr.also:
-                continue  # a shared key result's record is kept by its home objective
-            name = kr_records.entry_name(kr_item.issue_id, objective.issue_id)
-            if name not in kept:
-                continue
-            kr_item.rolled = kept[name]
-            before = set(kr_item.meta.bad_checkins)
-            kr_item.meta = kr_records.merged(kr_item.meta, kr_item.rolled)
-            for bad in kr_item.meta.bad_checkins:
-                if bad not in before:
-                    found = Problem(f"{kr_item.shown} note {bad.note_id}", bad.message)
-                    kr_item.problems.append(found)
-                    problems.append(found)
-            kr.checkins = checkins_of(kr_item.meta)
-            kr.baseline = kr_item.meta.baseline
-            kr.initiatives = list(kr_item.meta.initiatives or ())
 
 
 def prefetched(items: Iterator[T]) -> Iterator[T]:
@@ -471,13 +388,15 @@ def load_snapshot(
     quarter: str | None,
     unscheduled: bool = False,
     year: YearPlan | None = None,
+    annual: bool = False,
 ) -> Snapshot:
     """The OKRs of ``quarter`` (all OKRs when None).
 
     ``unscheduled`` also brings open OKR issues that carry no quarter label yet
     (filed from the UI and not triaged): lint and status want them, rollup does not.
     ``year``: where to look for the annual objectives the quarter's objectives may align
-    under (see the module's notes).
+    under (see the module's notes); ``annual``: look for them whatever the quarter's
+    objectives name (``apply`` of a file with annual objectives).
     """
 
     def records() -> Iterator[IssueRecord]:
@@ -496,8 +415,8 @@ def load_snapshot(
     snap = assemble(
         records(), names, quarter, kpi_records, gl.authors, across=across, in_scope=gl.in_scope
     )
-    if year is not None and quarter and _parents_outside(snap):
-        snap.year = _year_context(gl, names, snap, year, across=across)
+    if year is not None and quarter and (annual or parents_outside(snap)):
+        snap.year = year_context(gl, names, snap, year, across=across, assemble=assemble)
     return snap
 
 
@@ -507,58 +426,3 @@ def _unscheduled(record: IssueRecord, names: LabelNames) -> bool:
     if names.quarter_in(" ".join(record.labels)) is not None:
         return False
     return not any(names.year_of(label) for label in record.labels)
-
-
-def _parents_outside(snap: Snapshot) -> bool:
-    keys = {o.key for o in snap.objectives}
-    return any(p not in keys for o in snap.objectives for p in o.parents)
-
-
-def _year_context(
-    gl: IssueApi, names: LabelNames, snap: Snapshot, plan: YearPlan, *, across: bool
-) -> YearContext | None:
-    """The annual objectives of ``plan``'s year and the other quarters' objectives
-    aligned under them; None when the year has no annual objective."""
-    annual = [
-        r
-        for r in gl.list_issues(labels=[names.objective, plan.label])
-        if not any(names.quarter_of(label) for label in r.labels)
-    ]
-    if not annual:
-        return None
-
-    def records() -> Iterator[IssueRecord]:
-        yield from annual
-        for label in plan.other_quarters:
-            yield from gl.list_issues(labels=[label])
-
-    year = assemble(records(), names, None, (), gl.authors, across=across, in_scope=gl.in_scope)
-    # the quarter's parents named by number find the annual objective's own key
-    key_of = {which: item.key for which, item in year.issues.items()}
-    own = {o.key for o in snap.objectives}
-
-    def parent_key(key: str, project: str) -> str:
-        which = None if key in own else issue_of_key(key, project)
-        return key if which is None else key_of.get(which, key)
-
-    for objective in snap.objectives:
-        objective.parents = [parent_key(p, objective.project) for p in objective.parents]
-    found = [o for o in year.objectives if o.annual]
-    # a key result of the quarter filed straight under an annual objective is its child
-    # (scored, and a problem: key results belong to quarterly objectives)
-    annual_keys = {o.key: o for o in found}
-    for kr in list(snap.orphans):
-        objective_key = parent_key(kr.objective, kr.project) if kr.objective else None
-        if objective_key in annual_keys:
-            kr.objective = objective_key
-            annual_keys[objective_key].key_results.append(kr)
-            snap.orphans.remove(kr)
-    under = under_annual([*found, *snap.objectives, *year.objectives])
-    others = [o for o in year.objectives if not o.annual and o.key in under]
-    wanted = {o.issue_id for o in (*found, *others)} | {
-        kr.issue_id for o in (*found, *others) for kr in o.key_results
-    }
-    issues = {which: item for which, item in year.issues.items() if which in wanted}
-    annual_ids = {o.issue_id for o in found}
-    problems = [p for which, item in issues.items() if which in annual_ids for p in item.problems]
-    return YearContext(plan.label, found, others, issues, problems)

@@ -154,7 +154,8 @@ class _Engine(Placement):
         self.result.warnings.extend(self.file.notes)
         self.projects = okr_projects(self.repo, self.file)  # exit 2 before any write
         check_sources(self.file, self.repo, self.ws.config.metrics.allowed_scopes)
-        self.snapshot = self.repo.load(self.file.quarter)
+        annual = any(o.annual for o in self.file.objectives)
+        self.snapshot = self.repo.load(self.file.quarter, annual=annual)
         self._index()
         self.external(self.file, self.existing)
         if self.execute:
@@ -254,7 +255,7 @@ class _Engine(Placement):
     ) -> _Desired:
         template = "objective" if what == "objective" else "kr"
         labels = issue_labels(
-            template, quarter=self.file.quarter, team=okr.team, label_names=self.names
+            template, quarter=self._period(okr), team=okr.team, label_names=self.names
         )
         base = item.meta if item is not None else Meta()
         extra = {k: v for k, v in base.extra.items() if k not in ("team", "purpose")}
@@ -302,7 +303,7 @@ class _Engine(Placement):
                 okr_text(
                     okr,
                     self.names,
-                    self.file.quarter,
+                    self._period(okr),
                     [
                         self._target(key, iid, self._here(okr.key))
                         for key, iid in links
@@ -312,6 +313,12 @@ class _Engine(Placement):
             ),
             links=links,
         )
+
+    def _period(self, okr: Objective | KeyResult) -> str:
+        """The label of an OKR's period: its fiscal year for an annual objective."""
+        if isinstance(okr, Objective) and okr.year:
+            return okr.year
+        return self.file.quarter
 
     def _user_exists(self, username: str) -> bool:
         if username not in self.users:
@@ -332,7 +339,7 @@ class _Engine(Placement):
             wanted.okr,
             pending,
             names=self.names,
-            quarter=self.file.quarter,
+            quarter=self._period(wanted.okr),
             text=wanted.text,
             project=here,
         )

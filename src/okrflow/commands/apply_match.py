@@ -83,13 +83,17 @@ def match(okr_file: OkrFile, snap: Snapshot, authors: Authors) -> Matched:
     found = Matched({}, [], set(), [])
     keys = {o.key for o in okr_file.objectives} | {k.key for k in okr_file.key_results()}
     keys |= set(okr_file.external_parents)
-    for item in sorted([*snap.issues.values(), *snap.set_aside.values()], key=lambda i: i.iid):
+    # the year's annual objectives (read with the quarter) match the file's too
+    annual = [i for i in (snap.year.issues.values() if snap.year else ()) if i.is_objective]
+    annual = [i for i in annual if isinstance(i.okr, Objective) and i.okr.annual]
+    pool = [*snap.issues.values(), *snap.set_aside.values(), *annual]
+    for item in sorted(pool, key=lambda i: i.iid):
         if item.key not in keys or authors.is_okrflow(item.record.author):
             continue
         what = f"{item.shown} carries the key {item.key!r} of the file"
         found.warnings.append(impostor(item.shown, item.record.author, what).message)
         found.impostors.add(item.issue_id)
-    for item in sorted(snap.issues.values(), key=lambda i: i.iid):
+    for item in sorted([*snap.issues.values(), *annual], key=lambda i: i.iid):
         if item.issue_id in found.impostors:
             continue
         first = found.existing.get(item.key)

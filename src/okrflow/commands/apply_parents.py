@@ -12,8 +12,10 @@ from collections.abc import Mapping, Sequence
 
 from okrflow.adapter import IssueRecord, LoadedIssue, OkrRepository
 from okrflow.config.okrfile import OkrFile
+from okrflow.core.annual import alignment_problem
 from okrflow.core.issue_text import iid_of_key
 from okrflow.core.meta import Meta
+from okrflow.core.model import Objective
 from okrflow.errors import GitLabError
 
 __all__ = ["external_parents", "missing_links"]
@@ -65,7 +67,21 @@ def external_parents(
                 "objectives of its own quarter",
             )
         iids[key] = found[0]
+        _check_alignment(repo, okr_file, key, found[0])
     return iids
+
+
+def _check_alignment(repo: OkrRepository, okr_file: OkrFile, key: str, record: IssueRecord) -> None:
+    """Refuses a file objective under an annual objective of another fiscal year, or an
+    annual one under a quarterly objective (:func:`okrflow.core.annual.alignment_problem`)."""
+    parent = repo.read(record).okr
+    if repo.calendar is None or not isinstance(parent, Objective):
+        return
+    for objective in okr_file.objectives:
+        if key in objective.parents:
+            trouble = alignment_problem(objective, parent, repo.calendar)
+            if trouble is not None:
+                raise okr_file.error(okr_file.places[objective.key], trouble)
 
 
 def missing_links(

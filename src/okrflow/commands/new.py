@@ -15,6 +15,7 @@ from collections.abc import Sequence
 
 from okrflow.adapter import IssueRecord, LoadedIssue, PlannedIssue
 from okrflow.commands.compose import new_okr_issue
+from okrflow.commands.new_annual import check_kr_objective, check_parent, period_of
 from okrflow.commands.new_checks import (
     check_key,
     check_same_quarter,
@@ -29,7 +30,6 @@ from okrflow.commands.new_checks import (
 )
 from okrflow.commands.new_result import NewResult, OkrType
 from okrflow.commands.workspace import Workspace, leased
-from okrflow.core.annual import alignment_problem, kr_problem
 from okrflow.core.issue_refs import issue_of_key
 from okrflow.core.meta import Meta, ParentRef
 from okrflow.core.model import IssueId, KeyResult, Kind, MetricSource, Objective, SourceKind, State
@@ -257,14 +257,6 @@ def _parent_ids(item: LoadedIssue, scope: Sequence[LoadedIssue]) -> list[IssueId
 # -- the commands ------------------------------------------------------------------------------
 
 
-def _year_label(ws: Workspace, asked: str | None) -> str:
-    """The fiscal year an annual objective is for: the one ``asked`` names (a year
-    label such as FY27, or a quarter of it, or current, next, previous), else today's."""
-    if asked is not None and ws.calendar.is_year_label(asked):
-        return ws.calendar.year_label(ws.calendar.parse_year(asked))
-    return ws.calendar.year_label(ws.quarter(asked).fiscal_year)
-
-
 @leased("new")
 def new_objective(
     ws: Workspace,
@@ -297,12 +289,8 @@ def new_objective(
         chosen_kind = Kind(kind)
     except ValueError:
         raise UsageError(f"--kind must be committed or aspirational, not {kind!r}") from None
-    if quarter is None and not annual:
-        raise UsageError(
-            "--quarter is needed: a quarter such as FY24-Q1, current, next or previous "
-            "(or --annual for an objective of the fiscal year)"
-        )
-    quarter_label = _year_label(ws, quarter) if annual else ws.quarter_label(quarter)
+    period = period_of(ws, quarter, annual)  # (quarter, year): one of them
+    quarter_label = period[0] or period[1] or ""
     team_label = team.strip()
     if ws.labels.teams:
         configured = ws.labels.team_of(team_label)
@@ -318,13 +306,8 @@ def new_objective(
     target = target_project(ws.repo, project, team=team_label, default=None, what="objective")
     owner_name = _owner(ws, owner)
     parent_items = load_objectives(ws, parents, "--parent")
-    period = (None, quarter_label) if annual else (quarter_label, None)  # quarter, year
     for item in parent_items:
-        assert isinstance(item.okr, Objective)
-        child = Objective(repr(title), title, quarter=period[0], year=period[1])
-        trouble = alignment_problem(child, item.okr, ws.calendar)
-        if trouble is not None:
-            raise UsageError(f"--parent {item.shown}: {trouble}")
+        check_parent(ws, item.shown, title, period, item)
 
     scope = _scope(ws, quarter_label, ws.labels.objective)
     final_key, found = _resolve_key(scope, key=key, title=title, type_="objective", objective=None)
@@ -399,11 +382,7 @@ def new_kr(
         raise UsageError("--objective is missing: name the objective the key result moves")
     parent, *others = objectives
     assert isinstance(parent.okr, Objective)
-    if parent.okr.annual:
-        raise UsageError(
-            f"--objective {parent.shown}: {kr_problem(parent.okr, repr(title))} (okrflow new "
-            f"objective --parent {parent.shown} opens one)"
-        )
+    check_kr_objective(parent.shown, title, parent)
     target = target_project(
         ws.repo, project, team=None, default=parent.record.project, what="key result"
     )

@@ -33,10 +33,7 @@ is reported. Parent cycles and parents that are not in the set are reported as
 problems, never followed: links between members of a cycle are ignored (each member
 still counts its key results and any children outside the cycle).
 
-An annual objective (:attr:`Objective.annual`, a fiscal year's) is scored by the same
-rule: the quarterly objectives of its year aligned under it, across the four quarters,
-are its children; only its health is judged against the share of the *year* gone
-(``year_elapsed``), not the quarter's.
+Annual objectives: the same rule, health paced by the year (:mod:`okrflow.core.annual`).
 
 **Health** (:func:`kr_health`) compares progress with the share of the quarter that
 has elapsed (for a key result with a due date, the share of the time up to that date:
@@ -59,7 +56,6 @@ import dataclasses
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from fractions import Fraction
-from typing import Literal
 
 from okrflow.core.arithmetic import ZERO, Number, as_float, exact, round_half_up, share
 from okrflow.core.checkins import latest_checkin
@@ -82,6 +78,7 @@ from okrflow.core.model import (
     Problem,
     State,
 )
+from okrflow.core.policy import DEFAULT_POLICY, ScoringPolicy
 
 __all__ = [
     "DEFAULT_POLICY",
@@ -105,66 +102,6 @@ _SEVERITY: Mapping[Health, int] = {
     Health.NEEDS_ATTENTION: 1,
     Health.AT_RISK: 2,
 }
-
-
-@dataclasses.dataclass(frozen=True)
-class ScoringPolicy:
-    """Every number the scoring rules use, with the defaults okrflow ships.
-
-    Health from pace (``elapsed`` is the share of the quarter gone, 0..1):
-
-    - ``grace_elapsed`` (0.1): until this share of the quarter has passed (about the
-      first nine days) every key result is on track by pace;
-    - *on track* when ``progress >= elapsed * on_track_pace`` (0.8);
-    - *needs attention* when ``progress >= elapsed * needs_attention_pace`` (0.5);
-    - *at risk* below that.
-
-    Then the latest confidence (0..1), when there is one, can only make it worse:
-    below ``attention_confidence`` (0.5) it is at least *needs attention*, below
-    ``risk_confidence`` (0.3) it is *at risk*.
-
-    ``objective_health``: ``"pace"`` (default) judges an objective by its own progress
-    against time with the same thresholds; ``"weakest"`` gives it the worst health
-    among its direct children that count (weight > 0), or the pace rule when it has
-    none.
-
-    Grades on the 0.0-1.0 score: green from ``green_from`` (0.7), yellow from
-    ``yellow_from`` (0.4), red below. Success: a committed objective needs a score of
-    at least ``committed_success`` (1.0), an aspirational one ``aspirational_success``
-    (0.7).
-
-    ``max_weight`` (10, the config's ``rules.max_weight``): issue text can say any
-    weight, so an OKR weighing more is a problem and is left out of its parents'
-    progress (as with weight 0) until it is fixed; a team lead wants the number to come
-    from the OKRs whose weights make sense, and to be told which one does not.
-    """
-
-    grace_elapsed: float = 0.1
-    on_track_pace: float = 0.8
-    needs_attention_pace: float = 0.5
-    attention_confidence: float = 0.5
-    risk_confidence: float = 0.3
-    objective_health: Literal["pace", "weakest"] = "pace"
-    green_from: float = 0.7
-    yellow_from: float = 0.4
-    aspirational_success: float = 0.7
-    committed_success: float = 1.0
-    max_weight: float = 10.0
-
-    def __post_init__(self) -> None:
-        if self.objective_health not in ("pace", "weakest"):
-            raise ValueError(
-                f"objective_health must be 'pace' or 'weakest', not {self.objective_health!r}"
-            )
-        if not self.needs_attention_pace <= self.on_track_pace:
-            raise ValueError("needs_attention_pace must not exceed on_track_pace")
-        if not self.risk_confidence <= self.attention_confidence:
-            raise ValueError("risk_confidence must not exceed attention_confidence")
-        if not self.yellow_from <= self.green_from:
-            raise ValueError("yellow_from must not exceed green_from")
-
-
-DEFAULT_POLICY = ScoringPolicy()
 
 
 def clamp(value: float, low: float = 0.0, high: float = 1.0) -> float:
@@ -279,31 +216,27 @@ def evaluate(
     exact). With ``dates`` (the quarter's first and last day and the day evaluated), a
     key result due earlier ("by June 30") is paced to its due date, and only the
     check-ins made up to :attr:`QuarterDates.day` count (a quarter that is over is
-    evaluated as of its end). ``year_elapsed`` (the share of the fiscal year gone) paces
-    the annual objectives; without it they are paced as the quarter. ``periods``, by
-    objective key, evaluates an objective of another quarter (one aligned under an
-    annual objective) and its key results by that quarter's dates instead of ``dates``
-    and ``elapsed``. Problems that do
-    not stop the evaluation are listed in ``Evaluation.problems``: a repeated
-    objective or key-result key (the later one is skipped), a parent that is not in
-    ``objectives``, a parent cycle, a negative or non-finite weight, an objective
-    whose children all weigh 0, and a relative target whose baseline sets no target.
+    evaluated as of its end). ``year_elapsed`` paces the annual objectives (default: as the
+    quarter); ``periods`` (by objective key) evaluates another quarter's objective and its
+    key results by that quarter's dates. Problems that do not stop the evaluation are
+    listed in ``Evaluation.problems``: a repeated objective or key-result key (the later
+    one is skipped), a parent that is not in ``objectives``, a parent cycle, a negative or
+    non-finite weight, an objective whose children all weigh 0, and a relative target
+    whose baseline sets no target.
     """
     if isinstance(elapsed, float) and math.isnan(elapsed):
         raise ValueError("elapsed must be a number between 0 and 1")
     gone = share(elapsed)
-    year_gone = gone if year_elapsed is None else share(year_elapsed)
+    year_gone, periods = gone if year_elapsed is None else share(year_elapsed), periods or {}
     problems: list[Problem] = []
 
     # Key results: unique keys across the set; one shared by several objectives (its
     # ``objectives``) counts once in each, of its own quarter. A key result of another
     # quarter's objective (under an annual objective) is scored by that quarter's dates.
-    periods = periods or {}
-
     def result_of(objective: Objective, kr: KeyResult) -> KeyResultResult:
         own = periods.get(objective.key)
-        kr_dates, kr_gone = (dates, gone) if own is None else (own, share(own.elapsed))
-        return _kr_result(kr, kr_gone, policy, kr_dates, problems)
+        when, past = (dates, gone) if own is None else (own, share(own.elapsed))
+        return _kr_result(kr, past, policy, when, problems)
 
     counting = count_key_results(objectives, result_of, problems)
     kr_results, own_krs = counting.results, counting.under
@@ -412,12 +345,8 @@ def evaluate(
             )
         progress = 0.0 if mean is None else mean
         own = periods.get(key)
-        health = objective_health(
-            progress,
-            year_gone if objective.annual else gone if own is None else share(own.elapsed),
-            (h for _, weight, h in entries if weight > 0),
-            policy,
-        )
+        pace = year_gone if objective.annual else gone if own is None else share(own.elapsed)
+        health = objective_health(progress, pace, (h for _, w, h in entries if w > 0), policy)
         score = grade = success = None
         if objective.state is State.CLOSED:
             # frozen at close: the score recorded when it closed, else the one it has now

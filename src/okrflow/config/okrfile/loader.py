@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from okrflow.config.okrfile.kpis import load_kpis
 from okrflow.config.okrfile.schema import KeyResultSpec, OkrFileSpec, SourceSpec
+from okrflow.config.okrfile.sources import SourceProblem, metric_source
 from okrflow.config.yamlfile import KeyPath, Locations, format_key_path, load_validated
+from okrflow.core.annual import alignment_problem
 from okrflow.core.calendar import FiscalCalendar
 from okrflow.core.labels import DEFAULT_LABEL_NAMES, LabelNames
 from okrflow.core.model import (
@@ -161,13 +163,22 @@ def load_okr_file(
         first_line[o_spec.key] = check.line((*o_path, "key"))
         places[o_spec.key] = check.place(o_path)
         team = _team(o_spec.team, label_names, check.where((*o_path, "team")), notes)
+        annual = o_spec.period == "year"
+        if annual and o_spec.key_results:
+            raise check.error(
+                (*o_path, "key_results"),
+                f"{o_spec.key!r} is an annual objective (period: year) and key results "
+                "belong to quarters: put them under a quarterly objective of the file "
+                f"with parent: {o_spec.key}",
+            )
         objective = Objective(
             key=o_spec.key,
             title=o_spec.title.strip(),
             purpose=o_spec.purpose.strip(),
             owner=o_spec.owner,
             team=team,
-            quarter=quarter,
+            quarter=None if annual else quarter,
+            year=calendar.year_label(calendar.parse(quarter).fiscal_year) if annual else None,
             level=o_spec.level,
             parents=list(dict.fromkeys(o_spec.parent or ())),
             kind=Kind(o_spec.kind),
@@ -205,6 +216,7 @@ def load_okr_file(
         objectives.append(objective)
 
     external = _check_parents(spec, check)
+    _check_annual(objectives, spec, check, calendar)
     kpis = load_kpis(
         spec.kpis,
         error=check.error,
@@ -248,6 +260,25 @@ def _team(team: str | None, names: LabelNames, where: str, notes: list[str]) -> 
         f"its issues get no team label (teams: {', '.join(names.teams)})"
     )
     return team
+
+
+def _check_annual(
+    objectives: Sequence[Objective],
+    spec: OkrFileSpec,
+    check: _Checker,
+    calendar: FiscalCalendar,
+) -> None:
+    """Refuses an annual objective aligned under a quarterly one of the file."""
+    by_key = {o.key: o for o in objectives}
+    for i, (objective, o_spec) in enumerate(zip(objectives, spec.objectives, strict=True)):
+        for j, key in enumerate(o_spec.parent or ()):
+            parent = by_key.get(key)
+            trouble = None if parent is None else alignment_problem(objective, parent, calendar)
+            if trouble is not None:
+                path: KeyPath = ("objectives", i, "parent", j)
+                if check.locations.line_of(path) is None:  # parent: key (not a list)
+                    path = ("objectives", i, "parent")
+                raise check.error(path, trouble)
 
 
 def _check_parents(spec: OkrFileSpec, check: _Checker) -> dict[str, Place]:
@@ -388,44 +419,6 @@ def _source(source: SourceSpec, path: KeyPath, check: _Checker) -> MetricSource:
         return metric_source(source)
     except SourceProblem as exc:
         raise check.error((*path, *exc.under), exc.message) from None
-
-
-class SourceProblem(Exception):
-    """A source mapping that names no source, or two; ``under``: the key it is under."""
-
-    def __init__(self, message: str, under: KeyPath = ()) -> None:
-        super().__init__(message)
-        self.message, self.under = message, under
-
-
-def metric_source(source: SourceSpec) -> MetricSource:
-    """The metric source a validated source mapping says (the OKR file's, ``new kr
-    --source``'s); :class:`SourceProblem` when it names none or several."""
-    given = [x for x in (source.initiatives, source.query, source.command) if x is not None]
-    if len(given) != 1:
-        raise SourceProblem("write exactly one of initiatives:, query: or command:")
-    if source.initiatives is not None:
-        measure = source.initiatives.measure
-        return MetricSource(SourceKind.INITIATIVES, {"measure": measure} if measure else {})
-    if source.query is not None:
-        query = source.query
-        options: dict[str, str | int | float | list[str]] = {
-            "labels": list(query.labels),
-            "state": query.state,
-            "window_days": query.window_days,
-            "measure": query.measure,
-        }
-        if query.project is not None and query.group is not None:
-            raise SourceProblem(
-                "a query reads one project or one group: write project: or group:, not both",
-                ("query",),
-            )
-        for name in ("project", "group"):
-            if getattr(query, name) is not None:
-                options[name] = getattr(query, name)
-        return MetricSource(SourceKind.QUERY, options)
-    assert source.command is not None
-    return MetricSource(SourceKind.COMMAND, {"command": source.command})
 
 
 def source_from_text(text: str, option: str = "--source") -> MetricSource:

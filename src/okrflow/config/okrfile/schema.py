@@ -216,6 +216,11 @@ class ObjectiveSpec(_Spec):
     )
     weight: float = Field(1.0, gt=0, le=1000, description="weight in its parent objectives")
     level: Literal["company", "department", "team"] = "team"
+    period: Literal["quarter", "year"] = Field(
+        "quarter",
+        description="year: an annual objective of the file's fiscal year (labelled FY27, no "
+        "key results of its own; the quarter's objectives align under it with parent:)",
+    )
     kpis: Annotated[list[Key] | None, BeforeValidator(_one_or_many)] = Field(
         None, description="key(s) of the KPIs this objective protects"
     )
