@@ -93,10 +93,11 @@ def test_a_broken_file_is_one_line_with_file_line_and_key_and_exit_2(
 ) -> None:
     text = okrs.read_text(encoding="utf-8")
     okrs.write_text(text.replace("        weight: 2 ", "        weihgt: 2 "), "utf-8")
+    line = text[: text.index("        weight: 2 ")].count("\n") + 1  # the mistake's line
     result = okrflow_cli("plan", FILE)
     assert result.returncode == 2
     assert result.stderr.strip().splitlines() == [
-        f"okrflow: {FILE}:41: objectives[0].key_results[0].weihgt: unknown key, "
+        f"okrflow: {FILE}:{line}: objectives[0].key_results[0].weihgt: unknown key, "
         "did you mean 'weight'?"
     ]
     assert not okrflow_cli.emu.log or set(okrflow_cli.emu.counts()) <= {"GET"}
