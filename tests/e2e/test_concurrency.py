@@ -67,13 +67,22 @@ def finish(w: World, run: subprocess.Popen[str]) -> tuple[int, str, str]:
 
 
 def refused_lease(w: World, timeout: float = 60.0) -> None:
-    """Wait until a second run has asked for the lease and been told it is held (409)."""
+    """Wait until a second run has asked for the lease, been told it is held (409) and
+    read who holds it: let go any sooner, the first run may finish and free the lease
+    before that read, and the second would take it without ever waiting."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if any(r.route == "/projects/:id/labels" and r.status == 409 for r in w.emu.log):
+        log = list(w.emu.log)
+        refused = [
+            n for n, r in enumerate(log) if r.route == "/projects/:id/labels" and r.status == 409
+        ]
+        if refused and any(
+            r.route == "/projects/:id/labels/:label_id" and r.method == "GET" and r.status == 200
+            for r in log[refused[0] :]
+        ):
             return
         time.sleep(0.05)
-    raise AssertionError("the second run never asked for the lease")
+    raise AssertionError("the second run never asked for the lease and read who holds it")
 
 
 def two_at_once(w: World, args: Sequence[str]) -> list[tuple[int, str, str]]:
