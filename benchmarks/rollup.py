@@ -236,6 +236,8 @@ def measure(
                 }
             )
             print(f"N={size} {run}: exit {code}, {wall:.1f}s", file=sys.stderr)
+            by_route = sorted(emu.counts_by_route().items(), key=lambda kv: (-kv[1], kv[0]))
+            print("  " + ", ".join(f"{route} {n}" for route, n in by_route), file=sys.stderr)
             if code != 0:
                 print(tail, file=sys.stderr)
     return rows
@@ -263,12 +265,14 @@ def table(rows: Sequence[dict[str, object]], latency_ms: float) -> str:
             # label (adoption); in a group scope also the group's projects
             budget = f"GET ≤ {pages + (3 if spread > 1 else 2)}, writes 0"
         else:
-            # listing pages, the KPIs' page, the page of issues with no quarter label or
-            # the group's projects, the comment events (100 a page, from each project),
-            # okrflow's user and the members, one PUT per objective; and the re-check
-            # pages, counted apart (they grow with the run's length)
+            # listing pages, the KPIs' page, the page of issues with no quarter label (and
+            # in a group the group's projects), the comment events (100 a page, from each
+            # project), okrflow's user, the members (of each project whose check-ins are
+            # read), one PUT per objective; and the re-check pages, counted apart (they
+            # grow with the run's length)
             events = spread * math.ceil(krs / spread / 100)
-            budget = f"all ≤ {pages + 2 + events + 2 + (size - krs)} + re-check"
+            listings = pages + (3 if spread > 1 else 2)
+            budget = f"all ≤ {listings + events + 1 + spread + (size - krs)} + re-check"
         total = sum(int(str(row[verb])) for verb in ("GET", "POST", "PUT"))
         lines.append(
             f"| {size:,} | {spread} | {row['run']} | {row['exit']} | {row['GET']} | {row['POST']} "
