@@ -198,8 +198,11 @@ def test_a_schedule_with_no_okrs_now_or_next_is_refused_until_drafting(
     emulator: Emulator,
 ) -> None:
     seed(emulator, sample_objectives(), "FY23-Q3")
+    emulator.reset_log()
     with pytest.raises(UsageError) as refused:
         schedule(_ws(emulator))
+    # the labels, with GitLab's counts, read once: for the refusal and for its message
+    assert emulator.counts_by_route()["GET /projects/:id/labels"] == 1
     assert refused.value.message == (
         "FY24-Q1 and FY24-Q2 hold no OKRs: nothing to schedule; FY24-Q2's drafting opens on "
         "2024-03-04 (quarters in use: FY23-Q3 (8 issues)); give --allow-empty to run it anyway"

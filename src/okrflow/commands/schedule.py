@@ -395,5 +395,5 @@ def _refuse_empty(ws: Workspace, day: dt.date) -> None:
     when = f"; {labels[1]}'s drafting opens on {opens}" if opens is not None else ""
     raise UsageError(
         f"{labels[0]} and {labels[1]} hold no OKRs: nothing to schedule{when} "
-        f"({ws.quarters_in_use()}); give --allow-empty to run it anyway"
+        f"({ws.quarters_in_use(in_use)}); give --allow-empty to run it anyway"
     )

@@ -287,10 +287,12 @@ class Workspace:
             self._said.add(name)
             self.out.note(f"{name}: {why}")
 
-    def quarters_in_use(self) -> str:
+    def quarters_in_use(self, found: dict[str, int] | None = None) -> str:
         """``FY25-Q1 (4 issues), FY24-Q4 (9 issues)``: the quarter labels issues carry,
-        newest first (one labels request); ``no quarter yet`` when none does."""
-        found = self.repo.quarters_in_use()
+        newest first (one labels request, unless ``found`` holds its answer already);
+        ``no quarter yet`` when none does."""
+        if found is None:
+            found = self.repo.quarters_in_use()
 
         def order(name: str) -> tuple[int, int]:
             try:
