@@ -260,18 +260,17 @@ def table(rows: Sequence[dict[str, object]], latency_ms: float) -> str:
     for row in rows:
         pages, krs, size = int(str(row["pages"])), int(str(row["krs"])), int(str(row["size"]))
         spread = int(str(row["projects"]))
+        # listing pages, the KPIs' page and one page of the issues with no quarter label
+        # (adoption); in a group scope also the group's projects
+        listings = pages + (3 if spread > 1 else 2)
         if row["run"] == "warm":
-            # listing pages, the KPIs' page and one page of the issues with no quarter
-            # label (adoption); in a group scope also the group's projects
-            budget = f"GET ≤ {pages + (3 if spread > 1 else 2)}, writes 0"
+            budget = f"GET ≤ {listings}, writes 0"
         else:
-            # listing pages, the KPIs' page, the page of issues with no quarter label (and
-            # in a group the group's projects), the comment events (100 a page, from each
-            # project), okrflow's user, the members (of each project whose check-ins are
-            # read), one PUT per objective; and the re-check pages, counted apart (they
-            # grow with the run's length)
+            # the listings, the comment events (100 a page, from each project), okrflow's
+            # user, the members (of each project whose check-ins are read), one PUT per
+            # objective; and the re-check pages, counted apart (they grow with the run's
+            # length)
             events = spread * math.ceil(krs / spread / 100)
-            listings = pages + (3 if spread > 1 else 2)
             budget = f"all ≤ {listings + events + 1 + spread + (size - krs)} + re-check"
         total = sum(int(str(row[verb])) for verb in ("GET", "POST", "PUT"))
         lines.append(

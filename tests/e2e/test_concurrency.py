@@ -73,12 +73,13 @@ def refused_lease(w: World, timeout: float = 60.0) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         log = list(w.emu.log)
-        refused = [
-            n for n, r in enumerate(log) if r.route == "/projects/:id/labels" and r.status == 409
-        ]
-        if refused and any(
+        refused = next(
+            (n for n, r in enumerate(log) if r.route == "/projects/:id/labels" and r.status == 409),
+            None,
+        )
+        if refused is not None and any(
             r.route == "/projects/:id/labels/:label_id" and r.method == "GET" and r.status == 200
-            for r in log[refused[0] :]
+            for r in log[refused:]
         ):
             return
         time.sleep(0.05)
